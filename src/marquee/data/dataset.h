@@ -1,0 +1,34 @@
+// Dataset: everything the models and evaluators consume -- who the members
+// are, what the titles are, and who watched or rated what.
+#pragma once
+
+#include <string>
+
+#include "marquee/data/catalog.h"
+#include "marquee/data/id_map.h"
+#include "marquee/data/interactions.h"
+#include "marquee/util/status.h"
+
+namespace marquee {
+
+// What an interaction weight means, so that later stages interpret it right.
+enum class WeightKind : uint8_t {
+  kRating = 0,     // explicit rating as given (e.g. 0.5..5 stars)
+  kBinary = 1,     // 1 = positive (ratings at or above a threshold, or any play)
+  kPlays = 2,      // implicit strength: sum of watch fractions / play counts
+};
+std::string_view WeightKindName(WeightKind kind);
+
+struct Dataset {
+  IdMap members;
+  IdMap titles;
+  InteractionMatrix interactions;  // members.size() x titles.size()
+  Catalog catalog;                 // catalog.size() == titles.size()
+  WeightKind weight_kind = WeightKind::kRating;
+  std::string source;              // where it came from, e.g. "movielens-100k: /data/ml-100k"
+
+  // Sizes agree and the matrix is well formed.
+  Status Validate() const;
+};
+
+}  // namespace marquee

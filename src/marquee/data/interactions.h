@@ -1,0 +1,106 @@
+// Interactions: a sparse matrix of members x titles in CSR form (one row per
+// member, titles sorted ascending within a row), with a float weight and an
+// optional timestamp per entry. Transpose() gives the titles x members view
+// (the CSC of the original), which item-based models need.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "marquee/util/status.h"
+
+namespace marquee {
+
+class InteractionMatrix {
+ public:
+  InteractionMatrix() = default;
+
+  // Takes ownership of CSR arrays; Validate() checks them.
+  InteractionMatrix(uint32_t rows, uint32_t cols, std::vector<uint64_t> indptr,
+                    std::vector<uint32_t> indices, std::vector<float> weights,
+                    std::vector<int64_t> times);
+
+  uint32_t rows() const { return rows_; }
+  uint32_t cols() const { return cols_; }
+  uint64_t nnz() const { return indices_.size(); }
+  bool has_times() const { return !times_.empty(); }
+
+  // Row r: the titles, weights and times of member r.
+  uint64_t RowBegin(uint32_t r) const { return indptr_[r]; }
+  uint64_t RowEnd(uint32_t r) const { return indptr_[r + 1]; }
+  uint32_t RowLength(uint32_t r) const { return static_cast<uint32_t>(indptr_[r + 1] - indptr_[r]); }
+  std::span<const uint32_t> RowIndices(uint32_t r) const {
+    return {indices_.data() + indptr_[r], RowLength(r)};
+  }
+  std::span<const float> RowWeights(uint32_t r) const {
+    return {weights_.data() + indptr_[r], RowLength(r)};
+  }
+  std::span<const int64_t> RowTimes(uint32_t r) const {
+    if (times_.empty()) return {};
+    return {times_.data() + indptr_[r], RowLength(r)};
+  }
+
+  const std::vector<uint64_t>& indptr() const { return indptr_; }
+  const std::vector<uint32_t>& indices() const { return indices_; }
+  const std::vector<float>& weights() const { return weights_; }
+  const std::vector<int64_t>& times() const { return times_; }
+
+  // The cols x rows matrix (rows of the result sorted too). Parallel.
+  InteractionMatrix Transpose() const;
+
+  // Number of entries in each column (title popularity).
+  std::vector<uint32_t> ColumnCounts() const;
+
+  // Checks the structural invariants: indptr monotone from 0 to nnz, indices
+  // in range and strictly increasing within each row, array sizes agree.
+  Status Validate() const;
+
+  friend bool operator==(const InteractionMatrix&, const InteractionMatrix&) = default;
+
+ private:
+  uint32_t rows_ = 0;
+  uint32_t cols_ = 0;
+  std::vector<uint64_t> indptr_{0};
+  std::vector<uint32_t> indices_;
+  std::vector<float> weights_;
+  std::vector<int64_t> times_;
+};
+
+// How the builder merges several rows for the same (member, title).
+enum class DuplicateRule {
+  kSum,   // weights add up (play counts); time = the latest
+  kMax,   // the largest weight wins; time = the latest
+  kLast,  // the entry with the latest time wins (input order breaks ties)
+};
+bool ParseDuplicateRule(std::string_view name, DuplicateRule* rule);
+std::string_view DuplicateRuleName(DuplicateRule rule);
+
+// Collects unsorted (member, title, weight, time) rows and builds the CSR
+// matrix with a counting sort: O(nnz + rows), stable, so "last" is exact.
+class InteractionBuilder {
+ public:
+  void Reserve(size_t n);
+  void Add(uint32_t member, uint32_t title, float weight, int64_t time = 0) {
+    members_.push_back(member);
+    titles_.push_back(title);
+    weights_.push_back(weight);
+    times_.push_back(time);
+    if (time != 0) any_time_ = true;
+  }
+  size_t size() const { return members_.size(); }
+
+  // Rows and cols must exceed every index added. Times are kept when any row
+  // had a non-zero time. Releases the builder's memory as it goes.
+  InteractionMatrix Build(uint32_t rows, uint32_t cols, DuplicateRule rule);
+
+ private:
+  std::vector<uint32_t> members_;
+  std::vector<uint32_t> titles_;
+  std::vector<float> weights_;
+  std::vector<int64_t> times_;
+  bool any_time_ = false;
+};
+
+}  // namespace marquee
