@@ -6,8 +6,12 @@
 
 namespace marquee {
 
-uint32_t Crc32(const void* data, size_t size, uint32_t crc) {
-  return static_cast<uint32_t>(crc32_z(crc, static_cast<const Bytef*>(data), size));
+uint32_t Crc32(std::string_view bytes, uint32_t crc) {
+  // zlib treats a null buffer as "give me the initial value"; an empty range
+  // must leave the running CRC unchanged instead.
+  if (bytes.empty()) return crc;
+  return static_cast<uint32_t>(
+      crc32_z(crc, reinterpret_cast<const Bytef*>(bytes.data()), bytes.size()));
 }
 
 namespace {

@@ -8,10 +8,7 @@
 
 namespace marquee {
 
-uint32_t Crc32(const void* data, size_t size, uint32_t crc = 0);
-inline uint32_t Crc32(std::string_view bytes, uint32_t crc = 0) {
-  return Crc32(bytes.data(), bytes.size(), crc);
-}
+uint32_t Crc32(std::string_view bytes, uint32_t crc = 0);
 
 // A 64-bit hash for strings (id maps, fingerprints). Not cryptographic.
 uint64_t Hash64(std::string_view bytes, uint64_t seed = 0);

@@ -85,7 +85,7 @@ Status SectionFileWriter::Write(const std::string& path) const {
   Store<uint32_t>(header + 8, version_);
   Store<uint32_t>(header + 12, static_cast<uint32_t>(sections_.size()));
   Store<uint64_t>(header + 16, file_size);
-  Store<uint32_t>(header + 24, Crc32(header, 24));
+  Store<uint32_t>(header + 24, Crc32(std::string_view(header, 24)));
 
   return WriteFileAtomically(path, [&](std::FILE* f) -> Status {
     MARQUEE_RETURN_IF_ERROR(WriteBytes(f, header, kHeaderSize, path));
@@ -124,7 +124,7 @@ Result<SectionFileReader> SectionFileReader::Open(const std::string& path,
   }
   if (bytes.size() < kHeaderSize) return corrupt("truncated header");
   const char* h = bytes.data();
-  if (Load<uint32_t>(h + 24) != Crc32(h, 24)) return corrupt("header checksum mismatch");
+  if (Load<uint32_t>(h + 24) != Crc32(std::string_view(h, 24))) return corrupt("header checksum mismatch");
   uint32_t version = Load<uint32_t>(h + 8);
   if (version == 0 || version > max_version) {
     return Status::Unsupported(path + ": " + std::string(kind) + " format version " +
