@@ -43,6 +43,8 @@ TEST(DatasetStatsTest, ComputesSizesDensityAndActivity) {
   EXPECT_DOUBLE_EQ(s.weight_mean, 2.0);
   EXPECT_EQ(s.time_min, 5);
   EXPECT_EQ(s.time_max, 9);
+  EXPECT_EQ(MostPopularTitles(d.interactions, 5), (std::vector<uint32_t>{0, 1}));
+  EXPECT_EQ(MostPopularTitles(d.interactions, 1), (std::vector<uint32_t>{0}));
 }
 
 }  // namespace

@@ -29,6 +29,18 @@ double PercentileOfSorted(const std::vector<double>& sorted, double q) {
   return sorted[lo] * (1 - frac) + sorted[hi] * frac;
 }
 
+std::vector<uint32_t> MostPopularTitles(const InteractionMatrix& interactions, size_t k) {
+  std::vector<uint32_t> counts = interactions.ColumnCounts();
+  std::vector<uint32_t> order(counts.size());
+  std::iota(order.begin(), order.end(), 0u);
+  k = std::min(k, order.size());
+  std::partial_sort(order.begin(), order.begin() + k, order.end(), [&](uint32_t a, uint32_t b) {
+    return counts[a] != counts[b] ? counts[a] > counts[b] : a < b;
+  });
+  order.resize(k);
+  return order;
+}
+
 namespace {
 DatasetStats::Percentiles Summarize(std::vector<double> values) {
   DatasetStats::Percentiles p;

@@ -33,6 +33,9 @@ struct DatasetStats {
 
 DatasetStats ComputeStats(const Dataset& dataset);
 
+// The k titles with the most interactions, most first (ties: lower index first).
+std::vector<uint32_t> MostPopularTitles(const InteractionMatrix& interactions, size_t k);
+
 // Gini coefficient of non-negative values (sorted internally).
 double Gini(std::vector<double> values);
 

@@ -37,6 +37,8 @@ struct ImportReport {
   uint64_t rows_invalid = 0;          // malformed rows skipped under skip_invalid
   uint64_t rows_below_min_rating = 0; // valid rows dropped by min_rating
   std::vector<std::string> invalid_examples;  // the first few skip messages
+  double parse_seconds = 0;           // reading and parsing the files
+  double build_seconds = 0;           // sorting rows into the interaction matrix
 };
 
 struct ImportResult {
@@ -50,8 +52,16 @@ struct ImportResult {
 //   ratings.csv + movies.csv         -> 20M, 25M or latest (quoted titles)
 Result<ImportResult> ImportMovieLens(const std::string& dir, const ImportOptions& options);
 
+// The variant ImportMovieLens would read in `dir` ("movielens-100k", "movielens-1m",
+// "movielens-10m", "movielens-20m", "movielens-25m" or "movielens-latest"): from
+// the files present, then users.dat / tags.dat and the README's wording. NotFound
+// when `dir` is missing or holds none of u.data, ratings.dat, ratings.csv.
+Result<std::string> DetectMovieLensFormat(const std::string& dir);
+
 // Netflix Prize: combined_data_*.txt (a "movieId:" line, then
-// "customer,rating,YYYY-MM-DD" lines) and movie_titles.csv when present.
+// "customer,rating,YYYY-MM-DD" lines), or training_set/mv_*.txt, and
+// movie_titles.csv ("id,year,title", year may be NULL) when present. Without
+// movie_titles.csv the titles come from the ratings and have blank names.
 Result<ImportResult> ImportNetflix(const std::string& dir, const ImportOptions& options);
 
 // Which input column holds which field: a 0-based index ("2") or, for files

@@ -1,0 +1,140 @@
+// End-to-end tests of the `marquee` command: the real binary, real files.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "../test_util.h"
+#include "marquee/data/dataset_file.h"
+#include "marquee/data/ground_truth.h"
+
+namespace marquee {
+namespace {
+
+using testing::TempDir;
+
+struct RunResult {
+  int exit_code;
+  std::string output;  // stdout and stderr together
+};
+
+RunResult RunCli(const std::string& args) {
+  std::string command = std::string(MARQUEE_CLI_PATH) + " " + args + " 2>&1";
+  RunResult result{-1, ""};
+  std::FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return result;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) result.output.append(buf.data(), n);
+  int status = ::pclose(pipe);
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return result;
+}
+
+TEST(CliTest, GenerateThenInfoJsonAgreesWithTheFile) {
+  TempDir dir;
+  RunResult gen = RunCli("generate --members 300 --titles 80 --plays 6000 --seed 9 --out " +
+                         dir.File("s.mqd") + " --truth " + dir.File("t.mqt"));
+  ASSERT_EQ(gen.exit_code, 0) << gen.output;
+
+  RunResult info = RunCli("info --json " + dir.File("s.mqd"));
+  ASSERT_EQ(info.exit_code, 0) << info.output;
+  nlohmann::json j = nlohmann::json::parse(info.output);
+  Result<Dataset> d = LoadDataset(dir.File("s.mqd"));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(j["members"], 300);
+  EXPECT_EQ(j["titles"], 80);
+  EXPECT_EQ(j["interactions"].get<uint64_t>(), d->interactions.nnz());
+  EXPECT_NEAR(j["density"].get<double>(), d->interactions.nnz() / (300.0 * 80.0), 1e-12);
+  EXPECT_GT(j["popularity_gini"].get<double>(), 0.0);
+  EXPECT_TRUE(LoadGroundTruth(dir.File("t.mqt")).ok());
+}
+
+TEST(CliTest, InfoTableNamesTheStatistics) {
+  TempDir dir;
+  ASSERT_EQ(RunCli("generate --members 50 --titles 20 --plays 400 --out " + dir.File("s.mqd")).exit_code, 0);
+  RunResult info = RunCli("info " + dir.File("s.mqd"));
+  ASSERT_EQ(info.exit_code, 0);
+  for (const char* word : {"members", "titles", "interactions", "density", "popularity Gini",
+                           "plays per member"}) {
+    EXPECT_NE(info.output.find(word), std::string::npos) << word << "\n" << info.output;
+  }
+}
+
+TEST(CliTest, ImportCsvAndReportBadLinesWithFileAndLine) {
+  TempDir dir;
+  std::string good = dir.Write("good.csv", "u1,t1,4.0,100\nu2,t1,3.5,200\nu1,t2,5,300\n");
+  RunResult ok = RunCli("import --format csv " + good + " --columns member=0,title=1,rating=2,time=3 --out " +
+                        dir.File("g.mqd"));
+  ASSERT_EQ(ok.exit_code, 0) << ok.output;
+  Result<Dataset> d = LoadDataset(dir.File("g.mqd"));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->members.size(), 2u);
+  EXPECT_EQ(d->titles.size(), 2u);
+  EXPECT_EQ(d->interactions.nnz(), 3u);
+
+  std::string bad = dir.Write("bad.csv", "u1,t1,4.0,100\nu2,t1,abc,200\n");
+  RunResult fail = RunCli("import --format csv " + bad + " --columns member=0,title=1,rating=2,time=3 --out " +
+                          dir.File("b.mqd"));
+  EXPECT_EQ(fail.exit_code, 1);
+  EXPECT_NE(fail.output.find("bad.csv:2: expected"), std::string::npos) << fail.output;
+  EXPECT_FALSE(std::filesystem::exists(dir.File("b.mqd")));
+
+  RunResult skipped = RunCli("import --format csv " + bad +
+                             " --columns member=0,title=1,rating=2,time=3 --skip-invalid --out " +
+                             dir.File("b.mqd"));
+  EXPECT_EQ(skipped.exit_code, 0) << skipped.output;
+  EXPECT_NE(skipped.output.find("skipped 1 invalid"), std::string::npos) << skipped.output;
+}
+
+TEST(CliTest, UsageErrorsExitWithTwoAndSayWhy) {
+  RunResult none = RunCli("");
+  EXPECT_EQ(none.exit_code, 2);
+  RunResult unknown = RunCli("import --format parquet x --out y");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.output.find("parquet"), std::string::npos) << unknown.output;
+  RunResult missing = RunCli("generate --members 10");
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.output.find("--out"), std::string::npos) << missing.output;
+}
+
+TEST(CliTest, BadValuesAndFilesAreClearErrors) {
+  TempDir dir;
+  RunResult zero = RunCli("generate --members 0 --out " + dir.File("s.mqd"));
+  EXPECT_EQ(zero.exit_code, 1);
+  EXPECT_NE(zero.output.find("members"), std::string::npos) << zero.output;
+
+  RunResult info = RunCli("info " + dir.File("absent.mqd"));
+  EXPECT_EQ(info.exit_code, 1);
+  EXPECT_NE(info.output.find("absent.mqd"), std::string::npos) << info.output;
+
+  std::string text = dir.Write("text.mqd", "not a dataset\n");
+  RunResult corrupt = RunCli("info " + text);
+  EXPECT_EQ(corrupt.exit_code, 1);
+  EXPECT_NE(corrupt.output.find("not a valid dataset file"), std::string::npos) << corrupt.output;
+
+  RunResult delim = RunCli("import --format csv " + text + " --columns member=0,title=1 --delimiter ab --out " +
+                           dir.File("x.mqd"));
+  EXPECT_EQ(delim.exit_code, 1);
+  EXPECT_NE(delim.output.find("--delimiter"), std::string::npos) << delim.output;
+}
+
+TEST(CliTest, DemoWritesItsFilesAndShowsTitles) {
+  TempDir dir;
+  RunResult demo = RunCli("demo --members 400 --titles 100 --plays 8000 --dir " + dir.File("demo"));
+  ASSERT_EQ(demo.exit_code, 0) << demo.output;
+  EXPECT_NE(demo.output.find("Most-played titles"), std::string::npos);
+  Result<Dataset> d = LoadDataset(dir.File("demo/service.mqd"));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->members.size(), 400u);
+  // The top title's name appears in the output.
+  std::vector<uint32_t> counts = d->interactions.ColumnCounts();
+  uint32_t top = static_cast<uint32_t>(std::max_element(counts.begin(), counts.end()) - counts.begin());
+  EXPECT_NE(demo.output.find(d->catalog.titles()[top].name), std::string::npos) << demo.output;
+}
+
+}  // namespace
+}  // namespace marquee

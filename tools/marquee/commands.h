@@ -1,0 +1,33 @@
+// The `marquee` subcommands. Each file registers one subcommand on the CLI11
+// app and runs it; the library does the work, these only parse arguments,
+// print, and turn a Status into an exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <string>
+
+#include "marquee/util/status.h"
+
+namespace marquee::cli {
+
+// Exit codes: 0 success, 1 the work failed (bad input, I/O), 2 bad usage.
+inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
+
+// A registered subcommand: the CLI11 node and what to run when it is chosen.
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+Command AddGenerateCommand(CLI::App& root);
+Command AddImportCommand(CLI::App& root);
+Command AddInfoCommand(CLI::App& root);
+Command AddDemoCommand(CLI::App& root);
+
+// Prints "marquee <command>: error: <message>" to stderr; returns kExitFailure.
+int ReportError(std::string_view command, const Status& status);
+
+}  // namespace marquee::cli
