@@ -6,8 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <string_view>
 
-namespace marquee::testing {
+namespace marquee::test {
 
 class TempDir {
  public:
@@ -25,10 +26,12 @@ class TempDir {
   const std::string& path() const { return path_; }
   std::string File(const std::string& name) const { return path_ + "/" + name; }
 
-  // Writes `contents` to `name` inside the directory and returns its path.
-  std::string Write(const std::string& name, const std::string& contents) const {
+  // Writes `contents` to `name` (creating sub-folders) and returns its path.
+  std::string Write(const std::string& name, std::string_view contents) const {
     std::string p = File(name);
-    std::ofstream(p, std::ios::binary) << contents;
+    std::filesystem::create_directories(std::filesystem::path(p).parent_path());
+    std::ofstream out(p, std::ios::binary);
+    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
     return p;
   }
 
@@ -45,4 +48,4 @@ inline void WriteFile(const std::string& path, const std::string& contents) {
   std::ofstream(path, std::ios::binary) << contents;
 }
 
-}  // namespace marquee::testing
+}  // namespace marquee::test

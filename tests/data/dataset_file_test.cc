@@ -10,9 +10,9 @@
 namespace marquee {
 namespace {
 
-using testing::ReadFile;
-using testing::TempDir;
-using testing::WriteFile;
+using test::ReadFile;
+using test::TempDir;
+using test::WriteFile;
 
 Dataset MakeDataset() {
   Dataset d;

@@ -6,30 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "../test_util.h"
 #include "marquee/data/import.h"
 #include "marquee/util/file.h"
 
 namespace marquee {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "/marquee_dl_XXXXXX";
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  // Writes `name` and returns its path.
-  std::string Write(const std::string& name, std::string_view bytes) const {
-    std::string path = JoinPath(path_, name);
-    std::ofstream out(path, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    return path;
-  }
-
- private:
-  std::string path_;
-};
+using test::TempDir;
 
 ColumnMapping Columns(const std::string& spec) {
   Result<ColumnMapping> mapping = ColumnMapping::Parse(spec);

@@ -7,29 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "../test_util.h"
 #include "marquee/data/import.h"
 #include "marquee/util/file.h"
 
 namespace marquee {
 namespace {
 
-// A fresh folder under the test temp dir, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "/marquee_ml_XXXXXX";
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-  void Write(const std::string& name, std::string_view bytes) const {
-    std::ofstream out(JoinPath(path_, name), std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  }
-
- private:
-  std::string path_;
-};
+using test::TempDir;
 
 constexpr std::string_view kMoviesCsv =
     "movieId,title,genres\n"

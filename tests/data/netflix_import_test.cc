@@ -6,29 +6,14 @@
 #include <string>
 #include <vector>
 
+#include "../test_util.h"
 #include "marquee/data/import.h"
 #include "marquee/util/file.h"
 
 namespace marquee {
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = ::testing::TempDir() + "/marquee_nf_XXXXXX";
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  const std::string& path() const { return path_; }
-  void Write(const std::string& name, std::string_view bytes) const {
-    std::filesystem::create_directories(std::filesystem::path(JoinPath(path_, name)).parent_path());
-    std::ofstream out(JoinPath(path_, name), std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  }
-
- private:
-  std::string path_;
-};
+using test::TempDir;
 
 Status ImportError(const std::string& dir, ImportOptions options = {}) {
   Result<ImportResult> r = ImportNetflix(dir, options);

@@ -14,7 +14,7 @@
 namespace marquee {
 namespace {
 
-using testing::TempDir;
+using test::TempDir;
 
 struct RunResult {
   int exit_code;

@@ -8,9 +8,9 @@
 namespace marquee {
 namespace {
 
-using testing::ReadFile;
-using testing::TempDir;
-using testing::WriteFile;
+using test::ReadFile;
+using test::TempDir;
+using test::WriteFile;
 
 constexpr uint32_t kTagA = FourCC("AAAA");
 constexpr uint32_t kTagB = FourCC("BBBB");

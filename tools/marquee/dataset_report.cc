@@ -24,7 +24,7 @@ std::string Date(int64_t t) {
 }
 
 void Row(std::FILE* out, const char* name, const std::string& value) {
-  std::fprintf(out, "  %-26s %s\n", name, value.c_str());
+  std::fprintf(out, "  %-30s %s\n", name, value.c_str());
 }
 
 std::string Fmt(const char* fmt, double v) {
