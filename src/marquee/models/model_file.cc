@@ -1,0 +1,133 @@
+#include "marquee/models/model_file.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "marquee/models/registry.h"
+#include "marquee/util/checksum.h"
+#include "marquee/util/file.h"
+#include "marquee/util/section_file.h"
+
+namespace marquee {
+
+namespace {
+constexpr char kMagic[] = "MQMODEL";
+constexpr uint32_t kMetaTag = FourCC("META");
+
+std::string ModelPath(const std::string& dir) { return JoinPath(dir, "model.mqm"); }
+
+void WriteInfo(const ModelInfo& info, ByteWriter& w) {
+  w.String(info.model);
+  w.U32(static_cast<uint32_t>(info.parameters.values().size()));
+  for (const auto& [name, value] : info.parameters.values()) {
+    w.String(name);
+    w.String(value);
+  }
+  w.U64(info.id_fingerprint);
+  w.U32(info.members);
+  w.U32(info.titles);
+  w.U64(info.interactions);
+  w.String(info.dataset_source);
+  w.I64(info.trained_at);
+  w.F64(info.train_seconds);
+  w.String(info.version);
+}
+
+Result<ModelInfo> ReadInfo(ByteReader& r) {
+  ModelInfo info;
+  info.model = r.String();
+  uint32_t count = r.U32();
+  if (count > r.remaining() / 8) r.Fail("parameter count");
+  for (uint32_t i = 0; i < count && r.ok(); ++i) {
+    std::string name = r.String();
+    info.parameters.Set(name, r.String());
+  }
+  info.id_fingerprint = r.U64();
+  info.members = r.U32();
+  info.titles = r.U32();
+  info.interactions = r.U64();
+  info.dataset_source = r.String();
+  info.trained_at = r.I64();
+  info.train_seconds = r.F64();
+  info.version = r.String();
+  if (r.ok() && !r.AtEnd()) r.Fail("trailing bytes");
+  if (!r.ok()) return r.status();
+  return info;
+}
+
+Status WriteSummary(const ModelInfo& info, const std::string& dir) {
+  nlohmann::json j = {{"model", info.model},           {"version", info.version},
+                      {"parameters", info.parameters.values()},
+                      {"members", info.members},       {"titles", info.titles},
+                      {"interactions", info.interactions},
+                      {"dataset_source", info.dataset_source},
+                      {"trained_at", info.trained_at}, {"train_seconds", info.train_seconds}};
+  std::string text = j.dump(2) + "\n";
+  return WriteFileAtomically(JoinPath(dir, "model.json"), [&](std::FILE* f) {
+    return WriteBytes(f, text.data(), text.size(), "model.json");
+  });
+}
+}  // namespace
+
+uint64_t DatasetIdFingerprint(const Dataset& dataset) {
+  uint64_t h = Hash64(dataset.members.arena(), dataset.members.size());
+  h = Hash64(std::string_view(reinterpret_cast<const char*>(dataset.members.offsets().data()),
+                              dataset.members.offsets().size() * sizeof(uint64_t)),
+             h);
+  h = Hash64(dataset.titles.arena(), h ^ dataset.titles.size());
+  return Hash64(std::string_view(reinterpret_cast<const char*>(dataset.titles.offsets().data()),
+                                 dataset.titles.offsets().size() * sizeof(uint64_t)),
+                h);
+}
+
+Status SaveModel(const Recommender& model, const ModelInfo& info, const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IOError(dir + ": cannot create model directory: " + ec.message());
+  SectionFileWriter out(kMagic, kModelFormatVersion);
+  ByteWriter meta;
+  WriteInfo(info, meta);
+  out.AddSection(kMetaTag, std::move(meta));
+  model.SaveState(out);
+  MARQUEE_RETURN_IF_ERROR(out.Write(ModelPath(dir)));
+  return WriteSummary(info, dir);
+}
+
+Result<LoadedModel> LoadModel(const std::string& dir) {
+  if (!IsDirectory(dir) && FileExists(dir)) {
+    return Status::InvalidArgument(dir + ": expected a model directory (written by 'marquee train "
+                                         "--out DIR'), found a file");
+  }
+  std::string path = ModelPath(dir);
+  if (!FileExists(path)) {
+    return Status::NotFound(path + ": no model here (train one with 'marquee train --out " + dir +
+                            "')");
+  }
+  MARQUEE_ASSIGN_OR_RETURN(SectionFileReader in,
+                           SectionFileReader::Open(path, kMagic, kModelFormatVersion, "model"));
+  MARQUEE_ASSIGN_OR_RETURN(std::string_view payload, in.Section(kMetaTag));
+  ByteReader r(payload, path + ": model metadata");
+  MARQUEE_ASSIGN_OR_RETURN(ModelInfo info, ReadInfo(r));
+  Result<std::unique_ptr<Recommender>> model = CreateRecommender(info.model, info.parameters);
+  if (!model.ok()) return model.status().WithContext(path);
+  Status state = (*model)->LoadState(in);
+  if (!state.ok()) return state.WithContext(path);
+  if ((*model)->title_count() != info.titles) {
+    return Status::Corruption(path + ": model state has " + std::to_string((*model)->title_count()) +
+                              " titles, metadata says " + std::to_string(info.titles));
+  }
+  return LoadedModel{std::move(model).value(), std::move(info)};
+}
+
+Status CheckModelMatchesDataset(const ModelInfo& info, const Dataset& dataset,
+                                const std::string& model_dir) {
+  if (info.id_fingerprint == DatasetIdFingerprint(dataset)) return Status::OK();
+  return Status::InvalidArgument(
+      model_dir + ": the model was trained on a different dataset (" + info.dataset_source + ", " +
+      std::to_string(info.members) + " members, " + std::to_string(info.titles) +
+      " titles) than the one given (" + dataset.source + ", " +
+      std::to_string(dataset.members.size()) + " members, " + std::to_string(dataset.titles.size()) +
+      " titles); expected the dataset it was trained on");
+}
+
+}  // namespace marquee

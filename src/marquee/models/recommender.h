@@ -1,0 +1,88 @@
+// Recommender: the one interface every model implements (popularity,
+// item-kNN, iALS, EASE). A model learns from a members x titles matrix and
+// then scores every title for
+//   - a member it was trained on (ScoreMember),
+//   - a history it never saw -- a new sign-up, an anonymous session, or a
+//     member whose plays changed since training (ScoreHistory, "fold-in"),
+//   - a title, for "because you watched" rows (ScoreSimilar).
+// Turning scores into a top-k list (excluding watched titles, restricting to
+// candidates) is shared code in recommend.h, not each model's job.
+//
+// Scoring is const and safe to call from many threads at once.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include "marquee/data/interactions.h"
+#include "marquee/models/parameters.h"
+#include "marquee/util/progress.h"
+#include "marquee/util/section_file.h"
+#include "marquee/util/status.h"
+
+namespace marquee {
+
+// A member's history as models see it: titles ascending, one weight each.
+struct History {
+  std::span<const uint32_t> titles;
+  std::span<const float> weights;
+
+  static History Row(const InteractionMatrix& m, uint32_t row) {
+    return {m.RowIndices(row), m.RowWeights(row)};
+  }
+};
+
+// Reported after each training iteration of iterative models.
+struct TrainingIteration {
+  uint32_t iteration = 0;  // 1-based
+  double loss = 0;         // the model's objective on the training data
+  double seconds = 0;      // wall time of this iteration
+};
+
+struct TrainContext {
+  uint64_t seed = 42;
+  ProgressCallback progress;
+  std::function<void(const TrainingIteration&)> on_iteration;
+};
+
+class Recommender {
+ public:
+  virtual ~Recommender() = default;
+
+  // The registry name: "popularity", "itemknn", "ials", "ease".
+  virtual std::string_view name() const = 0;
+  // Every parameter in effect, defaults included (saved with the model).
+  virtual Parameters parameters() const = 0;
+
+  // Learns from `train` (rows = members, cols = titles). May be called again
+  // to retrain from scratch.
+  virtual Status Fit(const InteractionMatrix& train, const TrainContext& context) = 0;
+
+  // Sizes seen in training.
+  virtual uint32_t member_count() const = 0;
+  virtual uint32_t title_count() const = 0;
+
+  // Scores of all titles (scores.size() == title_count()) for training
+  // member `member` whose current history is `history`. Models without
+  // per-member state score the history; iALS uses the learned member vector.
+  virtual void ScoreMember(uint32_t member, History history, std::span<float> scores) const {
+    (void)member;
+    ScoreHistory(history, scores);
+  }
+  // Scores for a history the model never saw.
+  virtual void ScoreHistory(History history, std::span<float> scores) const = 0;
+  // Similarity of every title to `title` (the title itself may score high;
+  // callers exclude it).
+  virtual void ScoreSimilar(uint32_t title, std::span<float> scores) const = 0;
+
+  // The model's learned state, as sections of the model file (tags chosen by
+  // each model; "META" is reserved). LoadState is called on a model created
+  // from the saved parameters.
+  virtual void SaveState(SectionFileWriter& out) const = 0;
+  virtual Status LoadState(const SectionFileReader& in) = 0;
+};
+
+}  // namespace marquee
