@@ -82,6 +82,20 @@ TEST(InteractionsTest, ValidateCatchesBrokenStructure) {
   EXPECT_TRUE(InteractionMatrix(1, 2, {0, 1}, {1}, {1}, {}).Validate().ok());
 }
 
+TEST(InteractionsTest, KeepAtLeastKeepsPositivesAsOnes) {
+  InteractionBuilder b;
+  b.Add(0, 0, 3.5f, 10);
+  b.Add(0, 1, 4.0f, 20);
+  b.Add(1, 2, 5.0f, 30);
+  b.Add(1, 0, 1.0f, 40);
+  InteractionMatrix kept = b.Build(2, 3, DuplicateRule::kSum).KeepAtLeast(4.0f);
+  ASSERT_TRUE(kept.Validate().ok());
+  EXPECT_EQ(kept.rows(), 2u);
+  EXPECT_EQ(kept.indices(), (std::vector<uint32_t>{1, 2}));
+  EXPECT_EQ(kept.weights(), (std::vector<float>{1, 1}));
+  EXPECT_EQ(kept.times(), (std::vector<int64_t>{20, 30}));
+}
+
 TEST(InteractionsTest, ParsesDuplicateRuleNames) {
   DuplicateRule rule;
   ASSERT_TRUE(ParseDuplicateRule("max", &rule));

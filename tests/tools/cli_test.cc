@@ -1,38 +1,19 @@
 // End-to-end tests of the `marquee` command: the real binary, real files.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
-
-#include <array>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "../test_util.h"
+#include "cli_runner.h"
 #include "marquee/data/dataset_file.h"
 #include "marquee/data/ground_truth.h"
 
 namespace marquee {
 namespace {
 
+using test::RunCli;
+using test::RunResult;
 using test::TempDir;
-
-struct RunResult {
-  int exit_code;
-  std::string output;  // stdout and stderr together
-};
-
-RunResult RunCli(const std::string& args) {
-  std::string command = std::string(MARQUEE_CLI_PATH) + " " + args + " 2>&1";
-  RunResult result{-1, ""};
-  std::FILE* pipe = ::popen(command.c_str(), "r");
-  if (pipe == nullptr) return result;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) result.output.append(buf.data(), n);
-  int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
 
 TEST(CliTest, GenerateThenInfoJsonAgreesWithTheFile) {
   TempDir dir;

@@ -26,6 +26,11 @@ Command AddGenerateCommand(CLI::App& root);
 Command AddImportCommand(CLI::App& root);
 Command AddInfoCommand(CLI::App& root);
 Command AddDemoCommand(CLI::App& root);
+Command AddTrainCommand(CLI::App& root);
+Command AddRecommendCommand(CLI::App& root);
+Command AddSimilarCommand(CLI::App& root);
+Command AddEvaluateCommand(CLI::App& root);
+Command AddTuneCommand(CLI::App& root);
 
 // Prints "marquee <command>: error: <message>" to stderr; returns kExitFailure.
 int ReportError(std::string_view command, const Status& status);

@@ -27,8 +27,10 @@ int main(int argc, char** argv) {
       ->envname("MARQUEE_THREADS");
   app.set_version_flag("--version", "marquee 0.1.0");
 
-  std::vector<Command> commands = {AddDemoCommand(app), AddGenerateCommand(app),
-                                   AddImportCommand(app), AddInfoCommand(app)};
+  std::vector<Command> commands = {
+      AddDemoCommand(app),     AddGenerateCommand(app),  AddImportCommand(app),
+      AddInfoCommand(app),     AddTrainCommand(app),     AddRecommendCommand(app),
+      AddSimilarCommand(app),  AddEvaluateCommand(app),  AddTuneCommand(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -45,6 +45,24 @@ Status InteractionMatrix::Validate() const {
   return Status::OK();
 }
 
+InteractionMatrix InteractionMatrix::KeepAtLeast(float min_weight) const {
+  std::vector<uint64_t> indptr(static_cast<size_t>(rows_) + 1, 0);
+  std::vector<uint32_t> indices;
+  std::vector<float> weights;
+  std::vector<int64_t> times;
+  for (uint32_t r = 0; r < rows_; ++r) {
+    for (uint64_t i = indptr_[r]; i < indptr_[r + 1]; ++i) {
+      if (!(weights_[i] >= min_weight)) continue;
+      indices.push_back(indices_[i]);
+      weights.push_back(1.0f);
+      if (!times_.empty()) times.push_back(times_[i]);
+    }
+    indptr[r + 1] = indices.size();
+  }
+  return InteractionMatrix(rows_, cols_, std::move(indptr), std::move(indices),
+                           std::move(weights), std::move(times));
+}
+
 std::vector<uint32_t> InteractionMatrix::ColumnCounts() const {
   std::vector<uint32_t> counts(cols_, 0);
   for (uint32_t c : indices_) ++counts[c];

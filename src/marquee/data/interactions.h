@@ -50,6 +50,10 @@ class InteractionMatrix {
   // The cols x rows matrix (rows of the result sorted too). Parallel.
   InteractionMatrix Transpose() const;
 
+  // The entries with weight >= min_weight, each with weight 1 (ratings at or
+  // above a threshold as positives). Shape and times are kept.
+  InteractionMatrix KeepAtLeast(float min_weight) const;
+
   // Number of entries in each column (title popularity).
   std::vector<uint32_t> ColumnCounts() const;
 

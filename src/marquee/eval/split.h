@@ -59,6 +59,40 @@ struct EvalSplit {
 // fail with InvalidArgument when the data has none.
 Result<EvalSplit> MakeSplit(const InteractionMatrix& data, const SplitOptions& options);
 
+// What each protocol does at the edges (MakeSplit):
+//  - Weights and times go with every interaction into train, query and target;
+//    all three have the data's shape, so member and title indices stay valid.
+//  - query holds the train row of each evaluated member and is empty for the
+//    others (weak protocols); for strong generalization it holds the held-out
+//    members' folded-in histories.
+//  - random-holdout / strong: a member with n interactions gives
+//    clamp(round(fraction * n), 1, n - 1) titles to target (round half away
+//    from zero), so a member needs at least max(min_history, 2) interactions.
+//  - leave-last-out: members with at least max(min_history, last_n + 1)
+//    interactions give their last_n latest; among equal times the higher
+//    title index counts as later.
+//  - temporal: split_time must satisfy earliest < split_time <= latest (both
+//    sides non-empty). A member is evaluated when they have a past (train)
+//    interaction, a future one, and min_history in all; the future
+//    interactions of everyone else (cold members, short histories) are
+//    dropped, so train never holds anything at or after split_time. This is
+//    the one protocol where train + target can be smaller than the data.
+//  - strong: heldout_members = 0 means max(1, round(members / 10)); it must be
+//    below the number of members and at most the number of members with
+//    enough history (InvalidArgument otherwise). Held-out members are chosen
+//    from one stream of the seed; each member's titles from that member's own
+//    stream, so results do not depend on the thread count.
+//
+// MakeValidationSplit: MakeSplit(split.train) with seed + 1. Strong: held-out
+// members have empty train rows, so the validation ones are training members,
+// disjoint from the test ones. Temporal: the validation split time leaves the
+// same share of the training interactions in validation target as the test
+// split left of train + target (the quantile of the train times), moved up
+// past the earliest train time when ties would leave validation train empty.
+
+// The split file's format version; readers refuse newer ones.
+inline constexpr uint32_t kSplitFormatVersion = 1;
+
 // A validation split for tuning, carved out of `split.train` by the same
 // protocol (seed + 1): tune on it, then report on `split` itself.
 Result<EvalSplit> MakeValidationSplit(const EvalSplit& split);

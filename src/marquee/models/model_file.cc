@@ -13,6 +13,25 @@ namespace marquee {
 namespace {
 constexpr char kMagic[] = "MQMODEL";
 constexpr uint32_t kMetaTag = FourCC("META");
+constexpr uint32_t kMemberIdsTag = FourCC("MIDS");
+constexpr uint32_t kTitleIdsTag = FourCC("TIDS");
+
+void WriteIds(const IdMap& ids, ByteWriter& w) {
+  w.String(ids.arena());
+  w.Array<uint64_t>(ids.offsets());
+}
+
+Result<IdMap> ReadIds(const SectionFileReader& in, uint32_t tag, const char* what) {
+  MARQUEE_ASSIGN_OR_RETURN(std::string_view payload, in.Section(tag));
+  ByteReader r(payload, in.path() + ": " + what);
+  std::string arena = r.String();
+  std::vector<uint64_t> offsets = r.Array<uint64_t>();
+  if (r.ok() && !r.AtEnd()) r.Fail("trailing bytes");
+  if (!r.ok()) return r.status();
+  auto ids = IdMap::FromParts(std::move(arena), std::move(offsets));
+  if (!ids) return Status::Corruption(in.path() + ": " + what + ": inconsistent or duplicate ids");
+  return std::move(*ids);
+}
 
 std::string ModelPath(const std::string& dir) { return JoinPath(dir, "model.mqm"); }
 
@@ -23,10 +42,12 @@ void WriteInfo(const ModelInfo& info, ByteWriter& w) {
     w.String(name);
     w.String(value);
   }
-  w.U64(info.id_fingerprint);
+  w.U64(info.data_fingerprint);
   w.U32(info.members);
   w.U32(info.titles);
   w.U64(info.interactions);
+  w.U8(info.has_min_rating ? 1 : 0);
+  w.F32(info.min_rating);
   w.String(info.dataset_source);
   w.I64(info.trained_at);
   w.F64(info.train_seconds);
@@ -42,10 +63,12 @@ Result<ModelInfo> ReadInfo(ByteReader& r) {
     std::string name = r.String();
     info.parameters.Set(name, r.String());
   }
-  info.id_fingerprint = r.U64();
+  info.data_fingerprint = r.U64();
   info.members = r.U32();
   info.titles = r.U32();
   info.interactions = r.U64();
+  info.has_min_rating = r.U8() != 0;
+  info.min_rating = r.F32();
   info.dataset_source = r.String();
   info.trained_at = r.I64();
   info.train_seconds = r.F64();
@@ -60,6 +83,7 @@ Status WriteSummary(const ModelInfo& info, const std::string& dir) {
                       {"parameters", info.parameters.values()},
                       {"members", info.members},       {"titles", info.titles},
                       {"interactions", info.interactions},
+                      {"min_rating", info.has_min_rating ? nlohmann::json(info.min_rating) : nlohmann::json()},
                       {"dataset_source", info.dataset_source},
                       {"trained_at", info.trained_at}, {"train_seconds", info.train_seconds}};
   std::string text = j.dump(2) + "\n";
@@ -69,18 +93,25 @@ Status WriteSummary(const ModelInfo& info, const std::string& dir) {
 }
 }  // namespace
 
-uint64_t DatasetIdFingerprint(const Dataset& dataset) {
+namespace {
+template <typename T>
+std::string_view Bytes(const std::vector<T>& v) {
+  return {reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T)};
+}
+}  // namespace
+
+uint64_t TrainingDataFingerprint(const Dataset& dataset, const InteractionMatrix& train) {
   uint64_t h = Hash64(dataset.members.arena(), dataset.members.size());
-  h = Hash64(std::string_view(reinterpret_cast<const char*>(dataset.members.offsets().data()),
-                              dataset.members.offsets().size() * sizeof(uint64_t)),
-             h);
+  h = Hash64(Bytes(dataset.members.offsets()), h);
   h = Hash64(dataset.titles.arena(), h ^ dataset.titles.size());
-  return Hash64(std::string_view(reinterpret_cast<const char*>(dataset.titles.offsets().data()),
-                                 dataset.titles.offsets().size() * sizeof(uint64_t)),
-                h);
+  h = Hash64(Bytes(dataset.titles.offsets()), h);
+  h = Hash64(Bytes(train.indptr()), h);
+  h = Hash64(Bytes(train.indices()), h);
+  return Hash64(Bytes(train.weights()), h);
 }
 
-Status SaveModel(const Recommender& model, const ModelInfo& info, const std::string& dir) {
+Status SaveModel(const Recommender& model, const ModelInfo& info, const IdMap& members,
+                 const IdMap& titles, const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) return Status::IOError(dir + ": cannot create model directory: " + ec.message());
@@ -88,6 +119,11 @@ Status SaveModel(const Recommender& model, const ModelInfo& info, const std::str
   ByteWriter meta;
   WriteInfo(info, meta);
   out.AddSection(kMetaTag, std::move(meta));
+  ByteWriter member_ids, title_ids;
+  WriteIds(members, member_ids);
+  WriteIds(titles, title_ids);
+  out.AddSection(kMemberIdsTag, std::move(member_ids));
+  out.AddSection(kTitleIdsTag, std::move(title_ids));
   model.SaveState(out);
   MARQUEE_RETURN_IF_ERROR(out.Write(ModelPath(dir)));
   return WriteSummary(info, dir);
@@ -108,6 +144,11 @@ Result<LoadedModel> LoadModel(const std::string& dir) {
   MARQUEE_ASSIGN_OR_RETURN(std::string_view payload, in.Section(kMetaTag));
   ByteReader r(payload, path + ": model metadata");
   MARQUEE_ASSIGN_OR_RETURN(ModelInfo info, ReadInfo(r));
+  MARQUEE_ASSIGN_OR_RETURN(IdMap members, ReadIds(in, kMemberIdsTag, "member ids"));
+  MARQUEE_ASSIGN_OR_RETURN(IdMap titles, ReadIds(in, kTitleIdsTag, "title ids"));
+  if (titles.size() != info.titles || members.size() != info.members) {
+    return Status::Corruption(path + ": id lists do not match the model's sizes");
+  }
   Result<std::unique_ptr<Recommender>> model = CreateRecommender(info.model, info.parameters);
   if (!model.ok()) return model.status().WithContext(path);
   Status state = (*model)->LoadState(in);
@@ -116,12 +157,14 @@ Result<LoadedModel> LoadModel(const std::string& dir) {
     return Status::Corruption(path + ": model state has " + std::to_string((*model)->title_count()) +
                               " titles, metadata says " + std::to_string(info.titles));
   }
-  return LoadedModel{std::move(model).value(), std::move(info)};
+  return LoadedModel{std::move(model).value(), std::move(info), std::move(members),
+                     std::move(titles)};
 }
 
-Status CheckModelMatchesDataset(const ModelInfo& info, const Dataset& dataset,
+Status CheckModelMatchesDataset(const LoadedModel& model, const Dataset& dataset,
                                 const std::string& model_dir) {
-  if (info.id_fingerprint == DatasetIdFingerprint(dataset)) return Status::OK();
+  const ModelInfo& info = model.info;
+  if (model.members == dataset.members && model.titles == dataset.titles) return Status::OK();
   return Status::InvalidArgument(
       model_dir + ": the model was trained on a different dataset (" + info.dataset_source + ", " +
       std::to_string(info.members) + " members, " + std::to_string(info.titles) +

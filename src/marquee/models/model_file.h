@@ -2,8 +2,9 @@
 // MODEL_DIR/model.mqm (a section file, magic "MQMODEL", written atomically)
 // plus MODEL_DIR/model.json, a human-readable summary that nothing reads back.
 //
-// The file records the fingerprint of the dataset's member and title ids, so
-// a model is never applied to a dataset whose indices mean something else.
+// The file holds the member and title ids the model's indices stand for, so
+// it can answer in external ids on its own (`marquee similar`), and is never
+// applied to a dataset whose indices mean something else.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <string>
 
 #include "marquee/data/dataset.h"
+#include "marquee/data/id_map.h"
 #include "marquee/models/recommender.h"
 #include "marquee/util/status.h"
 
@@ -21,31 +23,37 @@ inline constexpr uint32_t kModelFormatVersion = 1;
 struct ModelInfo {
   std::string model;            // registry name
   Parameters parameters;        // as in effect
-  uint64_t id_fingerprint = 0;  // DatasetIdFingerprint of the training dataset
+  uint64_t data_fingerprint = 0;  // TrainingDataFingerprint of what it learned from
   uint32_t members = 0;
   uint32_t titles = 0;
   uint64_t interactions = 0;
+  float min_rating = 0;         // when has_min_rating: trained on weights >= this, as 1
+  bool has_min_rating = false;
   std::string dataset_source;
   int64_t trained_at = 0;       // epoch seconds
   double train_seconds = 0;
   std::string version;          // a short id: model name + time, shown by the server
 };
 
-// Hash of the member and title id maps: equal for datasets that index the
-// same members and titles the same way.
-uint64_t DatasetIdFingerprint(const Dataset& dataset);
+// Hash of the dataset's ids and the training matrix (after any filtering or
+// splitting): two models with equal fingerprints learned from the same data.
+uint64_t TrainingDataFingerprint(const Dataset& dataset, const InteractionMatrix& train);
 
-Status SaveModel(const Recommender& model, const ModelInfo& info, const std::string& dir);
+// Writes the model with the ids of the dataset it was trained on.
+Status SaveModel(const Recommender& model, const ModelInfo& info, const IdMap& members,
+                 const IdMap& titles, const std::string& dir);
 
 struct LoadedModel {
   std::unique_ptr<Recommender> model;
   ModelInfo info;
+  IdMap members;
+  IdMap titles;
 };
 Result<LoadedModel> LoadModel(const std::string& dir);
 
-// OK when `info` was trained on a dataset with the same ids as `dataset`;
+// OK when the model was trained on a dataset with the same ids as `dataset`;
 // otherwise InvalidArgument saying how they differ.
-Status CheckModelMatchesDataset(const ModelInfo& info, const Dataset& dataset,
+Status CheckModelMatchesDataset(const LoadedModel& model, const Dataset& dataset,
                                 const std::string& model_dir);
 
 }  // namespace marquee

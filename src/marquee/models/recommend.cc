@@ -29,7 +29,8 @@ std::vector<std::vector<ScoredTitle>> RecommendBatch(const Recommender& model,
                                                      const InteractionMatrix& histories,
                                                      std::span<const uint32_t> members,
                                                      const RecommendOptions& options,
-                                                     const ProgressCallback& progress) {
+                                                     const ProgressCallback& progress,
+                                                     const InteractionMatrix* seen) {
   std::vector<std::vector<ScoredTitle>> out(members.size());
   ProgressReporter reporter(progress, "recommending", members.size());
 #pragma omp parallel
@@ -44,6 +45,7 @@ std::vector<std::vector<ScoredTitle>> RecommendBatch(const Recommender& model,
       } else {
         model.ScoreHistory(history, scores);
       }
+      if (seen != nullptr && m < seen->rows()) ExcludeTitles(scores, seen->RowIndices(m));
       out[i] = SelectTop(scores, history, options);
       reporter.Advance(1);
     }

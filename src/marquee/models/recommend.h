@@ -26,12 +26,15 @@ std::vector<ScoredTitle> Recommend(const Recommender& model, std::optional<uint3
                                    History history, const RecommendOptions& options);
 
 // For many training members at once, in parallel; result[i] is for members[i],
-// whose history is row members[i] of `histories`.
+// whose history is row members[i] of `histories`. When `seen` is given, its
+// row of each member is excluded too (e.g. all watched titles, when the
+// scoring history holds only the positively rated ones).
 std::vector<std::vector<ScoredTitle>> RecommendBatch(const Recommender& model,
                                                      const InteractionMatrix& histories,
                                                      std::span<const uint32_t> members,
                                                      const RecommendOptions& options,
-                                                     const ProgressCallback& progress = {});
+                                                     const ProgressCallback& progress = {},
+                                                     const InteractionMatrix* seen = nullptr);
 
 // The k titles most similar to `title`, itself excluded.
 std::vector<ScoredTitle> SimilarTitles(const Recommender& model, uint32_t title, uint32_t k,

@@ -1,5 +1,8 @@
 #include "marquee/models/registry.h"
 
+#include "marquee/models/ease.h"
+#include "marquee/models/ials.h"
+#include "marquee/models/item_knn.h"
 #include "marquee/models/popularity.h"
 
 namespace marquee {
@@ -12,6 +15,9 @@ struct Entry {
 
 constexpr Entry kModels[] = {
     {"popularity", &PopularityRecommender::Create},
+    {"itemknn", &ItemKnnRecommender::Create},
+    {"ials", &IalsRecommender::Create},
+    {"ease", &EaseRecommender::Create},
 };
 }  // namespace
 

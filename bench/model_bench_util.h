@@ -1,0 +1,102 @@
+// Shared by the model benchmarks: --name value flags, a synthetic service,
+// stage timing through the progress callback, peak memory, and batch
+// recommendation throughput.
+#pragma once
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "marquee/data/synthetic.h"
+#include "marquee/models/recommend.h"
+#include "marquee/models/recommender.h"
+#include "marquee/util/progress.h"
+
+namespace marquee::bench {
+
+// "--members 1000 --titles 50": every flag must be in `defaults`.
+inline std::map<std::string, double> ParseFlags(int argc, char** argv,
+                                                std::map<std::string, double> defaults) {
+  for (int i = 1; i + 1 < argc; i += 2) {
+    std::string name = argv[i];
+    if (name.rfind("--", 0) != 0 || !defaults.count(name.substr(2))) {
+      std::fprintf(stderr, "unknown flag %s; flags:", argv[i]);
+      for (const auto& [n, v] : defaults) std::fprintf(stderr, " --%s (%g)", n.c_str(), v);
+      std::fprintf(stderr, "\n");
+      std::exit(2);
+    }
+    defaults[name.substr(2)] = std::atof(argv[i + 1]);
+  }
+  return defaults;
+}
+
+inline double Seconds(std::chrono::steady_clock::time_point since) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+inline double PeakRssGb() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss * 1024.0 / 1e9;  // ru_maxrss is in KiB on Linux
+}
+
+// Records when each progress stage finishes, seconds since construction.
+class StageTimer {
+ public:
+  StageTimer() : start_(std::chrono::steady_clock::now()), last_(0) {}
+  ProgressCallback Callback() {
+    return [this](const Progress& p) {
+      if (!p.finished) return;
+      const double now = Seconds(start_);
+      stages_.emplace_back(std::string(p.stage), now - last_);
+      last_ = now;
+    };
+  }
+  const std::vector<std::pair<std::string, double>>& stages() const { return stages_; }
+  double total() const { return Seconds(start_); }
+
+ private:
+  std::chrono::steady_clock::time_point start_;
+  double last_;
+  std::vector<std::pair<std::string, double>> stages_;
+};
+
+inline SyntheticService Generate(uint32_t members, uint32_t titles, uint64_t plays) {
+  SyntheticConfig config;
+  config.members = members;
+  config.titles = titles;
+  config.plays = plays;
+  const auto start = std::chrono::steady_clock::now();
+  Result<SyntheticService> service = GenerateService(config);
+  if (!service.ok()) {
+    std::fprintf(stderr, "%s\n", service.status().ToString().c_str());
+    std::exit(1);
+  }
+  std::printf("generated %u members x %u titles x %llu plays in %.1f s\n", members, titles,
+              static_cast<unsigned long long>(service->dataset.interactions.nnz()),
+              Seconds(start));
+  return std::move(service).value();
+}
+
+// Members a second for RecommendBatch over the first `count` members (k =
+// 20, history excluded).
+inline double RecommendThroughput(const Recommender& model, const InteractionMatrix& data,
+                                  uint32_t count) {
+  std::vector<uint32_t> members(std::min(count, data.rows()));
+  std::iota(members.begin(), members.end(), 0u);
+  RecommendOptions options;
+  options.k = 20;
+  const auto start = std::chrono::steady_clock::now();
+  auto lists = RecommendBatch(model, data, members, options);
+  const double seconds = Seconds(start);
+  return members.size() / seconds;
+}
+
+}  // namespace marquee::bench

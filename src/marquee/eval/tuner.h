@@ -1,0 +1,65 @@
+// Hyperparameter search: try settings of one model on a validation split,
+// pick the best by one metric, then report that setting on the test split.
+//
+// A search space is written as "name=v1|v2|v3;name=lo:hi[:log][:int]":
+// a list of values, or a range sampled uniformly (or log-uniformly). Grid
+// search takes every combination of lists (ranges are not allowed in grids);
+// random search draws `trials` settings.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "marquee/eval/evaluator.h"
+#include "marquee/eval/split.h"
+#include "marquee/models/parameters.h"
+
+namespace marquee {
+
+struct ParameterRange {
+  std::string name;
+  std::vector<std::string> values;  // a list; empty when this is a range
+  double low = 0, high = 0;
+  bool log_scale = false;
+  bool integer = false;
+};
+
+struct SearchSpace {
+  std::vector<ParameterRange> ranges;
+  static Result<SearchSpace> Parse(const std::string& text);
+};
+
+enum class SearchStrategy { kGrid, kRandom };
+
+struct TuneOptions {
+  std::string model;
+  Parameters fixed;                 // applied to every trial
+  SearchSpace space;
+  SearchStrategy strategy = SearchStrategy::kRandom;
+  uint32_t trials = 20;             // random search
+  uint64_t seed = 42;
+  std::string metric = "ndcg@10";   // maximized on the validation split
+  EvaluateOptions evaluate;         // cutoffs must include the metric's
+  ProgressCallback progress;        // one step a trial
+};
+
+struct TuneTrial {
+  Parameters parameters;
+  double score = 0;                 // the metric on the validation split
+  EvaluationResult validation;
+};
+
+struct TuneResult {
+  std::vector<TuneTrial> trials;    // in the order tried
+  size_t best = 0;                  // index into trials
+  EvaluationResult test;            // the best setting, retrained on test.train
+};
+
+// The settings a search will try, in order (deterministic for the seed).
+Result<std::vector<Parameters>> SearchSettings(const TuneOptions& options);
+
+Result<TuneResult> Tune(const TuneOptions& options, const EvalSplit& validation,
+                        const EvalSplit& test);
+
+}  // namespace marquee

@@ -1,0 +1,343 @@
+#include "marquee/models/ials.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "marquee/util/random.h"
+
+namespace marquee {
+
+namespace {
+
+constexpr std::string_view kModel = "ials";
+constexpr uint32_t kMemberTag = FourCC("IALX");
+constexpr uint32_t kTitleTag = FourCC("IALY");
+
+using ials::FactorMatrix;
+using ials::SparseRows;
+
+// The titles x members side of the training data: for each title, the
+// members who played it (ascending) and their extra confidence. Built here
+// rather than by InteractionMatrix::Transpose() so that at Netflix scale we
+// hold 8 bytes per play instead of 16 (no times, confidences precomputed).
+struct TransposedRows {
+  std::vector<uint64_t> indptr;
+  std::vector<uint32_t> columns;
+  std::vector<float> extra;
+
+  SparseRows View() const {
+    return {indptr.data(), columns.data(), extra.data(), static_cast<uint32_t>(indptr.size() - 1)};
+  }
+};
+
+TransposedRows Transpose(const InteractionMatrix& train, const std::vector<float>& extra) {
+  TransposedRows t;
+  t.indptr.assign(train.cols() + 1, 0);
+  for (uint32_t title : train.indices()) ++t.indptr[title + 1];
+  std::partial_sum(t.indptr.begin(), t.indptr.end(), t.indptr.begin());
+  t.columns.resize(train.nnz());
+  t.extra.resize(train.nnz());
+  std::vector<uint64_t> next(t.indptr.begin(), t.indptr.end() - 1);
+  for (uint32_t member = 0; member < train.rows(); ++member) {
+    for (uint64_t k = train.RowBegin(member); k < train.RowEnd(member); ++k) {
+      const uint64_t at = next[train.indices()[k]]++;
+      t.columns[at] = member;
+      t.extra[at] = extra[k];
+    }
+  }
+  return t;
+}
+
+// N(0, scale^2) entries, row r drawn from its own stream of `seed`.
+void RandomInit(FactorMatrix& m, uint64_t seed, double scale) {
+#pragma omp parallel for schedule(static)
+  for (uint32_t r = 0; r < m.rows(); ++r) {
+    Rng rng(DeriveSeed(seed, r));
+    float* row = m.Row(r);
+    for (uint32_t j = 0; j < m.factors(); ++j) row[j] = static_cast<float>(scale * rng.Normal());
+  }
+}
+
+// Rows by decreasing length: with dynamic scheduling the long rows start
+// first and the short ones fill the gaps, so no thread is left with a
+// popular title at the end.
+std::vector<uint32_t> LongestFirst(const SparseRows& rows) {
+  std::vector<uint32_t> order(rows.rows);
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return rows.indptr[a + 1] - rows.indptr[a] > rows.indptr[b + 1] - rows.indptr[b];
+  });
+  return order;
+}
+
+double SquaredNorm(const float* x, uint32_t stride) { return ials::Dot(x, x, stride); }
+
+}  // namespace
+
+Result<std::unique_ptr<Recommender>> IalsRecommender::Create(const Parameters& p) {
+  Options o;
+  MARQUEE_ASSIGN_OR_RETURN(o.factors, p.GetInt(kModel, "factors", 64, 1, 1024));
+  MARQUEE_ASSIGN_OR_RETURN(o.iterations, p.GetInt(kModel, "iterations", 15, 1, 10000));
+  MARQUEE_ASSIGN_OR_RETURN(o.regularization, p.GetDouble(kModel, "regularization", 0.03, 0, 1e9));
+  MARQUEE_ASSIGN_OR_RETURN(o.alpha, p.GetDouble(kModel, "alpha", 20.0, 0, 1e9));
+  MARQUEE_ASSIGN_OR_RETURN(std::string confidence,
+                           p.GetChoice(kModel, "confidence", "linear", {"linear", "log"}));
+  o.confidence = confidence == "log" ? Confidence::kLog : Confidence::kLinear;
+  MARQUEE_ASSIGN_OR_RETURN(o.epsilon, p.GetDouble(kModel, "epsilon", 1.0, 1e-12, 1e12));
+  MARQUEE_ASSIGN_OR_RETURN(
+      std::string scaling,
+      p.GetChoice(kModel, "regularization_scaling", "frequency", {"plain", "frequency"}));
+  o.scaling = scaling == "frequency" ? Scaling::kFrequency : Scaling::kPlain;
+  MARQUEE_ASSIGN_OR_RETURN(o.frequency_exponent,
+                           p.GetDouble(kModel, "frequency_exponent", 1.0, 0, 10));
+  MARQUEE_ASSIGN_OR_RETURN(std::string solver,
+                           p.GetChoice(kModel, "solver", "cg", {"cg", "cholesky"}));
+  o.solver = solver == "cholesky" ? Solver::kCholesky : Solver::kCg;
+  MARQUEE_ASSIGN_OR_RETURN(o.cg_steps, p.GetInt(kModel, "cg_steps", 3, 1, 1000));
+  // A zero start is a fixed point of ALS (every b is zero), hence > 0.
+  MARQUEE_ASSIGN_OR_RETURN(o.init_scale, p.GetDouble(kModel, "init_scale", 0.01, 1e-12, 10));
+  MARQUEE_RETURN_IF_ERROR(p.CheckAllUsed(kModel));
+  return std::unique_ptr<Recommender>(std::make_unique<IalsRecommender>(o));
+}
+
+Parameters IalsRecommender::parameters() const {
+  const Options& o = options_;
+  Parameters p;
+  p.Set("factors", o.factors);
+  p.Set("iterations", o.iterations);
+  p.Set("regularization", o.regularization);
+  p.Set("alpha", o.alpha);
+  p.Set("confidence", o.confidence == Confidence::kLog ? "log" : "linear");
+  p.Set("epsilon", o.epsilon);
+  p.Set("regularization_scaling", o.scaling == Scaling::kFrequency ? "frequency" : "plain");
+  p.Set("frequency_exponent", o.frequency_exponent);
+  p.Set("solver", o.solver == Solver::kCholesky ? "cholesky" : "cg");
+  p.Set("cg_steps", o.cg_steps);
+  p.Set("init_scale", o.init_scale);
+  return p;
+}
+
+float IalsRecommender::ExtraConfidence(float weight) const {
+  const double w = std::max(0.0f, weight);
+  const double extra = options_.confidence == Confidence::kLog
+                           ? options_.alpha * std::log1p(w / options_.epsilon)
+                           : options_.alpha * w;
+  return static_cast<float>(extra);
+}
+
+float IalsRecommender::MemberLambda(double extra_sum) const {
+  if (options_.scaling == Scaling::kPlain) return static_cast<float>(options_.regularization);
+  const double weight = titles_.rows() + extra_sum;
+  return static_cast<float>(options_.regularization *
+                            std::pow(weight, options_.frequency_exponent));
+}
+
+float IalsRecommender::TitleLambda(double extra_sum) const {
+  if (options_.scaling == Scaling::kPlain) return static_cast<float>(options_.regularization);
+  const double weight = members_.rows() + extra_sum;
+  return static_cast<float>(options_.regularization *
+                            std::pow(weight, options_.frequency_exponent));
+}
+
+namespace {
+
+// One half-step: every row of `self` solved against the fixed `other`.
+void SolveSide(const IalsRecommender::Options& options, const SparseRows& rows,
+               const std::vector<uint32_t>& order, const std::vector<float>& lambda,
+               const FactorMatrix& gram, const FactorMatrix& other, FactorMatrix& self) {
+  const bool cg = options.solver == IalsRecommender::Solver::kCg;
+#pragma omp parallel
+  {
+    ials::SolverScratch scratch(self.factors());
+#pragma omp for schedule(dynamic, 8)
+    for (size_t k = 0; k < order.size(); ++k) {
+      const uint32_t r = order[k];
+      if (cg) {
+        ials::SolveRowCg(gram, other, rows.Row(r), lambda[r], options.cg_steps, self.Row(r),
+                         scratch);
+      } else {
+        ials::SolveRowCholesky(gram, other, rows.Row(r), lambda[r], self.Row(r), scratch);
+      }
+    }
+  }
+}
+
+std::vector<double> RowExtraSums(const SparseRows& rows) {
+  std::vector<double> sums(rows.rows);
+#pragma omp parallel for schedule(static)
+  for (uint32_t r = 0; r < rows.rows; ++r) {
+    double s = 0;
+    for (uint64_t k = rows.indptr[r]; k < rows.indptr[r + 1]; ++k) s += rows.extra[k];
+    sums[r] = s;
+  }
+  return sums;
+}
+
+// The loss L of the header: sum_u x_u^T (Y^T Y) x_u = <X^T X, Y^T Y> covers
+// every pair as if unobserved; each observed pair then adds c (1 - s)^2 - s^2.
+double Loss(const SparseRows& member_rows, const FactorMatrix& members,
+            const FactorMatrix& titles, const FactorMatrix& member_gram,
+            const FactorMatrix& title_gram, const std::vector<float>& member_lambda,
+            const std::vector<float>& title_lambda) {
+  const double all_pairs = ials::FrobeniusProduct(member_gram, title_gram);
+  const double member_terms = ials::DeterministicSum(members.rows(), [&](uint32_t u) {
+    const float* x = members.Row(u);
+    return ials::ObservedLossCorrection(titles, member_rows.Row(u), x) +
+           member_lambda[u] * SquaredNorm(x, members.stride());
+  });
+  const double title_terms = ials::DeterministicSum(titles.rows(), [&](uint32_t i) {
+    return title_lambda[i] * SquaredNorm(titles.Row(i), titles.stride());
+  });
+  return all_pairs + member_terms + title_terms;
+}
+
+}  // namespace
+
+Status IalsRecommender::Fit(const InteractionMatrix& train, const TrainContext& context) {
+  using Clock = std::chrono::steady_clock;
+  const uint32_t f = options_.factors;
+  members_ = FactorMatrix(train.rows(), f);
+  titles_ = FactorMatrix(train.cols(), f);
+
+  // Confidences once per play, in both orientations.
+  std::vector<float> member_extra(train.nnz());
+#pragma omp parallel for schedule(static)
+  for (uint64_t k = 0; k < train.nnz(); ++k) member_extra[k] = ExtraConfidence(train.weights()[k]);
+  const TransposedRows transposed = Transpose(train, member_extra);
+  const SparseRows member_rows{train.indptr().data(), train.indices().data(), member_extra.data(),
+                               train.rows()};
+  const SparseRows title_rows = transposed.View();
+
+  // Regularization of every row (frequency scaling: from the row's total weight).
+  const std::vector<double> member_sums = RowExtraSums(member_rows);
+  const std::vector<double> title_sums = RowExtraSums(title_rows);
+  std::vector<float> member_lambda(train.rows());
+  std::vector<float> title_lambda(train.cols());
+  for (uint32_t u = 0; u < train.rows(); ++u) member_lambda[u] = MemberLambda(member_sums[u]);
+  for (uint32_t i = 0; i < train.cols(); ++i) title_lambda[i] = TitleLambda(title_sums[i]);
+
+  RandomInit(members_, DeriveSeed(context.seed, 0), options_.init_scale);
+  RandomInit(titles_, DeriveSeed(context.seed, 1), options_.init_scale);
+  const std::vector<uint32_t> member_order = LongestFirst(member_rows);
+  const std::vector<uint32_t> title_order = LongestFirst(title_rows);
+
+  ProgressReporter progress(context.progress, "training ials", options_.iterations);
+  FactorMatrix title_gram = ials::Gramian(titles_);
+  for (uint32_t iteration = 1; iteration <= options_.iterations; ++iteration) {
+    const Clock::time_point start = Clock::now();
+    SolveSide(options_, member_rows, member_order, member_lambda, title_gram, titles_, members_);
+    const FactorMatrix member_gram = ials::Gramian(members_);
+    SolveSide(options_, title_rows, title_order, title_lambda, member_gram, members_, titles_);
+    title_gram = ials::Gramian(titles_);  // for the next member half-step (and the loss)
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    if (context.on_iteration) {
+      const double loss = Loss(member_rows, members_, titles_, member_gram, title_gram,
+                               member_lambda, title_lambda);
+      context.on_iteration(TrainingIteration{iteration, loss, seconds});
+    }
+    progress.Advance(1);
+  }
+  title_gram_ = std::move(title_gram);
+  PrepareScoring();
+  return Status::OK();
+}
+
+void IalsRecommender::PrepareScoring() {
+  title_inverse_norms_.resize(titles_.rows());
+  for (uint32_t i = 0; i < titles_.rows(); ++i) {
+    const double norm = std::sqrt(SquaredNorm(titles_.Row(i), titles_.stride()));
+    title_inverse_norms_[i] = norm > 0 ? static_cast<float>(1.0 / norm) : 0.0f;
+  }
+}
+
+std::vector<float> IalsRecommender::FoldIn(History history) const {
+  std::vector<uint32_t> columns;
+  std::vector<float> extra;
+  double extra_sum = 0;
+  for (size_t k = 0; k < history.titles.size(); ++k) {
+    if (history.titles[k] >= titles_.rows()) continue;  // unknown to the model
+    columns.push_back(history.titles[k]);
+    extra.push_back(ExtraConfidence(history.weights.empty() ? 1.0f : history.weights[k]));
+    extra_sum += extra.back();
+  }
+  const ials::SparseRow row{columns.data(), extra.data(), static_cast<uint32_t>(columns.size())};
+  std::vector<float> x(titles_.stride(), 0.0f);
+  ials::SolverScratch scratch(options_.factors);
+  ials::SolveRowCholesky(title_gram_, titles_, row, MemberLambda(extra_sum), x.data(), scratch);
+  return x;
+}
+
+void IalsRecommender::ScoreMember(uint32_t member, History history,
+                                  std::span<float> scores) const {
+  if (member >= members_.rows()) return ScoreHistory(history, scores);
+  ials::ScoreAll(titles_, members_.Row(member), scores);
+}
+
+void IalsRecommender::ScoreHistory(History history, std::span<float> scores) const {
+  const std::vector<float> folded = FoldIn(history);
+  FactorMatrix x(1, options_.factors);  // aligned copy for the vector kernels
+  std::copy(folded.begin(), folded.end(), x.Row(0));
+  ials::ScoreAll(titles_, x.Row(0), scores);
+}
+
+void IalsRecommender::ScoreSimilar(uint32_t title, std::span<float> scores) const {
+  ials::ScoreAll(titles_, titles_.Row(title), scores);
+  const float self = title_inverse_norms_[title];
+  for (uint32_t i = 0; i < titles_.rows(); ++i) scores[i] *= self * title_inverse_norms_[i];
+}
+
+namespace {
+
+// rows, factors, then the f floats of each row (no padding), laid out as
+// ByteReader::Array<float> reads them.
+void SaveFactors(const FactorMatrix& m, uint32_t tag, SectionFileWriter& out) {
+  ByteWriter w;
+  w.U32(m.rows());
+  w.U32(m.factors());
+  w.U64(static_cast<uint64_t>(m.rows()) * m.factors());
+  for (uint32_t r = 0; r < m.rows(); ++r) w.Raw(m.Row(r), m.factors() * sizeof(float));
+  out.AddSection(tag, std::move(w));
+}
+
+Status LoadFactors(const SectionFileReader& in, uint32_t tag, uint32_t factors,
+                   FactorMatrix* m) {
+  MARQUEE_ASSIGN_OR_RETURN(std::string_view payload, in.Section(tag));
+  ByteReader r(payload, in.path() + ": ials " + FourCCName(tag));
+  const uint32_t rows = r.U32();
+  const uint32_t stored_factors = r.U32();
+  const std::vector<float> values = r.Array<float>();
+  if (r.ok() && stored_factors != factors) {
+    r.Fail("factors " + std::to_string(stored_factors) + ", parameters say " +
+           std::to_string(factors));
+  }
+  if (r.ok() && values.size() != static_cast<uint64_t>(rows) * factors) {
+    r.Fail(std::to_string(values.size()) + " values for " + std::to_string(rows) + " x " +
+           std::to_string(factors));
+  }
+  if (r.ok() && !r.AtEnd()) r.Fail("trailing bytes");
+  if (!r.ok()) return r.status();
+  *m = FactorMatrix(rows, factors);
+  for (uint32_t row = 0; row < rows; ++row) {
+    std::copy_n(values.data() + static_cast<size_t>(row) * factors, factors, m->Row(row));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+void IalsRecommender::SaveState(SectionFileWriter& out) const {
+  SaveFactors(members_, kMemberTag, out);
+  SaveFactors(titles_, kTitleTag, out);
+}
+
+Status IalsRecommender::LoadState(const SectionFileReader& in) {
+  MARQUEE_RETURN_IF_ERROR(LoadFactors(in, kMemberTag, options_.factors, &members_));
+  MARQUEE_RETURN_IF_ERROR(LoadFactors(in, kTitleTag, options_.factors, &titles_));
+  title_gram_ = ials::Gramian(titles_);
+  PrepareScoring();
+  return Status::OK();
+}
+
+}  // namespace marquee

@@ -1,0 +1,316 @@
+#include "marquee/models/ease.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <vector>
+
+#include "marquee/data/synthetic.h"
+#include "marquee/models/popularity.h"
+#include "marquee/models/spd_inverse.h"
+#include "marquee/util/threads.h"
+#include "recommender_test_util.h"
+
+namespace marquee {
+namespace {
+
+using test::RandomInteractions;
+
+using DenseMatrix = std::vector<std::vector<double>>;
+
+// Inverse by Gauss-Jordan elimination with partial pivoting, in double.
+DenseMatrix GaussJordanInverse(DenseMatrix a) {
+  const size_t n = a.size();
+  DenseMatrix inv(n, std::vector<double>(n, 0.0));
+  for (size_t i = 0; i < n; ++i) inv[i][i] = 1;
+  for (size_t c = 0; c < n; ++c) {
+    size_t pivot = c;
+    for (size_t r = c + 1; r < n; ++r) {
+      if (std::abs(a[r][c]) > std::abs(a[pivot][c])) pivot = r;
+    }
+    std::swap(a[c], a[pivot]);
+    std::swap(inv[c], inv[pivot]);
+    const double d = a[c][c];
+    for (size_t k = 0; k < n; ++k) {
+      a[c][k] /= d;
+      inv[c][k] /= d;
+    }
+    for (size_t r = 0; r < n; ++r) {
+      if (r == c || a[r][c] == 0) continue;
+      const double f = a[r][c];
+      for (size_t k = 0; k < n; ++k) {
+        a[r][k] -= f * a[c][k];
+        inv[r][k] -= f * inv[c][k];
+      }
+    }
+  }
+  return inv;
+}
+
+// B by the paper's formula, everything dense and in double.
+DenseMatrix ReferenceEase(const InteractionMatrix& x, double lambda, bool binary) {
+  const size_t n = x.cols();
+  DenseMatrix g(n, std::vector<double>(n, 0.0));
+  for (uint32_t m = 0; m < x.rows(); ++m) {
+    auto titles = x.RowIndices(m);
+    auto weights = x.RowWeights(m);
+    for (size_t a = 0; a < titles.size(); ++a) {
+      for (size_t b = 0; b < titles.size(); ++b) {
+        g[titles[a]][titles[b]] += binary ? 1.0 : double(weights[a]) * weights[b];
+      }
+    }
+  }
+  for (size_t i = 0; i < n; ++i) g[i][i] += lambda;
+  DenseMatrix p = GaussJordanInverse(g);
+  DenseMatrix b(n, std::vector<double>(n, 0.0));
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t j = 0; j < n; ++j) b[i][j] = i == j ? 0.0 : -p[i][j] / p[j][j];
+  }
+  return b;
+}
+
+std::unique_ptr<Recommender> MakeEase(const Parameters& parameters) {
+  Result<std::unique_ptr<Recommender>> model = EaseRecommender::Create(parameters);
+  EXPECT_TRUE(model.ok()) << model.status().ToString();
+  return std::move(model).value();
+}
+
+// Every entry within 1e-4 relative of the reference; entries below 1% of
+// the largest are compared with that as their scale: the model computes in
+// float, whose rounding (about 1e-7 of the largest entries) swamps the
+// digits of near-zero entries.
+void ExpectMatchesReference(const EaseRecommender& ease, const DenseMatrix& want) {
+  const size_t n = want.size();
+  double largest = 0;
+  for (const auto& row : want) {
+    for (double v : row) largest = std::max(largest, std::abs(v));
+  }
+  ASSERT_GT(largest, 0);
+  for (size_t i = 0; i < n; ++i) {
+    std::span<const float> row = ease.WeightRow(static_cast<uint32_t>(i));
+    for (size_t j = 0; j < n; ++j) {
+      const double scale = std::max(std::abs(want[i][j]), 1e-2 * largest);
+      ASSERT_NEAR(row[j], want[i][j], 1e-4 * scale) << "B[" << i << "][" << j << "]";
+    }
+  }
+}
+
+TEST(EaseTest, MatchesDenseGaussJordanOnSmallMatrix) {
+  const InteractionMatrix x = RandomInteractions(40, 12, 6, 1);
+  for (bool binary : {true, false}) {
+    auto model = MakeEase({{"lambda", "3"}, {"binary", binary ? "true" : "false"}});
+    ASSERT_TRUE(model->Fit(x, {}).ok());
+    ExpectMatchesReference(static_cast<EaseRecommender&>(*model), ReferenceEase(x, 3, binary));
+  }
+}
+
+// 600 titles: several 256-wide tiles, so every path of the tiled inverse runs.
+TEST(EaseTest, MatchesDenseGaussJordanAcrossTiles) {
+  const InteractionMatrix x = RandomInteractions(3000, 600, 40, 2);
+  auto model = MakeEase({{"lambda", "20"}});
+  ASSERT_TRUE(model->Fit(x, {}).ok());
+  ExpectMatchesReference(static_cast<EaseRecommender&>(*model), ReferenceEase(x, 20, true));
+}
+
+TEST(EaseTest, DiagonalIsZero) {
+  const InteractionMatrix x = RandomInteractions(500, 300, 30, 3);
+  auto model = MakeEase({});
+  ASSERT_TRUE(model->Fit(x, {}).ok());
+  const auto& ease = static_cast<EaseRecommender&>(*model);
+  for (uint32_t t = 0; t < 300; ++t) ASSERT_EQ(ease.WeightRow(t)[t], 0.0f) << t;
+}
+
+TEST(EaseTest, InverseMatchesGaussJordanForOddTileSizes) {
+  const uint32_t n = 50;
+  Rng rng(4);
+  DenseMatrix m(n, std::vector<double>(n));
+  for (auto& row : m) {
+    for (double& v : row) v = rng.Uniform(-1, 1);
+  }
+  DenseMatrix spd(n, std::vector<double>(n, 0.0));  // M M^T + n I
+  for (uint32_t i = 0; i < n; ++i) {
+    for (uint32_t j = 0; j < n; ++j) {
+      for (uint32_t k = 0; k < n; ++k) spd[i][j] += m[i][k] * m[j][k];
+    }
+    spd[i][i] += n;
+  }
+  const DenseMatrix want = GaussJordanInverse(spd);
+  for (uint32_t tile : {1u, 7u, 16u, 50u, 256u}) {
+    std::vector<double> a(n * n), work(n * n);
+    for (uint32_t j = 0; j < n; ++j) {
+      for (uint32_t i = j; i < n; ++i) a[j * n + i] = spd[i][j];  // lower triangle only
+    }
+    ASSERT_TRUE(InvertSymmetricPositiveDefinite<double>(a, work, n, tile));
+    for (uint32_t i = 0; i < n; ++i) {
+      for (uint32_t j = 0; j < n; ++j) {
+        ASSERT_NEAR(a[j * n + i], want[i][j], 1e-11) << "tile " << tile << " (" << i << "," << j << ")";
+      }
+    }
+  }
+}
+
+TEST(EaseTest, InverseReportsAMatrixThatIsNotPositiveDefinite) {
+  std::vector<float> a = {1, 2, 2, 1};  // eigenvalues 3 and -1
+  std::vector<float> work(4);
+  EXPECT_FALSE(InvertSymmetricPositiveDefinite<float>(a, work, 2, 1));
+}
+
+TEST(EaseTest, ScoresAreWeightedSumsOfRows) {
+  const InteractionMatrix x = RandomInteractions(200, 80, 10, 5);
+  for (bool binary : {true, false}) {
+    auto model = MakeEase({{"lambda", "10"}, {"binary", binary ? "true" : "false"}});
+    ASSERT_TRUE(model->Fit(x, {}).ok());
+    const auto& ease = static_cast<EaseRecommender&>(*model);
+    std::vector<float> scores(80);
+    for (uint32_t m = 0; m < 20; ++m) {
+      History h = History::Row(x, m);
+      model->ScoreMember(m, h, scores);
+      for (uint32_t j = 0; j < 80; ++j) {
+        double want = 0;
+        for (size_t k = 0; k < h.titles.size(); ++k) {
+          want += (binary ? 1.0 : h.weights[k]) * ease.WeightRow(h.titles[k])[j];
+        }
+        ASSERT_NEAR(scores[j], want, 1e-5 * (1 + std::abs(want)));
+      }
+    }
+    model->ScoreSimilar(7, scores);
+    for (uint32_t j = 0; j < 80; ++j) EXPECT_EQ(scores[j], ease.WeightRow(7)[j]);
+  }
+}
+
+// A matrix with many titles and almost no plays: cheap to build, and Fit
+// would need 2 x n^2 floats -- if it allocated before checking, it would die.
+InteractionMatrix WideMatrix(uint32_t titles) {
+  InteractionBuilder builder;
+  builder.Add(0, 0, 1);
+  builder.Add(1, titles - 1, 1);
+  return builder.Build(2, titles, DuplicateRule::kSum);
+}
+
+TEST(EaseTest, RefusesACatalogOverTheMemoryLimitBeforeAllocating) {
+  auto model = MakeEase({{"max_memory_gb", "1"}});
+  const auto start = std::chrono::steady_clock::now();
+  Status s = model->Fit(WideMatrix(200000), {});
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(s.code(), Status::Code::kResourceExhausted) << s.ToString();
+  EXPECT_NE(s.message().find("200000 titles need 320.0 GB"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("1.0 GB are allowed (max_memory_gb)"), std::string::npos)
+      << s.message();
+  EXPECT_NE(s.message().find("itemknn"), std::string::npos) << s.message();
+  EXPECT_LT(seconds, 1.0);  // no 320 GB touched
+  EXPECT_EQ(model->title_count(), 0u);
+}
+
+TEST(EaseTest, RefusesACatalogOverAvailableMemory) {
+  auto model = MakeEase({});
+  Status s = model->Fit(WideMatrix(1000000), {});  // 8 TB
+  EXPECT_EQ(s.code(), Status::Code::kResourceExhausted) << s.ToString();
+  EXPECT_NE(s.message().find("1000000 titles need 8000.0 GB"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("GB are available"), std::string::npos) << s.message();
+}
+
+TEST(EaseTest, FitsWithinAGenerousLimit) {
+  auto model = MakeEase({{"max_memory_gb", "0.01"}});  // needs 2 * 1000^2 * 4 = 8 MB
+  EXPECT_TRUE(model->Fit(RandomInteractions(100, 1000, 20, 6), {}).ok());
+}
+
+TEST(EaseTest, SaveLoadRoundTripGivesIdenticalScores) {
+  test::TempDir dir;
+  const InteractionMatrix x = RandomInteractions(300, 120, 15, 7);
+  auto model = MakeEase({{"lambda", "50"}});
+  ASSERT_TRUE(model->Fit(x, {}).ok());
+  auto loaded = MakeEase(model->parameters());
+  test::SaveAndLoad(*model, *loaded, dir);
+  EXPECT_EQ(loaded->member_count(), 300u);
+  EXPECT_EQ(loaded->title_count(), 120u);
+  EXPECT_EQ(test::AllScores(*loaded, x), test::AllScores(*model, x));
+}
+
+TEST(EaseTest, LoadRefusesWeightsOfTheWrongSize) {
+  test::TempDir dir;
+  const std::string path = dir.File("bad.mqt");
+  SectionFileWriter writer("MQTEST", 1);
+  ByteWriter header;
+  header.U32(5);
+  header.U32(10);  // 10 x 10 floats = 400 bytes expected
+  writer.AddSection(FourCC("EASH"), std::move(header));
+  ByteWriter weights;
+  weights.Raw(std::string(396, '\0').data(), 396);
+  writer.AddSection(FourCC("EASB"), std::move(weights));
+  ASSERT_TRUE(writer.Write(path).ok());
+  auto reader = SectionFileReader::Open(path, "MQTEST", 1, "test");
+  ASSERT_TRUE(reader.ok());
+  auto model = MakeEase({});
+  Status s = model->LoadState(*reader);
+  EXPECT_EQ(s.code(), Status::Code::kCorruption);
+  EXPECT_NE(s.message().find("expected 400 bytes"), std::string::npos) << s.message();
+}
+
+TEST(EaseTest, ParameterErrorsNameTheParameter) {
+  for (const char* bad : {"0", "-1", "abc"}) {
+    auto r = EaseRecommender::Create({{"lambda", bad}});
+    ASSERT_FALSE(r.ok());
+    EXPECT_NE(r.status().message().find("'lambda'"), std::string::npos) << r.status().message();
+  }
+  auto unknown = EaseRecommender::Create({{"lamda", "10"}});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("'lamda'"), std::string::npos);
+  auto memory = EaseRecommender::Create({{"max_memory_gb", "-2"}});
+  ASSERT_FALSE(memory.ok());
+  EXPECT_NE(memory.status().message().find("'max_memory_gb'"), std::string::npos);
+  auto binary = EaseRecommender::Create({{"binary", "maybe"}});
+  ASSERT_FALSE(binary.ok());
+  EXPECT_NE(binary.status().message().find("'binary'"), std::string::npos);
+}
+
+TEST(EaseTest, ParametersIncludeDefaults) {
+  auto model = MakeEase({});
+  Parameters p = model->parameters();
+  EXPECT_EQ(p.values().at("lambda"), "500");
+  EXPECT_EQ(p.values().at("binary"), "true");
+  EXPECT_EQ(p.values().at("max_memory_gb"), "0");
+  EXPECT_EQ(model->name(), "ease");
+}
+
+TEST(EaseTest, DeterministicAtOneAndTwoThreads) {
+  const InteractionMatrix x = RandomInteractions(2000, 700, 40, 8);
+  std::vector<std::vector<float>> results;
+  for (int threads : {1, 2}) {
+    SetThreadCount(threads);
+    auto model = MakeEase({{"lambda", "30"}});
+    ASSERT_TRUE(model->Fit(x, {}).ok());
+    results.push_back(test::AllScores(*model, x));
+  }
+  SetThreadCount(0);
+  EXPECT_EQ(results[0], results[1]);
+}
+
+TEST(EaseTest, BeatsPopularityAndRandomOnASyntheticService) {
+  SyntheticConfig config;
+  config.members = 3000;
+  config.titles = 500;
+  config.plays = 150000;
+  Result<SyntheticService> service = GenerateService(config);
+  ASSERT_TRUE(service.ok()) << service.status().ToString();
+  const test::Holdout holdout = test::HoldOut(service->dataset.interactions, 0.2, 5, 9);
+
+  auto ease = MakeEase({{"lambda", "100"}});
+  ASSERT_TRUE(ease->Fit(holdout.train, {}).ok());
+  auto popularity = PopularityRecommender::Create({});
+  ASSERT_TRUE(popularity.ok());
+  ASSERT_TRUE((*popularity)->Fit(holdout.train, {}).ok());
+
+  const double ease_recall = test::ModelRecallAt(*ease, holdout, 20);
+  const double popularity_recall = test::ModelRecallAt(**popularity, holdout, 20);
+  const double random_recall = test::RandomRecallAt(holdout, 20, 10);
+  RecordProperty("ease_recall20", std::to_string(ease_recall));
+  std::printf("recall@20: ease %.4f  popularity %.4f  random %.4f\n", ease_recall,
+              popularity_recall, random_recall);
+  EXPECT_GT(ease_recall, 3 * random_recall);
+  EXPECT_GT(ease_recall, 1.2 * popularity_recall);
+}
+
+}  // namespace
+}  // namespace marquee

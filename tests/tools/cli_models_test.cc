@@ -1,0 +1,140 @@
+// The model commands end to end: train, recommend, similar, evaluate, tune.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "../test_util.h"
+#include "cli_runner.h"
+#include "marquee/data/dataset_file.h"
+#include "marquee/models/model_file.h"
+
+namespace marquee {
+namespace {
+
+using test::RunCli;
+using test::RunResult;
+using test::TempDir;
+
+class CliModelsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_ = dir_.File("s.mqd");
+    RunResult gen = RunCli("generate --members 400 --titles 120 --plays 12000 --seed 3 --out " + data_);
+    ASSERT_EQ(gen.exit_code, 0) << gen.output;
+  }
+  TempDir dir_;
+  std::string data_;
+};
+
+TEST_F(CliModelsTest, TrainThenRecommendWithOriginalIdsAndNoWatchedTitles) {
+  RunResult train = RunCli("train --data " + data_ + " --model popularity --out " + dir_.File("pop"));
+  ASSERT_EQ(train.exit_code, 0) << train.output;
+  dir_.Write("members.txt", "# two members\nm0000001\n\nm0000007\n");
+  RunResult rec = RunCli("recommend --model " + dir_.File("pop") + " --data " + data_ +
+                         " --members " + dir_.File("members.txt") + " --k 5");
+  ASSERT_EQ(rec.exit_code, 0) << rec.output;
+  Result<Dataset> d = LoadDataset(data_);
+  ASSERT_TRUE(d.ok());
+  std::istringstream lines(rec.output);
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(line, "member,rank,title,score");
+  int rows = 0;
+  while (std::getline(lines, line)) {
+    std::string member = line.substr(0, line.find(','));
+    std::string rest = line.substr(line.find(',') + 1);
+    std::string title = rest.substr(rest.find(',') + 1);
+    title = title.substr(0, title.find(','));
+    uint32_t m = d->members.Find(member), t = d->titles.Find(title);
+    ASSERT_NE(m, IdMap::kNotFound) << line;
+    ASSERT_NE(t, IdMap::kNotFound) << line;
+    auto watched = d->interactions.RowIndices(m);
+    EXPECT_FALSE(std::binary_search(watched.begin(), watched.end(), t)) << "watched: " << line;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 10);
+}
+
+TEST_F(CliModelsTest, RecommendJsonAndSimilar) {
+  ASSERT_EQ(RunCli("train --data " + data_ + " --model popularity --out " + dir_.File("pop")).exit_code, 0);
+  dir_.Write("one.txt", "m0000002\n");
+  RunResult rec = RunCli("recommend --model " + dir_.File("pop") + " --data " + data_ +
+                         " --members " + dir_.File("one.txt") + " --k 3 --format json");
+  ASSERT_EQ(rec.exit_code, 0) << rec.output;
+  nlohmann::json j = nlohmann::json::parse(rec.output);
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0]["member"], "m0000002");
+  EXPECT_EQ(j[0]["recommendations"].size(), 3u);
+
+  RunResult sim = RunCli("similar --model " + dir_.File("pop") + " --titles t000001,t000002 --k 4");
+  ASSERT_EQ(sim.exit_code, 0) << sim.output;
+  EXPECT_EQ(std::count(sim.output.begin(), sim.output.end(), '\n'), 1 + 2 * 4);
+  EXPECT_EQ(sim.output.find("t000001,1,t000001,"), std::string::npos);  // never itself
+}
+
+TEST_F(CliModelsTest, BadInputsAreClearErrors) {
+  RunResult model = RunCli("train --data " + data_ + " --model svd --out " + dir_.File("x"));
+  EXPECT_EQ(model.exit_code, 1);
+  EXPECT_NE(model.output.find("unknown model \"svd\""), std::string::npos) << model.output;
+  RunResult param = RunCli("train --data " + data_ + " --model popularity --factors 8 --out " + dir_.File("x"));
+  EXPECT_EQ(param.exit_code, 1);
+  EXPECT_NE(param.output.find("unknown parameter 'factors'"), std::string::npos) << param.output;
+
+  ASSERT_EQ(RunCli("train --data " + data_ + " --model popularity --out " + dir_.File("pop")).exit_code, 0);
+  dir_.Write("who.txt", "m0000001\nnobody\n");
+  RunResult member = RunCli("recommend --model " + dir_.File("pop") + " --data " + data_ +
+                            " --members " + dir_.File("who.txt"));
+  EXPECT_EQ(member.exit_code, 1);
+  EXPECT_NE(member.output.find("who.txt:2: expected a member of the dataset, found \"nobody\""),
+            std::string::npos)
+      << member.output;
+  RunResult title = RunCli("similar --model " + dir_.File("pop") + " --titles t999999");
+  EXPECT_EQ(title.exit_code, 1);
+  EXPECT_NE(title.output.find("t999999"), std::string::npos);
+
+  std::string other = dir_.File("other.mqd");
+  ASSERT_EQ(RunCli("generate --members 50 --titles 20 --plays 400 --out " + other).exit_code, 0);
+  RunResult mismatch = RunCli("recommend --model " + dir_.File("pop") + " --data " + other);
+  EXPECT_EQ(mismatch.exit_code, 1);
+  EXPECT_NE(mismatch.output.find("different dataset"), std::string::npos) << mismatch.output;
+  RunResult k = RunCli("recommend --model " + dir_.File("pop") + " --data " + data_ + " --k 0");
+  EXPECT_EQ(k.exit_code, 2);
+}
+
+TEST_F(CliModelsTest, EvaluateWritesTableJsonAndCsv) {
+  RunResult r = RunCli("evaluate --data " + data_ + " --model popularity --cutoffs 10,20 --json " +
+                       dir_.File("e.json") + " --csv " + dir_.File("e.csv"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("Recall@20"), std::string::npos) << r.output;
+  nlohmann::json j = nlohmann::json::parse(test::ReadFile(dir_.File("e.json")));
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0]["model"], "popularity");
+  EXPECT_EQ(j[0]["protocol"], "random-holdout");
+  double recall = j[0]["metrics"][1]["recall"];
+  EXPECT_GT(recall, 0.0);
+  EXPECT_LE(recall, 1.0);
+  EXPECT_NE(test::ReadFile(dir_.File("e.csv")).find("popularity,\"half_life=0\",random-holdout,recall,20,"),
+            std::string::npos);
+
+  RunResult bad = RunCli("evaluate --data " + data_ + " --model popularity --lambda 3");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("'lambda' is not a parameter of popularity"), std::string::npos) << bad.output;
+}
+
+TEST_F(CliModelsTest, TunePicksAndReportsTheBest) {
+  RunResult r = RunCli("tune --data " + data_ + " --model popularity --space \"half_life=0|30\" "
+                       "--strategy grid --metric recall@20 --cutoffs 20 --json " + dir_.File("t.json"));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("<- best"), std::string::npos) << r.output;
+  nlohmann::json j = nlohmann::json::parse(test::ReadFile(dir_.File("t.json")));
+  ASSERT_EQ(j["trials"].size(), 2u);
+  size_t best = j["best"];
+  EXPECT_GE(j["trials"][best]["score"].get<double>(), j["trials"][1 - best]["score"].get<double>());
+  RunResult bad = RunCli("tune --data " + data_ + " --model popularity --space \"half_life=1:9\" --strategy grid");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("is a range"), std::string::npos) << bad.output;
+}
+
+}  // namespace
+}  // namespace marquee

@@ -1,0 +1,43 @@
+// The model hyperparameter flags shared by `train`, `evaluate` and `tune`
+// (--factors, --lambda, ...), turned into the library's Parameters.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "marquee/models/parameters.h"
+
+namespace marquee::cli {
+
+struct ModelFlags {
+  std::map<std::string, std::string> values;  // parameter name -> value, as given
+  std::vector<std::string> extra;             // --param name=value
+
+  // Registers --factors --iterations --regularization --alpha --solver (iALS),
+  // --lambda (EASE), --neighbors --shrink (item-kNN), --half-life
+  // (popularity) and the catch-all --param on `app`.
+  void Register(CLI::App* app);
+
+  // All given parameters.
+  Result<Parameters> All() const;
+  // The given parameters that `model` knows. When several models are run
+  // together a flag may be meant for another one; `used` collects the names
+  // some model took, so that leftovers can be reported.
+  Result<Parameters> For(const std::string& model, std::set<std::string>* used) const;
+};
+
+// Errors for flags that no selected model knows.
+Status CheckAllFlagsUsed(const ModelFlags& flags, const std::set<std::string>& used,
+                         const std::vector<std::string>& models);
+
+// "10,20,100" -> {10, 20, 100}; each 1..10000.
+Result<std::vector<uint32_t>> ParseCutoffs(const std::string& text);
+
+// "ials,ease" -> {"ials", "ease"}.
+std::vector<std::string> SplitList(const std::string& text);
+
+}  // namespace marquee::cli

@@ -1,0 +1,86 @@
+// marquee train --data DATASET --model NAME --out MODEL_DIR [model parameters]
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+
+#include "commands.h"
+#include "marquee/data/dataset_file.h"
+#include "marquee/models/model_file.h"
+#include "marquee/models/registry.h"
+#include "model_flags.h"
+#include "progress_bar.h"
+
+namespace marquee::cli {
+
+namespace {
+struct TrainArgs {
+  std::string data;
+  std::string model;
+  std::string out;
+  uint64_t seed = 42;
+  std::optional<float> min_rating;
+  ModelFlags flags;
+};
+
+int RunTrain(const TrainArgs& args) {
+  Result<Dataset> dataset = LoadDataset(args.data);
+  if (!dataset.ok()) return ReportError("train", dataset.status());
+  Result<Parameters> parameters = args.flags.All();
+  if (!parameters.ok()) return ReportError("train", parameters.status());
+  Result<std::unique_ptr<Recommender>> model = CreateRecommender(args.model, *parameters);
+  if (!model.ok()) return ReportError("train", model.status());
+
+  InteractionMatrix train = args.min_rating ? dataset->interactions.KeepAtLeast(*args.min_rating)
+                                            : dataset->interactions;
+  std::printf("training %s (%s) on %u members x %u titles, %llu interactions\n",
+              args.model.c_str(), (*model)->parameters().ToString().c_str(), train.rows(),
+              train.cols(), static_cast<unsigned long long>(train.nnz()));
+  TrainContext context;
+  context.seed = args.seed;
+  context.progress = TerminalProgress();
+  context.on_iteration = [](const TrainingIteration& it) {
+    std::printf("  iteration %3u  loss %.6g  %.2fs\n", it.iteration, it.loss, it.seconds);
+    std::fflush(stdout);
+  };
+  auto start = std::chrono::steady_clock::now();
+  Status fitted = (*model)->Fit(train, context);
+  if (!fitted.ok()) return ReportError("train", fitted);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  ModelInfo info;
+  info.model = args.model;
+  info.parameters = (*model)->parameters();
+  info.data_fingerprint = TrainingDataFingerprint(*dataset, train);
+  info.members = dataset->members.size();
+  info.titles = dataset->titles.size();
+  info.interactions = train.nnz();
+  info.has_min_rating = args.min_rating.has_value();
+  info.min_rating = args.min_rating.value_or(0);
+  info.dataset_source = dataset->source;
+  info.trained_at = static_cast<int64_t>(std::time(nullptr));
+  info.train_seconds = seconds;
+  info.version = args.model + "-" + std::to_string(info.trained_at);
+  Status saved = SaveModel(**model, info, dataset->members, dataset->titles, args.out);
+  if (!saved.ok()) return ReportError("train", saved);
+  std::printf("trained in %.2fs; wrote %s (version %s)\n", seconds, args.out.c_str(),
+              info.version.c_str());
+  return 0;
+}
+}  // namespace
+
+Command AddTrainCommand(CLI::App& root) {
+  auto* app = root.add_subcommand("train", "Train a recommender on a dataset");
+  auto args = std::make_shared<TrainArgs>();
+  app->add_option("--data", args->data, "dataset file (.mqd)")->required();
+  std::string names;
+  for (const std::string& n : RecommenderNames()) names += (names.empty() ? "" : " | ") + n;
+  app->add_option("--model", args->model, names)->required();
+  app->add_option("--out", args->out, "model directory to write")->required();
+  app->add_option("--seed", args->seed, "random seed")->capture_default_str();
+  app->add_option("--min-rating", args->min_rating,
+                  "train only on ratings >= R, as positives of weight 1");
+  args->flags.Register(app);
+  return {app, [args]() { return RunTrain(*args); }};
+}
+
+}  // namespace marquee::cli
