@@ -73,6 +73,26 @@ TEST_F(CliModelsTest, RecommendJsonAndSimilar) {
   EXPECT_EQ(sim.output.find("t000001,1,t000001,"), std::string::npos);  // never itself
 }
 
+TEST_F(CliModelsTest, CandidateFiltersRestrictRecommendations) {
+  ASSERT_EQ(RunCli("train --data " + data_ + " --model popularity --out " + dir_.File("pop")).exit_code, 0);
+  dir_.Write("one.txt", "m0000004\n");
+  RunResult rec = RunCli("recommend --model " + dir_.File("pop") + " --data " + data_ + " --members " +
+                         dir_.File("one.txt") + " --k 10 --format json --genre Drama --maturity PG-13");
+  ASSERT_EQ(rec.exit_code, 0) << rec.output;
+  Result<Dataset> d = LoadDataset(data_);
+  int drama = d->catalog.FindGenre("Drama");
+  nlohmann::json j = nlohmann::json::parse(rec.output);
+  ASSERT_FALSE(j[0]["recommendations"].empty());
+  for (const auto& item : j[0]["recommendations"]) {
+    const Title& t = d->catalog.titles()[d->titles.Find(item["title"].get<std::string>())];
+    EXPECT_NE(std::find(t.genres.begin(), t.genres.end(), drama), t.genres.end()) << item;
+    EXPECT_TRUE(t.maturity == "G" || t.maturity == "PG" || t.maturity == "PG-13") << item;
+  }
+  RunResult bad = RunCli("recommend --model " + dir_.File("pop") + " --data " + data_ + " --genre Opera");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("\"Opera\" is not in the catalog"), std::string::npos) << bad.output;
+}
+
 TEST_F(CliModelsTest, BadInputsAreClearErrors) {
   RunResult model = RunCli("train --data " + data_ + " --model svd --out " + dir_.File("x"));
   EXPECT_EQ(model.exit_code, 1);

@@ -1,8 +1,9 @@
 // marquee demo: a complete run on the built-in synthetic service.
 //
-// For now: generate a small service, store it, and show what is in it -- its
-// statistics, the most-played titles, and one member's taste and history.
-// Later stages (train, evaluate, serve, artwork) extend this command.
+// Generate a small service and show what is in it; evaluate every model on
+// an 80/20 holdout and print the table; train iALS on everything, save it,
+// and show one member's recommendations and a "because you watched" row.
+// Later stages (serve, artwork) extend this command.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +13,11 @@
 #include "marquee/data/dataset_file.h"
 #include "marquee/data/ground_truth.h"
 #include "marquee/data/synthetic.h"
+#include "marquee/eval/evaluation_report.h"
+#include "marquee/eval/evaluator.h"
+#include "marquee/models/model_file.h"
+#include "marquee/models/recommend.h"
+#include "marquee/models/registry.h"
 #include "progress_bar.h"
 
 namespace marquee::cli {
@@ -62,6 +68,51 @@ void PrintMember(const SyntheticService& s, uint32_t member) {
   }
 }
 
+Status EvaluateModels(const Dataset& d) {
+  SplitOptions options{.protocol = SplitProtocol::kRandomHoldout, .fraction = 0.2, .seed = 42};
+  MARQUEE_ASSIGN_OR_RETURN(EvalSplit split, MakeSplit(d.interactions, options));
+  std::printf("\nOffline evaluation: 80/20 holdout per member, %u members\n",
+              split.EvaluatedMembers());
+  std::vector<EvaluationResult> results;
+  for (const char* model : {"popularity", "itemknn", "ials", "ease"}) {
+    EvaluateOptions eval{.cutoffs = {10, 20, 100}, .progress = TerminalProgress()};
+    MARQUEE_ASSIGN_OR_RETURN(EvaluationResult r,
+                             TrainAndEvaluate(model, {}, split, eval, TrainContext{.seed = 42}));
+    results.push_back(std::move(r));
+  }
+  std::printf("%s", EvaluationTable(results).c_str());
+  return Status::OK();
+}
+
+// Trains iALS on all the data, saves it, and shows what it recommends.
+Status TrainAndShow(const SyntheticService& s, const std::string& model_dir) {
+  const Dataset& d = s.dataset;
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model, CreateRecommender("ials", {}));
+  MARQUEE_RETURN_IF_ERROR(model->Fit(d.interactions, TrainContext{.seed = 42}));
+  ModelInfo info{.model = "ials", .parameters = model->parameters(),
+                 .data_fingerprint = TrainingDataFingerprint(d, d.interactions),
+                 .members = d.members.size(), .titles = d.titles.size(),
+                 .interactions = d.interactions.nnz(), .dataset_source = d.source,
+                 .version = "ials-demo"};
+  MARQUEE_RETURN_IF_ERROR(SaveModel(*model, info, d.members, d.titles, model_dir));
+
+  const uint32_t member = 0;
+  std::printf("\nRecommended for %s by iALS (not yet watched):\n",
+              std::string(d.members.ExternalId(member)).c_str());
+  for (const ScoredTitle& r : Recommend(*model, member, History::Row(d.interactions, member), {.k = 10})) {
+    const Title& title = d.catalog.titles()[r.title];
+    std::printf("    %-34s %-28s score %.3f  true affinity %.4f\n", title.name.c_str(),
+                GenreList(d.catalog, title).c_str(), r.score, s.truth.TrueAffinity(member, r.title));
+  }
+  uint32_t watched = d.interactions.RowIndices(member)[0];
+  std::printf("\nBecause you watched %s:\n", d.catalog.titles()[watched].name.c_str());
+  for (const ScoredTitle& r : SimilarTitles(*model, watched, 5)) {
+    const Title& title = d.catalog.titles()[r.title];
+    std::printf("    %-34s %s\n", title.name.c_str(), GenreList(d.catalog, title).c_str());
+  }
+  return Status::OK();
+}
+
 int RunDemo(const DemoArgs& args) {
   std::error_code ec;
   std::filesystem::create_directories(args.dir, ec);
@@ -81,8 +132,13 @@ int RunDemo(const DemoArgs& args) {
   PrintStatsTable(stdout, service->dataset, ComputeStats(service->dataset));
   PrintTopTitles(service->dataset, 10);
   PrintMember(*service, 0);
-  std::printf("\nWrote %s and %s. Next: `marquee info %s --json`.\n", dataset_path.c_str(),
-              truth_path.c_str(), dataset_path.c_str());
+  Status shown = EvaluateModels(service->dataset);
+  const std::string model_dir = args.dir + "/model";
+  if (shown.ok()) shown = TrainAndShow(*service, model_dir);
+  if (!shown.ok()) return ReportError("demo", shown);
+  std::printf("\nWrote %s, %s and %s/.\nNext: marquee recommend --model %s --data %s --members all --k 10\n",
+              dataset_path.c_str(), truth_path.c_str(), model_dir.c_str(), model_dir.c_str(),
+              dataset_path.c_str());
   return 0;
 }
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "marquee/data/dataset_file.h"
+#include "marquee/data/title_filter.h"
 #include "marquee/models/model_file.h"
 #include "marquee/models/recommend.h"
 #include "output_file.h"
@@ -20,6 +21,7 @@ struct RecommendArgs {
   uint32_t k = 20;
   std::string format = "csv";
   std::string out;
+  TitleFilter filter;
 };
 
 // Members named one a line in `path` (blank lines and '#' comments skipped).
@@ -94,7 +96,10 @@ int RunRecommend(const RecommendArgs& args) {
   const InteractionMatrix& seen = dataset->interactions;
   InteractionMatrix history =
       model->info.has_min_rating ? seen.KeepAtLeast(model->info.min_rating) : seen;
+  Result<std::vector<uint8_t>> candidates = CandidateMask(dataset->catalog, args.filter);
+  if (!candidates.ok()) return ReportError("recommend", candidates.status());
   RecommendOptions options{.k = args.k};
+  if (!args.filter.empty()) options.candidates = *candidates;
   std::vector<std::vector<ScoredTitle>> lists =
       RecommendBatch(*model->model, history, members, options, TerminalProgress(), &seen);
   Status written = WriteOutput(args.out, [&](std::FILE* f) {
@@ -118,6 +123,13 @@ Command AddRecommendCommand(CLI::App& root) {
       ->check(CLI::IsMember({"csv", "json"}))
       ->capture_default_str();
   app->add_option("--out", args->out, "write here instead of standard output");
+  app->add_option("--genre", args->filter.genres, "only titles of this genre (repeatable: any of them)")
+      ->group("Candidates");
+  app->add_option("--region", args->filter.region, "only titles available in this region")
+      ->group("Candidates");
+  app->add_option("--maturity", args->filter.max_maturity,
+                  "only titles rated at most this (G, PG, PG-13, R, TV-MA, ...)")
+      ->group("Candidates");
   return {app, [args]() { return RunRecommend(*args); }};
 }
 
