@@ -10,6 +10,7 @@
 #include "marquee/models/popularity.h"
 #include "marquee/models/spd_inverse.h"
 #include "marquee/util/threads.h"
+#include "dense_reference.h"
 #include "recommender_test_util.h"
 
 namespace marquee {
@@ -17,36 +18,8 @@ namespace {
 
 using test::RandomInteractions;
 
-using DenseMatrix = std::vector<std::vector<double>>;
-
-// Inverse by Gauss-Jordan elimination with partial pivoting, in double.
-DenseMatrix GaussJordanInverse(DenseMatrix a) {
-  const size_t n = a.size();
-  DenseMatrix inv(n, std::vector<double>(n, 0.0));
-  for (size_t i = 0; i < n; ++i) inv[i][i] = 1;
-  for (size_t c = 0; c < n; ++c) {
-    size_t pivot = c;
-    for (size_t r = c + 1; r < n; ++r) {
-      if (std::abs(a[r][c]) > std::abs(a[pivot][c])) pivot = r;
-    }
-    std::swap(a[c], a[pivot]);
-    std::swap(inv[c], inv[pivot]);
-    const double d = a[c][c];
-    for (size_t k = 0; k < n; ++k) {
-      a[c][k] /= d;
-      inv[c][k] /= d;
-    }
-    for (size_t r = 0; r < n; ++r) {
-      if (r == c || a[r][c] == 0) continue;
-      const double f = a[r][c];
-      for (size_t k = 0; k < n; ++k) {
-        a[r][k] -= f * a[c][k];
-        inv[r][k] -= f * inv[c][k];
-      }
-    }
-  }
-  return inv;
-}
+using test::DenseMatrix;
+using test::GaussJordanInverse;
 
 // B by the paper's formula, everything dense and in double.
 DenseMatrix ReferenceEase(const InteractionMatrix& x, double lambda, bool binary) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <vector>
 
+#include "dense_reference.h"
 #include "marquee/data/synthetic.h"
 #include "marquee/models/popularity.h"
 #include "marquee/models/recommend.h"
@@ -90,30 +91,6 @@ double BruteForceLoss(const IalsRecommender& model, const InteractionMatrix& tra
   return loss;
 }
 
-// Solves a x = b by Gaussian elimination with partial pivoting.
-std::vector<double> GaussianSolve(std::vector<std::vector<double>> a, std::vector<double> b) {
-  const size_t n = b.size();
-  for (size_t c = 0; c < n; ++c) {
-    size_t pivot = c;
-    for (size_t r = c + 1; r < n; ++r) {
-      if (std::abs(a[r][c]) > std::abs(a[pivot][c])) pivot = r;
-    }
-    std::swap(a[c], a[pivot]);
-    std::swap(b[c], b[pivot]);
-    for (size_t r = c + 1; r < n; ++r) {
-      const double m = a[r][c] / a[c][c];
-      for (size_t k = c; k < n; ++k) a[r][k] -= m * a[c][k];
-      b[r] -= m * b[c];
-    }
-  }
-  std::vector<double> x(n);
-  for (size_t r = n; r-- > 0;) {
-    double s = b[r];
-    for (size_t k = r + 1; k < n; ++k) s -= a[r][k] * x[k];
-    x[r] = s / a[r][r];
-  }
-  return x;
-}
 
 TEST(IalsTest, ParametersHaveDefaultsAndRoundTrip) {
   std::unique_ptr<IalsRecommender> model = MakeModel({});
@@ -202,7 +179,7 @@ TEST(IalsTest, RowSolversMatchADenseSolveInDouble) {
   for (uint32_t col : columns) {
     for (uint32_t r = 0; r < f; ++r) b[r] += confidence[col] * y.Row(col)[r];
   }
-  const std::vector<double> expected = GaussianSolve(a, b);
+  const std::vector<double> expected = test::DenseSolve(a, b);
 
   const FactorMatrix gram = ials::Gramian(y);
   ials::SolverScratch scratch(f);

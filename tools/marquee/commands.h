@@ -31,6 +31,7 @@ Command AddRecommendCommand(CLI::App& root);
 Command AddSimilarCommand(CLI::App& root);
 Command AddEvaluateCommand(CLI::App& root);
 Command AddTuneCommand(CLI::App& root);
+Command AddServeCommand(CLI::App& root);
 
 // Prints "marquee <command>: error: <message>" to stderr; returns kExitFailure.
 int ReportError(std::string_view command, const Status& status);

@@ -38,7 +38,8 @@ struct Event {
 };
 
 // InvalidArgument naming the field when an event is not well formed (empty
-// ids, fraction or propensity outside (0, 1], a rating that is not finite).
+// ids, fraction or propensity outside (0, 1], a rating event without a finite
+// rating).
 Status ValidateEvent(const Event& event);
 
 struct EventStoreOptions {
@@ -59,12 +60,11 @@ class EventStore {
   // from many threads. All or nothing: one invalid event rejects the batch.
   Status Append(std::span<const Event> events);
 
-  // A member's events in the order they were appended (optionally only those
-  // after sequence number `after`).
+  // A member's events in the order they were appended.
   Result<std::vector<Event>> MemberEvents(std::string_view member) const;
   // Every event with sequence number > after, in order, at most `limit`.
   Result<std::vector<Event>> EventsAfter(uint64_t after, size_t limit) const;
-  uint64_t Count() const;            // events stored
+  uint64_t Count() const;            // events stored (0 also when the read fails)
   uint64_t LastSequence() const;     // sequence number of the newest event (0: none)
 
  private:

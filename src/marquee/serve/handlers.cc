@@ -1,0 +1,156 @@
+#include "marquee/serve/handlers.h"
+
+#include <ctime>
+
+#include "marquee/serve/openapi.h"
+
+namespace marquee::serve {
+
+using nlohmann::json;
+
+Reply Reply::Json(const json& body, int status) {
+  // Replace invalid UTF-8 (ids echoed from a client) instead of throwing.
+  return {status, body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json"};
+}
+
+Reply Reply::Error(const ApiError& error) { return Json(error.ToJson(), error.http_status); }
+
+namespace {
+
+json ModelJson(const ServingModel& model) {
+  const ModelInfo& info = model.loaded.info;
+  return {{"name", info.model},
+          {"version", info.version},
+          {"dir", model.dir},
+          {"parameters", info.parameters.values()},
+          {"trained_at", info.trained_at},
+          {"loaded_at", model.loaded_at},
+          {"titles", model.model().title_count()},
+          {"members", model.model().member_count()},
+          {"interactions", info.interactions},
+          {"dataset_source", info.dataset_source}};
+}
+
+// Equal strings, in time independent of where they differ (the admin token).
+bool SameSecret(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+}  // namespace
+
+Handlers::Handlers(const ServerOptions& options, ModelStore& models, EventStore& events,
+                   Metrics& metrics)
+    : options_(options),
+      models_(models),
+      events_(events),
+      metrics_(metrics),
+      recommendations_(models, events),
+      openapi_(OpenApiDocument().dump(2)) {}
+
+Reply Handlers::RenderList(const Recommendations& list, std::string_view key, std::string_view id) {
+  const Dataset& dataset = *list.model->dataset;
+  json items = json::array();
+  for (size_t r = 0; r < list.items.size(); ++r) {
+    const uint32_t title = list.items[r].title;
+    items.push_back({{"rank", r + 1},
+                     {"title", std::string(dataset.titles.ExternalId(title))},
+                     {"name", dataset.catalog.titles()[title].name},
+                     {"score", list.items[r].score}});
+  }
+  json body;
+  if (!key.empty()) body[std::string(key)] = std::string(id);
+  body["model_version"] = list.model->version();
+  body["fallback"] = list.fallback;
+  if (list.fallback) body["fallback_reason"] = list.fallback_reason;
+  body["recommendations"] = std::move(items);
+  return Reply::Json(body);
+}
+
+Reply Handlers::MemberRecommendations(std::string_view member, const QueryParams& params) {
+  MemberQuery query;
+  Parsed<uint32_t> k = ParseKParam(params);
+  if (!k.ok()) return Reply::Error(k.error());
+  query.k = *k;
+  Parsed<bool> exclude = ParseBoolParam(params, "exclude_watched", true);
+  if (!exclude.ok()) return Reply::Error(exclude.error());
+  query.exclude_watched = *exclude;
+  Parsed<TitleFilter> filter = ParseFilterParams(params);
+  if (!filter.ok()) return Reply::Error(filter.error());
+  query.filter = std::move(*filter);
+  Parsed<Recommendations> list = recommendations_.ForMember(member, query);
+  if (!list.ok()) return Reply::Error(list.error());
+  return RenderList(*list, "member", member);
+}
+
+Reply Handlers::HistoryRecommendations(std::string_view body) {
+  Parsed<HistoryRequest> request = ParseHistoryRequest(body);
+  if (!request.ok()) return Reply::Error(request.error());
+  Parsed<Recommendations> list = recommendations_.ForHistory(*request);
+  if (!list.ok()) return Reply::Error(list.error());
+  return RenderList(*list, "", "");
+}
+
+Reply Handlers::SimilarTitles(std::string_view title, const QueryParams& params) {
+  Parsed<uint32_t> k = ParseKParam(params);
+  if (!k.ok()) return Reply::Error(k.error());
+  Parsed<Recommendations> list = recommendations_.Similar(title, *k);
+  if (!list.ok()) return Reply::Error(list.error());
+  return RenderList(*list, "title", title);
+}
+
+Reply Handlers::PostEvents(std::string_view body) {
+  Parsed<std::vector<Event>> events = ParseEventsRequest(body, static_cast<int64_t>(std::time(nullptr)));
+  if (!events.ok()) return Reply::Error(events.error());
+  // Answer only once the store says the events are durable.
+  Status appended = events_.Append(*events);
+  if (!appended.ok()) return Reply::Error(FromStatus(appended));
+  metrics_.AddEventsIngested(events->size());
+  return Reply::Json({{"accepted", events->size()}});
+}
+
+Reply Handlers::CurrentModel() { return Reply::Json(ModelJson(*models_.Current())); }
+
+bool Handlers::Authorized(std::string_view authorization) const {
+  if (options_.admin_token.empty()) return true;
+  constexpr std::string_view kBearer = "Bearer ";
+  if (authorization.substr(0, kBearer.size()) != kBearer) return false;
+  return SameSecret(authorization.substr(kBearer.size()), options_.admin_token);
+}
+
+Reply Handlers::ReloadModel(std::string_view authorization, std::string_view body) {
+  if (!Authorized(authorization)) {
+    return Reply::Error({401, "unauthorized", "expected the header Authorization: Bearer <admin token>",
+                         "Authorization"});
+  }
+  Parsed<std::optional<std::string>> dir = ParseReloadRequest(body);
+  if (!dir.ok()) return Reply::Error(dir.error());
+  Result<std::shared_ptr<const ServingModel>> loaded = models_.Reload(*dir);
+  if (!loaded.ok()) {
+    ApiError error = FromStatus(loaded.status(), "model");
+    error.message = "reload refused, the previous model keeps serving: " + error.message;
+    return Reply::Error(error);
+  }
+  return Reply::Json(ModelJson(**loaded));
+}
+
+Reply Handlers::Health() { return Reply::Json({{"status", "ok"}}); }
+
+Reply Handlers::MetricsText() {
+  std::shared_ptr<const ServingModel> model = models_.Current();
+  std::string gauge =
+      "# HELP marquee_model_info The model being served (value 1), labelled by name and version.\n"
+      "# TYPE marquee_model_info gauge\n"
+      "marquee_model_info{model=\"" + PrometheusLabel(model->loaded.info.model) + "\",version=\"" +
+      PrometheusLabel(model->version()) + "\"} 1\n"
+      "# HELP marquee_model_loaded_at_seconds When the served model was loaded (epoch seconds).\n"
+      "# TYPE marquee_model_loaded_at_seconds gauge\n"
+      "marquee_model_loaded_at_seconds " + std::to_string(model->loaded_at) + "\n";
+  return {200, metrics_.Render(gauge), "text/plain; version=0.0.4"};
+}
+
+Reply Handlers::OpenApi() { return {200, openapi_, "application/json"}; }
+
+}  // namespace marquee::serve

@@ -1,0 +1,56 @@
+// Handlers: one function a route, from the request's parts (path ids, query
+// parameters, body) to a Reply. They know nothing of the HTTP library, so the
+// server's only job is plumbing: routing, instrumentation, and lifetime.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "marquee/data/event_store.h"
+#include "marquee/serve/api_error.h"
+#include "marquee/serve/json_request.h"
+#include "marquee/serve/metrics.h"
+#include "marquee/serve/model_store.h"
+#include "marquee/serve/recommendation_service.h"
+#include "marquee/serve/server_options.h"
+
+namespace marquee::serve {
+
+struct Reply {
+  int status = 200;
+  std::string body;
+  std::string content_type = "application/json";
+
+  static Reply Json(const nlohmann::json& body, int status = 200);
+  static Reply Error(const ApiError& error);
+};
+
+class Handlers {
+ public:
+  // All must outlive the handlers.
+  Handlers(const ServerOptions& options, ModelStore& models, EventStore& events, Metrics& metrics);
+
+  Reply MemberRecommendations(std::string_view member, const QueryParams& params);
+  Reply HistoryRecommendations(std::string_view body);
+  Reply SimilarTitles(std::string_view title, const QueryParams& params);
+  Reply PostEvents(std::string_view body);
+  Reply CurrentModel();
+  // `authorization` is the Authorization header ("" when absent).
+  Reply ReloadModel(std::string_view authorization, std::string_view body);
+  Reply Health();
+  Reply MetricsText();
+  Reply OpenApi();
+
+ private:
+  Reply RenderList(const Recommendations& list, std::string_view key, std::string_view id);
+  bool Authorized(std::string_view authorization) const;
+
+  const ServerOptions& options_;
+  ModelStore& models_;
+  EventStore& events_;
+  Metrics& metrics_;
+  RecommendationService recommendations_;
+  const std::string openapi_;  // rendered once
+};
+
+}  // namespace marquee::serve

@@ -1,0 +1,73 @@
+// Reading requests: query parameters and JSON bodies into typed values, with
+// errors that name the field and say what was expected. Nothing here knows
+// about HTTP or the models; the server hands in the raw text.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "marquee/data/event_store.h"
+#include "marquee/data/title_filter.h"
+#include "marquee/serve/api_error.h"
+
+namespace marquee::serve {
+
+// A parsed value or the ApiError explaining why there is none.
+template <typename T>
+class Parsed {
+ public:
+  Parsed(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
+  Parsed(ApiError error) : v_(std::move(error)) {}  // NOLINT
+  bool ok() const { return std::holds_alternative<T>(v_); }
+  T& value() { return std::get<T>(v_); }
+  const ApiError& error() const { return std::get<ApiError>(v_); }
+  T* operator->() { return &value(); }
+  T& operator*() { return value(); }
+
+ private:
+  std::variant<T, ApiError> v_;
+};
+
+// Query parameters as the HTTP layer decodes them (a name may repeat).
+using QueryParams = std::multimap<std::string, std::string>;
+
+inline constexpr uint32_t kDefaultK = 20;
+inline constexpr uint32_t kMaxK = 1000;
+
+// ?k=N, 1..kMaxK; `fallback` when absent.
+Parsed<uint32_t> ParseKParam(const QueryParams& params, uint32_t fallback = kDefaultK);
+// ?name=true|false|1|0; `fallback` when absent.
+Parsed<bool> ParseBoolParam(const QueryParams& params, const std::string& name, bool fallback);
+// ?genre=A&genre=B&region=US&maturity=PG-13 (names are checked against the
+// catalog later, by the service).
+Parsed<TitleFilter> ParseFilterParams(const QueryParams& params);
+
+// A JSON document; malformed text is an error with code "malformed_json".
+Parsed<nlohmann::json> ParseJsonBody(std::string_view body);
+
+// POST /v1/recommendations: {"history": [title ids], "k": 20,
+// "genre": "Drama" | [...], "region": "US", "maturity": "PG"}.
+struct HistoryRequest {
+  std::vector<std::string> history;
+  uint32_t k = kDefaultK;
+  TitleFilter filter;
+};
+Parsed<HistoryRequest> ParseHistoryRequest(std::string_view body);
+
+// POST /v1/events: one event object, or {"events": [...]}. Times default to
+// `now`. Unknown fields, wrong types and out-of-range values are errors naming
+// "events[i].field" (or just "field" for a single object).
+Parsed<std::vector<Event>> ParseEventsRequest(std::string_view body, int64_t now);
+
+// POST /v1/models/reload: an empty body or {"model": "DIR"}.
+Parsed<std::optional<std::string>> ParseReloadRequest(std::string_view body);
+
+}  // namespace marquee::serve

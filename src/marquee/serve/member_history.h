@@ -1,0 +1,38 @@
+// MemberHistory: a member's history at request time -- their dataset row
+// merged with the plays and ratings they logged since (live events), so new
+// plays change the next recommendations without retraining.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "marquee/data/event_store.h"
+#include "marquee/models/recommender.h"
+#include "marquee/serve/model_store.h"
+
+namespace marquee::serve {
+
+struct MemberHistory {
+  // What the model scores: titles ascending, one weight each.
+  std::vector<uint32_t> titles;
+  std::vector<float> weights;
+  // Everything the member watched or rated (ascending): what
+  // exclude_watched leaves out.
+  std::vector<uint32_t> seen;
+  // True when events name titles the dataset row lacks, i.e. the model has
+  // not seen this history and must fold it in.
+  bool has_new_titles = false;
+
+  History scoring() const { return {titles, weights}; }
+  void Clear();
+};
+
+// Merges row `member` of the model's dataset (IdMap::kNotFound: no row) with
+// `events`. Impressions and clicks are not history; titles the catalog does
+// not know are ignored. A title in both keeps the larger weight. `out` is
+// reused so that a thread's buffers outlive its requests.
+void BuildMemberHistory(const ServingModel& model, uint32_t member, std::span<const Event> events,
+                        MemberHistory& out);
+
+}  // namespace marquee::serve

@@ -1,0 +1,70 @@
+// ModelStore: the model the server answers with, and the dataset it was
+// trained on, behind one atomically swapped pointer. A request takes a
+// snapshot (Current()) and uses it to the end, so a reload never changes a
+// model under a request that is running; the old model is freed when the
+// last request holding it finishes.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "marquee/data/dataset.h"
+#include "marquee/models/model_file.h"
+#include "marquee/util/status.h"
+
+namespace marquee::serve {
+
+// One loaded model, never modified after it is published.
+struct ServingModel {
+  std::shared_ptr<const Dataset> dataset;
+  LoadedModel loaded;
+  std::string dir;
+  int64_t loaded_at = 0;  // epoch seconds
+  // What the model scores a training member with: the dataset's rows, or
+  // only the positively rated entries when the model was trained with a
+  // minimum rating (then the full rows still say what was watched).
+  InteractionMatrix positives;
+  bool uses_positives = false;
+
+  const Recommender& model() const { return *loaded.model; }
+  const std::string& version() const { return loaded.info.version; }
+  const InteractionMatrix& scoring_rows() const {
+    return uses_positives ? positives : dataset->interactions;
+  }
+};
+
+class ModelStore {
+ public:
+  // Loads the model in `model_dir` and checks it was trained on `dataset`.
+  static Result<std::unique_ptr<ModelStore>> Open(std::shared_ptr<const Dataset> dataset,
+                                                  const std::string& model_dir);
+
+  // The model to answer the next request with. Lock-free; safe from any thread.
+  std::shared_ptr<const ServingModel> Current() const { return current_.load(); }
+
+  // Loads `model_dir` (or the current model's directory again), checks it
+  // against the dataset and swaps it in. On any error the current model stays.
+  // Reloads run one at a time; requests keep flowing meanwhile.
+  Result<std::shared_ptr<const ServingModel>> Reload(const std::optional<std::string>& model_dir);
+
+  const Dataset& dataset() const { return *dataset_; }
+  // Members per title in the dataset (the fallback for unknown members),
+  // as scores ready for ranking.
+  const std::vector<float>& popularity() const { return popularity_; }
+
+ private:
+  explicit ModelStore(std::shared_ptr<const Dataset> dataset);
+  Result<std::shared_ptr<const ServingModel>> Load(const std::string& model_dir) const;
+
+  std::shared_ptr<const Dataset> dataset_;
+  std::vector<float> popularity_;
+  std::atomic<std::shared_ptr<const ServingModel>> current_;
+  std::mutex reload_mutex_;
+};
+
+}  // namespace marquee::serve

@@ -1,0 +1,147 @@
+#include "marquee/serve/openapi.h"
+
+#include <string>
+
+namespace marquee::serve {
+
+namespace {
+
+using nlohmann::json;
+
+json Ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
+
+json JsonContent(const json& schema) { return {{"application/json", {{"schema", schema}}}}; }
+
+json Reply(const std::string& description, const std::string& schema) {
+  return {{"description", description}, {"content", JsonContent(Ref(schema))}};
+}
+
+json Param(const std::string& name, const std::string& in, const json& schema,
+           const std::string& description, bool required = false) {
+  return {{"name", name}, {"in", in}, {"required", required || in == "path"},
+          {"schema", schema}, {"description", description}};
+}
+
+json KParam() {
+  return Param("k", "query", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}, {"default", 20}},
+               "how many titles");
+}
+
+// Every operation may fail with the common error body.
+json Operation(const std::string& summary, json responses) {
+  responses["4XX"] = Reply("bad request: the error names the field", "Error");
+  responses["5XX"] = Reply("the server failed", "Error");
+  return {{"summary", summary}, {"responses", std::move(responses)}};
+}
+
+json Schemas() {
+  json string = {{"type", "string"}};
+  json item = {{"type", "object"},
+               {"properties",
+                {{"rank", {{"type", "integer"}}}, {"title", string}, {"name", string},
+                 {"score", {{"type", "number"}}}}}};
+  json list = {{"type", "object"},
+               {"properties",
+                {{"member", string}, {"title", string}, {"model_version", string},
+                 {"fallback", {{"type", "boolean"}}}, {"fallback_reason", string},
+                 {"recommendations", {{"type", "array"}, {"items", item}}}}}};
+  json event = {{"type", "object"},
+                {"required", {"kind", "member", "title"}},
+                {"additionalProperties", false},
+                {"properties",
+                 {{"kind", {{"type", "string"}, {"enum", {"play", "rating", "impression", "click"}}}},
+                  {"member", string}, {"title", string},
+                  {"time", {{"type", "integer"}, {"description", "epoch seconds; default now"}}},
+                  {"watch_fraction", {{"type", "number"}, {"exclusiveMinimum", 0}, {"maximum", 1}}},
+                  {"rating", {{"type", "number"}}}, {"artwork", string},
+                  {"propensity", {{"type", "number"}, {"exclusiveMinimum", 0}, {"maximum", 1}}},
+                  {"impression_id", string}}}};
+  json error = {{"type", "object"},
+                {"properties",
+                 {{"error",
+                   {{"type", "object"},
+                    {"properties", {{"code", string}, {"message", string}, {"field", string}}}}}}}};
+  json model = {{"type", "object"},
+                {"properties",
+                 {{"name", string}, {"version", string}, {"dir", string},
+                  {"parameters", {{"type", "object"}, {"additionalProperties", string}}},
+                  {"trained_at", {{"type", "integer"}}}, {"loaded_at", {{"type", "integer"}}},
+                  {"titles", {{"type", "integer"}}}, {"members", {{"type", "integer"}}}}}};
+  return {{"RecommendationList", list}, {"Event", event}, {"Error", error}, {"Model", model}};
+}
+
+json Paths() {
+  json paths;
+  paths["/v1/members/{id}/recommendations"]["get"] = Operation(
+      "Top-k titles for a member (fold-in of plays logged since training; popularity for unknown members)",
+      {{"200", Reply("the ranked titles", "RecommendationList")}});
+  paths["/v1/members/{id}/recommendations"]["get"]["parameters"] = {
+      Param("id", "path", {{"type", "string"}}, "member id"), KParam(),
+      Param("exclude_watched", "query", {{"type", "boolean"}, {"default", true}}, "leave out watched titles"),
+      Param("genre", "query", {{"type", "string"}}, "only this genre (repeatable: any of them)"),
+      Param("region", "query", {{"type", "string"}}, "only titles available here"),
+      Param("maturity", "query", {{"type", "string"}}, "at most this rating (G, PG, PG-13, R, TV-MA, ...)")};
+
+  json history_body = {{"type", "object"},
+                       {"required", {"history"}},
+                       {"properties",
+                        {{"history", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+                         {"k", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}},
+                         {"genre", {{"type", "array"}, {"items", {{"type", "string"}}}}},
+                         {"region", {{"type", "string"}}}, {"maturity", {{"type", "string"}}}}}};
+  paths["/v1/recommendations"]["post"] = Operation(
+      "Top-k titles for a history the model never saw (fold-in)",
+      {{"200", Reply("the ranked titles", "RecommendationList")}});
+  paths["/v1/recommendations"]["post"]["requestBody"] = {{"required", true},
+                                                         {"content", JsonContent(history_body)}};
+
+  paths["/v1/titles/{id}/similar"]["get"] =
+      Operation("Titles similar to a title", {{"200", Reply("the ranked titles", "RecommendationList")}});
+  paths["/v1/titles/{id}/similar"]["get"]["parameters"] = {
+      Param("id", "path", {{"type", "string"}}, "title id"), KParam()};
+
+  json events_body = {{"oneOf", {Ref("Event"),
+                                 {{"type", "object"},
+                                  {"properties", {{"events", {{"type", "array"}, {"items", Ref("Event")}}}}}}}}};
+  paths["/v1/events"]["post"] = Operation(
+      "Log events; answers once they are durable",
+      {{"200", {{"description", "accepted"},
+                {"content", JsonContent({{"type", "object"},
+                                         {"properties", {{"accepted", {{"type", "integer"}}}}}})}}},
+       {"413", Reply("body larger than the limit", "Error")}});
+  paths["/v1/events"]["post"]["requestBody"] = {{"required", true}, {"content", JsonContent(events_body)}};
+
+  paths["/v1/models"]["get"] = Operation("The model being served", {{"200", Reply("the model", "Model")}});
+  paths["/v1/models/reload"]["post"] = Operation(
+      "Load the model directory again (or another one) and swap it in; the old model serves on failure",
+      {{"200", Reply("the model now served", "Model")}, {"401", Reply("admin token missing or wrong", "Error")}});
+  paths["/v1/models/reload"]["post"]["requestBody"] = {
+      {"required", false},
+      {"content", JsonContent({{"type", "object"}, {"properties", {{"model", {{"type", "string"}}}}}})}};
+  paths["/v1/models/reload"]["post"]["security"] = {{{"bearer", json::array()}}};
+
+  paths["/healthz"]["get"] = Operation(
+      "Liveness", {{"200", {{"description", "ok"},
+                            {"content", JsonContent({{"type", "object"},
+                                                     {"properties", {{"status", {{"type", "string"}}}}}})}}}});
+  paths["/metrics"]["get"] = Operation(
+      "Prometheus metrics", {{"200", {{"description", "text format 0.0.4"},
+                                      {"content", {{"text/plain", {{"schema", {{"type", "string"}}}}}}}}}});
+  paths["/openapi.json"]["get"] =
+      Operation("This document", {{"200", {{"description", "an OpenAPI 3 document"}}}});
+  return paths;
+}
+
+}  // namespace
+
+json OpenApiDocument() {
+  return {{"openapi", "3.0.3"},
+          {"info", {{"title", "Marquee"}, {"version", "0.1.0"},
+                    {"description", "Recommendations, similar titles and event ingestion for a video service."}}},
+          {"paths", Paths()},
+          {"components",
+           {{"schemas", Schemas()},
+            {"securitySchemes", {{"bearer", {{"type", "http"}, {"scheme", "bearer"}}}}}}}};
+}
+
+}  // namespace marquee::serve

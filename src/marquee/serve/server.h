@@ -1,0 +1,44 @@
+// Server: the HTTP/1.1 JSON API over the model store and the event store.
+// Start() binds and serves on background threads; Stop() stops accepting,
+// lets requests in flight finish, and returns once every worker has exited.
+//
+// Routes:
+//   GET  /v1/members/{id}/recommendations   POST /v1/recommendations
+//   GET  /v1/titles/{id}/similar            POST /v1/events
+//   GET  /v1/models                         POST /v1/models/reload (admin)
+//   GET  /healthz   GET /metrics   GET /openapi.json
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "marquee/data/event_store.h"
+#include "marquee/serve/model_store.h"
+#include "marquee/serve/server_options.h"
+#include "marquee/util/status.h"
+
+namespace marquee::serve {
+
+class Server {
+ public:
+  // The stores must outlive the server.
+  Server(ServerOptions options, ModelStore& models, EventStore& events);
+  ~Server();  // stops, if running
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds (IOError when the address is taken) and starts serving.
+  Status Start();
+  // The port bound (the chosen one when options.port was 0); 0 before Start.
+  int port() const;
+  // "http://HOST:PORT".
+  std::string address() const;
+  // Graceful: no new connections, requests in flight finish. Idempotent.
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace marquee::serve

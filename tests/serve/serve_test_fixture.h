@@ -1,0 +1,138 @@
+// Shared by the serve tests: a small synthetic service, two models trained on
+// it (popularity and item-kNN, saved as model directories), an event store,
+// and a real server on 127.0.0.1 with a port the OS picks.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "marquee/data/event_store.h"
+#include "marquee/data/synthetic.h"
+#include "marquee/models/model_file.h"
+#include "marquee/models/registry.h"
+#include "marquee/serve/model_store.h"
+#include "marquee/serve/server.h"
+#include "../test_util.h"
+
+namespace marquee::test {
+
+inline std::shared_ptr<const Dataset> SmallService() {
+  SyntheticConfig config;
+  config.members = 300;
+  config.titles = 120;
+  config.plays = 6000;
+  config.seed = 7;
+  Result<SyntheticService> service = GenerateService(config);
+  EXPECT_TRUE(service.ok()) << service.status().ToString();
+  return std::make_shared<const Dataset>(std::move(service->dataset));
+}
+
+// Trains `name` on the whole dataset and saves it to `dir` as version `version`.
+inline void TrainAndSave(const Dataset& dataset, const std::string& name, const std::string& version,
+                         const std::string& dir) {
+  Result<std::unique_ptr<Recommender>> model = CreateRecommender(name, Parameters{});
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  ASSERT_TRUE((*model)->Fit(dataset.interactions, TrainContext{}).ok());
+  ModelInfo info;
+  info.model = name;
+  info.parameters = (*model)->parameters();
+  info.data_fingerprint = TrainingDataFingerprint(dataset, dataset.interactions);
+  info.members = dataset.members.size();
+  info.titles = dataset.titles.size();
+  info.interactions = dataset.interactions.nnz();
+  info.dataset_source = dataset.source;
+  info.trained_at = 1767225600;
+  info.version = version;
+  Status saved = SaveModel(**model, info, dataset.members, dataset.titles, dir);
+  ASSERT_TRUE(saved.ok()) << saved.ToString();
+}
+
+// The dataset and both model directories are built once for all tests.
+class ServeFixture : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    dataset_ = new std::shared_ptr<const Dataset>(SmallService());
+    TrainAndSave(**dataset_, "popularity", "popularity-v1", PopularityDir());
+    TrainAndSave(**dataset_, "itemknn", "itemknn-v1", KnnDir());
+  }
+  static void TearDownTestSuite() {
+    delete dataset_;
+    delete dir_;
+  }
+  static std::string PopularityDir() { return dir_->File("popularity"); }
+  static std::string KnnDir() { return dir_->File("itemknn"); }
+  static const Dataset& dataset() { return **dataset_; }
+
+  void SetUp() override {
+    events_dir_ = std::make_unique<TempDir>();
+    EventStoreOptions options;
+    options.full_sync = false;  // tests need durability against crashes only
+    Result<std::unique_ptr<EventStore>> events = EventStore::Open(events_dir_->File("events.db"), options);
+    ASSERT_TRUE(events.ok()) << events.status().ToString();
+    events_ = std::move(*events);
+    Result<std::unique_ptr<serve::ModelStore>> models = serve::ModelStore::Open(*dataset_, KnnDir());
+    ASSERT_TRUE(models.ok()) << models.status().ToString();
+    models_ = std::move(*models);
+  }
+
+  void TearDown() override {
+    if (server_) server_->Stop();
+    server_.reset();
+  }
+
+  // Starts the server on 127.0.0.1, any free port.
+  void StartServer(serve::ServerOptions options = {}) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    server_ = std::make_unique<serve::Server>(options, *models_, *events_);
+    Status started = server_->Start();
+    ASSERT_TRUE(started.ok()) << started.ToString();
+    ASSERT_GT(server_->port(), 0);
+  }
+
+  std::unique_ptr<httplib::Client> Client() const {
+    auto client = std::make_unique<httplib::Client>("127.0.0.1", server_->port());
+    client->set_read_timeout(10, 0);
+    return client;
+  }
+
+  // GET `path`, expecting `status`; the body parsed as JSON.
+  nlohmann::json Get(const std::string& path, int status = 200) {
+    auto result = Client()->Get(path.c_str());
+    EXPECT_TRUE(result) << path << ": no response";
+    if (!result) return {};
+    EXPECT_EQ(result->status, status) << path << ": " << result->body;
+    return nlohmann::json::parse(result->body, nullptr, false);
+  }
+
+  nlohmann::json Post(const std::string& path, const std::string& body, int status = 200,
+                      const httplib::Headers& headers = {}) {
+    auto result = Client()->Post(path.c_str(), headers, body, "application/json");
+    EXPECT_TRUE(result) << path << ": no response";
+    if (!result) return {};
+    EXPECT_EQ(result->status, status) << path << " " << body << ": " << result->body;
+    return nlohmann::json::parse(result->body, nullptr, false);
+  }
+
+  static std::string ErrorField(const nlohmann::json& reply) {
+    return reply.value(nlohmann::json::json_pointer("/error/field"), std::string());
+  }
+
+  static TempDir* dir_;
+  static std::shared_ptr<const Dataset>* dataset_;
+  std::unique_ptr<TempDir> events_dir_;
+  std::unique_ptr<EventStore> events_;
+  std::unique_ptr<serve::ModelStore> models_;
+  std::unique_ptr<serve::Server> server_;
+};
+
+inline TempDir* ServeFixture::dir_ = nullptr;
+inline std::shared_ptr<const Dataset>* ServeFixture::dataset_ = nullptr;
+
+}  // namespace marquee::test

@@ -1,0 +1,198 @@
+// The recommendation routes of a real server on loopback: happy paths,
+// exclusions, filters, fold-in of live plays, the popularity fallback, and
+// the errors a client gets for bad input.
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <set>
+
+#include "marquee/data/title_filter.h"
+#include "serve_test_fixture.h"
+
+namespace marquee::test {
+namespace {
+
+using nlohmann::json;
+
+std::string PercentEncode(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+      out += static_cast<char>(c);
+    } else {
+      char hex[4];
+      std::snprintf(hex, sizeof hex, "%%%02X", c);
+      out += hex;
+    }
+  }
+  return out;
+}
+
+class ServerRecommendationsTest : public ServeFixture {
+ protected:
+  void SetUp() override {
+    ServeFixture::SetUp();
+    StartServer();
+  }
+
+  // A member with a history of a few titles.
+  static std::string SomeMember() {
+    for (uint32_t m = 0; m < dataset().members.size(); ++m) {
+      if (dataset().interactions.RowLength(m) >= 5) return std::string(dataset().members.ExternalId(m));
+    }
+    return {};
+  }
+
+  static std::vector<std::string> Titles(const json& reply) {
+    std::vector<std::string> titles;
+    for (const json& item : reply["recommendations"]) titles.push_back(item["title"]);
+    return titles;
+  }
+
+  static std::set<std::string> Watched(const std::string& member) {
+    std::set<std::string> watched;
+    uint32_t m = dataset().members.Find(member);
+    for (uint32_t t : dataset().interactions.RowIndices(m)) {
+      watched.insert(std::string(dataset().titles.ExternalId(t)));
+    }
+    return watched;
+  }
+};
+
+TEST_F(ServerRecommendationsTest, MemberGetsRankedTitlesWithNames) {
+  const std::string member = SomeMember();
+  json reply = Get("/v1/members/" + member + "/recommendations?k=7");
+  EXPECT_EQ(reply["member"], member);
+  EXPECT_EQ(reply["model_version"], "itemknn-v1");
+  EXPECT_EQ(reply["fallback"], false);
+  ASSERT_EQ(reply["recommendations"].size(), 7u);
+  for (size_t r = 0; r < 7; ++r) {
+    const json& item = reply["recommendations"][r];
+    EXPECT_EQ(item["rank"], r + 1);
+    uint32_t title = dataset().titles.Find(item["title"].get<std::string>());
+    ASSERT_NE(title, IdMap::kNotFound);
+    EXPECT_EQ(item["name"], dataset().catalog.titles()[title].name);
+    if (r > 0) EXPECT_LE(item["score"].get<double>(), reply["recommendations"][r - 1]["score"].get<double>());
+  }
+  EXPECT_EQ(Get("/v1/members/" + member + "/recommendations")["recommendations"].size(), 20u);
+}
+
+TEST_F(ServerRecommendationsTest, WatchedTitlesAreExcludedUnlessAsked) {
+  const std::string member = SomeMember();
+  const std::set<std::string> watched = Watched(member);
+  for (const std::string& title : Titles(Get("/v1/members/" + member + "/recommendations?k=50"))) {
+    EXPECT_EQ(watched.count(title), 0u) << title;
+  }
+  // Item-kNN scores a member's own titles high: without the exclusion some come back.
+  std::vector<std::string> all = Titles(Get("/v1/members/" + member + "/recommendations?k=50&exclude_watched=false"));
+  EXPECT_TRUE(std::any_of(all.begin(), all.end(), [&](const std::string& t) { return watched.count(t) > 0; }));
+}
+
+TEST_F(ServerRecommendationsTest, GenreAndMaturityFiltersHold) {
+  const std::string member = SomeMember();
+  const std::string genre = dataset().catalog.genres().front();
+  json by_genre = Get("/v1/members/" + member + "/recommendations?k=30&genre=" + PercentEncode(genre));
+  ASSERT_FALSE(by_genre["recommendations"].empty());
+  for (const std::string& id : Titles(by_genre)) {
+    const Title& title = dataset().catalog.titles()[dataset().titles.Find(id)];
+    std::vector<std::string> genres;
+    for (uint16_t g : title.genres) genres.push_back(dataset().catalog.genres()[g]);
+    EXPECT_NE(std::find(genres.begin(), genres.end(), genre), genres.end()) << id;
+  }
+  json by_maturity = Get("/v1/members/" + member + "/recommendations?k=30&maturity=PG-13");
+  ASSERT_FALSE(by_maturity["recommendations"].empty());
+  for (const std::string& id : Titles(by_maturity)) {
+    const Title& title = dataset().catalog.titles()[dataset().titles.Find(id)];
+    ASSERT_TRUE(MaturityLevel(title.maturity).has_value()) << id;
+    EXPECT_LE(*MaturityLevel(title.maturity), *MaturityLevel("PG-13")) << id << " " << title.maturity;
+  }
+}
+
+TEST_F(ServerRecommendationsTest, BadQueryParametersNameTheField) {
+  const std::string base = "/v1/members/" + SomeMember() + "/recommendations";
+  EXPECT_EQ(ErrorField(Get(base + "?k=0", 400)), "k");
+  EXPECT_EQ(ErrorField(Get(base + "?k=1001", 400)), "k");
+  EXPECT_EQ(ErrorField(Get(base + "?k=ten", 400)), "k");
+  EXPECT_EQ(ErrorField(Get(base + "?exclude_watched=maybe", 400)), "exclude_watched");
+  EXPECT_EQ(ErrorField(Get(base + "?maturity=XXX", 400)), "maturity");
+  EXPECT_EQ(ErrorField(Get(base + "?genre=NoSuchGenre", 400)), "genre");
+  json reply = Get(base + "?k=0", 400);
+  EXPECT_EQ(reply["error"]["code"], "invalid_field");
+  EXPECT_NE(reply["error"]["message"].get<std::string>().find("1..1000"), std::string::npos);
+}
+
+TEST_F(ServerRecommendationsTest, UnknownMemberGetsPopularTitlesFlaggedAsFallback) {
+  json reply = Get("/v1/members/nobody-at-all/recommendations?k=5");
+  EXPECT_EQ(reply["fallback"], true);
+  EXPECT_FALSE(reply["fallback_reason"].get<std::string>().empty());
+  // The most watched title of the dataset leads.
+  std::vector<uint32_t> counts = dataset().interactions.ColumnCounts();
+  uint32_t top = static_cast<uint32_t>(std::max_element(counts.begin(), counts.end()) - counts.begin());
+  EXPECT_EQ(reply["recommendations"][0]["title"], std::string(dataset().titles.ExternalId(top)));
+}
+
+TEST_F(ServerRecommendationsTest, PostedPlaysChangeTheNextRecommendations) {
+  const std::string member = SomeMember();
+  const std::vector<std::string> before = Titles(Get("/v1/members/" + member + "/recommendations?k=10"));
+  ASSERT_EQ(before.size(), 10u);
+  json events = {{"events", json::array()}};
+  for (int i = 0; i < 3; ++i) {
+    events["events"].push_back({{"kind", "play"}, {"member", member}, {"title", before[i]}, {"watch_fraction", 1.0}});
+  }
+  EXPECT_EQ(Post("/v1/events", events.dump())["accepted"], 3);
+  const std::vector<std::string> after = Titles(Get("/v1/members/" + member + "/recommendations?k=10"));
+  ASSERT_EQ(after.size(), 10u);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(std::find(after.begin(), after.end(), before[i]), after.end()) << before[i];
+  }
+  EXPECT_NE(before, after);
+}
+
+TEST_F(ServerRecommendationsTest, NewMemberWithPlaysIsFoldedIn) {
+  const std::string title(dataset().titles.ExternalId(0));
+  Post("/v1/events", json({{"kind", "play"}, {"member", "brand-new"}, {"title", title}}).dump());
+  json reply = Get("/v1/members/brand-new/recommendations?k=5");
+  EXPECT_EQ(reply["fallback"], false);
+  for (const std::string& t : Titles(reply)) EXPECT_NE(t, title);
+}
+
+TEST_F(ServerRecommendationsTest, HistoryIsFoldedIn) {
+  const std::string a(dataset().titles.ExternalId(0)), b(dataset().titles.ExternalId(1));
+  json reply = Post("/v1/recommendations", json({{"history", {a, b}}, {"k", 5}}).dump());
+  ASSERT_EQ(reply["recommendations"].size(), 5u);
+  EXPECT_EQ(reply["model_version"], "itemknn-v1");
+  for (const std::string& t : Titles(reply)) {
+    EXPECT_NE(t, a);
+    EXPECT_NE(t, b);
+  }
+}
+
+TEST_F(ServerRecommendationsTest, HistoryErrorsNameTheField) {
+  const std::string a(dataset().titles.ExternalId(0));
+  json unknown = Post("/v1/recommendations", json({{"history", {a, "no-such-title"}}}).dump(), 400);
+  EXPECT_EQ(ErrorField(unknown), "history");
+  EXPECT_NE(unknown["error"]["message"].get<std::string>().find("no-such-title"), std::string::npos);
+  EXPECT_EQ(Post("/v1/recommendations", "{not json", 400)["error"]["code"], "malformed_json");
+  EXPECT_EQ(ErrorField(Post("/v1/recommendations", R"({"history": "x"})", 400)), "history");
+  EXPECT_EQ(ErrorField(Post("/v1/recommendations", R"({"history": [true]})", 400)), "history[0]");
+  EXPECT_EQ(ErrorField(Post("/v1/recommendations", R"({"history": [], "k": 0})", 400)), "k");
+  EXPECT_EQ(ErrorField(Post("/v1/recommendations", R"({"history": [], "k": "5"})", 400)), "k");
+  EXPECT_EQ(ErrorField(Post("/v1/recommendations", R"({"k": 5})", 400)), "history");
+  EXPECT_EQ(ErrorField(Post("/v1/recommendations", R"({"history": [], "colour": 1})", 400)), "colour");
+  EXPECT_EQ(ErrorField(Post("/v1/recommendations", R"([1, 2])", 400)), "body");
+}
+
+TEST_F(ServerRecommendationsTest, SimilarTitlesLeaveTheTitleOut) {
+  const std::string title(dataset().titles.ExternalId(3));
+  json reply = Get("/v1/titles/" + title + "/similar?k=8");
+  EXPECT_EQ(reply["title"], title);
+  ASSERT_EQ(reply["recommendations"].size(), 8u);
+  for (const std::string& t : Titles(reply)) EXPECT_NE(t, title);
+  json missing = Get("/v1/titles/no-such-title/similar", 404);
+  EXPECT_EQ(missing["error"]["code"], "not_found");
+  EXPECT_EQ(ErrorField(missing), "title");
+  EXPECT_EQ(ErrorField(Get("/v1/titles/" + title + "/similar?k=-1", 400)), "k");
+}
+
+}  // namespace
+}  // namespace marquee::test

@@ -1,0 +1,86 @@
+// marquee serve --data DATASET --model MODEL_DIR --events EVENTS_DB [--host 127.0.0.1]
+//               [--port 8080] [--threads N] [--admin-token TOKEN] [--max-body-bytes N]
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <memory>
+
+#include "commands.h"
+#include "marquee/data/dataset_file.h"
+#include "marquee/data/event_store.h"
+#include "marquee/serve/model_store.h"
+#include "marquee/serve/server.h"
+
+namespace marquee::cli {
+
+namespace {
+struct ServeArgs {
+  std::string data;
+  std::string model;
+  std::string events;
+  serve::ServerOptions server;
+};
+
+// SIGINT and SIGTERM, blocked in every thread so that the main thread can
+// wait for them with sigwait (no async-signal-safety puzzles in handlers).
+sigset_t StopSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  return signals;
+}
+
+int RunServe(const ServeArgs& args) {
+  // Block before any thread starts: threads inherit the mask.
+  const sigset_t signals = StopSignals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  Result<Dataset> dataset = LoadDataset(args.data);
+  if (!dataset.ok()) return ReportError("serve", dataset.status());
+  Result<std::unique_ptr<serve::ModelStore>> models =
+      serve::ModelStore::Open(std::make_shared<const Dataset>(std::move(*dataset)), args.model);
+  if (!models.ok()) return ReportError("serve", models.status());
+  Result<std::unique_ptr<EventStore>> events = EventStore::Open(args.events);
+  if (!events.ok()) return ReportError("serve", events.status());
+
+  serve::Server server(args.server, **models, **events);
+  Status started = server.Start();
+  if (!started.ok()) return ReportError("serve", started);
+  std::printf("serving model %s; listening on %s\n", (*models)->Current()->version().c_str(),
+              server.address().c_str());
+  std::fflush(stdout);
+
+  int signal = 0;
+  sigwait(&signals, &signal);
+  std::fprintf(stderr, "marquee serve: stopping (signal %d); finishing requests in flight\n", signal);
+  server.Stop();
+  return 0;
+}
+}  // namespace
+
+Command AddServeCommand(CLI::App& root) {
+  auto* app = root.add_subcommand("serve", "Serve recommendations and ingest events over HTTP/JSON");
+  auto args = std::make_shared<ServeArgs>();
+  app->add_option("--data", args->data, "the dataset the model was trained on")->required();
+  app->add_option("--model", args->model, "model directory (from marquee train)")->required();
+  app->add_option("--events", args->events, "event store (SQLite file; created when missing)")->required();
+  app->add_option("--host", args->server.host, "address to listen on")->capture_default_str();
+  app->add_option("--port", args->server.port, "port (0: any free port, printed)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  app->add_option("--threads", args->server.threads,
+                  "HTTP worker threads (each open keep-alive connection holds one)")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  app->add_option("--admin-token", args->server.admin_token,
+                  "require Authorization: Bearer TOKEN on admin routes (model reload)")
+      ->envname("MARQUEE_ADMIN_TOKEN");
+  app->add_option("--max-body-bytes", args->server.max_body_bytes, "largest request body accepted (413 beyond)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  return {app, [args]() { return RunServe(*args); }};
+}
+
+}  // namespace marquee::cli
