@@ -105,7 +105,7 @@ TEST(CliTest, BadValuesAndFilesAreClearErrors) {
 
 TEST(CliTest, DemoWritesItsFilesAndShowsTitles) {
   TempDir dir;
-  RunResult demo = RunCli("demo --members 400 --titles 100 --plays 8000 --dir " + dir.File("demo"));
+  RunResult demo = RunCli("demo --no-serve --members 400 --titles 100 --plays 8000 --dir " + dir.File("demo"));
   ASSERT_EQ(demo.exit_code, 0) << demo.output;
   EXPECT_NE(demo.output.find("Most-played titles"), std::string::npos);
   Result<Dataset> d = LoadDataset(dir.File("demo/service.mqd"));

@@ -3,7 +3,8 @@
 // Generate a small service and show what is in it; evaluate every model on
 // an 80/20 holdout and print the table; train iALS on everything, save it,
 // and show one member's recommendations and a "because you watched" row.
-// Later stages (serve, artwork) extend this command.
+// Then serve the model on loopback, print ready-to-paste curl lines, and run
+// until Ctrl-C (--no-serve stops after the tables, for scripts).
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -18,6 +19,10 @@
 #include "marquee/models/model_file.h"
 #include "marquee/models/recommend.h"
 #include "marquee/models/registry.h"
+#include "marquee/data/event_store.h"
+#include "marquee/serve/model_store.h"
+#include "marquee/serve/server.h"
+#include "stop_signals.h"
 #include "progress_bar.h"
 
 namespace marquee::cli {
@@ -25,6 +30,8 @@ namespace marquee::cli {
 namespace {
 struct DemoArgs {
   std::string dir = "marquee-demo";
+  bool no_serve = false;
+  int port = 8080;
   SyntheticConfig config{.members = 5000, .titles = 1000, .plays = 250000, .seed = 42};
 };
 
@@ -113,7 +120,51 @@ Status TrainAndShow(const SyntheticService& s, const std::string& model_dir) {
   return Status::OK();
 }
 
+void PrintCurlLines(const std::string& address, const Dataset& d) {
+  const std::string member(d.members.ExternalId(0));
+  const std::string title(d.titles.ExternalId(d.interactions.RowIndices(0)[0]));
+  const std::string other(d.titles.ExternalId(d.interactions.RowIndices(1)[0]));
+  std::printf("\nServing on %s -- try:\n", address.c_str());
+  std::printf("  curl '%s/v1/members/%s/recommendations?k=5'\n", address.c_str(), member.c_str());
+  std::printf("  curl '%s/v1/titles/%s/similar?k=5'\n", address.c_str(), title.c_str());
+  std::printf("  curl -X POST %s/v1/recommendations -d '{\"history\": [\"%s\", \"%s\"], \"k\": 5}'\n",
+              address.c_str(), title.c_str(), other.c_str());
+  std::printf("  curl -X POST %s/v1/events -d '{\"kind\": \"play\", \"member\": \"%s\", "
+              "\"title\": \"%s\", \"watch_fraction\": 0.9}'\n",
+              address.c_str(), member.c_str(), other.c_str());
+  std::printf("  curl %s/metrics\n", address.c_str());
+  std::printf("Ctrl-C stops the server.\n");
+  std::fflush(stdout);
+}
+
+// Serves the demo model until Ctrl-C or SIGTERM.
+Status Serve(const DemoArgs& args, Dataset dataset, const std::string& model_dir) {
+  auto shared = std::make_shared<const Dataset>(std::move(dataset));
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<serve::ModelStore> models,
+                           serve::ModelStore::Open(shared, model_dir));
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> events,
+                           EventStore::Open(args.dir + "/events.db"));
+  serve::ServerOptions options;
+  options.port = args.port;
+  auto server = std::make_unique<serve::Server>(options, *models, *events);
+  Status started = server->Start();
+  if (!started.ok() && args.port != 0) {  // the demo should not fail on a busy port
+    std::printf("\nport %d is not available (%s); using a free one\n", args.port,
+                started.message().c_str());
+    options.port = 0;
+    server = std::make_unique<serve::Server>(options, *models, *events);
+    started = server->Start();
+  }
+  MARQUEE_RETURN_IF_ERROR(started);
+  PrintCurlLines(server->address(), *shared);
+  WaitForStopSignal();
+  std::printf("\nstopping: finishing requests in flight\n");
+  server->Stop();
+  return Status::OK();
+}
+
 int RunDemo(const DemoArgs& args) {
+  if (!args.no_serve) BlockStopSignals();  // before any thread starts
   std::error_code ec;
   std::filesystem::create_directories(args.dir, ec);
   if (ec) {
@@ -139,7 +190,9 @@ int RunDemo(const DemoArgs& args) {
   std::printf("\nWrote %s, %s and %s/.\nNext: marquee recommend --model %s --data %s --members all --k 10\n",
               dataset_path.c_str(), truth_path.c_str(), model_dir.c_str(), model_dir.c_str(),
               dataset_path.c_str());
-  return 0;
+  if (args.no_serve) return 0;
+  Status served = Serve(args, std::move(service->dataset), model_dir);
+  return served.ok() ? 0 : ReportError("demo", served);
 }
 }  // namespace
 
@@ -154,6 +207,10 @@ Command AddDemoCommand(CLI::App& root) {
   app->add_option("--plays", args->config.plays, "plays in the synthetic service")
       ->capture_default_str();
   app->add_option("--seed", args->config.seed, "random seed")->capture_default_str();
+  app->add_flag("--no-serve", args->no_serve, "stop after the tables instead of serving (for scripts)");
+  app->add_option("--port", args->port, "port to serve on (0: any free port)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
   return {app, [args]() { return RunDemo(*args); }};
 }
 

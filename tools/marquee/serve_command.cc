@@ -1,8 +1,5 @@
 // marquee serve --data DATASET --model MODEL_DIR --events EVENTS_DB [--host 127.0.0.1]
 //               [--port 8080] [--threads N] [--admin-token TOKEN] [--max-body-bytes N]
-#include <pthread.h>
-#include <signal.h>
-
 #include <cstdio>
 #include <memory>
 
@@ -11,6 +8,7 @@
 #include "marquee/data/event_store.h"
 #include "marquee/serve/model_store.h"
 #include "marquee/serve/server.h"
+#include "stop_signals.h"
 
 namespace marquee::cli {
 
@@ -22,20 +20,8 @@ struct ServeArgs {
   serve::ServerOptions server;
 };
 
-// SIGINT and SIGTERM, blocked in every thread so that the main thread can
-// wait for them with sigwait (no async-signal-safety puzzles in handlers).
-sigset_t StopSignals() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  return signals;
-}
-
 int RunServe(const ServeArgs& args) {
-  // Block before any thread starts: threads inherit the mask.
-  const sigset_t signals = StopSignals();
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  BlockStopSignals();  // before any thread starts: threads inherit the mask
 
   Result<Dataset> dataset = LoadDataset(args.data);
   if (!dataset.ok()) return ReportError("serve", dataset.status());
@@ -52,8 +38,7 @@ int RunServe(const ServeArgs& args) {
               server.address().c_str());
   std::fflush(stdout);
 
-  int signal = 0;
-  sigwait(&signals, &signal);
+  int signal = WaitForStopSignal();
   std::fprintf(stderr, "marquee serve: stopping (signal %d); finishing requests in flight\n", signal);
   server.Stop();
   return 0;
