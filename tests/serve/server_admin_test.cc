@@ -57,6 +57,13 @@ TEST_F(ServerAdminTest, BadEventsNameTheEventAndField) {
   json bad_time = good;
   bad_time["time"] = "yesterday";
   EXPECT_EQ(field(bad_time), "time");
+  bad_time["time"] = 18446744073709551615ull;  // found by the fuzzer: used to wrap to -1
+  EXPECT_EQ(field(bad_time), "time");
+  bad_time["time"] = -5;
+  EXPECT_EQ(field(bad_time), "time");
+  json tiny = good;
+  tiny["watch_fraction"] = 1e-50;  // positive as a double, zero as the stored float
+  EXPECT_EQ(field(tiny), "watch_fraction");
   EXPECT_EQ(field({{"kind", "rating"}, {"member", "m"}, {"title", "t"}}), "rating");
   EXPECT_EQ(field({{"events", json::array()}}), "events");
   EXPECT_EQ(Post("/v1/events", "[", 400)["error"]["code"], "malformed_json");

@@ -107,6 +107,7 @@ Reply Handlers::PostEvents(std::string_view body) {
   // Answer only once the store says the events are durable.
   Status appended = events_.Append(*events);
   if (!appended.ok()) return Reply::Error(FromStatus(appended));
+  recommendations_.NoteAppended(*events);
   metrics_.AddEventsIngested(events->size());
   return Reply::Json({{"accepted", events->size()}});
 }

@@ -95,7 +95,8 @@ std::optional<ApiError> ReadFraction(const json& object, const char* name, const
   const std::string field = Join(prefix, name);
   if (!it->is_number()) return Expected(field, "a number in (0, 1]", *it);
   double v = it->get<double>();
-  if (!(v > 0 && v <= 1)) {
+  // Checked as the float it is stored as: 1e-50 is positive, its float is not.
+  if (!(v > 0 && v <= 1 && static_cast<float>(v) > 0)) {
     return ApiError::BadField(field, field + ": expected a number in (0, 1], found " + it->dump());
   }
   out = v;
@@ -135,7 +136,15 @@ Parsed<Event> ParseEvent(const json& object, const std::string& prefix, int64_t 
   if (auto e = ReadId(object, "title", prefix, event.title)) return *e;
   event.time = now;
   if (auto time = object.find("time"); time != object.end()) {
-    if (!time->is_number_integer()) return Expected(Join(prefix, "time"), "an integer (epoch seconds)", *time);
+    // Unsigned JSON integers above INT64_MAX would wrap; years past 9999 are typos.
+    constexpr int64_t kLatest = 253402300799;  // 9999-12-31T23:59:59Z
+    const bool in_range = time->is_number_integer() &&
+                          (time->is_number_unsigned() ? time->get<uint64_t>() <= uint64_t(kLatest)
+                                                      : time->get<int64_t>() >= 0 &&
+                                                            time->get<int64_t>() <= kLatest);
+    if (!in_range) {
+      return Expected(Join(prefix, "time"), "an integer (epoch seconds) in [0, 253402300799]", *time);
+    }
     event.time = time->get<int64_t>();
   }
   std::optional<double> fraction;

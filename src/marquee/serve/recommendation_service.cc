@@ -1,6 +1,8 @@
 #include "marquee/serve/recommendation_service.h"
 
 #include <algorithm>
+#include <limits>
+#include <mutex>
 
 #include "marquee/data/id_map.h"
 #include "marquee/models/recommend.h"
@@ -32,8 +34,39 @@ std::span<const uint8_t> MaskOf(const std::shared_ptr<const std::vector<uint8_t>
 
 }  // namespace
 
+namespace {
+bool IsHistoryEvent(const Event& event) {
+  return event.kind == EventKind::kPlay || event.kind == EventKind::kRating;
+}
+}  // namespace
+
 RecommendationService::RecommendationService(ModelStore& models, EventStore& events)
-    : models_(models), events_(events), candidates_(models.dataset().catalog) {}
+    : models_(models), events_(events), candidates_(models.dataset().catalog) {
+  // The events already in the store (a restarted server, an imported log).
+  Result<std::vector<Event>> stored = events_.EventsAfter(0, std::numeric_limits<size_t>::max());
+  if (!stored.ok()) return;  // index_complete_ stays false: query per request
+  IndexMembers(*stored);
+  index_complete_ = true;
+}
+
+void RecommendationService::IndexMembers(std::span<const Event> events) {
+  std::unique_lock<std::shared_mutex> lock(index_mutex_);
+  for (const Event& event : events) {
+    if (IsHistoryEvent(event) && !members_with_events_.contains(event.member)) {
+      members_with_events_.insert(event.member);
+    }
+  }
+}
+
+void RecommendationService::NoteAppended(std::span<const Event> events) {
+  if (std::none_of(events.begin(), events.end(), IsHistoryEvent)) return;
+  IndexMembers(events);
+}
+
+bool RecommendationService::MayHaveHistoryEvents(std::string_view member) const {
+  std::shared_lock<std::shared_mutex> lock(index_mutex_);
+  return !index_complete_ || members_with_events_.contains(member);
+}
 
 Parsed<std::shared_ptr<const std::vector<uint8_t>>> RecommendationService::Candidates(
     const TitleFilter& filter) {
@@ -51,7 +84,9 @@ Parsed<Recommendations> RecommendationService::ForMember(std::string_view member
                                                          const MemberQuery& query) {
   Parsed<std::shared_ptr<const std::vector<uint8_t>>> mask = Candidates(query.filter);
   if (!mask.ok()) return mask.error();
-  Result<std::vector<Event>> events = events_.MemberEvents(member);
+  // Most members have no logged plays: skip the store query for them.
+  Result<std::vector<Event>> events = std::vector<Event>{};
+  if (MayHaveHistoryEvents(member)) events = events_.MemberEvents(member);
   if (!events.ok()) return FromStatus(events.status());
 
   Recommendations out;

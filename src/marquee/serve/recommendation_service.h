@@ -7,9 +7,13 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "marquee/data/event_store.h"
@@ -50,12 +54,33 @@ class RecommendationService {
   // GET /v1/titles/{id}/similar.
   Parsed<Recommendations> Similar(std::string_view title, uint32_t k);
 
+  // Events that the event store has made durable (POST /v1/events calls this
+  // before answering), so that the next request for their members reads them.
+  void NoteAppended(std::span<const Event> events);
+
  private:
   Parsed<std::shared_ptr<const std::vector<uint8_t>>> Candidates(const TitleFilter& filter);
+  // False only when the member has no play or rating in the event store, so
+  // the per-request store query can be skipped (most members, most of the
+  // time: their history is their dataset row). Impressions and clicks are not
+  // history, so members with only those are not indexed.
+  bool MayHaveHistoryEvents(std::string_view member) const;
+  void IndexMembers(std::span<const Event> events);
+
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
 
   ModelStore& models_;
   EventStore& events_;
   CandidateCache candidates_;
+  // Members with plays or ratings in the event store: those in it at start
+  // plus those appended through NoteAppended. When the start-up scan failed,
+  // every request queries the store (index_complete_ false).
+  mutable std::shared_mutex index_mutex_;
+  std::unordered_set<std::string, StringHash, std::equal_to<>> members_with_events_;
+  bool index_complete_ = false;
 };
 
 }  // namespace marquee::serve

@@ -1,0 +1,463 @@
+// `marquee serve` as a real process on real loopback: events it acknowledged
+// survive SIGKILL and SIGTERM, SIGTERM exits cleanly, and bad command lines
+// fail with the right exit code. Every child is killed in TearDown, and every
+// wait has a deadline, so a broken server fails a test instead of hanging it.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "marquee/data/dataset_file.h"
+#include "marquee/data/event_store.h"
+#include "../test_util.h"
+#include "../tools/cli_runner.h"
+
+extern char** environ;
+
+namespace marquee::test {
+namespace {
+
+using nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+// One `marquee serve` child. Its stdout is a pipe read until the
+// "listening on http://HOST:PORT" line; its stderr goes to a file.
+class ServeProcess {
+ public:
+  ServeProcess() = default;
+  ServeProcess(const ServeProcess&) = delete;
+  ServeProcess& operator=(const ServeProcess&) = delete;
+  ~ServeProcess() { Kill(); }
+
+  // Spawns `marquee serve ARGS...`; false (with `error`) when it cannot.
+  bool Spawn(const std::vector<std::string>& args, const std::string& stderr_path, std::string& error) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) {
+      error = "pipe2 failed";
+      return false;
+    }
+    std::vector<std::string> argv_text = {MARQUEE_CLI_PATH, "serve"};
+    argv_text.insert(argv_text.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& a : argv_text) argv.push_back(a.data());
+    argv.push_back(nullptr);
+
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    // A clean signal state whatever the test runner did with its own.
+    posix_spawnattr_t attr;
+    posix_spawnattr_init(&attr);
+    sigset_t empty, defaults;
+    sigemptyset(&empty);
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGTERM);
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGPIPE);
+    posix_spawnattr_setsigmask(&attr, &empty);
+    posix_spawnattr_setsigdefault(&attr, &defaults);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    pid_t pid = -1;
+    int rc = ::posix_spawn(&pid, argv[0], &actions, &attr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attr);
+    ::close(fds[1]);
+    if (rc != 0) {
+      ::close(fds[0]);
+      error = std::string("posix_spawn failed: ") + std::strerror(rc);
+      return false;
+    }
+    pid_ = pid;
+    stdout_fd_ = fds[0];
+    return true;
+  }
+
+  // Reads stdout until the "listening on http://...:PORT" line; the port, or
+  // nullopt when the process exits or `timeout` passes first.
+  std::optional<int> WaitForPort(std::chrono::milliseconds timeout) {
+    const auto deadline = Clock::now() + timeout;
+    const std::string marker = "listening on http://";
+    while (true) {
+      size_t at = output_.find(marker);
+      if (at != std::string::npos) {
+        size_t eol = output_.find('\n', at);
+        size_t colon = output_.rfind(':', eol);
+        if (eol != std::string::npos && colon != std::string::npos && colon > at + marker.size()) {
+          return std::stoi(output_.substr(colon + 1, eol - colon - 1));
+        }
+      }
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+      if (left <= 0) return std::nullopt;
+      pollfd p{stdout_fd_, POLLIN, 0};
+      int ready = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 200)));
+      if (ready < 0 && errno != EINTR) return std::nullopt;
+      if (ready > 0) {
+        char buf[1024];
+        ssize_t n = ::read(stdout_fd_, buf, sizeof buf);
+        if (n <= 0) return std::nullopt;  // EOF: the process is gone
+        output_.append(buf, static_cast<size_t>(n));
+      }
+    }
+  }
+
+  // Waits for the child to exit; its wait status, or nullopt after `timeout`.
+  std::optional<int> WaitForExit(std::chrono::milliseconds timeout) {
+    if (pid_ <= 0) return exit_status_;
+    const auto deadline = Clock::now() + timeout;
+    while (true) {
+      int status = 0;
+      pid_t r = ::waitpid(pid_, &status, WNOHANG);
+      if (r == pid_) {
+        pid_ = -1;
+        exit_status_ = status;
+        CloseStdout();
+        return status;
+      }
+      if (r < 0 && errno != EINTR) return std::nullopt;
+      if (Clock::now() >= deadline) return std::nullopt;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+
+  void Signal(int sig) {
+    if (pid_ > 0) ::kill(pid_, sig);
+  }
+
+  // SIGKILL and reap; a no-op when already reaped.
+  void Kill() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      int status = 0;
+      while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+      }
+      exit_status_ = status;
+      pid_ = -1;
+    }
+    CloseStdout();
+  }
+
+  bool running() const { return pid_ > 0; }
+  const std::string& output() const { return output_; }
+
+ private:
+  void CloseStdout() {
+    if (stdout_fd_ >= 0) ::close(stdout_fd_);
+    stdout_fd_ = -1;
+  }
+
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  std::string output_;
+  std::optional<int> exit_status_;
+};
+
+class ServeProcessTest : public ::testing::Test {
+ protected:
+  // One dataset and one item-kNN model for the whole suite, made by the CLI.
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    RunResult generated = RunCli("generate --members 300 --titles 100 --plays 6000 --seed 11 --out " +
+                                 DataPath());
+    ASSERT_EQ(generated.exit_code, 0) << generated.output;
+    RunResult trained = RunCli("train --data " + DataPath() + " --model itemknn --out " + ModelPath());
+    ASSERT_EQ(trained.exit_code, 0) << trained.output;
+    Result<Dataset> dataset = LoadDataset(DataPath());
+    ASSERT_TRUE(dataset.ok()) << dataset.status().ToString();
+    dataset_ = new Dataset(std::move(*dataset));
+  }
+  static void TearDownTestSuite() {
+    delete dataset_;
+    dataset_ = nullptr;
+    delete dir_;
+    dir_ = nullptr;
+  }
+  static std::string DataPath() { return dir_->File("service.mqd"); }
+  static std::string ModelPath() { return dir_->File("itemknn"); }
+
+  void SetUp() override {
+    ASSERT_NE(dataset_, nullptr) << "suite setup failed";
+    events_dir_ = std::make_unique<TempDir>();
+  }
+  void TearDown() override {
+    for (auto& p : processes_) p->Kill();
+    processes_.clear();
+  }
+
+  std::string EventsPath() const { return events_dir_->File("events.db"); }
+
+  // Starts `marquee serve` on the suite's data and model and EventsPath(),
+  // port 0; fails the test when no port is printed within 60 seconds.
+  ServeProcess* Start() {
+    auto process = std::make_unique<ServeProcess>();
+    std::string error;
+    std::string stderr_path = events_dir_->File("serve-" + std::to_string(processes_.size()) + ".stderr");
+    bool spawned = process->Spawn({"--data", DataPath(), "--model", ModelPath(), "--events", EventsPath(),
+                                   "--host", "127.0.0.1", "--port", "0", "--threads", "4"},
+                                  stderr_path, error);
+    EXPECT_TRUE(spawned) << error;
+    if (!spawned) return nullptr;
+    ServeProcess* raw = process.get();
+    processes_.push_back(std::move(process));
+    std::optional<int> port = raw->WaitForPort(std::chrono::seconds(60));
+    EXPECT_TRUE(port.has_value()) << "no port; stdout: " << raw->output()
+                                  << "\nstderr: " << ReadFile(stderr_path);
+    if (!port) return nullptr;
+    port_ = *port;
+    return raw;
+  }
+
+  std::unique_ptr<httplib::Client> Client() const {
+    auto client = std::make_unique<httplib::Client>("127.0.0.1", port_);
+    client->set_connection_timeout(5, 0);
+    client->set_read_timeout(10, 0);
+    client->set_write_timeout(10, 0);
+    return client;
+  }
+
+  static std::string Member(uint32_t i) { return std::string(dataset_->members.ExternalId(i)); }
+  static std::string Title(uint32_t i) { return std::string(dataset_->titles.ExternalId(i)); }
+
+  std::vector<std::string> Recommended(const std::string& member, int k) {
+    auto result = Client()->Get(("/v1/members/" + member + "/recommendations?k=" + std::to_string(k)).c_str());
+    EXPECT_TRUE(result) << "no response";
+    if (!result) return {};
+    EXPECT_EQ(result->status, 200) << result->body;
+    json reply = json::parse(result->body, nullptr, false);
+    std::vector<std::string> titles;
+    if (!reply.is_object() || !reply.contains("recommendations")) return titles;
+    for (const json& r : reply["recommendations"]) titles.push_back(r["title"].get<std::string>());
+    return titles;
+  }
+
+  static std::unique_ptr<EventStore> OpenStore(const std::string& path) {
+    Result<std::unique_ptr<EventStore>> store = EventStore::Open(path);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::move(*store) : nullptr;
+  }
+
+  static TempDir* dir_;
+  static Dataset* dataset_;
+  std::unique_ptr<TempDir> events_dir_;
+  std::vector<std::unique_ptr<ServeProcess>> processes_;
+  int port_ = 0;
+};
+
+TempDir* ServeProcessTest::dir_ = nullptr;
+Dataset* ServeProcessTest::dataset_ = nullptr;
+
+Event Play(const std::string& member, const std::string& title, int64_t time, float fraction) {
+  Event e;
+  e.kind = EventKind::kPlay;
+  e.member = member;
+  e.title = title;
+  e.time = time;
+  e.watch_fraction = fraction;
+  return e;
+}
+
+json ToJson(const std::vector<Event>& events) {
+  json body = {{"events", json::array()}};
+  for (const Event& e : events) {
+    body["events"].push_back({{"kind", "play"},
+                              {"member", e.member},
+                              {"title", e.title},
+                              {"time", e.time},
+                              {"watch_fraction", *e.watch_fraction}});
+  }
+  return body;
+}
+
+TEST_F(ServeProcessTest, AcknowledgedEventsSurviveSigkillAndRestart) {
+  ServeProcess* server = Start();
+  ASSERT_NE(server, nullptr);
+  const std::string member = Member(3);
+  const std::vector<std::string> before = Recommended(member, 10);
+  ASSERT_EQ(before.size(), 10u);
+
+  // Three batches: the member plays the first six titles recommended to
+  // them, plus a batch for a member the dataset has never seen.
+  std::vector<std::vector<Event>> batches = {
+      {Play(member, before[0], 1767225600, 1.0f), Play(member, before[1], 1767225601, 0.5f)},
+      {Play(member, before[2], 1767225602, 0.75f), Play(member, before[3], 1767225603, 1.0f),
+       Play(member, before[4], 1767225604, 0.25f), Play(member, before[5], 1767225605, 1.0f)},
+      {Play("process-test-new-member", Title(0), 1767225606, 1.0f),
+       Play("process-test-new-member", Title(1), 1767225607, 0.5f)},
+  };
+  size_t acknowledged = 0;
+  for (const auto& batch : batches) {
+    auto result = Client()->Post("/v1/events", ToJson(batch).dump(), "application/json");
+    ASSERT_TRUE(result) << "no response";
+    ASSERT_EQ(result->status, 200) << result->body;
+    EXPECT_EQ(json::parse(result->body)["accepted"], batch.size());
+    acknowledged += batch.size();
+  }
+
+  // No chance to flush or close anything.
+  server->Signal(SIGKILL);
+  std::optional<int> status = server->WaitForExit(std::chrono::seconds(10));
+  ASSERT_TRUE(status.has_value()) << "still running after SIGKILL";
+  EXPECT_TRUE(WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL);
+
+  // Restarted on the same store, the server knows what the member played.
+  ASSERT_NE(Start(), nullptr);
+  const std::vector<std::string> after = Recommended(member, 10);
+  ASSERT_EQ(after.size(), 10u);
+  for (int i = 0; i < 6; ++i) {
+    EXPECT_EQ(std::find(after.begin(), after.end(), before[i]), after.end()) << before[i] << " played";
+  }
+  for (const std::string& t : Recommended("process-test-new-member", 10)) {
+    EXPECT_NE(t, Title(0));
+    EXPECT_NE(t, Title(1));
+  }
+  TearDown();  // stop the second server before reading its store
+
+  // And the store holds exactly what was acknowledged, in order.
+  std::unique_ptr<EventStore> store = OpenStore(EventsPath());
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->Count(), acknowledged);
+  Result<std::vector<Event>> stored = store->MemberEvents(member);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  std::vector<Event> expected(batches[0]);
+  expected.insert(expected.end(), batches[1].begin(), batches[1].end());
+  EXPECT_EQ(*stored, expected);
+  Result<std::vector<Event>> newcomer = store->MemberEvents("process-test-new-member");
+  ASSERT_TRUE(newcomer.ok());
+  EXPECT_EQ(*newcomer, batches[2]);
+}
+
+TEST_F(ServeProcessTest, SigtermWhileIngestingExitsZeroAndKeepsAcknowledgedEvents) {
+  ServeProcess* server = Start();
+  ASSERT_NE(server, nullptr);
+
+  // A writer posts batches as fast as it can, each for its own member, and
+  // records which were acknowledged; it stops at the first failure (the
+  // server going away).
+  constexpr int kBatchSize = 50;
+  std::atomic<int> acknowledged_batches{0};
+  std::atomic<bool> stop{false};
+  std::vector<int> acknowledged;  // batch numbers, written by the writer only
+  std::thread writer([&] {
+    auto client = Client();
+    for (int b = 0; b < 100000 && !stop.load(); ++b) {
+      std::vector<Event> batch;
+      for (int i = 0; i < kBatchSize; ++i) {
+        batch.push_back(Play("sigterm-" + std::to_string(b), Title(static_cast<uint32_t>(i % 100)),
+                             1767225600 + i, 1.0f));
+      }
+      auto result = client->Post("/v1/events", ToJson(batch).dump(), "application/json");
+      if (!result || result->status != 200) break;
+      acknowledged.push_back(b);
+      acknowledged_batches.fetch_add(1);
+    }
+  });
+
+  // Let a few batches through, then SIGTERM with the writer still going.
+  const auto deadline = Clock::now() + std::chrono::seconds(30);
+  while (acknowledged_batches.load() < 5 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  EXPECT_GE(acknowledged_batches.load(), 5) << "the server acknowledged too few batches";
+  server->Signal(SIGTERM);
+  const auto signalled = Clock::now();
+  std::optional<int> status = server->WaitForExit(std::chrono::seconds(10));
+  stop = true;
+  writer.join();
+  ASSERT_TRUE(status.has_value()) << "still running 10 s after SIGTERM";
+  EXPECT_LT(Clock::now() - signalled, std::chrono::seconds(10));
+  ASSERT_TRUE(WIFEXITED(*status)) << "killed by signal " << (WIFSIGNALED(*status) ? WTERMSIG(*status) : 0);
+  EXPECT_EQ(WEXITSTATUS(*status), 0);
+
+  // Every acknowledged batch is in the store, whole. (A batch whose reply was
+  // lost may be there too: acknowledged is a lower bound.)
+  std::unique_ptr<EventStore> store = OpenStore(EventsPath());
+  ASSERT_NE(store, nullptr);
+  EXPECT_GE(store->Count(), acknowledged.size() * kBatchSize);
+  EXPECT_EQ(store->Count() % kBatchSize, 0u) << "a batch was stored in part";
+  for (int b : acknowledged) {
+    Result<std::vector<Event>> events = store->MemberEvents("sigterm-" + std::to_string(b));
+    ASSERT_TRUE(events.ok());
+    EXPECT_EQ(events->size(), static_cast<size_t>(kBatchSize)) << "batch " << b;
+  }
+}
+
+TEST_F(ServeProcessTest, SigtermAfterARequestExitsZeroPromptly) {
+  ServeProcess* server = Start();
+  ASSERT_NE(server, nullptr);
+  // A keep-alive client that has just been served keeps its connection open.
+  httplib::Client client("127.0.0.1", port_);
+  client.set_keep_alive(true);
+  client.set_connection_timeout(5, 0);
+  client.set_read_timeout(10, 0);
+  std::vector<Event> batch = {Play(Member(7), Title(2), 1767225600, 1.0f)};
+  auto result = client.Post("/v1/events", ToJson(batch).dump(), "application/json");
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->status, 200) << result->body;
+  auto health = client.Get("/healthz");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+
+  server->Signal(SIGTERM);
+  std::optional<int> status = server->WaitForExit(std::chrono::seconds(10));
+  ASSERT_TRUE(status.has_value()) << "still running 10 s after SIGTERM with an idle keep-alive connection";
+  ASSERT_TRUE(WIFEXITED(*status));
+  EXPECT_EQ(WEXITSTATUS(*status), 0);
+
+  std::unique_ptr<EventStore> store = OpenStore(EventsPath());
+  ASSERT_NE(store, nullptr);
+  Result<std::vector<Event>> stored = store->MemberEvents(Member(7));
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(*stored, batch);
+}
+
+TEST_F(ServeProcessTest, MissingModelDirectoryIsExitCodeOneNamingIt) {
+  const std::string missing = events_dir_->File("no-model-here");
+  RunResult r = RunCli("serve --data " + DataPath() + " --model " + missing + " --events " + EventsPath() +
+                       " --port 0");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find(missing), std::string::npos) << r.output;
+}
+
+TEST_F(ServeProcessTest, MissingDatasetIsExitCodeOneNamingIt) {
+  const std::string missing = events_dir_->File("no-such-dataset.mqd");
+  RunResult r = RunCli("serve --data " + missing + " --model " + ModelPath() + " --events " + EventsPath() +
+                       " --port 0");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find(missing), std::string::npos) << r.output;
+}
+
+TEST_F(ServeProcessTest, PortOutOfRangeIsAUsageError) {
+  for (const char* port : {"70000", "-1", "65536", "http"}) {
+    RunResult r = RunCli("serve --data " + DataPath() + " --model " + ModelPath() + " --events " + EventsPath() +
+                         " --port " + port);
+    EXPECT_EQ(r.exit_code, 2) << port << ": " << r.output;
+    EXPECT_NE(r.output.find("--port"), std::string::npos) << port << ": " << r.output;
+  }
+  // A usage error is caught before anything is opened: no store was created.
+  EXPECT_FALSE(std::filesystem::exists(EventsPath()));
+}
+
+}  // namespace
+}  // namespace marquee::test
