@@ -1,0 +1,165 @@
+#include "marquee/models/ann_index.h"
+
+#include <hnswlib/hnswlib.h>
+#include <omp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+#include <utility>
+
+#include "marquee/util/threads.h"
+
+namespace marquee {
+
+struct InnerProductIndex::Impl {
+  ials::FactorMatrix vectors;  // aligned copy, for exact rescoring
+  // The space must outlive the graph (the graph keeps a pointer to its dim).
+  std::unique_ptr<hnswlib::InnerProductSpace> space;
+  std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph;
+  uint32_t dim = 0;  // of the graph's (augmented, padded) vectors
+};
+
+InnerProductIndex::InnerProductIndex() = default;
+InnerProductIndex::~InnerProductIndex() = default;
+InnerProductIndex::InnerProductIndex(InnerProductIndex&&) noexcept = default;
+InnerProductIndex& InnerProductIndex::operator=(InnerProductIndex&&) noexcept = default;
+
+void InnerProductIndex::Build(const ials::FactorMatrix& titles, const BuildOptions& options) {
+  if (options.m < 2) throw std::invalid_argument("InnerProductIndex: M must be at least 2");
+  if (options.ef_construction < 1)
+    throw std::invalid_argument("InnerProductIndex: ef_construction must be at least 1");
+  auto impl = std::make_unique<Impl>();
+  const uint32_t n = titles.rows();
+  impl->vectors = ials::FactorMatrix(n, titles.factors());
+  if (n > 0) {
+    std::memcpy(impl->vectors.data(), titles.data(),
+                static_cast<size_t>(n) * titles.stride() * sizeof(float));
+  }
+  // Maximum inner product search as nearest neighbours on the unit sphere
+  // (Bachrach et al. 2014): y' = (y, sqrt(phi^2 - |y|^2)) / phi, phi = max |y|,
+  // so every y' has norm 1, 1 - x.y' is half the squared distance between
+  // unit vectors (a metric: the graph stays navigable), and for a query
+  // (x, 0) the order of x.y' is that of x.y.
+  const uint32_t dim = ials::PaddedStride(titles.factors() + 1);
+  impl->dim = dim;
+  double phi2 = 0;
+  std::vector<double> norms2(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    const float* row = titles.Row(i);
+    double s = 0;
+    for (uint32_t j = 0; j < titles.factors(); ++j) s += static_cast<double>(row[j]) * row[j];
+    norms2[i] = s;
+    phi2 = std::max(phi2, s);
+  }
+  const double scale = phi2 > 0 ? 1.0 / std::sqrt(phi2) : 1.0;
+  impl->space = std::make_unique<hnswlib::InnerProductSpace>(dim);
+  impl->graph = std::make_unique<hnswlib::HierarchicalNSW<float>>(
+      impl->space.get(), std::max<size_t>(n, 1), options.m, options.ef_construction,
+      options.seed);
+  if (n > 0) {
+    hnswlib::HierarchicalNSW<float>& graph = *impl->graph;
+    auto insert = [&](uint32_t i, std::vector<float>& buffer) {
+      const float* row = titles.Row(i);
+      std::fill(buffer.begin(), buffer.end(), 0.0f);
+      for (uint32_t j = 0; j < titles.factors(); ++j) buffer[j] = static_cast<float>(row[j] * scale);
+      buffer[titles.factors()] =
+          static_cast<float>(std::sqrt(std::max(0.0, phi2 - norms2[i])) * scale);
+      graph.addPoint(buffer.data(), i);
+    };
+    std::vector<float> first(dim);
+    insert(0, first);  // the entry point, alone (as hnswlib's bindings do)
+    const int threads = options.threads > 0 ? options.threads : ThreadCount();
+#pragma omp parallel num_threads(threads)
+    {
+      std::vector<float> buffer(dim);
+#pragma omp for schedule(dynamic, 64)
+      for (uint32_t i = 1; i < n; ++i) insert(i, buffer);
+    }
+  }
+  impl_ = std::move(impl);
+}
+
+bool InnerProductIndex::built() const { return impl_ != nullptr; }
+uint32_t InnerProductIndex::title_count() const { return impl_ ? impl_->vectors.rows() : 0; }
+uint32_t InnerProductIndex::factors() const { return impl_ ? impl_->vectors.factors() : 0; }
+
+size_t InnerProductIndex::memory_bytes() const {
+  if (!impl_) return 0;
+  const hnswlib::HierarchicalNSW<float>& g = *impl_->graph;
+  size_t bytes = g.max_elements_ * g.size_data_per_element_;
+  for (size_t i = 0; i < g.cur_element_count; ++i) {
+    bytes += g.element_levels_[i] * g.size_links_per_element_;
+  }
+  bytes += static_cast<size_t>(impl_->vectors.rows()) * impl_->vectors.stride() * sizeof(float);
+  return bytes;
+}
+
+std::vector<ScoredTitle> InnerProductIndex::Search(std::span<const float> query, uint32_t k,
+                                                   uint32_t ef,
+                                                   std::span<const uint32_t> exclude) const {
+  std::vector<ScoredTitle> result;
+  if (!impl_ || k == 0) return result;
+  const ials::FactorMatrix& vectors = impl_->vectors;
+  const hnswlib::HierarchicalNSW<float>& g = *impl_->graph;
+  const uint32_t n = vectors.rows();
+  if (n == 0 || g.cur_element_count == 0) return result;
+
+  // The query, padded and 64-byte aligned for the vector kernels.
+  constexpr uint32_t kMaxStride = 1024;
+  alignas(64) float q[kMaxStride + ials::kLaneFloats];
+  const uint32_t stride = vectors.stride();
+  if (stride > kMaxStride) throw std::invalid_argument("InnerProductIndex: too many factors");
+  const size_t given = std::min<size_t>(query.size(), vectors.factors());
+  std::copy(query.begin(), query.begin() + given, q);
+  std::fill(q + given, q + std::max(stride, impl_->dim), 0.0f);  // the graph's extra dim: 0
+
+  std::vector<uint32_t> excluded(exclude.begin(), exclude.end());
+  std::sort(excluded.begin(), excluded.end());
+  const size_t fetch = std::min<size_t>(n, static_cast<size_t>(k) + excluded.size());
+  const size_t width = std::max<size_t>(ef, fetch);
+
+  // hnswlib's searchKnn with a per-call ef: greedy descent of the upper layers...
+  hnswlib::tableint current = g.enterpoint_node_;
+  float current_distance = g.fstdistfunc_(q, g.getDataByInternalId(current), g.dist_func_param_);
+  for (int level = g.maxlevel_; level > 0; --level) {
+    bool changed = true;
+    while (changed) {
+      changed = false;
+      hnswlib::linklistsizeint* links = g.get_linklist(current, level);
+      const int size = g.getListCount(links);
+      const hnswlib::tableint* neighbours = reinterpret_cast<const hnswlib::tableint*>(links + 1);
+      for (int j = 0; j < size; ++j) {
+        const float d = g.fstdistfunc_(q, g.getDataByInternalId(neighbours[j]), g.dist_func_param_);
+        if (d < current_distance) {
+          current_distance = d;
+          current = neighbours[j];
+          changed = true;
+        }
+      }
+    }
+  }
+  // ...then the best-first search of level 0 with `width` candidates.
+  auto candidates = g.searchBaseLayerST<false>(current, q, width);
+
+  result.reserve(candidates.size());
+  while (!candidates.empty()) {
+    const uint32_t title = static_cast<uint32_t>(g.getExternalLabel(candidates.top().second));
+    candidates.pop();
+    if (std::binary_search(excluded.begin(), excluded.end(), title)) continue;
+    result.push_back({title, ials::Dot(q, vectors.Row(title), stride)});
+  }
+  auto better = [](const ScoredTitle& a, const ScoredTitle& b) {
+    return a.score > b.score || (a.score == b.score && a.title < b.title);
+  };
+  if (result.size() > k) {
+    std::partial_sort(result.begin(), result.begin() + k, result.end(), better);
+    result.resize(k);
+  } else {
+    std::sort(result.begin(), result.end(), better);
+  }
+  return result;
+}
+
+}  // namespace marquee

@@ -1,0 +1,181 @@
+#include "marquee/models/ann_index.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+#include "marquee/models/top_k.h"
+#include "marquee/util/random.h"
+
+namespace marquee {
+namespace {
+
+constexpr uint32_t kTitles = 2000;
+constexpr uint32_t kFactors = 32;
+
+ials::FactorMatrix RandomFactors(uint32_t rows, uint32_t factors, uint64_t seed) {
+  ials::FactorMatrix m(rows, factors);
+  Rng rng(seed);
+  for (uint32_t r = 0; r < rows; ++r) {
+    // Varying norms, as trained factors have (popular titles are longer).
+    const double scale = 0.5 + rng.Uniform();
+    for (uint32_t j = 0; j < factors; ++j) m.Row(r)[j] = static_cast<float>(scale * rng.Normal());
+  }
+  return m;
+}
+
+std::vector<ScoredTitle> ExactTopK(const ials::FactorMatrix& titles, const float* query,
+                                   uint32_t k, std::span<const uint32_t> exclude = {}) {
+  std::vector<float> scores(titles.rows());
+  ials::ScoreAll(titles, query, scores);
+  ExcludeTitles(scores, exclude);
+  return TopK(scores, k);
+}
+
+class AnnIndexTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    titles_ = RandomFactors(kTitles, kFactors, 7);
+    queries_ = RandomFactors(100, kFactors, 8);
+    index_.Build(titles_, /*m=*/32, /*ef_construction=*/400, /*threads=*/2, /*seed=*/100);
+  }
+  std::span<const float> Query(uint32_t q) const { return {queries_.Row(q), kFactors}; }
+
+  ials::FactorMatrix titles_;
+  ials::FactorMatrix queries_;
+  InnerProductIndex index_;
+};
+
+TEST_F(AnnIndexTest, ReportsItsShape) {
+  EXPECT_TRUE(index_.built());
+  EXPECT_EQ(index_.title_count(), kTitles);
+  EXPECT_EQ(index_.factors(), kFactors);
+  EXPECT_GT(index_.memory_bytes(), size_t{kTitles} * kFactors * sizeof(float));
+  InnerProductIndex empty;
+  EXPECT_FALSE(empty.built());
+  EXPECT_TRUE(empty.Search(Query(0), 10, 50).empty());
+}
+
+TEST_F(AnnIndexTest, LargeEfGivesTheExactTopK) {
+  for (uint32_t q = 0; q < queries_.rows(); ++q) {
+    const std::vector<ScoredTitle> exact = ExactTopK(titles_, queries_.Row(q), 20);
+    const std::vector<ScoredTitle> ann = index_.Search(Query(q), 20, kTitles);
+    ASSERT_EQ(ann, exact) << "query " << q;  // titles and scores, bit for bit
+  }
+}
+
+TEST_F(AnnIndexTest, RecallAt20IsHighAtModerateEf) {
+  uint64_t hits = 0, total = 0;
+  for (uint32_t q = 0; q < queries_.rows(); ++q) {
+    const std::vector<ScoredTitle> exact = ExactTopK(titles_, queries_.Row(q), 20);
+    const std::vector<ScoredTitle> ann = index_.Search(Query(q), 20, 400);
+    ASSERT_EQ(ann.size(), 20u);
+    std::set<uint32_t> truth;
+    for (const ScoredTitle& t : exact) truth.insert(t.title);
+    for (const ScoredTitle& t : ann) hits += truth.count(t.title);
+    total += exact.size();
+  }
+  const double recall = static_cast<double>(hits) / total;
+  EXPECT_GE(recall, 0.95) << "recall@20 " << recall;
+}
+
+TEST_F(AnnIndexTest, ResultsAreSortedByExactScore) {
+  for (uint32_t q = 0; q < queries_.rows(); ++q) {
+    const std::vector<ScoredTitle> ann = index_.Search(Query(q), 50, 30);  // ef < k: widened to k
+    ASSERT_EQ(ann.size(), 50u);
+    std::set<uint32_t> seen;
+    for (size_t i = 0; i < ann.size(); ++i) {
+      ASSERT_LT(ann[i].title, kTitles);
+      EXPECT_TRUE(seen.insert(ann[i].title).second) << "duplicate title";
+      EXPECT_EQ(ann[i].score,
+                ials::Dot(queries_.Row(q), titles_.Row(ann[i].title), titles_.stride()));
+      if (i > 0) {
+        EXPECT_TRUE(ann[i - 1].score > ann[i].score ||
+                    (ann[i - 1].score == ann[i].score && ann[i - 1].title < ann[i].title));
+      }
+    }
+  }
+}
+
+TEST_F(AnnIndexTest, ExcludedTitlesAreNeverReturned) {
+  for (uint32_t q = 0; q < 20; ++q) {
+    // Exclude the true top 10 (the titles the search finds first) and some
+    // random ones, with a duplicate and an out-of-range index.
+    std::vector<uint32_t> exclude;
+    for (const ScoredTitle& t : ExactTopK(titles_, queries_.Row(q), 10)) exclude.push_back(t.title);
+    Rng rng(100 + q);
+    for (int i = 0; i < 30; ++i) exclude.push_back(rng.Below(kTitles));
+    exclude.push_back(exclude.front());
+    exclude.push_back(kTitles + 5);
+    const std::vector<ScoredTitle> ann = index_.Search(Query(q), 20, 100, exclude);
+    ASSERT_EQ(ann.size(), 20u);
+    for (const ScoredTitle& t : ann) {
+      EXPECT_EQ(std::find(exclude.begin(), exclude.end(), t.title), exclude.end())
+          << "excluded title " << t.title << " returned";
+    }
+    // With a large ef, exactly the exact top-k among the rest.
+    EXPECT_EQ(index_.Search(Query(q), 20, kTitles, exclude),
+              ExactTopK(titles_, queries_.Row(q), 20, exclude));
+  }
+}
+
+TEST_F(AnnIndexTest, KLargerThanTheCatalogReturnsEverythingNotExcluded) {
+  std::vector<uint32_t> exclude = {0, 5, 17, 1999, 1000};
+  const std::vector<ScoredTitle> ann = index_.Search(Query(3), kTitles + 100, 10, exclude);
+  ASSERT_EQ(ann.size(), kTitles - exclude.size());
+  std::set<uint32_t> titles;
+  for (const ScoredTitle& t : ann) titles.insert(t.title);
+  EXPECT_EQ(titles.size(), ann.size());
+  for (uint32_t t : exclude) EXPECT_EQ(titles.count(t), 0u);
+  EXPECT_EQ(ann, ExactTopK(titles_, queries_.Row(3), kTitles + 100, exclude));
+}
+
+TEST_F(AnnIndexTest, DeterministicForAFixedBuild) {
+  // The same index answers the same way, also from concurrent threads.
+  std::vector<std::vector<ScoredTitle>> first(queries_.rows());
+  for (uint32_t q = 0; q < queries_.rows(); ++q) first[q] = index_.Search(Query(q), 20, 40);
+  std::vector<std::vector<ScoredTitle>> second(queries_.rows());
+  std::vector<std::thread> workers;
+  for (uint32_t w = 0; w < 4; ++w) {
+    workers.emplace_back([&, w] {
+      for (uint32_t q = w; q < queries_.rows(); q += 4) second[q] = index_.Search(Query(q), 20, 40);
+    });
+  }
+  for (std::thread& t : workers) t.join();
+  EXPECT_EQ(first, second);
+
+  // Single-threaded builds with the same seed give the same graph, hence the
+  // same (approximate, small-ef) answers.
+  InnerProductIndex a, b;
+  a.Build(titles_, 8, 40, /*threads=*/1, /*seed=*/123);
+  b.Build(titles_, 8, 40, /*threads=*/1, /*seed=*/123);
+  for (uint32_t q = 0; q < queries_.rows(); ++q) {
+    ASSERT_EQ(a.Search(Query(q), 20, 20), b.Search(Query(q), 20, 20)) << "query " << q;
+  }
+}
+
+TEST(AnnIndexEdgeTest, PaddedQueriesAndTinyCatalogs) {
+  ials::FactorMatrix titles = RandomFactors(3, 5, 1);
+  InnerProductIndex index;
+  index.Build(titles, 4, 10, 1);
+  ials::FactorMatrix query = RandomFactors(1, 5, 2);
+  // A query of the padded stride is the same as one of `factors` floats.
+  const std::vector<ScoredTitle> short_query = index.Search({query.Row(0), 5}, 10, 10);
+  const std::vector<ScoredTitle> padded_query =
+      index.Search({query.Row(0), query.stride()}, 10, 10);
+  EXPECT_EQ(short_query, padded_query);
+  EXPECT_EQ(short_query, ExactTopK(titles, query.Row(0), 10));
+  EXPECT_TRUE(index.Search({query.Row(0), 5}, 0, 10).empty());
+  const uint32_t all[] = {0, 1, 2};
+  EXPECT_TRUE(index.Search({query.Row(0), 5}, 5, 10, all).empty());
+
+  InnerProductIndex empty;
+  empty.Build(ials::FactorMatrix(0, 5), 4, 10, 1);
+  EXPECT_TRUE(empty.built());
+  EXPECT_TRUE(empty.Search({query.Row(0), 5}, 5, 10).empty());
+}
+
+}  // namespace
+}  // namespace marquee
