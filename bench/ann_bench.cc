@@ -17,13 +17,16 @@
 // whose ANN list came back with fewer than k titles.
 #include <algorithm>
 #include <chrono>
+#include <numeric>
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "model_bench_util.h"
 #include "marquee/data/synthetic.h"
 #include "marquee/models/ann_index.h"
 #include "marquee/models/ials.h"
+#include "marquee/models/recommend.h"
 #include "marquee/models/top_k.h"
 #include "marquee/util/threads.h"
 
@@ -79,23 +82,13 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
   return true;
 }
 
-double Since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 int Run(const Flags& flags) {
   SetThreadCount(flags.threads);
-  auto start = std::chrono::steady_clock::now();
-  Result<SyntheticService> service = GenerateService(flags.data);
-  if (!service.ok()) {
-    std::fprintf(stderr, "%s\n", service.status().ToString().c_str());
-    return 1;
-  }
-  const InteractionMatrix& train = service->dataset.interactions;
-  std::printf("data: %u members x %u titles, %llu plays (generated in %.1f s), %d threads\n",
-              train.rows(), train.cols(), static_cast<unsigned long long>(train.nnz()),
-              Since(start), flags.threads);
+  const SyntheticService service = bench::Generate(flags.data);
+  const InteractionMatrix& train = service.dataset.interactions;
+  std::printf("%d threads\n", flags.threads);
   std::fflush(stdout);
+  auto start = std::chrono::steady_clock::now();
 
   Parameters p;
   p.Set("factors", flags.factors);
@@ -115,7 +108,7 @@ int Run(const Flags& flags) {
     return 1;
   }
   std::printf("ials: %s factors, %s iterations, fit in %.1f s\n", flags.factors.c_str(),
-              flags.iterations.c_str(), Since(start));
+              flags.iterations.c_str(), bench::Seconds(start));
   std::fflush(stdout);
 
   uint32_t zero_titles = 0;  // titles never played keep a zero vector
@@ -128,27 +121,19 @@ int Run(const Flags& flags) {
   start = std::chrono::steady_clock::now();
   index.Build(model.title_factors(), flags.m, flags.ef_construction, flags.threads);
   std::printf("index: M=%u ef_construction=%u, built in %.1f s, %.1f MiB\n", flags.m,
-              flags.ef_construction, Since(start), index.memory_bytes() / 1048576.0);
+              flags.ef_construction, bench::Seconds(start), index.memory_bytes() / 1048576.0);
 
   const uint32_t queries = std::min(flags.queries, train.rows());
-  const uint32_t titles = train.cols();
   const ials::FactorMatrix& members = model.member_factors();
   const uint32_t stride = members.stride();
 
-  // Exact: every title scored, watched excluded, TopK.
-  std::vector<std::vector<ScoredTitle>> exact(queries);
+  // Exact: every title scored, watched excluded, TopK -- the serving path.
+  std::vector<uint32_t> query_members(queries);
+  std::iota(query_members.begin(), query_members.end(), 0u);
   start = std::chrono::steady_clock::now();
-#pragma omp parallel num_threads(flags.threads)
-  {
-    std::vector<float> scores(titles);
-#pragma omp for schedule(dynamic, 16)
-    for (uint32_t u = 0; u < queries; ++u) {
-      model.ScoreMember(u, History{}, scores);
-      ExcludeTitles(scores, train.RowIndices(u));
-      exact[u] = TopK(scores, flags.k);
-    }
-  }
-  const double exact_seconds = Since(start);
+  const std::vector<std::vector<ScoredTitle>> exact =
+      RecommendBatch(model, train, query_members, RecommendOptions{.k = flags.k});
+  const double exact_seconds = bench::Seconds(start);
 
   const std::string recall_header = "recall@" + std::to_string(flags.k);
   std::printf("\n%-10s %10s %12s %10s %8s\n", "method", recall_header.c_str(), "q/s", "speedup",
@@ -162,7 +147,7 @@ int Run(const Flags& flags) {
     for (uint32_t u = 0; u < queries; ++u) {
       ann[u] = index.Search({members.Row(u), stride}, flags.k, ef, train.RowIndices(u));
     }
-    const double seconds = Since(start);
+    const double seconds = bench::Seconds(start);
     uint64_t hits = 0, total = 0, short_lists = 0;
     for (uint32_t u = 0; u < queries; ++u) {
       short_lists += ann[u].size() < exact[u].size();

@@ -22,9 +22,9 @@
 #include <string>
 #include <vector>
 
+#include "model_bench_util.h"
 #include "marquee/data/synthetic.h"
 #include "marquee/models/ials.h"
-#include "marquee/models/recommend.h"
 #include "marquee/util/threads.h"
 
 namespace marquee {
@@ -85,22 +85,12 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
   return true;
 }
 
-double Since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 int Run(const Flags& flags) {
   SetThreadCount(flags.threads);
+  const SyntheticService service = bench::Generate(flags.data);
+  const InteractionMatrix& train = service.dataset.interactions;
+  std::printf("%d threads\n", flags.threads);
   auto start = std::chrono::steady_clock::now();
-  Result<SyntheticService> service = GenerateService(flags.data);
-  if (!service.ok()) {
-    std::fprintf(stderr, "%s\n", service.status().ToString().c_str());
-    return 1;
-  }
-  const InteractionMatrix& train = service->dataset.interactions;
-  std::printf("data: %u members x %u titles, %llu plays (generated in %.1f s), %d threads\n",
-              train.rows(), train.cols(), static_cast<unsigned long long>(train.nnz()),
-              Since(start), flags.threads);
   std::printf("%-9s %7s %6s %9s %12s %9s %16s %9s\n", "solver", "factors", "iters", "s/iter",
               "plays/s", "fit s", "final loss", "rec/s");
   for (const std::string& solver : flags.solvers) {
@@ -129,20 +119,16 @@ int Run(const Flags& flags) {
       };
       start = std::chrono::steady_clock::now();
       const Status s = (*model)->Fit(train, context);
-      const double fit_seconds = Since(start);
+      const double fit_seconds = bench::Seconds(start);
       if (!s.ok()) {
         std::fprintf(stderr, "%s\n", s.ToString().c_str());
         return 1;
       }
-      std::vector<uint32_t> members(std::min(flags.recommend, train.rows()));
-      for (uint32_t m = 0; m < members.size(); ++m) members[m] = m;
-      start = std::chrono::steady_clock::now();
-      RecommendBatch(**model, train, members, RecommendOptions{.k = 20});
-      const double recommend_seconds = Since(start);
+      const double members_per_second = bench::RecommendThroughput(**model, train, flags.recommend);
       std::printf("%-9s %7s %6u %9.3f %12.3e %9.2f %16.8e %9.0f\n", solver.c_str(), factors.c_str(),
                   iterations, solve_seconds / iterations,
                   static_cast<double>(train.nnz()) * iterations / solve_seconds, fit_seconds,
-                  loss, members.size() / recommend_seconds);
+                  loss, members_per_second);
       std::fflush(stdout);
     }
   }

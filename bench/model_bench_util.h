@@ -68,21 +68,26 @@ class StageTimer {
   std::vector<std::pair<std::string, double>> stages_;
 };
 
-inline SyntheticService Generate(uint32_t members, uint32_t titles, uint64_t plays) {
-  SyntheticConfig config;
-  config.members = members;
-  config.titles = titles;
-  config.plays = plays;
+// Generates the service (exits on error) and prints its size and time.
+inline SyntheticService Generate(const SyntheticConfig& config) {
   const auto start = std::chrono::steady_clock::now();
   Result<SyntheticService> service = GenerateService(config);
   if (!service.ok()) {
     std::fprintf(stderr, "%s\n", service.status().ToString().c_str());
     std::exit(1);
   }
-  std::printf("generated %u members x %u titles x %llu plays in %.1f s\n", members, titles,
-              static_cast<unsigned long long>(service->dataset.interactions.nnz()),
+  std::printf("generated %u members x %u titles x %llu plays in %.1f s\n", config.members,
+              config.titles, static_cast<unsigned long long>(service->dataset.interactions.nnz()),
               Seconds(start));
   return std::move(service).value();
+}
+
+inline SyntheticService Generate(uint32_t members, uint32_t titles, uint64_t plays) {
+  SyntheticConfig config;
+  config.members = members;
+  config.titles = titles;
+  config.plays = plays;
+  return Generate(config);
 }
 
 // Members a second for RecommendBatch over the first `count` members (k =
