@@ -1,0 +1,75 @@
+// Off-policy evaluation: how a target policy would have done, estimated from a
+// log that a different (behaviour) policy produced.
+//
+// With w_i = target(a_i | x_i) / propensity_i and a reward model q(x, a):
+//   IPS     mean(w_i r_i)                                   unbiased, high variance
+//   SNIPS   sum(w_i r_i) / sum(w_i)                         self-normalised
+//   DM      mean(sum_a target(a|x_i) q(x_i, a))             biased by the model, low variance
+//   DR      DM + mean(w_i (r_i - q(x_i, a_i)))              unbiased if either part is right
+//   replay  mean r_i over the records where a draw from the target equals a_i
+//           (Li et al. 2011; unbiased when the log is uniform)
+// Each comes with a percentile bootstrap confidence interval (resampling
+// records), and the report carries the weight diagnostics: the sum and the
+// largest of the weights and the effective sample size (sum w)^2 / sum w^2,
+// with warnings when a few records dominate.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "marquee/bandit/logged_bandit_data.h"
+#include "marquee/util/status.h"
+
+namespace marquee {
+
+enum class OpeEstimator : uint8_t { kIps, kSnips, kDm, kDr, kReplay };
+std::string_view OpeEstimatorName(OpeEstimator estimator);  // "ips", "snips", "dm", "dr", "replay"
+// Parses "ips,snips,dm,dr,replay" (any subset, any order); errors name the unknown one.
+Result<std::vector<OpeEstimator>> ParseOpeEstimators(std::string_view list);
+
+// What the target policy and the reward model say about each record, aligned
+// with LoggedBanditData's candidates (one entry per candidate).
+struct OpeTarget {
+  std::vector<double> probability;  // target(a | x_i) for each candidate of each record
+  std::vector<double> predicted;    // q(x_i, a) for each candidate; empty when no DM/DR is asked
+};
+
+struct OpeOptions {
+  std::vector<OpeEstimator> estimators{OpeEstimator::kIps, OpeEstimator::kSnips, OpeEstimator::kDm,
+                                       OpeEstimator::kDr, OpeEstimator::kReplay};
+  uint32_t bootstrap = 200;        // resamples; 0 = no interval
+  double confidence = 0.95;
+  uint64_t seed = 1;               // bootstrap and replay draws
+  // Warn when one record carries more than this share of the total weight.
+  double dominant_weight_share = 0.05;
+};
+
+struct OpeEstimate {
+  OpeEstimator estimator = OpeEstimator::kIps;
+  double value = 0.0;
+  double lower = 0.0, upper = 0.0;  // confidence interval (value when bootstrap == 0)
+  double standard_error = 0.0;      // bootstrap standard deviation
+  uint64_t records_used = 0;        // replay: records kept; others: all
+};
+
+struct OpeReport {
+  std::string source;
+  uint64_t records = 0;
+  double on_policy_value = 0.0;     // mean logged reward (the behaviour policy's value)
+  double weight_sum = 0.0;          // sum of w_i (about n when target and log agree in support)
+  double weight_max = 0.0;
+  uint64_t weight_max_record = 0;   // index of the record with the largest weight
+  double effective_sample_size = 0.0;
+  std::vector<OpeEstimate> estimates;
+  std::vector<std::string> warnings;  // e.g. "record 4021: propensity 1e-06 gives weight 21739 (...)"
+};
+
+// InvalidArgument when the data does not validate, the target does not match
+// its shape, a target row does not sum to 1 (within 1e-6), or DM/DR are asked
+// without predictions.
+Result<OpeReport> EvaluateOffPolicy(const LoggedBanditData& data, const OpeTarget& target,
+                                    const OpeOptions& options);
+
+}  // namespace marquee

@@ -1,0 +1,107 @@
+// ArtworkPolicy: chooses which of a title's artwork variants a member sees,
+// says with what probability it chose it, and learns from the outcome.
+//
+// The probabilities are the point: every impression is logged with the
+// propensity of the variant shown, so that any other policy can later be
+// evaluated on the log (off_policy.h). Deterministic policies report 1 for
+// the variant they pick (ties split evenly).
+//
+// Thread safety: the const methods may run concurrently with each other; an
+// Update needs exclusive access (the server takes a write lock, the simulator
+// runs one thread a policy).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "marquee/bandit/artwork_features.h"
+#include "marquee/models/parameters.h"
+#include "marquee/util/random.h"
+#include "marquee/util/section_file.h"
+#include "marquee/util/status.h"
+
+namespace marquee {
+
+// One decision: show `title` (dataset title index) to a member whose context
+// is `member` (ArtworkFeatures::MemberVector). The variants are the title's
+// catalog artwork, in order.
+struct ArtworkContext {
+  std::span<const float> member;
+  uint32_t title = 0;
+};
+
+class ArtworkPolicy {
+ public:
+  virtual ~ArtworkPolicy() = default;
+
+  // "uniform", "epsilon-greedy", "linucb", "thompson".
+  virtual std::string_view kind() const = 0;
+  // The settings it was made with, as given to CreateArtworkPolicy.
+  virtual const Parameters& parameters() const = 0;
+  const ArtworkFeatures& features() const { return *features_; }
+
+  // Probability of showing each variant; out.size() == the title's variant
+  // count (>= 1), entries >= 0 summing to 1. Exact, except for Thompson
+  // sampling, whose probabilities are a Monte Carlo estimate (deterministic
+  // for the same context and state).
+  virtual void Probabilities(const ArtworkContext& context, std::span<double> out) const = 0;
+
+  // Draws the variant to show, using only `rng` for randomness. The default
+  // samples from Probabilities().
+  virtual uint32_t Choose(const ArtworkContext& context, Rng& rng) const;
+
+  // Learns from the outcome of showing `variant`: reward in [0, 1] (a play,
+  // or the fraction watched).
+  virtual void Update(const ArtworkContext& context, uint32_t variant, double reward) = 0;
+
+  // The learned state (not the parameters or the features), for policy files.
+  virtual void SaveState(ByteWriter& out) const = 0;
+  virtual Status LoadState(ByteReader& in) = 0;
+
+  // A deep copy (the features are shared).
+  virtual std::unique_ptr<ArtworkPolicy> Clone() const = 0;
+
+ protected:
+  explicit ArtworkPolicy(std::shared_ptr<const ArtworkFeatures> features)
+      : features_(std::move(features)) {}
+  std::shared_ptr<const ArtworkFeatures> features_;
+};
+
+// What a decision returns and what an impression logs.
+struct ArtworkDecision {
+  uint32_t variant = 0;     // within the title
+  double propensity = 1.0;  // probability the policy chose it, in (0, 1]
+};
+
+// Chooses with a generator seeded from (seed, impression_id), so that a
+// decision can be replayed exactly, and returns the propensity of the choice.
+ArtworkDecision Decide(const ArtworkPolicy& policy, const ArtworkContext& context, uint64_t seed,
+                       std::string_view impression_id);
+
+// Draws an index from a probability vector (entries >= 0, sum about 1).
+uint32_t SampleIndex(std::span<const double> probabilities, Rng& rng);
+
+// Creates a policy by kind, its parameters validated (unknown names and out-of-
+// range values are InvalidArgument errors naming what was expected):
+//   uniform
+//   epsilon-greedy  epsilon=0.1 (0..1), lambda=1: greedy on a shared ridge model
+//   linucb          model=shared|disjoint, alpha=1 (>= 0), lambda=1
+//   thompson        model=shared|disjoint, scale=0.5 (> 0), lambda=1, samples=64 (MC for propensities)
+Result<std::unique_ptr<ArtworkPolicy>> CreateArtworkPolicy(
+    std::string_view kind, const Parameters& parameters,
+    std::shared_ptr<const ArtworkFeatures> features);
+std::vector<std::string> ArtworkPolicyKinds();
+
+// Policy files (conventionally *.mqp): a SectionFile "MQPOLICY" holding the
+// kind, the parameters, a fingerprint of the catalog's artwork (count and ids)
+// and the learned state. Load refuses a damaged file, and one whose artwork
+// fingerprint differs from `features`' catalog, with an error naming the file.
+Status SaveArtworkPolicy(const ArtworkPolicy& policy, const Catalog& catalog, const std::string& path);
+Result<std::unique_ptr<ArtworkPolicy>> LoadArtworkPolicy(
+    const std::string& path, const Catalog& catalog, std::shared_ptr<const ArtworkFeatures> features);
+
+}  // namespace marquee

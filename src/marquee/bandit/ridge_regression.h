@@ -1,0 +1,57 @@
+// RidgeRegression: Bayesian linear regression kept up to date one
+// observation at a time -- the engine of LinUCB, linear Thompson sampling,
+// the greedy policies and the direct-method reward model.
+//
+// State: A = lambda*I + sum w x x^T (kept as its lower Cholesky factor L, updated
+// in O(d^2) per observation by a rank-one update), b = sum w r x, and the
+// estimate theta = A^-1 b (recomputed after each update, so that reads are
+// const and thread-safe).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "marquee/util/random.h"
+#include "marquee/util/section_file.h"
+#include "marquee/util/status.h"
+
+namespace marquee {
+
+class RidgeRegression {
+ public:
+  RidgeRegression() = default;
+  // dim >= 1, lambda > 0.
+  RidgeRegression(size_t dim, double lambda);
+
+  size_t dim() const { return dim_; }
+  double lambda() const { return lambda_; }
+  uint64_t observations() const { return observations_; }
+
+  // Adds one observation (x, reward) with a weight > 0.
+  void Update(std::span<const float> x, double reward, double weight = 1.0);
+
+  // theta . x
+  double Mean(std::span<const float> x) const;
+  // x^T A^-1 x: the (unscaled) variance of the mean, for confidence widths.
+  double Variance(std::span<const float> x) const;
+  // Draws theta' ~ N(theta, scale^2 A^-1) into out (size dim).
+  void SampleTheta(Rng& rng, double scale, std::span<double> out) const;
+  std::span<const double> theta() const { return theta_; }
+
+  void Save(ByteWriter& out) const;
+  // Corruption naming `context` when the bytes are not a valid state.
+  static Result<RidgeRegression> Load(ByteReader& in);
+
+  friend bool operator==(const RidgeRegression&, const RidgeRegression&) = default;
+
+ private:
+  size_t dim_ = 0;
+  double lambda_ = 1.0;
+  uint64_t observations_ = 0;
+  std::vector<double> chol_;   // dim x dim, row-major, lower triangle of L (A = L L^T)
+  std::vector<double> b_;
+  std::vector<double> theta_;
+};
+
+}  // namespace marquee
