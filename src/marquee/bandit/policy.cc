@@ -1,0 +1,43 @@
+#include "marquee/bandit/policy.h"
+
+#include <vector>
+
+#include "marquee/util/checksum.h"
+
+namespace marquee {
+
+uint32_t SampleIndex(std::span<const double> probabilities, Rng& rng) {
+  double total = 0.0;
+  for (double p : probabilities) total += p;
+  double u = rng.Uniform() * total;
+  // Falls through to the last positive entry so that rounding never picks a
+  // variant of probability zero.
+  uint32_t last_positive = 0;
+  for (uint32_t i = 0; i < probabilities.size(); ++i) {
+    if (probabilities[i] <= 0.0) continue;
+    last_positive = i;
+    if (u < probabilities[i]) return i;
+    u -= probabilities[i];
+  }
+  return last_positive;
+}
+
+uint32_t ArtworkPolicy::Choose(const ArtworkContext& context, Rng& rng) const {
+  std::vector<double> p(features_->variant_count(context.title));
+  Probabilities(context, p);
+  return SampleIndex(p, rng);
+}
+
+ArtworkDecision Decide(const ArtworkPolicy& policy, const ArtworkContext& context, uint64_t seed,
+                       std::string_view impression_id) {
+  Rng rng(DeriveSeed(seed, Hash64(impression_id)));
+  const uint32_t variants = policy.features().variant_count(context.title);
+  std::vector<double> p(variants);
+  policy.Probabilities(context, p);
+  ArtworkDecision decision;
+  decision.variant = policy.Choose(context, rng);
+  decision.propensity = p[decision.variant];
+  return decision;
+}
+
+}  // namespace marquee
