@@ -10,7 +10,9 @@
 # connections, printing requests/s and p50/p99/p99.9 latency. wrk 4.1 cannot
 # hold a fixed request rate, so each run is closed-loop at a fixed connection
 # count and the achieved rate is reported; "max" is the best rate seen.
-# Env: MARQUEE (binary), OUT (cache dir), DURATION, SERVER_THREADS, CONNECTIONS.
+# Env: MARQUEE (binary), OUT (cache dir), DURATION, SERVER_THREADS, CONNECTIONS,
+# SERVE_FLAGS (extra `marquee serve` flags, e.g. "--retrieval hnsw --hnsw-ef 64"),
+# ENDPOINTS (rows to run, by Lua script name, e.g. "serve_recommendations serve_history"; default all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -53,7 +55,7 @@ stop_server() {
 trap stop_server EXIT INT TERM
 
 "$MARQUEE" serve --data "$DATA" --model "$MODEL" --events "$EVENTS" --port 0 \
-  --threads "$SERVER_THREADS" >"$OUT/serve.log" 2>&1 &
+  --threads "$SERVER_THREADS" ${SERVE_FLAGS:-} >"$OUT/serve.log" 2>&1 &
 SERVER_PID=$!
 ADDRESS=""
 for _ in $(seq 1 600); do
@@ -70,6 +72,7 @@ echo "server $ADDRESS (pid $SERVER_PID, --threads $SERVER_THREADS); wrk output i
 # run NAME BATCH CONNECTIONS SCRIPT [ARGS...] -> one table row
 run() {
   local name=$1 batch=$2 conns=$3 script=$4; shift 4
+  [[ -n "${ENDPOINTS:-}" && "$ENDPOINTS" != *"$(basename "$script" .lua)"* ]] && return 0
   local threads=2
   (( conns < 2 )) && threads=1
   local out

@@ -139,6 +139,23 @@ TEST(EventStoreTest, ReadsInAppendOrder) {
   EXPECT_TRUE(store->EventsAfter(0, 0)->empty());
   EXPECT_EQ(store->EventsAfter(std::numeric_limits<uint64_t>::max(), 1)->size(), 0u);
   EXPECT_EQ(store->LastSequence(), 10u);
+
+  // Paging by sequence number visits every event once, in order.
+  std::vector<std::string> paged;
+  uint64_t cursor = 0;
+  for (int pages = 0; pages < 10; ++pages) {
+    Result<EventPage> page = store->PageAfter(cursor, 3);
+    ASSERT_TRUE(page.ok());
+    if (page->events.empty()) {
+      EXPECT_EQ(page->last_sequence, cursor);
+      break;
+    }
+    for (const Event& e : page->events) paged.push_back(e.title);
+    EXPECT_EQ(page->last_sequence, cursor + page->events.size());
+    cursor = page->last_sequence;
+  }
+  ASSERT_EQ(paged.size(), 10u);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(paged[i], "t" + std::to_string(i));
 }
 
 TEST(EventStoreTest, ValidationNamesEventIndexAndField) {

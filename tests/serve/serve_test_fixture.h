@@ -60,6 +60,7 @@ class ServeFixture : public ::testing::Test {
     dataset_ = new std::shared_ptr<const Dataset>(SmallService());
     TrainAndSave(**dataset_, "popularity", "popularity-v1", PopularityDir());
     TrainAndSave(**dataset_, "itemknn", "itemknn-v1", KnnDir());
+    TrainAndSave(**dataset_, "ials", "ials-v1", IalsDir());
   }
   static void TearDownTestSuite() {
     delete dataset_;
@@ -67,6 +68,7 @@ class ServeFixture : public ::testing::Test {
   }
   static std::string PopularityDir() { return dir_->File("popularity"); }
   static std::string KnnDir() { return dir_->File("itemknn"); }
+  static std::string IalsDir() { return dir_->File("ials"); }
   static const Dataset& dataset() { return **dataset_; }
 
   void SetUp() override {
@@ -87,6 +89,13 @@ class ServeFixture : public ::testing::Test {
   }
 
   // Starts the server on 127.0.0.1, any free port.
+  // Replaces the model store (before StartServer).
+  void OpenModels(const std::string& dir, const serve::RetrievalOptions& retrieval = {}) {
+    Result<std::unique_ptr<serve::ModelStore>> models = serve::ModelStore::Open(*dataset_, dir, retrieval);
+    ASSERT_TRUE(models.ok()) << models.status().ToString();
+    models_ = std::move(*models);
+  }
+
   void StartServer(serve::ServerOptions options = {}) {
     options.host = "127.0.0.1";
     options.port = 0;

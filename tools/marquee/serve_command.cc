@@ -1,5 +1,6 @@
 // marquee serve --data DATASET --model MODEL_DIR --events EVENTS_DB [--host 127.0.0.1]
 //               [--port 8080] [--threads N] [--admin-token TOKEN] [--max-body-bytes N]
+//               [--retrieval exact|hnsw] [--hnsw-ef N] [--hnsw-m N]
 #include <cstdio>
 #include <memory>
 
@@ -18,6 +19,8 @@ struct ServeArgs {
   std::string model;
   std::string events;
   serve::ServerOptions server;
+  std::string retrieval = "exact";
+  serve::RetrievalOptions retrieval_options;
 };
 
 int RunServe(const ServeArgs& args) {
@@ -25,8 +28,11 @@ int RunServe(const ServeArgs& args) {
 
   Result<Dataset> dataset = LoadDataset(args.data);
   if (!dataset.ok()) return ReportError("serve", dataset.status());
-  Result<std::unique_ptr<serve::ModelStore>> models =
-      serve::ModelStore::Open(std::make_shared<const Dataset>(std::move(*dataset)), args.model);
+  serve::RetrievalOptions retrieval = args.retrieval_options;
+  retrieval.mode = args.retrieval == "hnsw" ? serve::RetrievalOptions::Mode::kHnsw
+                                            : serve::RetrievalOptions::Mode::kExact;
+  Result<std::unique_ptr<serve::ModelStore>> models = serve::ModelStore::Open(
+      std::make_shared<const Dataset>(std::move(*dataset)), args.model, retrieval);
   if (!models.ok()) return ReportError("serve", models.status());
   Result<std::unique_ptr<EventStore>> events = EventStore::Open(args.events);
   if (!events.ok()) return ReportError("serve", events.status());
@@ -34,8 +40,9 @@ int RunServe(const ServeArgs& args) {
   serve::Server server(args.server, **models, **events);
   Status started = server.Start();
   if (!started.ok()) return ReportError("serve", started);
-  std::printf("serving model %s; listening on %s\n", (*models)->Current()->version().c_str(),
-              server.address().c_str());
+  std::printf("serving model %s (%s retrieval); listening on %s\n",
+              (*models)->Current()->version().c_str(),
+              std::string(serve::RetrievalModeName(retrieval.mode)).c_str(), server.address().c_str());
   std::fflush(stdout);
 
   int signal = WaitForStopSignal();
@@ -64,6 +71,18 @@ Command AddServeCommand(CLI::App& root) {
       ->envname("MARQUEE_ADMIN_TOKEN");
   app->add_option("--max-body-bytes", args->server.max_body_bytes, "largest request body accepted (413 beyond)")
       ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app->add_option("--retrieval", args->retrieval,
+                  "exact: score every title; hnsw: approximate top-k from an HNSW index over the "
+                  "iALS title factors (built at load; filtered requests are scored exactly)")
+      ->check(CLI::IsMember({"exact", "hnsw"}))
+      ->capture_default_str();
+  app->add_option("--hnsw-ef", args->retrieval_options.ef_search,
+                  "hnsw: candidates kept per query (higher: better recall, slower)")
+      ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app->add_option("--hnsw-m", args->retrieval_options.m, "hnsw: graph degree M")
+      ->check(CLI::Range(2, 256))
       ->capture_default_str();
   return {app, [args]() { return RunServe(*args); }};
 }

@@ -310,7 +310,9 @@ struct EventStore::Impl {
   Status PrepareStatements();
   Status GroupCommit(std::span<const Event> events);
   Status CommitGroup(const std::vector<PendingAppend*>& group);
-  Result<std::vector<Event>> ReadEvents(Statement& query);
+  // Reads every row of `query`; the sequence number of the last row goes to
+  // *last_sequence when given (left as is when there are none).
+  Result<std::vector<Event>> ReadEvents(Statement& query, uint64_t* last_sequence = nullptr);
   Result<int64_t> ReadScalar(Statement& query);
 };
 
@@ -376,12 +378,13 @@ Status EventStore::Impl::CommitGroup(const std::vector<PendingAppend*>& group) {
   });
 }
 
-Result<std::vector<Event>> EventStore::Impl::ReadEvents(Statement& query) {
+Result<std::vector<Event>> EventStore::Impl::ReadEvents(Statement& query, uint64_t* last_sequence) {
   std::vector<Event> events;
   int rc;
   while ((rc = query.Step()) == SQLITE_ROW) {
     MARQUEE_ASSIGN_OR_RETURN(Event e, ReadEventRow(query, path));
     events.push_back(std::move(e));
+    if (last_sequence != nullptr) *last_sequence = static_cast<uint64_t>(query.ColumnInt64(0));
   }
   if (rc != SQLITE_DONE) return ErrorStatus(reader.get(), rc, path);
   return events;
@@ -429,14 +432,22 @@ Result<std::vector<Event>> EventStore::MemberEvents(std::string_view member) con
 }
 
 Result<std::vector<Event>> EventStore::EventsAfter(uint64_t after, size_t limit) const {
-  if (limit == 0) return std::vector<Event>{};
+  MARQUEE_ASSIGN_OR_RETURN(EventPage page, PageAfter(after, limit));
+  return std::move(page.events);
+}
+
+Result<EventPage> EventStore::PageAfter(uint64_t after, size_t limit) const {
+  EventPage page;
+  page.last_sequence = after;
+  if (limit == 0) return page;
   constexpr uint64_t kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
   std::lock_guard<std::mutex> lock(impl_->read_mutex);
   Statement& query = impl_->select_after;
   ResetOnExit reset(query);
   query.BindInt64(1, static_cast<int64_t>(std::min<uint64_t>(after, kMax)));
   query.BindInt64(2, static_cast<int64_t>(std::min<uint64_t>(limit, kMax)));
-  return impl_->ReadEvents(query);
+  MARQUEE_ASSIGN_OR_RETURN(page.events, impl_->ReadEvents(query, &page.last_sequence));
+  return page;
 }
 
 // Count and LastSequence have no way to report an error; 0 stands for "none

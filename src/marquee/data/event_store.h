@@ -42,6 +42,13 @@ struct Event {
 // rating).
 Status ValidateEvent(const Event& event);
 
+// A page of a scan in sequence order: the events, and the sequence number of
+// the last one (the `after` of the next page; unchanged when the page is empty).
+struct EventPage {
+  std::vector<Event> events;
+  uint64_t last_sequence = 0;
+};
+
 struct EventStoreOptions {
   // Synchronous=FULL: a commit survives power loss, not only a process crash.
   bool full_sync = true;
@@ -64,6 +71,8 @@ class EventStore {
   Result<std::vector<Event>> MemberEvents(std::string_view member) const;
   // Every event with sequence number > after, in order, at most `limit`.
   Result<std::vector<Event>> EventsAfter(uint64_t after, size_t limit) const;
+  // The same as a page, to scan a large store without holding it all.
+  Result<EventPage> PageAfter(uint64_t after, size_t limit) const;
   uint64_t Count() const;            // events stored (0 also when the read fails)
   uint64_t LastSequence() const;     // sequence number of the newest event (0: none)
 

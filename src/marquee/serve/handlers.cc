@@ -63,6 +63,7 @@ Reply Handlers::RenderList(const Recommendations& list, std::string_view key, st
   json body;
   if (!key.empty()) body[std::string(key)] = std::string(id);
   body["model_version"] = list.model->version();
+  body["retrieval"] = std::string(list.retrieval);
   body["fallback"] = list.fallback;
   if (list.fallback) body["fallback_reason"] = list.fallback_reason;
   body["recommendations"] = std::move(items);

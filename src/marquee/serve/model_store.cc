@@ -4,15 +4,21 @@
 
 namespace marquee::serve {
 
-ModelStore::ModelStore(std::shared_ptr<const Dataset> dataset) : dataset_(std::move(dataset)) {
+std::string_view RetrievalModeName(RetrievalOptions::Mode mode) {
+  return mode == RetrievalOptions::Mode::kHnsw ? "hnsw" : "exact";
+}
+
+ModelStore::ModelStore(std::shared_ptr<const Dataset> dataset, const RetrievalOptions& retrieval)
+    : dataset_(std::move(dataset)), retrieval_(retrieval) {
   std::vector<uint32_t> counts = dataset_->interactions.ColumnCounts();
   popularity_.assign(counts.begin(), counts.end());
 }
 
 Result<std::unique_ptr<ModelStore>> ModelStore::Open(std::shared_ptr<const Dataset> dataset,
-                                                     const std::string& model_dir) {
+                                                     const std::string& model_dir,
+                                                     const RetrievalOptions& retrieval) {
   if (dataset == nullptr) return Status::InvalidArgument("model store: no dataset");
-  std::unique_ptr<ModelStore> store(new ModelStore(std::move(dataset)));
+  std::unique_ptr<ModelStore> store(new ModelStore(std::move(dataset), retrieval));
   MARQUEE_ASSIGN_OR_RETURN(std::shared_ptr<const ServingModel> model, store->Load(model_dir));
   store->current_.store(std::move(model));
   return store;
@@ -30,7 +36,21 @@ Result<std::shared_ptr<const ServingModel>> ModelStore::Load(const std::string& 
     model->uses_positives = true;
   }
   model->loaded = std::move(loaded);
+  if (retrieval_.mode == RetrievalOptions::Mode::kHnsw) MARQUEE_RETURN_IF_ERROR(BuildIndex(*model));
   return std::shared_ptr<const ServingModel>(std::move(model));
+}
+
+Status ModelStore::BuildIndex(ServingModel& model) const {
+  model.ials = dynamic_cast<const IalsRecommender*>(model.loaded.model.get());
+  if (model.ials == nullptr) {
+    return Status::InvalidArgument(model.dir + ": hnsw retrieval needs an iALS model (it indexes title "
+                                   "factors), found a " + std::string(model.model().name()) + " model");
+  }
+  auto index = std::make_shared<InnerProductIndex>();
+  index->Build(model.ials->title_factors(), retrieval_.m, retrieval_.ef_construction, 0);
+  model.ann = std::move(index);
+  model.ann_ef = retrieval_.ef_search;
+  return Status::OK();
 }
 
 Result<std::shared_ptr<const ServingModel>> ModelStore::Reload(

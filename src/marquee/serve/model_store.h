@@ -14,10 +14,26 @@
 #include <vector>
 
 #include "marquee/data/dataset.h"
+#include "marquee/models/ann_index.h"
+#include "marquee/models/ials.h"
 #include "marquee/models/model_file.h"
 #include "marquee/util/status.h"
 
 namespace marquee::serve {
+
+// How recommendations find their top k: score every title (exact), or ask
+// an HNSW index over the iALS title factors (approximate; for catalogs too
+// large to score per request). Requests with genre/region/maturity filters
+// are always scored exactly: a graph search cannot restrict its candidates
+// without losing recall unpredictably.
+struct RetrievalOptions {
+  enum class Mode : uint8_t { kExact, kHnsw };
+  Mode mode = Mode::kExact;
+  uint32_t m = 16;                  // HNSW degree
+  uint32_t ef_construction = 200;
+  uint32_t ef_search = 100;         // candidates kept per query (>= k is enforced by the index)
+};
+std::string_view RetrievalModeName(RetrievalOptions::Mode mode);  // "exact", "hnsw"
 
 // One loaded model, never modified after it is published.
 struct ServingModel {
@@ -30,6 +46,12 @@ struct ServingModel {
   // minimum rating (then the full rows still say what was watched).
   InteractionMatrix positives;
   bool uses_positives = false;
+  // With hnsw retrieval: the index over the model's title factors, built when
+  // the model is loaded (so a reload swaps model and index together), and the
+  // model seen as iALS to fold members in.
+  std::shared_ptr<const InnerProductIndex> ann;
+  const IalsRecommender* ials = nullptr;
+  uint32_t ann_ef = 0;
 
   const Recommender& model() const { return *loaded.model; }
   const std::string& version() const { return loaded.info.version; }
@@ -41,8 +63,10 @@ struct ServingModel {
 class ModelStore {
  public:
   // Loads the model in `model_dir` and checks it was trained on `dataset`.
+  // With hnsw retrieval the model must be iALS; an index is built on every load.
   static Result<std::unique_ptr<ModelStore>> Open(std::shared_ptr<const Dataset> dataset,
-                                                  const std::string& model_dir);
+                                                  const std::string& model_dir,
+                                                  const RetrievalOptions& retrieval = {});
 
   // The model to answer the next request with. Lock-free; safe from any thread.
   std::shared_ptr<const ServingModel> Current() const { return current_.load(); }
@@ -56,13 +80,16 @@ class ModelStore {
   // Members per title in the dataset (the fallback for unknown members),
   // as scores ready for ranking.
   const std::vector<float>& popularity() const { return popularity_; }
+  const RetrievalOptions& retrieval() const { return retrieval_; }
 
  private:
-  explicit ModelStore(std::shared_ptr<const Dataset> dataset);
+  ModelStore(std::shared_ptr<const Dataset> dataset, const RetrievalOptions& retrieval);
+  Status BuildIndex(ServingModel& model) const;
   Result<std::shared_ptr<const ServingModel>> Load(const std::string& model_dir) const;
 
   std::shared_ptr<const Dataset> dataset_;
   std::vector<float> popularity_;
+  RetrievalOptions retrieval_;
   std::atomic<std::shared_ptr<const ServingModel>> current_;
   std::mutex reload_mutex_;
 };

@@ -27,6 +27,18 @@ std::vector<ScoredTitle> Rank(std::span<float> scores, const RecommendOptions& o
   return TopK(scores, options.k);
 }
 
+// The index answers when the model has one and no filter restricts the
+// candidates. The query is the member's factor vector: the trained row, or a
+// fold-in of their history when it has titles the model has not seen.
+bool CanUseIndex(const ServingModel& model, std::span<const uint8_t> mask) {
+  return model.ann != nullptr && mask.empty();
+}
+
+std::vector<ScoredTitle> SearchIndex(const ServingModel& model, std::span<const float> query,
+                                     const RecommendOptions& options) {
+  return model.ann->Search(query, options.k, model.ann_ef, options.exclude);
+}
+
 std::span<const uint8_t> MaskOf(const std::shared_ptr<const std::vector<uint8_t>>& mask) {
   if (mask == nullptr) return {};
   return *mask;
@@ -42,10 +54,17 @@ bool IsHistoryEvent(const Event& event) {
 
 RecommendationService::RecommendationService(ModelStore& models, EventStore& events)
     : models_(models), events_(events), candidates_(models.dataset().catalog) {
-  // The events already in the store (a restarted server, an imported log).
-  Result<std::vector<Event>> stored = events_.EventsAfter(0, std::numeric_limits<size_t>::max());
-  if (!stored.ok()) return;  // index_complete_ stays false: query per request
-  IndexMembers(*stored);
+  // The events already in the store (a restarted server, an imported log),
+  // a page at a time so that a large store is never held in memory whole.
+  constexpr size_t kPage = 65536;
+  uint64_t after = 0;
+  for (;;) {
+    Result<EventPage> page = events_.PageAfter(after, kPage);
+    if (!page.ok()) return;  // index_complete_ stays false: query per request
+    IndexMembers(page->events);
+    if (page->events.size() < kPage) break;
+    after = page->last_sequence;
+  }
   index_complete_ = true;
 }
 
@@ -104,6 +123,16 @@ Parsed<Recommendations> RecommendationService::ForMember(std::string_view member
     std::copy(popularity.begin(), popularity.end(), scores.begin());
     out.fallback = true;
     out.fallback_reason = "unknown member: not in the dataset and no plays or ratings logged";
+    out.retrieval = "popularity";
+  } else if (CanUseIndex(model, options.candidates)) {
+    out.retrieval = "hnsw";
+    const ials::FactorMatrix& members = model.ials->member_factors();
+    if (index != IdMap::kNotFound && index < members.rows() && !history.has_new_titles) {
+      out.items = SearchIndex(model, {members.Row(index), members.stride()}, options);
+    } else {
+      out.items = SearchIndex(model, model.ials->FoldIn(history.scoring()), options);
+    }
+    return out;
   } else if (index != IdMap::kNotFound && !history.has_new_titles) {
     model.model().ScoreMember(index, History::Row(model.scoring_rows(), index), scores);
   } else {
@@ -132,10 +161,16 @@ Parsed<Recommendations> RecommendationService::ForHistory(const HistoryRequest& 
   std::sort(titles.begin(), titles.end());
   titles.erase(std::unique(titles.begin(), titles.end()), titles.end());
   const std::vector<float> weights(titles.size(), 1.0f);
+  const RecommendOptions options{.k = request.k, .exclude = titles, .candidates = MaskOf(*mask)};
+  if (CanUseIndex(model, options.candidates)) {
+    out.retrieval = "hnsw";
+    out.items = SearchIndex(model, model.ials->FoldIn({titles, weights}), options);
+    return out;
+  }
 
   std::span<float> scores = ScoreBuffer(model.model().title_count());
   model.model().ScoreHistory({titles, weights}, scores);
-  out.items = Rank(scores, {.k = request.k, .exclude = titles, .candidates = MaskOf(*mask)});
+  out.items = Rank(scores, options);
   return out;
 }
 

@@ -38,6 +38,9 @@ struct Recommendations {
   std::vector<ScoredTitle> items;
   bool fallback = false;
   std::string fallback_reason;
+  // "exact" (every title scored), "hnsw" (approximate index) or "popularity"
+  // (the fallback).
+  std::string_view retrieval = "exact";
 };
 
 class RecommendationService {
