@@ -241,7 +241,7 @@ class ServeProcessTest : public ::testing::Test {
   static std::string Title(uint32_t i) { return std::string(dataset_->titles.ExternalId(i)); }
 
   std::vector<std::string> Recommended(const std::string& member, int k) {
-    auto result = Client()->Get(("/v1/members/" + member + "/recommendations?k=" + std::to_string(k)).c_str());
+    auto result = Client()->Get(("/v1/members/" + member + "/recommendations?artwork=false&k=" + std::to_string(k)).c_str());
     EXPECT_TRUE(result) << "no response";
     if (!result) return {};
     EXPECT_EQ(result->status, 200) << result->body;

@@ -86,9 +86,9 @@ class ServeFixture : public ::testing::Test {
   void TearDown() override {
     if (server_) server_->Stop();
     server_.reset();
+    artwork_.reset();
   }
 
-  // Starts the server on 127.0.0.1, any free port.
   // Replaces the model store (before StartServer).
   void OpenModels(const std::string& dir, const serve::RetrievalOptions& retrieval = {}) {
     Result<std::unique_ptr<serve::ModelStore>> models = serve::ModelStore::Open(*dataset_, dir, retrieval);
@@ -96,10 +96,19 @@ class ServeFixture : public ::testing::Test {
     models_ = std::move(*models);
   }
 
-  void StartServer(serve::ServerOptions options = {}) {
+  // Starts the server on 127.0.0.1, any free port, with an artwork policy
+  // (a fresh one of `artwork.policy`; none when that is empty).
+  void StartServer(serve::ServerOptions options = {}, serve::ArtworkServiceOptions artwork = {}) {
     options.host = "127.0.0.1";
     options.port = 0;
-    server_ = std::make_unique<serve::Server>(options, *models_, *events_);
+    artwork_.reset();
+    if (!artwork.policy.empty()) {
+      Result<std::unique_ptr<serve::ArtworkService>> service =
+          serve::ArtworkService::Create(models_->dataset(), artwork);
+      ASSERT_TRUE(service.ok()) << service.status().ToString();
+      artwork_ = std::move(*service);
+    }
+    server_ = std::make_unique<serve::Server>(options, *models_, *events_, artwork_.get());
     Status started = server_->Start();
     ASSERT_TRUE(started.ok()) << started.ToString();
     ASSERT_GT(server_->port(), 0);
@@ -138,6 +147,7 @@ class ServeFixture : public ::testing::Test {
   std::unique_ptr<TempDir> events_dir_;
   std::unique_ptr<EventStore> events_;
   std::unique_ptr<serve::ModelStore> models_;
+  std::unique_ptr<serve::ArtworkService> artwork_;
   std::unique_ptr<serve::Server> server_;
 };
 

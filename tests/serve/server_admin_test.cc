@@ -192,7 +192,7 @@ TEST_F(ServerAdminTest, UnknownRoutesGet404Json) {
 TEST_F(ServerAdminTest, HealthMetricsAndOpenApi) {
   StartServer();
   EXPECT_EQ(Get("/healthz")["status"], "ok");
-  Get("/v1/members/" + Member() + "/recommendations?k=3");
+  Get("/v1/members/" + Member() + "/recommendations?k=3&artwork=false");
   Get("/v1/members/" + Member() + "/recommendations?k=0", 400);
   Post("/v1/events", json({{"kind", "play"}, {"member", "m"}, {"title", TitleId(0)}}).dump());
   auto metrics = Client()->Get("/metrics");
@@ -211,7 +211,8 @@ TEST_F(ServerAdminTest, HealthMetricsAndOpenApi) {
   json openapi = Get("/openapi.json");
   EXPECT_EQ(openapi["openapi"].get<std::string>().substr(0, 2), "3.");
   for (const char* path : {"/v1/members/{id}/recommendations", "/v1/recommendations", "/v1/titles/{id}/similar",
-                           "/v1/events", "/v1/models", "/v1/models/reload", "/healthz", "/metrics", "/openapi.json"}) {
+                           "/v1/events", "/v1/models", "/v1/models/reload", "/healthz", "/metrics", "/openapi.json",
+                           "/v1/members/{id}/artwork", "/v1/artwork/policy"}) {
     EXPECT_TRUE(openapi["paths"].contains(path)) << path;
   }
 }

@@ -1,6 +1,7 @@
 // marquee serve --data DATASET --model MODEL_DIR --events EVENTS_DB [--host 127.0.0.1]
 //               [--port 8080] [--threads N] [--admin-token TOKEN] [--max-body-bytes N]
 //               [--retrieval exact|hnsw] [--hnsw-ef N] [--hnsw-m N]
+//               [--artwork-policy SPEC|FILE|none] [--reward-window SECONDS] [--artwork-seed N]
 #include <cstdio>
 #include <memory>
 
@@ -21,6 +22,7 @@ struct ServeArgs {
   serve::ServerOptions server;
   std::string retrieval = "exact";
   serve::RetrievalOptions retrieval_options;
+  serve::ArtworkServiceOptions artwork;
 };
 
 int RunServe(const ServeArgs& args) {
@@ -36,8 +38,15 @@ int RunServe(const ServeArgs& args) {
   if (!models.ok()) return ReportError("serve", models.status());
   Result<std::unique_ptr<EventStore>> events = EventStore::Open(args.events);
   if (!events.ok()) return ReportError("serve", events.status());
+  std::unique_ptr<serve::ArtworkService> artwork;
+  if (args.artwork.policy != "none") {
+    Result<std::unique_ptr<serve::ArtworkService>> created =
+        serve::ArtworkService::Create((*models)->dataset(), args.artwork);
+    if (!created.ok()) return ReportError("serve", created.status());
+    artwork = std::move(*created);
+  }
 
-  serve::Server server(args.server, **models, **events);
+  serve::Server server(args.server, **models, **events, artwork.get());
   Status started = server.Start();
   if (!started.ok()) return ReportError("serve", started);
   std::printf("serving model %s (%s retrieval); listening on %s\n",
@@ -80,6 +89,16 @@ Command AddServeCommand(CLI::App& root) {
   app->add_option("--hnsw-ef", args->retrieval_options.ef_search,
                   "hnsw: candidates kept per query (higher: better recall, slower)")
       ->check(CLI::Range(1, 100000))
+      ->capture_default_str();
+  app->add_option("--artwork-policy", args->artwork.policy,
+                  "artwork policy: a kind with optional parameters (uniform, epsilon-greedy, linucb, "
+                  "thompson; e.g. linucb:alpha=0.5), a policy file from marquee train-policy, or none")
+      ->capture_default_str();
+  app->add_option("--reward-window", args->artwork.reward_window_seconds,
+                  "seconds after an impression in which a play of the title rewards its artwork")
+      ->check(CLI::Range(int64_t{0}, int64_t{30} * 24 * 3600))
+      ->capture_default_str();
+  app->add_option("--artwork-seed", args->artwork.seed, "seed of the artwork choices (with the impression id)")
       ->capture_default_str();
   app->add_option("--hnsw-m", args->retrieval_options.m, "hnsw: graph degree M")
       ->check(CLI::Range(2, 256))

@@ -37,7 +37,8 @@ Result<BtsPriors> ReadBtsPriors(const std::string& yaml_path, const std::string&
 // did: draw theta_i ~ Beta(alpha_i, beta_i) for every item, rank the items by
 // theta, and count how often each item lands in each of `positions` slots.
 // Returns items x positions, row-major: P(item i shown at position p); each
-// column sums to 1. Deterministic for a seed.
+// column sums to 1 (columns past the item count, if positions > items, are
+// 0). Deterministic for a seed, whatever the number of threads.
 std::vector<double> BtsActionDistribution(const BtsPriors& priors, uint32_t positions,
                                           uint32_t samples, uint64_t seed);
 

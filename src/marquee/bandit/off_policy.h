@@ -11,7 +11,9 @@
 // Each comes with a percentile bootstrap confidence interval (resampling
 // records), and the report carries the weight diagnostics: the sum and the
 // largest of the weights and the effective sample size (sum w)^2 / sum w^2,
-// with warnings when a few records dominate.
+// with warnings when a few records dominate. The intervals hold the target's
+// probabilities and the reward predictions fixed: DM's interval shows only
+// the resampling of records, not the error of the model behind it.
 #pragma once
 
 #include <cstdint>

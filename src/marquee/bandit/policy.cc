@@ -34,8 +34,10 @@ ArtworkDecision Decide(const ArtworkPolicy& policy, const ArtworkContext& contex
   const uint32_t variants = policy.features().variant_count(context.title);
   std::vector<double> p(variants);
   policy.Probabilities(context, p);
+  // Choose() is, by contract, a draw from Probabilities(); drawing from the
+  // vector already computed saves computing it twice.
   ArtworkDecision decision;
-  decision.variant = policy.Choose(context, rng);
+  decision.variant = SampleIndex(p, rng);
   decision.propensity = p[decision.variant];
   return decision;
 }

@@ -50,8 +50,9 @@ class ArtworkPolicy {
   // for the same context and state).
   virtual void Probabilities(const ArtworkContext& context, std::span<double> out) const = 0;
 
-  // Draws the variant to show, using only `rng` for randomness. The default
-  // samples from Probabilities().
+  // Draws the variant to show, using only `rng` for randomness; it must be a
+  // draw from Probabilities() (Decide relies on it). The default samples
+  // from Probabilities() with SampleIndex.
   virtual uint32_t Choose(const ArtworkContext& context, Rng& rng) const;
 
   // Learns from the outcome of showing `variant`: reward in [0, 1] (a play,

@@ -35,6 +35,10 @@ class RidgeRegression {
   double Mean(std::span<const float> x) const;
   // x^T A^-1 x: the (unscaled) variance of the mean, for confidence widths.
   double Variance(std::span<const float> x) const;
+  // u = L^-1 x (out.size() == dim): Variance(x) = |u|^2, and the covariance
+  // of two scores x.theta, y.theta is u(x).u(y) -- one solve a vector instead
+  // of one a pair.
+  void Whiten(std::span<const float> x, std::span<double> out) const;
   // Draws theta' ~ N(theta, scale^2 A^-1) into out (size dim).
   void SampleTheta(Rng& rng, double scale, std::span<double> out) const;
   std::span<const double> theta() const { return theta_; }

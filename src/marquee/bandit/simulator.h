@@ -12,6 +12,15 @@
 // Two reference policies come from the truth: the oracle (the best variant for
 // each member) and the best fixed artwork (for each title the variant with the
 // highest play probability averaged over the members who are shown it).
+//
+// Titles with a single artwork variant are never drawn (there is nothing to
+// choose). The best fixed artwork is estimated from a deterministic sample of
+// at least 2^20 (member, title) draws, 256 a title on larger catalogs, with a
+// seed of its own: the same reference in every run on the same service, exact
+// in expectation, and only for the rarest titles -- which weigh least in the
+// reward -- possibly not the exact best. Ties go to the lowest variant index,
+// for the oracle too. Policies play in parallel, one thread a policy, and the
+// result does not depend on the number of threads.
 #pragma once
 
 #include <cstdint>
@@ -51,12 +60,18 @@ struct SimulationResult {
   std::vector<uint64_t> checkpoints;    // round counts
   std::vector<PolicyCurve> policies;    // in the order given, then "best fixed artwork", then "oracle"
   // The logged impressions of options.log_policy, with member contexts:
-  // candidates are artwork indices, member[i] the member.
+  // candidates are the title's artwork indices, member[i] the member and
+  // contexts the MemberContexts row the policy saw; reward the drawn play (0/1).
   LoggedBanditData log;
 };
 
 // Runs the given policies (they learn as they go; pass clones to keep the
-// originals). `names` label them in the result (same size as policies).
+// originals). `names` label them in the result (same size as policies; none
+// at all gives just the two reference curves). Feedback still buffered at the
+// end is learned before returning. InvalidArgument, naming what differs, when
+// the truth does not describe the dataset (members, titles, artwork per
+// title) or a policy's features another catalog, for bad options, or when no
+// title has two or more variants. Progress stage: "simulating artwork policies".
 Result<SimulationResult> SimulateArtwork(const Dataset& dataset, const GroundTruth& truth,
                                          std::vector<std::unique_ptr<ArtworkPolicy>>& policies,
                                          const std::vector<std::string>& names,
@@ -67,6 +82,8 @@ Result<SimulationResult> SimulateArtwork(const Dataset& dataset, const GroundTru
 // simulator's distribution of (member, title), estimated over `rounds` draws
 // with the policy's exact probabilities and the true play probabilities (no
 // Bernoulli noise). The ground truth an OPE estimate is checked against.
+// Deterministic for a seed at any thread count; Probabilities() is called from
+// several threads at once (it is const). Errors as SimulateArtwork's.
 Result<double> TruePolicyValue(const Dataset& dataset, const GroundTruth& truth,
                                const ArtworkPolicy& policy, uint64_t rounds, uint64_t seed);
 
@@ -75,8 +92,10 @@ Result<double> TruePolicyValue(const Dataset& dataset, const GroundTruth& truth,
 std::vector<float> MemberContexts(const Dataset& dataset, const ArtworkFeatures& features);
 
 // A table (one row a policy: mean play rate, cumulative regret, regret share of
-// the oracle's reward, lift over uniform) and an SVG line chart of cumulative
-// regret against rounds.
+// the oracle's reward, lift over uniform -- the first policy whose name starts
+// with "uniform", the column left out when there is none) and an SVG line
+// chart of cumulative regret against rounds (the oracle, zero throughout, is
+// left out).
 std::string FormatRegretTable(const SimulationResult& result);
 std::string RegretChartSvg(const SimulationResult& result, const std::string& title);
 

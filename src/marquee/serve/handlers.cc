@@ -42,23 +42,36 @@ bool SameSecret(std::string_view a, std::string_view b) {
 }  // namespace
 
 Handlers::Handlers(const ServerOptions& options, ModelStore& models, EventStore& events,
-                   Metrics& metrics)
+                   Metrics& metrics, ArtworkService* artwork)
     : options_(options),
       models_(models),
       events_(events),
       metrics_(metrics),
       recommendations_(models, events),
+      artwork_(artwork),
       openapi_(OpenApiDocument().dump(2)) {}
 
-Reply Handlers::RenderList(const Recommendations& list, std::string_view key, std::string_view id) {
+namespace {
+json ArtworkJson(const Dataset& dataset, const ArtworkChoice& c) {
+  if (!c.has_artwork) return nullptr;
+  return {{"id", dataset.catalog.titles()[c.title].artwork[c.variant].id},
+          {"propensity", c.propensity},
+          {"impression_id", c.impression_id}};
+}
+}  // namespace
+
+Reply Handlers::RenderList(const Recommendations& list, std::string_view key, std::string_view id,
+                           const std::vector<ArtworkChoice>& artwork) {
   const Dataset& dataset = *list.model->dataset;
   json items = json::array();
   for (size_t r = 0; r < list.items.size(); ++r) {
     const uint32_t title = list.items[r].title;
-    items.push_back({{"rank", r + 1},
-                     {"title", std::string(dataset.titles.ExternalId(title))},
-                     {"name", dataset.catalog.titles()[title].name},
-                     {"score", list.items[r].score}});
+    json item = {{"rank", r + 1},
+                 {"title", std::string(dataset.titles.ExternalId(title))},
+                 {"name", dataset.catalog.titles()[title].name},
+                 {"score", list.items[r].score}};
+    if (r < artwork.size()) item["artwork"] = ArtworkJson(dataset, artwork[r]);
+    items.push_back(std::move(item));
   }
   json body;
   if (!key.empty()) body[std::string(key)] = std::string(id);
@@ -81,9 +94,77 @@ Reply Handlers::MemberRecommendations(std::string_view member, const QueryParams
   Parsed<TitleFilter> filter = ParseFilterParams(params);
   if (!filter.ok()) return Reply::Error(filter.error());
   query.filter = std::move(*filter);
+  Parsed<bool> with_artwork = ParseBoolParam(params, "artwork", artwork_ != nullptr);
+  if (!with_artwork.ok()) return Reply::Error(with_artwork.error());
   Parsed<Recommendations> list = recommendations_.ForMember(member, query);
   if (!list.ok()) return Reply::Error(list.error());
-  return RenderList(*list, "member", member);
+  if (!*with_artwork) return RenderList(*list, "member", member);
+  std::vector<uint32_t> titles;
+  for (const ScoredTitle& item : list->items) titles.push_back(item.title);
+  Parsed<std::vector<ArtworkChoice>> artwork = ChooseArtwork(member, titles);
+  if (!artwork.ok()) return Reply::Error(artwork.error());
+  return RenderList(*list, "member", member, *artwork);
+}
+
+Parsed<std::vector<ArtworkChoice>> Handlers::ChooseArtwork(std::string_view member,
+                                                           std::span<const uint32_t> titles) {
+  if (artwork_ == nullptr) {
+    return ApiError{503, "artwork_disabled", "this server has no artwork policy", "artwork"};
+  }
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  std::vector<Event> impressions;
+  std::vector<ArtworkChoice> choices = artwork_->Choose(member, titles, now, impressions);
+  // Shown only once recorded: an impression that cannot be logged is not served.
+  Status logged = events_.Append(impressions);
+  if (!logged.ok()) return FromStatus(logged);
+  metrics_.AddEventsIngested(impressions.size());
+  artwork_->NoteLogged(member, choices, now);
+  return choices;
+}
+
+Reply Handlers::MemberArtwork(std::string_view member, const QueryParams& params) {
+  constexpr size_t kMaxTitles = 200;
+  if (member.empty()) return Reply::Error(ApiError::BadField("member", "member: expected a non-empty id"));
+  const Dataset& dataset = models_.dataset();
+  std::vector<uint32_t> titles;
+  std::string unknown;
+  for (auto [it, end] = params.equal_range("titles"); it != end; ++it) {
+    std::string_view list = it->second;
+    while (!list.empty()) {
+      const size_t comma = list.find(',');
+      const std::string_view id = list.substr(0, comma);
+      list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+      if (id.empty()) continue;
+      const uint32_t title = dataset.titles.Find(id);
+      if (title == IdMap::kNotFound) unknown += (unknown.empty() ? "" : ", ") + QuoteForError(id);
+      else titles.push_back(title);
+    }
+  }
+  if (!unknown.empty()) return Reply::Error(ApiError::NotFound("titles not in the catalog: " + unknown, "titles"));
+  if (titles.empty() || titles.size() > kMaxTitles) {
+    return Reply::Error(ApiError::BadField(
+        "titles", "titles: expected 1 to " + std::to_string(kMaxTitles) + " comma-separated title ids, found " +
+                      std::to_string(titles.size())));
+  }
+  Parsed<std::vector<ArtworkChoice>> choices = ChooseArtwork(member, titles);
+  if (!choices.ok()) return Reply::Error(choices.error());
+  json items = json::array();
+  for (const ArtworkChoice& c : *choices) {
+    items.push_back({{"title", std::string(dataset.titles.ExternalId(c.title))}, {"artwork", ArtworkJson(dataset, c)}});
+  }
+  return Reply::Json({{"member", std::string(member)}, {"policy", artwork_->Stats().policy}, {"artwork", std::move(items)}});
+}
+
+Reply Handlers::ArtworkPolicyStats() {
+  if (artwork_ == nullptr) {
+    return Reply::Error({503, "artwork_disabled", "this server has no artwork policy", "artwork"});
+  }
+  ArtworkStats stats = artwork_->Stats();
+  return Reply::Json({{"policy", stats.policy},
+                      {"decisions", stats.decisions},
+                      {"updates", stats.updates},
+                      {"rewarded", stats.rewarded},
+                      {"pending", stats.pending}});
 }
 
 Reply Handlers::HistoryRecommendations(std::string_view body) {
@@ -109,6 +190,7 @@ Reply Handlers::PostEvents(std::string_view body) {
   Status appended = events_.Append(*events);
   if (!appended.ok()) return Reply::Error(FromStatus(appended));
   recommendations_.NoteAppended(*events);
+  if (artwork_ != nullptr) artwork_->NoteOutcomes(*events, static_cast<int64_t>(std::time(nullptr)));
   metrics_.AddEventsIngested(events->size());
   return Reply::Json({{"accepted", events->size()}});
 }

@@ -8,6 +8,7 @@
 
 #include "marquee/data/event_store.h"
 #include "marquee/serve/api_error.h"
+#include "marquee/serve/artwork_service.h"
 #include "marquee/serve/json_request.h"
 #include "marquee/serve/metrics.h"
 #include "marquee/serve/model_store.h"
@@ -28,12 +29,17 @@ struct Reply {
 class Handlers {
  public:
   // All must outlive the handlers.
-  Handlers(const ServerOptions& options, ModelStore& models, EventStore& events, Metrics& metrics);
+  // `artwork` may be null: the artwork routes then answer 503.
+  Handlers(const ServerOptions& options, ModelStore& models, EventStore& events, Metrics& metrics,
+           ArtworkService* artwork);
 
   Reply MemberRecommendations(std::string_view member, const QueryParams& params);
   Reply HistoryRecommendations(std::string_view body);
   Reply SimilarTitles(std::string_view title, const QueryParams& params);
   Reply PostEvents(std::string_view body);
+  // GET /v1/members/{id}/artwork?titles=a,b,c
+  Reply MemberArtwork(std::string_view member, const QueryParams& params);
+  Reply ArtworkPolicyStats();
   Reply CurrentModel();
   // `authorization` is the Authorization header ("" when absent).
   Reply ReloadModel(std::string_view authorization, std::string_view body);
@@ -42,7 +48,11 @@ class Handlers {
   Reply OpenApi();
 
  private:
-  Reply RenderList(const Recommendations& list, std::string_view key, std::string_view id);
+  Reply RenderList(const Recommendations& list, std::string_view key, std::string_view id,
+                   const std::vector<ArtworkChoice>& artwork = {});
+  // Chooses artwork for `titles` and makes the impressions durable before
+  // returning them; the error when logging fails (nothing is then shown).
+  Parsed<std::vector<ArtworkChoice>> ChooseArtwork(std::string_view member, std::span<const uint32_t> titles);
   bool Authorized(std::string_view authorization) const;
 
   const ServerOptions& options_;
@@ -50,6 +60,7 @@ class Handlers {
   EventStore& events_;
   Metrics& metrics_;
   RecommendationService recommendations_;
+  ArtworkService* artwork_;
   const std::string openapi_;  // rendered once
 };
 

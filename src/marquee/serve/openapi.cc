@@ -36,13 +36,25 @@ json Operation(const std::string& summary, json responses) {
 
 json Schemas() {
   json string = {{"type", "string"}};
+  json artwork = {{"type", "object"},
+                  {"nullable", true},
+                  {"description", "the variant shown, logged as an impression; null when the title has none"},
+                  {"properties",
+                   {{"id", string}, {"propensity", {{"type", "number"}}}, {"impression_id", string}}}};
   json item = {{"type", "object"},
                {"properties",
                 {{"rank", {{"type", "integer"}}}, {"title", string}, {"name", string},
-                 {"score", {{"type", "number"}}}}}};
+                 {"score", {{"type", "number"}}}, {"artwork", artwork}}}};
+  json artwork_list = {
+      {"type", "object"},
+      {"properties",
+       {{"member", string}, {"policy", string},
+        {"artwork", {{"type", "array"},
+                     {"items", {{"type", "object"}, {"properties", {{"title", string}, {"artwork", artwork}}}}}}}}}};
   json list = {{"type", "object"},
                {"properties",
                 {{"member", string}, {"title", string}, {"model_version", string},
+                 {"retrieval", {{"type", "string"}, {"enum", {"exact", "hnsw", "popularity"}}}},
                  {"fallback", {{"type", "boolean"}}}, {"fallback_reason", string},
                  {"recommendations", {{"type", "array"}, {"items", item}}}}}};
   json event = {{"type", "object"},
@@ -67,7 +79,8 @@ json Schemas() {
                   {"parameters", {{"type", "object"}, {"additionalProperties", string}}},
                   {"trained_at", {{"type", "integer"}}}, {"loaded_at", {{"type", "integer"}}},
                   {"titles", {{"type", "integer"}}}, {"members", {{"type", "integer"}}}}}};
-  return {{"RecommendationList", list}, {"Event", event}, {"Error", error}, {"Model", model}};
+  return {{"RecommendationList", list}, {"ArtworkList", artwork_list}, {"Event", event},
+          {"Error", error}, {"Model", model}};
 }
 
 json Paths() {
@@ -80,7 +93,20 @@ json Paths() {
       Param("exclude_watched", "query", {{"type", "boolean"}, {"default", true}}, "leave out watched titles"),
       Param("genre", "query", {{"type", "string"}}, "only this genre (repeatable: any of them)"),
       Param("region", "query", {{"type", "string"}}, "only titles available here"),
-      Param("maturity", "query", {{"type", "string"}}, "at most this rating (G, PG, PG-13, R, TV-MA, ...)")};
+      Param("maturity", "query", {{"type", "string"}}, "at most this rating (G, PG, PG-13, R, TV-MA, ...)"),
+      Param("artwork", "query", {{"type", "boolean"}, {"default", true}},
+            "choose each title's artwork (logged as impressions before the answer)")};
+
+  paths["/v1/members/{id}/artwork"]["get"] = Operation(
+      "The artwork variant to show a member for each title, with its propensity and impression id "
+      "(logged before the answer; rewards arrive as plays or clicks through /v1/events)",
+      {{"200", Reply("one choice a title", "ArtworkList")}, {"404", Reply("a title is not in the catalog", "Error")}});
+  paths["/v1/members/{id}/artwork"]["get"]["parameters"] = {
+      Param("id", "path", {{"type", "string"}}, "member id"),
+      Param("titles", "query", {{"type", "string"}}, "comma-separated title ids (1 to 200)", true)};
+  paths["/v1/artwork/policy"]["get"] = Operation(
+      "The artwork policy and its online learning counters",
+      {{"200", {{"description", "policy, decisions, updates, rewarded, pending"}}}});
 
   json history_body = {{"type", "object"},
                        {"required", {"history"}},

@@ -34,8 +34,8 @@ ApiError ProtocolError(const httplib::Request& request, int status) {
 }  // namespace
 
 struct Server::Impl {
-  Impl(ServerOptions opts, ModelStore& models, EventStore& events)
-      : options(std::move(opts)), handlers(options, models, events, metrics) {}
+  Impl(ServerOptions opts, ModelStore& models, EventStore& events, ArtworkService* artwork)
+      : options(std::move(opts)), handlers(options, models, events, metrics, artwork) {}
 
   // Registers `handler` for `method pattern`, counted and timed under `label`;
   // any exception becomes a 500 JSON reply, never a dead worker.
@@ -74,6 +74,10 @@ struct Server::Impl {
           [this](const httplib::Request& r) { return handlers.SimilarTitles(r.matches[1].str(), Params(r)); });
     Route("POST", "/v1/events", "/v1/events",
           [this](const httplib::Request& r) { return handlers.PostEvents(r.body); });
+    Route("GET", R"(/v1/members/([^/]+)/artwork)", "/v1/members/{id}/artwork",
+          [this](const httplib::Request& r) { return handlers.MemberArtwork(r.matches[1].str(), Params(r)); });
+    Route("GET", "/v1/artwork/policy", "/v1/artwork/policy",
+          [this](const httplib::Request&) { return handlers.ArtworkPolicyStats(); });
     Route("GET", "/v1/models", "/v1/models",
           [this](const httplib::Request&) { return handlers.CurrentModel(); });
     Route("POST", "/v1/models/reload", "/v1/models/reload", [this](const httplib::Request& r) {
@@ -120,8 +124,8 @@ struct Server::Impl {
   int port = 0;
 };
 
-Server::Server(ServerOptions options, ModelStore& models, EventStore& events)
-    : impl_(std::make_unique<Impl>(std::move(options), models, events)) {
+Server::Server(ServerOptions options, ModelStore& models, EventStore& events, ArtworkService* artwork)
+    : impl_(std::make_unique<Impl>(std::move(options), models, events, artwork)) {
   impl_->AddRoutes();
   impl_->Configure();
 }

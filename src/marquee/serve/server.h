@@ -13,6 +13,7 @@
 #include <string>
 
 #include "marquee/data/event_store.h"
+#include "marquee/serve/artwork_service.h"
 #include "marquee/serve/model_store.h"
 #include "marquee/serve/server_options.h"
 #include "marquee/util/status.h"
@@ -21,8 +22,9 @@ namespace marquee::serve {
 
 class Server {
  public:
-  // The stores must outlive the server.
-  Server(ServerOptions options, ModelStore& models, EventStore& events);
+  // The stores (and the artwork service, when given) must outlive the server.
+  // Without an artwork service the artwork routes answer 503.
+  Server(ServerOptions options, ModelStore& models, EventStore& events, ArtworkService* artwork = nullptr);
   ~Server();  // stops, if running
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -1,0 +1,71 @@
+// ImpressionLog: turns the event stream -- impressions of artwork, then the
+// plays and clicks that followed -- into logged bandit data that policies can
+// be trained on and evaluated with.
+//
+// Reward rule: an impression of title t shown to member m at time T earns
+// reward 1 when a click carries its impression id, or when m plays t within
+// [T, T + window] (with weight_by_watch_fraction, the largest fraction
+// watched instead of 1); otherwise 0.
+//
+// What cannot be used is counted, never guessed: an impression without a
+// propensity, an unknown title or an artwork id that is not one of the
+// title's variants, and outcomes (clicks) naming an impression id that the
+// log does not contain. The first few of each are kept as messages.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "marquee/bandit/artwork_features.h"
+#include "marquee/bandit/logged_bandit_data.h"
+#include "marquee/data/dataset.h"
+#include "marquee/data/event_store.h"
+#include "marquee/util/status.h"
+
+namespace marquee {
+
+struct ImpressionJoinOptions {
+  int64_t reward_window_seconds = 24 * 3600;
+  bool weight_by_watch_fraction = false;
+};
+
+struct ImpressionLog {
+  // Candidates are global artwork indices (ArtworkFeatures numbering),
+  // member[i] the dataset member index (IdMap::kNotFound for members the
+  // dataset does not know), position 0.
+  LoggedBanditData data;
+  std::vector<uint32_t> title;          // per record: dataset title index
+  std::vector<std::string> member_id;   // per record: external member id
+  std::vector<int64_t> time;            // per record: impression time
+
+  uint64_t impressions_seen = 0;
+  uint64_t skipped_no_propensity = 0;
+  uint64_t skipped_unknown_title = 0;
+  uint64_t skipped_unknown_artwork = 0;
+  uint64_t skipped_duplicate_id = 0;     // a second impression with an id already used
+  uint64_t unmatched_outcomes = 0;       // clicks naming an impression not in the log
+  std::vector<std::string> messages;     // the first few reasons, with the event's position
+
+  uint64_t skipped() const {
+    return skipped_no_propensity + skipped_unknown_title + skipped_unknown_artwork + skipped_duplicate_id;
+  }
+  // One line: "12000 impressions: 11980 used, 20 skipped (...); 3 clicks for unknown impressions".
+  std::string Summary() const;
+};
+
+// Events in the order they were logged. `source` names them in messages.
+ImpressionLog JoinImpressions(std::span<const Event> events, const Dataset& dataset,
+                              const ArtworkFeatures& features, const ImpressionJoinOptions& options,
+                              const std::string& source);
+
+// Reads every event of a store, a page at a time.
+Result<std::vector<Event>> ReadAllEvents(const EventStore& store);
+
+// Member contexts for the records: the dataset history of known members,
+// the uniform context for others (records x member_dim, row-major).
+std::vector<float> RecordMemberContexts(const ImpressionLog& log, const Dataset& dataset,
+                                        const ArtworkFeatures& features);
+
+}  // namespace marquee

@@ -1,0 +1,371 @@
+#include "marquee/bandit/off_policy.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <numeric>
+#include <span>
+
+#include "marquee/data/text_scan.h"
+#include "marquee/util/random.h"
+
+namespace marquee {
+
+namespace {
+
+constexpr OpeEstimator kAllEstimators[] = {OpeEstimator::kIps, OpeEstimator::kSnips,
+                                           OpeEstimator::kDm, OpeEstimator::kDr,
+                                           OpeEstimator::kReplay};
+// Keeps the bootstrap's streams apart from the replay draws, which use the
+// record index as their stream under the plain seed.
+constexpr uint64_t kBootstrapSalt = 0x6f70652d626f6f74ULL;
+constexpr size_t kMaxDominantWarnings = 5;
+
+std::string Number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.6g", v);
+  return buf;
+}
+
+std::string Percent(double share) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.3g%%", 100.0 * share);
+  return buf;
+}
+
+bool UsesModel(const std::vector<OpeEstimator>& estimators) {
+  return std::any_of(estimators.begin(), estimators.end(), [](OpeEstimator e) {
+    return e == OpeEstimator::kDm || e == OpeEstimator::kDr;
+  });
+}
+
+Status CheckOptions(const OpeOptions& options) {
+  if (!(options.confidence > 0.0 && options.confidence < 1.0)) {
+    return Status::InvalidArgument("confidence " + Number(options.confidence) +
+                                   " is not in (0, 1)");
+  }
+  if (!(options.dominant_weight_share > 0.0 && options.dominant_weight_share <= 1.0)) {
+    return Status::InvalidArgument("dominant_weight_share " +
+                                   Number(options.dominant_weight_share) + " is not in (0, 1]");
+  }
+  return Status::OK();
+}
+
+// One row of target probabilities: entries in [0, 1] that sum to 1, so that
+// DM's expectation and replay's draw are over a real distribution.
+Status CheckTargetRow(const LoggedBanditData& data, std::span<const double> row, size_t i) {
+  double sum = 0.0;
+  for (size_t a = 0; a < row.size(); ++a) {
+    if (!(row[a] >= 0.0 && row[a] <= 1.0)) {
+      return Status::InvalidArgument(data.source + ": record " + std::to_string(i) +
+                                     ": target probability " + Number(row[a]) + " of candidate " +
+                                     std::to_string(a) + " is not in [0, 1]");
+    }
+    sum += row[a];
+  }
+  if (std::abs(sum - 1.0) > 1e-6) {
+    return Status::InvalidArgument(data.source + ": record " + std::to_string(i) +
+                                   ": target probabilities sum to " + Number(sum) + ", not 1");
+  }
+  return Status::OK();
+}
+
+Status CheckTarget(const LoggedBanditData& data, const OpeTarget& target, bool needs_model) {
+  const size_t candidates = data.candidate_ids.size();
+  if (target.probability.size() != candidates) {
+    return Status::InvalidArgument(data.source + ": the target has " +
+                                   std::to_string(target.probability.size()) +
+                                   " probabilities for " + std::to_string(candidates) +
+                                   " candidates (one per candidate of every record)");
+  }
+  for (size_t i = 0; i < data.size(); ++i) {
+    std::span<const double> row(target.probability.data() + data.offsets[i], data.candidate_count(i));
+    MARQUEE_RETURN_IF_ERROR(CheckTargetRow(data, row, i));
+  }
+  if (target.predicted.empty()) {
+    if (!needs_model) return Status::OK();
+    return Status::InvalidArgument(data.source +
+                                   ": dm and dr need reward predictions (OpeTarget::predicted)");
+  }
+  if (target.predicted.size() != candidates) {
+    return Status::InvalidArgument(data.source + ": the reward model has " +
+                                   std::to_string(target.predicted.size()) + " predictions for " +
+                                   std::to_string(candidates) + " candidates");
+  }
+  for (size_t i = 0; i < data.size(); ++i) {
+    for (uint64_t c = data.offsets[i]; c < data.offsets[i + 1]; ++c) {
+      if (!std::isfinite(target.predicted[c])) {
+        return Status::InvalidArgument(data.source + ": record " + std::to_string(i) +
+                                       ": predicted reward of candidate " +
+                                       std::to_string(c - data.offsets[i]) + " is not finite");
+      }
+    }
+  }
+  return Status::OK();
+}
+
+// A draw from one record's target distribution. Falls back to the last
+// candidate with positive probability when rounding leaves u above the total.
+uint32_t DrawFromTarget(std::span<const double> row, Rng& rng) {
+  const double u = rng.Uniform();
+  double cumulative = 0.0;
+  uint32_t last_positive = 0;
+  for (uint32_t a = 0; a < row.size(); ++a) {
+    if (row[a] <= 0.0) continue;
+    cumulative += row[a];
+    last_positive = a;
+    if (u < cumulative) return a;
+  }
+  return last_positive;
+}
+
+// What each record contributes; every estimator is a mean or a ratio of
+// means of these, which is what lets the bootstrap resample records cheaply.
+struct RecordTerms {
+  std::vector<double> weight;  // target(a_i) / propensity_i
+  std::vector<double> dm;      // sum_a target(a) q(a); empty without a model
+  std::vector<double> dr;      // dm + w (r - q(a_i)); empty without a model
+  std::vector<uint8_t> kept;   // replay: the target's draw equals the logged action
+};
+
+RecordTerms ComputeTerms(const LoggedBanditData& data, const OpeTarget& target, uint64_t seed) {
+  const size_t n = data.size();
+  const bool model = !target.predicted.empty();
+  RecordTerms t;
+  t.weight.resize(n);
+  t.kept.resize(n);
+  if (model) {
+    t.dm.resize(n);
+    t.dr.resize(n);
+  }
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t begin = data.offsets[i];
+    std::span<const double> row(target.probability.data() + begin, data.candidate_count(i));
+    t.weight[i] = row[data.action[i]] / data.propensity[i];
+    Rng rng(DeriveSeed(seed, i));
+    t.kept[i] = DrawFromTarget(row, rng) == data.action[i];
+    if (!model) continue;
+    const double* q = target.predicted.data() + begin;
+    double expected = 0.0;
+    for (size_t a = 0; a < row.size(); ++a) expected += row[a] * q[a];
+    t.dm[i] = expected;
+    t.dr[i] = expected + t.weight[i] * (data.reward[i] - q[data.action[i]]);
+  }
+  return t;
+}
+
+// Sufficient statistics of a sample of records (the log or a resample).
+struct Sums {
+  double count = 0, weighted_reward = 0, weight = 0, dm = 0, dr = 0, kept = 0, kept_reward = 0;
+
+  void Add(const RecordTerms& t, const std::vector<double>& reward, size_t i) {
+    count += 1;
+    weighted_reward += t.weight[i] * reward[i];
+    weight += t.weight[i];
+    if (!t.dm.empty()) {
+      dm += t.dm[i];
+      dr += t.dr[i];
+    }
+    if (t.kept[i]) {
+      kept += 1;
+      kept_reward += reward[i];
+    }
+  }
+
+  // Ratios with an empty denominator (no weight, no kept record) read 0;
+  // the report warns about those cases rather than carrying a NaN.
+  double Value(OpeEstimator e) const {
+    switch (e) {
+      case OpeEstimator::kIps: return weighted_reward / count;
+      case OpeEstimator::kSnips: return weight > 0 ? weighted_reward / weight : 0.0;
+      case OpeEstimator::kDm: return dm / count;
+      case OpeEstimator::kDr: return dr / count;
+      case OpeEstimator::kReplay: return kept > 0 ? kept_reward / kept : 0.0;
+    }
+    return 0.0;
+  }
+};
+
+std::vector<Sums> BootstrapSums(const RecordTerms& t, const std::vector<double>& reward,
+                                uint32_t resamples, uint64_t seed) {
+  const size_t n = reward.size();
+  std::vector<Sums> sums(resamples);
+  // One generator per resample: the result does not depend on the threads.
+#pragma omp parallel for schedule(dynamic)
+  for (int64_t b = 0; b < static_cast<int64_t>(resamples); ++b) {
+    Rng rng(DeriveSeed(seed ^ kBootstrapSalt, static_cast<uint64_t>(b)));
+    Sums s;
+    for (size_t k = 0; k < n; ++k) s.Add(t, reward, rng.Below(static_cast<uint32_t>(n)));
+    sums[b] = s;
+  }
+  return sums;
+}
+
+// Linear interpolation between order statistics of sorted values.
+double Quantile(const std::vector<double>& sorted, double q) {
+  const double pos = q * static_cast<double>(sorted.size() - 1);
+  const size_t lo = static_cast<size_t>(std::floor(pos));
+  const size_t hi = std::min(lo + 1, sorted.size() - 1);
+  return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+void SetInterval(const std::vector<Sums>& boot, double confidence, OpeEstimate* e) {
+  e->lower = e->upper = e->value;
+  e->standard_error = 0.0;
+  if (boot.empty()) return;
+  std::vector<double> values(boot.size());
+  for (size_t b = 0; b < boot.size(); ++b) values[b] = boot[b].Value(e->estimator);
+  const double mean = std::accumulate(values.begin(), values.end(), 0.0) / values.size();
+  double squares = 0.0;
+  for (double v : values) squares += (v - mean) * (v - mean);
+  e->standard_error = values.size() > 1 ? std::sqrt(squares / (values.size() - 1)) : 0.0;
+  std::sort(values.begin(), values.end());
+  e->lower = Quantile(values, (1.0 - confidence) / 2.0);
+  e->upper = Quantile(values, (1.0 + confidence) / 2.0);
+}
+
+void SetWeightDiagnostics(const RecordTerms& t, OpeReport* report) {
+  double sum = 0.0, squares = 0.0;
+  for (size_t i = 0; i < t.weight.size(); ++i) {
+    const double w = t.weight[i];
+    sum += w;
+    squares += w * w;
+    if (w > report->weight_max) {
+      report->weight_max = w;
+      report->weight_max_record = i;
+    }
+  }
+  report->weight_sum = sum;
+  report->effective_sample_size = squares > 0 ? sum * sum / squares : 0.0;
+}
+
+// Records whose weight alone is a large share of the total: one such record
+// moves IPS and DR by w_i r_i / n, which no amount of other data averages out.
+void WarnDominantWeights(const LoggedBanditData& data, const RecordTerms& t, double share,
+                         OpeReport* report) {
+  if (report->weight_sum <= 0) return;
+  std::vector<size_t> dominant;
+  for (size_t i = 0; i < t.weight.size(); ++i) {
+    if (t.weight[i] > share * report->weight_sum) dominant.push_back(i);
+  }
+  std::sort(dominant.begin(), dominant.end(),
+            [&](size_t a, size_t b) { return t.weight[a] > t.weight[b]; });
+  for (size_t k = 0; k < dominant.size() && k < kMaxDominantWarnings; ++k) {
+    const size_t i = dominant[k];
+    report->warnings.push_back(
+        "record " + std::to_string(i) + ": propensity " + Number(data.propensity[i]) +
+        " gives weight " + Number(t.weight[i]) + " (" + Percent(t.weight[i] / report->weight_sum) +
+        " of the total weight " + Number(report->weight_sum) +
+        "); IPS and DR are dominated by this one record");
+  }
+  if (dominant.size() > kMaxDominantWarnings) {
+    report->warnings.push_back(std::to_string(dominant.size() - kMaxDominantWarnings) +
+                               " more records each carry over " + Percent(share) +
+                               " of the total weight");
+  }
+}
+
+void WarnAboutWeights(const LoggedBanditData& data, const RecordTerms& t, const OpeOptions& options,
+                      OpeReport* report) {
+  WarnDominantWeights(data, t, options.dominant_weight_share, report);
+  const double n = static_cast<double>(report->records);
+  if (report->weight_sum > 0 && report->effective_sample_size < 0.01 * n) {
+    report->warnings.push_back(
+        "effective sample size " + Number(report->effective_sample_size) + " of " +
+        std::to_string(report->records) + " records (" +
+        Percent(report->effective_sample_size / n) +
+        "): the weights are so uneven that IPS, SNIPS and DR rest on a handful of records");
+  }
+  if (report->weight_sum <= 0) {
+    report->warnings.push_back(
+        "the target gives probability 0 to every logged action: IPS is 0 by construction and "
+        "SNIPS has nothing to normalise (reported as 0)");
+  }
+}
+
+// Replay's guarantee needs a uniform log; on any other log it is the mean
+// reward of records where two policies happened to agree, which is biased.
+void WarnAboutReplay(const LoggedBanditData& data, const Sums& all, OpeReport* report) {
+  if (all.kept == 0) {
+    report->warnings.push_back(
+        "replay kept no records (the target never chose the logged action); its value 0 is "
+        "not an estimate");
+  }
+  for (size_t i = 0; i < data.size(); ++i) {
+    const double uniform = 1.0 / data.candidate_count(i);
+    if (std::abs(data.propensity[i] - uniform) > 1e-9 * uniform) {
+      report->warnings.push_back("replay is unbiased only on a uniformly logged log, and record " +
+                                 std::to_string(i) + " has propensity " +
+                                 Number(data.propensity[i]) + " among " +
+                                 std::to_string(data.candidate_count(i)) + " candidates");
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+std::string_view OpeEstimatorName(OpeEstimator estimator) {
+  switch (estimator) {
+    case OpeEstimator::kIps: return "ips";
+    case OpeEstimator::kSnips: return "snips";
+    case OpeEstimator::kDm: return "dm";
+    case OpeEstimator::kDr: return "dr";
+    case OpeEstimator::kReplay: return "replay";
+  }
+  return "?";
+}
+
+Result<std::vector<OpeEstimator>> ParseOpeEstimators(std::string_view list) {
+  std::vector<OpeEstimator> out;
+  std::vector<std::string_view> names;
+  SplitPlain(list, ',', &names);
+  for (std::string_view raw : names) {
+    const std::string_view name = TrimSpaces(raw);
+    const auto* found = std::find_if(std::begin(kAllEstimators), std::end(kAllEstimators),
+                                     [&](OpeEstimator e) { return OpeEstimatorName(e) == name; });
+    if (found == std::end(kAllEstimators)) {
+      return Status::InvalidArgument("unknown off-policy estimator " + QuoteForError(name) +
+                                     " in " + QuoteForError(list) +
+                                     " (expected a comma-separated list of ips, snips, dm, dr, "
+                                     "replay)");
+    }
+    // A repeated name asks for nothing new; keep the first.
+    if (std::find(out.begin(), out.end(), *found) == out.end()) out.push_back(*found);
+  }
+  return out;
+}
+
+Result<OpeReport> EvaluateOffPolicy(const LoggedBanditData& data, const OpeTarget& target,
+                                    const OpeOptions& options) {
+  MARQUEE_RETURN_IF_ERROR(data.Validate());
+  if (data.size() == 0) return Status::InvalidArgument(data.source + ": the log has no records");
+  MARQUEE_RETURN_IF_ERROR(CheckOptions(options));
+  MARQUEE_RETURN_IF_ERROR(CheckTarget(data, target, UsesModel(options.estimators)));
+
+  const RecordTerms terms = ComputeTerms(data, target, options.seed);
+  Sums all;
+  for (size_t i = 0; i < data.size(); ++i) all.Add(terms, data.reward, i);
+  const std::vector<Sums> boot = BootstrapSums(terms, data.reward, options.bootstrap, options.seed);
+
+  OpeReport report;
+  report.source = data.source;
+  report.records = data.size();
+  report.on_policy_value =
+      std::accumulate(data.reward.begin(), data.reward.end(), 0.0) / static_cast<double>(data.size());
+  SetWeightDiagnostics(terms, &report);
+  WarnAboutWeights(data, terms, options, &report);
+  for (OpeEstimator e : options.estimators) {
+    OpeEstimate estimate;
+    estimate.estimator = e;
+    estimate.value = all.Value(e);
+    estimate.records_used =
+        e == OpeEstimator::kReplay ? static_cast<uint64_t>(all.kept) : report.records;
+    SetInterval(boot, options.confidence, &estimate);
+    report.estimates.push_back(estimate);
+    if (e == OpeEstimator::kReplay) WarnAboutReplay(data, all, &report);
+  }
+  return report;
+}
+
+}  // namespace marquee

@@ -1,0 +1,152 @@
+#include "marquee/bandit/thompson_policy.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string_view>
+#include <vector>
+
+#include "marquee/util/checksum.h"
+#include "marquee/util/random.h"
+
+namespace marquee {
+
+namespace {
+
+// Pivots below this share of the largest variance count as zero: two variants
+// with the same features have perfectly correlated scores, and the factor of
+// their covariance is singular rather than an error.
+constexpr double kPivotTolerance = 1e-12;
+// Scores this close (relative) are a tie, split evenly.
+constexpr double kTieTolerance = 1e-12;
+
+// Lower Cholesky factor of a positive semi-definite n x n matrix, in place
+// (row-major; the upper triangle is zeroed). A negligible pivot zeroes its
+// column, which is exact for a singular matrix and harmless for rounding.
+void SemiDefiniteCholesky(std::span<double> a, size_t n) {
+  double largest = 0.0;
+  for (size_t i = 0; i < n; ++i) largest = std::max(largest, a[i * n + i]);
+  const double tiny = kPivotTolerance * largest;
+  for (size_t j = 0; j < n; ++j) {
+    double* row_j = a.data() + j * n;
+    double pivot = row_j[j];
+    for (size_t k = 0; k < j; ++k) pivot -= row_j[k] * row_j[k];
+    const double diag = pivot > tiny ? std::sqrt(pivot) : 0.0;
+    row_j[j] = diag;
+    for (size_t i = j + 1; i < n; ++i) {
+      double* row_i = a.data() + i * n;
+      if (diag == 0.0) {
+        row_i[j] = 0.0;
+        continue;
+      }
+      double sum = row_i[j];
+      for (size_t k = 0; k < j; ++k) sum -= row_i[k] * row_j[k];
+      row_i[j] = sum / diag;
+    }
+    for (size_t k = j + 1; k < n; ++k) row_j[k] = 0.0;
+  }
+}
+
+// Fills `out` with standard normals, using both outputs of each Box-Muller
+// pair: the Monte Carlo needs many, and Rng::Normal discards half.
+void FillNormals(Rng& rng, std::span<double> out) {
+  constexpr double kTwoPi = 6.283185307179586;
+  for (size_t i = 0; i < out.size(); i += 2) {
+    const double u1 = std::max(rng.Uniform(), 1e-300);
+    const double radius = std::sqrt(-2.0 * std::log(u1));
+    const double angle = kTwoPi * rng.Uniform();
+    out[i] = radius * std::cos(angle);
+    if (i + 1 < out.size()) out[i + 1] = radius * std::sin(angle);
+  }
+}
+
+uint64_t MonteCarloSeed(const ArtworkContext& context, uint64_t observations) {
+  const std::string_view bytes(reinterpret_cast<const char*>(context.member.data()),
+                               context.member.size_bytes());
+  return DeriveSeed(Hash64(bytes, context.title), observations);
+}
+
+}  // namespace
+
+ThompsonPolicy::ThompsonPolicy(std::shared_ptr<const ArtworkFeatures> features,
+                               Parameters parameters, const ThompsonOptions& options)
+    : ArtworkPolicy(std::move(features)),
+      parameters_(std::move(parameters)),
+      options_(options),
+      models_(*features_, options.shape, options.lambda) {}
+
+void ThompsonPolicy::ScoreDistribution(const ArtworkContext& context, std::span<double> mean,
+                                       std::span<double> covariance) const {
+  const size_t n = mean.size();
+  const size_t dim = models_.dim();
+  std::vector<float> xs;
+  models_.Contexts(context, xs);
+  auto x_of = [&](size_t v) { return std::span<const float>(xs.data() + v * dim, dim); };
+  std::fill(covariance.begin(), covariance.end(), 0.0);
+  const double scale2 = options_.scale * options_.scale;
+  for (size_t v = 0; v < n; ++v) {
+    const uint32_t variant = static_cast<uint32_t>(v);
+    mean[v] = models_.Mean(context.title, variant, x_of(v));
+    covariance[v * n + v] = scale2 * models_.Variance(context.title, variant, x_of(v));
+  }
+  if (models_.shape() == ArmModels::Shape::kDisjoint) return;  // independent arms
+  // Shared model: cov(x_v.theta, x_w.theta) = x_v^T A^-1 x_w = u_v . u_w with
+  // u = L^-1 x, so one triangular solve a variant gives the whole matrix.
+  std::vector<double> u(n * dim);
+  for (size_t v = 0; v < n; ++v) models_.shared().Whiten(x_of(v), {u.data() + v * dim, dim});
+  for (size_t v = 0; v < n; ++v) {
+    for (size_t w = v + 1; w < n; ++w) {
+      const double* uv = u.data() + v * dim;
+      const double* uw = u.data() + w * dim;
+      double dot = 0.0;
+#pragma omp simd reduction(+ : dot)
+      for (size_t i = 0; i < dim; ++i) dot += uv[i] * uw[i];
+      covariance[v * n + w] = scale2 * dot;
+      covariance[w * n + v] = scale2 * dot;
+    }
+  }
+}
+
+void ThompsonPolicy::Probabilities(const ArtworkContext& context, std::span<double> out) const {
+  const size_t n = out.size();
+  if (n == 1) {
+    out[0] = 1.0;
+    return;
+  }
+  std::vector<double> mean(n), factor(n * n);
+  ScoreDistribution(context, mean, factor);
+  SemiDefiniteCholesky(factor, n);
+
+  Rng rng(MonteCarloSeed(context, models_.Observations(context.title)));
+  std::vector<double> z(n), scores(n);
+  std::vector<double> wins(n, 0.0);
+  for (uint32_t s = 0; s < options_.samples; ++s) {
+    FillNormals(rng, z);
+    double best = -INFINITY;
+    for (size_t v = 0; v < n; ++v) {
+      const double* row = factor.data() + v * n;
+      double score = mean[v];
+      for (size_t k = 0; k <= v; ++k) score += row[k] * z[k];
+      scores[v] = score;
+      best = std::max(best, score);
+    }
+    const double floor = best - kTieTolerance * std::max(1.0, std::abs(best));
+    size_t ties = 0;
+    for (double score : scores) ties += score >= floor ? 1 : 0;
+    const double share = 1.0 / static_cast<double>(ties);
+    for (size_t v = 0; v < n; ++v) {
+      if (scores[v] >= floor) wins[v] += share;
+    }
+  }
+  const double norm = 1.0 / static_cast<double>(options_.samples);
+  for (size_t v = 0; v < n; ++v) out[v] = wins[v] * norm;
+}
+
+void ThompsonPolicy::Update(const ArtworkContext& context, uint32_t variant, double reward) {
+  models_.Update(context, variant, reward);
+}
+
+std::unique_ptr<ArtworkPolicy> ThompsonPolicy::Clone() const {
+  return std::make_unique<ThompsonPolicy>(*this);
+}
+
+}  // namespace marquee
