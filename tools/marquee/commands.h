@@ -32,6 +32,9 @@ Command AddSimilarCommand(CLI::App& root);
 Command AddEvaluateCommand(CLI::App& root);
 Command AddTuneCommand(CLI::App& root);
 Command AddServeCommand(CLI::App& root);
+Command AddSimulateArtworkCommand(CLI::App& root);
+Command AddTrainPolicyCommand(CLI::App& root);
+Command AddOpeCommand(CLI::App& root);
 
 // Prints "marquee <command>: error: <message>" to stderr; returns kExitFailure.
 int ReportError(std::string_view command, const Status& status);

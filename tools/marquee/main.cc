@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
   std::vector<Command> commands = {
       AddDemoCommand(app),     AddGenerateCommand(app),  AddImportCommand(app),
       AddInfoCommand(app),     AddTrainCommand(app),     AddRecommendCommand(app),
-      AddSimilarCommand(app),  AddEvaluateCommand(app),  AddTuneCommand(app), AddServeCommand(app)};
+      AddSimilarCommand(app),  AddEvaluateCommand(app),  AddTuneCommand(app), AddServeCommand(app),
+      AddSimulateArtworkCommand(app), AddTrainPolicyCommand(app), AddOpeCommand(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -46,11 +46,11 @@ constexpr std::array<const char*, 3> kStyles = {"closeup", "ensemble", "text"};
 enum Style : uint8_t { kCloseup = 0, kEnsemble = 1, kText = 2 };
 
 // Effects on the log of an artwork's appeal (see synthetic.cc).
-constexpr double kMoodMatchBonus = 0.45;
+constexpr double kMoodMatchBonus = 0.9;
 constexpr double kStarBonus = 0.35;
 constexpr double kAiEffect = -0.05;
-constexpr double kStyleSpread = 0.2;
-constexpr double kArtworkSpread = 0.15;
+constexpr double kStyleSpread = 0.3;
+constexpr double kArtworkSpread = 0.1;
 constexpr double kKindArtworkSpread = 0.05;
 
 constexpr double kRestrictedShare = 0.25;  // titles not available everywhere
