@@ -125,7 +125,8 @@ TEST(OffPolicyTest, ReplayWithDeterministicTargetKeepsMatchingRecords) {
   ASSERT_TRUE(r.ok()) << r.status().ToString();
   const OpeEstimate* replay = Find(*r, OpeEstimator::kReplay);
   ASSERT_NE(replay, nullptr);
-  EXPECT_DOUBLE_EQ(replay->value, 0.5);  // (1 + 0) / 2
+  // Kept records weighted by 1/propensity: (2 * 1 + 4/3 * 0) / (2 + 4/3) = 0.6.
+  EXPECT_DOUBLE_EQ(replay->value, 0.6);
   EXPECT_EQ(replay->records_used, 2u);
   // IPS: weights 1/0.5 = 2 (reward 1) and 1/0.75 (reward 0): 2 / 4 = 0.5.
   EXPECT_DOUBLE_EQ(Value(*r, OpeEstimator::kIps), 0.5);

@@ -156,9 +156,11 @@ RecordTerms ComputeTerms(const LoggedBanditData& data, const OpeTarget& target, 
 
 // Sufficient statistics of a sample of records (the log or a resample).
 struct Sums {
-  double count = 0, weighted_reward = 0, weight = 0, dm = 0, dr = 0, kept = 0, kept_reward = 0;
+  double count = 0, weighted_reward = 0, weight = 0, dm = 0, dr = 0, kept = 0, kept_weight = 0,
+         kept_reward = 0;
 
-  void Add(const RecordTerms& t, const std::vector<double>& reward, size_t i) {
+  void Add(const RecordTerms& t, const std::vector<double>& reward, const std::vector<double>& propensity,
+           size_t i) {
     count += 1;
     weighted_reward += t.weight[i] * reward[i];
     weight += t.weight[i];
@@ -167,8 +169,12 @@ struct Sums {
       dr += t.dr[i];
     }
     if (t.kept[i]) {
+      // A record is kept with probability sum_a logged(a) target(a), which
+      // is 1/K on a uniform log: weighting by 1/propensity (= K) undoes the
+      // pull towards records with few candidates.
       kept += 1;
-      kept_reward += reward[i];
+      kept_weight += 1.0 / propensity[i];
+      kept_reward += reward[i] / propensity[i];
     }
   }
 
@@ -180,13 +186,14 @@ struct Sums {
       case OpeEstimator::kSnips: return weight > 0 ? weighted_reward / weight : 0.0;
       case OpeEstimator::kDm: return dm / count;
       case OpeEstimator::kDr: return dr / count;
-      case OpeEstimator::kReplay: return kept > 0 ? kept_reward / kept : 0.0;
+      case OpeEstimator::kReplay: return kept_weight > 0 ? kept_reward / kept_weight : 0.0;
     }
     return 0.0;
   }
 };
 
 std::vector<Sums> BootstrapSums(const RecordTerms& t, const std::vector<double>& reward,
+                                const std::vector<double>& propensity,
                                 uint32_t resamples, uint64_t seed) {
   const size_t n = reward.size();
   std::vector<Sums> sums(resamples);
@@ -195,7 +202,7 @@ std::vector<Sums> BootstrapSums(const RecordTerms& t, const std::vector<double>&
   for (int64_t b = 0; b < static_cast<int64_t>(resamples); ++b) {
     Rng rng(DeriveSeed(seed ^ kBootstrapSalt, static_cast<uint64_t>(b)));
     Sums s;
-    for (size_t k = 0; k < n; ++k) s.Add(t, reward, rng.Below(static_cast<uint32_t>(n)));
+    for (size_t k = 0; k < n; ++k) s.Add(t, reward, propensity, rng.Below(static_cast<uint32_t>(n)));
     sums[b] = s;
   }
   return sums;
@@ -345,8 +352,8 @@ Result<OpeReport> EvaluateOffPolicy(const LoggedBanditData& data, const OpeTarge
 
   const RecordTerms terms = ComputeTerms(data, target, options.seed);
   Sums all;
-  for (size_t i = 0; i < data.size(); ++i) all.Add(terms, data.reward, i);
-  const std::vector<Sums> boot = BootstrapSums(terms, data.reward, options.bootstrap, options.seed);
+  for (size_t i = 0; i < data.size(); ++i) all.Add(terms, data.reward, data.propensity, i);
+  const std::vector<Sums> boot = BootstrapSums(terms, data.reward, data.propensity, options.bootstrap, options.seed);
 
   OpeReport report;
   report.source = data.source;

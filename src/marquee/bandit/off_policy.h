@@ -6,8 +6,10 @@
 //   SNIPS   sum(w_i r_i) / sum(w_i)                         self-normalised
 //   DM      mean(sum_a target(a|x_i) q(x_i, a))             biased by the model, low variance
 //   DR      DM + mean(w_i (r_i - q(x_i, a_i)))              unbiased if either part is right
-//   replay  mean r_i over the records where a draw from the target equals a_i
-//           (Li et al. 2011; unbiased when the log is uniform)
+//   replay  over the records where a draw from the target equals a_i, the mean
+//           of r_i weighted by 1/propensity_i (Li et al. 2011, unbiased when the
+//           log is uniform; the weight -- K on a uniform log -- corrects for
+//           records with few candidates being kept more often)
 // Each comes with a percentile bootstrap confidence interval (resampling
 // records), and the report carries the weight diagnostics: the sum and the
 // largest of the weights and the effective sample size (sum w)^2 / sum w^2,
