@@ -253,13 +253,13 @@ TEST(ArtworkPoliciesTest, ThompsonMonteCarloMatchesPosteriorSampling) {
 
 TEST(ArtworkPoliciesTest, ThompsonProbabilitiesAreDeterministicForContextAndState) {
   PolicyWorld world;
-  auto policy = MakePolicy(world, "thompson", "samples=50");
+  auto policy = MakePolicy(world, "thompson", "samples=500");
   world.Train(*policy, 10, 7);
   const std::vector<double> first = world.Probabilities(*policy, world.Drama(0));
   EXPECT_EQ(world.Probabilities(*policy, world.Drama(0)), first);
   EXPECT_EQ(world.Probabilities(*policy->Clone(), world.Drama(0)), first);
-  // 50 samples: every probability is a multiple of 1/50.
-  for (double p : first) EXPECT_NEAR(p * 50, std::round(p * 50), 1e-9);
+  // 500 samples: every probability is a multiple of 1/500.
+  for (double p : first) EXPECT_NEAR(p * 500, std::round(p * 500), 1e-9);
   // A new observation reseeds the estimate (and changes the posterior).
   policy->Update(world.Horror(0), 0, 1.0);
   EXPECT_NE(world.Probabilities(*policy, world.Drama(0)), first);
