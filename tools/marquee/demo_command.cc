@@ -3,12 +3,15 @@
 // Generate a small service and show what is in it; evaluate every model on
 // an 80/20 holdout and print the table; train iALS on everything, save it,
 // and show one member's recommendations and a "because you watched" row.
-// Then serve the model on loopback, print ready-to-paste curl lines, and run
-// until Ctrl-C (--no-serve stops after the tables, for scripts).
+// Simulate artwork policies against the ground truth (regret table, SVG chart,
+// an impression log and trained policies). Then serve the model and the
+// Thompson artwork policy on loopback, print ready-to-paste curl lines, and
+// run until Ctrl-C (--no-serve stops after the tables, for scripts).
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 
+#include "artwork_simulation.h"
 #include "commands.h"
 #include "dataset_report.h"
 #include "marquee/data/dataset_file.h"
@@ -32,6 +35,7 @@ struct DemoArgs {
   std::string dir = "marquee-demo";
   bool no_serve = false;
   int port = 8080;
+  uint64_t artwork_rounds = 100000;
   SyntheticConfig config{.members = 5000, .titles = 1000, .plays = 250000, .seed = 42};
 };
 
@@ -132,9 +136,32 @@ void PrintCurlLines(const std::string& address, const Dataset& d) {
   std::printf("  curl -X POST %s/v1/events -d '{\"kind\": \"play\", \"member\": \"%s\", "
               "\"title\": \"%s\", \"watch_fraction\": 0.9}'\n",
               address.c_str(), member.c_str(), other.c_str());
+  std::printf("  curl '%s/v1/members/%s/artwork?titles=%s,%s'\n", address.c_str(), member.c_str(), title.c_str(),
+              other.c_str());
+  std::printf("  curl %s/v1/artwork/policy\n", address.c_str());
   std::printf("  curl %s/metrics\n", address.c_str());
   std::printf("Ctrl-C stops the server.\n");
   std::fflush(stdout);
+}
+
+// Artwork personalization on the same service: the policies learn from
+// simulated impressions against the ground truth; the regret chart, the
+// uniform policy's log and the trained policies are written for a person (and
+// `marquee ope`) to look at, and the server starts with the Thompson policy.
+Status RunArtwork(const DemoArgs& args, const SyntheticService& service) {
+  std::printf("\nArtwork personalization: %s simulated impressions of the titles members would be shown\n",
+              HumanCount(static_cast<double>(args.artwork_rounds)).c_str());
+  ArtworkSimulationArgs simulation;
+  simulation.rounds = args.artwork_rounds;
+  simulation.seed = args.config.seed;
+  simulation.plot = args.dir + "/artwork_regret.svg";
+  simulation.log_out = args.dir + "/artwork_log.jsonl";
+  simulation.save_policies = args.dir + "/policies";
+  MARQUEE_RETURN_IF_ERROR(RunArtworkSimulation(service.dataset, service.truth, simulation, stdout));
+  std::printf("Open %s in a browser to see the regret curves.\n", simulation.plot.c_str());
+  std::printf("Next: marquee ope --logs %s --data %s/service.mqd --truth %s/truth.mqt --target %s/policies/linucb.mqp\n",
+              simulation.log_out.c_str(), args.dir.c_str(), args.dir.c_str(), args.dir.c_str());
+  return Status::OK();
 }
 
 // Serves the demo model until Ctrl-C or SIGTERM.
@@ -144,15 +171,20 @@ Status Serve(const DemoArgs& args, Dataset dataset, const std::string& model_dir
                            serve::ModelStore::Open(shared, model_dir));
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> events,
                            EventStore::Open(args.dir + "/events.db"));
+  // The artwork policy the simulation trained keeps learning from live plays.
+  serve::ArtworkServiceOptions artwork_options;
+  artwork_options.policy = args.dir + "/policies/thompson.mqp";
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<serve::ArtworkService> artwork,
+                           serve::ArtworkService::Create(models->dataset(), artwork_options));
   serve::ServerOptions options;
   options.port = args.port;
-  auto server = std::make_unique<serve::Server>(options, *models, *events);
+  auto server = std::make_unique<serve::Server>(options, *models, *events, artwork.get());
   Status started = server->Start();
   if (!started.ok() && args.port != 0) {  // the demo should not fail on a busy port
     std::printf("\nport %d is not available (%s); using a free one\n", args.port,
                 started.message().c_str());
     options.port = 0;
-    server = std::make_unique<serve::Server>(options, *models, *events);
+    server = std::make_unique<serve::Server>(options, *models, *events, artwork.get());
     started = server->Start();
   }
   MARQUEE_RETURN_IF_ERROR(started);
@@ -190,6 +222,8 @@ int RunDemo(const DemoArgs& args) {
   std::printf("\nWrote %s, %s and %s/.\nNext: marquee recommend --model %s --data %s --members all --k 10\n",
               dataset_path.c_str(), truth_path.c_str(), model_dir.c_str(), model_dir.c_str(),
               dataset_path.c_str());
+  Status art = RunArtwork(args, *service);
+  if (!art.ok()) return ReportError("demo", art);
   if (args.no_serve) return 0;
   Status served = Serve(args, std::move(service->dataset), model_dir);
   return served.ok() ? 0 : ReportError("demo", served);
@@ -207,6 +241,9 @@ Command AddDemoCommand(CLI::App& root) {
   app->add_option("--plays", args->config.plays, "plays in the synthetic service")
       ->capture_default_str();
   app->add_option("--seed", args->config.seed, "random seed")->capture_default_str();
+  app->add_option("--artwork-rounds", args->artwork_rounds, "impressions in the artwork simulation")
+      ->check(CLI::Range(uint64_t{1000}, uint64_t{1} << 36))
+      ->capture_default_str();
   app->add_flag("--no-serve", args->no_serve, "stop after the tables instead of serving (for scripts)");
   app->add_option("--port", args->port, "port to serve on (0: any free port)")
       ->check(CLI::Range(0, 65535))
