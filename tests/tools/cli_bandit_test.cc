@@ -3,9 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "../test_util.h"
 #include "cli_runner.h"
@@ -14,20 +13,18 @@ namespace marquee::test {
 namespace {
 
 class CliBanditTest : public ::testing::Test {
-protected:
+ protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    RunResult generated = RunCli(
-        "generate --members 3000 --titles 300 --plays 60000 --seed 5 --out " +
-        Data() + " --truth " + Truth());
+    RunResult generated = RunCli("generate --members 3000 --titles 300 --plays 60000 --seed 5 --out " +
+                                 Data() + " --truth " + Truth());
     ASSERT_EQ(generated.exit_code, 0) << generated.output;
-    RunResult simulated =
-        RunCli("simulate-artwork --data " + Data() + " --truth " + Truth() +
-               " --rounds 40000 --seed 9 --policy uniform --policy "
-               "epsilon-greedy:epsilon=0.2"
-               " --policy linucb --plot " +
-               dir_->File("regret.svg") + " --log-out " + Log() +
-               " --save-policies " + dir_->File("policies"));
+    RunResult simulated = RunCli("simulate-artwork --data " + Data() + " --truth " + Truth() +
+                                 " --rounds 40000 --seed 9 --policy uniform --policy "
+                                 "epsilon-greedy:epsilon=0.2"
+                                 " --policy linucb --plot " +
+                                 dir_->File("regret.svg") + " --log-out " + Log() + " --save-policies " +
+                                 dir_->File("policies"));
     ASSERT_EQ(simulated.exit_code, 0) << simulated.output;
     *simulate_output_ = simulated.output;
   }
@@ -38,21 +35,19 @@ protected:
   static std::string Data() { return dir_->File("service.mqd"); }
   static std::string Truth() { return dir_->File("truth.mqt"); }
   static std::string Log() { return dir_->File("uniform.jsonl"); }
-  static std::string Policy(const std::string &name) {
-    return dir_->File("policies/" + name + ".mqp");
-  }
+  static std::string Policy(const std::string& name) { return dir_->File("policies/" + name + ".mqp"); }
 
-  static TempDir *dir_;
-  static std::string *simulate_output_;
+  static TempDir* dir_;
+  static std::string* simulate_output_;
 };
 
-TempDir *CliBanditTest::dir_ = nullptr;
-std::string *CliBanditTest::simulate_output_ = new std::string;
+TempDir* CliBanditTest::dir_ = nullptr;
+std::string* CliBanditTest::simulate_output_ = new std::string;
 
 TEST_F(CliBanditTest, SimulationPrintsTheTableAndWritesItsFiles) {
-  const std::string &out = *simulate_output_;
-  for (const char *row : {"uniform", "epsilon-greedy epsilon=0.2", "linucb",
-                          "best fixed artwork", "oracle"}) {
+  const std::string& out = *simulate_output_;
+  for (const char* row :
+       {"uniform", "epsilon-greedy epsilon=0.2", "linucb", "best fixed artwork", "oracle"}) {
     EXPECT_NE(out.find(row), std::string::npos) << row;
   }
   const std::string svg = ReadFile(dir_->File("regret.svg"));
@@ -80,17 +75,15 @@ TEST_F(CliBanditTest, SimulationPrintsTheTableAndWritesItsFiles) {
 // interval of each unbiased estimator covers the target's true value.
 TEST_F(CliBanditTest, OpeOfATrainedPolicyCoversItsTrueValue) {
   RunResult r =
-      RunCli("ope --logs " + Log() + " --data " + Data() + " --truth " +
-             Truth() + " --truth-rounds 200000" + " --target " +
-             Policy("epsilon-greedy_epsilon_0.2") + " --bootstrap 200 --json");
+      RunCli("ope --logs " + Log() + " --data " + Data() + " --truth " + Truth() + " --truth-rounds 200000" +
+             " --target " + Policy("epsilon-greedy_epsilon_0.2") + " --bootstrap 200 --json");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   nlohmann::json report = nlohmann::json::parse(r.output);
   const double truth = report["true_value"];
   const double logged = report["on_policy_value"];
-  EXPECT_GT(truth, logged * 1.05); // a genuinely different (better) policy
-  for (const auto &e : report["estimates"]) {
-    if (e["estimator"] == "dm")
-      continue; // biased by its model, by design
+  EXPECT_GT(truth, logged * 1.05);  // a genuinely different (better) policy
+  for (const auto& e : report["estimates"]) {
+    if (e["estimator"] == "dm") continue;  // biased by its model, by design
     EXPECT_LE(e["lower"].get<double>(), truth) << e.dump();
     EXPECT_GE(e["upper"].get<double>(), truth) << e.dump();
   }
@@ -98,21 +91,16 @@ TEST_F(CliBanditTest, OpeOfATrainedPolicyCoversItsTrueValue) {
 
 TEST_F(CliBanditTest, TrainPolicyLearnsFromTheLog) {
   const std::string out = dir_->File("trained.mqp");
-  RunResult trained = RunCli("train-policy --logs " + Log() + " --data " +
-                             Data() + " --policy linucb --out " + out);
+  RunResult trained =
+      RunCli("train-policy --logs " + Log() + " --data " + Data() + " --policy linucb --out " + out);
   ASSERT_EQ(trained.exit_code, 0) << trained.output;
-  EXPECT_NE(trained.output.find("trained linucb on 40000 impressions"),
-            std::string::npos)
-      << trained.output;
-  RunResult evaluated =
-      RunCli("ope --logs " + Log() + " --data " + Data() + " --truth " +
-             Truth() + " --truth-rounds 200000" + " --target " + out +
-             " --estimators dr --json");
+  EXPECT_NE(trained.output.find("trained linucb on 40000 impressions"), std::string::npos) << trained.output;
+  RunResult evaluated = RunCli("ope --logs " + Log() + " --data " + Data() + " --truth " + Truth() +
+                               " --truth-rounds 200000" + " --target " + out + " --estimators dr --json");
   ASSERT_EQ(evaluated.exit_code, 0) << evaluated.output;
   nlohmann::json report = nlohmann::json::parse(evaluated.output);
   // Learning from 40k uniform impressions beats showing artwork at random.
-  EXPECT_GT(report["true_value"].get<double>(),
-            report["on_policy_value"].get<double>() * 1.05);
+  EXPECT_GT(report["true_value"].get<double>(), report["on_policy_value"].get<double>() * 1.05);
 }
 
 TEST_F(CliBanditTest, BadInputIsNamed) {
@@ -121,55 +109,43 @@ TEST_F(CliBanditTest, BadInputIsNamed) {
   EXPECT_NE(no_data.output.find("--data"), std::string::npos);
 
   const std::string bad = dir_->File("bad.jsonl");
-  WriteFile(
-      bad,
-      R"({"kind": "impression", "member": "m1", "title": "t1", "time": 5, "propensity": 0.5})"
-      "\n"
-      R"({"kind": "impresion", "member": "m1", "title": "t1", "time": 5})"
-      "\n");
-  RunResult bad_line =
-      RunCli("ope --logs " + bad + " --data " + Data() + " --target uniform");
+  WriteFile(bad, R"({"kind": "impression", "member": "m1", "title": "t1", "time": 5, "propensity": 0.5})"
+                 "\n"
+                 R"({"kind": "impresion", "member": "m1", "title": "t1", "time": 5})"
+                 "\n");
+  RunResult bad_line = RunCli("ope --logs " + bad + " --data " + Data() + " --target uniform");
   EXPECT_EQ(bad_line.exit_code, 1);
-  EXPECT_NE(bad_line.output.find(bad + ":2:"), std::string::npos)
-      << bad_line.output;
+  EXPECT_NE(bad_line.output.find(bad + ":2:"), std::string::npos) << bad_line.output;
 
   const std::string zero = dir_->File("zero.jsonl");
   WriteFile(
       zero,
       R"({"kind": "impression", "member": "m1", "title": "t000001", "artwork": "t000001-a1", "time": 5})"
       "\n");
-  RunResult unusable =
-      RunCli("ope --logs " + zero + " --data " + Data() + " --target uniform");
+  RunResult unusable = RunCli("ope --logs " + zero + " --data " + Data() + " --target uniform");
   EXPECT_EQ(unusable.exit_code, 1);
-  EXPECT_NE(unusable.output.find("1 without propensity"), std::string::npos)
-      << unusable.output;
+  EXPECT_NE(unusable.output.find("1 without propensity"), std::string::npos) << unusable.output;
 
-  RunResult wrong_target = RunCli("ope --logs " + Log() + " --data " + Data() +
-                                  " --target obd-bts:x.yaml");
+  RunResult wrong_target = RunCli("ope --logs " + Log() + " --data " + Data() + " --target obd-bts:x.yaml");
   EXPECT_EQ(wrong_target.exit_code, 1);
-  RunResult missing_policy = RunCli("ope --logs " + Log() + " --data " +
-                                    Data() + " --target /no/such.mqp");
+  RunResult missing_policy = RunCli("ope --logs " + Log() + " --data " + Data() + " --target /no/such.mqp");
   EXPECT_EQ(missing_policy.exit_code, 1);
   EXPECT_NE(missing_policy.output.find("/no/such.mqp"), std::string::npos);
 }
 
 TEST(CliObdTest, EstimatesTheBtsPolicyFromTheRandomLog) {
   const std::string dir = MARQUEE_SHARED_DATA_DIR "/obd";
-  if (!std::ifstream(dir + "/random/men/men.csv").good())
-    GTEST_SKIP() << "no Open Bandit Dataset in " << dir;
-  RunResult r = RunCli("ope --format obd --logs " + dir +
-                       "/random/men/men.csv --target obd-bts:" + dir +
+  if (!std::ifstream(dir + "/random/men/men.csv").good()) GTEST_SKIP() << "no Open Bandit Dataset in " << dir;
+  RunResult r = RunCli("ope --format obd --logs " + dir + "/random/men/men.csv --target obd-bts:" + dir +
                        "/prior_bts.yaml --json --bootstrap 100");
   ASSERT_EQ(r.exit_code, 0) << r.output;
   nlohmann::json report = nlohmann::json::parse(r.output);
   EXPECT_EQ(report["records"], 10000);
   EXPECT_NEAR(report["weight_sum"].get<double>(), 10000.0, 600.0);
-  RunResult women = RunCli("ope --format obd --logs " + dir +
-                           "/bts/women/women.csv --target uniform");
+  RunResult women = RunCli("ope --format obd --logs " + dir + "/bts/women/women.csv --target uniform");
   ASSERT_EQ(women.exit_code, 0) << women.output;
-  EXPECT_NE(women.output.find("propensity 1e-06"), std::string::npos)
-      << women.output;
+  EXPECT_NE(women.output.find("propensity 1e-06"), std::string::npos) << women.output;
 }
 
-} // namespace
-} // namespace marquee::test
+}  // namespace
+}  // namespace marquee::test

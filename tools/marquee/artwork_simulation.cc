@@ -13,34 +13,31 @@
 
 namespace marquee::cli {
 
-PolicySpec ParsePolicySpec(const std::string &spec) {
+PolicySpec ParsePolicySpec(const std::string& spec) {
   const size_t colon = spec.find(':');
-  if (colon == std::string::npos)
-    return {spec, ""};
+  if (colon == std::string::npos) return {spec, ""};
   return {spec.substr(0, colon), spec.substr(colon + 1)};
 }
 
 namespace {
 
-Result<std::unique_ptr<ArtworkPolicy>>
-MakePolicy(const std::string &spec,
-           std::shared_ptr<const ArtworkFeatures> features, std::string &name) {
+Result<std::unique_ptr<ArtworkPolicy>> MakePolicy(const std::string& spec,
+                                                  std::shared_ptr<const ArtworkFeatures> features,
+                                                  std::string& name) {
   const PolicySpec parsed = ParsePolicySpec(spec);
   Result<Parameters> parameters = Parameters::Parse(parsed.parameters);
   if (!parameters.ok())
-    return Status::InvalidArgument("--policy " + spec + ": " +
-                                   parameters.status().message());
+    return Status::InvalidArgument("--policy " + spec + ": " + parameters.status().message());
   name = parsed.kind;
-  if (!parameters->values().empty())
-    name += " " + parameters->ToString();
+  if (!parameters->values().empty()) name += " " + parameters->ToString();
   return CreateArtworkPolicy(parsed.kind, *parameters, std::move(features));
 }
 
 // The logged impressions as events: an impression at time = round, and a
 // play one second later, naming its impression, when it was drawn.
-Status WriteLog(const LoggedBanditData &log, const Dataset &dataset,
-                const ArtworkFeatures &features, const std::string &path) {
-  return WriteOutput(path, [&](std::FILE *f) {
+Status WriteLog(const LoggedBanditData& log, const Dataset& dataset, const ArtworkFeatures& features,
+                const std::string& path) {
+  return WriteOutput(path, [&](std::FILE* f) {
     for (size_t i = 0; i < log.size(); ++i) {
       const uint32_t title = RecordTitle(log, features, i);
       Event e;
@@ -57,8 +54,8 @@ Status WriteLog(const LoggedBanditData &log, const Dataset &dataset,
         play.member = e.member;
         play.title = e.title;
         play.time = e.time + 1;
-        play.impression_id = e.impression_id; // the play answers this
-                                              // impression, not an older one
+        play.impression_id = e.impression_id;  // the play answers this
+                                               // impression, not an older one
         std::fprintf(f, "%s\n", EventJsonLine(play).c_str());
       }
     }
@@ -66,24 +63,22 @@ Status WriteLog(const LoggedBanditData &log, const Dataset &dataset,
 }
 
 std::string FileSafe(std::string name) {
-  for (char &c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.')
-      c = '_';
+  for (char& c : name) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') c = '_';
   }
   return name;
 }
 
-} // namespace
+}  // namespace
 
-Status RunArtworkSimulation(const Dataset &dataset, const GroundTruth &truth,
-                            const ArtworkSimulationArgs &args, std::FILE *out) {
+Status RunArtworkSimulation(const Dataset& dataset, const GroundTruth& truth,
+                            const ArtworkSimulationArgs& args, std::FILE* out) {
   auto features = std::make_shared<const ArtworkFeatures>(dataset.catalog);
   std::vector<std::unique_ptr<ArtworkPolicy>> policies;
   std::vector<std::string> names;
-  for (const std::string &spec : args.policies) {
+  for (const std::string& spec : args.policies) {
     std::string name;
-    MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<ArtworkPolicy> policy,
-                             MakePolicy(spec, features, name));
+    MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<ArtworkPolicy> policy, MakePolicy(spec, features, name));
     policies.push_back(std::move(policy));
     names.push_back(std::move(name));
   }
@@ -91,48 +86,37 @@ Status RunArtworkSimulation(const Dataset &dataset, const GroundTruth &truth,
   options.rounds = args.rounds;
   options.update_batch = args.update_batch;
   options.seed = args.seed;
-  if (!args.log_out.empty())
-    options.log_policy = 0;
+  if (!args.log_out.empty()) options.log_policy = 0;
   MARQUEE_ASSIGN_OR_RETURN(SimulationResult result,
-                           SimulateArtwork(dataset, truth, policies, names,
-                                           options, TerminalProgress()));
+                           SimulateArtwork(dataset, truth, policies, names, options, TerminalProgress()));
 
-  std::fprintf(
-      out,
-      "artwork simulation: %s rounds, feedback every %u rounds, seed %llu\n",
-      HumanCount(static_cast<double>(args.rounds)).c_str(), args.update_batch,
-      static_cast<unsigned long long>(args.seed));
+  std::fprintf(out, "artwork simulation: %s rounds, feedback every %u rounds, seed %llu\n",
+               HumanCount(static_cast<double>(args.rounds)).c_str(), args.update_batch,
+               static_cast<unsigned long long>(args.seed));
   std::fprintf(out, "%s", FormatRegretTable(result).c_str());
   if (!args.plot.empty()) {
-    const std::string svg = RegretChartSvg(
-        result, "Cumulative regret of artwork policies (" +
-                    HumanCount(static_cast<double>(args.rounds)) +
-                    " impressions)");
-    MARQUEE_RETURN_IF_ERROR(WriteOutput(
-        args.plot, [&](std::FILE *f) { std::fputs(svg.c_str(), f); }));
+    const std::string svg =
+        RegretChartSvg(result, "Cumulative regret of artwork policies (" +
+                                   HumanCount(static_cast<double>(args.rounds)) + " impressions)");
+    MARQUEE_RETURN_IF_ERROR(WriteOutput(args.plot, [&](std::FILE* f) { std::fputs(svg.c_str(), f); }));
     std::fprintf(out, "regret plot: %s\n", args.plot.c_str());
   }
   if (!args.log_out.empty()) {
-    MARQUEE_RETURN_IF_ERROR(
-        WriteLog(result.log, dataset, *features, args.log_out));
-    std::fprintf(out, "impression log of %s: %s (%zu impressions)\n",
-                 names[0].c_str(), args.log_out.c_str(), result.log.size());
+    MARQUEE_RETURN_IF_ERROR(WriteLog(result.log, dataset, *features, args.log_out));
+    std::fprintf(out, "impression log of %s: %s (%zu impressions)\n", names[0].c_str(), args.log_out.c_str(),
+                 result.log.size());
   }
   if (!args.save_policies.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(args.save_policies, ec);
-    if (ec)
-      return Status::IOError(args.save_policies +
-                             ": cannot create the folder: " + ec.message());
+    if (ec) return Status::IOError(args.save_policies + ": cannot create the folder: " + ec.message());
     for (size_t i = 0; i < policies.size(); ++i) {
-      const std::string path =
-          args.save_policies + "/" + FileSafe(names[i]) + ".mqp";
-      MARQUEE_RETURN_IF_ERROR(
-          SaveArtworkPolicy(*policies[i], dataset.catalog, path));
+      const std::string path = args.save_policies + "/" + FileSafe(names[i]) + ".mqp";
+      MARQUEE_RETURN_IF_ERROR(SaveArtworkPolicy(*policies[i], dataset.catalog, path));
       std::fprintf(out, "trained policy: %s\n", path.c_str());
     }
   }
   return Status::OK();
 }
 
-} // namespace marquee::cli
+}  // namespace marquee::cli

@@ -18,24 +18,23 @@ struct ArtworkSimulationArgs {
   uint32_t update_batch = 100;
   uint64_t seed = 1;
   // "kind" or "kind:name=value,name=value".
-  std::vector<std::string> policies = {"uniform", "epsilon-greedy", "linucb",
-                                       "linucb:model=disjoint", "thompson"};
-  std::string plot;    // SVG path; empty: none
-  std::string log_out; // JSON lines of the first policy's impressions and
-                       // plays; empty: none
-  std::string
-      save_policies; // folder for one .mqp a learned policy; empty: none
+  std::vector<std::string> policies = {"uniform", "epsilon-greedy", "linucb", "linucb:model=disjoint",
+                                       "thompson"};
+  std::string plot;           // SVG path; empty: none
+  std::string log_out;        // JSON lines of the first policy's impressions and
+                              // plays; empty: none
+  std::string save_policies;  // folder for one .mqp a learned policy; empty: none
 };
 
 // Prints the table (and where files went) to `out`.
-Status RunArtworkSimulation(const Dataset &dataset, const GroundTruth &truth,
-                            const ArtworkSimulationArgs &args, std::FILE *out);
+Status RunArtworkSimulation(const Dataset& dataset, const GroundTruth& truth,
+                            const ArtworkSimulationArgs& args, std::FILE* out);
 
 // "linucb:alpha=0.5" -> kind "linucb", parameters alpha=0.5.
 struct PolicySpec {
   std::string kind;
   std::string parameters;
 };
-PolicySpec ParsePolicySpec(const std::string &spec);
+PolicySpec ParsePolicySpec(const std::string& spec);
 
-} // namespace marquee::cli
+}  // namespace marquee::cli

@@ -14,57 +14,46 @@
 
 namespace marquee::cli {
 
-inline bool IsSqliteFile(const std::string &path) {
+inline bool IsSqliteFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   char header[16] = {};
   in.read(header, sizeof header);
   return in.gcount() == 16 && std::string(header, 15) == "SQLite format 3";
 }
 
-inline Result<std::vector<Event>> ReadEventLog(const std::string &path) {
+inline Result<std::vector<Event>> ReadEventLog(const std::string& path) {
   std::ifstream probe(path);
-  if (!probe)
-    return Status::NotFound(path + ": cannot open the event log");
+  if (!probe) return Status::NotFound(path + ": cannot open the event log");
   if (IsSqliteFile(path)) {
-    MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store,
-                             EventStore::Open(path));
+    MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, EventStore::Open(path));
     return ReadAllEvents(*store);
   }
   std::vector<Event> events;
   std::string line;
   for (size_t number = 1; std::getline(probe, line); ++number) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos)
-      continue;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     // Times must be present in a log: 0 makes a missing one visible.
-    serve::Parsed<std::vector<Event>> parsed =
-        serve::ParseEventsRequest(line, 0);
+    serve::Parsed<std::vector<Event>> parsed = serve::ParseEventsRequest(line, 0);
     if (!parsed.ok()) {
-      return Status::ParseError(path + ":" + std::to_string(number) + ": " +
-                                parsed.error().message);
+      return Status::ParseError(path + ":" + std::to_string(number) + ": " + parsed.error().message);
     }
-    for (Event &e : *parsed)
-      events.push_back(std::move(e));
+    for (Event& e : *parsed) events.push_back(std::move(e));
   }
   return events;
 }
 
 // One event as a JSON line (the inverse of the reader above).
-inline std::string EventJsonLine(const Event &e) {
+inline std::string EventJsonLine(const Event& e) {
   nlohmann::json j = {{"kind", std::string(EventKindName(e.kind))},
                       {"member", e.member},
                       {"title", e.title},
                       {"time", e.time}};
-  if (e.watch_fraction)
-    j["watch_fraction"] = *e.watch_fraction;
-  if (e.rating)
-    j["rating"] = *e.rating;
-  if (!e.artwork.empty())
-    j["artwork"] = e.artwork;
-  if (e.propensity)
-    j["propensity"] = *e.propensity;
-  if (!e.impression_id.empty())
-    j["impression_id"] = e.impression_id;
+  if (e.watch_fraction) j["watch_fraction"] = *e.watch_fraction;
+  if (e.rating) j["rating"] = *e.rating;
+  if (!e.artwork.empty()) j["artwork"] = e.artwork;
+  if (e.propensity) j["propensity"] = *e.propensity;
+  if (!e.impression_id.empty()) j["impression_id"] = e.impression_id;
   return j.dump();
 }
 
-} // namespace marquee::cli
+}  // namespace marquee::cli

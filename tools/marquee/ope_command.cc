@@ -36,7 +36,7 @@ struct OpeArgs {
   std::string campaign;
   uint32_t bts_samples = 100000;
   int64_t reward_window = 24 * 3600;
-  uint32_t folds = 0; // 0: 5 for obd, 2 for marquee
+  uint32_t folds = 0;  // 0: 5 for obd, 2 for marquee
   uint64_t seed = 1;
   std::string truth;
   uint64_t truth_rounds = 1000000;
@@ -47,87 +47,76 @@ struct OpeProblem {
   LoggedBanditData data;
   OpeTarget target;
   std::string target_name;
-  std::vector<std::string> notes;   // printed before the table
-  std::optional<double> true_value; // --truth: the simulator's exact value
+  std::vector<std::string> notes;    // printed before the table
+  std::optional<double> true_value;  // --truth: the simulator's exact value
 };
 
 constexpr std::string_view kBtsPrefix = "obd-bts:";
 
-std::string CampaignOf(const OpeArgs &args) {
-  if (!args.campaign.empty())
-    return args.campaign;
-  return std::filesystem::path(args.logs).stem().string(); // men.csv -> men
+std::string CampaignOf(const OpeArgs& args) {
+  if (!args.campaign.empty()) return args.campaign;
+  return std::filesystem::path(args.logs).stem().string();  // men.csv -> men
 }
 
-Result<OpeProblem> ObdProblem(const OpeArgs &args) {
+Result<OpeProblem> ObdProblem(const OpeArgs& args) {
   OpeProblem p;
   MARQUEE_ASSIGN_OR_RETURN(p.data, ReadObdLog(args.logs));
-  if (p.data.size() == 0)
-    return Status::InvalidArgument(args.logs + ": no records");
+  if (p.data.size() == 0) return Status::InvalidArgument(args.logs + ": no records");
   const uint32_t items = p.data.candidate_count(0);
   const size_t n = p.data.size();
   p.target.probability.resize(p.data.candidate_ids.size());
   if (args.target == "uniform") {
     p.target_name = "uniform over " + std::to_string(items) + " items";
-    std::fill(p.target.probability.begin(), p.target.probability.end(),
-              1.0 / items);
+    std::fill(p.target.probability.begin(), p.target.probability.end(), 1.0 / items);
   } else if (args.target.starts_with(kBtsPrefix)) {
     const std::string yaml = args.target.substr(kBtsPrefix.size());
     const std::string campaign = CampaignOf(args);
     MARQUEE_ASSIGN_OR_RETURN(BtsPriors priors, ReadBtsPriors(yaml, campaign));
     if (priors.alpha.size() != items) {
-      return Status::InvalidArgument(
-          yaml + ": campaign " + QuoteForError(campaign) + " has priors for " +
-          std::to_string(priors.alpha.size()) + " items, the log has " +
-          std::to_string(items) + " (pass --campaign)");
+      return Status::InvalidArgument(yaml + ": campaign " + QuoteForError(campaign) + " has priors for " +
+                                     std::to_string(priors.alpha.size()) + " items, the log has " +
+                                     std::to_string(items) + " (pass --campaign)");
     }
     uint32_t positions = 1;
-    for (uint32_t pos : p.data.position)
-      positions = std::max(positions, pos + 1);
-    const std::vector<double> dist =
-        BtsActionDistribution(priors, positions, args.bts_samples, args.seed);
+    for (uint32_t pos : p.data.position) positions = std::max(positions, pos + 1);
+    const std::vector<double> dist = BtsActionDistribution(priors, positions, args.bts_samples, args.seed);
     for (size_t i = 0; i < n; ++i) {
       for (uint32_t a = 0; a < items; ++a) {
         p.target.probability[p.data.offsets[i] + a] =
             dist[static_cast<size_t>(a) * positions + p.data.position[i]];
       }
     }
-    p.target_name = "bts (" + campaign + " priors of " + yaml + ", " +
-                    std::to_string(args.bts_samples) + " simulated rankings)";
+    p.target_name = "bts (" + campaign + " priors of " + yaml + ", " + std::to_string(args.bts_samples) +
+                    " simulated rankings)";
   } else {
-    return Status::InvalidArgument(
-        "--target " + QuoteForError(args.target) +
-        ": with --format obd, expected uniform or obd-bts:PRIORS_YAML");
+    return Status::InvalidArgument("--target " + QuoteForError(args.target) +
+                                   ": with --format obd, expected uniform or obd-bts:PRIORS_YAML");
   }
-  MARQUEE_ASSIGN_OR_RETURN(
-      p.target.predicted,
-      PredictTabular(p.data, args.folds == 0 ? 5 : args.folds));
-  p.notes.push_back("reward model (DM, DR): click rate per (item, position), "
-                    "shrunk to the mean, cross-fitted");
+  MARQUEE_ASSIGN_OR_RETURN(p.target.predicted, PredictTabular(p.data, args.folds == 0 ? 5 : args.folds));
+  p.notes.push_back(
+      "reward model (DM, DR): click rate per (item, position), "
+      "shrunk to the mean, cross-fitted");
   return p;
 }
 
-Result<OpeProblem> MarqueeProblem(const OpeArgs &args) {
+Result<OpeProblem> MarqueeProblem(const OpeArgs& args) {
   if (args.data.empty()) {
-    return Status::InvalidArgument("--format marquee needs --data DATASET (the "
-                                   "catalog the artwork came from)");
+    return Status::InvalidArgument(
+        "--format marquee needs --data DATASET (the "
+        "catalog the artwork came from)");
   }
   MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(args.data));
   auto features = std::make_shared<const ArtworkFeatures>(dataset.catalog);
   MARQUEE_ASSIGN_OR_RETURN(std::vector<Event> events, ReadEventLog(args.logs));
   ImpressionJoinOptions join;
   join.reward_window_seconds = args.reward_window;
-  ImpressionLog log =
-      JoinImpressions(events, dataset, *features, join, args.logs);
+  ImpressionLog log = JoinImpressions(events, dataset, *features, join, args.logs);
   OpeProblem p;
   p.notes.push_back(log.Summary());
-  for (const std::string &m : log.messages)
-    p.notes.push_back("  " + m);
+  for (const std::string& m : log.messages) p.notes.push_back("  " + m);
   if (log.data.size() == 0)
-    return Status::InvalidArgument(args.logs + ": no usable impressions (" +
-                                   log.Summary() + ")");
-  const std::vector<float> contexts =
-      RecordMemberContexts(log, dataset, *features);
+    return Status::InvalidArgument(args.logs + ": no usable impressions (" + log.Summary() + ")");
+  const std::vector<float> contexts = RecordMemberContexts(log, dataset, *features);
   const ArtworkRecords records{&log.data, contexts};
   std::unique_ptr<ArtworkPolicy> policy;
   if (args.target == "uniform") {
@@ -135,85 +124,70 @@ Result<OpeProblem> MarqueeProblem(const OpeArgs &args) {
   } else if (args.target.starts_with(kBtsPrefix)) {
     return Status::InvalidArgument("--target obd-bts needs --format obd");
   } else {
-    MARQUEE_ASSIGN_OR_RETURN(
-        policy, LoadArtworkPolicy(args.target, dataset.catalog, features));
+    MARQUEE_ASSIGN_OR_RETURN(policy, LoadArtworkPolicy(args.target, dataset.catalog, features));
     const std::string params = policy->parameters().ToString();
-    p.target_name = std::string(policy->kind()) +
-                    (params.empty() ? "" : " " + params) + " (" + args.target +
-                    ")";
+    p.target_name =
+        std::string(policy->kind()) + (params.empty() ? "" : " " + params) + " (" + args.target + ")";
   }
-  MARQUEE_ASSIGN_OR_RETURN(
-      p.target.probability,
-      ArtworkTargetProbabilities(records, *features, policy.get()));
-  MARQUEE_ASSIGN_OR_RETURN(
-      p.target.predicted,
-      PredictArtworkRewards(records, *features,
-                            args.folds == 0 ? 2 : args.folds));
-  p.notes.push_back("reward model (DM, DR): ridge regression on member x "
-                    "artwork features, cross-fitted");
+  MARQUEE_ASSIGN_OR_RETURN(p.target.probability,
+                           ArtworkTargetProbabilities(records, *features, policy.get()));
+  MARQUEE_ASSIGN_OR_RETURN(p.target.predicted,
+                           PredictArtworkRewards(records, *features, args.folds == 0 ? 2 : args.folds));
+  p.notes.push_back(
+      "reward model (DM, DR): ridge regression on member x "
+      "artwork features, cross-fitted");
   if (!args.truth.empty()) {
     // A synthetic service knows the answer: the target's exact expected
     // reward on the simulator's distribution of members and titles.
     MARQUEE_ASSIGN_OR_RETURN(GroundTruth truth, LoadGroundTruth(args.truth));
     if (policy == nullptr) {
-      MARQUEE_ASSIGN_OR_RETURN(policy,
-                               CreateArtworkPolicy("uniform", {}, features));
+      MARQUEE_ASSIGN_OR_RETURN(policy, CreateArtworkPolicy("uniform", {}, features));
     }
-    MARQUEE_ASSIGN_OR_RETURN(
-        double value,
-        TruePolicyValue(dataset, truth, *policy, args.truth_rounds, args.seed));
+    MARQUEE_ASSIGN_OR_RETURN(double value,
+                             TruePolicyValue(dataset, truth, *policy, args.truth_rounds, args.seed));
     p.true_value = value;
   }
   p.data = std::move(log.data);
   return p;
 }
 
-void PrintText(const OpeProblem &p, const OpeReport &r) {
+void PrintText(const OpeProblem& p, const OpeReport& r) {
   std::printf("off-policy evaluation of %s\n", p.target_name.c_str());
-  std::printf("log: %s, %llu records, logged reward %.6f (the behaviour "
-              "policy's own value)\n",
-              r.source.c_str(), static_cast<unsigned long long>(r.records),
-              r.on_policy_value);
-  for (const std::string &note : p.notes)
-    std::printf("%s\n", note.c_str());
-  std::printf("weights: sum %.1f (n = %llu), max %.4g (record %llu), effective "
-              "sample size %.1f\n",
-              r.weight_sum, static_cast<unsigned long long>(r.records),
-              r.weight_max,
-              static_cast<unsigned long long>(r.weight_max_record),
-              r.effective_sample_size);
-  if (p.true_value)
-    std::printf("true value (ground truth, exact play probabilities): %.6f\n",
-                *p.true_value);
-  std::printf("%-8s %10s %24s %10s %9s%s\n", "estimator", "estimate",
-              "95% interval", "std.err", "records",
+  std::printf(
+      "log: %s, %llu records, logged reward %.6f (the behaviour "
+      "policy's own value)\n",
+      r.source.c_str(), static_cast<unsigned long long>(r.records), r.on_policy_value);
+  for (const std::string& note : p.notes) std::printf("%s\n", note.c_str());
+  std::printf(
+      "weights: sum %.1f (n = %llu), max %.4g (record %llu), effective "
+      "sample size %.1f\n",
+      r.weight_sum, static_cast<unsigned long long>(r.records), r.weight_max,
+      static_cast<unsigned long long>(r.weight_max_record), r.effective_sample_size);
+  if (p.true_value) std::printf("true value (ground truth, exact play probabilities): %.6f\n", *p.true_value);
+  std::printf("%-8s %10s %24s %10s %9s%s\n", "estimator", "estimate", "95% interval", "std.err", "records",
               p.true_value ? "  rel.error  covers" : "");
-  for (const OpeEstimate &e : r.estimates) {
+  for (const OpeEstimate& e : r.estimates) {
     std::printf("%-8s %10.6f   [%9.6f, %9.6f] %10.6f %9llu",
-                std::string(OpeEstimatorName(e.estimator)).c_str(), e.value,
-                e.lower, e.upper, e.standard_error,
-                static_cast<unsigned long long>(e.records_used));
+                std::string(OpeEstimatorName(e.estimator)).c_str(), e.value, e.lower, e.upper,
+                e.standard_error, static_cast<unsigned long long>(e.records_used));
     if (p.true_value) {
-      std::printf(
-          "  %+8.2f%%  %s", 100.0 * (e.value - *p.true_value) / *p.true_value,
-          e.lower <= *p.true_value && *p.true_value <= e.upper ? "yes" : "no");
+      std::printf("  %+8.2f%%  %s", 100.0 * (e.value - *p.true_value) / *p.true_value,
+                  e.lower <= *p.true_value && *p.true_value <= e.upper ? "yes" : "no");
     }
     std::printf("\n");
   }
-  for (const std::string &w : r.warnings)
-    std::printf("warning: %s\n", w.c_str());
+  for (const std::string& w : r.warnings) std::printf("warning: %s\n", w.c_str());
 }
 
-void PrintJson(const OpeProblem &p, const OpeReport &r) {
+void PrintJson(const OpeProblem& p, const OpeReport& r) {
   nlohmann::json estimates = nlohmann::json::array();
-  for (const OpeEstimate &e : r.estimates) {
-    estimates.push_back(
-        {{"estimator", std::string(OpeEstimatorName(e.estimator))},
-         {"value", e.value},
-         {"lower", e.lower},
-         {"upper", e.upper},
-         {"standard_error", e.standard_error},
-         {"records_used", e.records_used}});
+  for (const OpeEstimate& e : r.estimates) {
+    estimates.push_back({{"estimator", std::string(OpeEstimatorName(e.estimator))},
+                         {"value", e.value},
+                         {"lower", e.lower},
+                         {"upper", e.upper},
+                         {"standard_error", e.standard_error},
+                         {"records_used", e.records_used}});
   }
   nlohmann::json j = {{"target", p.target_name},
                       {"log", r.source},
@@ -226,28 +200,21 @@ void PrintJson(const OpeProblem &p, const OpeReport &r) {
                       {"estimates", estimates},
                       {"notes", p.notes},
                       {"warnings", r.warnings}};
-  if (p.true_value)
-    j["true_value"] = *p.true_value;
+  if (p.true_value) j["true_value"] = *p.true_value;
   std::printf("%s\n", j.dump(2).c_str());
 }
 
-int RunOpe(const OpeArgs &args) {
-  Result<std::vector<OpeEstimator>> estimators =
-      ParseOpeEstimators(args.estimators);
-  if (!estimators.ok())
-    return ReportError("ope", estimators.status());
-  Result<OpeProblem> problem =
-      args.format == "obd" ? ObdProblem(args) : MarqueeProblem(args);
-  if (!problem.ok())
-    return ReportError("ope", problem.status());
+int RunOpe(const OpeArgs& args) {
+  Result<std::vector<OpeEstimator>> estimators = ParseOpeEstimators(args.estimators);
+  if (!estimators.ok()) return ReportError("ope", estimators.status());
+  Result<OpeProblem> problem = args.format == "obd" ? ObdProblem(args) : MarqueeProblem(args);
+  if (!problem.ok()) return ReportError("ope", problem.status());
   OpeOptions options;
   options.estimators = *estimators;
   options.bootstrap = args.bootstrap;
   options.seed = args.seed;
-  Result<OpeReport> report =
-      EvaluateOffPolicy(problem->data, problem->target, options);
-  if (!report.ok())
-    return ReportError("ope", report.status());
+  Result<OpeReport> report = EvaluateOffPolicy(problem->data, problem->target, options);
+  if (!report.ok()) return ReportError("ope", report.status());
   if (args.json)
     PrintJson(*problem, *report);
   else
@@ -255,42 +222,33 @@ int RunOpe(const OpeArgs &args) {
   return 0;
 }
 
-} // namespace
+}  // namespace
 
-Command AddOpeCommand(CLI::App &root) {
-  auto *app =
-      root.add_subcommand("ope", "Off-policy evaluation: estimate a policy's "
-                                 "value from a log another policy produced");
+Command AddOpeCommand(CLI::App& root) {
+  auto* app = root.add_subcommand("ope",
+                                  "Off-policy evaluation: estimate a policy's "
+                                  "value from a log another policy produced");
   auto args = std::make_shared<OpeArgs>();
-  app->add_option(
-         "--logs", args->logs,
-         "impression log: an event store, JSON lines of events, or an Open "
-         "Bandit Dataset CSV (--format obd)")
+  app->add_option("--logs", args->logs,
+                  "impression log: an event store, JSON lines of events, or an Open "
+                  "Bandit Dataset CSV (--format obd)")
       ->required();
-  app->add_option("--format", args->format,
-                  "marquee (events) or obd (Open Bandit Dataset)")
+  app->add_option("--format", args->format, "marquee (events) or obd (Open Bandit Dataset)")
       ->check(CLI::IsMember({"marquee", "obd"}))
       ->capture_default_str();
   app->add_option("--target", args->target,
                   "uniform, obd-bts:PRIORS_YAML, or a policy file (*.mqp, from "
                   "simulate-artwork or train-policy)")
       ->required();
-  app->add_option("--estimators", args->estimators,
-                  "any of ips,snips,dm,dr,replay")
-      ->capture_default_str();
-  app->add_option("--bootstrap", args->bootstrap,
-                  "bootstrap resamples for the intervals (0: none)")
+  app->add_option("--estimators", args->estimators, "any of ips,snips,dm,dr,replay")->capture_default_str();
+  app->add_option("--bootstrap", args->bootstrap, "bootstrap resamples for the intervals (0: none)")
       ->check(CLI::Range(0u, 100000u))
       ->capture_default_str();
   app->add_flag("--json", args->json, "print JSON instead of a table");
-  app->add_option(
-      "--data", args->data,
-      "marquee format: the dataset whose catalog the artwork belongs to");
-  app->add_option(
-      "--campaign", args->campaign,
-      "obd-bts: the priors' campaign (default: the log's file name)");
-  app->add_option("--bts-samples", args->bts_samples,
-                  "obd-bts: simulated rankings")
+  app->add_option("--data", args->data, "marquee format: the dataset whose catalog the artwork belongs to");
+  app->add_option("--campaign", args->campaign,
+                  "obd-bts: the priors' campaign (default: the log's file name)");
+  app->add_option("--bts-samples", args->bts_samples, "obd-bts: simulated rankings")
       ->check(CLI::Range(1u, 100000000u))
       ->capture_default_str();
   app->add_option("--reward-window", args->reward_window,
@@ -309,10 +267,8 @@ Command AddOpeCommand(CLI::App &root) {
                   "--truth: (member, title) draws behind the true value")
       ->check(CLI::Range(uint64_t{1000}, uint64_t{1} << 36))
       ->capture_default_str();
-  app->add_option("--seed", args->seed,
-                  "seed of the bootstrap, replay and BTS draws")
-      ->capture_default_str();
+  app->add_option("--seed", args->seed, "seed of the bootstrap, replay and BTS draws")->capture_default_str();
   return {app, [args]() { return RunOpe(*args); }};
 }
 
-} // namespace marquee::cli
+}  // namespace marquee::cli

@@ -18,35 +18,27 @@ struct SimulateArgs {
   ArtworkSimulationArgs simulation;
 };
 
-int RunSimulate(const SimulateArgs &args) {
+int RunSimulate(const SimulateArgs& args) {
   Result<Dataset> dataset = LoadDataset(args.data);
-  if (!dataset.ok())
-    return ReportError("simulate-artwork", dataset.status());
+  if (!dataset.ok()) return ReportError("simulate-artwork", dataset.status());
   Result<GroundTruth> truth = LoadGroundTruth(args.truth);
-  if (!truth.ok())
-    return ReportError("simulate-artwork", truth.status());
+  if (!truth.ok()) return ReportError("simulate-artwork", truth.status());
   Status run = RunArtworkSimulation(*dataset, *truth, args.simulation, stdout);
-  if (!run.ok())
-    return ReportError("simulate-artwork", run);
+  if (!run.ok()) return ReportError("simulate-artwork", run);
   return 0;
 }
-} // namespace
+}  // namespace
 
-Command AddSimulateArtworkCommand(CLI::App &root) {
-  auto *app = root.add_subcommand(
-      "simulate-artwork", "Run artwork policies against a synthetic service's "
-                          "ground truth: cumulative reward and regret "
-                          "against the best fixed artwork and the oracle, as a "
-                          "table and an SVG chart");
+Command AddSimulateArtworkCommand(CLI::App& root) {
+  auto* app = root.add_subcommand("simulate-artwork",
+                                  "Run artwork policies against a synthetic service's "
+                                  "ground truth: cumulative reward and regret "
+                                  "against the best fixed artwork and the oracle, as a "
+                                  "table and an SVG chart");
   auto args = std::make_shared<SimulateArgs>();
-  app->add_option("--data", args->data,
-                  "a synthetic dataset (from marquee generate)")
-      ->required();
-  app->add_option("--truth", args->truth,
-                  "its ground truth (marquee generate --truth)")
-      ->required();
-  app->add_option("--rounds", args->simulation.rounds,
-                  "impressions to simulate")
+  app->add_option("--data", args->data, "a synthetic dataset (from marquee generate)")->required();
+  app->add_option("--truth", args->truth, "its ground truth (marquee generate --truth)")->required();
+  app->add_option("--rounds", args->simulation.rounds, "impressions to simulate")
       ->check(CLI::Range(uint64_t{1}, uint64_t{1} << 40))
       ->capture_default_str();
   app->add_option("--policy", args->simulation.policies,
@@ -54,14 +46,11 @@ Command AddSimulateArtworkCommand(CLI::App &root) {
                   "optional parameters after a "
                   "colon (linucb:model=disjoint,alpha=0.5); repeat for several")
       ->capture_default_str();
-  app->add_option("--batch", args->simulation.update_batch,
-                  "policies learn every this many rounds")
+  app->add_option("--batch", args->simulation.update_batch, "policies learn every this many rounds")
       ->check(CLI::Range(1u, 100000000u))
       ->capture_default_str();
-  app->add_option("--seed", args->simulation.seed, "seed of the draws")
-      ->capture_default_str();
-  app->add_option("--plot", args->simulation.plot,
-                  "write the cumulative-regret chart here (SVG)");
+  app->add_option("--seed", args->simulation.seed, "seed of the draws")->capture_default_str();
+  app->add_option("--plot", args->simulation.plot, "write the cumulative-regret chart here (SVG)");
   app->add_option("--log-out", args->simulation.log_out,
                   "write the first policy's impressions and plays here as JSON "
                   "lines (for marquee ope)");
@@ -70,4 +59,4 @@ Command AddSimulateArtworkCommand(CLI::App &root) {
   return {app, [args]() { return RunSimulate(*args); }};
 }
 
-} // namespace marquee::cli
+}  // namespace marquee::cli

@@ -25,75 +25,57 @@ struct TrainPolicyArgs {
   bool watch_fraction = false;
 };
 
-Status TrainPolicy(const TrainPolicyArgs &args) {
+Status TrainPolicy(const TrainPolicyArgs& args) {
   MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(args.data));
   auto features = std::make_shared<const ArtworkFeatures>(dataset.catalog);
   const PolicySpec spec = ParsePolicySpec(args.policy);
   Result<Parameters> parameters = Parameters::Parse(spec.parameters);
-  if (!parameters.ok())
-    return Status::InvalidArgument("--policy: " +
-                                   parameters.status().message());
-  MARQUEE_ASSIGN_OR_RETURN(
-      std::unique_ptr<ArtworkPolicy> policy,
-      CreateArtworkPolicy(spec.kind, *parameters, features));
+  if (!parameters.ok()) return Status::InvalidArgument("--policy: " + parameters.status().message());
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<ArtworkPolicy> policy,
+                           CreateArtworkPolicy(spec.kind, *parameters, features));
   MARQUEE_ASSIGN_OR_RETURN(std::vector<Event> events, ReadEventLog(args.logs));
   ImpressionJoinOptions join;
   join.reward_window_seconds = args.reward_window;
   join.weight_by_watch_fraction = args.watch_fraction;
-  const ImpressionLog log =
-      JoinImpressions(events, dataset, *features, join, args.logs);
+  const ImpressionLog log = JoinImpressions(events, dataset, *features, join, args.logs);
   std::printf("%s\n", log.Summary().c_str());
-  for (const std::string &m : log.messages)
-    std::printf("  %s\n", m.c_str());
+  for (const std::string& m : log.messages) std::printf("  %s\n", m.c_str());
   if (log.data.size() == 0)
-    return Status::InvalidArgument(args.logs +
-                                   ": no usable impressions to learn from");
-  const std::vector<float> contexts =
-      RecordMemberContexts(log, dataset, *features);
+    return Status::InvalidArgument(args.logs + ": no usable impressions to learn from");
+  const std::vector<float> contexts = RecordMemberContexts(log, dataset, *features);
   const size_t dim = features->member_dim();
   double rewarded = 0;
   for (size_t i = 0; i < log.data.size(); ++i) {
-    const ArtworkContext context{
-        std::span<const float>(contexts.data() + i * dim, dim), log.title[i]};
+    const ArtworkContext context{std::span<const float>(contexts.data() + i * dim, dim), log.title[i]};
     policy->Update(context, log.data.action[i], log.data.reward[i]);
     rewarded += log.data.reward[i];
   }
-  MARQUEE_RETURN_IF_ERROR(
-      SaveArtworkPolicy(*policy, dataset.catalog, args.out));
-  std::printf(
-      "trained %s on %zu impressions (reward %.0f, rate %.4f); saved %s\n",
-      args.policy.c_str(), log.data.size(), rewarded,
-      rewarded / static_cast<double>(log.data.size()), args.out.c_str());
+  MARQUEE_RETURN_IF_ERROR(SaveArtworkPolicy(*policy, dataset.catalog, args.out));
+  std::printf("trained %s on %zu impressions (reward %.0f, rate %.4f); saved %s\n", args.policy.c_str(),
+              log.data.size(), rewarded, rewarded / static_cast<double>(log.data.size()), args.out.c_str());
   return Status::OK();
 }
-} // namespace
+}  // namespace
 
-Command AddTrainPolicyCommand(CLI::App &root) {
-  auto *app = root.add_subcommand(
-      "train-policy", "Train an artwork policy from an impression log");
+Command AddTrainPolicyCommand(CLI::App& root) {
+  auto* app = root.add_subcommand("train-policy", "Train an artwork policy from an impression log");
   auto args = std::make_shared<TrainPolicyArgs>();
-  app->add_option("--logs", args->logs,
-                  "impression log: an event store or JSON lines of events")
-      ->required();
-  app->add_option("--data", args->data,
-                  "the dataset whose catalog the artwork belongs to")
-      ->required();
+  app->add_option("--logs", args->logs, "impression log: an event store or JSON lines of events")->required();
+  app->add_option("--data", args->data, "the dataset whose catalog the artwork belongs to")->required();
   app->add_option("--policy", args->policy,
                   "epsilon-greedy, linucb or thompson, with optional "
                   "parameters (linucb:alpha=0.5)")
       ->capture_default_str();
-  app->add_option("--out", args->out, "policy file to write (*.mqp)")
-      ->required();
+  app->add_option("--out", args->out, "policy file to write (*.mqp)")->required();
   app->add_option("--reward-window", args->reward_window,
                   "seconds after an impression in which a play rewards it")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
-  app->add_flag("--watch-fraction", args->watch_fraction,
-                "reward = the fraction watched instead of 1");
+  app->add_flag("--watch-fraction", args->watch_fraction, "reward = the fraction watched instead of 1");
   return {app, [args]() {
             Status trained = TrainPolicy(*args);
             return trained.ok() ? 0 : ReportError("train-policy", trained);
           }};
 }
 
-} // namespace marquee::cli
+}  // namespace marquee::cli

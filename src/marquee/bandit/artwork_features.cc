@@ -96,6 +96,12 @@ void ArtworkFeatures::MemberVector(std::span<const uint32_t> titles, std::span<c
   for (float& a : affinity) a = (a + prior) * norm;
 }
 
+void ArtworkFeatures::DatasetMemberVector(const InteractionMatrix& interactions, uint32_t member,
+                                          std::span<float> out) const {
+  if (member >= interactions.rows()) return MemberVector({}, {}, out);
+  MemberVector(interactions.RowIndices(member), interactions.RowWeights(member), out);
+}
+
 void ArtworkFeatures::JointFeatures(std::span<const float> member, uint32_t artwork,
                                     std::span<float> out) const {
   std::fill(out.begin(), out.end(), 0.0f);

@@ -30,6 +30,7 @@
 #include <vector>
 
 #include "marquee/data/catalog.h"
+#include "marquee/data/interactions.h"
 
 namespace marquee {
 
@@ -54,6 +55,11 @@ class ArtworkFeatures {
   // repeats allowed; weights optional, 1 each when empty). out.size() == member_dim().
   void MemberVector(std::span<const uint32_t> titles, std::span<const float> weights,
                     std::span<float> out) const;
+  // The context of member row `member` of `interactions` (the dataset's
+  // history); a member beyond the matrix (IdMap::kNotFound: not in the
+  // dataset) has no history and gets the smoothed prior.
+  void DatasetMemberVector(const InteractionMatrix& interactions, uint32_t member,
+                           std::span<float> out) const;
   // Joint features of showing `artwork` (global index) to a member with
   // context `member` (a MemberVector). out.size() == joint_dim().
   void JointFeatures(std::span<const float> member, uint32_t artwork, std::span<float> out) const;

@@ -7,45 +7,37 @@
 namespace marquee {
 namespace {
 
-Status CheckRecords(const ArtworkRecords &records,
-                    const ArtworkFeatures &features) {
-  if (records.data == nullptr)
-    return Status::InvalidArgument("artwork OPE: no log");
-  const LoggedBanditData &data = *records.data;
+Status CheckRecords(const ArtworkRecords& records, const ArtworkFeatures& features) {
+  if (records.data == nullptr) return Status::InvalidArgument("artwork OPE: no log");
+  const LoggedBanditData& data = *records.data;
   MARQUEE_RETURN_IF_ERROR(data.Validate());
   if (records.member_contexts.size() != data.size() * features.member_dim()) {
-    return Status::InvalidArgument(
-        data.source + ": expected " + std::to_string(data.size()) +
-        " member contexts of " + std::to_string(features.member_dim()) +
-        " values");
+    return Status::InvalidArgument(data.source + ": expected " + std::to_string(data.size()) +
+                                   " member contexts of " + std::to_string(features.member_dim()) +
+                                   " values");
   }
   for (size_t i = 0; i < data.size(); ++i) {
     const uint32_t first = data.candidate_ids[data.offsets[i]];
     if (first >= features.artwork_count()) {
-      return Status::InvalidArgument(
-          data.source + ": record " + std::to_string(i) + ": artwork " +
-          std::to_string(first) + " is not in the catalog");
+      return Status::InvalidArgument(data.source + ": record " + std::to_string(i) + ": artwork " +
+                                     std::to_string(first) + " is not in the catalog");
     }
     const uint32_t title = RecordTitle(data, features, i);
-    if (features.artwork_offset(title) != first ||
-        features.variant_count(title) != data.candidate_count(i)) {
-      return Status::InvalidArgument(
-          data.source + ": record " + std::to_string(i) +
-          ": candidates are not the variants of one catalog title");
+    if (features.artwork_offset(title) != first || features.variant_count(title) != data.candidate_count(i)) {
+      return Status::InvalidArgument(data.source + ": record " + std::to_string(i) +
+                                     ": candidates are not the variants of one catalog title");
     }
   }
   return Status::OK();
 }
 
-std::span<const float> Context(const ArtworkRecords &records, size_t dim,
-                               size_t i) {
+std::span<const float> Context(const ArtworkRecords& records, size_t dim, size_t i) {
   return records.member_contexts.subspan(i * dim, dim);
 }
 
-} // namespace
+}  // namespace
 
-uint32_t RecordTitle(const LoggedBanditData &data,
-                     const ArtworkFeatures &features, size_t record) {
+uint32_t RecordTitle(const LoggedBanditData& data, const ArtworkFeatures& features, size_t record) {
   const uint32_t first = data.candidate_ids[data.offsets[record]];
   // Titles are in artwork order: the last title whose first variant is <=
   // first.
@@ -58,43 +50,37 @@ uint32_t RecordTitle(const LoggedBanditData &data,
       hi = mid;
   }
   // Titles without artwork share an offset with the next one; skip them.
-  while (lo + 1 < features.title_count() && features.variant_count(lo) == 0)
-    ++lo;
+  while (lo + 1 < features.title_count() && features.variant_count(lo) == 0) ++lo;
   return lo;
 }
 
-Result<std::vector<double>>
-ArtworkTargetProbabilities(const ArtworkRecords &records,
-                           const ArtworkFeatures &features,
-                           const ArtworkPolicy *policy) {
+Result<std::vector<double>> ArtworkTargetProbabilities(const ArtworkRecords& records,
+                                                       const ArtworkFeatures& features,
+                                                       const ArtworkPolicy* policy) {
   MARQUEE_RETURN_IF_ERROR(CheckRecords(records, features));
-  const LoggedBanditData &data = *records.data;
+  const LoggedBanditData& data = *records.data;
   std::vector<double> target(data.candidate_ids.size());
   for (size_t i = 0; i < data.size(); ++i) {
-    std::span<double> row(target.data() + data.offsets[i],
-                          data.candidate_count(i));
+    std::span<double> row(target.data() + data.offsets[i], data.candidate_count(i));
     if (policy == nullptr) {
       std::fill(row.begin(), row.end(), 1.0 / static_cast<double>(row.size()));
     } else {
-      policy->Probabilities({Context(records, features.member_dim(), i),
-                             RecordTitle(data, features, i)},
+      policy->Probabilities({Context(records, features.member_dim(), i), RecordTitle(data, features, i)},
                             row);
     }
   }
   return target;
 }
 
-Result<std::vector<double>>
-PredictArtworkRewards(const ArtworkRecords &records,
-                      const ArtworkFeatures &features, uint32_t folds,
-                      double lambda) {
+Result<std::vector<double>> PredictArtworkRewards(const ArtworkRecords& records,
+                                                  const ArtworkFeatures& features, uint32_t folds,
+                                                  double lambda) {
   MARQUEE_RETURN_IF_ERROR(CheckRecords(records, features));
-  const LoggedBanditData &data = *records.data;
+  const LoggedBanditData& data = *records.data;
   folds = std::max<uint32_t>(folds, 1);
   if (folds > data.size()) {
-    return Status::InvalidArgument(data.source + ": " + std::to_string(folds) +
-                                   " folds for " + std::to_string(data.size()) +
-                                   " records");
+    return Status::InvalidArgument(data.source + ": " + std::to_string(folds) + " folds for " +
+                                   std::to_string(data.size()) + " records");
   }
   const size_t mdim = features.member_dim();
   std::vector<float> x(features.joint_dim());
@@ -102,15 +88,13 @@ PredictArtworkRewards(const ArtworkRecords &records,
   for (uint32_t fold = 0; fold < folds; ++fold) {
     RidgeRegression model(features.joint_dim(), lambda);
     for (size_t i = 0; i < data.size(); ++i) {
-      if (folds > 1 && i % folds == fold)
-        continue;
+      if (folds > 1 && i % folds == fold) continue;
       features.JointFeatures(Context(records, mdim, i), data.logged_id(i), x);
       model.Update(x, data.reward[i]);
     }
     for (size_t i = fold; i < data.size(); i += (folds > 1 ? folds : 1)) {
       for (uint64_t c = data.offsets[i]; c < data.offsets[i + 1]; ++c) {
-        features.JointFeatures(Context(records, mdim, i), data.candidate_ids[c],
-                               x);
+        features.JointFeatures(Context(records, mdim, i), data.candidate_ids[c], x);
         predicted[c] = std::clamp(model.Mean(x), 0.0, 1.0);
       }
     }
@@ -118,4 +102,4 @@ PredictArtworkRewards(const ArtworkRecords &records,
   return predicted;
 }
 
-} // namespace marquee
+}  // namespace marquee

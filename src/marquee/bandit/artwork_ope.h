@@ -23,25 +23,22 @@ namespace marquee {
 // The title of each record must be recoverable from its candidates: they are
 // the title's variants (global artwork indices) in order.
 struct ArtworkRecords {
-  const LoggedBanditData *data = nullptr;
-  std::span<const float> member_contexts; // records x features.member_dim()
+  const LoggedBanditData* data = nullptr;
+  std::span<const float> member_contexts;  // records x features.member_dim()
 };
 
 // target(a | x_i) of `policy` for every candidate; uniform when policy is null.
-Result<std::vector<double>>
-ArtworkTargetProbabilities(const ArtworkRecords &records,
-                           const ArtworkFeatures &features,
-                           const ArtworkPolicy *policy);
+Result<std::vector<double>> ArtworkTargetProbabilities(const ArtworkRecords& records,
+                                                       const ArtworkFeatures& features,
+                                                       const ArtworkPolicy* policy);
 
 // q(x_i, a) for every candidate from a cross-fitted ridge regression.
-Result<std::vector<double>>
-PredictArtworkRewards(const ArtworkRecords &records,
-                      const ArtworkFeatures &features, uint32_t folds,
-                      double lambda = 1.0);
+Result<std::vector<double>> PredictArtworkRewards(const ArtworkRecords& records,
+                                                  const ArtworkFeatures& features, uint32_t folds,
+                                                  double lambda = 1.0);
 
 // The title whose variants record i's candidates are (the first candidate's
 // title).
-uint32_t RecordTitle(const LoggedBanditData &data,
-                     const ArtworkFeatures &features, size_t record);
+uint32_t RecordTitle(const LoggedBanditData& data, const ArtworkFeatures& features, size_t record);
 
-} // namespace marquee
+}  // namespace marquee

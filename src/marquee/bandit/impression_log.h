@@ -36,23 +36,20 @@ struct ImpressionLog {
   // member[i] the dataset member index (IdMap::kNotFound for members the
   // dataset does not know), position 0.
   LoggedBanditData data;
-  std::vector<uint32_t> title;        // per record: dataset title index
-  std::vector<std::string> member_id; // per record: external member id
-  std::vector<int64_t> time;          // per record: impression time
+  std::vector<uint32_t> title;         // per record: dataset title index
+  std::vector<std::string> member_id;  // per record: external member id
+  std::vector<int64_t> time;           // per record: impression time
 
   uint64_t impressions_seen = 0;
   uint64_t skipped_no_propensity = 0;
   uint64_t skipped_unknown_title = 0;
   uint64_t skipped_unknown_artwork = 0;
-  uint64_t skipped_duplicate_id =
-      0; // a second impression with an id already used
-  uint64_t unmatched_outcomes = 0; // clicks naming an impression not in the log
-  std::vector<std::string>
-      messages; // the first few reasons, with the event's position
+  uint64_t skipped_duplicate_id = 0;  // a second impression with an id already used
+  uint64_t unmatched_outcomes = 0;    // clicks naming an impression not in the log
+  std::vector<std::string> messages;  // the first few reasons, with the event's position
 
   uint64_t skipped() const {
-    return skipped_no_propensity + skipped_unknown_title +
-           skipped_unknown_artwork + skipped_duplicate_id;
+    return skipped_no_propensity + skipped_unknown_title + skipped_unknown_artwork + skipped_duplicate_id;
   }
   // One line: "12000 impressions: 11980 used, 20 skipped (...); 3 clicks for
   // unknown impressions".
@@ -60,19 +57,16 @@ struct ImpressionLog {
 };
 
 // Events in the order they were logged. `source` names them in messages.
-ImpressionLog JoinImpressions(std::span<const Event> events,
-                              const Dataset &dataset,
-                              const ArtworkFeatures &features,
-                              const ImpressionJoinOptions &options,
-                              const std::string &source);
+ImpressionLog JoinImpressions(std::span<const Event> events, const Dataset& dataset,
+                              const ArtworkFeatures& features, const ImpressionJoinOptions& options,
+                              const std::string& source);
 
 // Reads every event of a store, a page at a time.
-Result<std::vector<Event>> ReadAllEvents(const EventStore &store);
+Result<std::vector<Event>> ReadAllEvents(const EventStore& store);
 
 // Member contexts for the records: the dataset history of known members,
 // the uniform context for others (records x member_dim, row-major).
-std::vector<float> RecordMemberContexts(const ImpressionLog &log,
-                                        const Dataset &dataset,
-                                        const ArtworkFeatures &features);
+std::vector<float> RecordMemberContexts(const ImpressionLog& log, const Dataset& dataset,
+                                        const ArtworkFeatures& features);
 
-} // namespace marquee
+}  // namespace marquee

@@ -494,13 +494,7 @@ std::vector<float> MemberContexts(const Dataset& dataset, const ArtworkFeatures&
   std::vector<float> out(static_cast<size_t>(members) * dim);
 #pragma omp parallel for schedule(dynamic, 256)
   for (uint32_t m = 0; m < members; ++m) {
-    std::span<float> row(out.data() + static_cast<size_t>(m) * dim, dim);
-    // A member beyond the matrix has no history: the smoothed prior.
-    if (m < x.rows()) {
-      features.MemberVector(x.RowIndices(m), x.RowWeights(m), row);
-    } else {
-      features.MemberVector({}, {}, row);
-    }
+    features.DatasetMemberVector(x, m, std::span<float>(out.data() + static_cast<size_t>(m) * dim, dim));
   }
   return out;
 }

@@ -38,20 +38,19 @@ struct ArtworkServiceOptions {
   std::string policy = "thompson";
   uint64_t seed = 1;
   int64_t reward_window_seconds = 3600;
-  size_t max_pending =
-      1000000; // beyond this the oldest are learned as reward 0
+  size_t max_pending = 1000000;  // beyond this the oldest are learned as reward 0
 };
 
 struct ArtworkChoice {
   uint32_t title = 0;
-  bool has_artwork = false; // titles without variants get no choice
+  bool has_artwork = false;  // titles without variants get no choice
   uint32_t variant = 0;
   double propensity = 1.0;
   std::string impression_id;
 };
 
 struct ArtworkStats {
-  std::string policy; // kind and parameters
+  std::string policy;  // kind and parameters
   uint64_t decisions = 0;
   uint64_t updates = 0;
   uint64_t rewarded = 0;
@@ -59,28 +58,25 @@ struct ArtworkStats {
 };
 
 class ArtworkService {
-public:
+ public:
   // The dataset must outlive the service. Errors name the policy spec or file.
-  static Result<std::unique_ptr<ArtworkService>>
-  Create(const Dataset &dataset, const ArtworkServiceOptions &options);
+  static Result<std::unique_ptr<ArtworkService>> Create(const Dataset& dataset,
+                                                        const ArtworkServiceOptions& options);
 
   // Chooses for each title (dataset indices) and appends one impression event
   // per title with artwork to `impressions` (time = now).
-  std::vector<ArtworkChoice> Choose(std::string_view member,
-                                    std::span<const uint32_t> titles,
-                                    int64_t now,
-                                    std::vector<Event> &impressions);
+  std::vector<ArtworkChoice> Choose(std::string_view member, std::span<const uint32_t> titles, int64_t now,
+                                    std::vector<Event>& impressions);
   // The impressions of `choices` are durable: wait for their outcomes.
-  void NoteLogged(std::string_view member,
-                  std::span<const ArtworkChoice> choices, int64_t now);
+  void NoteLogged(std::string_view member, std::span<const ArtworkChoice> choices, int64_t now);
   // Durable plays and clicks: reward the impressions they answer. Also learns
   // the expired impressions as reward 0.
   void NoteOutcomes(std::span<const Event> events, int64_t now);
 
   ArtworkStats Stats() const;
-  const Dataset &dataset() const { return dataset_; }
+  const Dataset& dataset() const { return dataset_; }
 
-private:
+ private:
   struct Pending {
     std::string member;
     uint32_t title = 0;
@@ -95,35 +91,32 @@ private:
     double reward;
   };
 
-  ArtworkService(const Dataset &dataset, const ArtworkServiceOptions &options,
-                 std::shared_ptr<const ArtworkFeatures> features,
-                 std::unique_ptr<ArtworkPolicy> policy);
+  ArtworkService(const Dataset& dataset, const ArtworkServiceOptions& options,
+                 std::shared_ptr<const ArtworkFeatures> features, std::unique_ptr<ArtworkPolicy> policy);
   void MemberContext(std::string_view member, std::span<float> out) const;
   // Under pending_mutex_: collects expired impressions as reward-0 updates.
-  void Expire(int64_t now, std::vector<Update> &updates);
-  void Reward(const std::string &id, double reward,
-              std::vector<Update> &updates);
-  void Learn(const std::vector<Update> &updates);
+  void Expire(int64_t now, std::vector<Update>& updates);
+  void Reward(const std::string& id, double reward, std::vector<Update>& updates);
+  void Learn(const std::vector<Update>& updates);
   std::string NextImpressionId();
 
-  const Dataset &dataset_;
+  const Dataset& dataset_;
   ArtworkServiceOptions options_;
   std::shared_ptr<const ArtworkFeatures> features_;
-  std::string id_prefix_; // distinct per server start, so ids never repeat
-                          // across restarts
+  std::string id_prefix_;  // distinct per server start, so ids never repeat
+                           // across restarts
   std::atomic<uint64_t> next_id_{0};
 
   mutable std::shared_mutex policy_mutex_;
   std::unique_ptr<ArtworkPolicy> policy_;
   std::atomic<uint64_t> decisions_{0};
-  uint64_t updates_ = 0; // under policy_mutex_ (exclusive)
+  uint64_t updates_ = 0;  // under policy_mutex_ (exclusive)
   uint64_t rewarded_ = 0;
 
   mutable std::mutex pending_mutex_;
-  std::unordered_map<std::string, Pending> pending_; // by impression id
-  std::deque<std::string> pending_order_;            // ids, oldest first
-  std::unordered_map<std::string, std::vector<std::string>>
-      by_pair_; // member\x1f title -> ids
+  std::unordered_map<std::string, Pending> pending_;                   // by impression id
+  std::deque<std::string> pending_order_;                              // ids, oldest first
+  std::unordered_map<std::string, std::vector<std::string>> by_pair_;  // member\x1f title -> ids
 };
 
-} // namespace marquee::serve
+}  // namespace marquee::serve
