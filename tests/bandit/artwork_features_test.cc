@@ -38,6 +38,10 @@ TEST(ArtworkFeaturesTest, ReadsTagsAndAddressesArtworkGlobally) {
   EXPECT_EQ(f.artwork_offset(1), 2u);
   EXPECT_EQ(f.variant_count(0), 2u);
   EXPECT_EQ(f.variant_count(2), 1u);
+  EXPECT_EQ(f.TitleOf(0), 0u);
+  EXPECT_EQ(f.TitleOf(1), 0u);
+  EXPECT_EQ(f.TitleOf(2), 1u);
+  EXPECT_EQ(f.TitleOf(3), 2u);
   ASSERT_EQ(f.style_count(), 3u);  // closeup, text, ensemble, in order of first use
   EXPECT_EQ(f.styles()[2], "ensemble");
   EXPECT_EQ(f.mood_genre(0), 0);

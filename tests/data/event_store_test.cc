@@ -156,6 +156,14 @@ TEST(EventStoreTest, ReadsInAppendOrder) {
   }
   ASSERT_EQ(paged.size(), 10u);
   for (int i = 0; i < 10; ++i) EXPECT_EQ(paged[i], "t" + std::to_string(i));
+  std::vector<std::string> scanned;
+  size_t pages = 0;
+  ASSERT_TRUE(store->Scan(4, [&](std::span<const Event> page) {
+                     ++pages;
+                     for (const Event& e : page) scanned.push_back(e.title);
+                   }).ok());
+  EXPECT_EQ(scanned, paged);
+  EXPECT_EQ(pages, 3u);  // 4 + 4 + 2
 }
 
 TEST(EventStoreTest, ValidationNamesEventIndexAndField) {

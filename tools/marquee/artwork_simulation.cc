@@ -13,25 +13,7 @@
 
 namespace marquee::cli {
 
-PolicySpec ParsePolicySpec(const std::string& spec) {
-  const size_t colon = spec.find(':');
-  if (colon == std::string::npos) return {spec, ""};
-  return {spec.substr(0, colon), spec.substr(colon + 1)};
-}
-
 namespace {
-
-Result<std::unique_ptr<ArtworkPolicy>> MakePolicy(const std::string& spec,
-                                                  std::shared_ptr<const ArtworkFeatures> features,
-                                                  std::string& name) {
-  const PolicySpec parsed = ParsePolicySpec(spec);
-  Result<Parameters> parameters = Parameters::Parse(parsed.parameters);
-  if (!parameters.ok())
-    return Status::InvalidArgument("--policy " + spec + ": " + parameters.status().message());
-  name = parsed.kind;
-  if (!parameters->values().empty()) name += " " + parameters->ToString();
-  return CreateArtworkPolicy(parsed.kind, *parameters, std::move(features));
-}
 
 // The logged impressions as events: an impression at time = round, and a
 // play one second later, naming its impression, when it was drawn.
@@ -77,8 +59,9 @@ Status RunArtworkSimulation(const Dataset& dataset, const GroundTruth& truth,
   std::vector<std::unique_ptr<ArtworkPolicy>> policies;
   std::vector<std::string> names;
   for (const std::string& spec : args.policies) {
-    std::string name;
-    MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<ArtworkPolicy> policy, MakePolicy(spec, features, name));
+    MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<ArtworkPolicy> policy,
+                             CreateArtworkPolicyFromSpec(spec, features));
+    std::string name = ArtworkPolicyName(*policy);
     policies.push_back(std::move(policy));
     names.push_back(std::move(name));
   }

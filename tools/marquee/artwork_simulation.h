@@ -30,11 +30,4 @@ struct ArtworkSimulationArgs {
 Status RunArtworkSimulation(const Dataset& dataset, const GroundTruth& truth,
                             const ArtworkSimulationArgs& args, std::FILE* out);
 
-// "linucb:alpha=0.5" -> kind "linucb", parameters alpha=0.5.
-struct PolicySpec {
-  std::string kind;
-  std::string parameters;
-};
-PolicySpec ParsePolicySpec(const std::string& spec);
-
 }  // namespace marquee::cli

@@ -26,7 +26,10 @@ inline Result<std::vector<Event>> ReadEventLog(const std::string& path) {
   if (!probe) return Status::NotFound(path + ": cannot open the event log");
   if (IsSqliteFile(path)) {
     MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, EventStore::Open(path));
-    return ReadAllEvents(*store);
+    std::vector<Event> events;
+    MARQUEE_RETURN_IF_ERROR(store->Scan(
+        65536, [&](std::span<const Event> page) { events.insert(events.end(), page.begin(), page.end()); }));
+    return events;
   }
   std::vector<Event> events;
   std::string line;

@@ -125,9 +125,7 @@ Result<OpeProblem> MarqueeProblem(const OpeArgs& args) {
     return Status::InvalidArgument("--target obd-bts needs --format obd");
   } else {
     MARQUEE_ASSIGN_OR_RETURN(policy, LoadArtworkPolicy(args.target, dataset.catalog, features));
-    const std::string params = policy->parameters().ToString();
-    p.target_name =
-        std::string(policy->kind()) + (params.empty() ? "" : " " + params) + " (" + args.target + ")";
+    p.target_name = ArtworkPolicyName(*policy) + " (" + args.target + ")";
   }
   MARQUEE_ASSIGN_OR_RETURN(p.target.probability,
                            ArtworkTargetProbabilities(records, *features, policy.get()));

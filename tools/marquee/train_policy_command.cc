@@ -5,7 +5,6 @@
 // impression, in log order, is one update with its joined reward.
 #include <cstdio>
 
-#include "artwork_simulation.h"
 #include "commands.h"
 #include "event_log_input.h"
 #include "marquee/bandit/artwork_ope.h"
@@ -28,11 +27,8 @@ struct TrainPolicyArgs {
 Status TrainPolicy(const TrainPolicyArgs& args) {
   MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(args.data));
   auto features = std::make_shared<const ArtworkFeatures>(dataset.catalog);
-  const PolicySpec spec = ParsePolicySpec(args.policy);
-  Result<Parameters> parameters = Parameters::Parse(spec.parameters);
-  if (!parameters.ok()) return Status::InvalidArgument("--policy: " + parameters.status().message());
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<ArtworkPolicy> policy,
-                           CreateArtworkPolicy(spec.kind, *parameters, features));
+                           CreateArtworkPolicyFromSpec(args.policy, features));
   MARQUEE_ASSIGN_OR_RETURN(std::vector<Event> events, ReadEventLog(args.logs));
   ImpressionJoinOptions join;
   join.reward_window_seconds = args.reward_window;

@@ -74,6 +74,14 @@ ArtworkFeatures::ArtworkFeatures(const Catalog& catalog)
   }
 }
 
+uint32_t ArtworkFeatures::TitleOf(uint32_t artwork) const {
+  // The last title whose first variant is at or before `artwork`; titles
+  // without artwork share their offset with the next title, and upper_bound
+  // steps past them.
+  auto it = std::upper_bound(offsets_.begin(), offsets_.end(), artwork);
+  return static_cast<uint32_t>(it - offsets_.begin()) - 1;
+}
+
 void ArtworkFeatures::MemberVector(std::span<const uint32_t> titles, std::span<const float> weights,
                                    std::span<float> out) const {
   std::fill(out.begin(), out.end(), 0.0f);

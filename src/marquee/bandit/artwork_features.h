@@ -47,6 +47,8 @@ class ArtworkFeatures {
   uint32_t artwork_count() const { return offsets_.back(); }
   uint32_t artwork_offset(uint32_t title) const { return offsets_[title]; }
   uint32_t variant_count(uint32_t title) const { return offsets_[title + 1] - offsets_[title]; }
+  // The title an artwork (global index < artwork_count()) belongs to.
+  uint32_t TitleOf(uint32_t artwork) const;
 
   size_t member_dim() const { return 1 + genre_count_; }
   size_t joint_dim() const { return 2 + (style_count() + 1) * genre_count_ + 3; }

@@ -38,20 +38,7 @@ std::span<const float> Context(const ArtworkRecords& records, size_t dim, size_t
 }  // namespace
 
 uint32_t RecordTitle(const LoggedBanditData& data, const ArtworkFeatures& features, size_t record) {
-  const uint32_t first = data.candidate_ids[data.offsets[record]];
-  // Titles are in artwork order: the last title whose first variant is <=
-  // first.
-  uint32_t lo = 0, hi = features.title_count();
-  while (hi - lo > 1) {
-    const uint32_t mid = lo + (hi - lo) / 2;
-    if (features.artwork_offset(mid) <= first)
-      lo = mid;
-    else
-      hi = mid;
-  }
-  // Titles without artwork share an offset with the next one; skip them.
-  while (lo + 1 < features.title_count() && features.variant_count(lo) == 0) ++lo;
-  return lo;
+  return features.TitleOf(data.candidate_ids[data.offsets[record]]);
 }
 
 Result<std::vector<double>> ArtworkTargetProbabilities(const ArtworkRecords& records,

@@ -5,15 +5,11 @@
 namespace marquee {
 
 EpsilonGreedyPolicy::EpsilonGreedyPolicy(std::shared_ptr<const ArtworkFeatures> features,
-                                         Parameters parameters,
-                                         const EpsilonGreedyOptions& options)
-    : ArtworkPolicy(std::move(features)),
-      parameters_(std::move(parameters)),
-      options_(options),
-      models_(*features_, ArmModels::Shape::kShared, options.lambda) {}
+                                         Parameters parameters, const EpsilonGreedyOptions& options)
+    : LinearPolicy(std::move(features), std::move(parameters), ArmModels::Shape::kShared, options.lambda),
+      options_(options) {}
 
-void EpsilonGreedyPolicy::Probabilities(const ArtworkContext& context,
-                                        std::span<double> out) const {
+void EpsilonGreedyPolicy::Probabilities(const ArtworkContext& context, std::span<double> out) const {
   std::vector<float> xs;
   models_.Contexts(context, xs);
   const size_t variants = out.size();
@@ -26,10 +22,6 @@ void EpsilonGreedyPolicy::Probabilities(const ArtworkContext& context,
   ShareAmongBest(means, out);
   const double explore = options_.epsilon / static_cast<double>(variants);
   for (double& p : out) p = (1.0 - options_.epsilon) * p + explore;
-}
-
-void EpsilonGreedyPolicy::Update(const ArtworkContext& context, uint32_t variant, double reward) {
-  models_.Update(context, variant, reward);
 }
 
 std::unique_ptr<ArtworkPolicy> EpsilonGreedyPolicy::Clone() const {

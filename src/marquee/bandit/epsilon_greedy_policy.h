@@ -6,8 +6,7 @@
 
 #include <memory>
 
-#include "marquee/bandit/arm_models.h"
-#include "marquee/bandit/policy.h"
+#include "marquee/bandit/linear_policy.h"
 
 namespace marquee {
 
@@ -16,27 +15,20 @@ struct EpsilonGreedyOptions {
   double lambda = 1.0;   // ridge prior, > 0
 };
 
-class EpsilonGreedyPolicy : public ArtworkPolicy {
+class EpsilonGreedyPolicy : public LinearPolicy {
  public:
   EpsilonGreedyPolicy(std::shared_ptr<const ArtworkFeatures> features, Parameters parameters,
                       const EpsilonGreedyOptions& options);
 
   std::string_view kind() const override { return "epsilon-greedy"; }
-  const Parameters& parameters() const override { return parameters_; }
   const EpsilonGreedyOptions& options() const { return options_; }
-  const ArmModels& models() const { return models_; }
 
   // (1 - epsilon) split among the best-rated variants, plus epsilon / K each.
   void Probabilities(const ArtworkContext& context, std::span<double> out) const override;
-  void Update(const ArtworkContext& context, uint32_t variant, double reward) override;
-  void SaveState(ByteWriter& out) const override { models_.Save(out); }
-  Status LoadState(ByteReader& in) override { return models_.Load(in); }
   std::unique_ptr<ArtworkPolicy> Clone() const override;
 
  private:
-  Parameters parameters_;
   EpsilonGreedyOptions options_;
-  ArmModels models_;
 };
 
 }  // namespace marquee

@@ -140,19 +140,6 @@ ImpressionLog JoinImpressions(std::span<const Event> events, const Dataset& data
   return joiner.Take();
 }
 
-Result<std::vector<Event>> ReadAllEvents(const EventStore& store) {
-  constexpr size_t kPage = 65536;
-  std::vector<Event> all;
-  uint64_t after = 0;
-  for (;;) {
-    MARQUEE_ASSIGN_OR_RETURN(EventPage page, store.PageAfter(after, kPage));
-    const bool last = page.events.size() < kPage;
-    std::move(page.events.begin(), page.events.end(), std::back_inserter(all));
-    if (last) return all;
-    after = page.last_sequence;
-  }
-}
-
 std::vector<float> RecordMemberContexts(const ImpressionLog& log, const Dataset& dataset,
                                         const ArtworkFeatures& features) {
   const size_t dim = features.member_dim();

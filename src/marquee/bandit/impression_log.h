@@ -61,9 +61,6 @@ ImpressionLog JoinImpressions(std::span<const Event> events, const Dataset& data
                               const ArtworkFeatures& features, const ImpressionJoinOptions& options,
                               const std::string& source);
 
-// Reads every event of a store, a page at a time.
-Result<std::vector<Event>> ReadAllEvents(const EventStore& store);
-
 // Member contexts for the records: the dataset history of known members,
 // the uniform context for others (records x member_dim, row-major).
 std::vector<float> RecordMemberContexts(const ImpressionLog& log, const Dataset& dataset,

@@ -8,10 +8,8 @@ namespace marquee {
 
 LinUcbPolicy::LinUcbPolicy(std::shared_ptr<const ArtworkFeatures> features, Parameters parameters,
                            const LinUcbOptions& options)
-    : ArtworkPolicy(std::move(features)),
-      parameters_(std::move(parameters)),
-      options_(options),
-      models_(*features_, options.shape, options.lambda) {}
+    : LinearPolicy(std::move(features), std::move(parameters), options.shape, options.lambda),
+      options_(options) {}
 
 void LinUcbPolicy::Scores(const ArtworkContext& context, std::span<double> scores) const {
   std::vector<float> xs;
@@ -34,10 +32,6 @@ void LinUcbPolicy::Probabilities(const ArtworkContext& context, std::span<double
   std::vector<double> scores(out.size());
   Scores(context, scores);
   ShareAmongBest(scores, out);
-}
-
-void LinUcbPolicy::Update(const ArtworkContext& context, uint32_t variant, double reward) {
-  models_.Update(context, variant, reward);
 }
 
 std::unique_ptr<ArtworkPolicy> LinUcbPolicy::Clone() const {

@@ -7,8 +7,7 @@
 
 #include <memory>
 
-#include "marquee/bandit/arm_models.h"
-#include "marquee/bandit/policy.h"
+#include "marquee/bandit/linear_policy.h"
 
 namespace marquee {
 
@@ -18,29 +17,22 @@ struct LinUcbOptions {
   double lambda = 1.0;  // ridge prior, > 0
 };
 
-class LinUcbPolicy : public ArtworkPolicy {
+class LinUcbPolicy : public LinearPolicy {
  public:
   LinUcbPolicy(std::shared_ptr<const ArtworkFeatures> features, Parameters parameters,
                const LinUcbOptions& options);
 
   std::string_view kind() const override { return "linucb"; }
-  const Parameters& parameters() const override { return parameters_; }
   const LinUcbOptions& options() const { return options_; }
-  const ArmModels& models() const { return models_; }
 
   // The upper confidence bound of each variant. scores.size() == variants.
   void Scores(const ArtworkContext& context, std::span<double> scores) const;
 
   void Probabilities(const ArtworkContext& context, std::span<double> out) const override;
-  void Update(const ArtworkContext& context, uint32_t variant, double reward) override;
-  void SaveState(ByteWriter& out) const override { models_.Save(out); }
-  Status LoadState(ByteReader& in) override { return models_.Load(in); }
   std::unique_ptr<ArtworkPolicy> Clone() const override;
 
  private:
-  Parameters parameters_;
   LinUcbOptions options_;
-  ArmModels models_;
 };
 
 }  // namespace marquee

@@ -96,6 +96,12 @@ Result<std::unique_ptr<ArtworkPolicy>> CreateArtworkPolicy(
     std::string_view kind, const Parameters& parameters,
     std::shared_ptr<const ArtworkFeatures> features);
 std::vector<std::string> ArtworkPolicyKinds();
+// The same from one command-line spec: "kind" or "kind:name=value,name=value"
+// (linucb:model=disjoint,alpha=0.5). Errors name the spec.
+Result<std::unique_ptr<ArtworkPolicy>> CreateArtworkPolicyFromSpec(
+    std::string_view spec, std::shared_ptr<const ArtworkFeatures> features);
+// The kind, then the parameters given when there are any: "linucb alpha=0.5".
+std::string ArtworkPolicyName(const ArtworkPolicy& policy);
 
 // Policy files (conventionally *.mqp): a SectionFile "MQPOLICY" holding the
 // kind, the parameters, a fingerprint of the catalog's artwork (count and ids)

@@ -104,4 +104,25 @@ Result<std::unique_ptr<ArtworkPolicy>> CreateArtworkPolicy(
                                  " (expected one of: " + known + ")");
 }
 
+Result<std::unique_ptr<ArtworkPolicy>> CreateArtworkPolicyFromSpec(
+    std::string_view spec, std::shared_ptr<const ArtworkFeatures> features) {
+  const size_t colon = spec.find(':');
+  Parameters parameters;
+  if (colon != std::string_view::npos) {
+    Result<Parameters> parsed = Parameters::Parse(spec.substr(colon + 1));
+    if (!parsed.ok()) {
+      return Status::InvalidArgument("artwork policy " + QuoteForError(spec) + ": " + parsed.status().message());
+    }
+    parameters = std::move(*parsed);
+  }
+  return CreateArtworkPolicy(spec.substr(0, colon), parameters, std::move(features));
+}
+
+std::string ArtworkPolicyName(const ArtworkPolicy& policy) {
+  std::string name(policy.kind());
+  const std::string parameters = policy.parameters().ToString();
+  if (!parameters.empty()) name += " " + parameters;
+  return name;
+}
+
 }  // namespace marquee

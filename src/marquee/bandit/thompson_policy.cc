@@ -83,12 +83,10 @@ const std::vector<double>& NormalTable() {
 
 }  // namespace
 
-ThompsonPolicy::ThompsonPolicy(std::shared_ptr<const ArtworkFeatures> features,
-                               Parameters parameters, const ThompsonOptions& options)
-    : ArtworkPolicy(std::move(features)),
-      parameters_(std::move(parameters)),
-      options_(options),
-      models_(*features_, options.shape, options.lambda) {}
+ThompsonPolicy::ThompsonPolicy(std::shared_ptr<const ArtworkFeatures> features, Parameters parameters,
+                               const ThompsonOptions& options)
+    : LinearPolicy(std::move(features), std::move(parameters), options.shape, options.lambda),
+      options_(options) {}
 
 void ThompsonPolicy::ScoreDistribution(const ArtworkContext& context, std::span<double> mean,
                                        std::span<double> covariance) const {
@@ -164,10 +162,6 @@ void ThompsonPolicy::Probabilities(const ArtworkContext& context, std::span<doub
   }
   const double norm = 1.0 / static_cast<double>(options_.samples);
   for (size_t v = 0; v < n; ++v) out[v] = wins[v] * norm;
-}
-
-void ThompsonPolicy::Update(const ArtworkContext& context, uint32_t variant, double reward) {
-  models_.Update(context, variant, reward);
 }
 
 std::unique_ptr<ArtworkPolicy> ThompsonPolicy::Clone() const {

@@ -14,8 +14,7 @@
 
 #include <memory>
 
-#include "marquee/bandit/arm_models.h"
-#include "marquee/bandit/policy.h"
+#include "marquee/bandit/linear_policy.h"
 
 namespace marquee {
 
@@ -26,20 +25,15 @@ struct ThompsonOptions {
   uint32_t samples = 64;  // Monte Carlo draws behind each probability vector
 };
 
-class ThompsonPolicy : public ArtworkPolicy {
+class ThompsonPolicy : public LinearPolicy {
  public:
   ThompsonPolicy(std::shared_ptr<const ArtworkFeatures> features, Parameters parameters,
                  const ThompsonOptions& options);
 
   std::string_view kind() const override { return "thompson"; }
-  const Parameters& parameters() const override { return parameters_; }
   const ThompsonOptions& options() const { return options_; }
-  const ArmModels& models() const { return models_; }
 
   void Probabilities(const ArtworkContext& context, std::span<double> out) const override;
-  void Update(const ArtworkContext& context, uint32_t variant, double reward) override;
-  void SaveState(ByteWriter& out) const override { models_.Save(out); }
-  Status LoadState(ByteReader& in) override { return models_.Load(in); }
   std::unique_ptr<ArtworkPolicy> Clone() const override;
 
  private:
@@ -47,9 +41,7 @@ class ThompsonPolicy : public ArtworkPolicy {
   void ScoreDistribution(const ArtworkContext& context, std::span<double> mean,
                          std::span<double> covariance) const;
 
-  Parameters parameters_;
   ThompsonOptions options_;
-  ArmModels models_;
 };
 
 }  // namespace marquee

@@ -450,6 +450,17 @@ Result<EventPage> EventStore::PageAfter(uint64_t after, size_t limit) const {
   return page;
 }
 
+Status EventStore::Scan(size_t page, const std::function<void(std::span<const Event>)>& visit) const {
+  if (page == 0) return Status::InvalidArgument("event store scan: a page of 0 events");
+  uint64_t after = 0;
+  for (;;) {
+    MARQUEE_ASSIGN_OR_RETURN(EventPage next, PageAfter(after, page));
+    visit(next.events);
+    if (next.events.size() < page) return Status::OK();
+    after = next.last_sequence;
+  }
+}
+
 // Count and LastSequence have no way to report an error; 0 stands for "none
 // readable", which is also what an empty store answers.
 uint64_t EventStore::Count() const {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -73,6 +74,9 @@ class EventStore {
   Result<std::vector<Event>> EventsAfter(uint64_t after, size_t limit) const;
   // The same as a page, to scan a large store without holding it all.
   Result<EventPage> PageAfter(uint64_t after, size_t limit) const;
+  // Every event from the start, in order, a page of at most `page` events at
+  // a time (so a large store is never held whole); stops at a read error.
+  Status Scan(size_t page, const std::function<void(std::span<const Event>)>& visit) const;
   uint64_t Count() const;            // events stored (0 also when the read fails)
   uint64_t LastSequence() const;     // sequence number of the newest event (0: none)
 

@@ -24,16 +24,7 @@ bool IsPolicyFile(const std::string& spec) {
 Result<std::unique_ptr<ArtworkPolicy>> MakePolicy(const Dataset& dataset, const std::string& spec,
                                                   std::shared_ptr<const ArtworkFeatures> features) {
   if (IsPolicyFile(spec)) return LoadArtworkPolicy(spec, dataset.catalog, std::move(features));
-  const size_t colon = spec.find(':');
-  Parameters parameters;
-  if (colon != std::string::npos) {
-    Result<Parameters> parsed = Parameters::Parse(spec.substr(colon + 1));
-    if (!parsed.ok())
-      return Status::InvalidArgument("artwork policy " + QuoteForError(spec) + ": " +
-                                     parsed.status().message());
-    parameters = *parsed;
-  }
-  return CreateArtworkPolicy(spec.substr(0, colon), parameters, std::move(features));
+  return CreateArtworkPolicyFromSpec(spec, std::move(features));
 }
 
 }  // namespace
@@ -50,7 +41,11 @@ Result<std::unique_ptr<ArtworkService>> ArtworkService::Create(const Dataset& da
 ArtworkService::ArtworkService(const Dataset& dataset, const ArtworkServiceOptions& options,
                                std::shared_ptr<const ArtworkFeatures> features,
                                std::unique_ptr<ArtworkPolicy> policy)
-    : dataset_(dataset), options_(options), features_(std::move(features)), policy_(std::move(policy)) {
+    : dataset_(dataset),
+      options_(options),
+      features_(std::move(features)),
+      policy_(std::move(policy)),
+      policy_name_(ArtworkPolicyName(*policy_)) {
   uint64_t clock = static_cast<uint64_t>(std::chrono::system_clock::now().time_since_epoch().count());
   char prefix[24];
   std::snprintf(prefix, sizeof prefix, "%012llx",
@@ -180,11 +175,9 @@ void ArtworkService::Learn(const std::vector<Update>& updates) {
 
 ArtworkStats ArtworkService::Stats() const {
   ArtworkStats stats;
+  stats.policy = policy_name_;
   {
     std::shared_lock<std::shared_mutex> lock(policy_mutex_);
-    stats.policy = std::string(policy_->kind());
-    const std::string params = policy_->parameters().ToString();
-    if (!params.empty()) stats.policy += " " + params;
     stats.updates = updates_;
     stats.rewarded = rewarded_;
   }

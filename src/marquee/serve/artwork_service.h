@@ -74,6 +74,8 @@ class ArtworkService {
   void NoteOutcomes(std::span<const Event> events, int64_t now);
 
   ArtworkStats Stats() const;
+  // "thompson scale=0.3": fixed for the service's life (the policy learns, it is never replaced).
+  const std::string& policy_name() const { return policy_name_; }
   const Dataset& dataset() const { return dataset_; }
 
  private:
@@ -109,6 +111,7 @@ class ArtworkService {
 
   mutable std::shared_mutex policy_mutex_;
   std::unique_ptr<ArtworkPolicy> policy_;
+  const std::string policy_name_;
   std::atomic<uint64_t> decisions_{0};
   uint64_t updates_ = 0;  // under policy_mutex_ (exclusive)
   uint64_t rewarded_ = 0;

@@ -152,7 +152,7 @@ Reply Handlers::MemberArtwork(std::string_view member, const QueryParams& params
   for (const ArtworkChoice& c : *choices) {
     items.push_back({{"title", std::string(dataset.titles.ExternalId(c.title))}, {"artwork", ArtworkJson(dataset, c)}});
   }
-  return Reply::Json({{"member", std::string(member)}, {"policy", artwork_->Stats().policy}, {"artwork", std::move(items)}});
+  return Reply::Json({{"member", std::string(member)}, {"policy", artwork_->policy_name()}, {"artwork", std::move(items)}});
 }
 
 Reply Handlers::ArtworkPolicyStats() {

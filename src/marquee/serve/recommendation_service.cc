@@ -57,15 +57,9 @@ RecommendationService::RecommendationService(ModelStore& models, EventStore& eve
   // The events already in the store (a restarted server, an imported log),
   // a page at a time so that a large store is never held in memory whole.
   constexpr size_t kPage = 65536;
-  uint64_t after = 0;
-  for (;;) {
-    Result<EventPage> page = events_.PageAfter(after, kPage);
-    if (!page.ok()) return;  // index_complete_ stays false: query per request
-    IndexMembers(page->events);
-    if (page->events.size() < kPage) break;
-    after = page->last_sequence;
-  }
-  index_complete_ = true;
+  Status scanned = events_.Scan(kPage, [this](std::span<const Event> page) { IndexMembers(page); });
+  // On a read error index_complete_ stays false: every request queries the store.
+  index_complete_ = scanned.ok();
 }
 
 void RecommendationService::IndexMembers(std::span<const Event> events) {
