@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "model_bench_util.h"
-#include "marquee/data/synthetic.h"
+#include "marquee/synthetic/synthetic.h"
 #include "marquee/models/ann_index.h"
 #include "marquee/models/ials.h"
 #include "marquee/models/recommend.h"
@@ -124,7 +124,7 @@ int Run(const Flags& flags) {
               flags.ef_construction, bench::Seconds(start), index.memory_bytes() / 1048576.0);
 
   const uint32_t queries = std::min(flags.queries, train.rows());
-  const ials::FactorMatrix& members = model.member_factors();
+  const FactorMatrix& members = model.member_factors();
   const uint32_t stride = members.stride();
 
   // Exact: every title scored, watched excluded, TopK -- the serving path.

@@ -30,7 +30,7 @@
 #include "model_bench_util.h"
 #include "marquee/bandit/policy.h"
 #include "marquee/bandit/simulator.h"
-#include "marquee/data/synthetic.h"
+#include "marquee/synthetic/synthetic.h"
 #include "marquee/util/random.h"
 
 namespace marquee {

@@ -21,7 +21,7 @@
 #include <thread>
 #include <vector>
 
-#include "marquee/data/event_store.h"
+#include "marquee/store/event_store.h"
 
 namespace {
 
@@ -42,10 +42,10 @@ std::vector<marquee::Event> MakeBatch(int thread, int size) {
   for (int k = 0; k < size; ++k) {
     marquee::Event& e = batch[k];
     e.kind = marquee::EventKind::kImpression;
-    e.member = "member-" + std::to_string(thread * 100003 + k * 7919 % 100000);
-    e.title = "title-" + std::to_string((thread * 31 + k * 17) % 20000);
+    e.member_id = "member-" + std::to_string(thread * 100003 + k * 7919 % 100000);
+    e.title_id = "title-" + std::to_string((thread * 31 + k * 17) % 20000);
     e.time = 1'700'000'000 + k;
-    e.artwork = "art-" + std::to_string(k % 6);
+    e.artwork_id = "art-" + std::to_string(k % 6);
     e.propensity = 1.0 / 6;
     e.impression_id = "imp-" + std::to_string(thread) + "-" + std::to_string(k);
   }

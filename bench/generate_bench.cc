@@ -5,7 +5,7 @@
 //   build/generate_bench --benchmark_filter=Medium
 #include <benchmark/benchmark.h>
 
-#include "marquee/data/synthetic.h"
+#include "marquee/synthetic/synthetic.h"
 
 namespace marquee {
 namespace {

@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "model_bench_util.h"
-#include "marquee/data/synthetic.h"
+#include "marquee/synthetic/synthetic.h"
 #include "marquee/models/ials.h"
 #include "marquee/util/threads.h"
 

@@ -18,8 +18,8 @@
 #include <random>
 #include <string>
 
-#include "marquee/data/import.h"
-#include "marquee/data/text_scan.h"
+#include "marquee/io/import.h"
+#include "marquee/io/text_scan.h"
 #include "marquee/util/file.h"
 
 namespace {

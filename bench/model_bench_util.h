@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "marquee/data/synthetic.h"
+#include "marquee/synthetic/synthetic.h"
 #include "marquee/models/recommend.h"
 #include "marquee/models/recommender.h"
 #include "marquee/util/progress.h"

@@ -19,7 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "marquee/data/event_store.h"
+#include "marquee/store/event_store.h"
 #include "marquee/serve/api_error.h"
 #include "marquee/serve/json_request.h"
 

@@ -28,9 +28,9 @@ Event Impression(std::string member, std::string title, std::string artwork, int
                  std::optional<double> propensity, std::string id) {
   Event e;
   e.kind = EventKind::kImpression;
-  e.member = std::move(member);
-  e.title = std::move(title);
-  e.artwork = std::move(artwork);
+  e.member_id = std::move(member);
+  e.title_id = std::move(title);
+  e.artwork_id = std::move(artwork);
   e.time = time;
   e.propensity = propensity;
   e.impression_id = std::move(id);
@@ -41,8 +41,8 @@ Event Outcome(EventKind kind, std::string member, std::string title, int64_t tim
               std::optional<float> fraction = {}) {
   Event e;
   e.kind = kind;
-  e.member = std::move(member);
-  e.title = std::move(title);
+  e.member_id = std::move(member);
+  e.title_id = std::move(title);
   e.time = time;
   e.impression_id = std::move(id);
   e.watch_fraction = fraction;

@@ -12,7 +12,8 @@
 #include <string>
 #include <vector>
 
-#include "marquee/bandit/obd_log.h"
+#include "marquee/bandit/bts_simulation.h"
+#include "marquee/io/obd_log.h"
 #include "marquee/bandit/off_policy.h"
 #include "marquee/bandit/tabular_reward_model.h"
 #include "marquee/util/file.h"

@@ -27,7 +27,7 @@
 #include "marquee/bandit/artwork_ope.h"
 #include "marquee/bandit/off_policy.h"
 #include "marquee/bandit/simulator.h"
-#include "marquee/data/synthetic.h"
+#include "marquee/synthetic/synthetic.h"
 
 namespace marquee {
 namespace {

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "marquee/data/synthetic.h"
+#include "marquee/synthetic/synthetic.h"
 
 namespace marquee {
 namespace {

@@ -15,8 +15,8 @@ namespace {
 constexpr uint32_t kTitles = 2000;
 constexpr uint32_t kFactors = 32;
 
-ials::FactorMatrix RandomFactors(uint32_t rows, uint32_t factors, uint64_t seed) {
-  ials::FactorMatrix m(rows, factors);
+FactorMatrix RandomFactors(uint32_t rows, uint32_t factors, uint64_t seed) {
+  FactorMatrix m(rows, factors);
   Rng rng(seed);
   for (uint32_t r = 0; r < rows; ++r) {
     // Varying norms, as trained factors have (popular titles are longer).
@@ -26,10 +26,10 @@ ials::FactorMatrix RandomFactors(uint32_t rows, uint32_t factors, uint64_t seed)
   return m;
 }
 
-std::vector<ScoredTitle> ExactTopK(const ials::FactorMatrix& titles, const float* query,
+std::vector<ScoredTitle> ExactTopK(const FactorMatrix& titles, const float* query,
                                    uint32_t k, std::span<const uint32_t> exclude = {}) {
   std::vector<float> scores(titles.rows());
-  ials::ScoreAll(titles, query, scores);
+  ScoreAll(titles, query, scores);
   ExcludeTitles(scores, exclude);
   return TopK(scores, k);
 }
@@ -43,8 +43,8 @@ class AnnIndexTest : public ::testing::Test {
   }
   std::span<const float> Query(uint32_t q) const { return {queries_.Row(q), kFactors}; }
 
-  ials::FactorMatrix titles_;
-  ials::FactorMatrix queries_;
+  FactorMatrix titles_;
+  FactorMatrix queries_;
   InnerProductIndex index_;
 };
 
@@ -90,7 +90,7 @@ TEST_F(AnnIndexTest, ResultsAreSortedByExactScore) {
       ASSERT_LT(ann[i].title, kTitles);
       EXPECT_TRUE(seen.insert(ann[i].title).second) << "duplicate title";
       EXPECT_EQ(ann[i].score,
-                ials::Dot(queries_.Row(q), titles_.Row(ann[i].title), titles_.stride()));
+                Dot(queries_.Row(q), titles_.Row(ann[i].title), titles_.stride()));
       if (i > 0) {
         EXPECT_TRUE(ann[i - 1].score > ann[i].score ||
                     (ann[i - 1].score == ann[i].score && ann[i - 1].title < ann[i].title));
@@ -157,10 +157,10 @@ TEST_F(AnnIndexTest, DeterministicForAFixedBuild) {
 }
 
 TEST(AnnIndexEdgeTest, PaddedQueriesAndTinyCatalogs) {
-  ials::FactorMatrix titles = RandomFactors(3, 5, 1);
+  FactorMatrix titles = RandomFactors(3, 5, 1);
   InnerProductIndex index;
   index.Build(titles, 4, 10, 1);
-  ials::FactorMatrix query = RandomFactors(1, 5, 2);
+  FactorMatrix query = RandomFactors(1, 5, 2);
   // A query of the padded stride is the same as one of `factors` floats.
   const std::vector<ScoredTitle> short_query = index.Search({query.Row(0), 5}, 10, 10);
   const std::vector<ScoredTitle> padded_query =
@@ -172,7 +172,7 @@ TEST(AnnIndexEdgeTest, PaddedQueriesAndTinyCatalogs) {
   EXPECT_TRUE(index.Search({query.Row(0), 5}, 5, 10, all).empty());
 
   InnerProductIndex empty;
-  empty.Build(ials::FactorMatrix(0, 5), 4, 10, 1);
+  empty.Build(FactorMatrix(0, 5), 4, 10, 1);
   EXPECT_TRUE(empty.built());
   EXPECT_TRUE(empty.Search({query.Row(0), 5}, 5, 10).empty());
 }

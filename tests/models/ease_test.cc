@@ -6,7 +6,7 @@
 #include <cmath>
 #include <vector>
 
-#include "marquee/data/synthetic.h"
+#include "marquee/synthetic/synthetic.h"
 #include "marquee/models/popularity.h"
 #include "marquee/models/spd_inverse.h"
 #include "marquee/util/threads.h"

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "dense_reference.h"
-#include "marquee/data/synthetic.h"
+#include "marquee/synthetic/synthetic.h"
 #include "marquee/models/popularity.h"
 #include "marquee/models/recommend.h"
 #include "marquee/util/random.h"
@@ -16,7 +16,6 @@
 namespace marquee {
 namespace {
 
-using ials::FactorMatrix;
 
 // A random members x titles matrix: each pair observed with probability
 // `density`, weights in [0.2, 3).
@@ -181,7 +180,7 @@ TEST(IalsTest, RowSolversMatchADenseSolveInDouble) {
   }
   const std::vector<double> expected = test::DenseSolve(a, b);
 
-  const FactorMatrix gram = ials::Gramian(y);
+  const FactorMatrix gram = Gramian(y);
   ials::SolverScratch scratch(f);
   FactorMatrix x(2, f);
   ials::SolveRowCholesky(gram, y, row, lambda, x.Row(0), scratch);
@@ -212,17 +211,17 @@ TEST(IalsTest, CgFromAWarmStartOnlyImprovesTheRowObjective) {
     extra.push_back(static_cast<float>(rng.Uniform(0, 10)));
   }
   const ials::SparseRow row{columns.data(), extra.data(), static_cast<uint32_t>(columns.size())};
-  const FactorMatrix gram = ials::Gramian(y);
+  const FactorMatrix gram = Gramian(y);
   auto objective = [&](const float* x) {
     // sum_i c_i (p_i - x.y_i)^2 + lambda ||x||^2 over all titles.
     double s = 0;
     std::vector<double> c(y.rows(), 1.0), p(y.rows(), 0.0);
     for (size_t k = 0; k < columns.size(); ++k) c[columns[k]] += extra[k], p[columns[k]] = 1;
     for (uint32_t i = 0; i < y.rows(); ++i) {
-      const double d = p[i] - ials::Dot(x, y.Row(i), y.stride());
+      const double d = p[i] - Dot(x, y.Row(i), y.stride());
       s += c[i] * d * d;
     }
-    return s + 0.1 * ials::Dot(x, x, y.stride());
+    return s + 0.1 * Dot(x, x, y.stride());
   };
   ials::SolverScratch scratch(f);
   FactorMatrix x(1, f);
@@ -266,7 +265,7 @@ TEST(IalsTest, FoldInOfATrainingHistoryIsTheMembersExactSolve) {
        {"regularization_scaling", "frequency"}});
   FitLosses(*model, train);
   const FactorMatrix& y = model->title_factors();
-  const FactorMatrix gram = ials::Gramian(y);
+  const FactorMatrix gram = Gramian(y);
   ials::SolverScratch scratch(12);
   FactorMatrix half_step(1, 12);
   for (uint32_t u = 0; u < train.rows(); u += 7) {
@@ -367,9 +366,9 @@ TEST(IalsTest, ScoreSimilarIsCosine) {
   EXPECT_NEAR(scores[5], 1.0f, 1e-5);
   for (float s : scores) EXPECT_LE(std::abs(s), 1.0f + 1e-5f);
   const FactorMatrix& y = model->title_factors();
-  const double expected = ials::Dot(y.Row(5), y.Row(9), y.stride()) /
-                          std::sqrt(ials::Dot(y.Row(5), y.Row(5), y.stride()) *
-                                    ials::Dot(y.Row(9), y.Row(9), y.stride()));
+  const double expected = Dot(y.Row(5), y.Row(9), y.stride()) /
+                          std::sqrt(Dot(y.Row(5), y.Row(5), y.stride()) *
+                                    Dot(y.Row(9), y.Row(9), y.stride()));
   EXPECT_NEAR(scores[9], expected, 1e-5);
 }
 

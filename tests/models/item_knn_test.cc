@@ -6,7 +6,7 @@
 #include <cmath>
 #include <vector>
 
-#include "marquee/data/synthetic.h"
+#include "marquee/synthetic/synthetic.h"
 #include "marquee/util/threads.h"
 #include "recommender_test_util.h"
 

@@ -28,7 +28,7 @@
 #include <nlohmann/json.hpp>
 
 #include "marquee/data/dataset_file.h"
-#include "marquee/data/event_store.h"
+#include "marquee/store/event_store.h"
 #include "../test_util.h"
 #include "../tools/cli_runner.h"
 
@@ -271,8 +271,8 @@ Dataset* ServeProcessTest::dataset_ = nullptr;
 Event Play(const std::string& member, const std::string& title, int64_t time, float fraction) {
   Event e;
   e.kind = EventKind::kPlay;
-  e.member = member;
-  e.title = title;
+  e.member_id = member;
+  e.title_id = title;
   e.time = time;
   e.watch_fraction = fraction;
   return e;
@@ -282,8 +282,8 @@ json ToJson(const std::vector<Event>& events) {
   json body = {{"events", json::array()}};
   for (const Event& e : events) {
     body["events"].push_back({{"kind", "play"},
-                              {"member", e.member},
-                              {"title", e.title},
+                              {"member", e.member_id},
+                              {"title", e.title_id},
                               {"time", e.time},
                               {"watch_fraction", *e.watch_fraction}});
   }
@@ -337,7 +337,7 @@ TEST_F(ServeProcessTest, AcknowledgedEventsSurviveSigkillAndRestart) {
   // And the store holds exactly what was acknowledged, in order.
   std::unique_ptr<EventStore> store = OpenStore(EventsPath());
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(store->Count(), acknowledged);
+  EXPECT_EQ(store->Count().value(), acknowledged);
   Result<std::vector<Event>> stored = store->MemberEvents(member);
   ASSERT_TRUE(stored.ok()) << stored.status().ToString();
   std::vector<Event> expected(batches[0]);
@@ -394,8 +394,8 @@ TEST_F(ServeProcessTest, SigtermWhileIngestingExitsZeroAndKeepsAcknowledgedEvent
   // lost may be there too: acknowledged is a lower bound.)
   std::unique_ptr<EventStore> store = OpenStore(EventsPath());
   ASSERT_NE(store, nullptr);
-  EXPECT_GE(store->Count(), acknowledged.size() * kBatchSize);
-  EXPECT_EQ(store->Count() % kBatchSize, 0u) << "a batch was stored in part";
+  EXPECT_GE(store->Count().value(), acknowledged.size() * kBatchSize);
+  EXPECT_EQ(store->Count().value() % kBatchSize, 0u) << "a batch was stored in part";
   for (int b : acknowledged) {
     Result<std::vector<Event>> events = store->MemberEvents("sigterm-" + std::to_string(b));
     ASSERT_TRUE(events.ok());

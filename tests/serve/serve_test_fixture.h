@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "marquee/data/event_store.h"
-#include "marquee/data/synthetic.h"
+#include "marquee/store/event_store.h"
+#include "marquee/synthetic/synthetic.h"
 #include "marquee/models/model_file.h"
 #include "marquee/models/registry.h"
 #include "marquee/serve/model_store.h"

@@ -29,7 +29,7 @@ TEST_F(ServerAdminTest, EventsAreAcceptedOnceStored) {
                    {"propensity", 0.25}, {"impression_id", "imp-1"}},
                   {{"kind", "click"}, {"member", Member()}, {"title", TitleId(3)}, {"impression_id", "imp-1"}}}}};
   EXPECT_EQ(Post("/v1/events", batch.dump())["accepted"], 3);
-  EXPECT_EQ(events_->Count(), 4u);
+  EXPECT_EQ(events_->Count().value(), 4u);
   Result<std::vector<Event>> stored = events_->MemberEvents(Member());
   ASSERT_TRUE(stored.ok());
   ASSERT_EQ(stored->size(), 4u);
@@ -67,7 +67,7 @@ TEST_F(ServerAdminTest, BadEventsNameTheEventAndField) {
   EXPECT_EQ(field({{"kind", "rating"}, {"member", "m"}, {"title", "t"}}), "rating");
   EXPECT_EQ(field({{"events", json::array()}}), "events");
   EXPECT_EQ(Post("/v1/events", "[", 400)["error"]["code"], "malformed_json");
-  EXPECT_EQ(events_->Count(), 0u);  // all or nothing
+  EXPECT_EQ(events_->Count().value(), 0u);  // all or nothing
 }
 
 TEST_F(ServerAdminTest, ModelsDescribesTheServedModel) {

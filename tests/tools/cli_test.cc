@@ -6,7 +6,7 @@
 #include "../test_util.h"
 #include "cli_runner.h"
 #include "marquee/data/dataset_file.h"
-#include "marquee/data/ground_truth.h"
+#include "marquee/synthetic/ground_truth.h"
 
 namespace marquee {
 namespace {

@@ -24,17 +24,17 @@ Status WriteLog(const LoggedBanditData& log, const Dataset& dataset, const Artwo
       const uint32_t title = RecordTitle(log, features, i);
       Event e;
       e.kind = EventKind::kImpression;
-      e.member = std::string(dataset.members.ExternalId(log.member[i]));
-      e.title = std::string(dataset.titles.ExternalId(title));
+      e.member_id = std::string(dataset.members.ExternalId(log.member[i]));
+      e.title_id = std::string(dataset.titles.ExternalId(title));
       e.time = static_cast<int64_t>(i);
-      e.artwork = dataset.catalog.titles()[title].artwork[log.action[i]].id;
+      e.artwork_id = dataset.catalog.titles()[title].artwork[log.action[i]].id;
       e.propensity = log.propensity[i];
       e.impression_id = "sim-" + std::to_string(i);
       std::fprintf(f, "%s\n", EventJsonLine(e).c_str());
       if (log.reward[i] > 0) {
         Event play;
-        play.member = e.member;
-        play.title = e.title;
+        play.member_id = e.member_id;
+        play.title_id = e.title_id;
         play.time = e.time + 1;
         play.impression_id = e.impression_id;  // the play answers this
                                                // impression, not an older one

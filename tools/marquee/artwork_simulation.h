@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "marquee/data/dataset.h"
-#include "marquee/data/ground_truth.h"
+#include "marquee/synthetic/ground_truth.h"
 #include "marquee/util/status.h"
 
 namespace marquee::cli {

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "marquee/bandit/impression_log.h"
-#include "marquee/data/event_store.h"
+#include "marquee/store/event_store.h"
 #include "marquee/serve/json_request.h"
 #include "marquee/util/status.h"
 
@@ -48,12 +48,12 @@ inline Result<std::vector<Event>> ReadEventLog(const std::string& path) {
 // One event as a JSON line (the inverse of the reader above).
 inline std::string EventJsonLine(const Event& e) {
   nlohmann::json j = {{"kind", std::string(EventKindName(e.kind))},
-                      {"member", e.member},
-                      {"title", e.title},
+                      {"member", e.member_id},
+                      {"title", e.title_id},
                       {"time", e.time}};
   if (e.watch_fraction) j["watch_fraction"] = *e.watch_fraction;
   if (e.rating) j["rating"] = *e.rating;
-  if (!e.artwork.empty()) j["artwork"] = e.artwork;
+  if (!e.artwork_id.empty()) j["artwork"] = e.artwork_id;
   if (e.propensity) j["propensity"] = *e.propensity;
   if (!e.impression_id.empty()) j["impression_id"] = e.impression_id;
   return j.dump();

@@ -5,8 +5,8 @@
 #include "commands.h"
 #include "dataset_report.h"
 #include "marquee/data/dataset_file.h"
-#include "marquee/data/ground_truth.h"
-#include "marquee/data/synthetic.h"
+#include "marquee/synthetic/ground_truth.h"
+#include "marquee/synthetic/synthetic.h"
 #include "progress_bar.h"
 
 namespace marquee::cli {

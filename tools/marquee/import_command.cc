@@ -5,7 +5,7 @@
 #include "commands.h"
 #include "dataset_report.h"
 #include "marquee/data/dataset_file.h"
-#include "marquee/data/import.h"
+#include "marquee/io/import.h"
 #include "progress_bar.h"
 
 namespace marquee::cli {

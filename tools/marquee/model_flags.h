@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "marquee/models/parameters.h"
+#include "marquee/util/parameters.h"
 
 namespace marquee::cli {
 

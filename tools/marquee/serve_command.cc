@@ -7,7 +7,7 @@
 
 #include "commands.h"
 #include "marquee/data/dataset_file.h"
-#include "marquee/data/event_store.h"
+#include "marquee/store/event_store.h"
 #include "marquee/serve/model_store.h"
 #include "marquee/serve/server.h"
 #include "stop_signals.h"

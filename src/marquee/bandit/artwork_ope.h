@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "marquee/bandit/artwork_features.h"
-#include "marquee/bandit/logged_bandit_data.h"
+#include "marquee/data/logged_bandit_data.h"
 #include "marquee/bandit/off_policy.h"
 #include "marquee/bandit/policy.h"
 #include "marquee/util/status.h"

@@ -32,16 +32,16 @@ class Joiner {
     if (!e.propensity || !(*e.propensity > 0.0)) {
       return Skip(log_.skipped_no_propensity, position, "impression without a propensity");
     }
-    const uint32_t title = dataset_.titles.Find(e.title);
+    const uint32_t title = dataset_.titles.Find(e.title_id);
     if (title == IdMap::kNotFound || title >= features_.title_count()) {
       return Skip(log_.skipped_unknown_title, position,
-                  "title " + QuoteForError(e.title) + " is not in the catalog");
+                  "title " + QuoteForError(e.title_id) + " is not in the catalog");
     }
-    const int variant = FindVariant(title, e.artwork);
+    const int variant = FindVariant(title, e.artwork_id);
     if (variant < 0) {
       return Skip(
           log_.skipped_unknown_artwork, position,
-          "artwork " + QuoteForError(e.artwork) + " is not a variant of title " + QuoteForError(e.title));
+          "artwork " + QuoteForError(e.artwork_id) + " is not a variant of title " + QuoteForError(e.title_id));
     }
     const uint32_t record = static_cast<uint32_t>(log_.data.size());
     if (!e.impression_id.empty() && !by_id_.emplace(e.impression_id, record).second) {
@@ -56,11 +56,11 @@ class Joiner {
     d.position.push_back(0);
     d.propensity.push_back(*e.propensity);
     d.reward.push_back(0.0);
-    d.member.push_back(dataset_.members.Find(e.member));
+    d.member.push_back(dataset_.members.Find(e.member_id));
     log_.title.push_back(title);
-    log_.member_id.push_back(e.member);
+    log_.member_id.push_back(e.member_id);
     log_.time.push_back(e.time);
-    by_pair_[PairKey(e.member, e.title)].push_back(record);
+    by_pair_[PairKey(e.member_id, e.title_id)].push_back(record);
   }
 
   void AddOutcome(const Event& e) {
@@ -73,7 +73,7 @@ class Joiner {
         return;
       }
     }
-    auto it = by_pair_.find(PairKey(e.member, e.title));
+    auto it = by_pair_.find(PairKey(e.member_id, e.title_id));
     if (it == by_pair_.end()) return;
     for (uint32_t record : it->second) {
       const int64_t shown = log_.time[record];

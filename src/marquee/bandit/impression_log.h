@@ -19,9 +19,9 @@
 #include <vector>
 
 #include "marquee/bandit/artwork_features.h"
-#include "marquee/bandit/logged_bandit_data.h"
+#include "marquee/data/logged_bandit_data.h"
 #include "marquee/data/dataset.h"
-#include "marquee/data/event_store.h"
+#include "marquee/data/event.h"
 #include "marquee/util/status.h"
 
 namespace marquee {

@@ -6,7 +6,7 @@
 #include <numeric>
 #include <span>
 
-#include "marquee/data/text_scan.h"
+#include "marquee/util/strings.h"
 #include "marquee/util/random.h"
 
 namespace marquee {

@@ -23,7 +23,7 @@
 #include <string>
 #include <vector>
 
-#include "marquee/bandit/logged_bandit_data.h"
+#include "marquee/data/logged_bandit_data.h"
 #include "marquee/util/status.h"
 
 namespace marquee {

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "marquee/bandit/artwork_features.h"
-#include "marquee/models/parameters.h"
+#include "marquee/util/parameters.h"
 #include "marquee/util/random.h"
 #include "marquee/util/section_file.h"
 #include "marquee/util/status.h"

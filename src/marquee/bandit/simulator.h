@@ -29,10 +29,10 @@
 #include <string>
 #include <vector>
 
-#include "marquee/bandit/logged_bandit_data.h"
+#include "marquee/data/logged_bandit_data.h"
 #include "marquee/bandit/policy.h"
 #include "marquee/data/dataset.h"
-#include "marquee/data/ground_truth.h"
+#include "marquee/synthetic/ground_truth.h"
 #include "marquee/util/progress.h"
 #include "marquee/util/status.h"
 

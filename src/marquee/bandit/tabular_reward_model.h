@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "marquee/bandit/logged_bandit_data.h"
+#include "marquee/data/logged_bandit_data.h"
 #include "marquee/util/status.h"
 
 namespace marquee {

@@ -13,7 +13,7 @@
 
 #include "marquee/eval/evaluator.h"
 #include "marquee/eval/split.h"
-#include "marquee/models/parameters.h"
+#include "marquee/util/parameters.h"
 
 namespace marquee {
 

@@ -14,7 +14,7 @@
 namespace marquee {
 
 struct InnerProductIndex::Impl {
-  ials::FactorMatrix vectors;  // aligned copy, for exact rescoring
+  FactorMatrix vectors;  // aligned copy, for exact rescoring
   // The space must outlive the graph (the graph keeps a pointer to its dim).
   std::unique_ptr<hnswlib::InnerProductSpace> space;
   std::unique_ptr<hnswlib::HierarchicalNSW<float>> graph;
@@ -26,13 +26,13 @@ InnerProductIndex::~InnerProductIndex() = default;
 InnerProductIndex::InnerProductIndex(InnerProductIndex&&) noexcept = default;
 InnerProductIndex& InnerProductIndex::operator=(InnerProductIndex&&) noexcept = default;
 
-void InnerProductIndex::Build(const ials::FactorMatrix& titles, const BuildOptions& options) {
+void InnerProductIndex::Build(const FactorMatrix& titles, const BuildOptions& options) {
   if (options.m < 2) throw std::invalid_argument("InnerProductIndex: M must be at least 2");
   if (options.ef_construction < 1)
     throw std::invalid_argument("InnerProductIndex: ef_construction must be at least 1");
   auto impl = std::make_unique<Impl>();
   const uint32_t n = titles.rows();
-  impl->vectors = ials::FactorMatrix(n, titles.factors());
+  impl->vectors = FactorMatrix(n, titles.factors());
   if (n > 0) {
     std::memcpy(impl->vectors.data(), titles.data(),
                 static_cast<size_t>(n) * titles.stride() * sizeof(float));
@@ -42,7 +42,7 @@ void InnerProductIndex::Build(const ials::FactorMatrix& titles, const BuildOptio
   // so every y' has norm 1, 1 - x.y' is half the squared distance between
   // unit vectors (a metric: the graph stays navigable), and for a query
   // (x, 0) the order of x.y' is that of x.y.
-  const uint32_t dim = ials::PaddedStride(titles.factors() + 1);
+  const uint32_t dim = PaddedStride(titles.factors() + 1);
   impl->dim = dim;
   double phi2 = 0;
   std::vector<double> norms2(n);
@@ -101,14 +101,14 @@ std::vector<ScoredTitle> InnerProductIndex::Search(std::span<const float> query,
                                                    std::span<const uint32_t> exclude) const {
   std::vector<ScoredTitle> result;
   if (!impl_ || k == 0) return result;
-  const ials::FactorMatrix& vectors = impl_->vectors;
+  const FactorMatrix& vectors = impl_->vectors;
   const hnswlib::HierarchicalNSW<float>& g = *impl_->graph;
   const uint32_t n = vectors.rows();
   if (n == 0 || g.cur_element_count == 0) return result;
 
   // The query, padded and 64-byte aligned for the vector kernels.
   constexpr uint32_t kMaxStride = 1024;
-  alignas(64) float q[kMaxStride + ials::kLaneFloats];
+  alignas(64) float q[kMaxStride + kLaneFloats];
   const uint32_t stride = vectors.stride();
   if (stride > kMaxStride) throw std::invalid_argument("InnerProductIndex: too many factors");
   const size_t given = std::min<size_t>(query.size(), vectors.factors());
@@ -148,7 +148,7 @@ std::vector<ScoredTitle> InnerProductIndex::Search(std::span<const float> query,
     const uint32_t title = static_cast<uint32_t>(g.getExternalLabel(candidates.top().second));
     candidates.pop();
     if (std::binary_search(excluded.begin(), excluded.end(), title)) continue;
-    result.push_back({title, ials::Dot(q, vectors.Row(title), stride)});
+    result.push_back({title, Dot(q, vectors.Row(title), stride)});
   }
   auto better = [](const ScoredTitle& a, const ScoredTitle& b) {
     return a.score > b.score || (a.score == b.score && a.title < b.title);

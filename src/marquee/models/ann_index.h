@@ -28,8 +28,8 @@
 // then a best-first search of level 0 keeping ef' = max(ef, k + |exclude|)
 // candidates (ef is per call, not hnswlib's shared setEf, so concurrent
 // searches with different ef are safe). Every candidate the search keeps
-// (ef' of them, or all titles when fewer) is rescored exactly (ials::Dot
-// on an aligned copy of the factors: the same scores as ials::ScoreAll, bit
+// (ef' of them, or all titles when fewer) is rescored exactly (Dot
+// on an aligned copy of the factors: the same scores as ScoreAll, bit
 // for bit, rather than hnswlib's rounded 1 - x.y), titles in `exclude`
 // dropped, and the best k returned, best first, ties to the lower title
 // index (the order TopK uses). Because at most |exclude| of the k + |exclude|
@@ -52,7 +52,7 @@
 #include <span>
 #include <vector>
 
-#include "marquee/models/ials_solver.h"
+#include "marquee/util/factor_matrix.h"
 #include "marquee/models/top_k.h"
 
 namespace marquee {
@@ -75,8 +75,8 @@ class InnerProductIndex {
 
   // Builds the index over every row of `titles` (copied; the matrix need not
   // outlive the index). Replaces any previous index.
-  void Build(const ials::FactorMatrix& titles, const BuildOptions& options);
-  void Build(const ials::FactorMatrix& titles, uint32_t m, uint32_t ef_construction, int threads,
+  void Build(const FactorMatrix& titles, const BuildOptions& options);
+  void Build(const FactorMatrix& titles, uint32_t m, uint32_t ef_construction, int threads,
              uint64_t seed = 100) {
     Build(titles, BuildOptions{m, ef_construction, threads, seed});
   }

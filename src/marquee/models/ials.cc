@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "marquee/util/parallel_sum.h"
 #include "marquee/util/random.h"
 
 namespace marquee {
@@ -15,7 +16,6 @@ constexpr std::string_view kModel = "ials";
 constexpr uint32_t kMemberTag = FourCC("IALX");
 constexpr uint32_t kTitleTag = FourCC("IALY");
 
-using ials::FactorMatrix;
 using ials::SparseRows;
 
 // The titles x members side of the training data: for each title, the
@@ -72,7 +72,7 @@ std::vector<uint32_t> LongestFirst(const SparseRows& rows) {
   return order;
 }
 
-double SquaredNorm(const float* x, uint32_t stride) { return ials::Dot(x, x, stride); }
+double SquaredNorm(const float* x, uint32_t stride) { return Dot(x, x, stride); }
 
 }  // namespace
 
@@ -181,13 +181,13 @@ double Loss(const SparseRows& member_rows, const FactorMatrix& members,
             const FactorMatrix& titles, const FactorMatrix& member_gram,
             const FactorMatrix& title_gram, const std::vector<float>& member_lambda,
             const std::vector<float>& title_lambda) {
-  const double all_pairs = ials::FrobeniusProduct(member_gram, title_gram);
-  const double member_terms = ials::DeterministicSum(members.rows(), [&](uint32_t u) {
+  const double all_pairs = FrobeniusProduct(member_gram, title_gram);
+  const double member_terms = DeterministicSum(members.rows(), [&](uint32_t u) {
     const float* x = members.Row(u);
     return ials::ObservedLossCorrection(titles, member_rows.Row(u), x) +
            member_lambda[u] * SquaredNorm(x, members.stride());
   });
-  const double title_terms = ials::DeterministicSum(titles.rows(), [&](uint32_t i) {
+  const double title_terms = DeterministicSum(titles.rows(), [&](uint32_t i) {
     return title_lambda[i] * SquaredNorm(titles.Row(i), titles.stride());
   });
   return all_pairs + member_terms + title_terms;
@@ -224,13 +224,13 @@ Status IalsRecommender::Fit(const InteractionMatrix& train, const TrainContext& 
   const std::vector<uint32_t> title_order = LongestFirst(title_rows);
 
   ProgressReporter progress(context.progress, "training ials", options_.iterations);
-  FactorMatrix title_gram = ials::Gramian(titles_);
+  FactorMatrix title_gram = Gramian(titles_);
   for (uint32_t iteration = 1; iteration <= options_.iterations; ++iteration) {
     const Clock::time_point start = Clock::now();
     SolveSide(options_, member_rows, member_order, member_lambda, title_gram, titles_, members_);
-    const FactorMatrix member_gram = ials::Gramian(members_);
+    const FactorMatrix member_gram = Gramian(members_);
     SolveSide(options_, title_rows, title_order, title_lambda, member_gram, members_, titles_);
-    title_gram = ials::Gramian(titles_);  // for the next member half-step (and the loss)
+    title_gram = Gramian(titles_);  // for the next member half-step (and the loss)
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     if (context.on_iteration) {
       const double loss = Loss(member_rows, members_, titles_, member_gram, title_gram,
@@ -272,18 +272,18 @@ std::vector<float> IalsRecommender::FoldIn(History history) const {
 void IalsRecommender::ScoreMember(uint32_t member, History history,
                                   std::span<float> scores) const {
   if (member >= members_.rows()) return ScoreHistory(history, scores);
-  ials::ScoreAll(titles_, members_.Row(member), scores);
+  ScoreAll(titles_, members_.Row(member), scores);
 }
 
 void IalsRecommender::ScoreHistory(History history, std::span<float> scores) const {
   const std::vector<float> folded = FoldIn(history);
   FactorMatrix x(1, options_.factors);  // aligned copy for the vector kernels
   std::copy(folded.begin(), folded.end(), x.Row(0));
-  ials::ScoreAll(titles_, x.Row(0), scores);
+  ScoreAll(titles_, x.Row(0), scores);
 }
 
 void IalsRecommender::ScoreSimilar(uint32_t title, std::span<float> scores) const {
-  ials::ScoreAll(titles_, titles_.Row(title), scores);
+  ScoreAll(titles_, titles_.Row(title), scores);
   const float self = title_inverse_norms_[title];
   for (uint32_t i = 0; i < titles_.rows(); ++i) scores[i] *= self * title_inverse_norms_[i];
 }
@@ -335,7 +335,7 @@ void IalsRecommender::SaveState(SectionFileWriter& out) const {
 Status IalsRecommender::LoadState(const SectionFileReader& in) {
   MARQUEE_RETURN_IF_ERROR(LoadFactors(in, kMemberTag, options_.factors, &members_));
   MARQUEE_RETURN_IF_ERROR(LoadFactors(in, kTitleTag, options_.factors, &titles_));
-  title_gram_ = ials::Gramian(titles_);
+  title_gram_ = Gramian(titles_);
   PrepareScoring();
   return Status::OK();
 }

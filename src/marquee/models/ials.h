@@ -91,8 +91,8 @@ class IalsRecommender final : public Recommender {
 
   const Options& options() const { return options_; }
   // Learned factors (padded rows; see ials_solver.h), for tests and tools.
-  const ials::FactorMatrix& member_factors() const { return members_; }
-  const ials::FactorMatrix& title_factors() const { return titles_; }
+  const FactorMatrix& member_factors() const { return members_; }
+  const FactorMatrix& title_factors() const { return titles_; }
   // The vector fold-in would give `history` (f floats, padded to the stride).
   std::vector<float> FoldIn(History history) const;
   // c - 1 for a weight, and the regularization of a row with total extra
@@ -105,9 +105,9 @@ class IalsRecommender final : public Recommender {
   void PrepareScoring();  // Gramian and norms from the trained factors
 
   Options options_;
-  ials::FactorMatrix members_;  // X: member_count x f
-  ials::FactorMatrix titles_;   // Y: title_count x f
-  ials::FactorMatrix title_gram_;  // Y^T Y, for fold-in
+  FactorMatrix members_;  // X: member_count x f
+  FactorMatrix titles_;   // Y: title_count x f
+  FactorMatrix title_gram_;  // Y^T Y, for fold-in
   std::vector<float> title_inverse_norms_;  // 1 / ||y_i|| (0 for a zero vector)
 };
 

@@ -1,5 +1,7 @@
 #include "marquee/models/ials_solver.h"
 
+#include "marquee/util/simd_lanes.h"
+
 // GCC 12 reports "may be used uninitialized" inside Eigen's AVX-512 product
 // kernels (the intrinsics' _mm512_undefined_ps); a known false positive.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
@@ -15,24 +17,9 @@ namespace marquee::ials {
 
 namespace {
 
-// Sixteen floats, one AVX-512 register (two AVX2 registers or four SSE ones
-// elsewhere; the compiler splits it). may_alias: rows are float arrays.
-using Lane = float __attribute__((vector_size(64), may_alias));
-static_assert(sizeof(Lane) == kLaneFloats * sizeof(float));
-
-// Horizontal sum, halving the width each step.
-inline float Sum(Lane v) {
-  using Half = float __attribute__((vector_size(32)));
-  using Quarter = float __attribute__((vector_size(16)));
-  const Half h = __builtin_shufflevector(v, v, 0, 1, 2, 3, 4, 5, 6, 7) +
-                 __builtin_shufflevector(v, v, 8, 9, 10, 11, 12, 13, 14, 15);
-  const Quarter q = __builtin_shufflevector(h, h, 0, 1, 2, 3) +
-                    __builtin_shufflevector(h, h, 4, 5, 6, 7);
-  return (q[0] + q[2]) + (q[1] + q[3]);
-}
-
-inline const Lane* Lanes(const float* p) { return reinterpret_cast<const Lane*>(p); }
-inline Lane* Lanes(float* p) { return reinterpret_cast<Lane*>(p); }
+using simd::DotLanes;
+using simd::Lane;
+using simd::Lanes;
 
 // The kernels take the number of lanes per row as a template argument
 // (kLanes > 0) so that a whole factor vector lives in registers and every
@@ -45,14 +32,6 @@ constexpr uint32_t kPrefetchAhead = 6;  // rows of `other` fetched ahead of use
 template <int kLanes>
 constexpr int LaneCapacity() {
   return kLanes > 0 ? kLanes : kMaxRuntimeLanes;
-}
-
-template <int kLanes>
-inline float DotLanes(const Lane* a, const Lane* b, int n) {
-  if constexpr (kLanes > 0) n = kLanes;
-  Lane s = a[0] * b[0];
-  for (int j = 1; j < n; ++j) s += a[j] * b[j];
-  return Sum(s);
 }
 
 // out = sum over the row of coef(e_i, s_i) y_i with s_i = y_i.v, where
@@ -174,47 +153,6 @@ StridedRows RowsOf(const FactorMatrix& m, uint32_t begin, uint32_t count) {
 
 }  // namespace
 
-FactorMatrix::FactorMatrix(uint32_t rows, uint32_t factors)
-    : rows_(rows), factors_(factors), stride_(PaddedStride(factors)) {
-  const size_t bytes = std::max<size_t>(64, static_cast<size_t>(rows) * stride_ * sizeof(float));
-  data_.reset(static_cast<float*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64)));
-  std::memset(data_.get(), 0, bytes);
-}
-
-FactorMatrix Gramian(const FactorMatrix& m) {
-  constexpr uint32_t kBlock = 4096;
-  const uint32_t f = m.factors();
-  const uint32_t blocks = (m.rows() + kBlock - 1) / kBlock;
-  std::vector<Eigen::MatrixXd> partial(blocks);
-#pragma omp parallel for schedule(dynamic, 1)
-  for (uint32_t b = 0; b < blocks; ++b) {
-    const uint32_t begin = b * kBlock;
-    const uint32_t count = std::min(kBlock, m.rows() - begin);
-    Eigen::MatrixXf part = Eigen::MatrixXf::Zero(f, f);
-    part.selfadjointView<Eigen::Lower>().rankUpdate(RowsOf(m, begin, count).transpose());
-    partial[b] = part.cast<double>();
-  }
-  Eigen::MatrixXd total = Eigen::MatrixXd::Zero(f, f);
-  for (const Eigen::MatrixXd& p : partial) total += p;  // fixed order: deterministic
-  FactorMatrix gram(m.stride(), f);
-  for (uint32_t i = 0; i < f; ++i) {
-    for (uint32_t j = 0; j <= i; ++j) {
-      gram.Row(i)[j] = gram.Row(j)[i] = static_cast<float>(total(i, j));
-    }
-  }
-  return gram;
-}
-
-double FrobeniusProduct(const FactorMatrix& a, const FactorMatrix& b) {
-  double s = 0;
-  for (uint32_t i = 0; i < a.factors(); ++i) {
-    for (uint32_t j = 0; j < a.factors(); ++j) {
-      s += static_cast<double>(a.Row(i)[j]) * b.Row(i)[j];
-    }
-  }
-  return s;
-}
-
 struct SolverScratch::Cholesky {
   static constexpr uint32_t kChunk = 64;  // observed rows per rank-k update
   explicit Cholesky(uint32_t f)
@@ -272,14 +210,6 @@ double ObservedLossCorrection(const FactorMatrix& other, SparseRow row, const fl
     sum += c * (1.0 - s) * (1.0 - s) - s * s;
   }
   return sum;
-}
-
-float Dot(const float* x, const float* y, uint32_t stride) {
-  return DotLanes<0>(Lanes(x), Lanes(y), static_cast<int>(stride / kLaneFloats));
-}
-
-void ScoreAll(const FactorMatrix& m, const float* x, std::span<float> scores) {
-  for (uint32_t i = 0; i < m.rows(); ++i) scores[i] = Dot(x, m.Row(i), m.stride());
 }
 
 }  // namespace marquee::ials

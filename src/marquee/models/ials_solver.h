@@ -23,40 +23,9 @@
 #include <span>
 #include <vector>
 
+#include "marquee/util/factor_matrix.h"
+
 namespace marquee::ials {
-
-// Factor rows are padded to a multiple of this many floats (one 64-byte
-// AVX-512 register) and 64-byte aligned, so kernels work on whole vectors.
-inline constexpr uint32_t kLaneFloats = 16;
-
-inline uint32_t PaddedStride(uint32_t factors) {
-  return (factors + kLaneFloats - 1) / kLaneFloats * kLaneFloats;
-}
-
-// A rows x factors float matrix, row-major, rows padded with zeros to
-// PaddedStride(factors). The padding stays zero: every kernel preserves it.
-class FactorMatrix {
- public:
-  FactorMatrix() = default;
-  FactorMatrix(uint32_t rows, uint32_t factors);  // all zero
-
-  uint32_t rows() const { return rows_; }
-  uint32_t factors() const { return factors_; }
-  uint32_t stride() const { return stride_; }
-  float* Row(uint32_t r) { return data_.get() + static_cast<size_t>(r) * stride_; }
-  const float* Row(uint32_t r) const { return data_.get() + static_cast<size_t>(r) * stride_; }
-  float* data() { return data_.get(); }
-  const float* data() const { return data_.get(); }
-
- private:
-  struct Free {
-    void operator()(float* p) const { std::free(p); }
-  };
-  uint32_t rows_ = 0;
-  uint32_t factors_ = 0;
-  uint32_t stride_ = 0;
-  std::unique_ptr<float[], Free> data_;
-};
 
 // The observed entries of one row: column indices and their extra
 // confidence e = c - 1 (>= 0).
@@ -77,14 +46,6 @@ struct SparseRows {
     return {columns + indptr[r], extra + indptr[r], static_cast<uint32_t>(indptr[r + 1] - indptr[r])};
   }
 };
-
-// G = M^T M as a stride x stride matrix (padding rows/columns zero), summed
-// in double over fixed blocks of rows: identical at any thread count.
-FactorMatrix Gramian(const FactorMatrix& m);
-
-// sum_jk a_jk b_jk over the f x f parts of two Gramians (= sum_u x_u^T G x_u
-// when a = X^T X and b = G).
-double FrobeniusProduct(const FactorMatrix& a, const FactorMatrix& b);
 
 // Per-thread working memory of the solvers, allocated once per thread.
 class SolverScratch {
@@ -116,30 +77,5 @@ void SolveRowCholesky(const FactorMatrix& gram, const FactorMatrix& other, Spars
 // sum over the row's observed entries of c (1 - s)^2 - s^2, s = x.y_i: the
 // correction of the all-pairs term x^T G x to the row's weighted loss.
 double ObservedLossCorrection(const FactorMatrix& other, SparseRow row, const float* x);
-
-// x.y over the padded stride.
-float Dot(const float* x, const float* y, uint32_t stride);
-
-// scores[i] = x.y_i for every row i of `m`.
-void ScoreAll(const FactorMatrix& m, const float* x, std::span<float> scores);
-
-// Sum of f(i) for i in [0, n), in parallel, in double, added in an order
-// that does not depend on the number of threads.
-template <typename F>
-double DeterministicSum(uint32_t n, F f) {
-  constexpr uint32_t kBlock = 1024;
-  const uint32_t blocks = (n + kBlock - 1) / kBlock;
-  std::vector<double> partial(blocks, 0.0);
-#pragma omp parallel for schedule(dynamic, 1)
-  for (uint32_t b = 0; b < blocks; ++b) {
-    double s = 0;
-    const uint32_t end = std::min(n, (b + 1) * kBlock);
-    for (uint32_t i = b * kBlock; i < end; ++i) s += f(i);
-    partial[b] = s;
-  }
-  double total = 0;
-  for (double s : partial) total += s;
-  return total;
-}
 
 }  // namespace marquee::ials

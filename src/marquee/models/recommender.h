@@ -18,7 +18,7 @@
 #include <string_view>
 
 #include "marquee/data/interactions.h"
-#include "marquee/models/parameters.h"
+#include "marquee/util/parameters.h"
 #include "marquee/util/progress.h"
 #include "marquee/util/section_file.h"
 #include "marquee/util/status.h"

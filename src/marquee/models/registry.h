@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "marquee/models/parameters.h"
+#include "marquee/util/parameters.h"
 #include "marquee/models/recommender.h"
 #include "marquee/util/status.h"
 

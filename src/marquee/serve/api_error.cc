@@ -42,7 +42,11 @@ std::string ErrorCode(Status::Code code) {
 }  // namespace
 
 ApiError FromStatus(const Status& status, std::string field) {
+  if (field.empty()) field = status.field();
+  // The codes clients already know for a bad field and for a body that is not JSON.
   std::string code = ErrorCode(status.code());
+  if (status.code() == Status::Code::kInvalidArgument && !status.field().empty()) code = "invalid_field";
+  if (status.code() == Status::Code::kParseError && status.field() == "body") code = "malformed_json";
   return {HttpStatusFor(status.code()), std::move(code), status.message(), std::move(field)};
 }
 

@@ -78,10 +78,10 @@ std::vector<ArtworkChoice> ArtworkService::Choose(std::string_view member, std::
     c.propensity = d.propensity;
     Event e;
     e.kind = EventKind::kImpression;
-    e.member = std::string(member);
-    e.title = std::string(dataset_.titles.ExternalId(c.title));
+    e.member_id = std::string(member);
+    e.title_id = std::string(dataset_.titles.ExternalId(c.title));
     e.time = now;
-    e.artwork = dataset_.catalog.titles()[c.title].artwork[c.variant].id;
+    e.artwork_id = dataset_.catalog.titles()[c.title].artwork[c.variant].id;
     e.propensity = c.propensity;
     e.impression_id = c.impression_id;
     impressions.push_back(std::move(e));
@@ -117,7 +117,7 @@ void ArtworkService::NoteOutcomes(std::span<const Event> events, int64_t now) {
         Reward(e.impression_id, reward, updates);
         continue;
       }
-      auto it = by_pair_.find(PairKey(e.member, e.title));
+      auto it = by_pair_.find(PairKey(e.member_id, e.title_id));
       if (it == by_pair_.end()) continue;
       for (const std::string& id : it->second) {
         auto p = pending_.find(id);

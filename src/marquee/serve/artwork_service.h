@@ -26,7 +26,7 @@
 #include "marquee/bandit/artwork_features.h"
 #include "marquee/bandit/policy.h"
 #include "marquee/data/dataset.h"
-#include "marquee/data/event_store.h"
+#include "marquee/store/event_store.h"
 #include "marquee/util/status.h"
 
 namespace marquee::serve {

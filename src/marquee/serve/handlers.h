@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "marquee/data/event_store.h"
+#include "marquee/store/event_store.h"
 #include "marquee/serve/api_error.h"
 #include "marquee/serve/artwork_service.h"
 #include "marquee/serve/json_request.h"

@@ -1,5 +1,7 @@
 #include "marquee/serve/json_request.h"
 
+#include "marquee/data/event_json.h"
+
 #include <charconv>
 #include <cmath>
 #include <set>
@@ -87,84 +89,7 @@ std::optional<ApiError> ReadString(const json& object, const char* name, const s
   return std::nullopt;
 }
 
-// A number in (0, 1] (watch fractions, propensities).
-std::optional<ApiError> ReadFraction(const json& object, const char* name, const std::string& prefix,
-                                     std::optional<double>& out) {
-  auto it = object.find(name);
-  if (it == object.end()) return std::nullopt;
-  const std::string field = Join(prefix, name);
-  if (!it->is_number()) return Expected(field, "a number in (0, 1]", *it);
-  double v = it->get<double>();
-  // Checked as the float it is stored as: 1e-50 is positive, its float is not.
-  if (!(v > 0 && v <= 1 && static_cast<float>(v) > 0)) {
-    return ApiError::BadField(field, field + ": expected a number in (0, 1], found " + it->dump());
-  }
-  out = v;
-  return std::nullopt;
-}
 
-std::optional<ApiError> ReadId(const json& object, const char* name, const std::string& prefix,
-                               std::string& out) {
-  const std::string field = Join(prefix, name);
-  auto it = object.find(name);
-  if (it == object.end()) return ApiError::BadField(field, field + ": required");
-  std::optional<std::string> id = IdText(*it);
-  if (!id || id->empty()) return Expected(field, "a non-empty string id", *it);
-  out = std::move(*id);
-  return std::nullopt;
-}
-
-const std::set<std::string> kEventFields = {"kind",   "member",   "title",      "time",
-                                            "watch_fraction", "rating", "artwork",
-                                            "propensity",     "impression_id"};
-
-Parsed<Event> ParseEvent(const json& object, const std::string& prefix, int64_t now) {
-  if (!object.is_object()) return Expected(prefix.empty() ? "event" : prefix, "an event object", object);
-  if (auto e = RejectUnknownFields(object, kEventFields, prefix)) return *e;
-  Event event;
-  const std::string kind_field = Join(prefix, "kind");
-  auto kind = object.find("kind");
-  if (kind == object.end()) return ApiError::BadField(kind_field, kind_field + ": required");
-  if (!kind->is_string()) return Expected(kind_field, "play, rating, impression or click", *kind);
-  std::optional<EventKind> parsed_kind = ParseEventKind(kind->get<std::string>());
-  if (!parsed_kind) {
-    return ApiError::BadField(kind_field, kind_field + ": expected play, rating, impression or click, found " +
-                                              QuoteForError(kind->get<std::string>()));
-  }
-  event.kind = *parsed_kind;
-  if (auto e = ReadId(object, "member", prefix, event.member)) return *e;
-  if (auto e = ReadId(object, "title", prefix, event.title)) return *e;
-  event.time = now;
-  if (auto time = object.find("time"); time != object.end()) {
-    // Unsigned JSON integers above INT64_MAX would wrap; years past 9999 are typos.
-    constexpr int64_t kLatest = 253402300799;  // 9999-12-31T23:59:59Z
-    const bool in_range = time->is_number_integer() &&
-                          (time->is_number_unsigned() ? time->get<uint64_t>() <= uint64_t(kLatest)
-                                                      : time->get<int64_t>() >= 0 &&
-                                                            time->get<int64_t>() <= kLatest);
-    if (!in_range) {
-      return Expected(Join(prefix, "time"), "an integer (epoch seconds) in [0, 253402300799]", *time);
-    }
-    event.time = time->get<int64_t>();
-  }
-  std::optional<double> fraction;
-  if (auto e = ReadFraction(object, "watch_fraction", prefix, fraction)) return *e;
-  if (fraction) event.watch_fraction = static_cast<float>(*fraction);
-  if (auto rating = object.find("rating"); rating != object.end()) {
-    if (!rating->is_number() || !std::isfinite(rating->get<double>())) {
-      return Expected(Join(prefix, "rating"), "a finite number", *rating);
-    }
-    event.rating = rating->get<float>();
-  }
-  if (event.kind == EventKind::kRating && !event.rating) {
-    const std::string field = Join(prefix, "rating");
-    return ApiError::BadField(field, field + ": required for a rating event");
-  }
-  if (auto e = ReadString(object, "artwork", prefix, event.artwork)) return *e;
-  if (auto e = ReadFraction(object, "propensity", prefix, event.propensity)) return *e;
-  if (auto e = ReadString(object, "impression_id", prefix, event.impression_id)) return *e;
-  return event;
-}
 
 }  // namespace
 
@@ -239,28 +164,9 @@ Parsed<HistoryRequest> ParseHistoryRequest(std::string_view body) {
 }
 
 Parsed<std::vector<Event>> ParseEventsRequest(std::string_view body, int64_t now) {
-  Parsed<json> document = ParseJsonBody(body);
-  if (!document.ok()) return document.error();
-  const json& root = *document;
-  if (!root.is_object()) return Expected("body", "an event object or {\"events\": [...]}", root);
-  std::vector<Event> events;
-  if (!root.contains("events")) {
-    Parsed<Event> event = ParseEvent(root, "", now);
-    if (!event.ok()) return event.error();
-    events.push_back(std::move(*event));
-    return events;
-  }
-  if (auto e = RejectUnknownFields(root, {"events"}, "")) return *e;
-  const json& list = root["events"];
-  if (!list.is_array()) return Expected("events", "an array of event objects", list);
-  if (list.empty()) return ApiError::BadField("events", "events: expected at least one event");
-  events.reserve(list.size());
-  for (size_t i = 0; i < list.size(); ++i) {
-    Parsed<Event> event = ParseEvent(list[i], "events[" + std::to_string(i) + "]", now);
-    if (!event.ok()) return event.error();
-    events.push_back(std::move(*event));
-  }
-  return events;
+  Result<std::vector<Event>> events = ParseEventsJson(body, now);
+  if (!events.ok()) return FromStatus(events.status());
+  return std::move(events).value();
 }
 
 Parsed<std::optional<std::string>> ParseReloadRequest(std::string_view body) {

@@ -14,7 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "marquee/data/event_store.h"
+#include "marquee/data/event.h"
 #include "marquee/data/title_filter.h"
 #include "marquee/serve/api_error.h"
 

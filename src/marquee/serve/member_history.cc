@@ -67,7 +67,7 @@ void BuildMemberHistory(const ServingModel& model, uint32_t member, std::span<co
   const IdMap& titles = model.dataset->titles;
   for (const Event& event : events) {
     if (event.kind != EventKind::kPlay && event.kind != EventKind::kRating) continue;
-    const uint32_t title = titles.Find(event.title);
+    const uint32_t title = titles.Find(event.title_id);
     if (title == IdMap::kNotFound) continue;
     entries.push_back(EventEntry(model, title, event));
   }

@@ -7,7 +7,7 @@
 #include <span>
 #include <vector>
 
-#include "marquee/data/event_store.h"
+#include "marquee/store/event_store.h"
 #include "marquee/models/recommender.h"
 #include "marquee/serve/model_store.h"
 

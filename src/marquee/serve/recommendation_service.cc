@@ -65,8 +65,8 @@ RecommendationService::RecommendationService(ModelStore& models, EventStore& eve
 void RecommendationService::IndexMembers(std::span<const Event> events) {
   std::unique_lock<std::shared_mutex> lock(index_mutex_);
   for (const Event& event : events) {
-    if (IsHistoryEvent(event) && !members_with_events_.contains(event.member)) {
-      members_with_events_.insert(event.member);
+    if (IsHistoryEvent(event) && !members_with_events_.contains(event.member_id)) {
+      members_with_events_.insert(event.member_id);
     }
   }
 }
@@ -120,7 +120,7 @@ Parsed<Recommendations> RecommendationService::ForMember(std::string_view member
     out.retrieval = "popularity";
   } else if (CanUseIndex(model, options.candidates)) {
     out.retrieval = "hnsw";
-    const ials::FactorMatrix& members = model.ials->member_factors();
+    const FactorMatrix& members = model.ials->member_factors();
     if (index != IdMap::kNotFound && index < members.rows() && !history.has_new_titles) {
       out.items = SearchIndex(model, {members.Row(index), members.stride()}, options);
     } else {

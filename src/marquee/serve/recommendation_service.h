@@ -16,7 +16,7 @@
 #include <unordered_set>
 #include <vector>
 
-#include "marquee/data/event_store.h"
+#include "marquee/store/event_store.h"
 #include "marquee/data/title_filter.h"
 #include "marquee/models/top_k.h"
 #include "marquee/serve/candidate_cache.h"

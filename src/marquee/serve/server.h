@@ -12,7 +12,7 @@
 #include <memory>
 #include <string>
 
-#include "marquee/data/event_store.h"
+#include "marquee/store/event_store.h"
 #include "marquee/serve/artwork_service.h"
 #include "marquee/serve/model_store.h"
 #include "marquee/serve/server_options.h"

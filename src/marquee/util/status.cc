@@ -53,7 +53,15 @@ Status Status::WithContext(std::string_view context) const {
   if (ok()) return *this;
   std::string msg(context);
   msg.append(": ").append(message_);
-  return Status(code_, std::move(msg));
+  Status s(code_, std::move(msg));
+  s.field_ = field_;
+  return s;
+}
+
+Status Status::WithField(std::string field) const {
+  Status s = *this;
+  if (!ok()) s.field_ = std::move(field);
+  return s;
 }
 
 std::string Status::ToString() const {

@@ -14,7 +14,7 @@
 
 namespace marquee {
 
-class Status {
+class [[nodiscard]] Status {
  public:
   enum class Code {
     kOk = 0,
@@ -36,6 +36,13 @@ class Status {
   static Status IOError(std::string msg) { return {Code::kIOError, std::move(msg)}; }
   static Status Unsupported(std::string msg) { return {Code::kUnsupported, std::move(msg)}; }
   static Status ResourceExhausted(std::string msg) { return {Code::kResourceExhausted, std::move(msg)}; }
+  // InvalidArgument about one named field of a request or record
+  // ("events[2].kind", "history"): the server answers 400 naming it.
+  static Status InvalidField(std::string field, std::string msg) {
+    Status s(Code::kInvalidArgument, std::move(msg));
+    s.field_ = std::move(field);
+    return s;
+  }
 
   // "file:line: expected <expected>, found <found>" -- the house format for
   // every malformed-input error, so messages read the same everywhere.
@@ -45,6 +52,10 @@ class Status {
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }
   const std::string& message() const { return message_; }
+  // The offending field when one is known (see InvalidField); empty otherwise.
+  const std::string& field() const { return field_; }
+  // A copy naming `field` as the offending one.
+  Status WithField(std::string field) const;
 
   // A copy with "<context>: " in front of the message (e.g. the file name).
   Status WithContext(std::string_view context) const;
@@ -56,6 +67,7 @@ class Status {
   Status(Code code, std::string msg) : code_(code), message_(std::move(msg)) {}
   Code code_ = Code::kOk;
   std::string message_;
+  std::string field_;
 };
 
 std::string_view CodeName(Status::Code code);
@@ -66,7 +78,7 @@ std::string QuoteForError(std::string_view text, size_t max_chars = 60);
 
 // A value or the Status that explains why there is none.
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
   Result(Status status) : v_(std::move(status)) {  // NOLINT

@@ -1,0 +1,162 @@
+#!/usr/bin/env python3
+"""Checks the dependency rule of docs/ARCHITECTURE.md over #include lines.
+
+Each folder of src/marquee is one library. A file may include headers of its
+own folder and of the folders listed for it below, never of any other one
+(no cycles: the table is a DAG, checked too). Private headers may be included
+only from their own folder and that folder's tests. Third-party headers that
+must not leak into public interfaces are allowed only in the headers listed.
+
+Exits 1 naming every file:line that breaks a rule; 0 when the tree is clean.
+Usage: scripts/check_layering.py [REPO_ROOT]
+"""
+import pathlib
+import re
+import sys
+
+# folder -> folders it may include (besides itself). Keep in step with the
+# target_link_libraries in CMakeLists.txt and the table in docs/ARCHITECTURE.md.
+ALLOWED = {
+    "util": set(),
+    "data": {"util"},
+    "io": {"data", "util"},
+    "synthetic": {"data", "util"},
+    "store": {"data", "util"},
+    "models": {"data", "util"},
+    "eval": {"models", "data", "util"},
+    # The simulator runs policies against the synthetic service's ground truth.
+    "bandit": {"models", "synthetic", "data", "util"},
+    "serve": {"bandit", "models", "store", "data", "util"},
+    "serve/http": {"serve", "bandit", "models", "store", "data", "util"},
+}
+
+# Headers only their own library (and its tests) may include.
+PRIVATE_HEADERS = {
+    "io/import_common.h",
+    "synthetic/synthetic_internal.h",
+    "store/sqlite_handle.h",
+}
+
+# Public headers that may include nlohmann/json.hpp: the HTTP layer and the
+# report writers. Everywhere else JSON stays inside .cc files.
+JSON_HEADERS_ALLOWED = re.compile(r"^(serve/http/.*|eval/evaluation_report\.h"
+                                  # Until serve/ is split (issue 9, section 3): the HTTP files still in serve/.
+                                  r"|serve/(api_error|json_request|openapi|handlers)\.h)$")
+
+INCLUDE = re.compile(r'^\s*#\s*include\s*[<"]([^">]+)[">]')
+
+
+def folder_of(rel: str) -> str:
+    """'serve/http/server.h' -> 'serve/http'; 'models/ials.h' -> 'models'."""
+    parts = rel.split("/")
+    if len(parts) >= 3 and "/".join(parts[:2]) in ALLOWED:
+        return "/".join(parts[:2])
+    return parts[0]
+
+
+def check_acyclic() -> list:
+    errors, state = [], {}
+
+    def visit(node, path):
+        if state.get(node) == 1:
+            errors.append("cycle in the layering table: " + " -> ".join(path + [node]))
+            return
+        if state.get(node) == 2:
+            return
+        state[node] = 1
+        for dep in sorted(ALLOWED[node]):
+            visit(dep, path + [node])
+        state[node] = 2
+
+    for node in sorted(ALLOWED):
+        visit(node, [])
+    return errors
+
+
+def self_test() -> int:
+    """The check must fail on a tree that breaks each rule, and pass on a clean one."""
+    import subprocess
+    import tempfile
+    cases = {
+        "upward include": ("src/marquee/data/a.h", '#include "marquee/models/b.h"\n'),
+        "private header": ("src/marquee/models/a.h", '#include "marquee/io/import_common.h"\n'),
+        "json in a public header": ("src/marquee/models/a.h", "#include <nlohmann/json.hpp>\n"),
+        "missing header": ("src/marquee/models/a.h", '#include "marquee/models/nope.h"\n'),
+    }
+    base = {"src/marquee/models/b.h": "", "src/marquee/io/import_common.h": "",
+            "src/marquee/data/ok.h": '#include "marquee/util/c.h"\n', "src/marquee/util/c.h": ""}
+    failures = 0
+    for name, extra in list(cases.items()) + [("clean tree", None)]:
+        with tempfile.TemporaryDirectory() as d:
+            files = dict(base)
+            if extra:
+                files[extra[0]] = extra[1]
+            for rel, text in files.items():
+                p = pathlib.Path(d) / rel
+                p.parent.mkdir(parents=True, exist_ok=True)
+                p.write_text(text)
+            rc = subprocess.run([sys.executable, __file__, d], capture_output=True).returncode
+            want = 0 if extra is None else 1
+            if rc != want:
+                print(f"self-test {name}: exit {rc}, expected {want}")
+                failures += 1
+    print("check_layering self-test:", "failed" if failures else "passed")
+    return 1 if failures else 0
+
+
+def main() -> int:
+    if len(sys.argv) > 1 and sys.argv[1] == "--self-test":
+        return self_test()
+    root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parent.parent)
+    src = root / "src" / "marquee"
+    errors = check_acyclic()
+    for dep_set in ALLOWED.values():
+        for dep in dep_set:
+            if dep not in ALLOWED:
+                errors.append(f"layering table names unknown folder {dep}")
+
+    files = sorted(p for p in root.glob("**/*") if p.suffix in (".h", ".cc") and
+                   p.relative_to(root).parts[0] in ("src", "tests", "tools", "bench", "fuzz"))
+    for path in files:
+        rel_repo = path.relative_to(root).as_posix()
+        in_src = path.is_relative_to(src)
+        rel = path.relative_to(src).as_posix() if in_src else None
+        own = folder_of(rel) if in_src else None
+        if in_src and own not in ALLOWED:
+            errors.append(f"{rel_repo}: folder {own} is not in the layering table")
+            continue
+        test_folder = None
+        if rel_repo.startswith("tests/"):
+            test_folder = folder_of(rel_repo[len("tests/"):])
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1):
+            m = INCLUDE.match(line)
+            if not m:
+                continue
+            target = m.group(1)
+            where = f"{rel_repo}:{number}"
+            if target.startswith("nlohmann/") and in_src and path.suffix == ".h" and \
+                    not JSON_HEADERS_ALLOWED.match(rel):
+                errors.append(f"{where}: public header includes {target}; keep JSON in the .cc or the HTTP layer")
+            if not target.startswith("marquee/"):
+                continue
+            inc = target[len("marquee/"):]
+            if not (src / inc).exists():
+                errors.append(f"{where}: includes {target}, which does not exist")
+                continue
+            dep = folder_of(inc)
+            if inc in PRIVATE_HEADERS and dep != own and dep != test_folder:
+                errors.append(f"{where}: includes {target}, private to {dep}/")
+            if in_src and dep != own and dep not in ALLOWED[own]:
+                allowed = ", ".join(sorted(ALLOWED[own])) or "nothing"
+                errors.append(f"{where}: {own}/ includes {target}; {own}/ may use only {allowed}")
+    for e in errors:
+        print(e)
+    if errors:
+        print(f"check_layering: {len(errors)} violation(s)")
+        return 1
+    print(f"check_layering: {len(files)} files follow the dependency rule")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

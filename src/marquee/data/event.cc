@@ -1,0 +1,70 @@
+#include "marquee/data/event.h"
+
+#include <charconv>
+#include <cmath>
+
+namespace marquee {
+namespace {
+
+template <typename Number>
+std::string FormatNumber(Number value) {
+  if (std::isnan(value)) return "nan";
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);  // shortest exact form
+  return std::string(buf, end);
+}
+
+// (0, 1]; false for NaN.
+bool IsProbability(double value) { return value > 0 && value <= 1; }
+
+Status FieldError(std::string_view field, std::string_view expected, std::string_view found) {
+  std::string msg(field);
+  msg.append(": expected ").append(expected).append(", found ").append(found);
+  return Status::InvalidField(std::string(field), std::move(msg));
+}
+
+constexpr EventKind kAllKinds[] = {EventKind::kPlay, EventKind::kRating, EventKind::kImpression,
+                                   EventKind::kClick};
+
+}  // namespace
+
+std::string_view EventKindName(EventKind kind) {
+  switch (kind) {
+    case EventKind::kPlay: return "play";
+    case EventKind::kRating: return "rating";
+    case EventKind::kImpression: return "impression";
+    case EventKind::kClick: return "click";
+  }
+  return "unknown";
+}
+
+Result<EventKind> ParseEventKind(std::string_view name) {
+  for (EventKind kind : kAllKinds) {
+    if (EventKindName(kind) == name) return kind;
+  }
+  return Status::InvalidArgument("expected play, rating, impression or click, found " + QuoteForError(name));
+}
+
+Status ValidateEvent(const Event& event) {
+  if (static_cast<uint8_t>(event.kind) > static_cast<uint8_t>(EventKind::kClick)) {
+    return FieldError("kind", "play, rating, impression or click",
+                      std::to_string(static_cast<int>(event.kind)));
+  }
+  if (event.member_id.empty()) return FieldError("member", "a member id", "an empty string");
+  if (event.title_id.empty()) return FieldError("title", "a title id", "an empty string");
+  if (event.watch_fraction && !IsProbability(*event.watch_fraction)) {
+    return FieldError("watch_fraction", "a number in (0, 1]", FormatNumber(*event.watch_fraction));
+  }
+  if (event.rating && !std::isfinite(*event.rating)) {
+    return FieldError("rating", "a finite number", FormatNumber(*event.rating));
+  }
+  if (event.kind == EventKind::kRating && !event.rating) {
+    return FieldError("rating", "a value for a rating event", "none");
+  }
+  if (event.propensity && !IsProbability(*event.propensity)) {
+    return FieldError("propensity", "a number in (0, 1]", FormatNumber(*event.propensity));
+  }
+  return Status::OK();
+}
+
+}  // namespace marquee

@@ -1,0 +1,48 @@
+// Event: one thing a member did or was shown -- a play, a rating, an
+// impression (a title or artwork shown, with the policy's propensity) or a
+// click -- as the event store keeps it, the HTTP API receives it and the
+// impression log reads it. One definition, one validation, one JSON codec
+// (data/event_json.h).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "marquee/util/status.h"
+
+namespace marquee {
+
+// Stored as its number: never renumber.
+enum class EventKind : uint8_t { kPlay = 0, kRating = 1, kImpression = 2, kClick = 3 };
+
+// "play", "rating", "impression", "click".
+std::string_view EventKindName(EventKind kind);
+// The inverse of EventKindName; InvalidArgument naming the accepted names otherwise.
+Result<EventKind> ParseEventKind(std::string_view name);
+
+struct Event {
+  EventKind kind = EventKind::kPlay;
+  std::string member_id;                   // external member id, non-empty
+  std::string title_id;                    // external title id, non-empty
+  int64_t time = 0;                        // epoch seconds
+  std::optional<float> watch_fraction;     // plays: (0, 1]
+  std::optional<float> rating;             // ratings: finite, required for kRating
+  std::string artwork_id;                  // impressions/clicks: artwork id, may be empty
+  std::optional<double> propensity;        // impressions: the policy's probability, (0, 1]
+  std::string impression_id;               // links an outcome to its impression, may be empty
+  friend bool operator==(const Event&, const Event&) = default;
+};
+
+// The latest time the JSON codec accepts: 9999-12-31T23:59:59Z (later ones
+// are typos, and larger JSON integers would wrap). The store itself keeps any
+// int64 time, so that imported history before 1970 survives.
+inline constexpr int64_t kLatestEventTime = 253402300799;
+
+// OK, or InvalidField naming the field when an event is not well formed:
+// empty ids, a fraction or propensity
+// outside (0, 1], a rating that is not finite, a rating event without one.
+Status ValidateEvent(const Event& event);
+
+}  // namespace marquee

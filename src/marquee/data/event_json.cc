@@ -1,0 +1,190 @@
+#include "marquee/data/event_json.h"
+
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace marquee {
+namespace {
+
+using nlohmann::json;
+
+// "a string" / "a number" ... for "expected X, found Y" messages.
+std::string JsonTypeName(const json& value) {
+  switch (value.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::string: return "a string";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: return "an integer";
+    case json::value_t::number_float: return "a number";
+    default: return "a value";
+  }
+}
+
+Status Expected(const std::string& field, std::string_view what, const json& found) {
+  return Status::InvalidField(field, fmt::format("{}: expected {}, found {}", field, what, JsonTypeName(found)));
+}
+
+Status Required(const std::string& field, std::string_view why = "required") {
+  return Status::InvalidField(field, fmt::format("{}: {}", field, why));
+}
+
+std::string Join(const std::string& prefix, std::string_view name) {
+  return prefix.empty() ? std::string(name) : fmt::format("{}.{}", prefix, name);
+}
+
+// Ids are strings; integers are accepted too, since many catalogs number
+// their titles and members (MovieLens, Netflix Prize).
+std::optional<std::string> IdText(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number_unsigned()) return std::to_string(value.get<uint64_t>());
+  if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
+  return std::nullopt;
+}
+
+const std::set<std::string> kEventFields = {"kind",       "member", "title",      "time",         "watch_fraction",
+                                            "rating",     "artwork", "propensity", "impression_id"};
+
+Status RejectUnknownFields(const json& object, const std::set<std::string>& known, const std::string& prefix) {
+  for (const auto& [name, value] : object.items()) {
+    if (known.count(name) == 0) {
+      return Status::InvalidField(Join(prefix, name), fmt::format("unknown field {}; expected one of: {}",
+                                                                  QuoteForError(name), fmt::join(known, ", ")));
+    }
+  }
+  return Status::OK();
+}
+
+Status ReadId(const json& object, const char* name, const std::string& prefix, std::string& out) {
+  const std::string field = Join(prefix, name);
+  auto it = object.find(name);
+  if (it == object.end()) return Required(field);
+  std::optional<std::string> id = IdText(*it);
+  if (!id || id->empty()) return Expected(field, "a non-empty string id", *it);
+  out = std::move(*id);
+  return Status::OK();
+}
+
+Status ReadString(const json& object, const char* name, const std::string& prefix, std::string& out) {
+  auto it = object.find(name);
+  if (it == object.end()) return Status::OK();
+  if (!it->is_string()) return Expected(Join(prefix, name), "a string", *it);
+  out = it->get<std::string>();
+  return Status::OK();
+}
+
+// A number in (0, 1] (watch fractions, propensities).
+Status ReadFraction(const json& object, const char* name, const std::string& prefix,
+                    std::optional<double>& out) {
+  auto it = object.find(name);
+  if (it == object.end()) return Status::OK();
+  const std::string field = Join(prefix, name);
+  if (!it->is_number()) return Expected(field, "a number in (0, 1]", *it);
+  const double v = it->get<double>();
+  // Checked as the float it is stored as: 1e-50 is positive, its float is not.
+  if (!(v > 0 && v <= 1 && static_cast<float>(v) > 0)) {
+    return Status::InvalidField(field, fmt::format("{}: expected a number in (0, 1], found {}", field, it->dump()));
+  }
+  out = v;
+  return Status::OK();
+}
+
+Status ReadTime(const json& object, const std::string& prefix, int64_t& out) {
+  auto time = object.find("time");
+  if (time == object.end()) return Status::OK();
+  // Unsigned JSON integers above INT64_MAX would wrap; years past 9999 are typos.
+  const bool in_range = time->is_number_integer() &&
+                        (time->is_number_unsigned() ? time->get<uint64_t>() <= uint64_t(kLatestEventTime)
+                                                    : time->get<int64_t>() >= 0 &&
+                                                          time->get<int64_t>() <= kLatestEventTime);
+  if (!in_range) return Expected(Join(prefix, "time"), "an integer (epoch seconds) in [0, 253402300799]", *time);
+  out = time->get<int64_t>();
+  return Status::OK();
+}
+
+Result<Event> EventFromObject(const json& object, const std::string& prefix, int64_t default_time) {
+  if (!object.is_object()) return Expected(prefix.empty() ? "event" : prefix, "an event object", object);
+  MARQUEE_RETURN_IF_ERROR(RejectUnknownFields(object, kEventFields, prefix));
+  Event event;
+  const std::string kind_field = Join(prefix, "kind");
+  auto kind = object.find("kind");
+  if (kind == object.end()) return Required(kind_field);
+  if (!kind->is_string()) return Expected(kind_field, "play, rating, impression or click", *kind);
+  Result<EventKind> parsed_kind = ParseEventKind(kind->get<std::string>());
+  if (!parsed_kind.ok()) return Status::InvalidField(kind_field, fmt::format("{}: {}", kind_field, parsed_kind.status().message()));
+  event.kind = *parsed_kind;
+  MARQUEE_RETURN_IF_ERROR(ReadId(object, "member", prefix, event.member_id));
+  MARQUEE_RETURN_IF_ERROR(ReadId(object, "title", prefix, event.title_id));
+  event.time = default_time;
+  MARQUEE_RETURN_IF_ERROR(ReadTime(object, prefix, event.time));
+  std::optional<double> fraction;
+  MARQUEE_RETURN_IF_ERROR(ReadFraction(object, "watch_fraction", prefix, fraction));
+  if (fraction) event.watch_fraction = static_cast<float>(*fraction);
+  if (auto rating = object.find("rating"); rating != object.end()) {
+    if (!rating->is_number() || !std::isfinite(rating->get<double>())) {
+      return Expected(Join(prefix, "rating"), "a finite number", *rating);
+    }
+    event.rating = rating->get<float>();
+  }
+  if (event.kind == EventKind::kRating && !event.rating) {
+    return Required(Join(prefix, "rating"), "required for a rating event");
+  }
+  MARQUEE_RETURN_IF_ERROR(ReadString(object, "artwork", prefix, event.artwork_id));
+  MARQUEE_RETURN_IF_ERROR(ReadFraction(object, "propensity", prefix, event.propensity));
+  MARQUEE_RETURN_IF_ERROR(ReadString(object, "impression_id", prefix, event.impression_id));
+  return event;
+}
+
+Result<json> ParseDocument(std::string_view text) {
+  json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (document.is_discarded()) return Status::ParseError("the request body is not valid JSON").WithField("body");
+  return document;
+}
+
+}  // namespace
+
+Result<std::vector<Event>> ParseEventsJson(std::string_view text, int64_t default_time) {
+  MARQUEE_ASSIGN_OR_RETURN(json root, ParseDocument(text));
+  if (!root.is_object()) return Expected("body", "an event object or {\"events\": [...]}", root);
+  std::vector<Event> events;
+  if (!root.contains("events")) {
+    MARQUEE_ASSIGN_OR_RETURN(Event event, EventFromObject(root, "", default_time));
+    events.push_back(std::move(event));
+    return events;
+  }
+  MARQUEE_RETURN_IF_ERROR(RejectUnknownFields(root, {"events"}, ""));
+  const json& list = root["events"];
+  if (!list.is_array()) return Expected("events", "an array of event objects", list);
+  if (list.empty()) return Status::InvalidField("events", "events: expected at least one event");
+  events.reserve(list.size());
+  for (size_t i = 0; i < list.size(); ++i) {
+    MARQUEE_ASSIGN_OR_RETURN(Event event, EventFromObject(list[i], fmt::format("events[{}]", i), default_time));
+    events.push_back(std::move(event));
+  }
+  return events;
+}
+
+Result<Event> ParseEventJson(std::string_view text, int64_t default_time) {
+  MARQUEE_ASSIGN_OR_RETURN(json root, ParseDocument(text));
+  return EventFromObject(root, "", default_time);
+}
+
+std::string EventToJson(const Event& e) {
+  json j = {{"kind", std::string(EventKindName(e.kind))},
+            {"member", e.member_id},
+            {"title", e.title_id},
+            {"time", e.time}};
+  if (e.watch_fraction) j["watch_fraction"] = *e.watch_fraction;
+  if (e.rating) j["rating"] = *e.rating;
+  if (!e.artwork_id.empty()) j["artwork"] = e.artwork_id;
+  if (e.propensity) j["propensity"] = *e.propensity;
+  if (!e.impression_id.empty()) j["impression_id"] = e.impression_id;
+  return j.dump();
+}
+
+}  // namespace marquee

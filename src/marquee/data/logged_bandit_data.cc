@@ -1,0 +1,71 @@
+#include "marquee/data/logged_bandit_data.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace marquee {
+
+namespace {
+
+std::string Number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.6g", v);
+  return buf;
+}
+
+// Checks that every per-record array has one entry a record, so the record
+// loop below can index them all without bounds checks.
+Status CheckSizes(const LoggedBanditData& d) {
+  const size_t n = d.size();
+  auto mismatch = [&](std::string_view what, size_t found) {
+    return Status::InvalidArgument(d.source + ": " + std::string(what) + " has " +
+                                   std::to_string(found) + " entries for " + std::to_string(n) +
+                                   " records");
+  };
+  if (d.offsets.size() != n + 1) return mismatch("offsets (records + 1)", d.offsets.size());
+  if (d.position.size() != n) return mismatch("position", d.position.size());
+  if (d.propensity.size() != n) return mismatch("propensity", d.propensity.size());
+  if (d.reward.size() != n) return mismatch("reward", d.reward.size());
+  if (!d.member.empty() && d.member.size() != n) return mismatch("member", d.member.size());
+  if (d.contexts.size() != n * static_cast<size_t>(d.context_dim)) {
+    return Status::InvalidArgument(d.source + ": contexts has " + std::to_string(d.contexts.size()) +
+                                   " values, expected records x context_dim = " +
+                                   std::to_string(n) + " x " + std::to_string(d.context_dim));
+  }
+  if (d.offsets[0] != 0 || d.offsets[n] != d.candidate_ids.size()) {
+    return Status::InvalidArgument(d.source + ": offsets must run from 0 to the " +
+                                   std::to_string(d.candidate_ids.size()) + " candidates, found " +
+                                   std::to_string(d.offsets[0]) + " to " +
+                                   std::to_string(d.offsets[n]));
+  }
+  return Status::OK();
+}
+
+Status CheckRecord(const LoggedBanditData& d, size_t i) {
+  auto bad = [&](const std::string& what) {
+    return Status::InvalidArgument(d.source + ": record " + std::to_string(i) + ": " + what);
+  };
+  if (d.offsets[i + 1] <= d.offsets[i]) return bad("has no candidates (offsets not increasing)");
+  if (d.action[i] >= d.candidate_count(i)) {
+    return bad("action " + std::to_string(d.action[i]) + " is not among its " +
+               std::to_string(d.candidate_count(i)) + " candidates");
+  }
+  const double p = d.propensity[i];
+  // The negated test also catches NaN, which compares false with everything.
+  if (!(std::isfinite(p) && p > 0.0 && p <= 1.0)) {
+    return bad("propensity " + Number(p) +
+               " is not in (0, 1]; inverse propensity weighting cannot use it");
+  }
+  if (!std::isfinite(d.reward[i])) return bad("reward " + Number(d.reward[i]) + " is not finite");
+  return Status::OK();
+}
+
+}  // namespace
+
+Status LoggedBanditData::Validate() const {
+  MARQUEE_RETURN_IF_ERROR(CheckSizes(*this));
+  for (size_t i = 0; i < size(); ++i) MARQUEE_RETURN_IF_ERROR(CheckRecord(*this, i));
+  return Status::OK();
+}
+
+}  // namespace marquee

@@ -1,0 +1,52 @@
+// LoggedBanditData: a log of decisions a behaviour policy made, in the one
+// shape every off-policy estimator reads.
+//
+// Record i chose `action[i]` among its candidates [offsets[i], offsets[i+1])
+// (an index within them), at display position `position[i]`, with the
+// behaviour policy's probability `propensity[i]`, and observed `reward[i]`.
+// Candidates vary per record (a title's artwork variants) or are the same
+// everywhere (the Open Bandit Dataset's items, where `candidate_ids` repeats).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "marquee/util/status.h"
+
+namespace marquee {
+
+struct LoggedBanditData {
+  std::string source;                  // for messages: a file path or "event store ..."
+  std::vector<uint64_t> offsets{0};    // records + 1, into candidate_ids
+  std::vector<uint32_t> candidate_ids; // per candidate: a global action id (an artwork or item index)
+  std::vector<uint32_t> action;        // per record: index within its candidates
+  std::vector<uint32_t> position;      // per record: display slot, 0-based (0 when there is one)
+  std::vector<double> propensity;      // per record: behaviour probability of the action, in (0, 1]
+  std::vector<double> reward;          // per record
+  // Optional per-record context: contexts[i * context_dim ...]. Empty when none.
+  uint32_t context_dim = 0;
+  std::vector<float> contexts;
+  // Optional: the member or user behind each record (dataset member index), for
+  // building per-record policy contexts. Empty when none.
+  std::vector<uint32_t> member;
+
+  size_t size() const { return action.size(); }
+  uint32_t candidate_count(size_t i) const { return static_cast<uint32_t>(offsets[i + 1] - offsets[i]); }
+  uint32_t logged_id(size_t i) const { return candidate_ids[offsets[i] + action[i]]; }
+
+  // Sizes agree, actions lie within their candidates, propensities are finite
+  // and in (0, 1], rewards finite. InvalidArgument naming the source and the
+  // first bad record otherwise (IPS must never divide by zero).
+  Status Validate() const;
+};
+
+// The Beta(alpha, beta) priors of each item of a Bernoulli Thompson sampling
+// policy (the Open Bandit Dataset's logging policy); alpha.size() == beta.size(),
+// every value > 0.
+struct BtsPriors {
+  std::vector<double> alpha;
+  std::vector<double> beta;
+};
+
+}  // namespace marquee

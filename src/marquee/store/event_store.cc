@@ -1,0 +1,28 @@
+#include "marquee/store/event_store.h"
+
+#include "marquee/store/sqlite_event_store.h"
+
+namespace marquee {
+
+Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& path, const EventStoreOptions& options) {
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<SqliteEventStore> store, SqliteEventStore::Open(path, options));
+  return std::unique_ptr<EventStore>(std::move(store));
+}
+
+Result<std::vector<Event>> EventStore::EventsAfter(uint64_t after, size_t limit) const {
+  MARQUEE_ASSIGN_OR_RETURN(EventPage page, PageAfter(after, limit));
+  return std::move(page.events);
+}
+
+Status EventStore::Scan(size_t page, const std::function<void(std::span<const Event>)>& visit) const {
+  if (page == 0) return Status::InvalidArgument("event store scan: a page of 0 events");
+  uint64_t after = 0;
+  for (;;) {
+    MARQUEE_ASSIGN_OR_RETURN(EventPage next, PageAfter(after, page));
+    visit(next.events);
+    if (next.events.size() < page) return Status::OK();
+    after = next.last_sequence;
+  }
+}
+
+}  // namespace marquee

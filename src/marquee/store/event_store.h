@@ -1,0 +1,77 @@
+// EventStore: the durable log of what members do -- plays, ratings,
+// impressions, clicks -- behind an interface that more than one backend can
+// implement. The embedded default is SQLite in WAL mode
+// (store/sqlite_event_store.h); a networked database can be added later
+// without touching the callers.
+//
+// The contract every backend keeps:
+// - Append returns OK only once its events are durable: an acknowledged event
+//   is never lost. A batch is all or nothing.
+// - Events get increasing sequence numbers in append order; reads return them
+//   in that order.
+// - Every method is safe to call from many threads at once.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "marquee/data/event.h"
+#include "marquee/util/status.h"
+
+namespace marquee {
+
+// A page of a scan in sequence order: the events, and the sequence number of
+// the last one (the `after` of the next page; unchanged when the page is empty).
+struct EventPage {
+  std::vector<Event> events;
+  uint64_t last_sequence = 0;
+};
+
+struct EventStoreOptions {
+  // Synchronous=FULL: a commit survives power loss, not only a process crash.
+  bool full_sync = true;
+};
+
+class EventStore {
+ public:
+  // Opens or creates the embedded SQLite store at `path` (see
+  // SqliteEventStore::Open for the errors).
+  static Result<std::unique_ptr<EventStore>> Open(const std::string& path, const EventStoreOptions& options = {});
+
+  virtual ~EventStore() = default;
+  EventStore(const EventStore&) = delete;
+  EventStore& operator=(const EventStore&) = delete;
+
+  // Validates (ValidateEvent) and appends; returns when the events are
+  // durable. All or nothing: one invalid event rejects the batch, naming it
+  // ("event 3: member: ...").
+  virtual Status Append(std::span<const Event> events) = 0;
+
+  // A member's events in the order they were appended.
+  virtual Result<std::vector<Event>> MemberEvents(std::string_view member_id) const = 0;
+
+  // Every event with sequence number > after, in order, at most `limit`.
+  virtual Result<EventPage> PageAfter(uint64_t after, size_t limit) const = 0;
+
+  // Events stored, and the sequence number of the newest (0: none); a read
+  // failure is reported, never answered as 0.
+  virtual Result<uint64_t> Count() const = 0;
+  virtual Result<uint64_t> LastSequence() const = 0;
+
+  // PageAfter without the sequence number.
+  Result<std::vector<Event>> EventsAfter(uint64_t after, size_t limit) const;
+
+  // Every event from the start, in order, a page of at most `page` events at
+  // a time (so a large store is never held whole); stops at a read error.
+  Status Scan(size_t page, const std::function<void(std::span<const Event>)>& visit) const;
+
+ protected:
+  EventStore() = default;
+};
+
+}  // namespace marquee

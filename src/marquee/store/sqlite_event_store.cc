@@ -1,0 +1,404 @@
+// EventStore over SQLite in WAL mode.
+//
+// Two connections: the writer, used only by the current group-commit leader
+// (or by Open), and a reader guarded by a mutex. WAL lets the reader see the
+// last committed state while a commit is in flight, so reads never wait for
+// an fsync.
+#include "marquee/store/sqlite_event_store.h"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <condition_variable>
+#include <filesystem>
+#include <limits>
+#include <mutex>
+#include <utility>
+
+#include "marquee/store/sqlite_handle.h"
+
+namespace marquee {
+namespace {
+
+using sqlite::Connection;
+using sqlite::ErrorStatus;
+using sqlite::Exec;
+using sqlite::ResetOnExit;
+using sqlite::Statement;
+
+// Bump when the tables change; Open refuses files written by a newer build.
+constexpr int64_t kSchemaVersion = 1;
+constexpr int kBusyTimeoutMs = 10000;
+
+constexpr const char* kCreateMeta =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)";
+constexpr const char* kCreateEvents =
+    "CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, kind INTEGER, member TEXT, "
+    "title TEXT, time INTEGER, watch_fraction REAL, rating REAL, artwork TEXT, propensity REAL, "
+    "impression_id TEXT)";
+constexpr const char* kCreateMemberIndex =
+    "CREATE INDEX IF NOT EXISTS events_member_seq ON events(member, seq)";
+
+// The events table as kCreateEvents declares it: (name, declared type).
+constexpr std::pair<std::string_view, std::string_view> kEventColumns[] = {
+    {"seq", "INTEGER"},      {"kind", "INTEGER"},         {"member", "TEXT"},
+    {"title", "TEXT"},       {"time", "INTEGER"},         {"watch_fraction", "REAL"},
+    {"rating", "REAL"},      {"artwork", "TEXT"},         {"propensity", "REAL"},
+    {"impression_id", "TEXT"},
+};
+
+constexpr std::string_view kInsertEvent =
+    "INSERT INTO events(kind, member, title, time, watch_fraction, rating, artwork, propensity, "
+    "impression_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+// Every read selects the same columns in this order; see ReadEventRow.
+#define MARQUEE_EVENT_COLUMNS \
+  "seq, kind, member, title, time, watch_fraction, rating, artwork, propensity, impression_id"
+constexpr std::string_view kSelectMember =
+    "SELECT " MARQUEE_EVENT_COLUMNS " FROM events WHERE member = ?1 ORDER BY seq";
+constexpr std::string_view kSelectAfter =
+    "SELECT " MARQUEE_EVENT_COLUMNS " FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2";
+#undef MARQUEE_EVENT_COLUMNS
+constexpr std::string_view kCountEvents = "SELECT count(*) FROM events";
+constexpr std::string_view kLastSequence = "SELECT coalesce(max(seq), 0) FROM events";
+
+Status ValidateBatch(std::span<const Event> events) {
+  for (size_t i = 0; i < events.size(); ++i) {
+    Status s = ValidateEvent(events[i]);
+    if (!s.ok()) return s.WithContext("event " + std::to_string(i));
+  }
+  return Status::OK();
+}
+
+// Runs `body` inside BEGIN IMMEDIATE ... COMMIT; rolls back on any failure so
+// that nothing of a failed transaction is stored and the connection is
+// ready for the next one.
+template <typename Body>
+Status InTransaction(sqlite3* db, std::string_view context, Body&& body) {
+  // IMMEDIATE takes the write lock up front: a transaction that starts as a
+  // reader and upgrades can fail with BUSY without waiting for the timeout.
+  MARQUEE_RETURN_IF_ERROR(Exec(db, "BEGIN IMMEDIATE", context));
+  Status s = body();
+  if (s.ok()) s = Exec(db, "COMMIT", context);
+  if (!s.ok() && !sqlite3_get_autocommit(db)) {
+    sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);  // the first error is the one to report
+  }
+  return s;
+}
+
+Status CheckFolderExists(const std::string& path) {
+  std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (parent.empty() || std::filesystem::is_directory(parent, ec)) return Status::OK();
+  return Status::NotFound(path + ": folder " + parent.string() + " does not exist");
+}
+
+Result<Connection> OpenConfigured(const std::string& path, int flags) {
+  MARQUEE_ASSIGN_OR_RETURN(Connection db, sqlite::OpenConnection(path, flags | SQLITE_OPEN_NOMUTEX));
+  sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
+  return db;
+}
+
+Status EnableWal(sqlite3* db, const std::string& path, bool full_sync) {
+  MARQUEE_ASSIGN_OR_RETURN(Statement mode,
+                           Statement::Prepare(db, "PRAGMA journal_mode=WAL", path));
+  int rc = mode.Step();
+  if (rc != SQLITE_ROW) return ErrorStatus(db, rc, path);
+  std::string got = mode.ColumnText(0);
+  mode.Reset();
+  // In-memory and some special files cannot do WAL; without it a second
+  // connection would not see the first one's writes.
+  if (got != "wal") {
+    return Status::Unsupported(path + ": cannot use write-ahead logging (journal mode is " + got + ")");
+  }
+  return Exec(db, full_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", path);
+}
+
+// The stored schema version, or 0 when the file has none yet (a new store).
+Result<int64_t> ReadSchemaVersion(sqlite3* db, const std::string& path) {
+  MARQUEE_ASSIGN_OR_RETURN(
+      Statement query, Statement::Prepare(db, "SELECT value FROM meta WHERE key = 'schema_version'", path));
+  ResetOnExit reset(query);
+  int rc = query.Step();
+  if (rc == SQLITE_DONE) return int64_t{0};
+  if (rc != SQLITE_ROW) return ErrorStatus(db, rc, path);
+  return query.ColumnInt64(0);
+}
+
+Status CheckSchemaVersion(int64_t version, const std::string& path) {
+  if (version > kSchemaVersion) {
+    return Status::Unsupported(path + ": event store schema version " + std::to_string(version) +
+                               " is newer than this build supports (" + std::to_string(kSchemaVersion) +
+                               ")");
+  }
+  if (version < 0) {
+    return Status::Corruption(path + ": event store schema version " + std::to_string(version) +
+                              " is not valid");
+  }
+  return Status::OK();
+}
+
+// A file made by someone else may have an events table of its own; appending
+// to it would fail later with a less helpful message, so check it up front.
+Status CheckEventsShape(sqlite3* db, const std::string& path) {
+  MARQUEE_ASSIGN_OR_RETURN(Statement info, Statement::Prepare(db, "PRAGMA table_info(events)", path));
+  ResetOnExit reset(info);
+  std::string found;
+  bool matches = true;
+  size_t n = 0;
+  int rc;
+  while ((rc = info.Step()) == SQLITE_ROW) {
+    std::string name = info.ColumnText(1);
+    std::string type = info.ColumnText(2);
+    std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::toupper(c); });
+    if (n >= std::size(kEventColumns) || kEventColumns[n].first != name || kEventColumns[n].second != type) {
+      matches = false;
+    }
+    found.append(n == 0 ? "" : ", ").append(name).append(" ").append(type);
+    ++n;
+  }
+  if (rc != SQLITE_DONE) return ErrorStatus(db, rc, path);
+  if (matches && n == std::size(kEventColumns)) return Status::OK();
+  std::string expected;
+  for (const auto& [name, type] : kEventColumns) {
+    expected.append(expected.empty() ? "" : ", ").append(name).append(" ").append(type);
+  }
+  return Status::Corruption(path + ": table events has columns (" + found + "), expected (" + expected + ")");
+}
+
+// Creates the tables of a new store, or checks those of an existing one, in
+// one transaction so a refused file is left exactly as it was.
+Status PrepareSchema(sqlite3* db, const std::string& path) {
+  return InTransaction(db, path, [&]() -> Status {
+    MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateMeta, path));
+    MARQUEE_ASSIGN_OR_RETURN(int64_t version, ReadSchemaVersion(db, path));
+    MARQUEE_RETURN_IF_ERROR(CheckSchemaVersion(version, path));
+    MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateEvents, path));
+    MARQUEE_RETURN_IF_ERROR(CheckEventsShape(db, path));
+    MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateMemberIndex, path));
+    if (version == 0) {
+      std::string insert =
+          "INSERT INTO meta(key, value) VALUES ('schema_version', " + std::to_string(kSchemaVersion) + ")";
+      MARQUEE_RETURN_IF_ERROR(Exec(db, insert.c_str(), path));
+    }
+    return Status::OK();
+  });
+}
+
+void BindEvent(Statement& insert, const Event& e) {
+  insert.BindInt64(1, static_cast<int64_t>(e.kind));
+  insert.BindText(2, e.member_id);
+  insert.BindText(3, e.title_id);
+  insert.BindInt64(4, e.time);
+  insert.BindOptionalDouble(5, e.watch_fraction);
+  insert.BindOptionalDouble(6, e.rating);
+  insert.BindText(7, e.artwork_id);
+  insert.BindOptionalDouble(8, e.propensity);
+  insert.BindText(9, e.impression_id);
+}
+
+std::optional<float> ToOptionalFloat(std::optional<double> value) {
+  if (!value) return std::nullopt;
+  return static_cast<float>(*value);  // stored from a float, so exact
+}
+
+// One row of a query that selects the columns in kSelectMember's order.
+Result<Event> ReadEventRow(const Statement& row, const std::string& path) {
+  int64_t kind = row.ColumnInt64(1);
+  if (kind < 0 || kind > static_cast<int64_t>(EventKind::kClick)) {
+    return Status::Corruption(path + ": event " + std::to_string(row.ColumnInt64(0)) + ": kind " +
+                              std::to_string(kind) + " is not known");
+  }
+  Event e;
+  e.kind = static_cast<EventKind>(kind);
+  e.member_id = row.ColumnText(2);
+  e.title_id = row.ColumnText(3);
+  e.time = row.ColumnInt64(4);
+  e.watch_fraction = ToOptionalFloat(row.ColumnOptionalDouble(5));
+  e.rating = ToOptionalFloat(row.ColumnOptionalDouble(6));
+  e.artwork_id = row.ColumnText(7);
+  e.propensity = row.ColumnOptionalDouble(8);
+  e.impression_id = row.ColumnText(9);
+  return e;
+}
+
+}  // namespace
+
+struct SqliteEventStore::Impl {
+  // One caller's batch waiting for a leader to commit it.
+  struct PendingAppend {
+    std::span<const Event> events;
+    Status result;
+    bool done = false;  // result is set
+    bool lead = false;  // this caller is to commit the queue
+    // One per caller, so that a commit wakes exactly the callers it served
+    // (and the next leader) rather than every waiting thread.
+    std::condition_variable wake;
+  };
+
+  std::string path;
+
+  // Connections are declared before their statements so that they are
+  // destroyed after them.
+  Connection writer;
+  Statement insert;  // used only by the leader
+
+  mutable std::mutex read_mutex;
+  Connection reader;
+  Statement select_member, select_after, count_events, last_sequence;
+
+  std::mutex queue_mutex;
+  std::vector<PendingAppend*> queue;  // batches no leader has taken yet
+  bool leader_active = false;
+
+  Status PrepareStatements();
+  Status GroupCommit(std::span<const Event> events);
+  Status CommitGroup(const std::vector<PendingAppend*>& group);
+  // Reads every row of `query`; the sequence number of the last row goes to
+  // *last_sequence when given (left as is when there are none).
+  Result<std::vector<Event>> ReadEvents(Statement& query, uint64_t* last_sequence = nullptr);
+  Result<int64_t> ReadScalar(Statement& query);
+};
+
+Status SqliteEventStore::Impl::PrepareStatements() {
+  MARQUEE_ASSIGN_OR_RETURN(insert, Statement::Prepare(writer.get(), kInsertEvent, path));
+  MARQUEE_ASSIGN_OR_RETURN(select_member, Statement::Prepare(reader.get(), kSelectMember, path));
+  MARQUEE_ASSIGN_OR_RETURN(select_after, Statement::Prepare(reader.get(), kSelectAfter, path));
+  MARQUEE_ASSIGN_OR_RETURN(count_events, Statement::Prepare(reader.get(), kCountEvents, path));
+  MARQUEE_ASSIGN_OR_RETURN(last_sequence, Statement::Prepare(reader.get(), kLastSequence, path));
+  return Status::OK();
+}
+
+// Group commit: every caller queues its batch; whoever finds no leader
+// becomes one, takes the whole queue and commits it as one transaction while
+// the others wait. One fsync then acknowledges many callers, which is what
+// lets durable throughput grow with concurrency. Leadership passes straight
+// to the oldest caller queued meanwhile, so there is never a moment when
+// batches wait with no one committing them.
+Status SqliteEventStore::Impl::GroupCommit(std::span<const Event> events) {
+  PendingAppend mine{events};
+  std::unique_lock<std::mutex> lock(queue_mutex);
+  queue.push_back(&mine);
+  if (!leader_active) {
+    leader_active = true;
+    mine.lead = true;
+  }
+  while (!mine.done && !mine.lead) mine.wake.wait(lock);
+  if (mine.done) return mine.result;
+
+  std::vector<PendingAppend*> group;
+  group.swap(queue);  // includes `mine`
+  lock.unlock();
+  Status result = CommitGroup(group);
+  lock.lock();
+  for (PendingAppend* pending : group) {
+    pending->result = result;
+    pending->done = true;
+    // Notified under the lock: the waiter cannot return (and destroy its
+    // PendingAppend) before we release it.
+    if (pending != &mine) pending->wake.notify_one();
+  }
+  if (queue.empty()) {
+    leader_active = false;
+  } else {
+    queue.front()->lead = true;
+    queue.front()->wake.notify_one();
+  }
+  return mine.result;
+}
+
+Status SqliteEventStore::Impl::CommitGroup(const std::vector<PendingAppend*>& group) {
+  std::string context = path + ": append";
+  return InTransaction(writer.get(), context, [&]() -> Status {
+    for (const PendingAppend* pending : group) {
+      for (const Event& e : pending->events) {
+        ResetOnExit reset(insert);
+        BindEvent(insert, e);
+        int rc = insert.Step();
+        if (rc != SQLITE_DONE) return ErrorStatus(writer.get(), rc, context);
+      }
+    }
+    return Status::OK();
+  });
+}
+
+Result<std::vector<Event>> SqliteEventStore::Impl::ReadEvents(Statement& query, uint64_t* last_sequence) {
+  std::vector<Event> events;
+  int rc;
+  while ((rc = query.Step()) == SQLITE_ROW) {
+    MARQUEE_ASSIGN_OR_RETURN(Event e, ReadEventRow(query, path));
+    events.push_back(std::move(e));
+    if (last_sequence != nullptr) *last_sequence = static_cast<uint64_t>(query.ColumnInt64(0));
+  }
+  if (rc != SQLITE_DONE) return ErrorStatus(reader.get(), rc, path);
+  return events;
+}
+
+Result<int64_t> SqliteEventStore::Impl::ReadScalar(Statement& query) {
+  ResetOnExit reset(query);
+  int rc = query.Step();
+  if (rc != SQLITE_ROW) return ErrorStatus(reader.get(), rc, path);
+  return query.ColumnInt64(0);
+}
+
+SqliteEventStore::SqliteEventStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SqliteEventStore::~SqliteEventStore() = default;
+
+Result<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(const std::string& path,
+                                                                 const EventStoreOptions& options) {
+  MARQUEE_RETURN_IF_ERROR(CheckFolderExists(path));
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  MARQUEE_ASSIGN_OR_RETURN(impl->writer, OpenConfigured(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
+  // The first statements that read the file: a file that is not a database
+  // or a newer schema is refused here.
+  MARQUEE_RETURN_IF_ERROR(EnableWal(impl->writer.get(), path, options.full_sync));
+  MARQUEE_RETURN_IF_ERROR(PrepareSchema(impl->writer.get(), path));
+  MARQUEE_ASSIGN_OR_RETURN(impl->reader, OpenConfigured(path, SQLITE_OPEN_READWRITE));
+  // The reader never writes; query_only turns a slip into an error.
+  MARQUEE_RETURN_IF_ERROR(Exec(impl->reader.get(), "PRAGMA query_only=1", path));
+  MARQUEE_RETURN_IF_ERROR(impl->PrepareStatements());
+  return std::unique_ptr<SqliteEventStore>(new SqliteEventStore(std::move(impl)));
+}
+
+Status SqliteEventStore::Append(std::span<const Event> events) {
+  MARQUEE_RETURN_IF_ERROR(ValidateBatch(events));
+  if (events.empty()) return Status::OK();
+  return impl_->GroupCommit(events);
+}
+
+Result<std::vector<Event>> SqliteEventStore::MemberEvents(std::string_view member_id) const {
+  std::lock_guard<std::mutex> lock(impl_->read_mutex);
+  Statement& query = impl_->select_member;
+  ResetOnExit reset(query);
+  query.BindText(1, member_id);
+  return impl_->ReadEvents(query);
+}
+
+Result<EventPage> SqliteEventStore::PageAfter(uint64_t after, size_t limit) const {
+  EventPage page;
+  page.last_sequence = after;
+  if (limit == 0) return page;
+  constexpr uint64_t kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  std::lock_guard<std::mutex> lock(impl_->read_mutex);
+  Statement& query = impl_->select_after;
+  ResetOnExit reset(query);
+  query.BindInt64(1, static_cast<int64_t>(std::min<uint64_t>(after, kMax)));
+  query.BindInt64(2, static_cast<int64_t>(std::min<uint64_t>(limit, kMax)));
+  MARQUEE_ASSIGN_OR_RETURN(page.events, impl_->ReadEvents(query, &page.last_sequence));
+  return page;
+}
+
+Result<uint64_t> SqliteEventStore::Count() const {
+  std::lock_guard<std::mutex> lock(impl_->read_mutex);
+  MARQUEE_ASSIGN_OR_RETURN(int64_t n, impl_->ReadScalar(impl_->count_events));
+  return static_cast<uint64_t>(n);
+}
+
+Result<uint64_t> SqliteEventStore::LastSequence() const {
+  std::lock_guard<std::mutex> lock(impl_->read_mutex);
+  MARQUEE_ASSIGN_OR_RETURN(int64_t seq, impl_->ReadScalar(impl_->last_sequence));
+  return static_cast<uint64_t>(seq);
+}
+
+}  // namespace marquee

@@ -1,0 +1,38 @@
+// SqliteEventStore: the embedded EventStore, one SQLite file in WAL mode.
+//
+// Append() groups concurrent callers into one transaction (group commit): the
+// first caller to find no commit in progress becomes the leader and commits
+// everything queued so far, so throughput grows with concurrency while each
+// caller still waits for its own events to reach the disk. Reads use a second
+// connection and never wait for an fsync.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "marquee/store/event_store.h"
+
+namespace marquee {
+
+class SqliteEventStore final : public EventStore {
+ public:
+  // Opens or creates the store at `path` (creating its tables). Errors:
+  // NotFound when the folder does not exist; Corruption or Unsupported when
+  // the file is not an event store or was written by a newer schema.
+  static Result<std::unique_ptr<SqliteEventStore>> Open(const std::string& path,
+                                                        const EventStoreOptions& options = {});
+  ~SqliteEventStore() override;
+
+  Status Append(std::span<const Event> events) override;
+  Result<std::vector<Event>> MemberEvents(std::string_view member_id) const override;
+  Result<EventPage> PageAfter(uint64_t after, size_t limit) const override;
+  Result<uint64_t> Count() const override;
+  Result<uint64_t> LastSequence() const override;
+
+ private:
+  struct Impl;
+  explicit SqliteEventStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace marquee

@@ -1,0 +1,400 @@
+#include "marquee/store/event_store.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "../test_util.h"
+
+namespace marquee {
+namespace {
+
+using test::TempDir;
+
+Event Play(std::string member, std::string title, int64_t time) {
+  Event e;
+  e.kind = EventKind::kPlay;
+  e.member_id = std::move(member);
+  e.title_id = std::move(title);
+  e.time = time;
+  return e;
+}
+
+std::unique_ptr<EventStore> OpenOrDie(const std::string& path, EventStoreOptions options = {}) {
+  auto store = EventStore::Open(path, options);
+  EXPECT_TRUE(store.ok()) << store.status().ToString();
+  return store.ok() ? std::move(store).value() : nullptr;
+}
+
+std::vector<Event> AllEvents(const EventStore& store) {
+  auto events = store.EventsAfter(0, std::numeric_limits<size_t>::max());
+  EXPECT_TRUE(events.ok()) << events.status().ToString();
+  return events.ok() ? std::move(events).value() : std::vector<Event>{};
+}
+
+// Runs SQL on a store's file behind its back, to build files it must refuse.
+void RawExec(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* error = nullptr;
+  int rc = sqlite3_exec(db, sql, nullptr, nullptr, &error);
+  EXPECT_EQ(rc, SQLITE_OK) << (error ? error : "");
+  sqlite3_free(error);
+  sqlite3_close(db);
+}
+
+TEST(EventStoreTest, KindNamesRoundTrip) {
+  for (EventKind kind : {EventKind::kPlay, EventKind::kRating, EventKind::kImpression, EventKind::kClick}) {
+    EXPECT_EQ(ParseEventKind(EventKindName(kind)).value(), kind);
+  }
+  EXPECT_EQ(EventKindName(EventKind::kImpression), "impression");
+  EXPECT_FALSE(ParseEventKind("Play").ok());
+  EXPECT_FALSE(ParseEventKind("").ok());
+}
+
+TEST(EventStoreTest, RoundTripsEveryField) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.File("events.db"));
+  ASSERT_NE(store, nullptr);
+
+  Event full;
+  full.kind = EventKind::kImpression;
+  full.member_id = "m\xc3\xa9mber 1";  // non-ASCII survives
+  full.title_id = "title-42";
+  full.time = -5'000'000'000;  // before 1970 and beyond 32 bits
+  full.watch_fraction = 0.1f;
+  full.rating = -3.25f;
+  full.artwork_id = "art-7";
+  full.propensity = 0.123456789012345;
+  full.impression_id = "imp-9";
+
+  Event bare = Play("m2", "t2", 1'700'000'000);  // optionals absent, empty strings
+
+  Event rating = Play("m3", "t3", 0);
+  rating.kind = EventKind::kRating;
+  rating.rating = 4.5f;
+
+  Event click = Play("m4", "t4", std::numeric_limits<int64_t>::max());
+  click.kind = EventKind::kClick;
+  click.watch_fraction = 1.0f;
+  click.propensity = 1.0;
+
+  std::vector<Event> events = {full, bare, rating, click};
+  ASSERT_TRUE(store->Append(events).ok());
+
+  EXPECT_EQ(AllEvents(*store), events);
+  EXPECT_EQ(store->Count().value(), 4u);
+  EXPECT_EQ(store->LastSequence().value(), 4u);
+  auto bare_back = store->MemberEvents("m2");
+  ASSERT_TRUE(bare_back.ok());
+  ASSERT_EQ(bare_back->size(), 1u);
+  EXPECT_FALSE((*bare_back)[0].watch_fraction.has_value());
+  EXPECT_FALSE((*bare_back)[0].propensity.has_value());
+  EXPECT_EQ((*bare_back)[0].artwork_id, "");
+}
+
+TEST(EventStoreTest, EmptyStoreAndEmptyAppend) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.File("events.db"));
+  ASSERT_NE(store, nullptr);
+  EXPECT_TRUE(store->Append({}).ok());
+  EXPECT_EQ(store->Count().value(), 0u);
+  EXPECT_EQ(store->LastSequence().value(), 0u);
+  auto none = store->MemberEvents("nobody");
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  EXPECT_TRUE(AllEvents(*store).empty());
+}
+
+TEST(EventStoreTest, ReadsInAppendOrder) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.File("events.db"));
+  ASSERT_NE(store, nullptr);
+  // Times deliberately out of order: order is the order of appending.
+  for (int i = 0; i < 10; ++i) {
+    std::vector<Event> batch = {Play(i % 2 ? "odd" : "even", "t" + std::to_string(i), 100 - i)};
+    ASSERT_TRUE(store->Append(batch).ok());
+  }
+  auto odd = store->MemberEvents("odd");
+  ASSERT_TRUE(odd.ok());
+  ASSERT_EQ(odd->size(), 5u);
+  for (int k = 0; k < 5; ++k) EXPECT_EQ((*odd)[k].title_id, "t" + std::to_string(2 * k + 1));
+
+  auto after = store->EventsAfter(3, 4);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), 4u);
+  EXPECT_EQ((*after)[0].title_id, "t3");  // sequence numbers start at 1
+  EXPECT_EQ((*after)[3].title_id, "t6");
+  EXPECT_TRUE(store->EventsAfter(10, 5)->empty());
+  EXPECT_TRUE(store->EventsAfter(0, 0)->empty());
+  EXPECT_EQ(store->EventsAfter(std::numeric_limits<uint64_t>::max(), 1)->size(), 0u);
+  EXPECT_EQ(store->LastSequence().value(), 10u);
+
+  // Paging by sequence number visits every event once, in order.
+  std::vector<std::string> paged;
+  uint64_t cursor = 0;
+  for (int pages = 0; pages < 10; ++pages) {
+    Result<EventPage> page = store->PageAfter(cursor, 3);
+    ASSERT_TRUE(page.ok());
+    if (page->events.empty()) {
+      EXPECT_EQ(page->last_sequence, cursor);
+      break;
+    }
+    for (const Event& e : page->events) paged.push_back(e.title_id);
+    EXPECT_EQ(page->last_sequence, cursor + page->events.size());
+    cursor = page->last_sequence;
+  }
+  ASSERT_EQ(paged.size(), 10u);
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(paged[i], "t" + std::to_string(i));
+  std::vector<std::string> scanned;
+  size_t pages = 0;
+  ASSERT_TRUE(store->Scan(4, [&](std::span<const Event> page) {
+                     ++pages;
+                     for (const Event& e : page) scanned.push_back(e.title_id);
+                   }).ok());
+  EXPECT_EQ(scanned, paged);
+  EXPECT_EQ(pages, 3u);  // 4 + 4 + 2
+}
+
+TEST(EventStoreTest, ValidationNamesEventIndexAndField) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.File("events.db"));
+  ASSERT_NE(store, nullptr);
+  std::vector<Event> batch(5, Play("m", "t", 1));
+  batch[3].watch_fraction = 1.5f;
+  Status s = store->Append(batch);
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(s.message(), "event 3: watch_fraction: expected a number in (0, 1], found 1.5");
+
+  batch[3] = Play("", "t", 1);
+  EXPECT_EQ(store->Append(batch).message(), "event 3: member: expected a member id, found an empty string");
+  batch[3] = Play("m", "", 1);
+  EXPECT_EQ(store->Append(batch).message(), "event 3: title: expected a title id, found an empty string");
+
+  batch[3] = Play("m", "t", 1);
+  batch[0].propensity = 0.0;
+  EXPECT_EQ(store->Append(batch).message(), "event 0: propensity: expected a number in (0, 1], found 0");
+  batch[0] = Play("m", "t", 1);
+  batch[4].rating = std::nanf("");
+  EXPECT_EQ(store->Append(batch).message(), "event 4: rating: expected a finite number, found nan");
+  batch[4] = Play("m", "t", 1);
+  batch[4].kind = EventKind::kRating;
+  EXPECT_EQ(store->Append(batch).message(), "event 4: rating: expected a value for a rating event, found none");
+  batch[4] = Play("m", "t", 1);
+  batch[2].kind = static_cast<EventKind>(9);
+  EXPECT_EQ(store->Append(batch).message(),
+            "event 2: kind: expected play, rating, impression or click, found 9");
+  batch[2].watch_fraction = std::nanf("");
+  batch[2].kind = EventKind::kPlay;
+  EXPECT_FALSE(store->Append(batch).ok());  // NaN is not in (0, 1]
+
+  EXPECT_EQ(store->Count().value(), 0u);  // nothing of any rejected batch was stored
+}
+
+TEST(EventStoreTest, InvalidEventRejectsWholeBatch) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.File("events.db"));
+  ASSERT_NE(store, nullptr);
+  std::vector<Event> good = {Play("a", "x", 1), Play("b", "y", 2)};
+  ASSERT_TRUE(store->Append(good).ok());
+  std::vector<Event> mixed = {Play("a", "z", 3), Play("b", "w", 4), Play("c", "v", 5)};
+  mixed[2].propensity = 2.0;
+  EXPECT_FALSE(store->Append(mixed).ok());
+  EXPECT_EQ(AllEvents(*store), good);
+}
+
+TEST(EventStoreTest, ConcurrentAppendsStoredOnceInPerThreadOrder) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.File("events.db"));
+  ASSERT_NE(store, nullptr);
+  constexpr int kThreads = 8;
+  constexpr int kPerThread = 500;
+  std::atomic<int> failures{0};
+  std::atomic<bool> writing{true};
+  std::atomic<int> non_monotonic_reads{0};
+
+  std::vector<std::thread> writers;
+  for (int t = 0; t < kThreads; ++t) {
+    writers.emplace_back([&, t] {
+      int i = 0;
+      while (i < kPerThread) {
+        // Batches of 1..4 events, so groups mix batch sizes.
+        std::vector<Event> batch;
+        for (int k = 0; k <= (i + t) % 4 && i < kPerThread; ++k, ++i) {
+          batch.push_back(Play("member-" + std::to_string(t), std::to_string(i), i));
+        }
+        if (!store->Append(batch).ok()) failures++;
+      }
+    });
+  }
+  // Reads run alongside the writers and must only ever see the count grow.
+  std::thread reader([&] {
+    uint64_t last = 0;
+    while (writing) {
+      uint64_t n = store->Count().value();
+      if (n < last) non_monotonic_reads++;
+      last = n;
+    }
+  });
+  for (auto& w : writers) w.join();
+  writing = false;
+  reader.join();
+
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(non_monotonic_reads, 0);
+  EXPECT_EQ(store->Count().value(), uint64_t{kThreads * kPerThread});
+  EXPECT_EQ(store->LastSequence().value(), uint64_t{kThreads * kPerThread});
+  std::vector<int> next(kThreads, 0);
+  for (const Event& e : AllEvents(*store)) {
+    int t = std::stoi(e.member_id.substr(std::strlen("member-")));
+    EXPECT_EQ(e.title_id, std::to_string(next[t])) << "thread " << t;
+    next[t]++;
+  }
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(next[t], kPerThread) << "thread " << t;
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(store->MemberEvents("member-" + std::to_string(t))->size(), size_t{kPerThread});
+  }
+}
+
+TEST(EventStoreTest, ReopenKeepsEverything) {
+  TempDir dir;
+  std::string path = dir.File("events.db");
+  std::vector<Event> events;
+  for (int i = 0; i < 50; ++i) events.push_back(Play("m" + std::to_string(i % 7), "t" + std::to_string(i), i));
+  {
+    auto store = OpenOrDie(path);
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->Append(std::span(events).first(20)).ok());
+    ASSERT_TRUE(store->Append(std::span(events).subspan(20)).ok());
+  }
+  auto store = OpenOrDie(path, {.full_sync = false});
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(AllEvents(*store), events);
+  std::vector<Event> more = {Play("late", "t", 99)};
+  ASSERT_TRUE(store->Append(more).ok());
+  EXPECT_EQ(store->LastSequence().value(), 51u);
+}
+
+// The child appends batches forever, writing the number of acknowledged
+// events to `ack_fd` after each Append returns. It never returns into gtest.
+[[noreturn]] void AppendUntilKilled(const std::string& path, EventStoreOptions options, int ack_fd) {
+  auto store = EventStore::Open(path, options);
+  if (!store.ok()) _exit(2);
+  constexpr int kBatch = 5;
+  uint64_t acked = 0;
+  for (int round = 0; round < 100000; ++round) {
+    std::vector<Event> batch;
+    for (int k = 0; k < kBatch; ++k) batch.push_back(Play("m", std::to_string(acked + k), round));
+    if (!(*store)->Append(batch).ok()) _exit(3);
+    acked += kBatch;
+    if (write(ack_fd, &acked, sizeof acked) != sizeof acked) _exit(4);
+  }
+  _exit(0);
+}
+
+bool ReadAck(int fd, uint64_t* acked) {
+  size_t got = 0;
+  auto* bytes = reinterpret_cast<char*>(acked);
+  while (got < sizeof *acked) {
+    ssize_t n = read(fd, bytes + got, sizeof *acked - got);
+    if (n <= 0) return false;
+    got += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+void CheckSurvivesKill(EventStoreOptions options) {
+  TempDir dir;
+  std::string path = dir.File("events.db");
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(fds[0]);
+    AppendUntilKilled(path, options, fds[1]);
+  }
+  close(fds[1]);
+  uint64_t acked = 0;
+  for (int i = 0; i < 40 && ReadAck(fds[0], &acked); ++i) {
+  }
+  kill(child, SIGKILL);
+  int wstatus = 0;
+  waitpid(child, &wstatus, 0);
+  // Acks the child sent before it died also count.
+  for (uint64_t more; ReadAck(fds[0], &more);) acked = more;
+  close(fds[0]);
+  ASSERT_TRUE(WIFSIGNALED(wstatus)) << "child exited with " << WEXITSTATUS(wstatus);
+  ASSERT_GE(acked, 40u * 5);
+
+  auto store = OpenOrDie(path, options);
+  ASSERT_NE(store, nullptr);
+  std::vector<Event> stored = AllEvents(*store);
+  ASSERT_GE(stored.size(), acked);  // a commit may land before its ack is sent
+  for (size_t i = 0; i < stored.size(); ++i) {
+    ASSERT_EQ(stored[i].title_id, std::to_string(i)) << "event " << i;
+  }
+}
+
+TEST(EventStoreTest, AcknowledgedEventsSurviveKillNine) { CheckSurvivesKill({}); }
+
+TEST(EventStoreTest, AcknowledgedEventsSurviveKillNineWithNormalSync) {
+  CheckSurvivesKill({.full_sync = false});
+}
+
+TEST(EventStoreTest, RefusesFileThatIsNotADatabase) {
+  TempDir dir;
+  std::string path = dir.Write("notes.db", std::string(4096, 'x'));
+  auto store = EventStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find(path), std::string::npos) << store.status().ToString();
+  EXPECT_NE(store.status().message().find("not a database"), std::string::npos) << store.status().ToString();
+  EXPECT_EQ(test::ReadFile(path), std::string(4096, 'x'));  // left as it was
+}
+
+TEST(EventStoreTest, RefusesMissingFolder) {
+  TempDir dir;
+  std::string path = dir.File("no/such/folder/events.db");
+  auto store = EventStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Status::Code::kNotFound);
+  EXPECT_NE(store.status().message().find(path), std::string::npos) << store.status().ToString();
+  EXPECT_NE(store.status().message().find("does not exist"), std::string::npos);
+}
+
+TEST(EventStoreTest, RefusesNewerSchemaVersion) {
+  TempDir dir;
+  std::string path = dir.File("events.db");
+  ASSERT_NE(OpenOrDie(path), nullptr);
+  RawExec(path, "UPDATE meta SET value = 7 WHERE key = 'schema_version'");
+  auto store = EventStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Status::Code::kUnsupported);
+  EXPECT_EQ(store.status().message(),
+            path + ": event store schema version 7 is newer than this build supports (1)");
+}
+
+TEST(EventStoreTest, RefusesEventsTableOfAnotherShape) {
+  TempDir dir;
+  std::string path = dir.File("other.db");
+  RawExec(path, "CREATE TABLE events(id INTEGER PRIMARY KEY, name TEXT)");
+  auto store = EventStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Status::Code::kCorruption);
+  EXPECT_NE(store.status().message().find(path + ": table events has columns (id INTEGER, name TEXT)"),
+            std::string::npos)
+      << store.status().ToString();
+}
+
+}  // namespace
+}  // namespace marquee
