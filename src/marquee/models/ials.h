@@ -55,7 +55,7 @@
 
 namespace marquee {
 
-class IalsRecommender final : public Recommender {
+class IalsRecommender final : public Recommender, public FactorModel {
  public:
   enum class Confidence { kLinear, kLog };
   enum class Scaling { kPlain, kFrequency };
@@ -88,13 +88,14 @@ class IalsRecommender final : public Recommender {
   void ScoreSimilar(uint32_t title, std::span<float> scores) const override;
   void SaveState(SectionFileWriter& out) const override;
   Status LoadState(const SectionFileReader& in) override;
+  const FactorModel* AsFactorModel() const override { return this; }
+
+  // FactorModel: the learned factors (padded rows) and the exact fold-in solve.
+  const FactorMatrix& member_factors() const override { return members_; }
+  const FactorMatrix& title_factors() const override { return titles_; }
+  std::vector<float> FoldIn(History history) const override;
 
   const Options& options() const { return options_; }
-  // Learned factors (padded rows; see ials_solver.h), for tests and tools.
-  const FactorMatrix& member_factors() const { return members_; }
-  const FactorMatrix& title_factors() const { return titles_; }
-  // The vector fold-in would give `history` (f floats, padded to the stride).
-  std::vector<float> FoldIn(History history) const;
   // c - 1 for a weight, and the regularization of a row with total extra
   // confidence `extra_sum` on the member (or title) side.
   float ExtraConfidence(float weight) const;

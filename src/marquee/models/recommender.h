@@ -16,8 +16,10 @@
 #include <memory>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "marquee/data/interactions.h"
+#include "marquee/util/factor_matrix.h"
 #include "marquee/util/parameters.h"
 #include "marquee/util/progress.h"
 #include "marquee/util/section_file.h"
@@ -47,6 +49,8 @@ struct TrainContext {
   ProgressCallback progress;
   std::function<void(const TrainingIteration&)> on_iteration;
 };
+
+class FactorModel;
 
 class Recommender {
  public:
@@ -83,6 +87,26 @@ class Recommender {
   // from the saved parameters.
   virtual void SaveState(SectionFileWriter& out) const = 0;
   virtual Status LoadState(const SectionFileReader& in) = 0;
+
+  // The factor-model capability (member vectors, title factors, fold-in), or
+  // nullptr for models that score otherwise. Servers use it for approximate
+  // retrieval instead of asking for a concrete class.
+  virtual const FactorModel* AsFactorModel() const { return nullptr; }
+};
+
+// A model whose scores are inner products of a member vector with title
+// factors: score(member, title) = x_member . y_title. Implemented by iALS;
+// any future factor model implementing it can be served with approximate
+// (inner-product) retrieval. Const and thread-safe like Recommender.
+class FactorModel {
+ public:
+  virtual ~FactorModel() = default;
+  // member_count x f and title_count x f, rows padded (util/factor_matrix.h).
+  virtual const FactorMatrix& member_factors() const = 0;
+  virtual const FactorMatrix& title_factors() const = 0;
+  // The member vector `history` folds into: title_factors().stride() floats,
+  // the padding zero, so that Dot(FoldIn(h), y_i) is the score of title i.
+  virtual std::vector<float> FoldIn(History history) const = 0;
 };
 
 }  // namespace marquee
