@@ -1,5 +1,7 @@
 #include "marquee/models/ials.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -297,12 +299,10 @@ Status LoadFactors(const SectionFileReader& in, uint32_t tag, uint32_t factors,
   const uint32_t stored_factors = r.U32();
   const std::vector<float> values = r.Array<float>();
   if (r.ok() && stored_factors != factors) {
-    r.Fail("factors " + std::to_string(stored_factors) + ", parameters say " +
-           std::to_string(factors));
+    r.Fail(fmt::format("factors {}, parameters say {}", stored_factors, factors));
   }
   if (r.ok() && values.size() != static_cast<uint64_t>(rows) * factors) {
-    r.Fail(std::to_string(values.size()) + " values for " + std::to_string(rows) + " x " +
-           std::to_string(factors));
+    r.Fail(fmt::format("{} values for {} x {}", values.size(), rows, factors));
   }
   if (r.ok() && !r.AtEnd()) r.Fail("trailing bytes");
   if (!r.ok()) return r.status();

@@ -1,5 +1,7 @@
 #include "marquee/models/item_knn.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -144,7 +146,7 @@ Status ItemKnnRecommender::LoadState(const SectionFileReader& in) {
   if (r.ok() && (indptr.size() != static_cast<size_t>(titles) + 1 || indptr.front() != 0 ||
                  indptr.back() != neighbors.size() || similarities.size() != neighbors.size() ||
                  !std::is_sorted(indptr.begin(), indptr.end()))) {
-    r.Fail("neighbour lists do not match " + std::to_string(titles) + " titles");
+    r.Fail(fmt::format("neighbour lists do not match {} titles", titles));
   }
   if (r.ok() && std::any_of(neighbors.begin(), neighbors.end(),
                             [&](uint32_t j) { return j >= titles; })) {
