@@ -36,8 +36,8 @@ struct ModelCase {
 // member's largest score after 40 iterations and 1.7% after 100: ALS creeps
 // along flat directions, so more iterations do not shrink it. 5% is a
 // 3x margin, stable across compilers and thread counts, while a fold-in
-// that solved a different objective (another lambda or confidence) would
-// be expected to miss by far more.
+// that solves another objective misses by far more (a lambda ten times too
+// large: 50%, see IalsFoldInWithAWrongLambdaFailsTheTolerance).
 const ModelCase kCases[] = {
     {"popularity", {}, 0},
     {"itemknn", {{"neighbors", "20"}, {"weighting", "bm25"}}, 0},
@@ -196,6 +196,36 @@ INSTANTIATE_TEST_SUITE_P(AllModels, RecommenderContractTest, ::testing::ValuesIn
                          [](const ::testing::TestParamInfo<ModelCase>& info) {
                            return info.param.model;
                          });
+
+// The iALS tolerance above is tight enough to matter: the same trained
+// factors, folded in with a lambda ten times too large, miss by far more.
+TEST(RecommenderContractToleranceTest, IalsFoldInWithAWrongLambdaFailsTheTolerance) {
+  const InteractionMatrix data = test::RandomInteractions(kMembers, kTitles, 12, 11);
+  const ModelCase& ials = kCases[2];
+  ASSERT_EQ(ials.model, "ials");
+  Result<std::unique_ptr<Recommender>> model = CreateRecommender("ials", ials.parameters);
+  ASSERT_TRUE(model.ok());
+  ASSERT_TRUE((*model)->Fit(data, TrainContext{.seed = 7}).ok());
+  Parameters wrong = (*model)->parameters();
+  wrong.Set("regularization", "0.3");
+  Result<std::unique_ptr<Recommender>> folding = CreateRecommender("ials", wrong);
+  ASSERT_TRUE(folding.ok());
+  test::TempDir dir;
+  test::SaveAndLoad(**model, **folding, dir);
+  double worst = 0;
+  std::vector<float> member(kTitles), folded(kTitles);
+  for (uint32_t m = 0; m < kMembers; ++m) {
+    (*model)->ScoreMember(m, History::Row(data, m), member);
+    (*folding)->ScoreHistory(History::Row(data, m), folded);
+    float largest = 0;
+    for (float s : member) largest = std::max(largest, std::abs(s));
+    for (uint32_t t = 0; t < kTitles; ++t) {
+      worst = std::max<double>(worst, std::abs(folded[t] - member[t]) / largest);
+    }
+  }
+  std::printf("ials: fold-in with lambda x10, worst relative difference %.3g\n", worst);
+  EXPECT_GT(worst, 3 * ials.fold_in_tolerance);
+}
 
 // Every registered model is in the suite.
 TEST(RecommenderContractCoverageTest, EveryRegisteredModelHasACase) {
