@@ -14,7 +14,8 @@
 //
 // BM25's k1 saturates large weights (with binary data every r is 1, so it
 // only scales titles), b sets how much long "documents" -- popular titles --
-// are damped. k1 = 100, b = 0.8 are the usual choices for implicit feedback.
+// are damped. ItemWeightingOptions's defaults are the usual choices for
+// implicit feedback.
 #pragma once
 
 #include <array>
@@ -41,7 +42,7 @@ std::string_view ItemWeightingName(ItemWeighting weighting);
 struct ItemWeightingOptions {
   ItemWeighting kind = ItemWeighting::kNone;
   bool binary = true;
-  double bm25_k1 = 100;  // the usual choices for implicit feedback (see above)
+  double bm25_k1 = 100;
   double bm25_b = 0.8;
   friend bool operator==(const ItemWeightingOptions&, const ItemWeightingOptions&) = default;
 };
