@@ -119,7 +119,11 @@ int Run(const Flags& flags) {
   std::printf("titles with a zero factor vector: %u\n", zero_titles);
   InnerProductIndex index;
   start = std::chrono::steady_clock::now();
-  index.Build(model.title_factors(), flags.m, flags.ef_construction, flags.threads);
+  if (Status built = index.Build(model.title_factors(), flags.m, flags.ef_construction, flags.threads);
+      !built.ok()) {
+    std::fprintf(stderr, "%s\n", built.ToString().c_str());
+    return 1;
+  }
   std::printf("index: M=%u ef_construction=%u, built in %.1f s, %.1f MiB\n", flags.m,
               flags.ef_construction, bench::Seconds(start), index.memory_bytes() / 1048576.0);
 

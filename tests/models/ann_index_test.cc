@@ -39,7 +39,8 @@ class AnnIndexTest : public ::testing::Test {
   void SetUp() override {
     titles_ = RandomFactors(kTitles, kFactors, 7);
     queries_ = RandomFactors(100, kFactors, 8);
-    index_.Build(titles_, /*m=*/32, /*ef_construction=*/400, /*threads=*/2, /*seed=*/100);
+    ASSERT_TRUE(index_.Build(titles_, /*m=*/32, /*ef_construction=*/400, /*threads=*/2,
+                             /*seed=*/100).ok());
   }
   std::span<const float> Query(uint32_t q) const { return {queries_.Row(q), kFactors}; }
 
@@ -149,8 +150,8 @@ TEST_F(AnnIndexTest, DeterministicForAFixedBuild) {
   // Single-threaded builds with the same seed give the same graph, hence the
   // same (approximate, small-ef) answers.
   InnerProductIndex a, b;
-  a.Build(titles_, 8, 40, /*threads=*/1, /*seed=*/123);
-  b.Build(titles_, 8, 40, /*threads=*/1, /*seed=*/123);
+  ASSERT_TRUE(a.Build(titles_, 8, 40, /*threads=*/1, /*seed=*/123).ok());
+  ASSERT_TRUE(b.Build(titles_, 8, 40, /*threads=*/1, /*seed=*/123).ok());
   for (uint32_t q = 0; q < queries_.rows(); ++q) {
     ASSERT_EQ(a.Search(Query(q), 20, 20), b.Search(Query(q), 20, 20)) << "query " << q;
   }
@@ -159,7 +160,7 @@ TEST_F(AnnIndexTest, DeterministicForAFixedBuild) {
 TEST(AnnIndexEdgeTest, PaddedQueriesAndTinyCatalogs) {
   FactorMatrix titles = RandomFactors(3, 5, 1);
   InnerProductIndex index;
-  index.Build(titles, 4, 10, 1);
+  ASSERT_TRUE(index.Build(titles, 4, 10, 1).ok());
   FactorMatrix query = RandomFactors(1, 5, 2);
   // A query of the padded stride is the same as one of `factors` floats.
   const std::vector<ScoredTitle> short_query = index.Search({query.Row(0), 5}, 10, 10);
@@ -172,10 +173,27 @@ TEST(AnnIndexEdgeTest, PaddedQueriesAndTinyCatalogs) {
   EXPECT_TRUE(index.Search({query.Row(0), 5}, 5, 10, all).empty());
 
   InnerProductIndex empty;
-  empty.Build(FactorMatrix(0, 5), 4, 10, 1);
+  ASSERT_TRUE(empty.Build(FactorMatrix(0, 5), 4, 10, 1).ok());
   EXPECT_TRUE(empty.built());
   EXPECT_TRUE(empty.Search({query.Row(0), 5}, 5, 10).empty());
 }
 
 }  // namespace
+// Bad options are errors, not exceptions, and leave the previous index alone.
+TEST(AnnIndexEdgeTest, RefusesBadOptionsWithoutThrowing) {
+  FactorMatrix titles = RandomFactors(10, 5, 1);
+  InnerProductIndex index;
+  ASSERT_TRUE(index.Build(titles, 4, 10, 1).ok());
+  Status low_m = index.Build(titles, 1, 10, 1);
+  EXPECT_EQ(low_m.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(low_m.message().find("M: expected an integer >= 2, found 1"), std::string::npos)
+      << low_m.message();
+  Status no_ef = index.Build(titles, 4, 0, 1);
+  EXPECT_NE(no_ef.message().find("ef_construction"), std::string::npos) << no_ef.message();
+  Status wide = index.Build(FactorMatrix(3, 2000), 4, 10, 1);
+  EXPECT_NE(wide.message().find("expected at most 1024 factors, found 2000"), std::string::npos)
+      << wide.message();
+  EXPECT_EQ(index.title_count(), 10u);
+}
+
 }  // namespace marquee

@@ -189,18 +189,6 @@ TEST(EaseTest, FitsWithinAGenerousLimit) {
   EXPECT_TRUE(model->Fit(RandomInteractions(100, 1000, 20, 6), {}).ok());
 }
 
-TEST(EaseTest, SaveLoadRoundTripGivesIdenticalScores) {
-  test::TempDir dir;
-  const InteractionMatrix x = RandomInteractions(300, 120, 15, 7);
-  auto model = MakeEase({{"lambda", "50"}});
-  ASSERT_TRUE(model->Fit(x, {}).ok());
-  auto loaded = MakeEase(model->parameters());
-  test::SaveAndLoad(*model, *loaded, dir);
-  EXPECT_EQ(loaded->member_count(), 300u);
-  EXPECT_EQ(loaded->title_count(), 120u);
-  EXPECT_EQ(test::AllScores(*loaded, x), test::AllScores(*model, x));
-}
-
 TEST(EaseTest, LoadRefusesWeightsOfTheWrongSize) {
   test::TempDir dir;
   const std::string path = dir.File("bad.mqt");

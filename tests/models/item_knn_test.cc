@@ -165,24 +165,6 @@ TEST(ItemKnnTest, ScoresAreSumsOfNeighborSimilarities) {
   }
 }
 
-TEST(ItemKnnTest, SaveLoadRoundTripGivesIdenticalScores) {
-  test::TempDir dir;
-  const InteractionMatrix x = RandomInteractions(300, 90, 15, 4);
-  auto model = MakeKnn({{"neighbors", "20"}, {"weighting", "bm25"}});
-  ASSERT_TRUE(model->Fit(x, {}).ok());
-  auto loaded = MakeKnn(model->parameters());
-  test::SaveAndLoad(*model, *loaded, dir);
-  EXPECT_EQ(loaded->member_count(), 300u);
-  EXPECT_EQ(loaded->title_count(), 90u);
-  EXPECT_EQ(test::AllScores(*loaded, x), test::AllScores(*model, x));
-  std::vector<float> a(90), b(90);
-  for (uint32_t t = 0; t < 90; ++t) {
-    model->ScoreSimilar(t, a);
-    loaded->ScoreSimilar(t, b);
-    ASSERT_EQ(a, b);
-  }
-}
-
 TEST(ItemKnnTest, LoadRefusesNeighboursOutOfRange) {
   test::TempDir dir;
   const std::string path = dir.File("bad.mqt");

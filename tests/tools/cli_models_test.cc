@@ -1,6 +1,8 @@
 // The model commands end to end: train, recommend, similar, evaluate, tune.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -8,6 +10,7 @@
 #include "cli_runner.h"
 #include "marquee/data/dataset_file.h"
 #include "marquee/models/model_file.h"
+#include "marquee/models/registry.h"
 
 namespace marquee {
 namespace {
@@ -154,6 +157,37 @@ TEST_F(CliModelsTest, TunePicksAndReportsTheBest) {
   RunResult bad = RunCli("tune --data " + data_ + " --model popularity --space \"half_life=1:9\" --strategy grid");
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_NE(bad.output.find("is a range"), std::string::npos) << bad.output;
+}
+
+// The model flags and their help come from the models' parameter tables:
+// every row of every table is a flag, with its range and default.
+TEST(CliModelFlagsTest, HelpListsEveryParameterOfEveryModel) {
+  for (const char* command : {"train", "evaluate", "tune"}) {
+    RunResult help = RunCli(std::string(command) + " --help");
+    ASSERT_EQ(help.exit_code, 0) << help.output;
+    for (const std::string& model : RecommenderNames()) {
+      Result<std::vector<ParameterInfo>> infos = RecommenderParameters(model);
+      ASSERT_TRUE(infos.ok());
+      for (const ParameterInfo& info : *infos) {
+        std::string flag = "--" + info.name;
+        std::replace(flag.begin(), flag.end(), '_', '-');
+        EXPECT_NE(help.output.find(flag), std::string::npos) << command << ": " << flag;
+        const std::string line = model + ": " + info.help + "; " + info.expected + " (default " +
+                                 info.default_value + ")";
+        EXPECT_NE(help.output.find(line), std::string::npos) << command << ": " << line;
+      }
+    }
+  }
+}
+
+TEST_F(CliModelsTest, EveryTableParameterIsAFlag) {
+  // --init-scale had no flag of its own before the tables.
+  RunResult train = RunCli("train --data " + data_ + " --model ials --factors 4 --iterations 1 " +
+                           "--init-scale 0.5 --out " + dir_.File("m"));
+  ASSERT_EQ(train.exit_code, 0) << train.output;
+  Result<LoadedModel> loaded = LoadModel(dir_.File("m"));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->info.parameters.values().at("init_scale"), "0.5");
 }
 
 }  // namespace

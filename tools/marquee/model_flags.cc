@@ -1,5 +1,9 @@
 #include "model_flags.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
 #include <charconv>
 
 #include "marquee/models/registry.h"
@@ -7,39 +11,53 @@
 namespace marquee::cli {
 
 namespace {
+// One flag per parameter name; a name several models share ("binary") is one
+// flag whose help covers each model.
 struct Flag {
-  const char* flag;
-  const char* parameter;
-  const char* help;
+  std::string parameter;
+  std::string help;
 };
-constexpr Flag kFlags[] = {
-    {"--factors", "factors", "iALS: latent factors"},
-    {"--iterations", "iterations", "iALS: training iterations"},
-    {"--regularization", "regularization", "iALS: L2 regularization"},
-    {"--alpha", "alpha", "iALS: confidence weight (c = 1 + alpha * weight)"},
-    {"--solver", "solver", "iALS: cg | cholesky"},
-    {"--lambda", "lambda", "EASE: L2 regularization"},
-    {"--neighbors", "neighbors", "item-kNN: neighbours kept per title"},
-    {"--shrink", "shrink", "item-kNN: similarity shrinkage"},
-    {"--half-life", "half_life", "popularity: trending half-life in days (0 = all-time)"},
-};
+
+std::string FlagName(std::string parameter) {
+  std::replace(parameter.begin(), parameter.end(), '_', '-');
+  return "--" + parameter;
+}
+
+std::vector<Flag> FlagsFromTables() {
+  std::vector<Flag> flags;
+  for (const std::string& model : RecommenderNames()) {
+    Result<std::vector<ParameterInfo>> infos = RecommenderParameters(model);
+    if (!infos.ok()) continue;  // every registered name has a table
+    for (const ParameterInfo& info : *infos) {
+      const std::string help = fmt::format("{}: {}; {} (default {})", model, info.help,
+                                           info.expected, info.default_value);
+      auto same = [&](const Flag& f) { return f.parameter == info.name; };
+      auto it = std::find_if(flags.begin(), flags.end(), same);
+      if (it == flags.end()) {
+        flags.push_back({info.name, help});
+      } else {
+        it->help += "\n" + help;
+      }
+    }
+  }
+  return flags;
+}
 
 std::set<std::string> KnownParameters(const std::string& model) {
   std::set<std::string> names;
-  Result<std::unique_ptr<Recommender>> m = CreateRecommender(model, {});
-  if (m.ok()) {
-    const Parameters defaults = (*m)->parameters();  // keep alive while iterating
-    for (const auto& [name, value] : defaults.values()) names.insert(name);
+  Result<std::vector<ParameterInfo>> infos = RecommenderParameters(model);
+  if (infos.ok()) {
+    for (const ParameterInfo& info : *infos) names.insert(info.name);
   }
   return names;
 }
 }  // namespace
 
 void ModelFlags::Register(CLI::App* app) {
-  for (const Flag& f : kFlags) {
+  for (const Flag& f : FlagsFromTables()) {
     std::string name = f.parameter;
     app->add_option_function<std::string>(
-           f.flag, [this, name](const std::string& v) { values[name] = v; }, f.help)
+           FlagName(f.parameter), [this, name](const std::string& v) { values[name] = v; }, f.help)
         ->group("Model parameters");
   }
   app->add_option("--param", extra, "any model parameter as name=value (repeatable)")
@@ -74,9 +92,8 @@ Status CheckAllFlagsUsed(const ModelFlags& flags, const std::set<std::string>& u
   MARQUEE_ASSIGN_OR_RETURN(Parameters all, flags.All());
   for (const auto& [name, value] : all.values()) {
     if (used.count(name) == 0) {
-      std::string list;
-      for (const std::string& m : models) list += (list.empty() ? "" : ", ") + m;
-      return Status::InvalidArgument("parameter '" + name + "' is not a parameter of " + list);
+      return Status::InvalidArgument(
+          fmt::format("parameter '{}' is not a parameter of {}", name, fmt::join(models, ", ")));
     }
   }
   return Status::OK();
@@ -88,8 +105,8 @@ Result<std::vector<uint32_t>> ParseCutoffs(const std::string& text) {
     uint32_t k = 0;
     auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), k);
     if (ec != std::errc() || end != item.data() + item.size() || k < 1 || k > 10000) {
-      return Status::InvalidArgument("--cutoffs: expected integers in [1, 10000] like 10,20,100, found " +
-                                     QuoteForError(item));
+      return Status::InvalidArgument(fmt::format(
+          "--cutoffs: expected integers in [1, 10000] like 10,20,100, found {}", QuoteForError(item)));
     }
     cutoffs.push_back(k);
   }

@@ -17,9 +17,9 @@ struct ModelFlags {
   std::map<std::string, std::string> values;  // parameter name -> value, as given
   std::vector<std::string> extra;             // --param name=value
 
-  // Registers --factors --iterations --regularization --alpha --solver (iALS),
-  // --lambda (EASE), --neighbors --shrink (item-kNN), --half-life
-  // (popularity) and the catch-all --param on `app`.
+  // Registers one flag per parameter of every registered model, from the
+  // models' parameter tables (half_life -> --half-life; help: model, meaning,
+  // range, default), and the catch-all --param on `app`.
   void Register(CLI::App* app);
 
   // All given parameters.

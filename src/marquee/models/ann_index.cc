@@ -1,17 +1,27 @@
 #include "marquee/models/ann_index.h"
 
+#include <fmt/format.h>
 #include <hnswlib/hnswlib.h>
 #include <omp.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
-#include <stdexcept>
+#include <exception>
+#include <mutex>
+#include <new>
+#include <string_view>
 #include <utility>
 
 #include "marquee/util/threads.h"
 
 namespace marquee {
+
+namespace {
+// Search keeps the query on the stack, padded for the vector kernels.
+constexpr uint32_t kMaxStride = 1024;
+}  // namespace
 
 struct InnerProductIndex::Impl {
   FactorMatrix vectors;  // aligned copy, for exact rescoring
@@ -26,10 +36,34 @@ InnerProductIndex::~InnerProductIndex() = default;
 InnerProductIndex::InnerProductIndex(InnerProductIndex&&) noexcept = default;
 InnerProductIndex& InnerProductIndex::operator=(InnerProductIndex&&) noexcept = default;
 
-void InnerProductIndex::Build(const FactorMatrix& titles, const BuildOptions& options) {
-  if (options.m < 2) throw std::invalid_argument("InnerProductIndex: M must be at least 2");
-  if (options.ef_construction < 1)
-    throw std::invalid_argument("InnerProductIndex: ef_construction must be at least 1");
+Status InnerProductIndex::Build(const FactorMatrix& titles, const BuildOptions& options) {
+  if (options.m < 2) {
+    return Status::InvalidArgument(
+        fmt::format("ann index: M: expected an integer >= 2, found {}", options.m));
+  }
+  if (options.ef_construction < 1) {
+    return Status::InvalidArgument("ann index: ef_construction: expected an integer >= 1, found 0");
+  }
+  if (titles.stride() > kMaxStride) {
+    return Status::InvalidArgument(fmt::format(
+        "ann index: expected at most {} factors, found {}", kMaxStride, titles.factors()));
+  }
+  // hnswlib reports failures (allocation, corrupt links) by throwing
+  // std::runtime_error; they stop here, as a Status.
+  // Its messages about memory start "Not enough memory"; the others report
+  // inconsistent links.
+  try {
+    return BuildGraph(titles, options);
+  } catch (const std::exception& e) {
+    const std::string message = fmt::format(
+        "ann index: building the HNSW graph over {} titles failed: {}", titles.rows(), e.what());
+    const bool memory = dynamic_cast<const std::bad_alloc*>(&e) != nullptr ||
+                        std::string_view(e.what()).starts_with("Not enough memory");
+    return memory ? Status::ResourceExhausted(message) : Status::Corruption(message);
+  }
+}
+
+Status InnerProductIndex::BuildGraph(const FactorMatrix& titles, const BuildOptions& options) {
   auto impl = std::make_unique<Impl>();
   const uint32_t n = titles.rows();
   impl->vectors = FactorMatrix(n, titles.factors());
@@ -68,6 +102,11 @@ void InnerProductIndex::Build(const FactorMatrix& titles, const BuildOptions& op
           static_cast<float>(std::sqrt(std::max(0.0, phi2 - norms2[i])) * scale);
       graph.addPoint(buffer.data(), i);
     };
+    // An exception must not leave an OpenMP region: the first one is kept and
+    // rethrown after it.
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    std::atomic<bool> failed{false};
     std::vector<float> first(dim);
     insert(0, first);  // the entry point, alone (as hnswlib's bindings do)
     const int threads = options.threads > 0 ? options.threads : ThreadCount();
@@ -75,10 +114,21 @@ void InnerProductIndex::Build(const FactorMatrix& titles, const BuildOptions& op
     {
       std::vector<float> buffer(dim);
 #pragma omp for schedule(dynamic, 64)
-      for (uint32_t i = 1; i < n; ++i) insert(i, buffer);
+      for (uint32_t i = 1; i < n; ++i) {
+        if (failed.load(std::memory_order_relaxed)) continue;
+        try {
+          insert(i, buffer);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(failure_mutex);
+          if (!failure) failure = std::current_exception();
+          failed = true;
+        }
+      }
     }
+    if (failure) std::rethrow_exception(failure);
   }
   impl_ = std::move(impl);
+  return Status::OK();
 }
 
 bool InnerProductIndex::built() const { return impl_ != nullptr; }
@@ -107,10 +157,8 @@ std::vector<ScoredTitle> InnerProductIndex::Search(std::span<const float> query,
   if (n == 0 || g.cur_element_count == 0) return result;
 
   // The query, padded and 64-byte aligned for the vector kernels.
-  constexpr uint32_t kMaxStride = 1024;
   alignas(64) float q[kMaxStride + kLaneFloats];
-  const uint32_t stride = vectors.stride();
-  if (stride > kMaxStride) throw std::invalid_argument("InnerProductIndex: too many factors");
+  const uint32_t stride = vectors.stride();  // <= kMaxStride, checked by Build
   const size_t given = std::min<size_t>(query.size(), vectors.factors());
   std::copy(query.begin(), query.begin() + given, q);
   std::fill(q + given, q + std::max(stride, impl_->dim), 0.0f);  // the graph's extra dim: 0

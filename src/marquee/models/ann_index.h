@@ -53,6 +53,7 @@
 #include <vector>
 
 #include "marquee/util/factor_matrix.h"
+#include "marquee/util/status.h"
 #include "marquee/models/top_k.h"
 
 namespace marquee {
@@ -74,11 +75,15 @@ class InnerProductIndex {
   InnerProductIndex& operator=(const InnerProductIndex&) = delete;
 
   // Builds the index over every row of `titles` (copied; the matrix need not
-  // outlive the index). Replaces any previous index.
-  void Build(const FactorMatrix& titles, const BuildOptions& options);
-  void Build(const FactorMatrix& titles, uint32_t m, uint32_t ef_construction, int threads,
-             uint64_t seed = 100) {
-    Build(titles, BuildOptions{m, ef_construction, threads, seed});
+  // outlive the index). Replaces any previous index on success; on failure
+  // the previous index (or none) stays. Errors: InvalidArgument for m < 2,
+  // ef_construction < 1 or more than 1024 factors (padded stride); when
+  // hnswlib fails (it throws; nothing escapes Build), ResourceExhausted for
+  // memory and Corruption for its consistency checks, with its message.
+  Status Build(const FactorMatrix& titles, const BuildOptions& options);
+  Status Build(const FactorMatrix& titles, uint32_t m, uint32_t ef_construction, int threads,
+               uint64_t seed = 100) {
+    return Build(titles, BuildOptions{m, ef_construction, threads, seed});
   }
 
   bool built() const;
@@ -89,12 +94,16 @@ class InnerProductIndex {
 
   // The (approximately) k best titles for `query` (factors() or the padded
   // stride of floats), best first, with exact inner-product scores, titles in
-  // `exclude` left out. Thread-safe: any number of concurrent calls.
+  // `exclude` left out; empty when nothing is built or k == 0. Cannot fail
+  // once Build succeeded (a query of another length is zero-padded or cut to
+  // factors()), so it returns no Status. Thread-safe: any number of
+  // concurrent calls.
   std::vector<ScoredTitle> Search(std::span<const float> query, uint32_t k, uint32_t ef,
                                   std::span<const uint32_t> exclude = {}) const;
 
  private:
   struct Impl;  // hnswlib objects, kept out of this header
+  Status BuildGraph(const FactorMatrix& titles, const BuildOptions& options);  // may throw
   std::unique_ptr<Impl> impl_;
 };
 

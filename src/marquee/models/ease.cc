@@ -1,7 +1,8 @@
 #include "marquee/models/ease.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
-#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <string>
@@ -34,11 +35,7 @@ double AvailableMemoryBytes() {
   return 0;
 }
 
-std::string FormatGb(double bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", bytes / kBytesPerGb);
-  return buf;
-}
+std::string FormatGb(double bytes) { return fmt::format("{:.1f}", bytes / kBytesPerGb); }
 
 // G = X^T X + lambda I, lower triangle, column-major (column i in
 // [i * n, (i + 1) * n)); `g` must be zero on entry.
@@ -71,41 +68,38 @@ void PrecisionToWeights(std::span<float> p, uint32_t n) {
 
 }  // namespace
 
-Result<std::unique_ptr<Recommender>> EaseRecommender::Create(const Parameters& parameters) {
-  auto model = std::make_unique<EaseRecommender>();
-  MARQUEE_ASSIGN_OR_RETURN(model->lambda_, parameters.GetDouble("ease", "lambda", 500, 0, 1e12));
-  if (model->lambda_ <= 0) {
-    return Status::InvalidArgument("ease: parameter 'lambda': expected a number > 0, found " +
-                                   QuoteForError(parameters.values().at("lambda")));
-  }
-  MARQUEE_ASSIGN_OR_RETURN(model->binary_, parameters.GetBool("ease", "binary", true));
-  MARQUEE_ASSIGN_OR_RETURN(model->max_memory_gb_,
-                           parameters.GetDouble("ease", "max_memory_gb", 0, 0, 1e9));
-  MARQUEE_RETURN_IF_ERROR(parameters.CheckAllUsed("ease"));
-  return std::unique_ptr<Recommender>(std::move(model));
+const ParameterTable<EaseRecommender::Options>& EaseRecommender::Table() {
+  static const ParameterTable<Options> table = [] {
+    ParameterTable<Options> t("ease");
+    t.PositiveDouble("lambda", &Options::lambda, 1e12, "L2 regularization")
+        .Bool("binary", &Options::binary, "every interaction counts 1")
+        .Double("max_memory_gb", &Options::max_memory_gb, 0, 1e9,
+                "memory for the n x n matrices in GB (0 = what is available)");
+    return t;
+  }();
+  return table;
 }
 
-Parameters EaseRecommender::parameters() const {
-  Parameters p;
-  p.Set("lambda", lambda_);
-  p.Set("binary", binary_ ? "true" : "false");
-  p.Set("max_memory_gb", max_memory_gb_);
-  return p;
+Result<std::unique_ptr<Recommender>> EaseRecommender::Create(const Parameters& parameters) {
+  MARQUEE_ASSIGN_OR_RETURN(Options options, Table().Read(parameters));
+  return std::unique_ptr<Recommender>(std::make_unique<EaseRecommender>(options));
 }
+
+Parameters EaseRecommender::parameters() const { return Table().Write(options_); }
 
 double EaseRecommender::MemoryNeeded(uint32_t titles) {
   return kMatricesAtOnce * static_cast<double>(titles) * titles * sizeof(float);
 }
 
 Status EaseRecommender::CheckMemory(uint32_t titles, double bytes_needed) const {
-  const bool overridden = max_memory_gb_ > 0;
-  const double available = overridden ? max_memory_gb_ * kBytesPerGb : AvailableMemoryBytes();
+  const bool overridden = options_.max_memory_gb > 0;
+  const double available = overridden ? options_.max_memory_gb * kBytesPerGb : AvailableMemoryBytes();
   if (available == 0 || bytes_needed <= available) return Status::OK();  // 0: unknown
   return Status::ResourceExhausted(
-      "ease: " + std::to_string(titles) + " titles need " + FormatGb(bytes_needed) +
-      " GB for the n x n matrices; " + FormatGb(available) + " GB " +
-      (overridden ? "are allowed (max_memory_gb)" : "are available") +
-      "; use itemknn or ials for catalogs this large");
+      fmt::format("ease: {} titles need {} GB for the n x n matrices; {} GB {}; use itemknn or "
+                  "ials for catalogs this large",
+                  titles, FormatGb(bytes_needed), FormatGb(available),
+                  overridden ? "are allowed (max_memory_gb)" : "are available"));
 }
 
 Status EaseRecommender::Fit(const InteractionMatrix& train, const TrainContext& context) {
@@ -117,7 +111,7 @@ Status EaseRecommender::Fit(const InteractionMatrix& train, const TrainContext& 
 
   const size_t entries = static_cast<size_t>(n) * n;
   std::vector<float> matrix(entries, 0.0f);  // G, then P, then B
-  ComputeGram(train, binary_, lambda_, matrix, context.progress);
+  ComputeGram(train, options_.binary, options_.lambda, matrix, context.progress);
   {
     auto work = std::make_unique_for_overwrite<float[]>(entries);
     ProgressReporter reporter(context.progress, "ease: inverting", 3 * ((n + kTile - 1) / kTile));
@@ -141,7 +135,7 @@ void EaseRecommender::ScoreHistory(History history, std::span<float> scores) con
   for (size_t k = 0; k < history.titles.size(); ++k) {
     const uint32_t title = history.titles[k];
     if (title >= n) continue;  // a title newer than the model
-    const float w = binary_ || history.weights.empty() ? 1.0f : history.weights[k];
+    const float w = options_.binary || history.weights.empty() ? 1.0f : history.weights[k];
     const float* row = WeightRow(title).data();
     for (uint32_t j = 0; j < n; ++j) scores[j] += w * row[j];
   }
@@ -175,9 +169,9 @@ Status EaseRecommender::LoadState(const SectionFileReader& in) {
   MARQUEE_ASSIGN_OR_RETURN(std::string_view raw, in.Section(kWeightsTag));
   const uint64_t expected = static_cast<uint64_t>(n) * n * sizeof(float);
   if (raw.size() != expected) {
-    return Status::Corruption(in.path() + ": ease weights: expected " + std::to_string(expected) +
-                              " bytes for " + std::to_string(n) + " x " + std::to_string(n) +
-                              " floats, found " + std::to_string(raw.size()));
+    return Status::Corruption(
+        fmt::format("{}: ease weights: expected {} bytes for {} x {} floats, found {}", in.path(),
+                    expected, n, n, raw.size()));
   }
   MARQUEE_RETURN_IF_ERROR(CheckMemory(n, static_cast<double>(expected)));
   weights_.resize(static_cast<size_t>(n) * n);

@@ -11,12 +11,10 @@
 // O(n^3) time to train. Fit() refuses, before allocating, a catalog whose
 // matrices would not fit in memory.
 //
-// Parameters:
-//   lambda         L2 weight, > 0 (default 500, Steck's value for ML-20M)
-//   binary         train and score on 1 per interaction instead of its weight
-//                  (default true)
-//   max_memory_gb  memory Fit() may plan to use for the n x n matrices, in
-//                  GB (1e9 bytes); 0 (default) = MemAvailable of /proc/meminfo
+// Parameters (ranges and help in Table(), defaults in Options): lambda, the
+// L2 weight above; binary (train and score on 1 per interaction instead of
+// its weight); max_memory_gb, the memory Fit() may plan to use for the n x n
+// matrices in GB (1e9 bytes), 0 = MemAvailable of /proc/meminfo.
 //
 // Precision: G is inverted in float. Measured by bench/ease_bench.cc (5,000
 // titles, lambda 500): float inverts in half the time of double (0.66 s vs
@@ -36,7 +34,16 @@ namespace marquee {
 
 class EaseRecommender final : public Recommender {
  public:
+  struct Options {
+    double lambda = 500;  // Steck's value for ML-20M
+    bool binary = true;
+    double max_memory_gb = 0;  // 0: MemAvailable
+    friend bool operator==(const Options&, const Options&) = default;
+  };
+  // The parameters (names, ranges, help) and their reading and writing.
+  static const ParameterTable<Options>& Table();
   static Result<std::unique_ptr<Recommender>> Create(const Parameters& parameters);
+  explicit EaseRecommender(const Options& options) : options_(options) {}
 
   std::string_view name() const override { return "ease"; }
   Parameters parameters() const override;
@@ -60,9 +67,7 @@ class EaseRecommender final : public Recommender {
  private:
   Status CheckMemory(uint32_t titles, double bytes_needed) const;
 
-  double lambda_ = 500;
-  bool binary_ = true;
-  double max_memory_gb_ = 0;
+  Options options_;
   uint32_t member_count_ = 0;
   uint32_t title_count_ = 0;
   std::vector<float> weights_;  // B, row-major: row i at [i * n, (i + 1) * n)

@@ -1,5 +1,7 @@
 #include "marquee/models/ials.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -76,48 +78,36 @@ double SquaredNorm(const float* x, uint32_t stride) { return Dot(x, x, stride); 
 
 }  // namespace
 
-Result<std::unique_ptr<Recommender>> IalsRecommender::Create(const Parameters& p) {
-  Options o;
-  MARQUEE_ASSIGN_OR_RETURN(o.factors, p.GetInt(kModel, "factors", 64, 1, 1024));
-  MARQUEE_ASSIGN_OR_RETURN(o.iterations, p.GetInt(kModel, "iterations", 15, 1, 10000));
-  MARQUEE_ASSIGN_OR_RETURN(o.regularization, p.GetDouble(kModel, "regularization", 0.03, 0, 1e9));
-  MARQUEE_ASSIGN_OR_RETURN(o.alpha, p.GetDouble(kModel, "alpha", 20.0, 0, 1e9));
-  MARQUEE_ASSIGN_OR_RETURN(std::string confidence,
-                           p.GetChoice(kModel, "confidence", "linear", {"linear", "log"}));
-  o.confidence = confidence == "log" ? Confidence::kLog : Confidence::kLinear;
-  MARQUEE_ASSIGN_OR_RETURN(o.epsilon, p.GetDouble(kModel, "epsilon", 1.0, 1e-12, 1e12));
-  MARQUEE_ASSIGN_OR_RETURN(
-      std::string scaling,
-      p.GetChoice(kModel, "regularization_scaling", "frequency", {"plain", "frequency"}));
-  o.scaling = scaling == "frequency" ? Scaling::kFrequency : Scaling::kPlain;
-  MARQUEE_ASSIGN_OR_RETURN(o.frequency_exponent,
-                           p.GetDouble(kModel, "frequency_exponent", 1.0, 0, 10));
-  MARQUEE_ASSIGN_OR_RETURN(std::string solver,
-                           p.GetChoice(kModel, "solver", "cg", {"cg", "cholesky"}));
-  o.solver = solver == "cholesky" ? Solver::kCholesky : Solver::kCg;
-  MARQUEE_ASSIGN_OR_RETURN(o.cg_steps, p.GetInt(kModel, "cg_steps", 3, 1, 1000));
-  // A zero start is a fixed point of ALS (every b is zero), hence > 0.
-  MARQUEE_ASSIGN_OR_RETURN(o.init_scale, p.GetDouble(kModel, "init_scale", 0.01, 1e-12, 10));
-  MARQUEE_RETURN_IF_ERROR(p.CheckAllUsed(kModel));
-  return std::unique_ptr<Recommender>(std::make_unique<IalsRecommender>(o));
+const ParameterTable<IalsRecommender::Options>& IalsRecommender::Table() {
+  static const ParameterTable<Options> table = [] {
+    ParameterTable<Options> t(std::string{kModel});
+    t.Int("factors", &Options::factors, 1, 1024, "latent factors")
+        .Int("iterations", &Options::iterations, 1, 10000, "training iterations")
+        .Double("regularization", &Options::regularization, 0, 1e9, "L2 regularization")
+        .Double("alpha", &Options::alpha, 0, 1e9, "confidence weight (c = 1 + alpha * weight)")
+        .Choice("confidence", &Options::confidence, kConfidenceNames,
+                "confidence of a play: linear or log in its weight")
+        .Double("epsilon", &Options::epsilon, 1e-12, 1e12, "weight scale for confidence=log")
+        .Choice("regularization_scaling", &Options::scaling, kScalingNames,
+                "lambda per row: plain, or scaled by the row's total weight")
+        .Double("frequency_exponent", &Options::frequency_exponent, 0, 10,
+                "exponent of the row weight for regularization_scaling=frequency")
+        .Choice("solver", &Options::solver, kSolverNames, "row solver")
+        .Int("cg_steps", &Options::cg_steps, 1, 1000, "conjugate-gradient steps per row")
+        // A zero start is a fixed point of ALS (every b is zero), hence > 0.
+        .Double("init_scale", &Options::init_scale, 1e-12, 10,
+                        "standard deviation of the initial factors");
+    return t;
+  }();
+  return table;
 }
 
-Parameters IalsRecommender::parameters() const {
-  const Options& o = options_;
-  Parameters p;
-  p.Set("factors", o.factors);
-  p.Set("iterations", o.iterations);
-  p.Set("regularization", o.regularization);
-  p.Set("alpha", o.alpha);
-  p.Set("confidence", o.confidence == Confidence::kLog ? "log" : "linear");
-  p.Set("epsilon", o.epsilon);
-  p.Set("regularization_scaling", o.scaling == Scaling::kFrequency ? "frequency" : "plain");
-  p.Set("frequency_exponent", o.frequency_exponent);
-  p.Set("solver", o.solver == Solver::kCholesky ? "cholesky" : "cg");
-  p.Set("cg_steps", o.cg_steps);
-  p.Set("init_scale", o.init_scale);
-  return p;
+Result<std::unique_ptr<Recommender>> IalsRecommender::Create(const Parameters& parameters) {
+  MARQUEE_ASSIGN_OR_RETURN(Options options, Table().Read(parameters));
+  return std::unique_ptr<Recommender>(std::make_unique<IalsRecommender>(options));
 }
+
+Parameters IalsRecommender::parameters() const { return Table().Write(options_); }
 
 float IalsRecommender::ExtraConfidence(float weight) const {
   const double w = std::max(0.0f, weight);
@@ -309,12 +299,10 @@ Status LoadFactors(const SectionFileReader& in, uint32_t tag, uint32_t factors,
   const uint32_t stored_factors = r.U32();
   const std::vector<float> values = r.Array<float>();
   if (r.ok() && stored_factors != factors) {
-    r.Fail("factors " + std::to_string(stored_factors) + ", parameters say " +
-           std::to_string(factors));
+    r.Fail(fmt::format("factors {}, parameters say {}", stored_factors, factors));
   }
   if (r.ok() && values.size() != static_cast<uint64_t>(rows) * factors) {
-    r.Fail(std::to_string(values.size()) + " values for " + std::to_string(rows) + " x " +
-           std::to_string(factors));
+    r.Fail(fmt::format("{} values for {} x {}", values.size(), rows, factors));
   }
   if (r.ok() && !r.AtEnd()) r.Fail("trailing bytes");
   if (!r.ok()) return r.status();

@@ -8,16 +8,13 @@
 //
 //   L = sum_{u,i} c_ui (p_ui - x_u.y_i)^2 + sum_u lambda_u ||x_u||^2 + sum_i lambda_i ||y_i||^2
 //
-// Parameters (defaults in brackets):
-//   factors [64]              length f of x_u and y_i, 1..1024
-//   iterations [15]           alternating member + title half-steps, 1..10000
-//   regularization [0.03]     lambda >= 0 (its scale depends on regularization_scaling)
-//   alpha [20]                confidence strength >= 0
-//   confidence [linear]       linear: c = 1 + alpha w
+// Parameters (ranges and help in Table(), defaults in Options):
+//   factors                   length f of x_u and y_i
+//   iterations                alternating member + title half-steps
+//   regularization            lambda (its scale depends on regularization_scaling)
+//   alpha, confidence         linear: c = 1 + alpha w
 //                             log:    c = 1 + alpha log(1 + w / epsilon)
-//   epsilon [1]               > 0, for confidence=log
-//   regularization_scaling [frequency]
-//                             plain:     lambda_u = lambda
+//   regularization_scaling    plain:     lambda_u = lambda
 //                             frequency: lambda_u = lambda W_u^nu, where
 //                               W_u = sum_i c_ui = |I| + sum_{i in I_u} (c_ui - 1)
 //                               is the row's total weight in L (titles alike:
@@ -27,12 +24,11 @@
 //                               need not grow with the data. Plain wants a lambda of the
 //                               order of W_u times this one (e.g. 100 instead of 0.03 on
 //                               the 500-title synthetic service).
-//   frequency_exponent [1]    nu in 0..10, for regularization_scaling=frequency
-//   solver [cg]               cg: cg_steps conjugate-gradient steps per row, warm-started
+//   frequency_exponent        nu, for regularization_scaling=frequency
+//   solver                    cg: cg_steps conjugate-gradient steps per row, warm-started
 //                             from the previous iteration's vector (Takacs et al. 2011);
 //                             cholesky: the exact solve of each row
-//   cg_steps [3]              1..1000
-//   init_scale [0.01]         > 0: factors start as N(0, init_scale^2), seeded per row
+//   init_scale                factors start as N(0, init_scale^2), seeded per row
 //                             from TrainContext::seed (identical at any thread count)
 //
 // Defaults were chosen on the synthetic service (watch-fraction weights),
@@ -61,6 +57,14 @@ class IalsRecommender final : public Recommender, public FactorModel {
   enum class Scaling { kPlain, kFrequency };
   enum class Solver { kCg, kCholesky };
 
+  inline static constexpr EnumEntry<Confidence> kConfidenceNames[] = {
+      {"linear", Confidence::kLinear}, {"log", Confidence::kLog}};
+  inline static constexpr EnumEntry<Scaling> kScalingNames[] = {
+      {"plain", Scaling::kPlain}, {"frequency", Scaling::kFrequency}};
+  inline static constexpr EnumEntry<Solver> kSolverNames[] = {
+      {"cg", Solver::kCg}, {"cholesky", Solver::kCholesky}};
+
+  // The only place the defaults are written.
   struct Options {
     uint32_t factors = 64;
     uint32_t iterations = 15;
@@ -73,8 +77,11 @@ class IalsRecommender final : public Recommender, public FactorModel {
     Solver solver = Solver::kCg;
     uint32_t cg_steps = 3;
     double init_scale = 0.01;
+    friend bool operator==(const Options&, const Options&) = default;
   };
 
+  // The parameters (names, ranges, help) and their reading and writing.
+  static const ParameterTable<Options>& Table();
   static Result<std::unique_ptr<Recommender>> Create(const Parameters& parameters);
   explicit IalsRecommender(const Options& options) : options_(options) {}
 

@@ -1,5 +1,7 @@
 #include "marquee/models/item_knn.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -39,39 +41,31 @@ void KeepBest(std::vector<ScoredTitle>& candidates, uint32_t k) {
 
 }  // namespace
 
-Result<std::unique_ptr<Recommender>> ItemKnnRecommender::Create(const Parameters& parameters) {
-  constexpr std::string_view kName = "itemknn";
-  auto model = std::make_unique<ItemKnnRecommender>();
-  MARQUEE_ASSIGN_OR_RETURN(model->neighbor_count_,
-                           parameters.GetInt(kName, "neighbors", 100, 1, 1000000));
-  MARQUEE_ASSIGN_OR_RETURN(model->shrink_, parameters.GetDouble(kName, "shrink", 10, 0, 1e12));
-  MARQUEE_ASSIGN_OR_RETURN(std::string weighting,
-                           parameters.GetChoice(kName, "weighting", "none",
-                                                {"none", "tfidf", "bm25"}));
-  ParseItemWeighting(weighting, &model->weighting_.kind);
-  MARQUEE_ASSIGN_OR_RETURN(model->weighting_.bm25_k1,
-                           parameters.GetDouble(kName, "bm25_k1", 100, 0, 1e12));
-  MARQUEE_ASSIGN_OR_RETURN(model->weighting_.bm25_b,
-                           parameters.GetDouble(kName, "bm25_b", 0.8, 0, 1));
-  MARQUEE_ASSIGN_OR_RETURN(model->weighting_.binary, parameters.GetBool(kName, "binary", true));
-  MARQUEE_RETURN_IF_ERROR(parameters.CheckAllUsed(kName));
-  return std::unique_ptr<Recommender>(std::move(model));
+const ParameterTable<ItemKnnRecommender::Options>& ItemKnnRecommender::Table() {
+  static const ParameterTable<Options> table = [] {
+    ParameterTable<Options> t("itemknn");
+    t.Int("neighbors", &Options::neighbors, 1, 1000000, "similar titles kept per title")
+        .Double("shrink", &Options::shrink, 0, 1e12, "added to the cosine's denominator")
+        .Choice("weighting", &Options::kind, kItemWeightingNames,
+                "re-weighting before similarities (see item_weighting.h)")
+        .Double("bm25_k1", &Options::bm25_k1, 0, 1e12, "BM25 saturation")
+        .Double("bm25_b", &Options::bm25_b, 0, 1, "BM25 length normalization")
+        .Bool("binary", &Options::binary, "every interaction counts 1");
+    return t;
+  }();
+  return table;
 }
 
-Parameters ItemKnnRecommender::parameters() const {
-  Parameters p;
-  p.Set("neighbors", neighbor_count_);
-  p.Set("shrink", shrink_);
-  p.Set("weighting", std::string(ItemWeightingName(weighting_.kind)));
-  p.Set("bm25_k1", weighting_.bm25_k1);
-  p.Set("bm25_b", weighting_.bm25_b);
-  p.Set("binary", weighting_.binary ? "true" : "false");
-  return p;
+Result<std::unique_ptr<Recommender>> ItemKnnRecommender::Create(const Parameters& parameters) {
+  MARQUEE_ASSIGN_OR_RETURN(Options options, Table().Read(parameters));
+  return std::unique_ptr<Recommender>(std::make_unique<ItemKnnRecommender>(options));
 }
+
+Parameters ItemKnnRecommender::parameters() const { return Table().Write(options_); }
 
 Status ItemKnnRecommender::Fit(const InteractionMatrix& train, const TrainContext& context) {
   const uint32_t n = train.cols();
-  const InteractionMatrix x = ApplyItemWeighting(train, weighting_);
+  const InteractionMatrix x = ApplyItemWeighting(train, options_);
   const InteractionMatrix xt = x.Transpose();
   const std::vector<double> norms = TitleNorms(xt);
 
@@ -88,10 +82,10 @@ Status ItemKnnRecommender::Fit(const InteractionMatrix& train, const TrainContex
       for (uint32_t j : row.touched()) {
         const double dot = row.value(j);
         if (j == i || !(dot > 0)) continue;
-        const double sim = dot / (norms[i] * norms[j] + shrink_);
+        const double sim = dot / (norms[i] * norms[j] + options_.shrink);
         candidates.push_back({j, static_cast<float>(sim)});
       }
-      KeepBest(candidates, neighbor_count_);
+      KeepBest(candidates, options_.neighbors);
       lists[i] = candidates;
       reporter.Advance(1);
     }
@@ -117,7 +111,7 @@ void ItemKnnRecommender::ScoreHistory(History history, std::span<float> scores) 
   for (size_t k = 0; k < history.titles.size(); ++k) {
     const uint32_t title = history.titles[k];
     if (title >= title_count_) continue;  // a title newer than the model
-    const float w = weighting_.binary || history.weights.empty() ? 1.0f : history.weights[k];
+    const float w = options_.binary || history.weights.empty() ? 1.0f : history.weights[k];
     const uint64_t end = indptr_[title + 1];
     for (uint64_t e = indptr_[title]; e < end; ++e) scores[neighbors_[e]] += w * similarities_[e];
   }
@@ -152,7 +146,7 @@ Status ItemKnnRecommender::LoadState(const SectionFileReader& in) {
   if (r.ok() && (indptr.size() != static_cast<size_t>(titles) + 1 || indptr.front() != 0 ||
                  indptr.back() != neighbors.size() || similarities.size() != neighbors.size() ||
                  !std::is_sorted(indptr.begin(), indptr.end()))) {
-    r.Fail("neighbour lists do not match " + std::to_string(titles) + " titles");
+    r.Fail(fmt::format("neighbour lists do not match {} titles", titles));
   }
   if (r.ok() && std::any_of(neighbors.begin(), neighbors.end(),
                             [&](uint32_t j) { return j >= titles; })) {

@@ -10,14 +10,10 @@
 // far beyond EASE's reach; training costs the sum over members of their
 // history length squared.
 //
-// Parameters:
-//   neighbors  similar titles kept per title, >= 1 (default 100)
-//   shrink     added to the cosine's denominator, >= 0 (default 10): damps
-//              similarities resting on few co-watching members
-//   weighting  none | tfidf | bm25 (default none)
-//   bm25_k1    BM25 saturation, >= 0 (default 100)
-//   bm25_b     BM25 length normalization, in [0, 1] (default 0.8)
-//   binary     every interaction counts 1, in training and scoring (default true)
+// Parameters (ranges and help in Table(), defaults in Options): neighbors,
+// shrink (damps similarities resting on few co-watching members), weighting,
+// bm25_k1, bm25_b, and binary (every interaction counts 1, in training and
+// scoring).
 //
 // Titles outside a history's (or a title's) neighbourhoods score 0: they rank
 // after every positive score, and stay eligible to fill a list -- unlike
@@ -36,7 +32,16 @@ namespace marquee {
 
 class ItemKnnRecommender final : public Recommender {
  public:
+  // The weighting's fields (and defaults) come from ItemWeightingOptions.
+  struct Options : ItemWeightingOptions {
+    uint32_t neighbors = 100;
+    double shrink = 10;
+    friend bool operator==(const Options&, const Options&) = default;
+  };
+  // The parameters (names, ranges, help) and their reading and writing.
+  static const ParameterTable<Options>& Table();
   static Result<std::unique_ptr<Recommender>> Create(const Parameters& parameters);
+  explicit ItemKnnRecommender(const Options& options) : options_(options) {}
 
   std::string_view name() const override { return "itemknn"; }
   Parameters parameters() const override;
@@ -58,9 +63,7 @@ class ItemKnnRecommender final : public Recommender {
   }
 
  private:
-  uint32_t neighbor_count_ = 100;
-  double shrink_ = 10;
-  ItemWeightingOptions weighting_;
+  Options options_;
   uint32_t member_count_ = 0;
   uint32_t title_count_ = 0;
   // CSR, title -> neighbours: title t's at [indptr_[t], indptr_[t + 1]).

@@ -42,21 +42,12 @@ std::vector<double> TitleLengthFactor(const InteractionMatrix& x,
 
 }  // namespace
 
-bool ParseItemWeighting(std::string_view name, ItemWeighting* weighting) {
-  if (name == "none") *weighting = ItemWeighting::kNone;
-  else if (name == "tfidf") *weighting = ItemWeighting::kTfIdf;
-  else if (name == "bm25") *weighting = ItemWeighting::kBm25;
-  else return false;
-  return true;
+Result<ItemWeighting> ParseItemWeighting(std::string_view name) {
+  return ParseEnum<ItemWeighting>("item weighting", name, kItemWeightingNames);
 }
 
 std::string_view ItemWeightingName(ItemWeighting weighting) {
-  switch (weighting) {
-    case ItemWeighting::kNone: return "none";
-    case ItemWeighting::kTfIdf: return "tfidf";
-    case ItemWeighting::kBm25: return "bm25";
-  }
-  return "none";
+  return EnumName<ItemWeighting>(weighting, kItemWeightingNames);
 }
 
 InteractionMatrix ApplyItemWeighting(const InteractionMatrix& x,

@@ -14,25 +14,37 @@
 //
 // BM25's k1 saturates large weights (with binary data every r is 1, so it
 // only scales titles), b sets how much long "documents" -- popular titles --
-// are damped. k1 = 100, b = 0.8 are the usual choices for implicit feedback.
+// are damped. ItemWeightingOptions's defaults are the usual choices for
+// implicit feedback.
 #pragma once
 
+#include <array>
 #include <string>
 #include <string_view>
 
 #include "marquee/data/interactions.h"
+#include "marquee/util/parameters.h"
+#include "marquee/util/status.h"
 
 namespace marquee {
 
 enum class ItemWeighting { kNone, kTfIdf, kBm25 };
-bool ParseItemWeighting(std::string_view name, ItemWeighting* weighting);
+inline constexpr std::array<EnumEntry<ItemWeighting>, 3> kItemWeightingNames = {{
+    {"none", ItemWeighting::kNone},
+    {"tfidf", ItemWeighting::kTfIdf},
+    {"bm25", ItemWeighting::kBm25},
+}};
+// "none" | "tfidf" | "bm25"; InvalidArgument naming the choices otherwise.
+Result<ItemWeighting> ParseItemWeighting(std::string_view name);
 std::string_view ItemWeightingName(ItemWeighting weighting);
 
+// The defaults here are item-kNN's (ItemKnnRecommender::Options extends this).
 struct ItemWeightingOptions {
   ItemWeighting kind = ItemWeighting::kNone;
   bool binary = true;
   double bm25_k1 = 100;
   double bm25_b = 0.8;
+  friend bool operator==(const ItemWeightingOptions&, const ItemWeightingOptions&) = default;
 };
 
 // X with every weight replaced by x(m,t) above (same structure, no times).

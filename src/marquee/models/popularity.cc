@@ -10,24 +10,27 @@ constexpr uint32_t kStateTag = FourCC("POPS");
 constexpr double kSecondsPerDay = 86400.0;
 }  // namespace
 
-Result<std::unique_ptr<Recommender>> PopularityRecommender::Create(const Parameters& parameters) {
-  auto model = std::make_unique<PopularityRecommender>();
-  MARQUEE_ASSIGN_OR_RETURN(model->half_life_days_,
-                           parameters.GetDouble("popularity", "half_life", 0, 0, 1e6));
-  MARQUEE_RETURN_IF_ERROR(parameters.CheckAllUsed("popularity"));
-  return std::unique_ptr<Recommender>(std::move(model));
+const ParameterTable<PopularityRecommender::Options>& PopularityRecommender::Table() {
+  static const ParameterTable<Options> table = [] {
+    ParameterTable<Options> t("popularity");
+    t.Double("half_life", &Options::half_life_days, 0, 1e6,
+             "trending half-life in days (0 = all-time counts)");
+    return t;
+  }();
+  return table;
 }
 
-Parameters PopularityRecommender::parameters() const {
-  Parameters p;
-  p.Set("half_life", half_life_days_);
-  return p;
+Result<std::unique_ptr<Recommender>> PopularityRecommender::Create(const Parameters& parameters) {
+  MARQUEE_ASSIGN_OR_RETURN(Options options, Table().Read(parameters));
+  return std::unique_ptr<Recommender>(std::make_unique<PopularityRecommender>(options));
 }
+
+Parameters PopularityRecommender::parameters() const { return Table().Write(options_); }
 
 Status PopularityRecommender::Fit(const InteractionMatrix& train, const TrainContext&) {
   member_count_ = train.rows();
   scores_.assign(train.cols(), 0.0f);
-  const bool trending = half_life_days_ > 0;
+  const bool trending = options_.half_life_days > 0;
   if (trending && !train.has_times()) {
     return Status::InvalidArgument(
         "popularity: half_life needs interaction times, and this data has none");
@@ -37,7 +40,7 @@ Status PopularityRecommender::Fit(const InteractionMatrix& train, const TrainCon
     return Status::OK();
   }
   const int64_t now = *std::max_element(train.times().begin(), train.times().end());
-  const double decay = std::log(2.0) / (half_life_days_ * kSecondsPerDay);
+  const double decay = std::log(2.0) / (options_.half_life_days * kSecondsPerDay);
   std::vector<double> sums(train.cols(), 0.0);  // double: millions of small terms
   for (uint64_t i = 0; i < train.nnz(); ++i) {
     sums[train.indices()[i]] += std::exp(-decay * static_cast<double>(now - train.times()[i]));

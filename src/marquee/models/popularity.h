@@ -13,7 +13,14 @@ namespace marquee {
 
 class PopularityRecommender final : public Recommender {
  public:
+  struct Options {
+    double half_life_days = 0;  // 0 = all-time counts
+    friend bool operator==(const Options&, const Options&) = default;
+  };
+  // The parameters (names, ranges, help) and their reading and writing.
+  static const ParameterTable<Options>& Table();
   static Result<std::unique_ptr<Recommender>> Create(const Parameters& parameters);
+  explicit PopularityRecommender(const Options& options) : options_(options) {}
 
   std::string_view name() const override { return "popularity"; }
   Parameters parameters() const override;
@@ -28,7 +35,7 @@ class PopularityRecommender final : public Recommender {
   const std::vector<float>& title_scores() const { return scores_; }
 
  private:
-  double half_life_days_ = 0;  // 0 = all-time counts
+  Options options_;
   uint32_t member_count_ = 0;
   std::vector<float> scores_;
 };

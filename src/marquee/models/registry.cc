@@ -1,5 +1,8 @@
 #include "marquee/models/registry.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include "marquee/models/ease.h"
 #include "marquee/models/ials.h"
 #include "marquee/models/item_knn.h"
@@ -11,25 +14,40 @@ namespace {
 struct Entry {
   const char* name;
   Result<std::unique_ptr<Recommender>> (*create)(const Parameters&);
+  std::vector<ParameterInfo> (*describe)();
 };
 
+template <class Model>
+std::vector<ParameterInfo> Describe() {
+  return Model::Table().Describe();
+}
+
 constexpr Entry kModels[] = {
-    {"popularity", &PopularityRecommender::Create},
-    {"itemknn", &ItemKnnRecommender::Create},
-    {"ials", &IalsRecommender::Create},
-    {"ease", &EaseRecommender::Create},
+    {"popularity", &PopularityRecommender::Create, &Describe<PopularityRecommender>},
+    {"itemknn", &ItemKnnRecommender::Create, &Describe<ItemKnnRecommender>},
+    {"ials", &IalsRecommender::Create, &Describe<IalsRecommender>},
+    {"ease", &EaseRecommender::Create, &Describe<EaseRecommender>},
 };
+
+Result<const Entry*> Find(std::string_view name) {
+  for (const Entry& e : kModels) {
+    if (name == e.name) return &e;
+  }
+  return Status::InvalidArgument(fmt::format("unknown model {} (expected one of: {})",
+                                             QuoteForError(name),
+                                             fmt::join(RecommenderNames(), ", ")));
+}
 }  // namespace
 
 Result<std::unique_ptr<Recommender>> CreateRecommender(std::string_view name,
                                                        const Parameters& parameters) {
-  for (const Entry& e : kModels) {
-    if (name == e.name) return e.create(parameters);
-  }
-  std::string known;
-  for (const std::string& n : RecommenderNames()) known += (known.empty() ? "" : ", ") + n;
-  return Status::InvalidArgument("unknown model " + QuoteForError(name) + " (expected one of: " +
-                                 known + ")");
+  MARQUEE_ASSIGN_OR_RETURN(const Entry* entry, Find(name));
+  return entry->create(parameters);
+}
+
+Result<std::vector<ParameterInfo>> RecommenderParameters(std::string_view name) {
+  MARQUEE_ASSIGN_OR_RETURN(const Entry* entry, Find(name));
+  return entry->describe();
 }
 
 std::vector<std::string> RecommenderNames() {

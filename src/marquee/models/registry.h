@@ -19,4 +19,8 @@ Result<std::unique_ptr<Recommender>> CreateRecommender(std::string_view name,
 
 std::vector<std::string> RecommenderNames();
 
+// The parameters model `name` takes, in its table's order, with defaults;
+// InvalidArgument for an unknown name (as CreateRecommender).
+Result<std::vector<ParameterInfo>> RecommenderParameters(std::string_view name);
+
 }  // namespace marquee

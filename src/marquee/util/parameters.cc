@@ -1,5 +1,8 @@
 #include "marquee/util/parameters.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -7,22 +10,32 @@
 namespace marquee {
 
 namespace {
+// %.10g: the text model files have always held ("64", "0.03", "1e+12").
 std::string FormatNumber(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.10g", v);
   return buf;
 }
 
-std::string RangeText(double min, double max) {
-  return "a number in [" + FormatNumber(min) + ", " + FormatNumber(max) + "]";
-}
-
 Status BadValue(std::string_view model, const std::string& name, const std::string& expected,
                 const std::string& found) {
-  return Status::InvalidArgument(std::string(model) + ": parameter '" + name + "': expected " +
-                                 expected + ", found " + QuoteForError(found));
+  return Status::InvalidArgument(
+      fmt::format("{}: parameter '{}': expected {}, found {}", model, name, expected,
+                  QuoteForError(found)));
 }
 }  // namespace
+
+std::string Parameters::RangeText(double min, double max) {
+  return fmt::format("a number in [{}, {}]", FormatNumber(min), FormatNumber(max));
+}
+
+std::string Parameters::IntRangeText(int64_t min, int64_t max) {
+  return fmt::format("an integer in [{}, {}]", min, max);
+}
+
+std::string Parameters::PositiveRangeText(double max) {
+  return fmt::format("a number in (0, {}]", FormatNumber(max));
+}
 
 void Parameters::Set(const std::string& name, double value) { values_[name] = FormatNumber(value); }
 
@@ -50,9 +63,7 @@ Result<int64_t> Parameters::GetInt(std::string_view model, const std::string& na
   int64_t v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || end != text.data() + text.size() || v < min || v > max) {
-    return BadValue(model, name,
-                    "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]",
-                    text);
+    return BadValue(model, name, IntRangeText(min, max), text);
   }
   return v;
 }
@@ -66,9 +77,7 @@ Result<std::string> Parameters::GetChoice(std::string_view model, const std::str
   for (const std::string& c : choices) {
     if (c == it->second) return c;
   }
-  std::string expected = "one of";
-  for (size_t i = 0; i < choices.size(); ++i) expected += (i ? ", " : " ") + choices[i];
-  return BadValue(model, name, expected, it->second);
+  return BadValue(model, name, fmt::format("one of {}", fmt::join(choices, ", ")), it->second);
 }
 
 Result<bool> Parameters::GetBool(std::string_view model, const std::string& name,
@@ -82,6 +91,15 @@ Result<bool> Parameters::GetBool(std::string_view model, const std::string& name
   return BadValue(model, name, "true or false", v);
 }
 
+Result<double> Parameters::GetPositiveDouble(std::string_view model, const std::string& name,
+                                             double fallback, double max) const {
+  Result<double> v = GetDouble(model, name, fallback, 0, max);
+  if (v.ok() && *v > 0) return v;
+  // Only a given value can be out of range (a fallback of 0 is a bug).
+  auto it = values_.find(name);
+  return BadValue(model, name, PositiveRangeText(max), it == values_.end() ? "" : it->second);
+}
+
 Status Parameters::CheckAllUsed(std::string_view model) const {
   std::string unknown;
   for (const auto& [name, value] : values_) {
@@ -90,8 +108,8 @@ Status Parameters::CheckAllUsed(std::string_view model) const {
   if (unknown.empty()) return Status::OK();
   std::string known;
   for (const std::string& name : used_) known += (known.empty() ? "" : ", ") + name;
-  return Status::InvalidArgument(std::string(model) + ": unknown parameter " + unknown +
-                                 " (expected one of: " + known + ")");
+  return Status::InvalidArgument(
+      fmt::format("{}: unknown parameter {} (expected one of: {})", model, unknown, known));
 }
 
 std::string Parameters::ToString() const {
@@ -114,8 +132,8 @@ Result<Parameters> Parameters::Parse(std::string_view text) {
     if (item.empty()) continue;
     size_t eq = item.find('=');
     if (eq == std::string_view::npos || eq == 0 || eq + 1 == item.size()) {
-      return Status::InvalidArgument("parameters: expected name=value, found " +
-                                     QuoteForError(item));
+      return Status::InvalidArgument(
+          fmt::format("parameters: expected name=value, found {}", QuoteForError(item)));
     }
     p.Set(std::string(item.substr(0, eq)), std::string(item.substr(eq + 1)));
   }
