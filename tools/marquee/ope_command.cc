@@ -11,10 +11,14 @@
 #include <filesystem>
 #include <optional>
 
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
 #include "commands.h"
 #include "event_log_input.h"
 #include "marquee/bandit/artwork_ope.h"
 #include "marquee/bandit/impression_log.h"
+#include "marquee/bandit/reward_attribution.h"
 #include "marquee/bandit/bts_simulation.h"
 #include "marquee/io/obd_log.h"
 #include "marquee/bandit/off_policy.h"
@@ -36,7 +40,7 @@ struct OpeArgs {
   std::string data;
   std::string campaign;
   uint32_t bts_samples = 100000;
-  int64_t reward_window = 24 * 3600;
+  int64_t reward_window = kDefaultRewardWindowSeconds;
   uint32_t folds = 0;  // 0: 5 for obd, 2 for marquee
   uint64_t seed = 1;
   std::string truth;
@@ -109,14 +113,14 @@ Result<OpeProblem> MarqueeProblem(const OpeArgs& args) {
   MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(args.data));
   auto features = std::make_shared<const ArtworkFeatures>(dataset.catalog);
   MARQUEE_ASSIGN_OR_RETURN(std::vector<Event> events, ReadEventLog(args.logs));
-  ImpressionJoinOptions join;
+  RewardRules join;
   join.reward_window_seconds = args.reward_window;
   ImpressionLog log = JoinImpressions(events, dataset, *features, join, args.logs);
   OpeProblem p;
   p.notes.push_back(log.Summary());
   for (const std::string& m : log.messages) p.notes.push_back("  " + m);
   if (log.data.size() == 0)
-    return Status::InvalidArgument(args.logs + ": no usable impressions (" + log.Summary() + ")");
+    return Status::InvalidArgument(fmt::format("{}: no usable impressions ({})", args.logs, log.Summary()));
   const std::vector<float> contexts = RecordMemberContexts(log, dataset, *features);
   const ArtworkRecords records{&log.data, contexts};
   std::unique_ptr<ArtworkPolicy> policy;
