@@ -31,7 +31,7 @@ Status TrainPolicy(const TrainPolicyArgs& args) {
   MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(args.data));
   auto features = std::make_shared<const ArtworkFeatures>(dataset.catalog);
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<ArtworkPolicy> policy,
-                           CreateArtworkPolicyFromSpec(args.policy, features));
+                           CreateArtworkPolicyFromSpec(args.policy, dataset.catalog, features));
   MARQUEE_ASSIGN_OR_RETURN(std::vector<Event> events, ReadEventLog(args.logs));
   RewardRules join;
   join.reward_window_seconds = args.reward_window;
