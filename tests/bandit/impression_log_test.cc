@@ -57,11 +57,11 @@ TEST(ImpressionLogTest, JoinsPlaysInTheWindowAndClicksById) {
       Impression("bob", "t0", "t0c", 1000, 0.5, "i2"),
       Impression("carol", "t1", "t1a", 2000, 0.25, "i3"),
       Outcome(EventKind::kPlay, "alice", "t0", 1500, {}, 0.4f),     // in alice's window: reward
-      Outcome(EventKind::kPlay, "bob", "t0", 1000 + 7200),          // after bob's 1 h window: none
       Outcome(EventKind::kClick, "carol", "t1", 1900, "i3"),        // by id, even before the impression time
       Outcome(EventKind::kClick, "carol", "t1", 1900, "no-such"),   // unknown impression
+      Outcome(EventKind::kPlay, "bob", "t0", 1000 + 7200),          // after bob's 1 h window: none
   };
-  ImpressionJoinOptions options;
+  RewardRules options;
   options.reward_window_seconds = 3600;
   ImpressionLog log = JoinImpressions(events, d, f, options, "test");
   ASSERT_TRUE(log.data.Validate().ok()) << log.data.Validate().ToString();

@@ -170,3 +170,62 @@ TEST(PolicyFileTest, KindAndParametersInTheFileAreValidatedAgain) {
 
 }  // namespace
 }  // namespace marquee
+
+namespace marquee {
+namespace {
+
+TEST(PolicySpecTest, FilesOnlyByTheirExplicitForms) {
+  test::TempDir dir;
+  test::PolicyWorld world;
+  auto policy = test::MakePolicy(world, "linucb", "alpha=0.3");
+  ASSERT_NE(policy, nullptr);
+  world.Train(*policy, 40, 1);
+  const std::string mqp = dir.File("trained.mqp");
+  ASSERT_TRUE(SaveArtworkPolicy(*policy, world.catalog, mqp).ok());
+  const std::string bare = dir.File("trained-policy");  // a file without the suffix
+  ASSERT_TRUE(SaveArtworkPolicy(*policy, world.catalog, bare).ok());
+
+  for (const std::string& spec : {mqp, "file:" + mqp, "file:" + bare}) {
+    Result<std::unique_ptr<ArtworkPolicy>> loaded =
+        CreateArtworkPolicyFromSpec(spec, world.catalog, world.features);
+    ASSERT_TRUE(loaded.ok()) << spec << ": " << loaded.status().ToString();
+    EXPECT_EQ(world.Probabilities(**loaded, world.Drama(0)), world.Probabilities(*policy, world.Drama(0)));
+  }
+  // An existing file is not read unless the spec says so: the bare path is
+  // taken as a (misspelt) kind.
+  Result<std::unique_ptr<ArtworkPolicy>> guessed =
+      CreateArtworkPolicyFromSpec(bare, world.catalog, world.features);
+  ASSERT_FALSE(guessed.ok());
+  EXPECT_NE(guessed.status().message().find("unknown artwork policy"), std::string::npos);
+  // A missing file is an error naming it, not a kind.
+  Result<std::unique_ptr<ArtworkPolicy>> missing =
+      CreateArtworkPolicyFromSpec("file:/no/such/policy", world.catalog, world.features);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("/no/such/policy"), std::string::npos);
+  EXPECT_FALSE(CreateArtworkPolicyFromSpec("file:", world.catalog, world.features).ok());
+  // Without the catalog, file specs are refused rather than guessed.
+  EXPECT_FALSE(CreateArtworkPolicyFromSpec(mqp, world.features).ok());
+}
+
+TEST(PolicySpecTest, KindsWithParametersAndAMisspeltKind) {
+  test::PolicyWorld world;
+  Result<std::unique_ptr<ArtworkPolicy>> linucb =
+      CreateArtworkPolicyFromSpec("linucb:alpha=0.5", world.catalog, world.features);
+  ASSERT_TRUE(linucb.ok()) << linucb.status().ToString();
+  EXPECT_EQ(ArtworkPolicyName(**linucb), "linucb alpha=0.5");
+  Result<std::unique_ptr<ArtworkPolicy>> thompson = CreateArtworkPolicyFromSpec("thompson", world.features);
+  ASSERT_TRUE(thompson.ok()) << thompson.status().ToString();
+  EXPECT_EQ((*thompson)->kind(), "thompson");
+
+  Result<std::unique_ptr<ArtworkPolicy>> typo =
+      CreateArtworkPolicyFromSpec("thomspon:scale=0.3", world.catalog, world.features);
+  ASSERT_FALSE(typo.ok());
+  const std::string& message = typo.status().message();
+  EXPECT_NE(message.find("\"thomspon:scale=0.3\""), std::string::npos) << message;
+  for (const char* expected : {"uniform", "epsilon-greedy", "linucb", "thompson", "file:PATH", ".mqp"}) {
+    EXPECT_NE(message.find(expected), std::string::npos) << expected << " missing from: " << message;
+  }
+}
+
+}  // namespace
+}  // namespace marquee

@@ -116,6 +116,7 @@ TEST_F(CliBanditTest, BadInputIsNamed) {
   RunResult bad_line = RunCli("ope --logs " + bad + " --data " + Data() + " --target uniform");
   EXPECT_EQ(bad_line.exit_code, 1);
   EXPECT_NE(bad_line.output.find(bad + ":2:"), std::string::npos) << bad_line.output;
+  EXPECT_NE(bad_line.output.find("impresion"), std::string::npos) << bad_line.output;
 
   const std::string zero = dir_->File("zero.jsonl");
   WriteFile(
@@ -131,6 +132,15 @@ TEST_F(CliBanditTest, BadInputIsNamed) {
   RunResult missing_policy = RunCli("ope --logs " + Log() + " --data " + Data() + " --target /no/such.mqp");
   EXPECT_EQ(missing_policy.exit_code, 1);
   EXPECT_NE(missing_policy.output.find("/no/such.mqp"), std::string::npos);
+  RunResult missing_file = RunCli("ope --logs " + Log() + " --data " + Data() + " --target file:/no/such");
+  EXPECT_EQ(missing_file.exit_code, 1);
+  EXPECT_NE(missing_file.output.find("/no/such"), std::string::npos) << missing_file.output;
+
+  RunResult typo = RunCli("train-policy --logs " + Log() + " --data " + Data() + " --policy linucbb --out " +
+                          dir_->File("never.mqp"));
+  EXPECT_EQ(typo.exit_code, 1);
+  EXPECT_NE(typo.output.find("unknown artwork policy \"linucbb\""), std::string::npos) << typo.output;
+  EXPECT_NE(typo.output.find("file:PATH"), std::string::npos) << typo.output;
 }
 
 TEST(CliObdTest, EstimatesTheBtsPolicyFromTheRandomLog) {

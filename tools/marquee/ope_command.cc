@@ -6,15 +6,21 @@
 //
 // POLICY: uniform (over the items present in the log: a title's variants, or
 // the campaign's items), obd-bts:PRIORS_YAML (the Open Bandit bts policy, its
-// action distribution simulated from the priors), or a policy file (*.mqp).
+// action distribution simulated from the priors), or a policy spec as
+// CreateArtworkPolicyFromSpec reads it (F.mqp or file:PATH; a kind gives an
+// untrained policy).
 #include <cstdio>
 #include <filesystem>
 #include <optional>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "commands.h"
 #include "event_log_input.h"
 #include "marquee/bandit/artwork_ope.h"
 #include "marquee/bandit/impression_log.h"
+#include "marquee/bandit/reward_attribution.h"
 #include "marquee/bandit/bts_simulation.h"
 #include "marquee/io/obd_log.h"
 #include "marquee/bandit/off_policy.h"
@@ -36,7 +42,7 @@ struct OpeArgs {
   std::string data;
   std::string campaign;
   uint32_t bts_samples = 100000;
-  int64_t reward_window = 24 * 3600;
+  int64_t reward_window = kDefaultRewardWindowSeconds;
   uint32_t folds = 0;  // 0: 5 for obd, 2 for marquee
   uint64_t seed = 1;
   std::string truth;
@@ -74,9 +80,8 @@ Result<OpeProblem> ObdProblem(const OpeArgs& args) {
     const std::string campaign = CampaignOf(args);
     MARQUEE_ASSIGN_OR_RETURN(BtsPriors priors, ReadBtsPriors(yaml, campaign));
     if (priors.alpha.size() != items) {
-      return Status::InvalidArgument(yaml + ": campaign " + QuoteForError(campaign) + " has priors for " +
-                                     std::to_string(priors.alpha.size()) + " items, the log has " +
-                                     std::to_string(items) + " (pass --campaign)");
+      return Status::InvalidArgument(fmt::format("{}: campaign {} has priors for {} items, the log has {} (pass --campaign)",
+                                                 yaml, QuoteForError(campaign), priors.alpha.size(), items));
     }
     uint32_t positions = 1;
     for (uint32_t pos : p.data.position) positions = std::max(positions, pos + 1);
@@ -90,8 +95,8 @@ Result<OpeProblem> ObdProblem(const OpeArgs& args) {
     p.target_name = "bts (" + campaign + " priors of " + yaml + ", " + std::to_string(args.bts_samples) +
                     " simulated rankings)";
   } else {
-    return Status::InvalidArgument("--target " + QuoteForError(args.target) +
-                                   ": with --format obd, expected uniform or obd-bts:PRIORS_YAML");
+    return Status::InvalidArgument(fmt::format(
+        "--target {}: with --format obd, expected uniform or obd-bts:PRIORS_YAML", QuoteForError(args.target)));
   }
   MARQUEE_ASSIGN_OR_RETURN(p.target.predicted, PredictTabular(p.data, args.folds == 0 ? 5 : args.folds));
   p.notes.push_back(
@@ -109,14 +114,14 @@ Result<OpeProblem> MarqueeProblem(const OpeArgs& args) {
   MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(args.data));
   auto features = std::make_shared<const ArtworkFeatures>(dataset.catalog);
   MARQUEE_ASSIGN_OR_RETURN(std::vector<Event> events, ReadEventLog(args.logs));
-  ImpressionJoinOptions join;
+  RewardRules join;
   join.reward_window_seconds = args.reward_window;
   ImpressionLog log = JoinImpressions(events, dataset, *features, join, args.logs);
   OpeProblem p;
   p.notes.push_back(log.Summary());
   for (const std::string& m : log.messages) p.notes.push_back("  " + m);
   if (log.data.size() == 0)
-    return Status::InvalidArgument(args.logs + ": no usable impressions (" + log.Summary() + ")");
+    return Status::InvalidArgument(fmt::format("{}: no usable impressions ({})", args.logs, log.Summary()));
   const std::vector<float> contexts = RecordMemberContexts(log, dataset, *features);
   const ArtworkRecords records{&log.data, contexts};
   std::unique_ptr<ArtworkPolicy> policy;
@@ -125,7 +130,7 @@ Result<OpeProblem> MarqueeProblem(const OpeArgs& args) {
   } else if (args.target.starts_with(kBtsPrefix)) {
     return Status::InvalidArgument("--target obd-bts needs --format obd");
   } else {
-    MARQUEE_ASSIGN_OR_RETURN(policy, LoadArtworkPolicy(args.target, dataset.catalog, features));
+    MARQUEE_ASSIGN_OR_RETURN(policy, CreateArtworkPolicyFromSpec(args.target, dataset.catalog, features));
     p.target_name = ArtworkPolicyName(*policy) + " (" + args.target + ")";
   }
   MARQUEE_ASSIGN_OR_RETURN(p.target.probability,
@@ -236,7 +241,7 @@ Command AddOpeCommand(CLI::App& root) {
       ->check(CLI::IsMember({"marquee", "obd"}))
       ->capture_default_str();
   app->add_option("--target", args->target,
-                  "uniform, obd-bts:PRIORS_YAML, or a policy file (*.mqp, from "
+                  "uniform, obd-bts:PRIORS_YAML, or a policy file (F.mqp or file:PATH, from "
                   "simulate-artwork or train-policy)")
       ->required();
   app->add_option("--estimators", args->estimators, "any of ips,snips,dm,dr,replay")->capture_default_str();

@@ -5,11 +5,14 @@
 // impression, in log order, is one update with its joined reward.
 #include <cstdio>
 
+#include <fmt/format.h>
+
 #include "commands.h"
 #include "event_log_input.h"
 #include "marquee/bandit/artwork_ope.h"
 #include "marquee/bandit/impression_log.h"
 #include "marquee/bandit/policy.h"
+#include "marquee/bandit/reward_attribution.h"
 #include "marquee/data/dataset_file.h"
 
 namespace marquee::cli {
@@ -20,7 +23,7 @@ struct TrainPolicyArgs {
   std::string data;
   std::string policy = "linucb";
   std::string out;
-  int64_t reward_window = 24 * 3600;
+  int64_t reward_window = kDefaultRewardWindowSeconds;
   bool watch_fraction = false;
 };
 
@@ -28,16 +31,16 @@ Status TrainPolicy(const TrainPolicyArgs& args) {
   MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(args.data));
   auto features = std::make_shared<const ArtworkFeatures>(dataset.catalog);
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<ArtworkPolicy> policy,
-                           CreateArtworkPolicyFromSpec(args.policy, features));
+                           CreateArtworkPolicyFromSpec(args.policy, dataset.catalog, features));
   MARQUEE_ASSIGN_OR_RETURN(std::vector<Event> events, ReadEventLog(args.logs));
-  ImpressionJoinOptions join;
+  RewardRules join;
   join.reward_window_seconds = args.reward_window;
   join.weight_by_watch_fraction = args.watch_fraction;
   const ImpressionLog log = JoinImpressions(events, dataset, *features, join, args.logs);
   std::printf("%s\n", log.Summary().c_str());
   for (const std::string& m : log.messages) std::printf("  %s\n", m.c_str());
   if (log.data.size() == 0)
-    return Status::InvalidArgument(args.logs + ": no usable impressions to learn from");
+    return Status::InvalidArgument(fmt::format("{}: no usable impressions to learn from", args.logs));
   const std::vector<float> contexts = RecordMemberContexts(log, dataset, *features);
   const size_t dim = features->member_dim();
   double rewarded = 0;

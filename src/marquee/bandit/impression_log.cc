@@ -1,7 +1,6 @@
 #include "marquee/bandit/impression_log.h"
 
-#include <algorithm>
-#include <unordered_map>
+#include <fmt/format.h>
 
 #include "marquee/data/id_map.h"
 
@@ -10,23 +9,34 @@ namespace {
 
 constexpr size_t kMaxMessages = 5;
 
-std::string PairKey(std::string_view member, std::string_view title) {
-  std::string key(member);
-  key += '\x1f';
-  key += title;
-  return key;
-}
-
-// Builds the log record by record; outcomes are matched once all
-// impressions are known (a click may be logged before a late impression).
+// Builds the log record by record; rewards come back from the attributor as
+// impressions finish and are written into their records.
 class Joiner {
  public:
-  Joiner(const Dataset& dataset, const ArtworkFeatures& features, const ImpressionJoinOptions& options,
+  Joiner(const Dataset& dataset, const ArtworkFeatures& features, const RewardRules& rules,
          const std::string& source)
-      : dataset_(dataset), features_(features), options_(options), source_(source) {
+      : dataset_(dataset), features_(features), attributor_(rules), source_(source) {
     log_.data.source = source;
   }
 
+  void Add(const Event& e, size_t position) {
+    attributor_.Expire(e.time, finished_);
+    if (e.kind == EventKind::kImpression) {
+      AddImpression(e, position);
+    } else {
+      attributor_.Observe(e, finished_);
+    }
+    Collect();
+  }
+
+  ImpressionLog Finish() {
+    attributor_.ExpireAll(finished_);
+    Collect();
+    log_.unmatched_outcomes = attributor_.unmatched_clicks();
+    return std::move(log_);
+  }
+
+ private:
   void AddImpression(const Event& e, size_t position) {
     ++log_.impressions_seen;
     if (!e.propensity || !(*e.propensity > 0.0)) {
@@ -35,18 +45,20 @@ class Joiner {
     const uint32_t title = dataset_.titles.Find(e.title_id);
     if (title == IdMap::kNotFound || title >= features_.title_count()) {
       return Skip(log_.skipped_unknown_title, position,
-                  "title " + QuoteForError(e.title_id) + " is not in the catalog");
+                  fmt::format("title {} is not in the catalog", QuoteForError(e.title_id)));
     }
     const int variant = FindVariant(title, e.artwork_id);
     if (variant < 0) {
-      return Skip(
-          log_.skipped_unknown_artwork, position,
-          "artwork " + QuoteForError(e.artwork_id) + " is not a variant of title " + QuoteForError(e.title_id));
+      return Skip(log_.skipped_unknown_artwork, position,
+                  fmt::format("artwork {} is not a variant of title {}", QuoteForError(e.artwork_id),
+                              QuoteForError(e.title_id)));
     }
     const uint32_t record = static_cast<uint32_t>(log_.data.size());
-    if (!e.impression_id.empty() && !by_id_.emplace(e.impression_id, record).second) {
+    ImpressionRecord impression{e.impression_id, e.member_id, e.title_id, e.time,
+                                title,           static_cast<uint32_t>(variant), record};
+    if (!attributor_.AddImpression(std::move(impression), finished_)) {
       return Skip(log_.skipped_duplicate_id, position,
-                  "impression id " + QuoteForError(e.impression_id) + " used twice");
+                  fmt::format("impression id {} used twice", QuoteForError(e.impression_id)));
     }
     LoggedBanditData& d = log_.data;
     const uint32_t first = features_.artwork_offset(title);
@@ -60,30 +72,15 @@ class Joiner {
     log_.title.push_back(title);
     log_.member_id.push_back(e.member_id);
     log_.time.push_back(e.time);
-    by_pair_[PairKey(e.member_id, e.title_id)].push_back(record);
   }
 
-  void AddOutcome(const Event& e) {
-    const double value = options_.weight_by_watch_fraction && e.watch_fraction ? *e.watch_fraction : 1.0;
-    if (!e.impression_id.empty()) {
-      auto it = by_id_.find(e.impression_id);
-      if (it != by_id_.end()) return Reward(it->second, value);
-      if (e.kind == EventKind::kClick) {
-        ++log_.unmatched_outcomes;
-        return;
-      }
-    }
-    auto it = by_pair_.find(PairKey(e.member_id, e.title_id));
-    if (it == by_pair_.end()) return;
-    for (uint32_t record : it->second) {
-      const int64_t shown = log_.time[record];
-      if (e.time >= shown && e.time - shown <= options_.reward_window_seconds) Reward(record, value);
-    }
+  // Records are pushed right after AddImpression accepts them; an overflow
+  // in that call may finish older records only, so every index is valid here.
+  void Collect() {
+    for (const Attribution& a : finished_) log_.data.reward[a.impression.record] = a.reward;
+    finished_.clear();
   }
 
-  ImpressionLog Take() { return std::move(log_); }
-
- private:
   int FindVariant(uint32_t title, std::string_view artwork) const {
     const std::vector<Artwork>& variants = dataset_.catalog.titles()[title].artwork;
     for (size_t v = 0; v < variants.size(); ++v) {
@@ -92,52 +89,40 @@ class Joiner {
     return -1;
   }
 
-  void Reward(uint32_t record, double value) {
-    log_.data.reward[record] = std::max(log_.data.reward[record], value);
-  }
-
   void Skip(uint64_t& counter, size_t position, const std::string& why) {
     ++counter;
     if (log_.messages.size() < kMaxMessages) {
-      log_.messages.push_back(source_ + ": event " + std::to_string(position + 1) + ": " + why);
+      log_.messages.push_back(fmt::format("{}: event {}: {}", source_, position + 1, why));
     }
   }
 
   const Dataset& dataset_;
   const ArtworkFeatures& features_;
-  const ImpressionJoinOptions& options_;
+  RewardAttributor attributor_;
   const std::string& source_;
   ImpressionLog log_;
-  std::unordered_map<std::string, uint32_t> by_id_;
-  std::unordered_map<std::string, std::vector<uint32_t>> by_pair_;
+  std::vector<Attribution> finished_;
 };
 
 }  // namespace
 
 std::string ImpressionLog::Summary() const {
-  std::string s = std::to_string(impressions_seen) + " impressions: " + std::to_string(data.size()) +
-                  " used, " + std::to_string(skipped()) + " skipped";
+  std::string s = fmt::format("{} impressions: {} used, {} skipped", impressions_seen, data.size(), skipped());
   if (skipped() > 0) {
-    s += " (" + std::to_string(skipped_no_propensity) + " without propensity, " +
-         std::to_string(skipped_unknown_title) + " unknown title, " +
-         std::to_string(skipped_unknown_artwork) + " unknown artwork, " +
-         std::to_string(skipped_duplicate_id) + " duplicate id)";
+    s += fmt::format(" ({} without propensity, {} unknown title, {} unknown artwork, {} duplicate id)",
+                     skipped_no_propensity, skipped_unknown_title, skipped_unknown_artwork,
+                     skipped_duplicate_id);
   }
-  s += "; " + std::to_string(unmatched_outcomes) + " clicks for unknown impressions";
+  s += fmt::format("; {} clicks for unknown impressions", unmatched_outcomes);
   return s;
 }
 
 ImpressionLog JoinImpressions(std::span<const Event> events, const Dataset& dataset,
-                              const ArtworkFeatures& features, const ImpressionJoinOptions& options,
+                              const ArtworkFeatures& features, const RewardRules& rules,
                               const std::string& source) {
-  Joiner joiner(dataset, features, options, source);
-  for (size_t i = 0; i < events.size(); ++i) {
-    if (events[i].kind == EventKind::kImpression) joiner.AddImpression(events[i], i);
-  }
-  for (const Event& e : events) {
-    if (e.kind == EventKind::kPlay || e.kind == EventKind::kClick) joiner.AddOutcome(e);
-  }
-  return joiner.Take();
+  Joiner joiner(dataset, features, rules, source);
+  for (size_t i = 0; i < events.size(); ++i) joiner.Add(events[i], i);
+  return joiner.Finish();
 }
 
 std::vector<float> RecordMemberContexts(const ImpressionLog& log, const Dataset& dataset,

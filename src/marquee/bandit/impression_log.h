@@ -2,15 +2,15 @@
 // plays and clicks that followed -- into logged bandit data that policies can
 // be trained on and evaluated with.
 //
-// Reward rule: an impression of title t shown to member m at time T earns
-// reward 1 when a click carries its impression id, or when m plays t within
-// [T, T + window] (with weight_by_watch_fraction, the largest fraction
-// watched instead of 1); otherwise 0.
+// Rewards follow the shared rules of bandit/reward_attribution.h (the ones the
+// serving learner uses): the events are fed, in log order, through one
+// RewardAttributor, the clock advanced to each event's time, and whatever is
+// still pending at the end is expired.
 //
 // What cannot be used is counted, never guessed: an impression without a
 // propensity, an unknown title or an artwork id that is not one of the
-// title's variants, and outcomes (clicks) naming an impression id that the
-// log does not contain. The first few of each are kept as messages.
+// title's variants, a second impression with a pending id, and clicks naming
+// an impression id that is not pending. The first few are kept as messages.
 #pragma once
 
 #include <cstdint>
@@ -19,17 +19,13 @@
 #include <vector>
 
 #include "marquee/bandit/artwork_features.h"
+#include "marquee/bandit/reward_attribution.h"
 #include "marquee/data/logged_bandit_data.h"
 #include "marquee/data/dataset.h"
 #include "marquee/data/event.h"
 #include "marquee/util/status.h"
 
 namespace marquee {
-
-struct ImpressionJoinOptions {
-  int64_t reward_window_seconds = 24 * 3600;
-  bool weight_by_watch_fraction = false;
-};
 
 struct ImpressionLog {
   // Candidates are global artwork indices (ArtworkFeatures numbering),
@@ -44,8 +40,8 @@ struct ImpressionLog {
   uint64_t skipped_no_propensity = 0;
   uint64_t skipped_unknown_title = 0;
   uint64_t skipped_unknown_artwork = 0;
-  uint64_t skipped_duplicate_id = 0;  // a second impression with an id already used
-  uint64_t unmatched_outcomes = 0;    // clicks naming an impression not in the log
+  uint64_t skipped_duplicate_id = 0;  // a second impression with an id still pending
+  uint64_t unmatched_outcomes = 0;    // clicks naming an impression that is not pending
   std::vector<std::string> messages;  // the first few reasons, with the event's position
 
   uint64_t skipped() const {
@@ -58,7 +54,7 @@ struct ImpressionLog {
 
 // Events in the order they were logged. `source` names them in messages.
 ImpressionLog JoinImpressions(std::span<const Event> events, const Dataset& dataset,
-                              const ArtworkFeatures& features, const ImpressionJoinOptions& options,
+                              const ArtworkFeatures& features, const RewardRules& rules,
                               const std::string& source);
 
 // Member contexts for the records: the dataset history of known members,

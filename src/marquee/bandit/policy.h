@@ -96,8 +96,17 @@ Result<std::unique_ptr<ArtworkPolicy>> CreateArtworkPolicy(
     std::string_view kind, const Parameters& parameters,
     std::shared_ptr<const ArtworkFeatures> features);
 std::vector<std::string> ArtworkPolicyKinds();
-// The same from one command-line spec: "kind" or "kind:name=value,name=value"
-// (linucb:model=disjoint,alpha=0.5). Errors name the spec.
+// The same from one command-line spec. The spec's text alone decides what it
+// is (the file system is never consulted to guess, so a file named
+// "thompson" in the working directory cannot change what "thompson" means):
+//   file:PATH or PATH ending in ".mqp"  a policy file (LoadArtworkPolicy);
+//   anything else                       "kind" or "kind:name=value,..."
+//                                       (linucb:model=disjoint,alpha=0.5).
+// An unknown kind is InvalidArgument listing the kinds and the file forms.
+// Errors name the spec (or the file). Without the catalog a file spec is
+// InvalidArgument: loading a file checks it against the catalog.
+Result<std::unique_ptr<ArtworkPolicy>> CreateArtworkPolicyFromSpec(
+    std::string_view spec, const Catalog& catalog, std::shared_ptr<const ArtworkFeatures> features);
 Result<std::unique_ptr<ArtworkPolicy>> CreateArtworkPolicyFromSpec(
     std::string_view spec, std::shared_ptr<const ArtworkFeatures> features);
 // The kind, then the parameters given when there are any: "linucb alpha=0.5".

@@ -10,13 +10,6 @@
 namespace marquee::serve {
 namespace {
 
-std::string PairKey(std::string_view member, std::string_view title) {
-  std::string key(member);
-  key += '\x1f';
-  key += title;
-  return key;
-}
-
 bool IsPolicyFile(const std::string& spec) {
   return spec.ends_with(".mqp") || spec.find('/') != std::string::npos || std::filesystem::exists(spec);
 }
@@ -92,84 +85,41 @@ std::vector<ArtworkChoice> ArtworkService::Choose(std::string_view member, std::
 
 void ArtworkService::NoteLogged(std::string_view member, std::span<const ArtworkChoice> choices,
                                 int64_t now) {
-  std::vector<Update> updates;
+  std::vector<Attribution> finished;
   {
     std::lock_guard<std::mutex> lock(pending_mutex_);
     for (const ArtworkChoice& c : choices) {
       if (!c.has_artwork) continue;
-      pending_.emplace(c.impression_id, Pending{std::string(member), c.title, c.variant, now, false});
-      pending_order_.push_back(c.impression_id);
-      by_pair_[PairKey(member, dataset_.titles.ExternalId(c.title))].push_back(c.impression_id);
+      ImpressionRecord impression{c.impression_id, std::string(member),
+                                  std::string(dataset_.titles.ExternalId(c.title)), now, c.title, c.variant};
+      // The ids are minted here, so a duplicate cannot occur; were one to,
+      // the attributor counts it and the impression is not learned from.
+      (void)attributor_.AddImpression(std::move(impression), finished);
     }
-    Expire(now, updates);
+    attributor_.Expire(now, finished);
   }
-  Learn(updates);
+  Learn(finished);
 }
 
 void ArtworkService::NoteOutcomes(std::span<const Event> events, int64_t now) {
-  std::vector<Update> updates;
+  std::vector<Attribution> finished;
   {
     std::lock_guard<std::mutex> lock(pending_mutex_);
-    for (const Event& e : events) {
-      if (e.kind != EventKind::kPlay && e.kind != EventKind::kClick) continue;
-      const double reward = e.watch_fraction.value_or(1.0f) > 0 ? 1.0 : 0.0;
-      if (!e.impression_id.empty() && pending_.contains(e.impression_id)) {
-        Reward(e.impression_id, reward, updates);
-        continue;
-      }
-      auto it = by_pair_.find(PairKey(e.member_id, e.title_id));
-      if (it == by_pair_.end()) continue;
-      for (const std::string& id : it->second) {
-        auto p = pending_.find(id);
-        if (p != pending_.end() && e.time >= p->second.time &&
-            e.time - p->second.time <= options_.reward_window_seconds) {
-          Reward(id, reward, updates);
-        }
-      }
-    }
-    Expire(now, updates);
+    for (const Event& e : events) attributor_.Observe(e, finished);
+    attributor_.Expire(now, finished);
   }
-  Learn(updates);
+  Learn(finished);
 }
 
-void ArtworkService::Reward(const std::string& id, double reward, std::vector<Update>& updates) {
-  auto it = pending_.find(id);
-  if (it == pending_.end() || it->second.done) return;
-  it->second.done = true;  // removed from the maps when it reaches the front of the queue
-  updates.push_back({it->second.member, it->second.title, it->second.variant, reward});
-}
-
-void ArtworkService::Expire(int64_t now, std::vector<Update>& updates) {
-  while (!pending_order_.empty()) {
-    auto it = pending_.find(pending_order_.front());
-    const bool full = pending_.size() > options_.max_pending;
-    if (it != pending_.end() && !full && !it->second.done &&
-        now - it->second.time <= options_.reward_window_seconds) {
-      break;
-    }
-    if (it != pending_.end()) {
-      const Pending& p = it->second;
-      if (!p.done) updates.push_back({p.member, p.title, p.variant, 0.0});
-      auto pair = by_pair_.find(PairKey(p.member, dataset_.titles.ExternalId(p.title)));
-      if (pair != by_pair_.end()) {
-        std::erase(pair->second, it->first);
-        if (pair->second.empty()) by_pair_.erase(pair);
-      }
-      pending_.erase(it);
-    }
-    pending_order_.pop_front();
-  }
-}
-
-void ArtworkService::Learn(const std::vector<Update>& updates) {
-  if (updates.empty()) return;
+void ArtworkService::Learn(const std::vector<Attribution>& finished) {
+  if (finished.empty()) return;
   std::vector<float> context(features_->member_dim());
   std::unique_lock<std::shared_mutex> lock(policy_mutex_);
-  for (const Update& u : updates) {
-    MemberContext(u.member, context);
-    policy_->Update({context, u.title}, u.variant, u.reward);
+  for (const Attribution& a : finished) {
+    MemberContext(a.impression.member_id, context);
+    policy_->Update({context, a.impression.title}, a.impression.variant, a.reward);
     ++updates_;
-    if (u.reward > 0) ++rewarded_;
+    if (a.reward > 0) ++rewarded_;
   }
 }
 
@@ -183,7 +133,7 @@ ArtworkStats ArtworkService::Stats() const {
   }
   stats.decisions = decisions_.load(std::memory_order_relaxed);
   std::lock_guard<std::mutex> lock(pending_mutex_);
-  stats.pending = pending_.size();
+  stats.pending = attributor_.pending();
   return stats;
 }
 

@@ -3,10 +3,11 @@
 // clicks that follow.
 //
 // Decisions run under a shared lock on the policy; learning takes it
-// exclusively, a batch at a time. An impression waits in `pending` until an
-// outcome rewards it (a click naming its id, or a play of the title by the
-// member within the reward window) or until the window passes, when it is
-// learned as reward 0. The caller appends the impressions to the event store
+// exclusively, a batch at a time. Rewards follow the rules shared with offline
+// training and evaluation (bandit/reward_attribution.h): an impression is
+// pending until an outcome rewards it (a click naming its id, or a play of the
+// title by the member within the reward window) or until the window passes,
+// when it is learned as reward 0. The caller appends the impressions to the event store
 // before it answers (so no choice a member saw goes unrecorded) and only then
 // calls NoteLogged, so a choice whose logging failed is not learned from.
 #pragma once
@@ -25,6 +26,7 @@
 
 #include "marquee/bandit/artwork_features.h"
 #include "marquee/bandit/policy.h"
+#include "marquee/bandit/reward_attribution.h"
 #include "marquee/data/dataset.h"
 #include "marquee/store/event_store.h"
 #include "marquee/util/status.h"
@@ -37,8 +39,8 @@ struct ArtworkServiceOptions {
   // `marquee train-policy`).
   std::string policy = "thompson";
   uint64_t seed = 1;
-  int64_t reward_window_seconds = 3600;
-  size_t max_pending = 1000000;  // beyond this the oldest are learned as reward 0
+  int64_t reward_window_seconds = kDefaultRewardWindowSeconds;
+  size_t max_pending = kDefaultMaxPendingImpressions;  // beyond this the oldest are learned as reward 0
 };
 
 struct ArtworkChoice {
@@ -79,27 +81,11 @@ class ArtworkService {
   const Dataset& dataset() const { return dataset_; }
 
  private:
-  struct Pending {
-    std::string member;
-    uint32_t title = 0;
-    uint32_t variant = 0;
-    int64_t time = 0;
-    bool done = false;
-  };
-  struct Update {
-    std::string member;
-    uint32_t title;
-    uint32_t variant;
-    double reward;
-  };
-
   ArtworkService(const Dataset& dataset, const ArtworkServiceOptions& options,
                  std::shared_ptr<const ArtworkFeatures> features, std::unique_ptr<ArtworkPolicy> policy);
   void MemberContext(std::string_view member, std::span<float> out) const;
-  // Under pending_mutex_: collects expired impressions as reward-0 updates.
-  void Expire(int64_t now, std::vector<Update>& updates);
-  void Reward(const std::string& id, double reward, std::vector<Update>& updates);
-  void Learn(const std::vector<Update>& updates);
+  // Takes policy_mutex_ exclusively: one policy update per attribution.
+  void Learn(const std::vector<Attribution>& finished);
   std::string NextImpressionId();
 
   const Dataset& dataset_;
@@ -117,9 +103,8 @@ class ArtworkService {
   uint64_t rewarded_ = 0;
 
   mutable std::mutex pending_mutex_;
-  std::unordered_map<std::string, Pending> pending_;                   // by impression id
-  std::deque<std::string> pending_order_;                              // ids, oldest first
-  std::unordered_map<std::string, std::vector<std::string>> by_pair_;  // member\x1f title -> ids
+  RewardAttributor attributor_{  // under pending_mutex_
+      RewardRules{options_.reward_window_seconds, options_.max_pending, false}};
 };
 
 }  // namespace marquee::serve

@@ -1,0 +1,128 @@
+// Reward attribution: which logged impression of artwork earned which reward.
+// The one definition of the rules, used online (the serving ArtworkService
+// learns from it) and offline (JoinImpressions, hence `marquee train-policy`
+// and `marquee ope`), so that the policy that learns online is trained on the
+// reward that offline evaluation measures.
+//
+// The rules (RewardRules below holds their settings):
+//   * An impression of title t shown to member m at time T is pending for its
+//     window [T, T + reward_window_seconds].
+//   * A click naming the impression's id, with time <= T + window, rewards
+//     that impression only (the id proves which impression was clicked, so
+//     a click timed slightly before T -- clock skew -- still counts).
+//   * A click naming an impression id that is not pending (unknown, already
+//     expired, or past its window) is counted in unmatched_clicks and never
+//     guessed onto another impression of the title.
+//   * A play naming a pending impression id rewards that impression; any
+//     other play, and a click without an id, rewards every pending impression
+//     of the same member and title with T <= time <= T + window.
+//   * The reward of an outcome is 1, or its watch fraction ((0, 1]) with
+//     weight_by_watch_fraction when the event has one. An impression keeps the
+//     largest reward of its outcomes; it finishes as soon as that reaches 1
+//     (nothing can raise it), otherwise when its window has passed (expiry;
+//     reward 0 when nothing matched).
+//   * At most max_pending impressions are held; beyond that the oldest are
+//     finished early, with the reward they have (0 unless a weighted play
+//     matched).
+//   * A second impression whose id is already pending is refused (counted
+//     in duplicate_ids); impressions without an id match plays only.
+//
+// Events are expected roughly in time order: an outcome observed after its
+// impression has expired is not matched.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "marquee/data/event.h"
+
+namespace marquee {
+
+// One hour, for both paths. Online, pending impressions are held in memory
+// until their window passes, so the window bounds that memory (rate x window;
+// 1 h at 250 impressions/s stays under the default max_pending). And a play
+// long after an impression is weak evidence that the artwork caused it: a
+// member who saw a row and chose a title almost always starts it in the same
+// session, while a play a day later is more likely a recommendation, a search
+// or word of mouth. An hour covers a browsing session.
+inline constexpr int64_t kDefaultRewardWindowSeconds = 3600;
+inline constexpr size_t kDefaultMaxPendingImpressions = 1000000;
+
+struct RewardRules {
+  int64_t reward_window_seconds = kDefaultRewardWindowSeconds;  // >= 0
+  size_t max_pending = kDefaultMaxPendingImpressions;           // >= 1
+  bool weight_by_watch_fraction = false;
+};
+
+// What the caller attributes: the impression's keys, plus fields the
+// attributor only carries back (dense indices, the caller's record number).
+struct ImpressionRecord {
+  std::string impression_id;  // may be empty: then only plays match it
+  std::string member_id;
+  std::string title_id;
+  int64_t time = 0;  // epoch seconds
+  uint32_t title = 0;
+  uint32_t variant = 0;
+  uint64_t record = 0;
+};
+
+struct Attribution {
+  ImpressionRecord impression;
+  double reward = 0.0;  // in [0, 1]
+};
+
+// The rules as a stream. AddImpression, Observe and Expire append the
+// impressions they finish to `out` (in the order they finish). Not
+// thread-safe: thread-compatible, the caller locks.
+class RewardAttributor {
+ public:
+  explicit RewardAttributor(const RewardRules& rules = {});
+
+  // false (and counted in duplicate_ids) when the id is already pending.
+  // May finish the oldest impressions when more than max_pending are held.
+  bool AddImpression(ImpressionRecord impression, std::vector<Attribution>& out);
+  // A play or a click; other kinds are ignored.
+  void Observe(const Event& outcome, std::vector<Attribution>& out);
+  // Finishes the impressions whose window ended before `now`
+  // (now > time + window), oldest first.
+  void Expire(int64_t now, std::vector<Attribution>& out);
+  // Finishes every pending impression (the end of a log).
+  void ExpireAll(std::vector<Attribution>& out);
+
+  size_t pending() const { return live_; }
+  uint64_t unmatched_clicks() const { return unmatched_clicks_; }
+  uint64_t duplicate_ids() const { return duplicate_ids_; }
+  const RewardRules& rules() const { return rules_; }
+
+ private:
+  struct Slot {
+    ImpressionRecord impression;
+    double reward = 0.0;
+    bool done = false;
+  };
+
+  // Raises the slot's reward; finishes it when the reward reaches 1.
+  void Credit(uint64_t slot, double value, std::vector<Attribution>& out);
+  void Finish(Slot& slot, std::vector<Attribution>& out);
+  // Drops finished slots at the front of the queue from every index.
+  void PopFront();
+
+  RewardRules rules_;
+  // Slots live in `slots_` keyed by a sequence number; `order_` holds the
+  // sequence numbers oldest first. Finished slots stay until they reach the
+  // front, so removal is O(1) amortised.
+  std::unordered_map<uint64_t, Slot> slots_;
+  std::deque<uint64_t> order_;
+  std::unordered_map<std::string, uint64_t> by_id_;
+  std::unordered_map<std::string, std::vector<uint64_t>> by_pair_;  // member \x1f title
+  uint64_t next_slot_ = 0;
+  size_t live_ = 0;
+  uint64_t unmatched_clicks_ = 0;
+  uint64_t duplicate_ids_ = 0;
+};
+
+}  // namespace marquee

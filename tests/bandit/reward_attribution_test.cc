@@ -1,0 +1,264 @@
+#include "marquee/bandit/reward_attribution.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "marquee/bandit/impression_log.h"
+
+namespace marquee {
+namespace {
+
+ImpressionRecord Shown(std::string id, std::string member, std::string title, int64_t time, uint64_t record) {
+  ImpressionRecord r;
+  r.impression_id = std::move(id);
+  r.member_id = std::move(member);
+  r.title_id = std::move(title);
+  r.time = time;
+  r.record = record;
+  return r;
+}
+
+Event Outcome(EventKind kind, std::string member, std::string title, int64_t time, std::string id = {},
+              std::optional<float> fraction = {}) {
+  Event e;
+  e.kind = kind;
+  e.member_id = std::move(member);
+  e.title_id = std::move(title);
+  e.time = time;
+  e.impression_id = std::move(id);
+  e.watch_fraction = fraction;
+  return e;
+}
+
+// (record, reward) pairs, in the order they finished.
+std::vector<std::pair<uint64_t, double>> Pairs(const std::vector<Attribution>& out) {
+  std::vector<std::pair<uint64_t, double>> pairs;
+  for (const Attribution& a : out) pairs.emplace_back(a.impression.record, a.reward);
+  return pairs;
+}
+
+using PairList = std::vector<std::pair<uint64_t, double>>;
+
+RewardRules Window(int64_t seconds) {
+  RewardRules rules;
+  rules.reward_window_seconds = seconds;
+  return rules;
+}
+
+TEST(RewardAttributionTest, OneDefaultWindow) {
+  EXPECT_EQ(RewardRules{}.reward_window_seconds, 3600);
+  EXPECT_EQ(RewardRules{}.reward_window_seconds, kDefaultRewardWindowSeconds);
+  EXPECT_FALSE(RewardRules{}.weight_by_watch_fraction);
+}
+
+TEST(RewardAttributionTest, ClickByIdRewardsThatImpressionOnly) {
+  RewardAttributor a(Window(100));
+  std::vector<Attribution> out;
+  ASSERT_TRUE(a.AddImpression(Shown("i1", "m", "t", 1000, 1), out));
+  ASSERT_TRUE(a.AddImpression(Shown("i2", "m", "t", 1000, 2), out));
+  a.Observe(Outcome(EventKind::kClick, "m", "t", 1010, "i2"), out);
+  EXPECT_EQ(Pairs(out), (PairList{{2, 1.0}}));
+  EXPECT_EQ(a.pending(), 1u);
+  a.Observe(Outcome(EventKind::kClick, "m", "t", 1011, "i2"), out);  // already rewarded: nothing
+  EXPECT_EQ(out.size(), 1u);
+  EXPECT_EQ(a.unmatched_clicks(), 0u);
+}
+
+TEST(RewardAttributionTest, PlayWithinAtTheEdgeAndAfterTheWindow) {
+  RewardAttributor a(Window(100));
+  std::vector<Attribution> out;
+  ASSERT_TRUE(a.AddImpression(Shown("a", "m1", "t", 1000, 1), out));
+  ASSERT_TRUE(a.AddImpression(Shown("b", "m2", "t", 1000, 2), out));
+  ASSERT_TRUE(a.AddImpression(Shown("c", "m3", "t", 1000, 3), out));
+  ASSERT_TRUE(a.AddImpression(Shown("d", "m4", "t", 1000, 4), out));
+  a.Observe(Outcome(EventKind::kPlay, "m1", "t", 1050), out);  // within
+  a.Observe(Outcome(EventKind::kPlay, "m2", "t", 1100), out);  // at the edge: T + window counts
+  a.Observe(Outcome(EventKind::kPlay, "m3", "t", 1101), out);  // one second late
+  a.Observe(Outcome(EventKind::kPlay, "m4", "t", 999), out);   // before the impression
+  EXPECT_EQ(Pairs(out), (PairList{{1, 1.0}, {2, 1.0}}));
+  a.Expire(1100, out);  // nothing has passed its window yet
+  EXPECT_EQ(out.size(), 2u);
+  a.Expire(1101, out);
+  EXPECT_EQ(Pairs(out), (PairList{{1, 1.0}, {2, 1.0}, {3, 0.0}, {4, 0.0}}));
+  EXPECT_EQ(a.pending(), 0u);
+}
+
+TEST(RewardAttributionTest, OnePlayRewardsEveryPendingImpressionOfTheTitle) {
+  RewardAttributor a(Window(100));
+  std::vector<Attribution> out;
+  ASSERT_TRUE(a.AddImpression(Shown("a", "m", "t", 1000, 1), out));
+  ASSERT_TRUE(a.AddImpression(Shown("b", "m", "t", 1030, 2), out));
+  ASSERT_TRUE(a.AddImpression(Shown("c", "m", "u", 1030, 3), out));  // another title
+  ASSERT_TRUE(a.AddImpression(Shown("d", "n", "t", 1030, 4), out));  // another member
+  a.Observe(Outcome(EventKind::kPlay, "m", "t", 1060), out);
+  EXPECT_EQ(Pairs(out), (PairList{{1, 1.0}, {2, 1.0}}));
+}
+
+TEST(RewardAttributionTest, UnknownImpressionClicksAreCountedNeverGuessed) {
+  RewardAttributor a(Window(100));
+  std::vector<Attribution> out;
+  ASSERT_TRUE(a.AddImpression(Shown("a", "m", "t", 1000, 1), out));
+  // Same member and title, but the id names no pending impression: a click
+  // is not moved onto impression "a".
+  a.Observe(Outcome(EventKind::kClick, "m", "t", 1010, "nope"), out);
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(a.unmatched_clicks(), 1u);
+  // A click past its impression's window is unmatched too.
+  a.Observe(Outcome(EventKind::kClick, "m", "t", 1101, "a"), out);
+  EXPECT_TRUE(out.empty());
+  EXPECT_EQ(a.unmatched_clicks(), 2u);
+  // A play with an unknown id still matches by member and title.
+  a.Observe(Outcome(EventKind::kPlay, "m", "t", 1020, "nope"), out);
+  EXPECT_EQ(Pairs(out), (PairList{{1, 1.0}}));
+  // A click without an id matches by member and title as a play does.
+  ASSERT_TRUE(a.AddImpression(Shown("b", "m", "t", 2000, 2), out));
+  a.Observe(Outcome(EventKind::kClick, "m", "t", 2001), out);
+  EXPECT_EQ(Pairs(out), (PairList{{1, 1.0}, {2, 1.0}}));
+  EXPECT_EQ(a.unmatched_clicks(), 2u);
+}
+
+TEST(RewardAttributionTest, DuplicateIdsAreCountedAndRefused) {
+  RewardAttributor a(Window(100));
+  std::vector<Attribution> out;
+  ASSERT_TRUE(a.AddImpression(Shown("a", "m", "t", 1000, 1), out));
+  EXPECT_FALSE(a.AddImpression(Shown("a", "n", "u", 1000, 2), out));
+  EXPECT_EQ(a.duplicate_ids(), 1u);
+  EXPECT_EQ(a.pending(), 1u);
+  // Impressions without an id are never duplicates.
+  EXPECT_TRUE(a.AddImpression(Shown("", "m", "t", 1000, 3), out));
+  EXPECT_TRUE(a.AddImpression(Shown("", "m", "t", 1000, 4), out));
+  EXPECT_EQ(a.duplicate_ids(), 1u);
+}
+
+TEST(RewardAttributionTest, ExpiryIsRewardZero) {
+  RewardAttributor a(Window(0));
+  std::vector<Attribution> out;
+  ASSERT_TRUE(a.AddImpression(Shown("a", "m", "t", 1000, 7), out));
+  a.Expire(1000, out);  // window 0: [1000, 1000] is still open
+  EXPECT_TRUE(out.empty());
+  a.Expire(1001, out);
+  EXPECT_EQ(Pairs(out), (PairList{{7, 0.0}}));
+  a.Observe(Outcome(EventKind::kPlay, "m", "t", 1000), out);  // too late: already finished
+  EXPECT_EQ(out.size(), 1u);
+}
+
+TEST(RewardAttributionTest, OverflowFinishesTheOldestWithRewardZero) {
+  RewardRules rules = Window(100);
+  rules.max_pending = 2;
+  RewardAttributor a(rules);
+  std::vector<Attribution> out;
+  ASSERT_TRUE(a.AddImpression(Shown("a", "m", "t", 1000, 1), out));
+  ASSERT_TRUE(a.AddImpression(Shown("b", "m", "u", 1001, 2), out));
+  EXPECT_TRUE(out.empty());
+  ASSERT_TRUE(a.AddImpression(Shown("c", "m", "v", 1002, 3), out));
+  EXPECT_EQ(Pairs(out), (PairList{{1, 0.0}}));
+  ASSERT_TRUE(a.AddImpression(Shown("d", "m", "w", 1003, 4), out));
+  EXPECT_EQ(Pairs(out), (PairList{{1, 0.0}, {2, 0.0}}));
+  EXPECT_EQ(a.pending(), 2u);
+  a.Observe(Outcome(EventKind::kPlay, "m", "t", 1010), out);  // "a" is gone
+  EXPECT_EQ(out.size(), 2u);
+}
+
+TEST(RewardAttributionTest, WatchFractionWeighting) {
+  RewardRules rules = Window(100);
+  rules.weight_by_watch_fraction = true;
+  RewardAttributor a(rules);
+  std::vector<Attribution> out;
+  ASSERT_TRUE(a.AddImpression(Shown("a", "m", "t", 1000, 1), out));
+  ASSERT_TRUE(a.AddImpression(Shown("b", "n", "t", 1000, 2), out));
+  a.Observe(Outcome(EventKind::kPlay, "m", "t", 1010, {}, 0.25f), out);
+  a.Observe(Outcome(EventKind::kPlay, "m", "t", 1020, {}, 0.5f), out);  // the largest counts
+  a.Observe(Outcome(EventKind::kPlay, "m", "t", 1030, {}, 0.125f), out);
+  EXPECT_TRUE(out.empty());  // below 1 a later play could raise it: held until expiry
+  a.Observe(Outcome(EventKind::kPlay, "n", "t", 1010, {}, 1.0f), out);  // a full watch finishes at once
+  EXPECT_EQ(Pairs(out), (PairList{{2, 1.0}}));
+  a.Expire(1101, out);
+  EXPECT_EQ(Pairs(out), (PairList{{2, 1.0}, {1, 0.5}}));
+
+  RewardAttributor unweighted(Window(100));
+  out.clear();
+  ASSERT_TRUE(unweighted.AddImpression(Shown("a", "m", "t", 1000, 1), out));
+  unweighted.Observe(Outcome(EventKind::kPlay, "m", "t", 1010, {}, 0.25f), out);
+  EXPECT_EQ(Pairs(out), (PairList{{1, 1.0}}));
+}
+
+// Two titles (2 variants each) for the batch join.
+Dataset TwoTitles() {
+  Dataset d;
+  d.members.GetOrAdd("m0");
+  d.titles.GetOrAdd("t0");
+  d.titles.GetOrAdd("t1");
+  const uint16_t g = d.catalog.GenreIndex("Drama");
+  d.catalog.Resize(2);
+  d.catalog.titles()[0].genres = {g};
+  d.catalog.titles()[0].artwork = {Artwork{"t0a"}, Artwork{"t0b"}};
+  d.catalog.titles()[1].genres = {g};
+  d.catalog.titles()[1].artwork = {Artwork{"t1a"}, Artwork{"t1b"}};
+  d.interactions = InteractionMatrix(1, 2, {0, 1}, {0}, {1.0f}, {});
+  return d;
+}
+
+Event ImpressionEvent(std::string id, std::string member, std::string title, std::string artwork,
+                      int64_t time) {
+  Event e = Outcome(EventKind::kImpression, std::move(member), std::move(title), time, std::move(id));
+  e.artwork_id = std::move(artwork);
+  e.propensity = 0.5;
+  return e;
+}
+
+TEST(RewardAttributionTest, StreamingAndBatchJoinAgree) {
+  Dataset d = TwoTitles();
+  ArtworkFeatures f(d.catalog);
+  RewardRules rules = Window(600);
+  rules.weight_by_watch_fraction = true;
+  rules.max_pending = 4;
+  std::vector<Event> events;
+  // A deterministic mix: members m0..m4, two titles, impressions every 50 s,
+  // plays and clicks (some by id, some unknown) after some of them.
+  for (int i = 0; i < 60; ++i) {
+    const std::string member = "m" + std::to_string(i % 5);
+    const std::string title = "t" + std::to_string(i % 2);
+    const int64_t t = 1000 + 50 * i;
+    const std::string id = "imp" + std::to_string(i);
+    events.push_back(ImpressionEvent(i % 7 == 0 ? id + "-dup" : id, member, title,
+                                     title + (i % 3 == 0 ? "a" : "b"), t));
+    if (i % 4 == 1) events.push_back(Outcome(EventKind::kPlay, member, title, t + 30 * (i % 9), {}, 0.2f * (1 + i % 5)));
+    if (i % 6 == 2) events.push_back(Outcome(EventKind::kClick, member, title, t + 10, id));
+    if (i % 11 == 3) events.push_back(Outcome(EventKind::kClick, member, title, t + 10, "unknown"));
+    if (i % 13 == 5) events.push_back(ImpressionEvent("imp0-dup", member, title, title + "a", t));
+  }
+
+  ImpressionLog log = JoinImpressions(events, d, f, rules, "test");
+  ASSERT_GT(log.data.size(), 50u);
+
+  // The same events, event by event, through one attributor.
+  RewardAttributor a(rules);
+  std::vector<Attribution> out;
+  uint64_t record = 0;
+  for (const Event& e : events) {
+    a.Expire(e.time, out);
+    if (e.kind == EventKind::kImpression) {
+      ImpressionRecord r = Shown(e.impression_id, e.member_id, e.title_id, e.time, record);
+      if (a.AddImpression(std::move(r), out)) ++record;
+    } else {
+      a.Observe(e, out);
+    }
+  }
+  a.ExpireAll(out);
+  ASSERT_EQ(out.size(), log.data.size());
+  std::vector<double> streamed(out.size(), -1.0);
+  for (const Attribution& x : out) streamed[x.impression.record] = x.reward;
+  EXPECT_EQ(streamed, log.data.reward);
+  EXPECT_EQ(a.unmatched_clicks(), log.unmatched_outcomes);
+  EXPECT_EQ(a.duplicate_ids(), log.skipped_duplicate_id);
+  EXPECT_GT(a.unmatched_clicks(), 0u);
+  EXPECT_GT(std::count_if(streamed.begin(), streamed.end(), [](double r) { return r > 0 && r < 1; }), 0);
+  EXPECT_GT(std::count(streamed.begin(), streamed.end(), 0.0), 0);
+}
+
+}  // namespace
+}  // namespace marquee
