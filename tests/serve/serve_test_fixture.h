@@ -86,6 +86,7 @@ class ServeFixture : public ::testing::Test {
   void TearDown() override {
     if (server_) server_->Stop();
     server_.reset();
+    recommendations_.reset();
     artwork_.reset();
   }
 
@@ -101,6 +102,8 @@ class ServeFixture : public ::testing::Test {
   void StartServer(serve::ServerOptions options = {}, serve::ArtworkServiceOptions artwork = {}) {
     options.host = "127.0.0.1";
     options.port = 0;
+    if (server_) server_->Stop();
+    server_.reset();  // before the services it refers to
     artwork_.reset();
     if (!artwork.policy.empty()) {
       Result<std::unique_ptr<serve::ArtworkService>> service =
@@ -108,7 +111,11 @@ class ServeFixture : public ::testing::Test {
       ASSERT_TRUE(service.ok()) << service.status().ToString();
       artwork_ = std::move(*service);
     }
-    server_ = std::make_unique<serve::Server>(options, *models_, *events_, artwork_.get());
+    Result<std::unique_ptr<serve::RecommendationService>> recommendations =
+        serve::RecommendationService::Create(*models_, *events_);
+    ASSERT_TRUE(recommendations.ok()) << recommendations.status().ToString();
+    recommendations_ = std::move(*recommendations);
+    server_ = std::make_unique<serve::Server>(options, *models_, *events_, *recommendations_, artwork_.get());
     Status started = server_->Start();
     ASSERT_TRUE(started.ok()) << started.ToString();
     ASSERT_GT(server_->port(), 0);
@@ -148,6 +155,7 @@ class ServeFixture : public ::testing::Test {
   std::unique_ptr<EventStore> events_;
   std::unique_ptr<serve::ModelStore> models_;
   std::unique_ptr<serve::ArtworkService> artwork_;
+  std::unique_ptr<serve::RecommendationService> recommendations_;
   std::unique_ptr<serve::Server> server_;
 };
 

@@ -176,15 +176,17 @@ Status Serve(const DemoArgs& args, Dataset dataset, const std::string& model_dir
   artwork_options.policy = args.dir + "/policies/thompson.mqp";
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<serve::ArtworkService> artwork,
                            serve::ArtworkService::Create(models->dataset(), artwork_options));
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<serve::RecommendationService> recommendations,
+                           serve::RecommendationService::Create(*models, *events));
   serve::ServerOptions options;
   options.port = args.port;
-  auto server = std::make_unique<serve::Server>(options, *models, *events, artwork.get());
+  auto server = std::make_unique<serve::Server>(options, *models, *events, *recommendations, artwork.get());
   Status started = server->Start();
   if (!started.ok() && args.port != 0) {  // the demo should not fail on a busy port
     std::printf("\nport %d is not available (%s); using a free one\n", args.port,
                 started.message().c_str());
     options.port = 0;
-    server = std::make_unique<serve::Server>(options, *models, *events, artwork.get());
+    server = std::make_unique<serve::Server>(options, *models, *events, *recommendations, artwork.get());
     started = server->Start();
   }
   MARQUEE_RETURN_IF_ERROR(started);

@@ -46,7 +46,11 @@ int RunServe(const ServeArgs& args) {
     artwork = std::move(*created);
   }
 
-  serve::Server server(args.server, **models, **events, artwork.get());
+  Result<std::unique_ptr<serve::RecommendationService>> recommendations =
+      serve::RecommendationService::Create(**models, **events);
+  if (!recommendations.ok()) return ReportError("serve", recommendations.status());
+
+  serve::Server server(args.server, **models, **events, **recommendations, artwork.get());
   Status started = server.Start();
   if (!started.ok()) return ReportError("serve", started);
   std::printf("serving model %s (%s retrieval); listening on %s\n",

@@ -42,12 +42,12 @@ bool SameSecret(std::string_view a, std::string_view b) {
 }  // namespace
 
 Handlers::Handlers(const ServerOptions& options, ModelStore& models, EventStore& events,
-                   Metrics& metrics, ArtworkService* artwork)
+                   Metrics& metrics, RecommendationService& recommendations, ArtworkService* artwork)
     : options_(options),
       models_(models),
       events_(events),
       metrics_(metrics),
-      recommendations_(models, events),
+      recommendations_(recommendations),
       artwork_(artwork),
       openapi_(OpenApiDocument().dump(2)) {}
 
@@ -96,8 +96,8 @@ Reply Handlers::MemberRecommendations(std::string_view member, const QueryParams
   query.filter = std::move(*filter);
   Parsed<bool> with_artwork = ParseBoolParam(params, "artwork", artwork_ != nullptr);
   if (!with_artwork.ok()) return Reply::Error(with_artwork.error());
-  Parsed<Recommendations> list = recommendations_.ForMember(member, query);
-  if (!list.ok()) return Reply::Error(list.error());
+  Result<Recommendations> list = recommendations_.ForMember(member, query);
+  if (!list.ok()) return Reply::Error(FromStatus(list.status()));
   if (!*with_artwork) return RenderList(*list, "member", member);
   std::vector<uint32_t> titles;
   for (const ScoredTitle& item : list->items) titles.push_back(item.title);
@@ -170,16 +170,21 @@ Reply Handlers::ArtworkPolicyStats() {
 Reply Handlers::HistoryRecommendations(std::string_view body) {
   Parsed<HistoryRequest> request = ParseHistoryRequest(body);
   if (!request.ok()) return Reply::Error(request.error());
-  Parsed<Recommendations> list = recommendations_.ForHistory(*request);
-  if (!list.ok()) return Reply::Error(list.error());
+  Result<Recommendations> list = recommendations_.ForHistory(*request);
+  if (!list.ok()) {
+    ApiError error = FromStatus(list.status());
+    // The code clients know for titles the catalog lacks.
+    if (error.field == "history") error.code = "unknown_titles";
+    return Reply::Error(error);
+  }
   return RenderList(*list, "", "");
 }
 
 Reply Handlers::SimilarTitles(std::string_view title, const QueryParams& params) {
   Parsed<uint32_t> k = ParseKParam(params);
   if (!k.ok()) return Reply::Error(k.error());
-  Parsed<Recommendations> list = recommendations_.Similar(title, *k);
-  if (!list.ok()) return Reply::Error(list.error());
+  Result<Recommendations> list = recommendations_.Similar(title, *k);
+  if (!list.ok()) return Reply::Error(FromStatus(list.status()));
   return RenderList(*list, "title", title);
 }
 
