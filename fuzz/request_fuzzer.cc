@@ -1,4 +1,4 @@
-// Fuzz target for the server's request parsing (marquee/serve/json_request.h):
+// Fuzz target for the server's request parsing (marquee/serve/http/json_request.h):
 // arbitrary bytes as a POST body (events, history recommendations, model
 // reload) and as a query string (?k=, ?exclude_watched=, ?genre=...), the way
 // the HTTP layer hands them in. Whatever the bytes, parsing must not crash,
@@ -20,8 +20,8 @@
 #include <nlohmann/json.hpp>
 
 #include "marquee/store/event_store.h"
-#include "marquee/serve/api_error.h"
-#include "marquee/serve/json_request.h"
+#include "marquee/serve/http/api_error.h"
+#include "marquee/serve/http/json_request.h"
 
 namespace {
 

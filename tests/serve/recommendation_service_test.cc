@@ -52,7 +52,7 @@ TEST_F(RecommendationServiceTest, ErrorsAreStatusesNamingTheField) {
   ASSERT_FALSE(maturity.ok());
   EXPECT_EQ(maturity.status().field(), "maturity");
 
-  Result<serve::Recommendations> history = service.ForHistory({.history = {"no-such-title"}});
+  Result<serve::Recommendations> history = service.ForHistory({.title_ids = {"no-such-title"}});
   ASSERT_FALSE(history.ok());
   EXPECT_EQ(history.status().code(), Status::Code::kInvalidArgument);
   EXPECT_EQ(history.status().field(), "history");

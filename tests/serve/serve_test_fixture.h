@@ -16,7 +16,8 @@
 #include "marquee/models/model_file.h"
 #include "marquee/models/registry.h"
 #include "marquee/serve/model_store.h"
-#include "marquee/serve/server.h"
+#include "marquee/serve/serving_stack.h"
+#include "marquee/serve/http/server.h"
 #include "../test_util.h"
 
 namespace marquee::test {
@@ -51,6 +52,13 @@ inline void TrainAndSave(const Dataset& dataset, const std::string& name, const 
   Status saved = SaveModel(**model, info, dataset.members, dataset.titles, dir);
   ASSERT_TRUE(saved.ok()) << saved.ToString();
 }
+
+// The artwork policy a test server starts with ("": none) and its options.
+struct ArtworkSetup {
+  std::string policy = "thompson";
+  uint64_t seed = 1;
+  int64_t reward_window_seconds = 3600;
+};
 
 // The dataset and both model directories are built once for all tests.
 class ServeFixture : public ::testing::Test {
@@ -99,7 +107,7 @@ class ServeFixture : public ::testing::Test {
 
   // Starts the server on 127.0.0.1, any free port, with an artwork policy
   // (a fresh one of `artwork.policy`; none when that is empty).
-  void StartServer(serve::ServerOptions options = {}, serve::ArtworkServiceOptions artwork = {}) {
+  void StartServer(serve::ServerOptions options = {}, ArtworkSetup artwork = {}) {
     options.host = "127.0.0.1";
     options.port = 0;
     if (server_) server_->Stop();
@@ -107,7 +115,8 @@ class ServeFixture : public ::testing::Test {
     artwork_.reset();
     if (!artwork.policy.empty()) {
       Result<std::unique_ptr<serve::ArtworkService>> service =
-          serve::ArtworkService::Create(models_->dataset(), artwork);
+          serve::OpenArtworkService(models_->dataset(), artwork.policy,
+                                    {.seed = artwork.seed, .reward_window_seconds = artwork.reward_window_seconds});
       ASSERT_TRUE(service.ok()) << service.status().ToString();
       artwork_ = std::move(*service);
     }

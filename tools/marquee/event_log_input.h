@@ -9,7 +9,7 @@
 
 #include "marquee/bandit/impression_log.h"
 #include "marquee/store/event_store.h"
-#include "marquee/serve/json_request.h"
+#include "marquee/serve/http/json_request.h"
 #include "marquee/util/status.h"
 
 namespace marquee::cli {

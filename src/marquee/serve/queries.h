@@ -24,7 +24,7 @@ struct MemberQuery {
 // POST /v1/recommendations: a history the model never saw, as title ids
 // (unknown ones are an error), the list size and the filters.
 struct HistoryQuery {
-  std::vector<std::string> history;
+  std::vector<std::string> title_ids;
   uint32_t k = kDefaultK;
   TitleFilter filter;
 };

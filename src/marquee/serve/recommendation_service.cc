@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <mutex>
 
 #include <fmt/format.h>
 
@@ -70,7 +69,7 @@ Result<std::unique_ptr<RecommendationService>> RecommendationService::Create(Mod
 }
 
 void RecommendationService::IndexMembers(std::span<const Event> events) {
-  std::unique_lock<std::shared_mutex> lock(index_mutex_);
+  WriterLock lock(&index_mutex_);
   for (const Event& event : events) {
     if (IsHistoryEvent(event) && !members_with_events_.contains(event.member_id)) {
       members_with_events_.insert(event.member_id);
@@ -84,7 +83,7 @@ void RecommendationService::NoteAppended(std::span<const Event> events) {
 }
 
 bool RecommendationService::MayHaveHistoryEvents(std::string_view member_id) const {
-  std::shared_lock<std::shared_mutex> lock(index_mutex_);
+  ReaderLock lock(&index_mutex_);
   return members_with_events_.contains(member_id);
 }
 
@@ -128,11 +127,11 @@ Result<Recommendations> RecommendationService::ForMember(std::string_view member
     out.retrieval = "popularity";
   } else if (CanUseIndex(model, options.candidates)) {
     out.retrieval = "hnsw";
-    const FactorMatrix& members = model.ials->member_factors();
+    const FactorMatrix& members = model.factors->member_factors();
     if (index != IdMap::kNotFound && index < members.rows() && !history.has_new_titles) {
       out.items = SearchIndex(model, {members.Row(index), members.stride()}, options);
     } else {
-      out.items = SearchIndex(model, model.ials->FoldIn(history.scoring()), options);
+      out.items = SearchIndex(model, model.factors->FoldIn(history.scoring()), options);
     }
     return out;
   } else if (index != IdMap::kNotFound && !history.has_new_titles) {
@@ -151,7 +150,7 @@ Result<Recommendations> RecommendationService::ForHistory(const HistoryQuery& re
   const ServingModel& model = *out.model;
   std::vector<uint32_t> titles;
   std::string unknown;
-  for (const std::string& id : request.history) {
+  for (const std::string& id : request.title_ids) {
     const uint32_t title = model.dataset->titles.Find(id);
     if (title == IdMap::kNotFound) unknown += (unknown.empty() ? "" : ", ") + QuoteForError(id);
     else titles.push_back(title);
@@ -165,7 +164,7 @@ Result<Recommendations> RecommendationService::ForHistory(const HistoryQuery& re
   const RecommendOptions options{.k = request.k, .exclude = titles, .candidates = MaskOf(mask)};
   if (CanUseIndex(model, options.candidates)) {
     out.retrieval = "hnsw";
-    out.items = SearchIndex(model, model.ials->FoldIn({titles, weights}), options);
+    out.items = SearchIndex(model, model.factors->FoldIn({titles, weights}), options);
     return out;
   }
 

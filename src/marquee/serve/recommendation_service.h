@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <shared_mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -22,6 +21,8 @@
 #include "marquee/serve/candidate_cache.h"
 #include "marquee/serve/model_store.h"
 #include "marquee/serve/queries.h"
+#include "marquee/util/mutex.h"
+#include "marquee/util/thread_annotations.h"
 
 namespace marquee::serve {
 
@@ -81,8 +82,8 @@ class RecommendationService {
   CandidateCache candidates_;
   // Members with plays or ratings in the event store: those in it at start
   // plus those appended through NoteAppended.
-  mutable std::shared_mutex index_mutex_;
-  std::unordered_set<std::string, StringHash, std::equal_to<>> members_with_events_;
+  mutable SharedMutex index_mutex_;
+  std::unordered_set<std::string, StringHash, std::equal_to<>> members_with_events_ GUARDED_BY(index_mutex_);
 };
 
 }  // namespace marquee::serve

@@ -1,8 +1,8 @@
-#include "marquee/serve/handlers.h"
+#include "marquee/serve/http/handlers.h"
 
 #include <ctime>
 
-#include "marquee/serve/openapi.h"
+#include "marquee/serve/http/openapi.h"
 
 namespace marquee::serve {
 

@@ -16,7 +16,7 @@
 
 #include "marquee/data/event.h"
 #include "marquee/data/title_filter.h"
-#include "marquee/serve/api_error.h"
+#include "marquee/serve/http/api_error.h"
 #include "marquee/serve/queries.h"
 
 namespace marquee::serve {

@@ -7,13 +7,13 @@
 #include <string_view>
 
 #include "marquee/store/event_store.h"
-#include "marquee/serve/api_error.h"
+#include "marquee/serve/http/api_error.h"
 #include "marquee/serve/artwork_service.h"
-#include "marquee/serve/json_request.h"
-#include "marquee/serve/metrics.h"
+#include "marquee/serve/http/json_request.h"
+#include "marquee/serve/http/metrics.h"
 #include "marquee/serve/model_store.h"
 #include "marquee/serve/recommendation_service.h"
-#include "marquee/serve/server_options.h"
+#include "marquee/serve/http/server_options.h"
 
 namespace marquee::serve {
 

@@ -1,4 +1,4 @@
-#include "marquee/serve/server.h"
+#include "marquee/serve/http/server.h"
 
 #include <httplib.h>
 
@@ -8,8 +8,8 @@
 #include <functional>
 #include <thread>
 
-#include "marquee/serve/handlers.h"
-#include "marquee/serve/metrics.h"
+#include "marquee/serve/http/handlers.h"
+#include "marquee/serve/http/metrics.h"
 
 namespace marquee::serve {
 

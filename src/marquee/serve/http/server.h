@@ -16,7 +16,7 @@
 #include "marquee/serve/artwork_service.h"
 #include "marquee/serve/model_store.h"
 #include "marquee/serve/recommendation_service.h"
-#include "marquee/serve/server_options.h"
+#include "marquee/serve/http/server_options.h"
 #include "marquee/util/status.h"
 
 namespace marquee::serve {

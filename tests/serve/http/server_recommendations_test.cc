@@ -7,7 +7,7 @@
 #include <set>
 
 #include "marquee/data/title_filter.h"
-#include "serve_test_fixture.h"
+#include "../serve_test_fixture.h"
 
 namespace marquee::test {
 namespace {
