@@ -31,6 +31,16 @@ json ModelJson(const ServingModel& model) {
           {"dataset_source", info.dataset_source}};
 }
 
+// The codes the recommendation routes answered before the services spoke
+// Status, which clients may match on: an unknown history title is
+// "unknown_titles", an unknown genre "invalid_argument" (CandidateMask's code).
+ApiError RecommendationError(const Status& status) {
+  ApiError error = FromStatus(status);
+  if (error.field == "history") error.code = "unknown_titles";
+  if (error.field == "genre") error.code = "invalid_argument";
+  return error;
+}
+
 // Equal strings, in time independent of where they differ (the admin token).
 bool SameSecret(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -97,7 +107,7 @@ Reply Handlers::MemberRecommendations(std::string_view member, const QueryParams
   Parsed<bool> with_artwork = ParseBoolParam(params, "artwork", artwork_ != nullptr);
   if (!with_artwork.ok()) return Reply::Error(with_artwork.error());
   Result<Recommendations> list = recommendations_.ForMember(member, query);
-  if (!list.ok()) return Reply::Error(FromStatus(list.status()));
+  if (!list.ok()) return Reply::Error(RecommendationError(list.status()));
   if (!*with_artwork) return RenderList(*list, "member", member);
   std::vector<uint32_t> titles;
   for (const ScoredTitle& item : list->items) titles.push_back(item.title);
@@ -171,12 +181,7 @@ Reply Handlers::HistoryRecommendations(std::string_view body) {
   Parsed<HistoryRequest> request = ParseHistoryRequest(body);
   if (!request.ok()) return Reply::Error(request.error());
   Result<Recommendations> list = recommendations_.ForHistory(*request);
-  if (!list.ok()) {
-    ApiError error = FromStatus(list.status());
-    // The code clients know for titles the catalog lacks.
-    if (error.field == "history") error.code = "unknown_titles";
-    return Reply::Error(error);
-  }
+  if (!list.ok()) return Reply::Error(RecommendationError(list.status()));
   return RenderList(*list, "", "");
 }
 
