@@ -55,7 +55,7 @@ stop_server() {
 trap stop_server EXIT INT TERM
 
 "$MARQUEE" serve --data "$DATA" --model "$MODEL" --events "$EVENTS" --port 0 \
-  --threads "$SERVER_THREADS" ${SERVE_FLAGS:-} >"$OUT/serve.log" 2>&1 &
+  --http-threads "$SERVER_THREADS" ${SERVE_FLAGS:-} >"$OUT/serve.log" 2>&1 &
 SERVER_PID=$!
 ADDRESS=""
 for _ in $(seq 1 600); do
@@ -66,7 +66,7 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 [[ -n "$ADDRESS" ]] || { echo "server did not answer /healthz" >&2; exit 1; }
-echo "server $ADDRESS (pid $SERVER_PID, --threads $SERVER_THREADS); wrk output in $LOG" >&2
+echo "server $ADDRESS (pid $SERVER_PID, --http-threads $SERVER_THREADS); wrk output in $LOG" >&2
 : >"$LOG"
 
 # run NAME BATCH CONNECTIONS SCRIPT [ARGS...] -> one table row

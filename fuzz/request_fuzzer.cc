@@ -1,4 +1,4 @@
-// Fuzz target for the server's request parsing (marquee/serve/json_request.h):
+// Fuzz target for the server's request parsing (marquee/serve/http/json_request.h):
 // arbitrary bytes as a POST body (events, history recommendations, model
 // reload) and as a query string (?k=, ?exclude_watched=, ?genre=...), the way
 // the HTTP layer hands them in. Whatever the bytes, parsing must not crash,
@@ -20,8 +20,8 @@
 #include <nlohmann/json.hpp>
 
 #include "marquee/store/event_store.h"
-#include "marquee/serve/api_error.h"
-#include "marquee/serve/json_request.h"
+#include "marquee/serve/http/api_error.h"
+#include "marquee/serve/http/json_request.h"
 
 namespace {
 
@@ -48,7 +48,7 @@ void CheckEvents(std::string_view body) {
   if (!events.ok()) return CheckError(events.error());
   if (events->empty()) Fail("accepted an empty batch");
   for (const marquee::Event& e : *events) {
-    if (e.member.empty() || e.title.empty()) Fail("accepted an event without ids");
+    if (e.member_id.empty() || e.title_id.empty()) Fail("accepted an event without ids");
     // What EventStore::Append checks next. It may still refuse an event the
     // parser let through (a watch_fraction of 1e-50 is in (0, 1] as a double
     // but 0 as the float Event keeps; the server answers that with a 400 from

@@ -16,7 +16,8 @@
 #include "marquee/models/model_file.h"
 #include "marquee/models/registry.h"
 #include "marquee/serve/model_store.h"
-#include "marquee/serve/server.h"
+#include "marquee/serve/serving_stack.h"
+#include "marquee/serve/http/server.h"
 #include "../test_util.h"
 
 namespace marquee::test {
@@ -52,6 +53,13 @@ inline void TrainAndSave(const Dataset& dataset, const std::string& name, const 
   ASSERT_TRUE(saved.ok()) << saved.ToString();
 }
 
+// The artwork policy a test server starts with ("": none) and its options.
+struct ArtworkSetup {
+  std::string policy = "thompson";
+  uint64_t seed = 1;
+  int64_t reward_window_seconds = 3600;
+};
+
 // The dataset and both model directories are built once for all tests.
 class ServeFixture : public ::testing::Test {
  protected:
@@ -86,6 +94,7 @@ class ServeFixture : public ::testing::Test {
   void TearDown() override {
     if (server_) server_->Stop();
     server_.reset();
+    recommendations_.reset();
     artwork_.reset();
   }
 
@@ -98,17 +107,24 @@ class ServeFixture : public ::testing::Test {
 
   // Starts the server on 127.0.0.1, any free port, with an artwork policy
   // (a fresh one of `artwork.policy`; none when that is empty).
-  void StartServer(serve::ServerOptions options = {}, serve::ArtworkServiceOptions artwork = {}) {
+  void StartServer(serve::ServerOptions options = {}, ArtworkSetup artwork = {}) {
     options.host = "127.0.0.1";
     options.port = 0;
+    if (server_) server_->Stop();
+    server_.reset();  // before the services it refers to
     artwork_.reset();
     if (!artwork.policy.empty()) {
       Result<std::unique_ptr<serve::ArtworkService>> service =
-          serve::ArtworkService::Create(models_->dataset(), artwork);
+          serve::OpenArtworkService(models_->dataset(), artwork.policy,
+                                    {.seed = artwork.seed, .reward_window_seconds = artwork.reward_window_seconds});
       ASSERT_TRUE(service.ok()) << service.status().ToString();
       artwork_ = std::move(*service);
     }
-    server_ = std::make_unique<serve::Server>(options, *models_, *events_, artwork_.get());
+    Result<std::unique_ptr<serve::RecommendationService>> recommendations =
+        serve::RecommendationService::Create(*models_, *events_);
+    ASSERT_TRUE(recommendations.ok()) << recommendations.status().ToString();
+    recommendations_ = std::move(*recommendations);
+    server_ = std::make_unique<serve::Server>(options, *models_, *events_, *recommendations_, artwork_.get());
     Status started = server_->Start();
     ASSERT_TRUE(started.ok()) << started.ToString();
     ASSERT_GT(server_->port(), 0);
@@ -148,6 +164,7 @@ class ServeFixture : public ::testing::Test {
   std::unique_ptr<EventStore> events_;
   std::unique_ptr<serve::ModelStore> models_;
   std::unique_ptr<serve::ArtworkService> artwork_;
+  std::unique_ptr<serve::RecommendationService> recommendations_;
   std::unique_ptr<serve::Server> server_;
 };
 

@@ -23,8 +23,8 @@
 #include "marquee/models/recommend.h"
 #include "marquee/models/registry.h"
 #include "marquee/store/event_store.h"
-#include "marquee/serve/model_store.h"
-#include "marquee/serve/server.h"
+#include "marquee/serve/serving_stack.h"
+#include "marquee/serve/http/server.h"
 #include "stop_signals.h"
 #include "progress_bar.h"
 
@@ -164,31 +164,31 @@ Status RunArtwork(const DemoArgs& args, const SyntheticService& service) {
   return Status::OK();
 }
 
-// Serves the demo model until Ctrl-C or SIGTERM.
+// Serves the demo model until Ctrl-C or SIGTERM, with the stack `marquee
+// serve` opens (its defaults, retrieval included).
 Status Serve(const DemoArgs& args, Dataset dataset, const std::string& model_dir) {
-  auto shared = std::make_shared<const Dataset>(std::move(dataset));
-  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<serve::ModelStore> models,
-                           serve::ModelStore::Open(shared, model_dir));
-  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> events,
-                           EventStore::Open(args.dir + "/events.db"));
+  serve::ServingStackOptions stack_options;
+  stack_options.dataset = std::make_shared<const Dataset>(std::move(dataset));
+  stack_options.model_dir = model_dir;
+  stack_options.events_path = args.dir + "/events.db";
   // The artwork policy the simulation trained keeps learning from live plays.
-  serve::ArtworkServiceOptions artwork_options;
-  artwork_options.policy = args.dir + "/policies/thompson.mqp";
-  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<serve::ArtworkService> artwork,
-                           serve::ArtworkService::Create(models->dataset(), artwork_options));
+  stack_options.artwork_policy = args.dir + "/policies/thompson.mqp";
+  MARQUEE_ASSIGN_OR_RETURN(serve::ServingStack stack, serve::OpenServingStack(stack_options));
   serve::ServerOptions options;
   options.port = args.port;
-  auto server = std::make_unique<serve::Server>(options, *models, *events, artwork.get());
+  auto server = std::make_unique<serve::Server>(options, *stack.models, *stack.events, *stack.recommendations,
+                                                stack.artwork.get());
   Status started = server->Start();
   if (!started.ok() && args.port != 0) {  // the demo should not fail on a busy port
     std::printf("\nport %d is not available (%s); using a free one\n", args.port,
                 started.message().c_str());
     options.port = 0;
-    server = std::make_unique<serve::Server>(options, *models, *events, artwork.get());
+    server = std::make_unique<serve::Server>(options, *stack.models, *stack.events, *stack.recommendations,
+                                             stack.artwork.get());
     started = server->Start();
   }
   MARQUEE_RETURN_IF_ERROR(started);
-  PrintCurlLines(server->address(), *shared);
+  PrintCurlLines(server->address(), *stack.dataset);
   WaitForStopSignal();
   std::printf("\nstopping: finishing requests in flight\n");
   server->Stop();

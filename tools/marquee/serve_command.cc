@@ -1,57 +1,44 @@
 // marquee serve --data DATASET --model MODEL_DIR --events EVENTS_DB [--host 127.0.0.1]
-//               [--port 8080] [--threads N] [--admin-token TOKEN] [--max-body-bytes N]
+//               [--port 8080] [--http-threads N] [--admin-token TOKEN] [--max-body-bytes N]
 //               [--retrieval exact|hnsw] [--hnsw-ef N] [--hnsw-m N]
-//               [--artwork-policy SPEC|FILE|none] [--reward-window SECONDS] [--artwork-seed N]
+//               [--artwork-policy SPEC|F.mqp|file:PATH|none] [--reward-window SECONDS] [--artwork-seed N]
 #include <cstdio>
 #include <memory>
 
 #include "commands.h"
-#include "marquee/data/dataset_file.h"
-#include "marquee/store/event_store.h"
-#include "marquee/serve/model_store.h"
-#include "marquee/serve/server.h"
+#include "marquee/serve/http/server.h"
+#include "marquee/serve/serving_stack.h"
 #include "stop_signals.h"
 
 namespace marquee::cli {
 
 namespace {
 struct ServeArgs {
-  std::string data;
-  std::string model;
-  std::string events;
+  serve::ServingStackOptions stack;
   serve::ServerOptions server;
   std::string retrieval = "exact";
-  serve::RetrievalOptions retrieval_options;
-  serve::ArtworkServiceOptions artwork;
+  bool deprecated_threads = false;  // serve --threads was given
 };
 
 int RunServe(const ServeArgs& args) {
   BlockStopSignals();  // before any thread starts: threads inherit the mask
-
-  Result<Dataset> dataset = LoadDataset(args.data);
-  if (!dataset.ok()) return ReportError("serve", dataset.status());
-  serve::RetrievalOptions retrieval = args.retrieval_options;
-  retrieval.mode = args.retrieval == "hnsw" ? serve::RetrievalOptions::Mode::kHnsw
-                                            : serve::RetrievalOptions::Mode::kExact;
-  Result<std::unique_ptr<serve::ModelStore>> models = serve::ModelStore::Open(
-      std::make_shared<const Dataset>(std::move(*dataset)), args.model, retrieval);
-  if (!models.ok()) return ReportError("serve", models.status());
-  Result<std::unique_ptr<EventStore>> events = EventStore::Open(args.events);
-  if (!events.ok()) return ReportError("serve", events.status());
-  std::unique_ptr<serve::ArtworkService> artwork;
-  if (args.artwork.policy != "none") {
-    Result<std::unique_ptr<serve::ArtworkService>> created =
-        serve::ArtworkService::Create((*models)->dataset(), args.artwork);
-    if (!created.ok()) return ReportError("serve", created.status());
-    artwork = std::move(*created);
+  if (args.deprecated_threads) {
+    std::fprintf(stderr, "marquee serve: --threads is deprecated for the HTTP workers; use --http-threads\n");
   }
 
-  serve::Server server(args.server, **models, **events, artwork.get());
+  serve::ServingStackOptions options = args.stack;
+  options.retrieval.mode = args.retrieval == "hnsw" ? serve::RetrievalOptions::Mode::kHnsw
+                                                    : serve::RetrievalOptions::Mode::kExact;
+  Result<serve::ServingStack> stack = serve::OpenServingStack(options);
+  if (!stack.ok()) return ReportError("serve", stack.status());
+
+  serve::Server server(args.server, *stack->models, *stack->events, *stack->recommendations,
+                       stack->artwork.get());
   Status started = server.Start();
   if (!started.ok()) return ReportError("serve", started);
-  std::printf("serving model %s (%s retrieval); listening on %s\n",
-              (*models)->Current()->version().c_str(),
-              std::string(serve::RetrievalModeName(retrieval.mode)).c_str(), server.address().c_str());
+  std::printf("serving model %s (%s retrieval); listening on %s\n", stack->models->Current()->version().c_str(),
+              std::string(serve::RetrievalModeName(stack->models->retrieval().mode)).c_str(),
+              server.address().c_str());
   std::fflush(stdout);
 
   int signal = WaitForStopSignal();
@@ -64,17 +51,29 @@ int RunServe(const ServeArgs& args) {
 Command AddServeCommand(CLI::App& root) {
   auto* app = root.add_subcommand("serve", "Serve recommendations and ingest events over HTTP/JSON");
   auto args = std::make_shared<ServeArgs>();
-  app->add_option("--data", args->data, "the dataset the model was trained on")->required();
-  app->add_option("--model", args->model, "model directory (from marquee train)")->required();
-  app->add_option("--events", args->events, "event store (SQLite file; created when missing)")->required();
+  app->add_option("--data", args->stack.data, "the dataset the model was trained on")->required();
+  app->add_option("--model", args->stack.model_dir, "model directory (from marquee train)")->required();
+  app->add_option("--events", args->stack.events_path, "event store (SQLite file; created when missing)")
+      ->required();
   app->add_option("--host", args->server.host, "address to listen on")->capture_default_str();
   app->add_option("--port", args->server.port, "port (0: any free port, printed)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  app->add_option("--threads", args->server.threads,
+  app->add_option("--http-threads", args->server.threads,
                   "HTTP worker threads (each open keep-alive connection holds one)")
       ->check(CLI::Range(1, 1024))
       ->capture_default_str();
+  // Before --http-threads existed, serve's --threads set the HTTP workers
+  // (shadowing the global --threads, the compute threads of every other
+  // subcommand). Scripts still pass it; it keeps that meaning, with a note.
+  app->add_option_function<int>(
+         "--threads",
+         [args](int threads) {
+           args->server.threads = threads;
+           args->deprecated_threads = true;
+         },
+         "deprecated: use --http-threads (compute threads: marquee --threads N serve ...)")
+      ->check(CLI::Range(1, 1024));
   app->add_option("--admin-token", args->server.admin_token,
                   "require Authorization: Bearer TOKEN on admin routes (model reload)")
       ->envname("MARQUEE_ADMIN_TOKEN");
@@ -86,21 +85,22 @@ Command AddServeCommand(CLI::App& root) {
                   "iALS title factors (built at load; filtered requests are scored exactly)")
       ->check(CLI::IsMember({"exact", "hnsw"}))
       ->capture_default_str();
-  app->add_option("--hnsw-ef", args->retrieval_options.ef_search,
+  app->add_option("--hnsw-ef", args->stack.retrieval.ef_search,
                   "hnsw: candidates kept per query (higher: better recall, slower)")
       ->check(CLI::Range(1, 100000))
       ->capture_default_str();
-  app->add_option("--artwork-policy", args->artwork.policy,
+  app->add_option("--artwork-policy", args->stack.artwork_policy,
                   "artwork policy: a kind with optional parameters (uniform, epsilon-greedy, linucb, "
-                  "thompson; e.g. linucb:alpha=0.5), a policy file from marquee train-policy, or none")
+                  "thompson; e.g. linucb:alpha=0.5), a policy file from marquee train-policy named as F.mqp or "
+                  "file:PATH, or none")
       ->capture_default_str();
-  app->add_option("--reward-window", args->artwork.reward_window_seconds,
+  app->add_option("--reward-window", args->stack.artwork.reward_window_seconds,
                   "seconds after an impression in which a play of the title rewards its artwork")
       ->check(CLI::Range(int64_t{0}, int64_t{30} * 24 * 3600))
       ->capture_default_str();
-  app->add_option("--artwork-seed", args->artwork.seed, "seed of the artwork choices (with the impression id)")
+  app->add_option("--artwork-seed", args->stack.artwork.seed, "seed of the artwork choices (with the impression id)")
       ->capture_default_str();
-  app->add_option("--hnsw-m", args->retrieval_options.m, "hnsw: graph degree M")
+  app->add_option("--hnsw-m", args->stack.retrieval.m, "hnsw: graph degree M")
       ->check(CLI::Range(2, 256))
       ->capture_default_str();
   return {app, [args]() { return RunServe(*args); }};

@@ -65,4 +65,8 @@ std::vector<ScoredTitle> SimilarTitles(const Recommender& model, uint32_t title,
   return SelectTop(scores, History{}, options);
 }
 
+std::vector<ScoredTitle> RankScores(std::span<float> scores, History history, const RecommendOptions& options) {
+  return SelectTop(scores, history, options);
+}
+
 }  // namespace marquee

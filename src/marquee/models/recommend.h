@@ -40,4 +40,10 @@ std::vector<std::vector<ScoredTitle>> RecommendBatch(const Recommender& model,
 std::vector<ScoredTitle> SimilarTitles(const Recommender& model, uint32_t title, uint32_t k,
                                        std::span<const uint8_t> candidates = {});
 
+// The ranking step of Recommend on scores the caller already computed (into a
+// reused buffer, or a popularity vector): `history` (when
+// options.exclude_history) and options.exclude left out, options.candidates
+// applied, the best options.k kept. Overwrites excluded entries of `scores`.
+std::vector<ScoredTitle> RankScores(std::span<float> scores, History history, const RecommendOptions& options);
+
 }  // namespace marquee

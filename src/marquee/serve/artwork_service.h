@@ -28,21 +28,24 @@
 #include "marquee/bandit/policy.h"
 #include "marquee/bandit/reward_attribution.h"
 #include "marquee/data/dataset.h"
+#include "marquee/serve/impression_ids.h"
 #include "marquee/store/event_store.h"
+#include "marquee/util/mutex.h"
 #include "marquee/util/status.h"
+#include "marquee/util/thread_annotations.h"
 
 namespace marquee::serve {
 
+// The policy itself is the caller's (OpenServingStack resolves a spec or a
+// policy file into one).
 struct ArtworkServiceOptions {
-  // A policy kind with optional parameters ("thompson", "linucb:alpha=0.5",
-  // "epsilon-greedy:epsilon=0.05") or a policy file (*.mqp, from
-  // `marquee train-policy`).
-  std::string policy = "thompson";
   uint64_t seed = 1;
   int64_t reward_window_seconds = kDefaultRewardWindowSeconds;
   size_t max_pending = kDefaultMaxPendingImpressions;  // beyond this the oldest are learned as reward 0
 };
 
+// One choice: `title` and `variant` are dense indices (the dataset's title,
+// that title's artwork); `impression_id` is the external id it is logged with.
 struct ArtworkChoice {
   uint32_t title = 0;
   bool has_artwork = false;  // titles without variants get no choice
@@ -61,16 +64,20 @@ struct ArtworkStats {
 
 class ArtworkService {
  public:
-  // The dataset must outlive the service. Errors name the policy spec or file.
+  // The dataset must outlive the service; `features` must be those of its
+  // catalog, the ones `policy` was made with. InvalidArgument without a policy.
   static Result<std::unique_ptr<ArtworkService>> Create(const Dataset& dataset,
+                                                        std::shared_ptr<const ArtworkFeatures> features,
+                                                        std::unique_ptr<ArtworkPolicy> policy,
                                                         const ArtworkServiceOptions& options);
 
   // Chooses for each title (dataset indices) and appends one impression event
-  // per title with artwork to `impressions` (time = now).
-  std::vector<ArtworkChoice> Choose(std::string_view member, std::span<const uint32_t> titles, int64_t now,
+  // per title with artwork to `impressions` (time = now), each with a fresh
+  // impression id.
+  std::vector<ArtworkChoice> Choose(std::string_view member_id, std::span<const uint32_t> titles, int64_t now,
                                     std::vector<Event>& impressions);
   // The impressions of `choices` are durable: wait for their outcomes.
-  void NoteLogged(std::string_view member, std::span<const ArtworkChoice> choices, int64_t now);
+  void NoteLogged(std::string_view member_id, std::span<const ArtworkChoice> choices, int64_t now);
   // Durable plays and clicks: reward the impressions they answer. Also learns
   // the expired impressions as reward 0.
   void NoteOutcomes(std::span<const Event> events, int64_t now);
@@ -83,27 +90,26 @@ class ArtworkService {
  private:
   ArtworkService(const Dataset& dataset, const ArtworkServiceOptions& options,
                  std::shared_ptr<const ArtworkFeatures> features, std::unique_ptr<ArtworkPolicy> policy);
-  void MemberContext(std::string_view member, std::span<float> out) const;
+  void MemberContext(std::string_view member_id, std::span<float> out) const;
   // Takes policy_mutex_ exclusively: one policy update per attribution.
   void Learn(const std::vector<Attribution>& finished);
-  std::string NextImpressionId();
 
   const Dataset& dataset_;
   ArtworkServiceOptions options_;
   std::shared_ptr<const ArtworkFeatures> features_;
-  std::string id_prefix_;  // distinct per server start, so ids never repeat
-                           // across restarts
-  std::atomic<uint64_t> next_id_{0};
+  ImpressionIds impression_ids_;  // distinct per server start
 
-  mutable std::shared_mutex policy_mutex_;
-  std::unique_ptr<ArtworkPolicy> policy_;
+  // Shared to decide, exclusive to learn.
+  mutable SharedMutex policy_mutex_;
+  const std::unique_ptr<ArtworkPolicy> policy_ PT_GUARDED_BY(policy_mutex_);
   const std::string policy_name_;
   std::atomic<uint64_t> decisions_{0};
-  uint64_t updates_ = 0;  // under policy_mutex_ (exclusive)
-  uint64_t rewarded_ = 0;
+  uint64_t updates_ GUARDED_BY(policy_mutex_) = 0;
+  uint64_t rewarded_ GUARDED_BY(policy_mutex_) = 0;
 
-  mutable std::mutex pending_mutex_;
-  RewardAttributor attributor_{  // under pending_mutex_
+  // Impressions waiting for their outcome (bandit/reward_attribution.h).
+  mutable Mutex pending_mutex_;
+  RewardAttributor attributor_ GUARDED_BY(pending_mutex_){
       RewardRules{options_.reward_window_seconds, options_.max_pending, false}};
 };
 

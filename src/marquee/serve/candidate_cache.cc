@@ -27,13 +27,13 @@ Result<std::shared_ptr<const std::vector<uint8_t>>> CandidateCache::Get(const Ti
   if (filter.empty()) return std::shared_ptr<const std::vector<uint8_t>>();
   const std::string key = FilterKey(filter);
   {
-    std::lock_guard<std::mutex> lock(mutex_);
+    MutexLock lock(&mutex_);
     auto it = masks_.find(key);
     if (it != masks_.end()) return it->second;
   }
   MARQUEE_ASSIGN_OR_RETURN(std::vector<uint8_t> mask, CandidateMask(catalog_, filter));
   auto shared = std::make_shared<const std::vector<uint8_t>>(std::move(mask));
-  std::lock_guard<std::mutex> lock(mutex_);
+  MutexLock lock(&mutex_);
   if (masks_.size() < capacity_) masks_.emplace(key, shared);
   return shared;
 }

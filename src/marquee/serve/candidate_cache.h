@@ -4,14 +4,15 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "marquee/data/catalog.h"
 #include "marquee/data/title_filter.h"
+#include "marquee/util/mutex.h"
 #include "marquee/util/status.h"
+#include "marquee/util/thread_annotations.h"
 
 namespace marquee::serve {
 
@@ -29,8 +30,8 @@ class CandidateCache {
  private:
   const Catalog& catalog_;
   const size_t capacity_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, std::shared_ptr<const std::vector<uint8_t>>> masks_;
+  Mutex mutex_;
+  std::unordered_map<std::string, std::shared_ptr<const std::vector<uint8_t>>> masks_ GUARDED_BY(mutex_);
 };
 
 }  // namespace marquee::serve

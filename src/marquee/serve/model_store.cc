@@ -2,6 +2,8 @@
 
 #include <ctime>
 
+#include <fmt/format.h>
+
 namespace marquee::serve {
 
 std::string_view RetrievalModeName(RetrievalOptions::Mode mode) {
@@ -41,13 +43,14 @@ Result<std::shared_ptr<const ServingModel>> ModelStore::Load(const std::string& 
 }
 
 Status ModelStore::BuildIndex(ServingModel& model) const {
-  model.ials = dynamic_cast<const IalsRecommender*>(model.loaded.model.get());
-  if (model.ials == nullptr) {
-    return Status::InvalidArgument(model.dir + ": hnsw retrieval needs an iALS model (it indexes title "
-                                   "factors), found a " + std::string(model.model().name()) + " model");
+  model.factors = model.model().AsFactorModel();
+  if (model.factors == nullptr) {
+    return Status::InvalidArgument(fmt::format("{}: hnsw retrieval needs an iALS model or another factor "
+                                               "model (it indexes title factors), found a {} model",
+                                               model.dir, model.model().name()));
   }
   auto index = std::make_shared<InnerProductIndex>();
-  index->Build(model.ials->title_factors(), retrieval_.m, retrieval_.ef_construction, 0);
+  MARQUEE_RETURN_IF_ERROR(index->Build(model.factors->title_factors(), retrieval_.m, retrieval_.ef_construction, 0));
   model.ann = std::move(index);
   model.ann_ef = retrieval_.ef_search;
   return Status::OK();
@@ -57,7 +60,7 @@ Result<std::shared_ptr<const ServingModel>> ModelStore::Reload(
     const std::optional<std::string>& model_dir) {
   // One reload at a time: two concurrent reloads would race on which wins,
   // and each holds a whole model in memory while loading.
-  std::lock_guard<std::mutex> lock(reload_mutex_);
+  MutexLock lock(&reload_mutex_);
   const std::string dir = model_dir.value_or(Current()->dir);
   MARQUEE_ASSIGN_OR_RETURN(std::shared_ptr<const ServingModel> model, Load(dir));
   current_.store(model);

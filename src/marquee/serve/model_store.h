@@ -8,21 +8,21 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "marquee/data/dataset.h"
 #include "marquee/models/ann_index.h"
-#include "marquee/models/ials.h"
+#include "marquee/models/recommender.h"
 #include "marquee/models/model_file.h"
+#include "marquee/util/mutex.h"
 #include "marquee/util/status.h"
 
 namespace marquee::serve {
 
 // How recommendations find their top k: score every title (exact), or ask
-// an HNSW index over the iALS title factors (approximate; for catalogs too
+// an HNSW index over a factor model's title factors (approximate; for catalogs too
 // large to score per request). Requests with genre/region/maturity filters
 // are always scored exactly: a graph search cannot restrict its candidates
 // without losing recall unpredictably.
@@ -48,9 +48,9 @@ struct ServingModel {
   bool uses_positives = false;
   // With hnsw retrieval: the index over the model's title factors, built when
   // the model is loaded (so a reload swaps model and index together), and the
-  // model seen as iALS to fold members in.
+  // model's factor capability (Recommender::AsFactorModel) to fold members in.
   std::shared_ptr<const InnerProductIndex> ann;
-  const IalsRecommender* ials = nullptr;
+  const FactorModel* factors = nullptr;
   uint32_t ann_ef = 0;
 
   const Recommender& model() const { return *loaded.model; }
@@ -63,7 +63,9 @@ struct ServingModel {
 class ModelStore {
  public:
   // Loads the model in `model_dir` and checks it was trained on `dataset`.
-  // With hnsw retrieval the model must be iALS; an index is built on every load.
+  // With hnsw retrieval the model must be a factor model (AsFactorModel(),
+  // e.g. iALS; InvalidArgument naming the directory otherwise); an index is
+  // built on every load.
   static Result<std::unique_ptr<ModelStore>> Open(std::shared_ptr<const Dataset> dataset,
                                                   const std::string& model_dir,
                                                   const RetrievalOptions& retrieval = {});
@@ -91,7 +93,8 @@ class ModelStore {
   std::vector<float> popularity_;
   RetrievalOptions retrieval_;
   std::atomic<std::shared_ptr<const ServingModel>> current_;
-  std::mutex reload_mutex_;
+  // Serializes reloads; guards no data (current_ is atomic, so requests never take it).
+  Mutex reload_mutex_;
 };
 
 }  // namespace marquee::serve

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <limits>
-#include <mutex>
+
+#include <fmt/format.h>
 
 #include "marquee/data/id_map.h"
 #include "marquee/models/recommend.h"
@@ -19,12 +20,12 @@ std::span<float> ScoreBuffer(size_t n) {
   return buffer;
 }
 
-// Exclusions and candidates applied, the best k kept -- the same steps as
-// recommend.h's Recommend, on a buffer the caller already filled.
+// Exclusions and candidates applied, the best k kept: the ranking step of
+// `marquee recommend` (recommend.h), on a buffer the caller already filled.
+// The exclusions are all in options.exclude (the history they come from may
+// hold titles the model has not seen).
 std::vector<ScoredTitle> Rank(std::span<float> scores, const RecommendOptions& options) {
-  ExcludeTitles(scores, options.exclude);
-  RestrictToCandidates(scores, options.candidates);
-  return TopK(scores, options.k);
+  return RankScores(scores, History{}, options);
 }
 
 // The index answers when the model has one and no filter restricts the
@@ -53,17 +54,22 @@ bool IsHistoryEvent(const Event& event) {
 }  // namespace
 
 RecommendationService::RecommendationService(ModelStore& models, EventStore& events)
-    : models_(models), events_(events), candidates_(models.dataset().catalog) {
+    : models_(models), events_(events), candidates_(models.dataset().catalog) {}
+
+Result<std::unique_ptr<RecommendationService>> RecommendationService::Create(ModelStore& models,
+                                                                             EventStore& events) {
+  std::unique_ptr<RecommendationService> service(new RecommendationService(models, events));
   // The events already in the store (a restarted server, an imported log),
   // a page at a time so that a large store is never held in memory whole.
   constexpr size_t kPage = 65536;
-  Status scanned = events_.Scan(kPage, [this](std::span<const Event> page) { IndexMembers(page); });
-  // On a read error index_complete_ stays false: every request queries the store.
-  index_complete_ = scanned.ok();
+  RecommendationService* self = service.get();
+  Status scanned = events.Scan(kPage, [self](std::span<const Event> page) { self->IndexMembers(page); });
+  if (!scanned.ok()) return scanned.WithContext("recommendation service: indexing the event store");
+  return service;
 }
 
 void RecommendationService::IndexMembers(std::span<const Event> events) {
-  std::unique_lock<std::shared_mutex> lock(index_mutex_);
+  WriterLock lock(&index_mutex_);
   for (const Event& event : events) {
     if (IsHistoryEvent(event) && !members_with_events_.contains(event.member_id)) {
       members_with_events_.insert(event.member_id);
@@ -76,41 +82,42 @@ void RecommendationService::NoteAppended(std::span<const Event> events) {
   IndexMembers(events);
 }
 
-bool RecommendationService::MayHaveHistoryEvents(std::string_view member) const {
-  std::shared_lock<std::shared_mutex> lock(index_mutex_);
-  return !index_complete_ || members_with_events_.contains(member);
+bool RecommendationService::MayHaveHistoryEvents(std::string_view member_id) const {
+  ReaderLock lock(&index_mutex_);
+  return members_with_events_.contains(member_id);
 }
 
-Parsed<std::shared_ptr<const std::vector<uint8_t>>> RecommendationService::Candidates(
+Result<std::shared_ptr<const std::vector<uint8_t>>> RecommendationService::Candidates(
     const TitleFilter& filter) {
   if (!filter.max_maturity.empty() && !MaturityLevel(filter.max_maturity)) {
-    return ApiError::BadField("maturity", "maturity: expected a rating such as G, PG, PG-13, R, "
-                                          "TV-14 or TV-MA, found " + QuoteForError(filter.max_maturity));
+    return Status::InvalidField("maturity", fmt::format("maturity: expected a rating such as G, PG, PG-13, "
+                                                        "R, TV-14 or TV-MA, found {}",
+                                                        QuoteForError(filter.max_maturity)));
   }
   Result<std::shared_ptr<const std::vector<uint8_t>>> mask = candidates_.Get(filter);
   // With the maturity checked above, what CandidateMask refuses is a genre.
-  if (!mask.ok()) return FromStatus(mask.status(), "genre");
+  if (!mask.ok()) return mask.status().WithField("genre");
   return *mask;
 }
 
-Parsed<Recommendations> RecommendationService::ForMember(std::string_view member,
+Result<Recommendations> RecommendationService::ForMember(std::string_view member_id,
                                                          const MemberQuery& query) {
-  Parsed<std::shared_ptr<const std::vector<uint8_t>>> mask = Candidates(query.filter);
-  if (!mask.ok()) return mask.error();
+  MARQUEE_ASSIGN_OR_RETURN(std::shared_ptr<const std::vector<uint8_t>> mask, Candidates(query.filter));
   // Most members have no logged plays: skip the store query for them.
-  Result<std::vector<Event>> events = std::vector<Event>{};
-  if (MayHaveHistoryEvents(member)) events = events_.MemberEvents(member);
-  if (!events.ok()) return FromStatus(events.status());
+  std::vector<Event> events;
+  if (MayHaveHistoryEvents(member_id)) {
+    MARQUEE_ASSIGN_OR_RETURN(events, events_.MemberEvents(member_id));
+  }
 
   Recommendations out;
   out.model = models_.Current();
   const ServingModel& model = *out.model;
-  const uint32_t index = model.dataset->members.Find(member);
+  const uint32_t index = model.dataset->members.Find(member_id);
   thread_local MemberHistory history;
-  BuildMemberHistory(model, index, *events, history);
+  BuildMemberHistory(model, index, events, history);
 
   std::span<float> scores = ScoreBuffer(model.model().title_count());
-  RecommendOptions options{.k = query.k, .candidates = MaskOf(*mask)};
+  RecommendOptions options{.k = query.k, .candidates = MaskOf(mask)};
   if (query.exclude_watched) options.exclude = history.seen;
   if (index == IdMap::kNotFound && history.seen.empty()) {
     const std::vector<float>& popularity = models_.popularity();
@@ -120,11 +127,11 @@ Parsed<Recommendations> RecommendationService::ForMember(std::string_view member
     out.retrieval = "popularity";
   } else if (CanUseIndex(model, options.candidates)) {
     out.retrieval = "hnsw";
-    const FactorMatrix& members = model.ials->member_factors();
+    const FactorMatrix& members = model.factors->member_factors();
     if (index != IdMap::kNotFound && index < members.rows() && !history.has_new_titles) {
       out.items = SearchIndex(model, {members.Row(index), members.stride()}, options);
     } else {
-      out.items = SearchIndex(model, model.ials->FoldIn(history.scoring()), options);
+      out.items = SearchIndex(model, model.factors->FoldIn(history.scoring()), options);
     }
     return out;
   } else if (index != IdMap::kNotFound && !history.has_new_titles) {
@@ -136,29 +143,28 @@ Parsed<Recommendations> RecommendationService::ForMember(std::string_view member
   return out;
 }
 
-Parsed<Recommendations> RecommendationService::ForHistory(const HistoryRequest& request) {
-  Parsed<std::shared_ptr<const std::vector<uint8_t>>> mask = Candidates(request.filter);
-  if (!mask.ok()) return mask.error();
+Result<Recommendations> RecommendationService::ForHistory(const HistoryQuery& request) {
+  MARQUEE_ASSIGN_OR_RETURN(std::shared_ptr<const std::vector<uint8_t>> mask, Candidates(request.filter));
   Recommendations out;
   out.model = models_.Current();
   const ServingModel& model = *out.model;
   std::vector<uint32_t> titles;
   std::string unknown;
-  for (const std::string& id : request.history) {
+  for (const std::string& id : request.title_ids) {
     const uint32_t title = model.dataset->titles.Find(id);
     if (title == IdMap::kNotFound) unknown += (unknown.empty() ? "" : ", ") + QuoteForError(id);
     else titles.push_back(title);
   }
   if (!unknown.empty()) {
-    return ApiError{400, "unknown_titles", "history: titles not in the catalog: " + unknown, "history"};
+    return Status::InvalidField("history", "history: titles not in the catalog: " + unknown);
   }
   std::sort(titles.begin(), titles.end());
   titles.erase(std::unique(titles.begin(), titles.end()), titles.end());
   const std::vector<float> weights(titles.size(), 1.0f);
-  const RecommendOptions options{.k = request.k, .exclude = titles, .candidates = MaskOf(*mask)};
+  const RecommendOptions options{.k = request.k, .exclude = titles, .candidates = MaskOf(mask)};
   if (CanUseIndex(model, options.candidates)) {
     out.retrieval = "hnsw";
-    out.items = SearchIndex(model, model.ials->FoldIn({titles, weights}), options);
+    out.items = SearchIndex(model, model.factors->FoldIn({titles, weights}), options);
     return out;
   }
 
@@ -168,13 +174,14 @@ Parsed<Recommendations> RecommendationService::ForHistory(const HistoryRequest& 
   return out;
 }
 
-Parsed<Recommendations> RecommendationService::Similar(std::string_view title, uint32_t k) {
+Result<Recommendations> RecommendationService::Similar(std::string_view title_id, uint32_t k) {
   Recommendations out;
   out.model = models_.Current();
   const ServingModel& model = *out.model;
-  const uint32_t index = model.dataset->titles.Find(title);
+  const uint32_t index = model.dataset->titles.Find(title_id);
   if (index == IdMap::kNotFound) {
-    return ApiError::NotFound("title " + QuoteForError(title) + " is not in the catalog", "title");
+    return Status::NotFound(fmt::format("title {} is not in the catalog", QuoteForError(title_id)))
+        .WithField("title");
   }
   std::span<float> scores = ScoreBuffer(model.model().title_count());
   model.model().ScoreSimilar(index, scores);

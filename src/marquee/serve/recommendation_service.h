@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <shared_mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,16 +19,12 @@
 #include "marquee/data/title_filter.h"
 #include "marquee/models/top_k.h"
 #include "marquee/serve/candidate_cache.h"
-#include "marquee/serve/json_request.h"
 #include "marquee/serve/model_store.h"
+#include "marquee/serve/queries.h"
+#include "marquee/util/mutex.h"
+#include "marquee/util/thread_annotations.h"
 
 namespace marquee::serve {
-
-struct MemberQuery {
-  uint32_t k = kDefaultK;
-  bool exclude_watched = true;
-  TitleFilter filter;
-};
 
 struct Recommendations {
   // The snapshot that answered: its version, and its dataset to turn title
@@ -45,29 +40,36 @@ struct Recommendations {
 
 class RecommendationService {
  public:
-  // Both must outlive the service.
-  RecommendationService(ModelStore& models, EventStore& events);
+  // Both must outlive the service. Scans the event store once for the
+  // members who have plays or ratings in it; a failed scan is the error
+  // (IOError/Corruption from the store, with context), so a server never
+  // starts on a store it cannot read.
+  static Result<std::unique_ptr<RecommendationService>> Create(ModelStore& models, EventStore& events);
 
   // GET /v1/members/{id}/recommendations. Members the dataset does not know
   // and who have no events get the most popular titles, flagged as fallback.
-  Parsed<Recommendations> ForMember(std::string_view member, const MemberQuery& query);
+  // Errors: InvalidArgument naming the field ("genre", "maturity") for a
+  // filter the catalog does not know; the event store's read errors.
+  Result<Recommendations> ForMember(std::string_view member_id, const MemberQuery& query);
   // POST /v1/recommendations: fold-in of a history the model never saw.
-  // Unknown title ids are an error naming them.
-  Parsed<Recommendations> ForHistory(const HistoryRequest& request);
-  // GET /v1/titles/{id}/similar.
-  Parsed<Recommendations> Similar(std::string_view title, uint32_t k);
+  // Errors: as ForMember for the filter; InvalidArgument with field "history"
+  // naming every title id not in the catalog.
+  Result<Recommendations> ForHistory(const HistoryQuery& query);
+  // GET /v1/titles/{id}/similar. NotFound with field "title" for an unknown id.
+  Result<Recommendations> Similar(std::string_view title_id, uint32_t k);
 
   // Events that the event store has made durable (POST /v1/events calls this
   // before answering), so that the next request for their members reads them.
   void NoteAppended(std::span<const Event> events);
 
  private:
-  Parsed<std::shared_ptr<const std::vector<uint8_t>>> Candidates(const TitleFilter& filter);
+  RecommendationService(ModelStore& models, EventStore& events);
+  Result<std::shared_ptr<const std::vector<uint8_t>>> Candidates(const TitleFilter& filter);
   // False only when the member has no play or rating in the event store, so
   // the per-request store query can be skipped (most members, most of the
   // time: their history is their dataset row). Impressions and clicks are not
   // history, so members with only those are not indexed.
-  bool MayHaveHistoryEvents(std::string_view member) const;
+  bool MayHaveHistoryEvents(std::string_view member_id) const;
   void IndexMembers(std::span<const Event> events);
 
   struct StringHash {
@@ -79,11 +81,9 @@ class RecommendationService {
   EventStore& events_;
   CandidateCache candidates_;
   // Members with plays or ratings in the event store: those in it at start
-  // plus those appended through NoteAppended. When the start-up scan failed,
-  // every request queries the store (index_complete_ false).
-  mutable std::shared_mutex index_mutex_;
-  std::unordered_set<std::string, StringHash, std::equal_to<>> members_with_events_;
-  bool index_complete_ = false;
+  // plus those appended through NoteAppended.
+  mutable SharedMutex index_mutex_;
+  std::unordered_set<std::string, StringHash, std::equal_to<>> members_with_events_ GUARDED_BY(index_mutex_);
 };
 
 }  // namespace marquee::serve

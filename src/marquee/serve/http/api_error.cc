@@ -1,4 +1,4 @@
-#include "marquee/serve/api_error.h"
+#include "marquee/serve/http/api_error.h"
 
 namespace marquee::serve {
 

@@ -1,4 +1,4 @@
-#include "marquee/serve/metrics.h"
+#include "marquee/serve/http/metrics.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -6,7 +6,7 @@
 #include <fstream>
 #include <thread>
 
-#include "serve_test_fixture.h"
+#include "../serve_test_fixture.h"
 
 namespace marquee::test {
 namespace {

@@ -7,7 +7,7 @@
 #include <set>
 
 #include "marquee/data/title_filter.h"
-#include "serve_test_fixture.h"
+#include "../serve_test_fixture.h"
 
 namespace marquee::test {
 namespace {
@@ -116,6 +116,7 @@ TEST_F(ServerRecommendationsTest, BadQueryParametersNameTheField) {
   EXPECT_EQ(ErrorField(Get(base + "?exclude_watched=maybe", 400)), "exclude_watched");
   EXPECT_EQ(ErrorField(Get(base + "?maturity=XXX", 400)), "maturity");
   EXPECT_EQ(ErrorField(Get(base + "?genre=NoSuchGenre", 400)), "genre");
+  EXPECT_EQ(Get(base + "?genre=NoSuchGenre", 400)["error"]["code"], "invalid_argument");  // as before Status
   json reply = Get(base + "?k=0", 400);
   EXPECT_EQ(reply["error"]["code"], "invalid_field");
   EXPECT_NE(reply["error"]["message"].get<std::string>().find("1..1000"), std::string::npos);
@@ -171,6 +172,7 @@ TEST_F(ServerRecommendationsTest, HistoryErrorsNameTheField) {
   const std::string a(dataset().titles.ExternalId(0));
   json unknown = Post("/v1/recommendations", json({{"history", {a, "no-such-title"}}}).dump(), 400);
   EXPECT_EQ(ErrorField(unknown), "history");
+  EXPECT_EQ(unknown["error"]["code"], "unknown_titles");
   EXPECT_NE(unknown["error"]["message"].get<std::string>().find("no-such-title"), std::string::npos);
   EXPECT_EQ(Post("/v1/recommendations", "{not json", 400)["error"]["code"], "malformed_json");
   EXPECT_EQ(ErrorField(Post("/v1/recommendations", R"({"history": "x"})", 400)), "history");

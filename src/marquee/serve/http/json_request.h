@@ -16,7 +16,8 @@
 
 #include "marquee/data/event.h"
 #include "marquee/data/title_filter.h"
-#include "marquee/serve/api_error.h"
+#include "marquee/serve/http/api_error.h"
+#include "marquee/serve/queries.h"
 
 namespace marquee::serve {
 
@@ -39,7 +40,6 @@ class Parsed {
 // Query parameters as the HTTP layer decodes them (a name may repeat).
 using QueryParams = std::multimap<std::string, std::string>;
 
-inline constexpr uint32_t kDefaultK = 20;
 inline constexpr uint32_t kMaxK = 1000;
 
 // ?k=N, 1..kMaxK; `fallback` when absent.
@@ -55,11 +55,7 @@ Parsed<nlohmann::json> ParseJsonBody(std::string_view body);
 
 // POST /v1/recommendations: {"history": [title ids], "k": 20,
 // "genre": "Drama" | [...], "region": "US", "maturity": "PG"}.
-struct HistoryRequest {
-  std::vector<std::string> history;
-  uint32_t k = kDefaultK;
-  TitleFilter filter;
-};
+using HistoryRequest = HistoryQuery;
 Parsed<HistoryRequest> ParseHistoryRequest(std::string_view body);
 
 // POST /v1/events: one event object, or {"events": [...]}. Times default to

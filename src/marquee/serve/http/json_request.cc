@@ -1,4 +1,4 @@
-#include "marquee/serve/json_request.h"
+#include "marquee/serve/http/json_request.h"
 
 #include "marquee/data/event_json.h"
 
@@ -148,7 +148,7 @@ Parsed<HistoryRequest> ParseHistoryRequest(std::string_view body) {
     std::optional<std::string> id = IdText((*history)[i]);
     std::string field = "history[" + std::to_string(i) + "]";
     if (!id) return Expected(field, "a title id", (*history)[i]);
-    request.history.push_back(std::move(*id));
+    request.title_ids.push_back(std::move(*id));
   }
   if (auto k = object.find("k"); k != object.end()) {
     Parsed<uint32_t> parsed = ParseKValue(*k);

@@ -29,8 +29,8 @@
 
 #include "marquee/data/dataset_file.h"
 #include "marquee/store/event_store.h"
-#include "../test_util.h"
-#include "../tools/cli_runner.h"
+#include "../../test_util.h"
+#include "../../tools/cli_runner.h"
 
 extern char** environ;
 

@@ -7,13 +7,13 @@
 #include <string_view>
 
 #include "marquee/store/event_store.h"
-#include "marquee/serve/api_error.h"
+#include "marquee/serve/http/api_error.h"
 #include "marquee/serve/artwork_service.h"
-#include "marquee/serve/json_request.h"
-#include "marquee/serve/metrics.h"
+#include "marquee/serve/http/json_request.h"
+#include "marquee/serve/http/metrics.h"
 #include "marquee/serve/model_store.h"
 #include "marquee/serve/recommendation_service.h"
-#include "marquee/serve/server_options.h"
+#include "marquee/serve/http/server_options.h"
 
 namespace marquee::serve {
 
@@ -31,7 +31,7 @@ class Handlers {
   // All must outlive the handlers.
   // `artwork` may be null: the artwork routes then answer 503.
   Handlers(const ServerOptions& options, ModelStore& models, EventStore& events, Metrics& metrics,
-           ArtworkService* artwork);
+           RecommendationService& recommendations, ArtworkService* artwork);
 
   Reply MemberRecommendations(std::string_view member, const QueryParams& params);
   Reply HistoryRecommendations(std::string_view body);
@@ -59,7 +59,7 @@ class Handlers {
   ModelStore& models_;
   EventStore& events_;
   Metrics& metrics_;
-  RecommendationService recommendations_;
+  RecommendationService& recommendations_;
   ArtworkService* artwork_;
   const std::string openapi_;  // rendered once
 };

@@ -1,8 +1,8 @@
-#include "marquee/serve/handlers.h"
+#include "marquee/serve/http/handlers.h"
 
 #include <ctime>
 
-#include "marquee/serve/openapi.h"
+#include "marquee/serve/http/openapi.h"
 
 namespace marquee::serve {
 
@@ -31,6 +31,16 @@ json ModelJson(const ServingModel& model) {
           {"dataset_source", info.dataset_source}};
 }
 
+// The codes the recommendation routes answered before the services spoke
+// Status, which clients may match on: an unknown history title is
+// "unknown_titles", an unknown genre "invalid_argument" (CandidateMask's code).
+ApiError RecommendationError(const Status& status) {
+  ApiError error = FromStatus(status);
+  if (error.field == "history") error.code = "unknown_titles";
+  if (error.field == "genre") error.code = "invalid_argument";
+  return error;
+}
+
 // Equal strings, in time independent of where they differ (the admin token).
 bool SameSecret(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -42,12 +52,12 @@ bool SameSecret(std::string_view a, std::string_view b) {
 }  // namespace
 
 Handlers::Handlers(const ServerOptions& options, ModelStore& models, EventStore& events,
-                   Metrics& metrics, ArtworkService* artwork)
+                   Metrics& metrics, RecommendationService& recommendations, ArtworkService* artwork)
     : options_(options),
       models_(models),
       events_(events),
       metrics_(metrics),
-      recommendations_(models, events),
+      recommendations_(recommendations),
       artwork_(artwork),
       openapi_(OpenApiDocument().dump(2)) {}
 
@@ -96,8 +106,8 @@ Reply Handlers::MemberRecommendations(std::string_view member, const QueryParams
   query.filter = std::move(*filter);
   Parsed<bool> with_artwork = ParseBoolParam(params, "artwork", artwork_ != nullptr);
   if (!with_artwork.ok()) return Reply::Error(with_artwork.error());
-  Parsed<Recommendations> list = recommendations_.ForMember(member, query);
-  if (!list.ok()) return Reply::Error(list.error());
+  Result<Recommendations> list = recommendations_.ForMember(member, query);
+  if (!list.ok()) return Reply::Error(RecommendationError(list.status()));
   if (!*with_artwork) return RenderList(*list, "member", member);
   std::vector<uint32_t> titles;
   for (const ScoredTitle& item : list->items) titles.push_back(item.title);
@@ -170,16 +180,16 @@ Reply Handlers::ArtworkPolicyStats() {
 Reply Handlers::HistoryRecommendations(std::string_view body) {
   Parsed<HistoryRequest> request = ParseHistoryRequest(body);
   if (!request.ok()) return Reply::Error(request.error());
-  Parsed<Recommendations> list = recommendations_.ForHistory(*request);
-  if (!list.ok()) return Reply::Error(list.error());
+  Result<Recommendations> list = recommendations_.ForHistory(*request);
+  if (!list.ok()) return Reply::Error(RecommendationError(list.status()));
   return RenderList(*list, "", "");
 }
 
 Reply Handlers::SimilarTitles(std::string_view title, const QueryParams& params) {
   Parsed<uint32_t> k = ParseKParam(params);
   if (!k.ok()) return Reply::Error(k.error());
-  Parsed<Recommendations> list = recommendations_.Similar(title, *k);
-  if (!list.ok()) return Reply::Error(list.error());
+  Result<Recommendations> list = recommendations_.Similar(title, *k);
+  if (!list.ok()) return Reply::Error(FromStatus(list.status()));
   return RenderList(*list, "title", title);
 }
 

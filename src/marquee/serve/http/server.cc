@@ -1,4 +1,4 @@
-#include "marquee/serve/server.h"
+#include "marquee/serve/http/server.h"
 
 #include <httplib.h>
 
@@ -8,8 +8,8 @@
 #include <functional>
 #include <thread>
 
-#include "marquee/serve/handlers.h"
-#include "marquee/serve/metrics.h"
+#include "marquee/serve/http/handlers.h"
+#include "marquee/serve/http/metrics.h"
 
 namespace marquee::serve {
 
@@ -34,8 +34,9 @@ ApiError ProtocolError(const httplib::Request& request, int status) {
 }  // namespace
 
 struct Server::Impl {
-  Impl(ServerOptions opts, ModelStore& models, EventStore& events, ArtworkService* artwork)
-      : options(std::move(opts)), handlers(options, models, events, metrics, artwork) {}
+  Impl(ServerOptions opts, ModelStore& models, EventStore& events, RecommendationService& recommendations,
+       ArtworkService* artwork)
+      : options(std::move(opts)), handlers(options, models, events, metrics, recommendations, artwork) {}
 
   // Registers `handler` for `method pattern`, counted and timed under `label`;
   // any exception becomes a 500 JSON reply, never a dead worker.
@@ -124,8 +125,9 @@ struct Server::Impl {
   int port = 0;
 };
 
-Server::Server(ServerOptions options, ModelStore& models, EventStore& events, ArtworkService* artwork)
-    : impl_(std::make_unique<Impl>(std::move(options), models, events, artwork)) {
+Server::Server(ServerOptions options, ModelStore& models, EventStore& events,
+               RecommendationService& recommendations, ArtworkService* artwork)
+    : impl_(std::make_unique<Impl>(std::move(options), models, events, recommendations, artwork)) {
   impl_->AddRoutes();
   impl_->Configure();
 }

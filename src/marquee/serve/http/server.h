@@ -15,16 +15,18 @@
 #include "marquee/store/event_store.h"
 #include "marquee/serve/artwork_service.h"
 #include "marquee/serve/model_store.h"
-#include "marquee/serve/server_options.h"
+#include "marquee/serve/recommendation_service.h"
+#include "marquee/serve/http/server_options.h"
 #include "marquee/util/status.h"
 
 namespace marquee::serve {
 
 class Server {
  public:
-  // The stores (and the artwork service, when given) must outlive the server.
-  // Without an artwork service the artwork routes answer 503.
-  Server(ServerOptions options, ModelStore& models, EventStore& events, ArtworkService* artwork = nullptr);
+  // The stores and services (the artwork service, when given) must outlive
+  // the server. Without an artwork service the artwork routes answer 503.
+  Server(ServerOptions options, ModelStore& models, EventStore& events, RecommendationService& recommendations,
+         ArtworkService* artwork = nullptr);
   ~Server();  // stops, if running
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "serve_test_fixture.h"
+#include "../serve_test_fixture.h"
 
 namespace marquee::test {
 namespace {

@@ -1,4 +1,4 @@
-#include "marquee/serve/openapi.h"
+#include "marquee/serve/http/openapi.h"
 
 #include <string>
 

@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "serve_test_fixture.h"
+#include "../serve_test_fixture.h"
 
 namespace marquee::test {
 namespace {
@@ -140,11 +140,11 @@ TEST_F(ServerArtworkTest, WithoutAPolicyTheRoutesSaySo) {
 TEST(ArtworkServiceTest, RefusesUnknownPoliciesAndBadFiles) {
   std::shared_ptr<const Dataset> dataset = SmallService();
   Result<std::unique_ptr<serve::ArtworkService>> bad =
-      serve::ArtworkService::Create(*dataset, {.policy = "bandit-of-doom"});
+      serve::OpenArtworkService(*dataset, "bandit-of-doom", {});
   ASSERT_FALSE(bad.ok());
   EXPECT_NE(bad.status().message().find("thompson"), std::string::npos);  // lists the known kinds
   Result<std::unique_ptr<serve::ArtworkService>> missing =
-      serve::ArtworkService::Create(*dataset, {.policy = "/no/such/policy.mqp"});
+      serve::OpenArtworkService(*dataset, "/no/such/policy.mqp", {});
   ASSERT_FALSE(missing.ok());
   EXPECT_NE(missing.status().message().find("/no/such/policy.mqp"), std::string::npos);
 }

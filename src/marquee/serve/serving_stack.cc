@@ -1,0 +1,34 @@
+#include "marquee/serve/serving_stack.h"
+
+#include "marquee/bandit/policy.h"
+#include "marquee/data/dataset_file.h"
+
+namespace marquee::serve {
+
+Result<std::unique_ptr<ArtworkService>> OpenArtworkService(const Dataset& dataset, const std::string& policy,
+                                                           const ArtworkServiceOptions& options) {
+  auto features = std::make_shared<const ArtworkFeatures>(dataset.catalog);
+  // A file only when named as one (file:PATH or *.mqp): never guessed from the file system.
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<ArtworkPolicy> resolved,
+                           CreateArtworkPolicyFromSpec(policy, dataset.catalog, features));
+  return ArtworkService::Create(dataset, std::move(features), std::move(resolved), options);
+}
+
+Result<ServingStack> OpenServingStack(const ServingStackOptions& options) {
+  ServingStack stack;
+  stack.dataset = options.dataset;
+  if (stack.dataset == nullptr) {
+    MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(options.data));
+    stack.dataset = std::make_shared<const Dataset>(std::move(dataset));
+  }
+  MARQUEE_ASSIGN_OR_RETURN(stack.models, ModelStore::Open(stack.dataset, options.model_dir, options.retrieval));
+  MARQUEE_ASSIGN_OR_RETURN(stack.events, EventStore::Open(options.events_path, options.event_store));
+  if (!options.artwork_policy.empty() && options.artwork_policy != "none") {
+    MARQUEE_ASSIGN_OR_RETURN(stack.artwork,
+                             OpenArtworkService(*stack.dataset, options.artwork_policy, options.artwork));
+  }
+  MARQUEE_ASSIGN_OR_RETURN(stack.recommendations, RecommendationService::Create(*stack.models, *stack.events));
+  return stack;
+}
+
+}  // namespace marquee::serve

@@ -1,0 +1,58 @@
+// OpenServingStack: everything a server answers with -- the dataset, the
+// model store, the event store, the artwork service and the recommendation
+// service -- opened by one function, so that `marquee serve`, `marquee demo`
+// and the tests cannot drift apart in what they open or with which options.
+// (How the HTTP server listens is serve/http/server_options.h.)
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "marquee/data/dataset.h"
+#include "marquee/serve/artwork_service.h"
+#include "marquee/serve/model_store.h"
+#include "marquee/serve/recommendation_service.h"
+#include "marquee/store/event_store.h"
+#include "marquee/util/status.h"
+
+namespace marquee::serve {
+
+struct ServingStackOptions {
+  // The dataset the model was trained on: `dataset` when set (a caller that
+  // has it in memory already), otherwise loaded from the file `data` (.mqd).
+  std::shared_ptr<const Dataset> dataset;
+  std::string data;
+  std::string model_dir;    // from `marquee train`
+  std::string events_path;  // SQLite file; created when missing
+  EventStoreOptions event_store;
+  RetrievalOptions retrieval;
+  // The artwork policy: a kind with optional parameters ("thompson",
+  // "linucb:alpha=0.5"), a policy file (*.mqp, from `marquee train-policy`),
+  // or "none" (or empty): no artwork service, the artwork routes answer 503.
+  std::string artwork_policy = "thompson";
+  ArtworkServiceOptions artwork;
+};
+
+// Members are declared in the order they are opened, so they are destroyed
+// in reverse: the services before the stores they refer to.
+struct ServingStack {
+  std::shared_ptr<const Dataset> dataset;
+  std::unique_ptr<ModelStore> models;
+  std::unique_ptr<EventStore> events;
+  std::unique_ptr<ArtworkService> artwork;  // null without a policy
+  std::unique_ptr<RecommendationService> recommendations;
+};
+
+// Errors are the first step's that failed (loading the dataset, loading or
+// checking the model, building the index, opening or scanning the event
+// store, resolving the policy), each naming its file or spec. Nothing is left
+// open on error.
+Result<ServingStack> OpenServingStack(const ServingStackOptions& options);
+
+// The artwork service alone, its policy resolved from `policy` as
+// ServingStackOptions::artwork_policy says (not "none"). Errors name the spec
+// or the file.
+Result<std::unique_ptr<ArtworkService>> OpenArtworkService(const Dataset& dataset, const std::string& policy,
+                                                           const ArtworkServiceOptions& options);
+
+}  // namespace marquee::serve
