@@ -10,7 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcli11-dev nlohmann-json3-dev zlib1g-dev libeigen3-dev
   libsqlite3-dev libcpp-httplib-dev libhnswlib-dev wrk
-  libfmt-dev libyaml-cpp-dev python3
+  libfmt-dev libyaml-cpp-dev python3 clang
 )
 
 missing=()

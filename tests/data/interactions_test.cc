@@ -97,11 +97,16 @@ TEST(InteractionsTest, KeepAtLeastKeepsPositivesAsOnes) {
 }
 
 TEST(InteractionsTest, ParsesDuplicateRuleNames) {
-  DuplicateRule rule;
-  ASSERT_TRUE(ParseDuplicateRule("max", &rule));
-  EXPECT_EQ(rule, DuplicateRule::kMax);
-  EXPECT_EQ(DuplicateRuleName(rule), "max");
-  EXPECT_FALSE(ParseDuplicateRule("mean", &rule));
+  for (DuplicateRule rule : {DuplicateRule::kSum, DuplicateRule::kMax, DuplicateRule::kLast}) {
+    Result<DuplicateRule> parsed = ParseDuplicateRule(DuplicateRuleName(rule));
+    ASSERT_TRUE(parsed.ok()) << DuplicateRuleName(rule);
+    EXPECT_EQ(*parsed, rule);
+  }
+  EXPECT_EQ(DuplicateRuleName(DuplicateRule::kMax), "max");
+  Result<DuplicateRule> mean = ParseDuplicateRule("mean");
+  ASSERT_FALSE(mean.ok());
+  EXPECT_EQ(mean.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(mean.status().message(), "expected sum, max or last, found \"mean\"");
 }
 
 }  // namespace

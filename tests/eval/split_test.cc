@@ -110,17 +110,19 @@ SplitOptions Options(SplitProtocol protocol) {
 TEST(SplitProtocolTest, NamesRoundTrip) {
   for (SplitProtocol p : {SplitProtocol::kRandomHoldout, SplitProtocol::kLeaveLastOut,
                           SplitProtocol::kTemporal, SplitProtocol::kStrongGeneralization}) {
-    SplitProtocol parsed = SplitProtocol::kRandomHoldout;
-    ASSERT_TRUE(ParseSplitProtocol(SplitProtocolName(p), &parsed)) << SplitProtocolName(p);
-    EXPECT_EQ(parsed, p);
+    Result<SplitProtocol> parsed = ParseSplitProtocol(SplitProtocolName(p));
+    ASSERT_TRUE(parsed.ok()) << SplitProtocolName(p);
+    EXPECT_EQ(*parsed, p);
   }
   EXPECT_EQ(SplitProtocolName(SplitProtocol::kRandomHoldout), "random-holdout");
   EXPECT_EQ(SplitProtocolName(SplitProtocol::kLeaveLastOut), "leave-last-out");
   EXPECT_EQ(SplitProtocolName(SplitProtocol::kTemporal), "temporal");
   EXPECT_EQ(SplitProtocolName(SplitProtocol::kStrongGeneralization), "strong-generalization");
-  SplitProtocol p;
-  EXPECT_FALSE(ParseSplitProtocol("random", &p));
-  EXPECT_FALSE(ParseSplitProtocol("", &p));
+  Result<SplitProtocol> random = ParseSplitProtocol("random");
+  ASSERT_FALSE(random.ok());
+  EXPECT_NE(random.status().message().find("found \"random\""), std::string::npos)
+      << random.status().message();
+  EXPECT_FALSE(ParseSplitProtocol("").ok());
 }
 
 TEST(SplitOptionsTest, ValidateNamesTheField) {

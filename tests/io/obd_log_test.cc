@@ -181,24 +181,37 @@ TEST(ObdLogTest, ReadsBtsPriorsOfOneCampaign) {
       << women.status().message();
 }
 
-TEST(ObdLogTest, RefusesYamlOutsideTheSubsetWithFileAndLine) {
+TEST(ObdLogTest, ReadsFlowListsAsYamlDoes) {
+  TempDir dir;
+  const std::string path = dir.Write("f.yaml", "men: {alpha: [1, 2.5], beta: [3, 4]}\n");
+  Result<BtsPriors> r = ReadBtsPriors(path, "men");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->alpha, (std::vector<double>{1, 2.5}));
+  EXPECT_EQ(r->beta, (std::vector<double>{3, 4}));
+}
+
+TEST(ObdLogTest, RefusesMalformedPriorsWithFileAndLine) {
   struct Case {
     std::string text;
     std::string expected;
   };
   const std::vector<Case> cases = {
-      {"men:\n  alpha: [1, 2]\n", ":2: expected an indented key like \"alpha:\""},
-      {"men: {alpha: 1}\n", ":1: expected a campaign key like \"men:\""},
-      {"men:\n  alpha:\n    - one\n", ":3: expected a list item \"- number\", found \"    - one\""},
-      {"men:\n  alpha:\n\t- 1\n", ":3: expected indentation by spaces"},
-      {"  - 1\n", ":1: expected a list item under a key"},
+      {"men: {alpha: 1}\n", ":1: expected a list of numbers after alpha:, found \"1\" (column 14)"},
+      {"men:\n  alpha:\n    - one\n", ":3: expected a number in men's alpha, found \"one\" (column 7)"},
+      {"men:\n  alpha:\n\t- 1\n", ":3: expected well-formed YAML"},
+      {"men: [1\n", ":2: expected well-formed YAML"},
+      {"  - 1\n", ":1: expected a map of campaigns"},
       {"men:\n  alpha:\n    - 1\nmen:\n", ":4: expected each campaign once"},
-      {"men:\n  alpha:\n    - 1\n  alpha:\n", ":4: expected each key once per campaign"},
-      {"men:\n  alpha:\n    - 1\n    beta:\n", ":4: expected keys of one campaign at the same "
-                                              "indentation"},
+      {"men:\n  alpha:\n    - 1\n  alpha:\n", ":4: expected each key of a campaign once"},
+      {"men:\n  alpha:\n    - 1\n    beta:\n", ":4: expected well-formed YAML"},
       {"men:\n  alpha:\n    - -2\n  beta:\n    - 1\n",
+       ":3: expected a positive Beta parameter in men's alpha, found -2 (column 7)"},
+      {"men:\n  alpha:\n    - 0\n  beta:\n    - 1\n",
        ":3: expected a positive Beta parameter in men's alpha"},
+      {"men:\n  alpha:\n    - 1\n  beta:\n    - 1\n    - .nan\n", ":6: expected a number in men's beta"},
       {"men:\n  alpha:\n  beta:\n    - 1\n", ":2: expected a list of numbers after alpha:"},
+      {"men:\n  alpha: []\n  beta:\n    - 1\n", ":2: expected a list of numbers after alpha:"},
+      {"men:\n", ":1: expected keys \"alpha:\" and \"beta:\" under the campaign"},
   };
   TempDir dir;
   for (const Case& c : cases) {

@@ -103,6 +103,24 @@ TEST(EventStoreTest, RoundTripsEveryField) {
   EXPECT_EQ((*bare_back)[0].artwork_id, "");
 }
 
+// A store whose table vanished behind its back (another connection dropped
+// it): the counts must say they could not be read rather than report 0.
+TEST(EventStoreTest, CountAndLastSequenceReportReadFailures) {
+  TempDir dir;
+  const std::string path = dir.File("events.db");
+  auto store = OpenOrDie(path);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Append(std::vector<Event>{Play("m", "t", 1)}).ok());
+  ASSERT_EQ(store->Count().value(), 1u);
+  RawExec(path, "DROP TABLE events");
+  Result<uint64_t> count = store->Count();
+  ASSERT_FALSE(count.ok());
+  EXPECT_NE(count.status().message().find("events"), std::string::npos) << count.status().ToString();
+  Result<uint64_t> last = store->LastSequence();
+  ASSERT_FALSE(last.ok());
+  EXPECT_NE(last.status().message().find(path), std::string::npos) << last.status().ToString();
+}
+
 TEST(EventStoreTest, EmptyStoreAndEmptyAppend) {
   TempDir dir;
   auto store = OpenOrDie(dir.File("events.db"));

@@ -69,10 +69,9 @@ int RunImport(const ImportArgs& args) {
   options.min_rating = args.min_rating;
   options.skip_invalid = args.skip_invalid;
   options.progress = TerminalProgress();
-  if (!ParseDuplicateRule(args.duplicates, &options.duplicates)) {
-    return ReportError("import", Status::InvalidArgument("--duplicates: expected sum, max or last, found " +
-                                                         QuoteForError(args.duplicates)));
-  }
+  Result<DuplicateRule> duplicates = ParseDuplicateRule(args.duplicates);
+  if (!duplicates.ok()) return ReportError("import", duplicates.status().WithContext("--duplicates"));
+  options.duplicates = *duplicates;
   auto start = std::chrono::steady_clock::now();
   Result<ImportResult> result = RunImporter(args, options);
   if (!result.ok()) return ReportError("import", result.status());

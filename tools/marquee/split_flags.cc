@@ -54,7 +54,8 @@ Result<EvalSplit> SplitFlags::MakeOrLoad(const Dataset& dataset) const {
     return split;
   }
   SplitOptions options;
-  ParseSplitProtocol(protocol == "strong" ? "strong-generalization" : protocol, &options.protocol);
+  MARQUEE_ASSIGN_OR_RETURN(options.protocol,
+                           ParseSplitProtocol(protocol == "strong" ? "strong-generalization" : protocol));
   options.fraction = fraction;
   options.last_n = last_n;
   options.heldout_members = heldout_members;

@@ -1,5 +1,7 @@
 #include "marquee/data/dataset.h"
 
+#include <fmt/format.h>
+
 namespace marquee {
 
 std::string_view WeightKindName(WeightKind kind) {
@@ -13,16 +15,16 @@ std::string_view WeightKindName(WeightKind kind) {
 
 Status Dataset::Validate() const {
   if (interactions.rows() != members.size()) {
-    return Status::Corruption("dataset: " + std::to_string(members.size()) + " members but " +
-                              std::to_string(interactions.rows()) + " interaction rows");
+    return Status::Corruption(fmt::format("dataset: {} members but {} interaction rows",
+                                          members.size(), interactions.rows()));
   }
   if (interactions.cols() != titles.size()) {
-    return Status::Corruption("dataset: " + std::to_string(titles.size()) + " titles but " +
-                              std::to_string(interactions.cols()) + " interaction columns");
+    return Status::Corruption(fmt::format("dataset: {} titles but {} interaction columns",
+                                          titles.size(), interactions.cols()));
   }
   if (catalog.size() != titles.size()) {
-    return Status::Corruption("dataset: catalog has " + std::to_string(catalog.size()) +
-                              " titles, id map has " + std::to_string(titles.size()));
+    return Status::Corruption(fmt::format("dataset: catalog has {} titles, id map has {}",
+                                          catalog.size(), titles.size()));
   }
   for (const Title& t : catalog.titles()) {
     for (uint16_t g : t.genres) {

@@ -91,12 +91,11 @@ InteractionMatrix InteractionMatrix::Transpose() const {
                            std::move(t_weights), std::move(t_times));
 }
 
-bool ParseDuplicateRule(std::string_view name, DuplicateRule* rule) {
-  if (name == "sum") *rule = DuplicateRule::kSum;
-  else if (name == "max") *rule = DuplicateRule::kMax;
-  else if (name == "last") *rule = DuplicateRule::kLast;
-  else return false;
-  return true;
+Result<DuplicateRule> ParseDuplicateRule(std::string_view name) {
+  for (DuplicateRule rule : {DuplicateRule::kSum, DuplicateRule::kMax, DuplicateRule::kLast}) {
+    if (DuplicateRuleName(rule) == name) return rule;
+  }
+  return Status::InvalidArgument("expected sum, max or last, found " + QuoteForError(name));
 }
 
 std::string_view DuplicateRuleName(DuplicateRule rule) {

@@ -78,7 +78,8 @@ enum class DuplicateRule {
   kMax,   // the largest weight wins; time = the latest
   kLast,  // the entry with the latest time wins (input order breaks ties)
 };
-bool ParseDuplicateRule(std::string_view name, DuplicateRule* rule);
+// "sum", "max" or "last"; InvalidArgument naming the three otherwise.
+Result<DuplicateRule> ParseDuplicateRule(std::string_view name);
 std::string_view DuplicateRuleName(DuplicateRule rule);
 
 // Collects unsorted (member, title, weight, time) rows and builds the CSR

@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include <fmt/format.h>
+
 namespace marquee {
 
 namespace {
@@ -18,9 +20,8 @@ std::string Number(double v) {
 Status CheckSizes(const LoggedBanditData& d) {
   const size_t n = d.size();
   auto mismatch = [&](std::string_view what, size_t found) {
-    return Status::InvalidArgument(d.source + ": " + std::string(what) + " has " +
-                                   std::to_string(found) + " entries for " + std::to_string(n) +
-                                   " records");
+    return Status::InvalidArgument(
+        fmt::format("{}: {} has {} entries for {} records", d.source, what, found, n));
   };
   if (d.offsets.size() != n + 1) return mismatch("offsets (records + 1)", d.offsets.size());
   if (d.position.size() != n) return mismatch("position", d.position.size());
@@ -28,27 +29,26 @@ Status CheckSizes(const LoggedBanditData& d) {
   if (d.reward.size() != n) return mismatch("reward", d.reward.size());
   if (!d.member.empty() && d.member.size() != n) return mismatch("member", d.member.size());
   if (d.contexts.size() != n * static_cast<size_t>(d.context_dim)) {
-    return Status::InvalidArgument(d.source + ": contexts has " + std::to_string(d.contexts.size()) +
-                                   " values, expected records x context_dim = " +
-                                   std::to_string(n) + " x " + std::to_string(d.context_dim));
+    return Status::InvalidArgument(
+        fmt::format("{}: contexts has {} values, expected records x context_dim = {} x {}", d.source,
+                    d.contexts.size(), n, d.context_dim));
   }
   if (d.offsets[0] != 0 || d.offsets[n] != d.candidate_ids.size()) {
-    return Status::InvalidArgument(d.source + ": offsets must run from 0 to the " +
-                                   std::to_string(d.candidate_ids.size()) + " candidates, found " +
-                                   std::to_string(d.offsets[0]) + " to " +
-                                   std::to_string(d.offsets[n]));
+    return Status::InvalidArgument(
+        fmt::format("{}: offsets must run from 0 to the {} candidates, found {} to {}", d.source,
+                    d.candidate_ids.size(), d.offsets[0], d.offsets[n]));
   }
   return Status::OK();
 }
 
 Status CheckRecord(const LoggedBanditData& d, size_t i) {
   auto bad = [&](const std::string& what) {
-    return Status::InvalidArgument(d.source + ": record " + std::to_string(i) + ": " + what);
+    return Status::InvalidArgument(fmt::format("{}: record {}: {}", d.source, i, what));
   };
   if (d.offsets[i + 1] <= d.offsets[i]) return bad("has no candidates (offsets not increasing)");
   if (d.action[i] >= d.candidate_count(i)) {
-    return bad("action " + std::to_string(d.action[i]) + " is not among its " +
-               std::to_string(d.candidate_count(i)) + " candidates");
+    return bad(fmt::format("action {} is not among its {} candidates", d.action[i],
+                           d.candidate_count(i)));
   }
   const double p = d.propensity[i];
   // The negated test also catches NaN, which compares false with everything.

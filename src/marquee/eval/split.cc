@@ -11,6 +11,8 @@
 #include <limits>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include "marquee/util/random.h"
 
 namespace marquee {
@@ -141,10 +143,10 @@ Result<std::vector<uint8_t>> AssignLeaveLastOut(const InteractionMatrix& data,
 Status CheckSplitTime(const InteractionMatrix& data, int64_t split_time) {
   const auto [lo, hi] = std::minmax_element(data.times().begin(), data.times().end());
   if (*lo < split_time && split_time <= *hi) return Status::OK();
-  return Status::InvalidArgument(
-      "split_time: expected a time after the data's earliest interaction (" + IsoTime(*lo) +
-      ") and no later than its latest (" + IsoTime(*hi) + "), got " + IsoTime(split_time) + " (" +
-      std::to_string(split_time) + ")");
+  return Status::InvalidArgument(fmt::format(
+      "split_time: expected a time after the data's earliest interaction ({}) and no later than "
+      "its latest ({}), got {} ({})",
+      IsoTime(*lo), IsoTime(*hi), IsoTime(split_time), split_time));
 }
 
 Result<std::vector<uint8_t>> AssignTemporal(const InteractionMatrix& data, const SplitOptions& o) {
@@ -182,15 +184,13 @@ Result<std::vector<uint32_t>> ChooseHeldoutMembers(const InteractionMatrix& data
   }
   const uint32_t count = ResolveHeldoutMembers(data.rows(), o.heldout_members);
   if (count >= data.rows()) {
-    return Status::InvalidArgument("heldout_members: expected fewer than the " +
-                                   std::to_string(data.rows()) + " members, got " +
-                                   std::to_string(count));
+    return Status::InvalidArgument(fmt::format(
+        "heldout_members: expected fewer than the {} members, got {}", data.rows(), count));
   }
   if (count > eligible.size()) {
-    return Status::InvalidArgument(
-        "heldout_members: expected at most " + std::to_string(eligible.size()) +
-        " (the members with at least " + std::to_string(min_n) + " interactions), got " +
-        std::to_string(count));
+    return Status::InvalidArgument(fmt::format(
+        "heldout_members: expected at most {} (the members with at least {} interactions), got {}",
+        eligible.size(), min_n, count));
   }
   Rng rng(DeriveSeed(o.seed, kMemberChoiceStream));
   const uint32_t n = static_cast<uint32_t>(eligible.size());
@@ -324,15 +324,14 @@ std::string_view SplitProtocolName(SplitProtocol protocol) {
   return "unknown";
 }
 
-bool ParseSplitProtocol(std::string_view name, SplitProtocol* protocol) {
+Result<SplitProtocol> ParseSplitProtocol(std::string_view name) {
   for (SplitProtocol p : {SplitProtocol::kRandomHoldout, SplitProtocol::kLeaveLastOut,
                           SplitProtocol::kTemporal, SplitProtocol::kStrongGeneralization}) {
-    if (name == SplitProtocolName(p)) {
-      *protocol = p;
-      return true;
-    }
+    if (name == SplitProtocolName(p)) return p;
   }
-  return false;
+  return Status::InvalidArgument(
+      "expected random-holdout, leave-last-out, temporal or strong-generalization, found " +
+      QuoteForError(name));
 }
 
 Status SplitOptions::Validate() const {

@@ -31,7 +31,8 @@ enum class SplitProtocol : uint8_t {
                               // `fraction` of titles -> target, the rest -> query
 };
 std::string_view SplitProtocolName(SplitProtocol protocol);  // "random-holdout", ...
-bool ParseSplitProtocol(std::string_view name, SplitProtocol* protocol);
+// The inverse of SplitProtocolName; InvalidArgument naming the four otherwise.
+Result<SplitProtocol> ParseSplitProtocol(std::string_view name);
 
 struct SplitOptions {
   SplitProtocol protocol = SplitProtocol::kRandomHoldout;

@@ -7,6 +7,10 @@
 #include <map>
 #include <numeric>
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <yaml-cpp/yaml.h>
+
 #include "marquee/io/import_common.h"
 #include "marquee/io/text_scan.h"
 #include "marquee/util/file.h"
@@ -51,8 +55,7 @@ Result<ObdColumns> FindColumns(const std::string& path, std::string_view header_
     return Status::ParseErrorAt(path, 1,
                                 "a header naming the columns item_id, position, click and "
                                 "propensity_score",
-                                "no " + std::string(name) + " column in " +
-                                    QuoteForError(header_line));
+                                fmt::format("no {} column in {}", name, QuoteForError(header_line)));
   };
   MARQUEE_RETURN_IF_ERROR(find("item_id", &cols.item));
   MARQUEE_RETURN_IF_ERROR(find("position", &cols.position));
@@ -63,7 +66,7 @@ Result<ObdColumns> FindColumns(const std::string& path, std::string_view header_
 
 // "column 4 (position)": how errors point at a field.
 std::string ColumnName(size_t index, std::string_view name) {
-  return "column " + std::to_string(index + 1) + " (" + std::string(name) + ")";
+  return fmt::format("column {} ({})", index + 1, name);
 }
 
 // Rows of item_context.csv beside the log (its header excluded), or 0 when
@@ -87,10 +90,10 @@ class ObdLineParser {
  public:
   ObdLineParser(const std::string& path, const ObdColumns& cols, uint32_t item_limit)
       : path_(path), cols_(cols), item_limit_(item_limit), splitter_(',') {
-    too_few_ = "at least " + std::to_string(cols.needed) + " fields separated by ','";
-    item_expected_ = "an item id";
-    if (item_limit > 0) item_expected_ += " below the campaign's " + std::to_string(item_limit) + " items";
-    item_expected_ += " in " + ColumnName(cols.item, "item_id");
+    too_few_ = fmt::format("at least {} fields separated by ','", cols.needed);
+    item_expected_ = item_limit > 0 ? fmt::format("an item id below the campaign's {} items in {}",
+                                                  item_limit, ColumnName(cols.item, "item_id"))
+                                    : fmt::format("an item id in {}", ColumnName(cols.item, "item_id"));
   }
 
   Status Parse(std::string_view line, size_t n, LoggedBanditData* out) {
@@ -148,149 +151,119 @@ void SetAllItemsAsCandidates(uint32_t items, LoggedBanditData* data) {
 }
 
 // ---------------------------------------------------------------------------
-// prior_bts.yaml: the subset it uses, "campaign:" keys at the left margin,
-// indented "alpha:" / "beta:" keys under them, and "- number" items under those.
+// prior_bts.yaml: a map of campaigns, each a map with "alpha" and "beta"
+// lists of positive numbers. yaml-cpp parses it; it throws, so its exceptions
+// stop here and become Statuses. Marks are 0-based; messages count from 1.
 
-struct YamlList {
-  std::vector<double> values;
-  std::vector<size_t> lines;  // where each value was, for messages about it
-  size_t key_line = 0;
-};
-using YamlSection = std::map<std::string, YamlList, std::less<>>;
-using YamlDocument = std::map<std::string, YamlSection, std::less<>>;
-
-size_t Indent(std::string_view line) {
-  size_t k = 0;
-  while (k < line.size() && line[k] == ' ') ++k;
-  return k;
+// "FILE:LINE: expected EXPECTED, found FOUND (column C)" at a node or mark.
+Status YamlError(const std::string& path, const YAML::Mark& mark, std::string_view expected,
+                 std::string_view found) {
+  if (mark.is_null()) {  // yaml-cpp did not say where
+    return Status::ParseError(fmt::format("{}: expected {}, found {}", path, expected, found));
+  }
+  return Status::ParseErrorAt(path, static_cast<size_t>(mark.line) + 1, expected,
+                              fmt::format("{} (column {})", found, mark.column + 1));
 }
 
-std::string_view StripComment(std::string_view line) {
-  const size_t hash = line.find('#');
-  return hash == std::string_view::npos ? line : line.substr(0, hash);
+// How a node shows in a message: its text when it is a scalar, else its kind.
+std::string Describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar: return QuoteForError(node.Scalar());
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return "a map";
+    case YAML::NodeType::Null: return "nothing";
+    case YAML::NodeType::Undefined: break;
+  }
+  return "nothing";
 }
 
-// "name:" with nothing after the colon, else an empty view. Names are plain
-// words (letters, digits, '_', '-', '.'): all prior_bts.yaml needs.
-std::string_view KeyOf(std::string_view text) {
-  if (text.size() < 2 || text.back() != ':') return {};
-  std::string_view key = text.substr(0, text.size() - 1);
-  const bool plain = std::all_of(key.begin(), key.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
-  });
-  return plain && key[0] != '-' ? key : std::string_view();
+// The keys of a map node in file order, refusing repeated ones (yaml-cpp keeps
+// both; which one a lookup returns would be an accident).
+Result<std::vector<std::string>> MapKeys(const std::string& path, const YAML::Node& map,
+                                         std::string_view what) {
+  std::vector<std::string> keys;
+  for (const auto& entry : map) {
+    const YAML::Node& key = entry.first;
+    if (!key.IsScalar()) return YamlError(path, key.Mark(), fmt::format("a {} name", what), Describe(key));
+    if (std::find(keys.begin(), keys.end(), key.Scalar()) != keys.end()) {
+      return YamlError(path, key.Mark(), fmt::format("each {} once", what),
+                       fmt::format("{} again", QuoteForError(key.Scalar())));
+    }
+    keys.push_back(key.Scalar());
+  }
+  return keys;
 }
 
-class YamlReader {
- public:
-  explicit YamlReader(const std::string& path) : path_(path) {}
-
-  Status Line(std::string_view raw, size_t n) {
-    std::string_view line = StripComment(raw);
-    if (TrimSpaces(line).empty()) return Status::OK();
-    if (line.find('\t') != std::string_view::npos) {
-      return Status::ParseErrorAt(path_, n, "indentation by spaces (YAML forbids tabs)",
-                                  QuoteForError(raw));
-    }
-    const size_t indent = Indent(line);
-    std::string_view body = TrimSpaces(line);
-    if (indent == 0) return TopKey(body, raw, n);
-    if (body.size() >= 1 && body[0] == '-') return Item(body, indent, raw, n);
-    return SubKey(body, indent, raw, n);
-  }
-
-  YamlDocument& document() { return doc_; }
-
- private:
-  Status Unexpected(std::string_view expected, std::string_view raw, size_t n) const {
-    return Status::ParseErrorAt(path_, n, expected, QuoteForError(raw));
-  }
-
-  Status TopKey(std::string_view body, std::string_view raw, size_t n) {
-    std::string_view key = KeyOf(body);
-    if (key.empty()) {
-      return Unexpected("a campaign key like \"men:\" at the left margin (this reader takes "
-                        "only keys and lists of numbers)",
-                        raw, n);
-    }
-    auto [it, added] = doc_.try_emplace(std::string(key));
-    if (!added) return Unexpected("each campaign once", raw, n);
-    section_ = &it->second;
-    list_ = nullptr;
-    sub_indent_ = 0;
-    return Status::OK();
-  }
-
-  Status SubKey(std::string_view body, size_t indent, std::string_view raw, size_t n) {
-    std::string_view key = KeyOf(body);
-    if (section_ == nullptr || key.empty()) {
-      return Unexpected("an indented key like \"alpha:\" under a campaign, or a list item "
-                        "\"- number\"",
-                        raw, n);
-    }
-    if (sub_indent_ != 0 && indent != sub_indent_) {
-      return Unexpected("keys of one campaign at the same indentation (" +
-                            std::to_string(sub_indent_) + " spaces)",
-                        raw, n);
-    }
-    sub_indent_ = indent;
-    auto [it, added] = section_->try_emplace(std::string(key));
-    if (!added) return Unexpected("each key once per campaign", raw, n);
-    list_ = &it->second;
-    list_->key_line = n;
-    return Status::OK();
-  }
-
-  Status Item(std::string_view body, size_t indent, std::string_view raw, size_t n) {
-    if (list_ == nullptr || indent < sub_indent_) {
-      return Unexpected("a list item under a key like \"alpha:\"", raw, n);
-    }
-    double value;
-    std::string_view number = body.size() >= 2 && body[1] == ' ' ? TrimSpaces(body.substr(2))
-                                                                  : std::string_view();
-    if (!ParseFiniteDouble(number, &value)) {
-      return Unexpected("a list item \"- number\"", raw, n);
-    }
-    list_->values.push_back(value);
-    list_->lines.push_back(n);
-    return Status::OK();
-  }
-
-  const std::string& path_;
-  YamlDocument doc_;
-  YamlSection* section_ = nullptr;
-  YamlList* list_ = nullptr;
-  size_t sub_indent_ = 0;
-};
-
-std::string KeysOf(const YamlDocument& doc) {
-  std::string out;
-  for (const auto& [key, section] : doc) out += (out.empty() ? "" : ", ") + key;
-  return out.empty() ? "none" : out;
+std::string KeysOf(const std::vector<std::string>& keys) {
+  return keys.empty() ? "none" : fmt::format("{}", fmt::join(keys, ", "));
 }
 
-// One Beta parameter list of a campaign: present, every value > 0.
+// One Beta parameter list of a campaign: present, every value a finite number > 0.
 Result<std::vector<double>> BetaParameters(const std::string& path, const std::string& campaign,
-                                           const YamlSection& section, std::string_view key) {
-  auto it = section.find(key);
-  if (it == section.end()) {
-    return Status::InvalidArgument(path + ": campaign " + campaign + " has no " +
-                                   std::string(key) + ": list");
+                                           const YAML::Node& section, const YAML::Node& key_node,
+                                           const std::string& key) {
+  const YAML::Node list = section[key];
+  if (!list.IsDefined()) {
+    return Status::InvalidArgument(
+        fmt::format("{}: campaign {} has no {}: list", path, campaign, key));
   }
-  const YamlList& list = it->second;
-  if (list.values.empty()) {
-    return Status::ParseErrorAt(path, list.key_line, "a list of numbers after " + std::string(key) + ":",
-                                "none");
+  if (!list.IsSequence() || list.size() == 0) {
+    const YAML::Mark mark = list.IsNull() ? key_node.Mark() : list.Mark();
+    return YamlError(path, mark, fmt::format("a list of numbers after {}:", key), Describe(list));
   }
-  for (size_t k = 0; k < list.values.size(); ++k) {
-    if (!(list.values[k] > 0)) {
-      return Status::ParseErrorAt(path, list.lines[k],
-                                  "a positive Beta parameter in " + campaign + "'s " +
-                                      std::string(key),
-                                  std::to_string(list.values[k]));
+  std::vector<double> values;
+  values.reserve(list.size());
+  for (const YAML::Node& item : list) {
+    double value = 0;
+    if (!item.IsScalar() || !ParseFiniteDouble(item.Scalar(), &value)) {
+      return YamlError(path, item.Mark(), fmt::format("a number in {}'s {}", campaign, key),
+                       Describe(item));
     }
+    if (!(value > 0)) {
+      return YamlError(path, item.Mark(),
+                       fmt::format("a positive Beta parameter in {}'s {}", campaign, key),
+                       item.Scalar());
+    }
+    values.push_back(value);
   }
-  return list.values;
+  return values;
+}
+
+// The key node of `key` in a map node (for the line of a key with no value).
+YAML::Node KeyNode(const YAML::Node& map, const std::string& key) {
+  for (const auto& entry : map) {
+    if (entry.first.IsScalar() && entry.first.Scalar() == key) return entry.first;
+  }
+  return YAML::Node();
+}
+
+Result<BtsPriors> PriorsOf(const std::string& path, const YAML::Node& doc,
+                           const std::string& campaign) {
+  if (!doc.IsMap()) {
+    return YamlError(path, doc.Mark(), "a map of campaigns like \"men:\"", Describe(doc));
+  }
+  MARQUEE_ASSIGN_OR_RETURN(std::vector<std::string> campaigns, MapKeys(path, doc, "campaign"));
+  if (std::find(campaigns.begin(), campaigns.end(), campaign) == campaigns.end()) {
+    return Status::NotFound(fmt::format("{}: no campaign {} (it has {})", path,
+                                        QuoteForError(campaign), KeysOf(campaigns)));
+  }
+  const YAML::Node section = doc[campaign];
+  if (!section.IsMap()) {
+    return YamlError(path, section.IsNull() ? KeyNode(doc, campaign).Mark() : section.Mark(),
+                     "keys \"alpha:\" and \"beta:\" under the campaign", Describe(section));
+  }
+  MARQUEE_RETURN_IF_ERROR(MapKeys(path, section, "key of a campaign").status());
+  BtsPriors priors;
+  MARQUEE_ASSIGN_OR_RETURN(priors.alpha, BetaParameters(path, campaign, section,
+                                                        KeyNode(section, "alpha"), "alpha"));
+  MARQUEE_ASSIGN_OR_RETURN(priors.beta, BetaParameters(path, campaign, section,
+                                                       KeyNode(section, "beta"), "beta"));
+  if (priors.alpha.size() != priors.beta.size()) {
+    return Status::InvalidArgument(fmt::format("{}: campaign {} has {} alpha values but {} beta values",
+                                               path, campaign, priors.alpha.size(),
+                                               priors.beta.size()));
+  }
+  return priors;
 }
 
 }  // namespace
@@ -328,25 +301,14 @@ Result<LoggedBanditData> ReadObdLog(const std::string& csv_path, const ObdReadOp
 
 Result<BtsPriors> ReadBtsPriors(const std::string& yaml_path, const std::string& campaign) {
   MARQUEE_ASSIGN_OR_RETURN(MappedFile file, OpenInput(yaml_path, "the BTS priors (prior_bts.yaml)"));
-  YamlReader reader(yaml_path);
-  LineScanner lines(file.bytes());
-  std::string_view line;
-  while (lines.Next(&line)) MARQUEE_RETURN_IF_ERROR(reader.Line(line, lines.line_number()));
-  const YamlDocument& doc = reader.document();
-  auto it = doc.find(campaign);
-  if (it == doc.end()) {
-    return Status::NotFound(yaml_path + ": no campaign " + QuoteForError(campaign) +
-                            " (it has " + KeysOf(doc) + ")");
+  const std::string text(file.bytes().begin(), file.bytes().end());
+  try {
+    return PriorsOf(yaml_path, YAML::Load(text), campaign);
+  } catch (const YAML::Exception& e) {
+    // e.msg is yaml-cpp's own description ("illegal map value", ...).
+    return YamlError(yaml_path, e.mark, "well-formed YAML (a map of campaigns with alpha: and beta: lists)",
+                     e.msg);
   }
-  BtsPriors priors;
-  MARQUEE_ASSIGN_OR_RETURN(priors.alpha, BetaParameters(yaml_path, campaign, it->second, "alpha"));
-  MARQUEE_ASSIGN_OR_RETURN(priors.beta, BetaParameters(yaml_path, campaign, it->second, "beta"));
-  if (priors.alpha.size() != priors.beta.size()) {
-    return Status::InvalidArgument(yaml_path + ": campaign " + campaign + " has " +
-                                   std::to_string(priors.alpha.size()) + " alpha values but " +
-                                   std::to_string(priors.beta.size()) + " beta values");
-  }
-  return priors;
 }
 
 }  // namespace marquee

@@ -10,13 +10,14 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
-#include <condition_variable>
 #include <filesystem>
 #include <limits>
-#include <mutex>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include "marquee/store/sqlite_handle.h"
+#include "marquee/util/mutex.h"
 
 namespace marquee {
 namespace {
@@ -109,7 +110,8 @@ Status EnableWal(sqlite3* db, const std::string& path, bool full_sync) {
   // In-memory and some special files cannot do WAL; without it a second
   // connection would not see the first one's writes.
   if (got != "wal") {
-    return Status::Unsupported(path + ": cannot use write-ahead logging (journal mode is " + got + ")");
+    return Status::Unsupported(
+        fmt::format("{}: cannot use write-ahead logging (journal mode is {})", path, got));
   }
   return Exec(db, full_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", path);
 }
@@ -127,13 +129,13 @@ Result<int64_t> ReadSchemaVersion(sqlite3* db, const std::string& path) {
 
 Status CheckSchemaVersion(int64_t version, const std::string& path) {
   if (version > kSchemaVersion) {
-    return Status::Unsupported(path + ": event store schema version " + std::to_string(version) +
-                               " is newer than this build supports (" + std::to_string(kSchemaVersion) +
-                               ")");
+    return Status::Unsupported(fmt::format(
+        "{}: event store schema version {} is newer than this build supports ({})", path, version,
+        kSchemaVersion));
   }
   if (version < 0) {
-    return Status::Corruption(path + ": event store schema version " + std::to_string(version) +
-                              " is not valid");
+    return Status::Corruption(
+        fmt::format("{}: event store schema version {} is not valid", path, version));
   }
   return Status::OK();
 }
@@ -163,7 +165,8 @@ Status CheckEventsShape(sqlite3* db, const std::string& path) {
   for (const auto& [name, type] : kEventColumns) {
     expected.append(expected.empty() ? "" : ", ").append(name).append(" ").append(type);
   }
-  return Status::Corruption(path + ": table events has columns (" + found + "), expected (" + expected + ")");
+  return Status::Corruption(
+      fmt::format("{}: table events has columns ({}), expected ({})", path, found, expected));
 }
 
 // Creates the tables of a new store, or checks those of an existing one, in
@@ -177,8 +180,8 @@ Status PrepareSchema(sqlite3* db, const std::string& path) {
     MARQUEE_RETURN_IF_ERROR(CheckEventsShape(db, path));
     MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateMemberIndex, path));
     if (version == 0) {
-      std::string insert =
-          "INSERT INTO meta(key, value) VALUES ('schema_version', " + std::to_string(kSchemaVersion) + ")";
+      const std::string insert = fmt::format(
+          "INSERT INTO meta(key, value) VALUES ('schema_version', {})", kSchemaVersion);
       MARQUEE_RETURN_IF_ERROR(Exec(db, insert.c_str(), path));
     }
     return Status::OK();
@@ -206,8 +209,8 @@ std::optional<float> ToOptionalFloat(std::optional<double> value) {
 Result<Event> ReadEventRow(const Statement& row, const std::string& path) {
   int64_t kind = row.ColumnInt64(1);
   if (kind < 0 || kind > static_cast<int64_t>(EventKind::kClick)) {
-    return Status::Corruption(path + ": event " + std::to_string(row.ColumnInt64(0)) + ": kind " +
-                              std::to_string(kind) + " is not known");
+    return Status::Corruption(
+        fmt::format("{}: event {}: kind {} is not known", path, row.ColumnInt64(0), kind));
   }
   Event e;
   e.kind = static_cast<EventKind>(kind);
@@ -226,6 +229,8 @@ Result<Event> ReadEventRow(const Statement& row, const std::string& path) {
 
 struct SqliteEventStore::Impl {
   // One caller's batch waiting for a leader to commit it.
+  // Its fields other than `events` are read and written only under
+  // queue_mutex (the analysis cannot name an outer member from here).
   struct PendingAppend {
     std::span<const Event> events;
     Status result;
@@ -233,35 +238,55 @@ struct SqliteEventStore::Impl {
     bool lead = false;  // this caller is to commit the queue
     // One per caller, so that a commit wakes exactly the callers it served
     // (and the next leader) rather than every waiting thread.
-    std::condition_variable wake;
+    CondVar wake;
   };
 
   std::string path;
 
   // Connections are declared before their statements so that they are
   // destroyed after them.
+  // The writer side is not guarded by a mutex but by a role: only Open and
+  // then the current group-commit leader (one at a time) touch it.
   Connection writer;
-  Statement insert;  // used only by the leader
+  Statement insert;
 
-  mutable std::mutex read_mutex;
-  Connection reader;
-  Statement select_member, select_after, count_events, last_sequence;
+  mutable Mutex read_mutex;
+  Connection reader GUARDED_BY(read_mutex);
+  Statement select_member GUARDED_BY(read_mutex);
+  Statement select_after GUARDED_BY(read_mutex);
+  Statement count_events GUARDED_BY(read_mutex);
+  Statement last_sequence GUARDED_BY(read_mutex);
 
-  std::mutex queue_mutex;
-  std::vector<PendingAppend*> queue;  // batches no leader has taken yet
-  bool leader_active = false;
+  Mutex queue_mutex;
+  std::vector<PendingAppend*> queue GUARDED_BY(queue_mutex);  // batches no leader has taken yet
+  bool leader_active GUARDED_BY(queue_mutex) = false;
 
+  Status OpenReader(int flags);
   Status PrepareStatements();
-  Status GroupCommit(std::span<const Event> events);
+  Status GroupCommit(std::span<const Event> events) EXCLUDES(queue_mutex);
+  // After a leader's commit: hands every served caller its result and passes
+  // leadership on to the oldest caller queued meanwhile.
+  void FinishGroup(const std::vector<PendingAppend*>& group, const PendingAppend* leader,
+                   const Status& result) REQUIRES(queue_mutex);
   Status CommitGroup(const std::vector<PendingAppend*>& group);
   // Reads every row of `query`; the sequence number of the last row goes to
   // *last_sequence when given (left as is when there are none).
-  Result<std::vector<Event>> ReadEvents(Statement& query, uint64_t* last_sequence = nullptr);
-  Result<int64_t> ReadScalar(Statement& query);
+  Result<std::vector<Event>> ReadEvents(Statement& query, uint64_t* last_sequence = nullptr)
+      REQUIRES(read_mutex);
+  Result<int64_t> ReadScalar(Statement& query) REQUIRES(read_mutex);
 };
+
+// The reader connection, read-only by pragma: query_only turns a slip into
+// an error.
+Status SqliteEventStore::Impl::OpenReader(int flags) {
+  MutexLock lock(&read_mutex);
+  MARQUEE_ASSIGN_OR_RETURN(reader, OpenConfigured(path, flags));
+  return Exec(reader.get(), "PRAGMA query_only=1", path);
+}
 
 Status SqliteEventStore::Impl::PrepareStatements() {
   MARQUEE_ASSIGN_OR_RETURN(insert, Statement::Prepare(writer.get(), kInsertEvent, path));
+  MutexLock lock(&read_mutex);
   MARQUEE_ASSIGN_OR_RETURN(select_member, Statement::Prepare(reader.get(), kSelectMember, path));
   MARQUEE_ASSIGN_OR_RETURN(select_after, Statement::Prepare(reader.get(), kSelectAfter, path));
   MARQUEE_ASSIGN_OR_RETURN(count_events, Statement::Prepare(reader.get(), kCountEvents, path));
@@ -277,34 +302,39 @@ Status SqliteEventStore::Impl::PrepareStatements() {
 // batches wait with no one committing them.
 Status SqliteEventStore::Impl::GroupCommit(std::span<const Event> events) {
   PendingAppend mine{events};
-  std::unique_lock<std::mutex> lock(queue_mutex);
-  queue.push_back(&mine);
-  if (!leader_active) {
-    leader_active = true;
-    mine.lead = true;
-  }
-  while (!mine.done && !mine.lead) mine.wake.wait(lock);
-  if (mine.done) return mine.result;
-
   std::vector<PendingAppend*> group;
-  group.swap(queue);  // includes `mine`
-  lock.unlock();
+  {
+    MutexLock lock(&queue_mutex);
+    queue.push_back(&mine);
+    if (!leader_active) {
+      leader_active = true;
+      mine.lead = true;
+    }
+    while (!mine.done && !mine.lead) mine.wake.Wait(&queue_mutex);
+    if (mine.done) return mine.result;
+    group.swap(queue);  // includes `mine`
+  }
   Status result = CommitGroup(group);
-  lock.lock();
+  MutexLock lock(&queue_mutex);
+  FinishGroup(group, &mine, result);
+  return result;
+}
+
+void SqliteEventStore::Impl::FinishGroup(const std::vector<PendingAppend*>& group,
+                                         const PendingAppend* leader, const Status& result) {
   for (PendingAppend* pending : group) {
     pending->result = result;
     pending->done = true;
-    // Notified under the lock: the waiter cannot return (and destroy its
+    // Signalled under the lock: the waiter cannot return (and destroy its
     // PendingAppend) before we release it.
-    if (pending != &mine) pending->wake.notify_one();
+    if (pending != leader) pending->wake.Signal();
   }
   if (queue.empty()) {
     leader_active = false;
   } else {
     queue.front()->lead = true;
-    queue.front()->wake.notify_one();
+    queue.front()->wake.Signal();
   }
-  return mine.result;
 }
 
 Status SqliteEventStore::Impl::CommitGroup(const std::vector<PendingAppend*>& group) {
@@ -354,9 +384,7 @@ Result<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(const std::stri
   // or a newer schema is refused here.
   MARQUEE_RETURN_IF_ERROR(EnableWal(impl->writer.get(), path, options.full_sync));
   MARQUEE_RETURN_IF_ERROR(PrepareSchema(impl->writer.get(), path));
-  MARQUEE_ASSIGN_OR_RETURN(impl->reader, OpenConfigured(path, SQLITE_OPEN_READWRITE));
-  // The reader never writes; query_only turns a slip into an error.
-  MARQUEE_RETURN_IF_ERROR(Exec(impl->reader.get(), "PRAGMA query_only=1", path));
+  MARQUEE_RETURN_IF_ERROR(impl->OpenReader(SQLITE_OPEN_READWRITE));
   MARQUEE_RETURN_IF_ERROR(impl->PrepareStatements());
   return std::unique_ptr<SqliteEventStore>(new SqliteEventStore(std::move(impl)));
 }
@@ -368,7 +396,7 @@ Status SqliteEventStore::Append(std::span<const Event> events) {
 }
 
 Result<std::vector<Event>> SqliteEventStore::MemberEvents(std::string_view member_id) const {
-  std::lock_guard<std::mutex> lock(impl_->read_mutex);
+  MutexLock lock(&impl_->read_mutex);
   Statement& query = impl_->select_member;
   ResetOnExit reset(query);
   query.BindText(1, member_id);
@@ -380,7 +408,7 @@ Result<EventPage> SqliteEventStore::PageAfter(uint64_t after, size_t limit) cons
   page.last_sequence = after;
   if (limit == 0) return page;
   constexpr uint64_t kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-  std::lock_guard<std::mutex> lock(impl_->read_mutex);
+  MutexLock lock(&impl_->read_mutex);
   Statement& query = impl_->select_after;
   ResetOnExit reset(query);
   query.BindInt64(1, static_cast<int64_t>(std::min<uint64_t>(after, kMax)));
@@ -390,13 +418,13 @@ Result<EventPage> SqliteEventStore::PageAfter(uint64_t after, size_t limit) cons
 }
 
 Result<uint64_t> SqliteEventStore::Count() const {
-  std::lock_guard<std::mutex> lock(impl_->read_mutex);
+  MutexLock lock(&impl_->read_mutex);
   MARQUEE_ASSIGN_OR_RETURN(int64_t n, impl_->ReadScalar(impl_->count_events));
   return static_cast<uint64_t>(n);
 }
 
 Result<uint64_t> SqliteEventStore::LastSequence() const {
-  std::lock_guard<std::mutex> lock(impl_->read_mutex);
+  MutexLock lock(&impl_->read_mutex);
   MARQUEE_ASSIGN_OR_RETURN(int64_t seq, impl_->ReadScalar(impl_->last_sequence));
   return static_cast<uint64_t>(seq);
 }

@@ -66,6 +66,8 @@
 #include <cctype>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "marquee/synthetic/synthetic_internal.h"
 
 namespace marquee {
@@ -108,9 +110,8 @@ Status ValidateSizes(const SyntheticConfig& c) {
   const uint64_t most = std::min<uint64_t>(static_cast<uint64_t>(c.members) * c.titles, kMaxPlays);
   if (c.plays < c.members || c.plays > most) {
     return Invalid("plays",
-                   "at least members (" + std::to_string(c.members) +
-                       ", every member plays once) and at most " + std::to_string(most) +
-                       (most == kMaxPlays ? "" : " (members x titles)"),
+                   fmt::format("at least members ({}, every member plays once) and at most {}{}",
+                               c.members, most, most == kMaxPlays ? "" : " (members x titles)"),
                    std::to_string(c.plays));
   }
   return Status::OK();
@@ -182,8 +183,7 @@ Status SyntheticConfig::Validate() const {
 }
 
 std::string SyntheticConfig::Describe() const {
-  return "seed=" + std::to_string(seed) + " members=" + std::to_string(members) +
-         " titles=" + std::to_string(titles) + " plays=" + std::to_string(plays);
+  return fmt::format("seed={} members={} titles={} plays={}", seed, members, titles, plays);
 }
 
 Result<SyntheticService> GenerateService(const SyntheticConfig& config,

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "marquee/util/checksum.h"
 
 namespace marquee {
@@ -42,8 +44,7 @@ void ByteReader::Fail(std::string_view what) {
 std::string_view ByteReader::Take(uint64_t n, std::string_view what) {
   if (!status_.ok()) return {};
   if (n > bytes_.size() - pos_) {
-    Fail("truncated " + std::string(what) + " (needs " + std::to_string(n) + " bytes, " +
-         std::to_string(bytes_.size() - pos_) + " left)");
+    Fail(fmt::format("truncated {} (needs {} bytes, {} left)", what, n, bytes_.size() - pos_));
     return {};
   }
   std::string_view s = bytes_.substr(pos_, n);
@@ -127,14 +128,14 @@ Result<SectionFileReader> SectionFileReader::Open(const std::string& path,
   if (Load<uint32_t>(h + 24) != Crc32(std::string_view(h, 24))) return corrupt("header checksum mismatch");
   uint32_t version = Load<uint32_t>(h + 8);
   if (version == 0 || version > max_version) {
-    return Status::Unsupported(path + ": " + std::string(kind) + " format version " +
-                               std::to_string(version) + " is newer than this build supports (" +
-                               std::to_string(max_version) + "); upgrade marquee");
+    return Status::Unsupported(
+        fmt::format("{}: {} format version {} is newer than this build supports ({}); upgrade marquee",
+                    path, kind, version, max_version));
   }
   uint64_t file_size = Load<uint64_t>(h + 16);
   if (file_size != bytes.size()) {
-    return corrupt("size is " + std::to_string(bytes.size()) + " bytes, header says " +
-                   std::to_string(file_size) + " (truncated or appended to)");
+    return corrupt(fmt::format("size is {} bytes, header says {} (truncated or appended to)",
+                               bytes.size(), file_size));
   }
 
   SectionFileReader reader;

@@ -1,0 +1,181 @@
+#include "marquee/data/event_json.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace marquee {
+namespace {
+
+constexpr int64_t kDefaultTime = 1700000000;
+
+Event EveryField() {
+  Event e;
+  e.kind = EventKind::kImpression;
+  e.member_id = "m-1";
+  e.title_id = "t-9";
+  e.time = 1234567890;
+  e.watch_fraction = 0.75f;
+  e.rating = 4.5f;
+  e.artwork_id = "a-3";
+  e.propensity = 1.0 / 3.0;  // a double: must survive the text exactly
+  e.impression_id = "imp-77";
+  return e;
+}
+
+// The error's field and message, for a test that expects a failure.
+Status ErrorOf(std::string_view json) {
+  Result<Event> r = ParseEventJson(json, kDefaultTime);
+  EXPECT_FALSE(r.ok()) << json;
+  return r.ok() ? Status::OK() : r.status();
+}
+
+Status BatchErrorOf(std::string_view json) {
+  Result<std::vector<Event>> r = ParseEventsJson(json, kDefaultTime);
+  EXPECT_FALSE(r.ok()) << json;
+  return r.ok() ? Status::OK() : r.status();
+}
+
+TEST(EventJsonTest, RoundTripsEveryField) {
+  const Event e = EveryField();
+  Result<Event> back = ParseEventJson(EventToJson(e), kDefaultTime);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, e);
+}
+
+TEST(EventJsonTest, RoundTripsWithoutOptionalFields) {
+  for (EventKind kind : {EventKind::kPlay, EventKind::kImpression, EventKind::kClick}) {
+    Event e;
+    e.kind = kind;
+    e.member_id = "m";
+    e.title_id = "t";
+    e.time = 0;  // the earliest time, and not the default
+    const std::string json = EventToJson(e);
+    for (const char* absent : {"watch_fraction", "rating", "artwork", "propensity", "impression_id"}) {
+      EXPECT_EQ(json.find(absent), std::string::npos) << json;
+    }
+    Result<Event> back = ParseEventJson(json, kDefaultTime);
+    ASSERT_TRUE(back.ok()) << back.status().ToString();
+    EXPECT_EQ(*back, e) << json;
+  }
+}
+
+TEST(EventJsonTest, AcceptsIntegerIds) {
+  Result<Event> e = ParseEventJson(R"({"kind": "play", "member": 42, "title": 18446744073709551615})",
+                                   kDefaultTime);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->member_id, "42");
+  EXPECT_EQ(e->title_id, "18446744073709551615");
+  Result<Event> negative = ParseEventJson(R"({"kind": "play", "member": -7, "title": "t"})", kDefaultTime);
+  ASSERT_TRUE(negative.ok()) << negative.status().ToString();
+  EXPECT_EQ(negative->member_id, "-7");
+}
+
+TEST(EventJsonTest, DefaultTimeWhenAbsent) {
+  Result<Event> e = ParseEventJson(R"({"kind": "click", "member": "m", "title": "t"})", kDefaultTime);
+  ASSERT_TRUE(e.ok());
+  EXPECT_EQ(e->time, kDefaultTime);
+  Result<std::vector<Event>> batch = ParseEventsJson(
+      R"({"events": [{"kind": "play", "member": "m", "title": "t"},
+                     {"kind": "play", "member": "m", "title": "t", "time": 5}]})",
+      kDefaultTime);
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  ASSERT_EQ(batch->size(), 2u);
+  EXPECT_EQ((*batch)[0].time, kDefaultTime);
+  EXPECT_EQ((*batch)[1].time, 5);
+}
+
+TEST(EventJsonTest, ErrorsNameTheField) {
+  struct Case {
+    const char* json;
+    const char* field;
+  };
+  const std::vector<Case> cases = {
+      {R"({"kind": "play", "member": "m", "title": "t", "colour": "red"})", "colour"},
+      {R"({"member": "m", "title": "t"})", "kind"},
+      {R"({"kind": "watch", "member": "m", "title": "t"})", "kind"},
+      {R"({"kind": 1, "member": "m", "title": "t"})", "kind"},
+      {R"({"kind": "play", "title": "t"})", "member"},
+      {R"({"kind": "play", "member": "m"})", "title"},
+      {R"({"kind": "play", "member": "", "title": "t"})", "member"},
+      {R"({"kind": "play", "member": 1.5, "title": "t"})", "member"},
+      {R"({"kind": "play", "member": "m", "title": ["t"]})", "title"},
+      {R"({"kind": "rating", "member": "m", "title": "t"})", "rating"},
+      {R"({"kind": "rating", "member": "m", "title": "t", "rating": "5"})", "rating"},
+      {R"({"kind": "play", "member": "m", "title": "t", "watch_fraction": 0})", "watch_fraction"},
+      {R"({"kind": "play", "member": "m", "title": "t", "watch_fraction": 1.5})", "watch_fraction"},
+      {R"({"kind": "impression", "member": "m", "title": "t", "propensity": 0})", "propensity"},
+      {R"({"kind": "impression", "member": "m", "title": "t", "propensity": 1.0001})", "propensity"},
+      {R"({"kind": "impression", "member": "m", "title": "t", "propensity": 1e-50})", "propensity"},
+      {R"({"kind": "impression", "member": "m", "title": "t", "propensity": "0.5"})", "propensity"},
+      {R"({"kind": "click", "member": "m", "title": "t", "artwork": 3})", "artwork"},
+      {R"({"kind": "click", "member": "m", "title": "t", "impression_id": null})", "impression_id"},
+      {R"({"kind": "play", "member": "m", "title": "t", "time": -1})", "time"},
+      {R"({"kind": "play", "member": "m", "title": "t", "time": 253402300800})", "time"},
+      {R"({"kind": "play", "member": "m", "title": "t", "time": 18446744073709551615})", "time"},
+      {R"({"kind": "play", "member": "m", "title": "t", "time": 1.5})", "time"},
+      {R"({"kind": "play", "member": "m", "title": "t", "time": "1"})", "time"},
+  };
+  for (const Case& c : cases) {
+    Status s = ErrorOf(c.json);
+    EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << c.json;
+    EXPECT_EQ(s.field(), c.field) << c.json << " -> " << s.message();
+    // The message names the field too, so it reads on its own.
+    EXPECT_NE(s.message().find(c.field), std::string::npos) << s.message();
+  }
+}
+
+TEST(EventJsonTest, TimeBoundsAreInclusive) {
+  for (const char* time : {"0", "253402300799"}) {
+    const std::string json =
+        std::string(R"({"kind": "play", "member": "m", "title": "t", "time": )") + time + "}";
+    Result<Event> e = ParseEventJson(json, kDefaultTime);
+    ASSERT_TRUE(e.ok()) << json << ": " << e.status().ToString();
+    EXPECT_EQ(e->time, std::stoll(time));
+  }
+  Result<Event> one = ParseEventJson(
+      R"({"kind": "impression", "member": "m", "title": "t", "propensity": 1})", kDefaultTime);
+  ASSERT_TRUE(one.ok()) << one.status().ToString();
+  EXPECT_EQ(one->propensity, 1.0);
+}
+
+TEST(EventJsonTest, MalformedJsonIsAParseErrorOfTheBody) {
+  for (const char* text : {"", "{", R"({"kind": "play",})", "not json"}) {
+    Status single = ErrorOf(text);
+    EXPECT_EQ(single.code(), Status::Code::kParseError) << text;
+    EXPECT_EQ(single.field(), "body") << text;
+    Status batch = BatchErrorOf(text);
+    EXPECT_EQ(batch.code(), Status::Code::kParseError) << text;
+    EXPECT_EQ(batch.field(), "body") << text;
+  }
+}
+
+TEST(EventJsonTest, BatchFormNamesTheEventIndex) {
+  EXPECT_EQ(BatchErrorOf(R"({"events": []})").field(), "events");
+  EXPECT_EQ(BatchErrorOf(R"({"events": {}})").field(), "events");
+  EXPECT_EQ(BatchErrorOf(R"({"events": [{"kind": "play", "member": "m", "title": "t"}], "x": 1})").field(),
+            "x");
+  EXPECT_EQ(BatchErrorOf("[]").field(), "body");
+  Status s = BatchErrorOf(R"({"events": [
+      {"kind": "play", "member": "m", "title": "t"},
+      {"kind": "play", "member": "m", "title": "t"},
+      {"kind": "swipe", "member": "m", "title": "t"}]})");
+  EXPECT_EQ(s.field(), "events[2].kind");
+  EXPECT_EQ(s.message().rfind("events[2].kind: ", 0), 0u) << s.message();
+  EXPECT_EQ(BatchErrorOf(R"({"events": [{"kind": "play", "member": "m", "title": "t", "time": -5}]})").field(),
+            "events[0].time");
+  EXPECT_EQ(BatchErrorOf(R"({"events": [{"kind": "play", "member": "m", "title": "t", "y": 0}]})").field(),
+            "events[0].y");
+  EXPECT_EQ(BatchErrorOf(R"({"events": [3]})").field(), "events[0]");
+}
+
+TEST(EventJsonTest, SingleEventFormIsOneEventOfTheBatchParser) {
+  Result<std::vector<Event>> batch = ParseEventsJson(EventToJson(EveryField()), kDefaultTime);
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  ASSERT_EQ(batch->size(), 1u);
+  EXPECT_EQ((*batch)[0], EveryField());
+}
+
+}  // namespace
+}  // namespace marquee
