@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks the lock annotations (util/mutex.h, util/thread_annotations.h) with
 # clang's -Wthread-safety: every src/marquee/**/*.cc that includes
-# "marquee/util/mutex.h" is compiled with -fsyntax-only, and any warning fails
+# "marquee/util/mutex.h", directly or through its own header, is compiled
+# with -fsyntax-only, and any warning fails
 # the check. Files are found by that include, so a folder that adopts Mutex is
 # checked without editing this script.
 #
@@ -86,7 +87,16 @@ case "${1:-}" in
 esac
 
 root="${1:-$(cd "$(dirname "$0")/.." && pwd)}"
-mapfile -t files < <(grep -rlF --include='*.cc' '#include "marquee/util/mutex.h"' "$root/src/marquee" | sort)
+# A .cc that includes mutex.h, or whose own header does (the guarded members
+# are declared there and used in the .cc).
+mapfile -t files < <(
+  grep -rlF --include='*.cc' --include='*.h' '#include "marquee/util/mutex.h"' "$root/src/marquee" |
+    while read -r f; do
+      case "$f" in
+        *.h) [ -f "${f%.h}.cc" ] && echo "${f%.h}.cc" ;;
+        *) echo "$f" ;;
+      esac
+    done | sort -u)
 if [ ${#files[@]} -eq 0 ]; then
   echo "check_thread_safety: no file under $root/src/marquee includes marquee/util/mutex.h"
   exit 1
