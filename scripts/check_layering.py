@@ -52,6 +52,30 @@ def folder_of(rel: str) -> str:
     return parts[0]
 
 
+def check_architecture_doc(root: pathlib.Path) -> list:
+    """docs/ARCHITECTURE.md's library table must list exactly these folders, each with these dependencies."""
+    doc = root / "docs" / "ARCHITECTURE.md"
+    if not doc.exists():
+        return []  # the self-test's trees have no docs
+    row = re.compile(r"^\| `([a-z/]+)/` \| .*? \| ([^|]*) \|")
+    found = {}
+    for line in doc.read_text().splitlines():
+        m = row.match(line)
+        if m and m.group(1) != "tools/marquee":
+            deps = m.group(2).strip()
+            found[m.group(1)] = set() if deps in ("—", "-", "") else {d.strip() for d in deps.split(",")}
+    errors = []
+    for folder in sorted(set(ALLOWED) | set(found)):
+        if folder not in found:
+            errors.append(f"docs/ARCHITECTURE.md: the library table has no row for {folder}/")
+        elif folder not in ALLOWED:
+            errors.append(f"docs/ARCHITECTURE.md: the library table lists {folder}/, which the layering table does not")
+        elif found[folder] != ALLOWED[folder]:
+            errors.append(f"docs/ARCHITECTURE.md: {folder}/ may use {', '.join(sorted(ALLOWED[folder])) or 'nothing'} "
+                          f"here but {', '.join(sorted(found[folder])) or 'nothing'} in the document")
+    return errors
+
+
 def check_acyclic() -> list:
     errors, state = [], {}
 
@@ -80,6 +104,7 @@ def self_test() -> int:
         "private header": ("src/marquee/models/a.h", '#include "marquee/io/import_common.h"\n'),
         "json in a public header": ("src/marquee/models/a.h", "#include <nlohmann/json.hpp>\n"),
         "missing header": ("src/marquee/models/a.h", '#include "marquee/models/nope.h"\n'),
+        "architecture doc out of date": ("docs/ARCHITECTURE.md", "| `util/` | kernels | — | fmt |\n"),
     }
     base = {"src/marquee/models/b.h": "", "src/marquee/io/import_common.h": "",
             "src/marquee/data/ok.h": '#include "marquee/util/c.h"\n', "src/marquee/util/c.h": ""}
@@ -107,7 +132,7 @@ def main() -> int:
         return self_test()
     root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else pathlib.Path(__file__).resolve().parent.parent)
     src = root / "src" / "marquee"
-    errors = check_acyclic()
+    errors = check_acyclic() + check_architecture_doc(root)
     for dep_set in ALLOWED.values():
         for dep in dep_set:
             if dep not in ALLOWED:
