@@ -30,7 +30,7 @@ Status WriteLog(const LoggedBanditData& log, const Dataset& dataset, const Artwo
       e.artwork_id = dataset.catalog.titles()[title].artwork[log.action[i]].id;
       e.propensity = log.propensity[i];
       e.impression_id = "sim-" + std::to_string(i);
-      std::fprintf(f, "%s\n", EventJsonLine(e).c_str());
+      std::fprintf(f, "%s\n", EventToJson(e).c_str());
       if (log.reward[i] > 0) {
         Event play;
         play.member_id = e.member_id;
@@ -38,7 +38,7 @@ Status WriteLog(const LoggedBanditData& log, const Dataset& dataset, const Artwo
         play.time = e.time + 1;
         play.impression_id = e.impression_id;  // the play answers this
                                                // impression, not an older one
-        std::fprintf(f, "%s\n", EventJsonLine(play).c_str());
+        std::fprintf(f, "%s\n", EventToJson(play).c_str());
       }
     }
   });

@@ -45,7 +45,4 @@ inline Result<std::vector<Event>> ReadEventLog(const std::string& path) {
   return events;
 }
 
-// One event as a JSON line (the inverse of the reader above).
-inline std::string EventJsonLine(const Event& e) { return EventToJson(e); }
-
 }  // namespace marquee::cli

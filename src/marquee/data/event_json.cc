@@ -6,59 +6,25 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "marquee/util/json_fields.h"
+
 namespace marquee {
 namespace {
 
 using nlohmann::json;
 
-// "a string" / "a number" ... for "expected X, found Y" messages.
-std::string JsonTypeName(const json& value) {
-  switch (value.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::string: return "a string";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "an integer";
-    case json::value_t::number_float: return "a number";
-    default: return "a value";
-  }
-}
-
-Status Expected(const std::string& field, std::string_view what, const json& found) {
-  return Status::InvalidField(field, fmt::format("{}: expected {}, found {}", field, what, JsonTypeName(found)));
-}
+using json_fields::Expected;
+using json_fields::IdText;
+using json_fields::Join;
+using json_fields::ReadString;
+using json_fields::RejectUnknownFields;
 
 Status Required(const std::string& field, std::string_view why = "required") {
-  return Status::InvalidField(field, fmt::format("{}: {}", field, why));
-}
-
-std::string Join(const std::string& prefix, std::string_view name) {
-  return prefix.empty() ? std::string(name) : fmt::format("{}.{}", prefix, name);
-}
-
-// Ids are strings; integers are accepted too, since many catalogs number
-// their titles and members (MovieLens, Netflix Prize).
-std::optional<std::string> IdText(const json& value) {
-  if (value.is_string()) return value.get<std::string>();
-  if (value.is_number_unsigned()) return std::to_string(value.get<uint64_t>());
-  if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
-  return std::nullopt;
+  return json_fields::Invalid(field, why);
 }
 
 const std::set<std::string> kEventFields = {"kind",       "member", "title",      "time",         "watch_fraction",
                                             "rating",     "artwork", "propensity", "impression_id"};
-
-Status RejectUnknownFields(const json& object, const std::set<std::string>& known, const std::string& prefix) {
-  for (const auto& [name, value] : object.items()) {
-    if (known.count(name) == 0) {
-      return Status::InvalidField(Join(prefix, name), fmt::format("unknown field {}; expected one of: {}",
-                                                                  QuoteForError(name), fmt::join(known, ", ")));
-    }
-  }
-  return Status::OK();
-}
 
 Status ReadId(const json& object, const char* name, const std::string& prefix, std::string& out) {
   const std::string field = Join(prefix, name);
@@ -67,14 +33,6 @@ Status ReadId(const json& object, const char* name, const std::string& prefix, s
   std::optional<std::string> id = IdText(*it);
   if (!id || id->empty()) return Expected(field, "a non-empty string id", *it);
   out = std::move(*id);
-  return Status::OK();
-}
-
-Status ReadString(const json& object, const char* name, const std::string& prefix, std::string& out) {
-  auto it = object.find(name);
-  if (it == object.end()) return Status::OK();
-  if (!it->is_string()) return Expected(Join(prefix, name), "a string", *it);
-  out = it->get<std::string>();
   return Status::OK();
 }
 

@@ -16,11 +16,8 @@
 // its weight); max_memory_gb, the memory Fit() may plan to use for the n x n
 // matrices in GB (1e9 bytes), 0 = MemAvailable of /proc/meminfo.
 //
-// Precision: G is inverted in float. Measured by bench/ease_bench.cc (5,000
-// titles, lambda 500): float inverts in half the time of double (0.66 s vs
-// 1.28 s), needs half the memory, and B differs from the double result by
-// at most 7e-6 of its largest entry -- every member's top 20 came out
-// identical, in the same order.
+// Precision: G is inverted in float, not double (half the memory; the
+// measurements behind the choice are in docs/MEASUREMENTS.md).
 #pragma once
 
 #include <cstdint>

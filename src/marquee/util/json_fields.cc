@@ -1,0 +1,61 @@
+#include "marquee/util/json_fields.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+namespace marquee::json_fields {
+
+using nlohmann::json;
+
+std::string TypeName(const json& value) {
+  switch (value.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::string: return "a string";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: return "an integer";
+    case json::value_t::number_float: return "a number";
+    default: return "a value";
+  }
+}
+
+std::string Join(std::string_view prefix, std::string_view name) {
+  return prefix.empty() ? std::string(name) : fmt::format("{}.{}", prefix, name);
+}
+
+Status Expected(const std::string& field, std::string_view what, const json& found) {
+  return Status::InvalidField(field, fmt::format("{}: expected {}, found {}", field, what, TypeName(found)));
+}
+
+Status Invalid(const std::string& field, std::string_view why) {
+  return Status::InvalidField(field, fmt::format("{}: {}", field, why));
+}
+
+std::optional<std::string> IdText(const json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_number_unsigned()) return std::to_string(value.get<uint64_t>());
+  if (value.is_number_integer()) return std::to_string(value.get<int64_t>());
+  return std::nullopt;
+}
+
+Status RejectUnknownFields(const json& object, const std::set<std::string>& known, std::string_view prefix) {
+  for (const auto& [name, value] : object.items()) {
+    if (known.count(name) == 0) {
+      return Status::InvalidField(Join(prefix, name), fmt::format("unknown field {}; expected one of: {}",
+                                                                  QuoteForError(name), fmt::join(known, ", ")));
+    }
+  }
+  return Status::OK();
+}
+
+Status ReadString(const json& object, const char* name, std::string_view prefix, std::string& out) {
+  auto it = object.find(name);
+  if (it == object.end()) return Status::OK();
+  if (!it->is_string()) return Expected(Join(prefix, name), "a string", *it);
+  out = it->get<std::string>();
+  return Status::OK();
+}
+
+}  // namespace marquee::json_fields
