@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include "event_test_util.h"
+
 namespace marquee {
 namespace {
 
@@ -37,17 +39,7 @@ Event Impression(std::string member, std::string title, std::string artwork, int
   return e;
 }
 
-Event Outcome(EventKind kind, std::string member, std::string title, int64_t time, std::string id = {},
-              std::optional<float> fraction = {}) {
-  Event e;
-  e.kind = kind;
-  e.member_id = std::move(member);
-  e.title_id = std::move(title);
-  e.time = time;
-  e.impression_id = std::move(id);
-  e.watch_fraction = fraction;
-  return e;
-}
+using test::Outcome;
 
 TEST(ImpressionLogTest, JoinsPlaysInTheWindowAndClicksById) {
   Dataset d = SmallDataset();

@@ -9,6 +9,8 @@
 
 #include "marquee/bandit/impression_log.h"
 
+#include "event_test_util.h"
+
 namespace marquee {
 namespace {
 
@@ -22,17 +24,7 @@ ImpressionRecord Shown(std::string id, std::string member, std::string title, in
   return r;
 }
 
-Event Outcome(EventKind kind, std::string member, std::string title, int64_t time, std::string id = {},
-              std::optional<float> fraction = {}) {
-  Event e;
-  e.kind = kind;
-  e.member_id = std::move(member);
-  e.title_id = std::move(title);
-  e.time = time;
-  e.impression_id = std::move(id);
-  e.watch_fraction = fraction;
-  return e;
-}
+using test::Outcome;
 
 // (record, reward) pairs, in the order they finished.
 std::vector<std::pair<uint64_t, double>> Pairs(const std::vector<Attribution>& out) {
