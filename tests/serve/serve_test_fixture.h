@@ -116,7 +116,7 @@ class ServeFixture : public ::testing::Test {
     if (!artwork.policy.empty()) {
       Result<std::unique_ptr<serve::ArtworkService>> service =
           serve::OpenArtworkService(models_->dataset(), artwork.policy,
-                                    {.seed = artwork.seed, .reward_window_seconds = artwork.reward_window_seconds});
+                                    {.seed = artwork.seed, .reward = {.reward_window_seconds = artwork.reward_window_seconds}});
       ASSERT_TRUE(service.ok()) << service.status().ToString();
       artwork_ = std::move(*service);
     }

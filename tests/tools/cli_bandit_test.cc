@@ -103,6 +103,35 @@ TEST_F(CliBanditTest, TrainPolicyLearnsFromTheLog) {
   EXPECT_GT(report["true_value"].get<double>(), report["on_policy_value"].get<double>() * 1.05);
 }
 
+// Every impression of the log answered by a play of a quarter of the title:
+// with --watch-fraction each earns 0.25, without it 1, so the on-policy value
+// of the logging policy is exactly that (the same rule online: serve
+// --watch-fraction; bandit/reward_attribution.h).
+TEST_F(CliBanditTest, WatchFractionWeightsTheReward) {
+  std::ifstream in(Log());
+  std::ofstream out(dir_->File("quarter.jsonl"));
+  std::string line;
+  int impressions = 0;
+  while (std::getline(in, line) && impressions < 2000) {
+    nlohmann::json e = nlohmann::json::parse(line);
+    if (e["kind"] != "impression") continue;
+    out << line << "\n";
+    nlohmann::json play = {{"kind", "play"},         {"member", e["member"]},   {"title", e["title"]},
+                           {"time", e["time"].get<int64_t>() + 60}, {"watch_fraction", 0.25}};
+    out << play.dump() << "\n";
+    ++impressions;
+  }
+  out.close();
+  ASSERT_EQ(impressions, 2000);
+  for (const auto& [flag, expected] : {std::pair{" --watch-fraction", 0.25}, std::pair{"", 1.0}}) {
+    RunResult r = RunCli("ope --logs " + dir_->File("quarter.jsonl") + " --data " + Data() +
+                         " --target uniform --estimators ips --bootstrap 10 --json" + flag);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    nlohmann::json report = nlohmann::json::parse(r.output);
+    EXPECT_DOUBLE_EQ(report["on_policy_value"].get<double>(), expected) << flag;
+  }
+}
+
 TEST_F(CliBanditTest, BadInputIsNamed) {
   RunResult no_data = RunCli("ope --logs " + Log() + " --target uniform");
   EXPECT_EQ(no_data.exit_code, 1);

@@ -1,6 +1,6 @@
 // marquee ope --logs FILE [--format marquee|obd] --target POLICY
 //             [--estimators ips,snips,dm,dr,replay] [--bootstrap N] [--json]
-//             [--data DATASET] [--campaign men|women|all] [--reward-window S]
+//             [--data DATASET] [--campaign men|women|all] [--reward-window S] [--watch-fraction]
 //             [--folds K] [--seed N]
 //             [--truth TRUTH]
 //
@@ -43,6 +43,7 @@ struct OpeArgs {
   std::string campaign;
   uint32_t bts_samples = 100000;
   int64_t reward_window = kDefaultRewardWindowSeconds;
+  bool watch_fraction = false;
   uint32_t folds = 0;  // 0: 5 for obd, 2 for marquee
   uint64_t seed = 1;
   std::string truth;
@@ -116,6 +117,7 @@ Result<OpeProblem> MarqueeProblem(const OpeArgs& args) {
   MARQUEE_ASSIGN_OR_RETURN(std::vector<Event> events, ReadEventLog(args.logs));
   RewardRules join;
   join.reward_window_seconds = args.reward_window;
+  join.weight_by_watch_fraction = args.watch_fraction;
   ImpressionLog log = JoinImpressions(events, dataset, *features, join, args.logs);
   OpeProblem p;
   p.notes.push_back(log.Summary());
@@ -260,6 +262,8 @@ Command AddOpeCommand(CLI::App& root) {
                   "rewards it")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app->add_flag("--watch-fraction", args->watch_fraction,
+                "marquee format: reward = the fraction watched instead of 1 (as train-policy --watch-fraction)");
   app->add_option("--folds", args->folds,
                   "cross-fitting folds of the reward model (0: 5 for obd, 2 "
                   "for marquee)")

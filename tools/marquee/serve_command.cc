@@ -94,10 +94,12 @@ Command AddServeCommand(CLI::App& root) {
                   "thompson; e.g. linucb:alpha=0.5), a policy file from marquee train-policy named as F.mqp or "
                   "file:PATH, or none")
       ->capture_default_str();
-  app->add_option("--reward-window", args->stack.artwork.reward_window_seconds,
+  app->add_option("--reward-window", args->stack.artwork.reward.reward_window_seconds,
                   "seconds after an impression in which a play of the title rewards its artwork")
       ->check(CLI::Range(int64_t{0}, int64_t{30} * 24 * 3600))
       ->capture_default_str();
+  app->add_flag("--watch-fraction", args->stack.artwork.reward.weight_by_watch_fraction,
+                "artwork reward = the fraction watched instead of 1 (as train-policy and ope --watch-fraction)");
   app->add_option("--artwork-seed", args->stack.artwork.seed, "seed of the artwork choices (with the impression id)")
       ->capture_default_str();
   app->add_option("--hnsw-m", args->stack.retrieval.m, "hnsw: graph degree M")

@@ -40,8 +40,9 @@ namespace marquee::serve {
 // policy file into one).
 struct ArtworkServiceOptions {
   uint64_t seed = 1;
-  int64_t reward_window_seconds = kDefaultRewardWindowSeconds;
-  size_t max_pending = kDefaultMaxPendingImpressions;  // beyond this the oldest are learned as reward 0
+  // Which outcome rewards which impression: the same rules as offline
+  // training and evaluation (bandit/reward_attribution.h).
+  RewardRules reward;
 };
 
 // One choice: `title` and `variant` are dense indices (the dataset's title,
@@ -109,8 +110,7 @@ class ArtworkService {
 
   // Impressions waiting for their outcome (bandit/reward_attribution.h).
   mutable Mutex pending_mutex_;
-  RewardAttributor attributor_ GUARDED_BY(pending_mutex_){
-      RewardRules{options_.reward_window_seconds, options_.max_pending, false}};
+  RewardAttributor attributor_ GUARDED_BY(pending_mutex_){options_.reward};
 };
 
 }  // namespace marquee::serve

@@ -27,8 +27,9 @@ struct ServingStackOptions {
   EventStoreOptions event_store;
   RetrievalOptions retrieval;
   // The artwork policy: a kind with optional parameters ("thompson",
-  // "linucb:alpha=0.5"), a policy file (*.mqp, from `marquee train-policy`),
-  // or "none" (or empty): no artwork service, the artwork routes answer 503.
+  // "linucb:alpha=0.5"), a policy file from `marquee train-policy` named as
+  // one ("F.mqp" or "file:PATH"; never guessed from the file system), or
+  // "none" (or empty): no artwork service, the artwork routes answer 503.
   std::string artwork_policy = "thompson";
   ArtworkServiceOptions artwork;
 };

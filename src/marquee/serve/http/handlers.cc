@@ -93,7 +93,7 @@ Reply Handlers::RenderList(const Recommendations& list, std::string_view key, st
   return Reply::Json(body);
 }
 
-Reply Handlers::MemberRecommendations(std::string_view member, const QueryParams& params) {
+Reply Handlers::MemberRecommendations(std::string_view member_id, const QueryParams& params) {
   MemberQuery query;
   Parsed<uint32_t> k = ParseKParam(params);
   if (!k.ok()) return Reply::Error(k.error());
@@ -106,35 +106,35 @@ Reply Handlers::MemberRecommendations(std::string_view member, const QueryParams
   query.filter = std::move(*filter);
   Parsed<bool> with_artwork = ParseBoolParam(params, "artwork", artwork_ != nullptr);
   if (!with_artwork.ok()) return Reply::Error(with_artwork.error());
-  Result<Recommendations> list = recommendations_.ForMember(member, query);
+  Result<Recommendations> list = recommendations_.ForMember(member_id, query);
   if (!list.ok()) return Reply::Error(RecommendationError(list.status()));
-  if (!*with_artwork) return RenderList(*list, "member", member);
+  if (!*with_artwork) return RenderList(*list, "member", member_id);
   std::vector<uint32_t> titles;
   for (const ScoredTitle& item : list->items) titles.push_back(item.title);
-  Parsed<std::vector<ArtworkChoice>> artwork = ChooseArtwork(member, titles);
+  Parsed<std::vector<ArtworkChoice>> artwork = ChooseArtwork(member_id, titles);
   if (!artwork.ok()) return Reply::Error(artwork.error());
-  return RenderList(*list, "member", member, *artwork);
+  return RenderList(*list, "member", member_id, *artwork);
 }
 
-Parsed<std::vector<ArtworkChoice>> Handlers::ChooseArtwork(std::string_view member,
+Parsed<std::vector<ArtworkChoice>> Handlers::ChooseArtwork(std::string_view member_id,
                                                            std::span<const uint32_t> titles) {
   if (artwork_ == nullptr) {
     return ApiError{503, "artwork_disabled", "this server has no artwork policy", "artwork"};
   }
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   std::vector<Event> impressions;
-  std::vector<ArtworkChoice> choices = artwork_->Choose(member, titles, now, impressions);
+  std::vector<ArtworkChoice> choices = artwork_->Choose(member_id, titles, now, impressions);
   // Shown only once recorded: an impression that cannot be logged is not served.
   Status logged = events_.Append(impressions);
   if (!logged.ok()) return FromStatus(logged);
   metrics_.AddEventsIngested(impressions.size());
-  artwork_->NoteLogged(member, choices, now);
+  artwork_->NoteLogged(member_id, choices, now);
   return choices;
 }
 
-Reply Handlers::MemberArtwork(std::string_view member, const QueryParams& params) {
+Reply Handlers::MemberArtwork(std::string_view member_id, const QueryParams& params) {
   constexpr size_t kMaxTitles = 200;
-  if (member.empty()) return Reply::Error(ApiError::BadField("member", "member: expected a non-empty id"));
+  if (member_id.empty()) return Reply::Error(ApiError::BadField("member", "member: expected a non-empty id"));
   const Dataset& dataset = models_.dataset();
   std::vector<uint32_t> titles;
   std::string unknown;
@@ -156,13 +156,13 @@ Reply Handlers::MemberArtwork(std::string_view member, const QueryParams& params
         "titles", "titles: expected 1 to " + std::to_string(kMaxTitles) + " comma-separated title ids, found " +
                       std::to_string(titles.size())));
   }
-  Parsed<std::vector<ArtworkChoice>> choices = ChooseArtwork(member, titles);
+  Parsed<std::vector<ArtworkChoice>> choices = ChooseArtwork(member_id, titles);
   if (!choices.ok()) return Reply::Error(choices.error());
   json items = json::array();
   for (const ArtworkChoice& c : *choices) {
     items.push_back({{"title", std::string(dataset.titles.ExternalId(c.title))}, {"artwork", ArtworkJson(dataset, c)}});
   }
-  return Reply::Json({{"member", std::string(member)}, {"policy", artwork_->policy_name()}, {"artwork", std::move(items)}});
+  return Reply::Json({{"member", std::string(member_id)}, {"policy", artwork_->policy_name()}, {"artwork", std::move(items)}});
 }
 
 Reply Handlers::ArtworkPolicyStats() {
@@ -185,12 +185,12 @@ Reply Handlers::HistoryRecommendations(std::string_view body) {
   return RenderList(*list, "", "");
 }
 
-Reply Handlers::SimilarTitles(std::string_view title, const QueryParams& params) {
+Reply Handlers::SimilarTitles(std::string_view title_id, const QueryParams& params) {
   Parsed<uint32_t> k = ParseKParam(params);
   if (!k.ok()) return Reply::Error(k.error());
-  Result<Recommendations> list = recommendations_.Similar(title, *k);
+  Result<Recommendations> list = recommendations_.Similar(title_id, *k);
   if (!list.ok()) return Reply::Error(FromStatus(list.status()));
-  return RenderList(*list, "title", title);
+  return RenderList(*list, "title", title_id);
 }
 
 Reply Handlers::PostEvents(std::string_view body) {

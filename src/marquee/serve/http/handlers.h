@@ -33,12 +33,12 @@ class Handlers {
   Handlers(const ServerOptions& options, ModelStore& models, EventStore& events, Metrics& metrics,
            RecommendationService& recommendations, ArtworkService* artwork);
 
-  Reply MemberRecommendations(std::string_view member, const QueryParams& params);
+  Reply MemberRecommendations(std::string_view member_id, const QueryParams& params);
   Reply HistoryRecommendations(std::string_view body);
-  Reply SimilarTitles(std::string_view title, const QueryParams& params);
+  Reply SimilarTitles(std::string_view title_id, const QueryParams& params);
   Reply PostEvents(std::string_view body);
   // GET /v1/members/{id}/artwork?titles=a,b,c
-  Reply MemberArtwork(std::string_view member, const QueryParams& params);
+  Reply MemberArtwork(std::string_view member_id, const QueryParams& params);
   Reply ArtworkPolicyStats();
   Reply CurrentModel();
   // `authorization` is the Authorization header ("" when absent).
@@ -52,7 +52,7 @@ class Handlers {
                    const std::vector<ArtworkChoice>& artwork = {});
   // Chooses artwork for `titles` and makes the impressions durable before
   // returning them; the error when logging fails (nothing is then shown).
-  Parsed<std::vector<ArtworkChoice>> ChooseArtwork(std::string_view member, std::span<const uint32_t> titles);
+  Parsed<std::vector<ArtworkChoice>> ChooseArtwork(std::string_view member_id, std::span<const uint32_t> titles);
   bool Authorized(std::string_view authorization) const;
 
   const ServerOptions& options_;
