@@ -63,7 +63,7 @@ self_test() {
   trap 'rm -rf "$tmp"' RETURN
   write_case "" >"$tmp/unlocked.cc"
   write_case "marquee::MutexLock lock(&mu_);" >"$tmp/locked.cc"
-  if check "$root" "$tmp/unlocked.cc" 2>/dev/null; then
+  if check "$root" "$tmp/unlocked.cc" >/dev/null 2>&1; then
     echo "check_thread_safety --self-test: an unlocked access to a GUARDED_BY member passed"
     return 1
   fi

@@ -151,8 +151,14 @@ TEST(RewardAttributionTest, OverflowFinishesTheOldestWithRewardZero) {
   ASSERT_TRUE(a.AddImpression(Shown("d", "m", "w", 1003, 4), out));
   EXPECT_EQ(Pairs(out), (PairList{{1, 0.0}, {2, 0.0}}));
   EXPECT_EQ(a.pending(), 2u);
+  EXPECT_EQ(a.evicted(), 2u);
   a.Observe(Outcome(EventKind::kPlay, "m", "t", 1010), out);  // "a" is gone
   EXPECT_EQ(out.size(), 2u);
+  // Expiry and a full reward are not evictions.
+  a.Observe(Outcome(EventKind::kPlay, "m", "v", 1010), out);  // "c" earns 1
+  a.Expire(2000, out);                                         // "d" expires
+  EXPECT_EQ(Pairs(out), (PairList{{1, 0.0}, {2, 0.0}, {3, 1.0}, {4, 0.0}}));
+  EXPECT_EQ(a.evicted(), 2u);
 }
 
 TEST(RewardAttributionTest, WatchFractionWeighting) {

@@ -34,6 +34,26 @@ TEST(CliServeTest, ServeThreadsStillSetsWorkersWithADeprecationNote) {
   EXPECT_EQ(zero.output.find("/no/such/dataset.mqd"), std::string::npos) << zero.output;
 }
 
+TEST(CliServeTest, BothWorkerSpellingsAtOnceAreRefused) {
+  RunResult both = RunCli(kMissingData + "--threads 4 --http-threads 2");
+  EXPECT_EQ(both.exit_code, 2) << both.output;
+  EXPECT_NE(both.output.find("excludes"), std::string::npos) << both.output;
+  EXPECT_EQ(both.output.find("/no/such/dataset.mqd"), std::string::npos) << both.output;
+}
+
+TEST(CliServeTest, RewardWindowHasOneBoundEverywhere) {
+  // serve, train-policy and ope share kMaxRewardWindowSeconds (30 days).
+  for (const std::string& command :
+       {kMissingData, std::string("train-policy --logs /no/log --data /no/d.mqd --policy linucb --out /no/p.mqp "),
+        std::string("ope --logs /no/log --data /no/d.mqd --target uniform ")}) {
+    RunResult too_long = RunCli(command + "--reward-window 2592001");
+    EXPECT_EQ(too_long.exit_code, 2) << command << too_long.output;
+    EXPECT_NE(too_long.output.find("--reward-window"), std::string::npos) << too_long.output;
+    RunResult longest = RunCli(command + "--reward-window 2592000");
+    EXPECT_EQ(longest.output.find("--reward-window"), std::string::npos) << command << longest.output;
+  }
+}
+
 TEST(CliServeTest, GlobalThreadsBeforeTheSubcommandIsComputeThreads) {
   RunResult run = RunCli("--threads 2 " + kMissingData);
   EXPECT_NE(run.exit_code, 0);

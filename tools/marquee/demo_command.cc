@@ -34,7 +34,7 @@ namespace {
 struct DemoArgs {
   std::string dir = "marquee-demo";
   bool no_serve = false;
-  int port = 8080;
+  int port = serve::ServerOptions{}.port;
   uint64_t artwork_rounds = 100000;
   SyntheticConfig config{.members = 5000, .titles = 1000, .plays = 250000, .seed = 42};
 };
@@ -104,7 +104,7 @@ Status TrainAndShow(const SyntheticService& s, const std::string& model_dir) {
                  .data_fingerprint = TrainingDataFingerprint(d, d.interactions),
                  .members = d.members.size(), .titles = d.titles.size(),
                  .interactions = d.interactions.nnz(), .dataset_source = d.source,
-                 .version = "ials-demo"};
+                 .trained_at = static_cast<int64_t>(std::time(nullptr)), .version = "ials-demo"};
   MARQUEE_RETURN_IF_ERROR(SaveModel(*model, info, d.members, d.titles, model_dir));
 
   const uint32_t member = 0;

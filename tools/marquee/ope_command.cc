@@ -260,7 +260,7 @@ Command AddOpeCommand(CLI::App& root) {
   app->add_option("--reward-window", args->reward_window,
                   "marquee format: seconds after an impression in which a play "
                   "rewards it")
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::Range(int64_t{0}, kMaxRewardWindowSeconds))
       ->capture_default_str();
   app->add_flag("--watch-fraction", args->watch_fraction,
                 "marquee format: reward = the fraction watched instead of 1 (as train-policy --watch-fraction)");

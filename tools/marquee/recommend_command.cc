@@ -18,7 +18,7 @@ struct RecommendArgs {
   std::string model;
   std::string data;
   std::string members = "all";
-  uint32_t k = 20;
+  uint32_t k = RecommendOptions{}.k;
   std::string format = "csv";
   std::string out;
   TitleFilter filter;

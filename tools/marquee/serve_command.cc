@@ -59,10 +59,10 @@ Command AddServeCommand(CLI::App& root) {
   app->add_option("--port", args->server.port, "port (0: any free port, printed)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  app->add_option("--http-threads", args->server.threads,
-                  "HTTP worker threads (each open keep-alive connection holds one)")
-      ->check(CLI::Range(1, 1024))
-      ->capture_default_str();
+  auto* http_threads = app->add_option("--http-threads", args->server.threads,
+                                       "HTTP worker threads (each open keep-alive connection holds one)")
+                           ->check(CLI::Range(1, 1024))
+                           ->capture_default_str();
   // Before --http-threads existed, serve's --threads set the HTTP workers
   // (shadowing the global --threads, the compute threads of every other
   // subcommand). Scripts still pass it; it keeps that meaning, with a note.
@@ -73,7 +73,8 @@ Command AddServeCommand(CLI::App& root) {
            args->deprecated_threads = true;
          },
          "deprecated: use --http-threads (compute threads: marquee --threads N serve ...)")
-      ->check(CLI::Range(1, 1024));
+      ->check(CLI::Range(1, 1024))
+      ->excludes(http_threads);  // two names for one setting: say which, never pick silently
   app->add_option("--admin-token", args->server.admin_token,
                   "require Authorization: Bearer TOKEN on admin routes (model reload)")
       ->envname("MARQUEE_ADMIN_TOKEN");
@@ -96,7 +97,7 @@ Command AddServeCommand(CLI::App& root) {
       ->capture_default_str();
   app->add_option("--reward-window", args->stack.artwork.reward.reward_window_seconds,
                   "seconds after an impression in which a play of the title rewards its artwork")
-      ->check(CLI::Range(int64_t{0}, int64_t{30} * 24 * 3600))
+      ->check(CLI::Range(int64_t{0}, kMaxRewardWindowSeconds))
       ->capture_default_str();
   app->add_flag("--watch-fraction", args->stack.artwork.reward.weight_by_watch_fraction,
                 "artwork reward = the fraction watched instead of 1 (as train-policy and ope --watch-fraction)");

@@ -15,7 +15,7 @@ namespace {
 struct SimilarArgs {
   std::string model;
   std::string titles;
-  uint32_t k = 20;
+  uint32_t k = RecommendOptions{}.k;
   std::string data;
   std::string format = "csv";
   std::string out;

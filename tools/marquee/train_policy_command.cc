@@ -62,13 +62,13 @@ Command AddTrainPolicyCommand(CLI::App& root) {
   app->add_option("--logs", args->logs, "impression log: an event store or JSON lines of events")->required();
   app->add_option("--data", args->data, "the dataset whose catalog the artwork belongs to")->required();
   app->add_option("--policy", args->policy,
-                  "epsilon-greedy, linucb or thompson, with optional "
+                  "uniform, epsilon-greedy, linucb or thompson, with optional "
                   "parameters (linucb:alpha=0.5)")
       ->capture_default_str();
   app->add_option("--out", args->out, "policy file to write (*.mqp)")->required();
   app->add_option("--reward-window", args->reward_window,
                   "seconds after an impression in which a play rewards it")
-      ->check(CLI::NonNegativeNumber)
+      ->check(CLI::Range(int64_t{0}, kMaxRewardWindowSeconds))
       ->capture_default_str();
   app->add_flag("--watch-fraction", args->watch_fraction, "reward = the fraction watched instead of 1");
   return {app, [args]() {

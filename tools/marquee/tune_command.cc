@@ -19,7 +19,7 @@ struct TuneArgs {
   std::string model;
   std::string space;
   std::string strategy = "random";
-  uint32_t trials = 20;
+  uint32_t trials = TuneOptions{}.trials;
   std::string metric = "ndcg@10";
   std::string cutoffs = "10,20,50,100";
   std::string json;

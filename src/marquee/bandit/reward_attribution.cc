@@ -31,7 +31,10 @@ bool RewardAttributor::AddImpression(ImpressionRecord impression, std::vector<At
   // Over the cap: the oldest go first, finished or not.
   while (slots_.size() > std::max<size_t>(rules_.max_pending, 1)) {
     Slot& front = slots_.at(order_.front());
-    if (!front.done) Finish(front, out);
+    if (!front.done) {
+      ++evicted_;
+      Finish(front, out);
+    }
     PopFront();
   }
   return true;

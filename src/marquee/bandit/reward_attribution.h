@@ -50,10 +50,19 @@ namespace marquee {
 // session, while a play a day later is more likely a recommendation, a search
 // or word of mouth. An hour covers a browsing session.
 inline constexpr int64_t kDefaultRewardWindowSeconds = 3600;
+// Held impressions cost a few hundred bytes each (the record and its three
+// index entries), so the default cap bounds that memory to a few hundred MB.
+// A server logging more than max_pending / window impressions a second
+// (about 280/s with the defaults) evicts impressions
+// before their window ends, and `evicted()` counts them (GET
+// /v1/artwork/policy shows it): raise the cap or shorten the window then.
 inline constexpr size_t kDefaultMaxPendingImpressions = 1000000;
+// The longest window any command accepts (30 days): beyond it a play is no
+// evidence about an impression, and held impressions would only pile up.
+inline constexpr int64_t kMaxRewardWindowSeconds = int64_t{30} * 24 * 3600;
 
 struct RewardRules {
-  int64_t reward_window_seconds = kDefaultRewardWindowSeconds;  // >= 0
+  int64_t reward_window_seconds = kDefaultRewardWindowSeconds;  // 0..kMaxRewardWindowSeconds
   size_t max_pending = kDefaultMaxPendingImpressions;           // >= 1
   bool weight_by_watch_fraction = false;
 };
@@ -96,6 +105,8 @@ class RewardAttributor {
   size_t pending() const { return live_; }
   uint64_t unmatched_clicks() const { return unmatched_clicks_; }
   uint64_t duplicate_ids() const { return duplicate_ids_; }
+  // Impressions finished early because max_pending was reached.
+  uint64_t evicted() const { return evicted_; }
   const RewardRules& rules() const { return rules_; }
 
  private:
@@ -123,6 +134,7 @@ class RewardAttributor {
   size_t live_ = 0;
   uint64_t unmatched_clicks_ = 0;
   uint64_t duplicate_ids_ = 0;
+  uint64_t evicted_ = 0;
 };
 
 }  // namespace marquee

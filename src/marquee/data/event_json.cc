@@ -100,7 +100,7 @@ Result<Event> EventFromObject(const json& object, const std::string& prefix, int
 
 Result<json> ParseDocument(std::string_view text) {
   json document = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded()) return Status::ParseError("the request body is not valid JSON").WithField("body");
+  if (document.is_discarded()) return Status::ParseError("expected a JSON object, found text that is not valid JSON").WithField("body");
   return document;
 }
 

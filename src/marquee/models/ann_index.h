@@ -81,9 +81,16 @@ class InnerProductIndex {
   // hnswlib fails (it throws; nothing escapes Build), ResourceExhausted for
   // memory and Corruption for its consistency checks, with its message.
   Status Build(const FactorMatrix& titles, const BuildOptions& options);
-  Status Build(const FactorMatrix& titles, uint32_t m, uint32_t ef_construction, int threads,
-               uint64_t seed = 100) {
+  Status Build(const FactorMatrix& titles, uint32_t m, uint32_t ef_construction, int threads, uint64_t seed) {
     return Build(titles, BuildOptions{m, ef_construction, threads, seed});
+  }
+  // The same with BuildOptions' default seed.
+  Status Build(const FactorMatrix& titles, uint32_t m, uint32_t ef_construction, int threads) {
+    BuildOptions options;
+    options.m = m;
+    options.ef_construction = ef_construction;
+    options.threads = threads;
+    return Build(titles, options);
   }
 
   bool built() const;

@@ -108,6 +108,7 @@ ArtworkStats ArtworkService::Stats() const {
   stats.decisions = decisions_.load(std::memory_order_relaxed);
   MutexLock lock(&pending_mutex_);
   stats.pending = attributor_.pending();
+  stats.evicted = attributor_.evicted();
   return stats;
 }
 

@@ -61,6 +61,7 @@ struct ArtworkStats {
   uint64_t updates = 0;
   uint64_t rewarded = 0;
   uint64_t pending = 0;
+  uint64_t evicted = 0;  // pending impressions pushed out by the cap before their window ended
 };
 
 class ArtworkService {

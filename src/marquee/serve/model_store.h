@@ -29,8 +29,8 @@ namespace marquee::serve {
 struct RetrievalOptions {
   enum class Mode : uint8_t { kExact, kHnsw };
   Mode mode = Mode::kExact;
-  uint32_t m = 16;                  // HNSW degree
-  uint32_t ef_construction = 200;
+  uint32_t m = InnerProductIndex::BuildOptions{}.m;  // HNSW degree
+  uint32_t ef_construction = InnerProductIndex::BuildOptions{}.ef_construction;
   uint32_t ef_search = 100;         // candidates kept per query (>= k is enforced by the index)
 };
 std::string_view RetrievalModeName(RetrievalOptions::Mode mode);  // "exact", "hnsw"

@@ -8,11 +8,12 @@
 #include <vector>
 
 #include "marquee/data/title_filter.h"
+#include "marquee/models/recommend.h"
 
 namespace marquee::serve {
 
 // Titles a list holds when the request does not say.
-inline constexpr uint32_t kDefaultK = 20;
+inline constexpr uint32_t kDefaultK = RecommendOptions{}.k;
 
 // GET /v1/members/{id}/recommendations.
 struct MemberQuery {

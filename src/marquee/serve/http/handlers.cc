@@ -133,7 +133,6 @@ Parsed<std::vector<ArtworkChoice>> Handlers::ChooseArtwork(std::string_view memb
 }
 
 Reply Handlers::MemberArtwork(std::string_view member_id, const QueryParams& params) {
-  constexpr size_t kMaxTitles = 200;
   if (member_id.empty()) return Reply::Error(ApiError::BadField("member", "member: expected a non-empty id"));
   const Dataset& dataset = models_.dataset();
   std::vector<uint32_t> titles;
@@ -151,9 +150,9 @@ Reply Handlers::MemberArtwork(std::string_view member_id, const QueryParams& par
     }
   }
   if (!unknown.empty()) return Reply::Error(ApiError::NotFound("titles not in the catalog: " + unknown, "titles"));
-  if (titles.empty() || titles.size() > kMaxTitles) {
+  if (titles.empty() || titles.size() > kMaxArtworkTitles) {
     return Reply::Error(ApiError::BadField(
-        "titles", "titles: expected 1 to " + std::to_string(kMaxTitles) + " comma-separated title ids, found " +
+        "titles", "titles: expected 1 to " + std::to_string(kMaxArtworkTitles) + " comma-separated title ids, found " +
                       std::to_string(titles.size())));
   }
   Parsed<std::vector<ArtworkChoice>> choices = ChooseArtwork(member_id, titles);
@@ -174,7 +173,8 @@ Reply Handlers::ArtworkPolicyStats() {
                       {"decisions", stats.decisions},
                       {"updates", stats.updates},
                       {"rewarded", stats.rewarded},
-                      {"pending", stats.pending}});
+                      {"pending", stats.pending},
+                      {"evicted", stats.evicted}});
 }
 
 Reply Handlers::HistoryRecommendations(std::string_view body) {

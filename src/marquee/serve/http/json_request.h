@@ -41,6 +41,8 @@ class Parsed {
 using QueryParams = std::multimap<std::string, std::string>;
 
 inline constexpr uint32_t kMaxK = 1000;
+// GET /v1/members/{id}/artwork?titles=...: titles a request may name.
+inline constexpr size_t kMaxArtworkTitles = 200;
 
 // ?k=N, 1..kMaxK; `fallback` when absent.
 Parsed<uint32_t> ParseKParam(const QueryParams& params, uint32_t fallback = kDefaultK);

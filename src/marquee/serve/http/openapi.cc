@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "marquee/serve/http/json_request.h"
+
 namespace marquee::serve {
 
 namespace {
@@ -23,7 +25,7 @@ json Param(const std::string& name, const std::string& in, const json& schema,
 }
 
 json KParam() {
-  return Param("k", "query", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}, {"default", 20}},
+  return Param("k", "query", {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxK}, {"default", kDefaultK}},
                "how many titles");
 }
 
@@ -103,16 +105,16 @@ json Paths() {
       {{"200", Reply("one choice a title", "ArtworkList")}, {"404", Reply("a title is not in the catalog", "Error")}});
   paths["/v1/members/{id}/artwork"]["get"]["parameters"] = {
       Param("id", "path", {{"type", "string"}}, "member id"),
-      Param("titles", "query", {{"type", "string"}}, "comma-separated title ids (1 to 200)", true)};
+      Param("titles", "query", {{"type", "string"}}, "comma-separated title ids (1 to " + std::to_string(kMaxArtworkTitles) + ")", true)};
   paths["/v1/artwork/policy"]["get"] = Operation(
       "The artwork policy and its online learning counters",
-      {{"200", {{"description", "policy, decisions, updates, rewarded, pending"}}}});
+      {{"200", {{"description", "policy, decisions, updates, rewarded, pending, evicted"}}}});
 
   json history_body = {{"type", "object"},
                        {"required", {"history"}},
                        {"properties",
                         {{"history", {{"type", "array"}, {"items", {{"type", "string"}}}}},
-                         {"k", {{"type", "integer"}, {"minimum", 1}, {"maximum", 1000}}},
+                         {"k", {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxK}}},
                          {"genre", {{"type", "array"}, {"items", {{"type", "string"}}}}},
                          {"region", {{"type", "string"}}}, {"maturity", {{"type", "string"}}}}}};
   paths["/v1/recommendations"]["post"] = Operation(
