@@ -126,6 +126,11 @@ TEST(EventJsonTest, ErrorsNameTheField) {
   }
 }
 
+TEST(EventJsonTest, AnEmptyIdSaysItIsEmpty) {
+  Status s = ErrorOf(R"({"kind": "play", "member": "", "title": "t"})");
+  EXPECT_EQ(s.message(), "member: expected a non-empty string id, found an empty string");
+}
+
 TEST(EventJsonTest, TimeBoundsAreInclusive) {
   for (const char* time : {"0", "253402300799"}) {
     const std::string json =

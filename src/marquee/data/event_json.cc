@@ -31,7 +31,8 @@ Status ReadId(const json& object, const char* name, const std::string& prefix, s
   auto it = object.find(name);
   if (it == object.end()) return Required(field);
   std::optional<std::string> id = IdText(*it);
-  if (!id || id->empty()) return Expected(field, "a non-empty string id", *it);
+  if (!id) return Expected(field, "a non-empty string id", *it);
+  if (id->empty()) return json_fields::Invalid(field, "expected a non-empty string id, found an empty string");
   out = std::move(*id);
   return Status::OK();
 }
