@@ -55,7 +55,7 @@ TEST(ImpressionLogTest, JoinsPlaysInTheWindowAndClicksById) {
   };
   RewardRules options;
   options.reward_window_seconds = 3600;
-  ImpressionLog log = JoinImpressions(events, d, f, options, "test");
+  ImpressionLog log = JoinImpressions(events, d, f, options, "test").value();
   ASSERT_TRUE(log.data.Validate().ok()) << log.data.Validate().ToString();
   ASSERT_EQ(log.data.size(), 3u);
   EXPECT_EQ(log.data.reward, (std::vector<double>{1.0, 0.0, 1.0}));
@@ -68,7 +68,7 @@ TEST(ImpressionLogTest, JoinsPlaysInTheWindowAndClicksById) {
   EXPECT_EQ(log.skipped(), 0u);
 
   options.weight_by_watch_fraction = true;
-  ImpressionLog weighted = JoinImpressions(events, d, f, options, "test");
+  ImpressionLog weighted = JoinImpressions(events, d, f, options, "test").value();
   EXPECT_NEAR(weighted.data.reward[0], 0.4, 1e-6);
 }
 
@@ -82,7 +82,7 @@ TEST(ImpressionLogTest, CountsWhatItCannotUse) {
       Impression("alice", "t0", "t0a", 1, 0.5, "d"),
       Impression("bob", "t0", "t0a", 1, 0.5, "d"),             // id used twice
   };
-  ImpressionLog log = JoinImpressions(events, d, f, {}, "events.db");
+  ImpressionLog log = JoinImpressions(events, d, f, {}, "events.db").value();
   EXPECT_EQ(log.impressions_seen, 5u);
   EXPECT_EQ(log.data.size(), 1u);
   EXPECT_EQ(log.skipped_no_propensity, 1u);
@@ -100,7 +100,7 @@ TEST(ImpressionLogTest, RecordContextsComeFromTheDatasetHistory) {
   ArtworkFeatures f(d.catalog);
   ImpressionLog log = JoinImpressions(
       std::vector<Event>{Impression("alice", "t0", "t0a", 1, 0.5, "x"), Impression("zed", "t0", "t0a", 1, 0.5, "y")},
-      d, f, {}, "test");
+      d, f, {}, "test").value();
   std::vector<float> contexts = RecordMemberContexts(log, d, f);
   ASSERT_EQ(contexts.size(), 2 * f.member_dim());
   std::vector<float> alice(f.member_dim()), nobody(f.member_dim());

@@ -230,7 +230,7 @@ TEST(RewardAttributionTest, StreamingAndBatchJoinAgree) {
     if (i % 13 == 5) events.push_back(ImpressionEvent("imp0-dup", member, title, title + "a", t));
   }
 
-  ImpressionLog log = JoinImpressions(events, d, f, rules, "test");
+  ImpressionLog log = JoinImpressions(events, d, f, rules, "test").value();
   ASSERT_GT(log.data.size(), 50u);
 
   // The same events, event by event, through one attributor.

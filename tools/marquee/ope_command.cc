@@ -14,7 +14,6 @@
 #include <optional>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "commands.h"
 #include "event_log_input.h"
@@ -118,7 +117,7 @@ Result<OpeProblem> MarqueeProblem(const OpeArgs& args) {
   RewardRules join;
   join.reward_window_seconds = args.reward_window;
   join.weight_by_watch_fraction = args.watch_fraction;
-  ImpressionLog log = JoinImpressions(events, dataset, *features, join, args.logs);
+  MARQUEE_ASSIGN_OR_RETURN(ImpressionLog log, JoinImpressions(events, dataset, *features, join, args.logs));
   OpeProblem p;
   p.notes.push_back(log.Summary());
   for (const std::string& m : log.messages) p.notes.push_back("  " + m);
@@ -157,7 +156,10 @@ Result<OpeProblem> MarqueeProblem(const OpeArgs& args) {
   return p;
 }
 
-void PrintText(const OpeProblem& p, const OpeReport& r) {
+// Undefined estimates print their reason instead of a number, and estimates
+// without an interval print "-" for it, with the reason below the table.
+Status PrintText(const OpeProblem& p, const OpeReport& r) {
+  MARQUEE_RETURN_IF_ERROR(CheckOpeReportFinite(r));
   std::printf("off-policy evaluation of %s\n", p.target_name.c_str());
   std::printf(
       "log: %s, %llu records, logged reward %.6f (the behaviour "
@@ -172,42 +174,41 @@ void PrintText(const OpeProblem& p, const OpeReport& r) {
   if (p.true_value) std::printf("true value (ground truth, exact play probabilities): %.6f\n", *p.true_value);
   std::printf("%-8s %10s %24s %10s %9s%s\n", "estimator", "estimate", "95% interval", "std.err", "records",
               p.true_value ? "  rel.error  covers" : "");
+  std::vector<std::string> reasons;
   for (const OpeEstimate& e : r.estimates) {
-    std::printf("%-8s %10.6f   [%9.6f, %9.6f] %10.6f %9llu",
-                std::string(OpeEstimatorName(e.estimator)).c_str(), e.value, e.lower, e.upper,
-                e.standard_error, static_cast<unsigned long long>(e.records_used));
+    const std::string name(OpeEstimatorName(e.estimator));
+    if (!e.defined) {
+      std::printf("%-8s %10s   %24s %10s %9llu\n", name.c_str(), "undefined", "", "",
+                  static_cast<unsigned long long>(e.records_used));
+      reasons.push_back(name + ": " + e.reason);
+      continue;
+    }
+    if (e.has_interval) {
+      std::printf("%-8s %10.6f   [%9.6f, %9.6f] %10.6f %9llu", name.c_str(), e.value, e.lower, e.upper,
+                  e.standard_error, static_cast<unsigned long long>(e.records_used));
+    } else {
+      std::printf("%-8s %10.6f   [%9s, %9s] %10s %9llu", name.c_str(), e.value, "-", "-", "-",
+                  static_cast<unsigned long long>(e.records_used));
+      reasons.push_back(name + ": " + e.reason);
+    }
     if (p.true_value) {
       std::printf("  %+8.2f%%  %s", 100.0 * (e.value - *p.true_value) / *p.true_value,
-                  e.lower <= *p.true_value && *p.true_value <= e.upper ? "yes" : "no");
+                  !e.has_interval                                          ? "-"
+                  : e.lower <= *p.true_value && *p.true_value <= e.upper ? "yes"
+                                                                           : "no");
     }
     std::printf("\n");
   }
+  for (const std::string& reason : reasons) std::printf("%s\n", reason.c_str());
   for (const std::string& w : r.warnings) std::printf("warning: %s\n", w.c_str());
+  return Status::OK();
 }
 
-void PrintJson(const OpeProblem& p, const OpeReport& r) {
-  nlohmann::json estimates = nlohmann::json::array();
-  for (const OpeEstimate& e : r.estimates) {
-    estimates.push_back({{"estimator", std::string(OpeEstimatorName(e.estimator))},
-                         {"value", e.value},
-                         {"lower", e.lower},
-                         {"upper", e.upper},
-                         {"standard_error", e.standard_error},
-                         {"records_used", e.records_used}});
-  }
-  nlohmann::json j = {{"target", p.target_name},
-                      {"log", r.source},
-                      {"records", r.records},
-                      {"on_policy_value", r.on_policy_value},
-                      {"weight_sum", r.weight_sum},
-                      {"weight_max", r.weight_max},
-                      {"weight_max_record", r.weight_max_record},
-                      {"effective_sample_size", r.effective_sample_size},
-                      {"estimates", estimates},
-                      {"notes", p.notes},
-                      {"warnings", r.warnings}};
-  if (p.true_value) j["true_value"] = *p.true_value;
-  std::printf("%s\n", j.dump(2).c_str());
+Status PrintJson(const OpeProblem& p, const OpeReport& r) {
+  MARQUEE_ASSIGN_OR_RETURN(std::string json,
+                           OpeReportJson(r, {.target = p.target_name, .notes = p.notes, .true_value = p.true_value}));
+  std::printf("%s\n", json.c_str());
+  return Status::OK();
 }
 
 int RunOpe(const OpeArgs& args) {
@@ -221,10 +222,8 @@ int RunOpe(const OpeArgs& args) {
   options.seed = args.seed;
   Result<OpeReport> report = EvaluateOffPolicy(problem->data, problem->target, options);
   if (!report.ok()) return ReportError("ope", report.status());
-  if (args.json)
-    PrintJson(*problem, *report);
-  else
-    PrintText(*problem, *report);
+  const Status printed = args.json ? PrintJson(*problem, *report) : PrintText(*problem, *report);
+  if (!printed.ok()) return ReportError("ope", printed);
   return 0;
 }
 

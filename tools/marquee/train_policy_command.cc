@@ -36,7 +36,7 @@ Status TrainPolicy(const TrainPolicyArgs& args) {
   RewardRules join;
   join.reward_window_seconds = args.reward_window;
   join.weight_by_watch_fraction = args.watch_fraction;
-  const ImpressionLog log = JoinImpressions(events, dataset, *features, join, args.logs);
+  MARQUEE_ASSIGN_OR_RETURN(const ImpressionLog log, JoinImpressions(events, dataset, *features, join, args.logs));
   std::printf("%s\n", log.Summary().c_str());
   for (const std::string& m : log.messages) std::printf("  %s\n", m.c_str());
   if (log.data.size() == 0)

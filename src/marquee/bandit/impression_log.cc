@@ -36,11 +36,25 @@ class Joiner {
     return std::move(log_);
   }
 
+  // Whether the join must stop: the first impression whose propensity no
+  // estimator can use (see kMinPropensity).
+  const Status& refused() const { return refused_; }
+
  private:
   void AddImpression(const Event& e, size_t position) {
     ++log_.impressions_seen;
-    if (!e.propensity || !(*e.propensity > 0.0)) {
+    if (!e.propensity) {
       return Skip(log_.skipped_no_propensity, position, "impression without a propensity");
+    }
+    const double p = *e.propensity;
+    if (!(p >= kMinPropensity && p <= 1.0)) {
+      // Not skipped: dropping the rarest impressions would bias every
+      // estimate towards what the logging policy liked.
+      refused_ = Status::InvalidArgument(fmt::format(
+          "{}: event {}: impression {} has propensity {:g}, outside [{:g}, 1] (kMinPropensity: a "
+          "smaller one gives a weight 1/p over 1e12 or infinite)",
+          source_, position + 1, QuoteForError(e.impression_id), p, kMinPropensity));
+      return;
     }
     const uint32_t title = dataset_.titles.Find(e.title_id);
     if (title == IdMap::kNotFound || title >= features_.title_count()) {
@@ -102,6 +116,7 @@ class Joiner {
   const std::string& source_;
   ImpressionLog log_;
   std::vector<Attribution> finished_;
+  Status refused_;
 };
 
 }  // namespace
@@ -117,11 +132,14 @@ std::string ImpressionLog::Summary() const {
   return s;
 }
 
-ImpressionLog JoinImpressions(std::span<const Event> events, const Dataset& dataset,
-                              const ArtworkFeatures& features, const RewardRules& rules,
-                              const std::string& source) {
+Result<ImpressionLog> JoinImpressions(std::span<const Event> events, const Dataset& dataset,
+                                      const ArtworkFeatures& features, const RewardRules& rules,
+                                      const std::string& source) {
   Joiner joiner(dataset, features, rules, source);
-  for (size_t i = 0; i < events.size(); ++i) joiner.Add(events[i], i);
+  for (size_t i = 0; i < events.size(); ++i) {
+    joiner.Add(events[i], i);
+    if (!joiner.refused().ok()) return joiner.refused();
+  }
   return joiner.Finish();
 }
 

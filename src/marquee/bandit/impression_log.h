@@ -53,9 +53,13 @@ struct ImpressionLog {
 };
 
 // Events in the order they were logged. `source` names them in messages.
-ImpressionLog JoinImpressions(std::span<const Event> events, const Dataset& dataset,
-                              const ArtworkFeatures& features, const RewardRules& rules,
-                              const std::string& source);
+// InvalidArgument naming the event when an impression's propensity is outside
+// [kMinPropensity, 1] (a subnormal such as 1e-320 included): such a record
+// is refused, not skipped, since dropping the rarest impressions biases every
+// estimate. An impression with no propensity at all is skipped and counted.
+Result<ImpressionLog> JoinImpressions(std::span<const Event> events, const Dataset& dataset,
+                                      const ArtworkFeatures& features, const RewardRules& rules,
+                                      const std::string& source);
 
 // Member contexts for the records: the dataset history of known members,
 // the uniform context for others (records x member_dim, row-major).

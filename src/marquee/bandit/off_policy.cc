@@ -6,6 +6,9 @@
 #include <numeric>
 #include <span>
 
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
 #include "marquee/util/strings.h"
 #include "marquee/util/random.h"
 
@@ -123,12 +126,18 @@ uint32_t DrawFromTarget(std::span<const double> row, Rng& rng) {
 // means of these, which is what lets the bootstrap resample records cheaply.
 struct RecordTerms {
   std::vector<double> weight;  // target(a_i) / propensity_i
+  std::vector<double> scaled;  // weight / the largest weight (all 0 when every weight is)
   std::vector<double> dm;      // sum_a target(a) q(a); empty without a model
   std::vector<double> dr;      // dm + w (r - q(a_i)); empty without a model
   std::vector<uint8_t> kept;   // replay: the target's draw equals the logged action
 };
 
-RecordTerms ComputeTerms(const LoggedBanditData& data, const OpeTarget& target, uint64_t seed) {
+// Each record's terms, refusing (naming the record) any that is not finite:
+// weights are at most 1 / kMinPropensity, but a reward model's finite
+// predictions can still be large enough to overflow DM's expectation or DR's
+// correction.
+Result<RecordTerms> ComputeTerms(const LoggedBanditData& data, const OpeTarget& target,
+                                 uint64_t seed) {
   const size_t n = data.size();
   const bool model = !target.predicted.empty();
   RecordTerms t;
@@ -151,19 +160,39 @@ RecordTerms ComputeTerms(const LoggedBanditData& data, const OpeTarget& target, 
     t.dm[i] = expected;
     t.dr[i] = expected + t.weight[i] * (data.reward[i] - q[data.action[i]]);
   }
+  double largest = 0.0;
+  for (size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(t.weight[i]) || (model && !(std::isfinite(t.dm[i]) && std::isfinite(t.dr[i])))) {
+      return Status::InvalidArgument(fmt::format(
+          "{}: record {}: weight {:g}, DM term {:g}, DR term {:g}: not all finite (propensity {:g}, "
+          "reward {:g})",
+          data.source, i, t.weight[i], model ? t.dm[i] : 0.0, model ? t.dr[i] : 0.0,
+          data.propensity[i], data.reward[i]));
+    }
+    largest = std::max(largest, t.weight[i]);
+  }
+  // SNIPS and the effective sample size are ratios of weights: computed on
+  // weights scaled by the largest, they neither overflow (squares of large
+  // weights) nor underflow (squares of subnormal ones read as 0).
+  t.scaled.resize(n, 0.0);
+  if (largest > 0.0) {
+    for (size_t i = 0; i < n; ++i) t.scaled[i] = t.weight[i] / largest;
+  }
   return t;
 }
 
 // Sufficient statistics of a sample of records (the log or a resample).
 struct Sums {
-  double count = 0, weighted_reward = 0, weight = 0, dm = 0, dr = 0, kept = 0, kept_weight = 0,
-         kept_reward = 0;
+  double count = 0, weighted_reward = 0, weight = 0, scaled = 0, scaled_reward = 0, dm = 0, dr = 0,
+         kept = 0, kept_weight = 0, kept_reward = 0;
 
   void Add(const RecordTerms& t, const std::vector<double>& reward, const std::vector<double>& propensity,
            size_t i) {
     count += 1;
     weighted_reward += t.weight[i] * reward[i];
     weight += t.weight[i];
+    scaled += t.scaled[i];
+    scaled_reward += t.scaled[i] * reward[i];
     if (!t.dm.empty()) {
       dm += t.dm[i];
       dr += t.dr[i];
@@ -178,17 +207,21 @@ struct Sums {
     }
   }
 
-  // Ratios with an empty denominator (no weight, no kept record) read 0;
-  // the report warns about those cases rather than carrying a NaN.
-  double Value(OpeEstimator e) const {
+  // Ratios with an empty denominator (no weight, no kept record) have no
+  // value: nullopt, never a NaN or a stand-in 0.
+  std::optional<double> Value(OpeEstimator e) const {
     switch (e) {
       case OpeEstimator::kIps: return weighted_reward / count;
-      case OpeEstimator::kSnips: return weight > 0 ? weighted_reward / weight : 0.0;
+      case OpeEstimator::kSnips:
+        if (!(scaled > 0)) return std::nullopt;
+        return scaled_reward / scaled;
       case OpeEstimator::kDm: return dm / count;
       case OpeEstimator::kDr: return dr / count;
-      case OpeEstimator::kReplay: return kept_weight > 0 ? kept_reward / kept_weight : 0.0;
+      case OpeEstimator::kReplay:
+        if (!(kept_weight > 0)) return std::nullopt;
+        return kept_reward / kept_weight;
     }
-    return 0.0;
+    return std::nullopt;
   }
 };
 
@@ -216,12 +249,47 @@ double Quantile(const std::vector<double>& sorted, double q) {
   return sorted[lo] + (pos - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
 }
 
-void SetInterval(const std::vector<Sums>& boot, double confidence, OpeEstimate* e) {
+// Why an estimator has no value on the whole log.
+std::string UndefinedReason(OpeEstimator e) {
+  if (e == OpeEstimator::kSnips) {
+    return "undefined: the target gives probability 0 to every logged action, so the weights sum "
+           "to 0 and SNIPS has nothing to normalise by";
+  }
+  return "undefined: replay kept no record (the target never chose the logged action)";
+}
+
+// The percentile interval from the resamples where the estimator is defined;
+// no interval (with the reason) when the log or the resamples cannot carry
+// one. Returns the resamples left out as undefined.
+size_t SetInterval(const std::vector<Sums>& boot, uint64_t records, double confidence,
+                   OpeEstimate* e) {
   e->lower = e->upper = e->value;
   e->standard_error = 0.0;
-  if (boot.empty()) return;
-  std::vector<double> values(boot.size());
-  for (size_t b = 0; b < boot.size(); ++b) values[b] = boot[b].Value(e->estimator);
+  e->has_interval = false;
+  if (!e->defined) return 0;
+  if (boot.empty()) {
+    e->reason = "no interval: no bootstrap resamples were asked for";
+    return 0;
+  }
+  if (records < 2) {
+    e->reason = "no interval: a single record gives every resample the same value, so the "
+                "bootstrap has no spread to show (this is not certainty)";
+    return 0;
+  }
+  std::vector<double> values;
+  values.reserve(boot.size());
+  for (const Sums& b : boot) {
+    if (std::optional<double> v = b.Value(e->estimator)) values.push_back(*v);
+  }
+  const size_t left_out = boot.size() - values.size();
+  const uint32_t needed = MinBootstrapResamples(confidence);
+  if (values.size() < needed) {
+    e->reason = fmt::format(
+        "no interval: {} of {} resamples give a value; a {:g}% percentile interval needs at least "
+        "{} (one in each tail)",
+        values.size(), boot.size(), 100 * confidence, needed);
+    return left_out;
+  }
   const double mean = std::accumulate(values.begin(), values.end(), 0.0) / values.size();
   double squares = 0.0;
   for (double v : values) squares += (v - mean) * (v - mean);
@@ -229,21 +297,28 @@ void SetInterval(const std::vector<Sums>& boot, double confidence, OpeEstimate* 
   std::sort(values.begin(), values.end());
   e->lower = Quantile(values, (1.0 - confidence) / 2.0);
   e->upper = Quantile(values, (1.0 + confidence) / 2.0);
+  e->has_interval = true;
+  return left_out;
 }
 
+// The effective sample size (sum w)^2 / sum w^2 on the scaled weights (the
+// same ratio): no square overflows or underflows to 0. Every weight 0: no
+// record counts, and the size is 0 (the warnings say why).
 void SetWeightDiagnostics(const RecordTerms& t, OpeReport* report) {
-  double sum = 0.0, squares = 0.0;
+  double sum = 0.0, scaled_sum = 0.0, scaled_squares = 0.0;
   for (size_t i = 0; i < t.weight.size(); ++i) {
     const double w = t.weight[i];
     sum += w;
-    squares += w * w;
+    scaled_sum += t.scaled[i];
+    scaled_squares += t.scaled[i] * t.scaled[i];
     if (w > report->weight_max) {
       report->weight_max = w;
       report->weight_max_record = i;
     }
   }
   report->weight_sum = sum;
-  report->effective_sample_size = squares > 0 ? sum * sum / squares : 0.0;
+  report->effective_sample_size =
+      scaled_squares > 0 ? scaled_sum * scaled_sum / scaled_squares : 0.0;
 }
 
 // Records whose weight alone is a large share of the total: one such record
@@ -285,8 +360,8 @@ void WarnAboutWeights(const LoggedBanditData& data, const RecordTerms& t, const 
   }
   if (report->weight_sum <= 0) {
     report->warnings.push_back(
-        "the target gives probability 0 to every logged action: IPS is 0 by construction and "
-        "SNIPS has nothing to normalise (reported as 0)");
+        "the target gives probability 0 to every logged action: IPS is 0 by construction, "
+        "SNIPS is undefined (nothing to normalise by) and the effective sample size is 0");
   }
 }
 
@@ -295,8 +370,7 @@ void WarnAboutWeights(const LoggedBanditData& data, const RecordTerms& t, const 
 void WarnAboutReplay(const LoggedBanditData& data, const Sums& all, OpeReport* report) {
   if (all.kept == 0) {
     report->warnings.push_back(
-        "replay kept no records (the target never chose the logged action); its value 0 is "
-        "not an estimate");
+        "replay kept no records (the target never chose the logged action); it is undefined");
   }
   for (size_t i = 0; i < data.size(); ++i) {
     const double uniform = 1.0 / data.candidate_count(i);
@@ -343,6 +417,12 @@ Result<std::vector<OpeEstimator>> ParseOpeEstimators(std::string_view list) {
   return out;
 }
 
+uint32_t MinBootstrapResamples(double confidence) {
+  if (!(confidence > 0.0 && confidence < 1.0)) return 0;
+  // A hair under the ratio so that 2 / 0.05 = 40.000000000000007 reads 40.
+  return static_cast<uint32_t>(std::ceil(2.0 / (1.0 - confidence) - 1e-9));
+}
+
 Result<OpeReport> EvaluateOffPolicy(const LoggedBanditData& data, const OpeTarget& target,
                                     const OpeOptions& options) {
   MARQUEE_RETURN_IF_ERROR(data.Validate());
@@ -350,7 +430,7 @@ Result<OpeReport> EvaluateOffPolicy(const LoggedBanditData& data, const OpeTarge
   MARQUEE_RETURN_IF_ERROR(CheckOptions(options));
   MARQUEE_RETURN_IF_ERROR(CheckTarget(data, target, UsesModel(options.estimators)));
 
-  const RecordTerms terms = ComputeTerms(data, target, options.seed);
+  MARQUEE_ASSIGN_OR_RETURN(const RecordTerms terms, ComputeTerms(data, target, options.seed));
   Sums all;
   for (size_t i = 0; i < data.size(); ++i) all.Add(terms, data.reward, data.propensity, i);
   const std::vector<Sums> boot = BootstrapSums(terms, data.reward, data.propensity, options.bootstrap, options.seed);
@@ -365,14 +445,93 @@ Result<OpeReport> EvaluateOffPolicy(const LoggedBanditData& data, const OpeTarge
   for (OpeEstimator e : options.estimators) {
     OpeEstimate estimate;
     estimate.estimator = e;
-    estimate.value = all.Value(e);
+    if (std::optional<double> value = all.Value(e)) {
+      estimate.value = *value;
+    } else {
+      estimate.defined = false;
+      estimate.reason = UndefinedReason(e);
+    }
     estimate.records_used =
         e == OpeEstimator::kReplay ? static_cast<uint64_t>(all.kept) : report.records;
-    SetInterval(boot, options.confidence, &estimate);
+    const size_t left_out = SetInterval(boot, report.records, options.confidence, &estimate);
+    if (left_out > 0 && estimate.has_interval) {
+      report.warnings.push_back(fmt::format(
+          "{}: {} of {} bootstrap resamples had no value (no weight or no kept record) and are "
+          "left out of its interval",
+          OpeEstimatorName(e), left_out, boot.size()));
+    }
     report.estimates.push_back(estimate);
     if (e == OpeEstimator::kReplay) WarnAboutReplay(data, all, &report);
   }
+  if (std::all_of(data.reward.begin(), data.reward.end(), [](double r) { return r == 0.0; })) {
+    report.warnings.push_back(fmt::format(
+        "every logged reward is 0: the reward-weighted estimates are 0 and their intervals "
+        "[0, 0] only say that no resample saw a reward, not that the value is certainly 0 (a "
+        "value near 3/n = {:.3g} would often show no reward in {} records either)",
+        3.0 / static_cast<double>(report.records), report.records));
+  }
+  MARQUEE_RETURN_IF_ERROR(CheckOpeReportFinite(report));
   return report;
+}
+
+Status CheckOpeReportFinite(const OpeReport& report) {
+  auto check = [&](std::string_view what, double v) -> Status {
+    if (std::isfinite(v)) return Status::OK();
+    return Status::InvalidArgument(fmt::format("{}: {} is {}, which no report may carry",
+                                               report.source, what, v));
+  };
+  MARQUEE_RETURN_IF_ERROR(check("on_policy_value", report.on_policy_value));
+  MARQUEE_RETURN_IF_ERROR(check("weight_sum", report.weight_sum));
+  MARQUEE_RETURN_IF_ERROR(check("weight_max", report.weight_max));
+  MARQUEE_RETURN_IF_ERROR(check("effective_sample_size", report.effective_sample_size));
+  for (const OpeEstimate& e : report.estimates) {
+    const std::string name(OpeEstimatorName(e.estimator));
+    MARQUEE_RETURN_IF_ERROR(check("estimator " + name + " value", e.value));
+    MARQUEE_RETURN_IF_ERROR(check("estimator " + name + " lower bound", e.lower));
+    MARQUEE_RETURN_IF_ERROR(check("estimator " + name + " upper bound", e.upper));
+    MARQUEE_RETURN_IF_ERROR(check("estimator " + name + " standard error", e.standard_error));
+  }
+  return Status::OK();
+}
+
+Result<std::string> OpeReportJson(const OpeReport& report, const OpeJsonHeader& header) {
+  MARQUEE_RETURN_IF_ERROR(CheckOpeReportFinite(report));
+  if (header.true_value && !std::isfinite(*header.true_value)) {
+    return Status::InvalidArgument(
+        fmt::format("{}: true_value is {}, which no report may carry", report.source, *header.true_value));
+  }
+  nlohmann::json estimates = nlohmann::json::array();
+  for (const OpeEstimate& e : report.estimates) {
+    nlohmann::json j = {{"estimator", std::string(OpeEstimatorName(e.estimator))},
+                        {"defined", e.defined},
+                        {"records_used", e.records_used}};
+    if (!e.defined) {
+      j["reason"] = e.reason;
+    } else {
+      j["value"] = e.value;
+      if (e.has_interval) {
+        j["lower"] = e.lower;
+        j["upper"] = e.upper;
+        j["standard_error"] = e.standard_error;
+      } else {
+        j["no_interval"] = e.reason;
+      }
+    }
+    estimates.push_back(std::move(j));
+  }
+  nlohmann::json j = {{"target", header.target},
+                      {"log", report.source},
+                      {"records", report.records},
+                      {"on_policy_value", report.on_policy_value},
+                      {"weight_sum", report.weight_sum},
+                      {"weight_max", report.weight_max},
+                      {"weight_max_record", report.weight_max_record},
+                      {"effective_sample_size", report.effective_sample_size},
+                      {"estimates", estimates},
+                      {"notes", header.notes},
+                      {"warnings", report.warnings}};
+  if (header.true_value) j["true_value"] = *header.true_value;
+  return j.dump(2);
 }
 
 }  // namespace marquee

@@ -53,10 +53,25 @@ struct OpeOptions {
 struct OpeEstimate {
   OpeEstimator estimator = OpeEstimator::kIps;
   double value = 0.0;
-  double lower = 0.0, upper = 0.0;  // confidence interval (value when bootstrap == 0)
-  double standard_error = 0.0;      // bootstrap standard deviation
+  double lower = 0.0, upper = 0.0;  // confidence interval (value when there is none)
+  double standard_error = 0.0;      // bootstrap standard deviation (0 when no interval)
   uint64_t records_used = 0;        // replay: records kept; others: all
+  // False when the estimator has no value on this log (SNIPS when every
+  // weight is 0, replay when it keeps no record): value, interval and error
+  // are 0 and `reason` says why; writers print the reason, never the 0.
+  bool defined = true;
+  // False when there is no bootstrap interval: none asked, a single record
+  // (no spread to resample), fewer resamples than a percentile interval at
+  // this confidence needs (one in each tail), or the estimate is undefined.
+  // lower = upper = value, standard_error 0, and `reason` says why.
+  bool has_interval = false;
+  std::string reason;
 };
+
+// The smallest number of (defined) bootstrap resamples behind a percentile
+// interval at `confidence`: enough that each tail holds at least one, i.e.
+// ceil(2 / (1 - confidence)) -- 40 at 95%. Fewer give no interval.
+uint32_t MinBootstrapResamples(double confidence);
 
 struct OpeReport {
   std::string source;
@@ -70,10 +85,30 @@ struct OpeReport {
   std::vector<std::string> warnings;  // e.g. "record 4021: propensity 1e-06 gives weight 21739 (...)"
 };
 
-// InvalidArgument when the data does not validate, the target does not match
-// its shape, a target row does not sum to 1 (within 1e-6), or DM/DR are asked
-// without predictions.
+// InvalidArgument when the data does not validate (propensities below
+// kMinPropensity, rewards outside [0, 1]), the target does not match its
+// shape, a target row does not sum to 1 (within 1e-6), DM/DR are asked
+// without predictions, or a record's terms are not finite (naming the
+// record). Every number of a returned report is finite (CheckOpeReportFinite).
 Result<OpeReport> EvaluateOffPolicy(const LoggedBanditData& data, const OpeTarget& target,
                                     const OpeOptions& options);
+
+// InvalidArgument naming the estimator (or the report field) and the value
+// when any number of the report is NaN or infinite.
+Status CheckOpeReportFinite(const OpeReport& report);
+
+// What `marquee ope --json` writes around a report.
+struct OpeJsonHeader {
+  std::string target;
+  std::vector<std::string> notes;
+  std::optional<double> true_value;  // a synthetic service's exact value
+};
+
+// The report as JSON (2-space indent). It cannot write NaN or infinity (JSON
+// has neither; a writer would put null): CheckOpeReportFinite's error comes
+// back instead. An undefined estimate is written as "defined": false with its
+// "reason" and no numbers; one without an interval has "value" but no
+// "lower", "upper" or "standard_error", and "no_interval" with the reason.
+Result<std::string> OpeReportJson(const OpeReport& report, const OpeJsonHeader& header);
 
 }  // namespace marquee

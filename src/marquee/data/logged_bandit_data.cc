@@ -52,11 +52,19 @@ Status CheckRecord(const LoggedBanditData& d, size_t i) {
   }
   const double p = d.propensity[i];
   // The negated test also catches NaN, which compares false with everything.
-  if (!(std::isfinite(p) && p > 0.0 && p <= 1.0)) {
+  if (!(p > 0.0 && p <= 1.0)) {
     return bad("propensity " + Number(p) +
                " is not in (0, 1]; inverse propensity weighting cannot use it");
   }
-  if (!std::isfinite(d.reward[i])) return bad("reward " + Number(d.reward[i]) + " is not finite");
+  if (!(p >= kMinPropensity)) {
+    return bad("propensity " + Number(p) + " is below the smallest accepted propensity " +
+               Number(kMinPropensity) + " (its weight 1/p would stand for more impressions " +
+               "than any log holds, or overflow)");
+  }
+  const double r = d.reward[i];
+  if (!(r >= 0.0 && r <= 1.0)) {
+    return bad("reward " + Number(r) + " is not in [0, 1] (a click or a watched fraction)");
+  }
   return Status::OK();
 }
 

@@ -16,14 +16,25 @@
 
 namespace marquee {
 
+// The smallest propensity a log may carry, and why: a record's inverse
+// propensity weight 1/p is the number of impressions it stands for, and no
+// service logs 10^12 impressions, so a smaller p is a logging bug (an
+// underflow, a product of many small factors) rather than a measurement.
+// It also keeps the arithmetic finite: every weight is at most 1e12, its
+// square at most 1e24, so weight sums, sums of squares and their squares stay
+// far from overflow for any log that fits in memory (a subnormal such as
+// 1e-320 would give 1/p = inf). Readers (io/obd_log, JoinImpressions) refuse
+// smaller propensities naming the line or event; Validate() names the record.
+inline constexpr double kMinPropensity = 1e-12;
+
 struct LoggedBanditData {
   std::string source;                  // for messages: a file path or "event store ..."
   std::vector<uint64_t> offsets{0};    // records + 1, into candidate_ids
   std::vector<uint32_t> candidate_ids; // per candidate: a global action id (an artwork or item index)
   std::vector<uint32_t> action;        // per record: index within its candidates
   std::vector<uint32_t> position;      // per record: display slot, 0-based (0 when there is one)
-  std::vector<double> propensity;      // per record: behaviour probability of the action, in (0, 1]
-  std::vector<double> reward;          // per record
+  std::vector<double> propensity;      // per record: behaviour probability of the action, in [kMinPropensity, 1]
+  std::vector<double> reward;          // per record, in [0, 1] (a click, a watched fraction)
   // Optional per-record context: contexts[i * context_dim ...]. Empty when none.
   uint32_t context_dim = 0;
   std::vector<float> contexts;
@@ -35,9 +46,10 @@ struct LoggedBanditData {
   uint32_t candidate_count(size_t i) const { return static_cast<uint32_t>(offsets[i + 1] - offsets[i]); }
   uint32_t logged_id(size_t i) const { return candidate_ids[offsets[i] + action[i]]; }
 
-  // Sizes agree, actions lie within their candidates, propensities are finite
-  // and in (0, 1], rewards finite. InvalidArgument naming the source and the
-  // first bad record otherwise (IPS must never divide by zero).
+  // Sizes agree, actions lie within their candidates, propensities are in
+  // [kMinPropensity, 1], rewards in [0, 1] (NaN is neither). InvalidArgument
+  // naming the source and the first bad record otherwise (IPS must never
+  // divide by zero, nor by a number whose inverse overflows).
   Status Validate() const;
 };
 

@@ -123,6 +123,15 @@ class ObdLineParser {
                             ColumnName(cols_.propensity, "propensity_score"),
                         text);
     }
+    // Subnormals (1e-320) and other specks pass (0, 1] but make 1/p
+    // overflow or stand for more impressions than any log holds.
+    if (!(propensity >= kMinPropensity)) {
+      return FieldError(path_, n,
+                        fmt::format("a propensity of at least {:g} (kMinPropensity: a smaller one "
+                                    "gives a weight 1/p over 1e12 or infinite) in {}",
+                                    kMinPropensity, ColumnName(cols_.propensity, "propensity_score")),
+                        text);
+    }
     out->action.push_back(item);
     out->position.push_back(position - 1);
     out->reward.push_back(click);

@@ -22,7 +22,9 @@ struct ObdReadOptions {
 // Every record has all items as candidates (candidate_ids 0..K-1), position =
 // the file's position - 1, reward = click, propensity = propensity_score.
 // Errors name the file, line and column with what was expected. Propensities
-// that are tiny are kept as they are (the estimators report their weights).
+// below kMinPropensity (logged_bandit_data.h; subnormals included) are
+// refused; small ones above it are kept as they are (the estimators report
+// their weights).
 Result<LoggedBanditData> ReadObdLog(const std::string& csv_path, const ObdReadOptions& options = {});
 
 // The Beta priors of one campaign ("all", "men", "women") of prior_bts.yaml.
