@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <vector>
 
 #include "event_test_util.h"
@@ -93,6 +94,29 @@ TEST(ImpressionLogTest, CountsWhatItCannotUse) {
   EXPECT_EQ(log.messages[0], "events.db: event 1: impression without a propensity");
   EXPECT_NE(log.messages[2].find("\"t1a\" is not a variant of title \"t0\""), std::string::npos);
   EXPECT_NE(log.Summary().find("5 impressions: 1 used, 4 skipped"), std::string::npos);
+}
+
+// A propensity no estimator can use stops the join, naming the event:
+// skipping it would drop exactly the rarest impressions.
+TEST(ImpressionLogTest, RefusesPropensitiesBelowTheSmallestAccepted) {
+  Dataset d = SmallDataset();
+  ArtworkFeatures f(d.catalog);
+  for (double bad : {1e-320, 1e-13, 0.0, 1.5, std::numeric_limits<double>::quiet_NaN()}) {
+    const std::vector<Event> events = {Impression("alice", "t0", "t0a", 1, 0.5, "a"),
+                                       Impression("bob", "t0", "t0b", 2, bad, "b")};
+    Result<ImpressionLog> log = JoinImpressions(events, d, f, {}, "events.db");
+    ASSERT_FALSE(log.ok()) << bad;
+    EXPECT_EQ(log.status().code(), Status::Code::kInvalidArgument);
+    EXPECT_NE(log.status().message().find("events.db: event 2: impression \"b\" has propensity"),
+              std::string::npos)
+        << log.status().message();
+    EXPECT_NE(log.status().message().find("outside [1e-12, 1]"), std::string::npos)
+        << log.status().message();
+  }
+  Result<ImpressionLog> smallest = JoinImpressions(
+      std::vector<Event>{Impression("alice", "t0", "t0a", 1, kMinPropensity, "a")}, d, f, {}, "events.db");
+  ASSERT_TRUE(smallest.ok()) << smallest.status().ToString();
+  EXPECT_TRUE(smallest->data.Validate().ok());
 }
 
 TEST(ImpressionLogTest, RecordContextsComeFromTheDatasetHistory) {

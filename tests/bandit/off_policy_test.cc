@@ -506,6 +506,269 @@ TEST(OffPolicyTest, PredictionsAreRequiredForDmAndDrAndMustBeFinite) {
   EXPECT_EQ(ErrorOf(TinyLog(), TinyTarget(), options).code(), Status::Code::kInvalidArgument);
 }
 
+// ---------------------------------------------------------------------------
+// Boundaries: every estimator returns a finite number with an honest interval
+// or says why it has none; nothing NaN or infinite reaches a report.
+
+bool AllFinite(const OpeReport& r) {
+  if (!std::isfinite(r.weight_sum) || !std::isfinite(r.weight_max) ||
+      !std::isfinite(r.effective_sample_size) || !std::isfinite(r.on_policy_value)) {
+    return false;
+  }
+  for (const OpeEstimate& e : r.estimates) {
+    if (!std::isfinite(e.value) || !std::isfinite(e.lower) || !std::isfinite(e.upper) ||
+        !std::isfinite(e.standard_error)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+TEST(OffPolicyBoundaryTest, SubnormalAndTinyPropensitiesAreRefusedNamingTheRecord) {
+  for (double tiny : {1e-320, std::numeric_limits<double>::denorm_min(), 1e-300, 1e-13,
+                      std::nextafter(kMinPropensity, 0.0)}) {
+    LoggedBanditData log = TinyLog();
+    log.propensity[2] = tiny;
+    Status s = ErrorOf(log, TinyTarget());
+    EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << tiny;
+    EXPECT_NE(s.message().find("record 2: propensity"), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("below the smallest accepted propensity 1e-12"), std::string::npos)
+        << s.message();
+  }
+  // kMinPropensity itself is accepted, and even a whole log of it keeps
+  // every sum finite: weights 1e12, squares 1e24.
+  LoggedBanditData log = SameCandidates(1000, 2);
+  log.propensity.assign(1000, kMinPropensity);
+  for (size_t i = 0; i < 1000; i += 3) log.reward[i] = 1.0;
+  OpeTarget target;
+  for (size_t i = 0; i < 1000; ++i) target.probability.insert(target.probability.end(), {1.0, 0.0});
+  target.predicted.assign(2000, 0.5);
+  OpeOptions options;
+  options.bootstrap = 50;
+  Result<OpeReport> r = EvaluateOffPolicy(log, target, options);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(AllFinite(*r));
+  EXPECT_NEAR(r->weight_sum, 1e15, 1e3);
+  EXPECT_NEAR(r->effective_sample_size, 1000.0, 1e-9);
+  EXPECT_NEAR(Value(*r, OpeEstimator::kSnips), 334.0 / 1000, 1e-12);
+}
+
+TEST(OffPolicyBoundaryTest, RewardsOutsideTheUnitIntervalOrNanAreRefused) {
+  for (double bad : {1.5, -0.1, std::numeric_limits<double>::quiet_NaN(),
+                     -std::numeric_limits<double>::infinity()}) {
+    LoggedBanditData log = TinyLog();
+    log.reward[1] = bad;
+    Status s = ErrorOf(log, TinyTarget());
+    EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << bad;
+    EXPECT_NE(s.message().find("record 1: reward"), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("is not in [0, 1]"), std::string::npos) << s.message();
+  }
+  LoggedBanditData log = TinyLog();
+  log.reward = {0.0, 1.0, 0.25, 1.0};  // the bounds and a watched fraction are fine
+  EXPECT_TRUE(log.Validate().ok());
+}
+
+TEST(OffPolicyBoundaryTest, AllZeroRewardsGiveZeroIntervalsAndSayWhy) {
+  LoggedBanditData log = SameCandidates(200, 2);
+  for (size_t i = 0; i < 200; i += 2) log.action[i] = 1;
+  OpeTarget target;
+  target.probability.assign(400, 0.5);
+  Result<std::vector<double>> predicted = PredictTabular(log, 5);
+  ASSERT_TRUE(predicted.ok()) << predicted.status().ToString();
+  for (double q : *predicted) EXPECT_EQ(q, 0.0);  // the reward model on no reward: 0, finite
+  target.predicted = *predicted;
+  Result<OpeReport> r = EvaluateOffPolicy(log, target, OpeOptions());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->estimates.size(), 5u);
+  for (const OpeEstimate& e : r->estimates) {
+    EXPECT_TRUE(e.defined) << OpeEstimatorName(e.estimator);
+    EXPECT_TRUE(e.has_interval) << OpeEstimatorName(e.estimator) << ": " << e.reason;
+    EXPECT_EQ(e.value, 0.0);
+    EXPECT_EQ(e.lower, 0.0);
+    EXPECT_EQ(e.upper, 0.0);
+    EXPECT_EQ(e.standard_error, 0.0);
+  }
+  EXPECT_TRUE(AnyWarningHas(*r, "every logged reward is 0")) << Warnings(*r);
+  EXPECT_TRUE(AnyWarningHas(*r, "not that the value is certainly 0")) << Warnings(*r);
+}
+
+TEST(OffPolicyBoundaryTest, ASingleRecordHasNoIntervalAndSaysSo) {
+  LoggedBanditData log = SameCandidates(1, 2);
+  log.reward = {1.0};
+  OpeTarget target;
+  target.probability = {0.5, 0.5};
+  target.predicted = {0.5, 0.5};
+  Result<OpeReport> r = EvaluateOffPolicy(log, target, OpeOptions());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(AllFinite(*r));
+  for (const OpeEstimate& e : r->estimates) {
+    EXPECT_FALSE(e.has_interval) << OpeEstimatorName(e.estimator);
+    if (!e.defined) continue;  // replay may not keep the record
+    EXPECT_EQ(e.lower, e.value);
+    EXPECT_EQ(e.upper, e.value);
+    EXPECT_EQ(e.standard_error, 0.0);
+    EXPECT_NE(e.reason.find("a single record"), std::string::npos) << e.reason;
+  }
+  EXPECT_DOUBLE_EQ(Value(*r, OpeEstimator::kIps), 1.0);
+}
+
+TEST(OffPolicyBoundaryTest, TooFewResamplesGiveNoInterval) {
+  EXPECT_EQ(MinBootstrapResamples(0.95), 40u);
+  EXPECT_EQ(MinBootstrapResamples(0.9), 20u);
+  EXPECT_EQ(MinBootstrapResamples(0.99), 200u);
+  EXPECT_EQ(MinBootstrapResamples(1.0), 0u);
+  LoggedBanditData log = TinyLog();
+  OpeOptions options;
+  options.bootstrap = 39;
+  Result<OpeReport> r = EvaluateOffPolicy(log, TinyTarget(), options);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const OpeEstimate* ips = Find(*r, OpeEstimator::kIps);
+  ASSERT_NE(ips, nullptr);
+  EXPECT_FALSE(ips->has_interval);
+  EXPECT_NE(ips->reason.find("39 of 39 resamples give a value; a 95% percentile interval needs at "
+                             "least 40"),
+            std::string::npos)
+      << ips->reason;
+  options.bootstrap = 40;
+  r = EvaluateOffPolicy(log, TinyTarget(), options);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(Find(*r, OpeEstimator::kIps)->has_interval);
+  EXPECT_LE(Find(*r, OpeEstimator::kIps)->lower, Find(*r, OpeEstimator::kIps)->upper);
+  // No bootstrap at all: no interval, and the reason says none was asked.
+  r = EvaluateOffPolicy(log, TinyTarget(), NoBootstrap());
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(Find(*r, OpeEstimator::kDr)->reason.find("no bootstrap resamples"), std::string::npos);
+}
+
+TEST(OffPolicyBoundaryTest, AllWeightsZeroLeaveSnipsUndefinedAndTheEffectiveSizeZero) {
+  LoggedBanditData log = SameCandidates(50, 2);  // every record logged candidate 0
+  for (size_t i = 0; i < 50; i += 2) log.reward[i] = 1.0;
+  OpeTarget target;
+  for (size_t i = 0; i < 50; ++i) target.probability.insert(target.probability.end(), {0.0, 1.0});
+  target.predicted.assign(100, 0.5);
+  Result<OpeReport> r = EvaluateOffPolicy(log, target, OpeOptions());
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_TRUE(AllFinite(*r));
+  EXPECT_EQ(r->weight_sum, 0.0);
+  EXPECT_EQ(r->effective_sample_size, 0.0);
+  const OpeEstimate* snips = Find(*r, OpeEstimator::kSnips);
+  ASSERT_NE(snips, nullptr);
+  EXPECT_FALSE(snips->defined);
+  EXPECT_FALSE(snips->has_interval);
+  EXPECT_NE(snips->reason.find("nothing to normalise by"), std::string::npos) << snips->reason;
+  EXPECT_FALSE(Find(*r, OpeEstimator::kReplay)->defined);
+  EXPECT_NE(Find(*r, OpeEstimator::kReplay)->reason.find("replay kept no record"), std::string::npos);
+  // IPS is 0 by construction and DM / DR rest on the model: all defined.
+  EXPECT_TRUE(Find(*r, OpeEstimator::kIps)->defined);
+  EXPECT_EQ(Value(*r, OpeEstimator::kIps), 0.0);
+  EXPECT_DOUBLE_EQ(Value(*r, OpeEstimator::kDm), 0.5);
+  EXPECT_TRUE(AnyWarningHas(*r, "SNIPS is undefined")) << Warnings(*r);
+}
+
+TEST(OffPolicyBoundaryTest, ResamplesWhereSnipsIsUndefinedAreLeftOutOfItsInterval) {
+  // One record of 50 has weight; a resample misses it with probability
+  // (49/50)^50 = 36%, and then SNIPS has no value there.
+  LoggedBanditData log = SameCandidates(50, 2);
+  log.reward[7] = 1.0;
+  OpeTarget target;
+  for (size_t i = 0; i < 50; ++i) {
+    target.probability.insert(target.probability.end(), {i == 7 ? 1.0 : 0.0, i == 7 ? 0.0 : 1.0});
+  }
+  OpeOptions options;
+  options.estimators = {OpeEstimator::kSnips, OpeEstimator::kIps};
+  Result<OpeReport> r = EvaluateOffPolicy(log, target, options);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const OpeEstimate* snips = Find(*r, OpeEstimator::kSnips);
+  EXPECT_TRUE(snips->defined);
+  EXPECT_DOUBLE_EQ(snips->value, 1.0);
+  EXPECT_TRUE(snips->has_interval) << snips->reason;
+  EXPECT_EQ(snips->lower, 1.0);  // every resample with the record reads 1; none reads 0
+  EXPECT_TRUE(AnyWarningHas(*r, "snips: ")) << Warnings(*r);
+  EXPECT_TRUE(AnyWarningHas(*r, "bootstrap resamples had no value")) << Warnings(*r);
+  EXPECT_TRUE(AllFinite(*r));
+}
+
+TEST(OffPolicyBoundaryTest, EffectiveSampleSizeIsScaleFree) {
+  // Weights of 2e-320 (subnormal target probabilities): their squares
+  // underflow to 0, yet the weights are all equal, so the size is n.
+  LoggedBanditData log = SameCandidates(100, 2);
+  log.propensity.assign(100, 0.5);
+  for (size_t i = 0; i < 100; i += 4) log.reward[i] = 1.0;
+  OpeTarget target;
+  for (size_t i = 0; i < 100; ++i) target.probability.insert(target.probability.end(), {1e-320, 1.0});
+  Result<OpeReport> r = EvaluateOffPolicy(log, target, OpeOptions{.estimators = {OpeEstimator::kSnips}});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_GT(r->weight_sum, 0.0);
+  EXPECT_NEAR(r->effective_sample_size, 100.0, 1e-9);
+  EXPECT_NEAR(Value(*r, OpeEstimator::kSnips), 0.25, 1e-12);  // exact despite subnormal weights
+  EXPECT_TRUE(AllFinite(*r));
+}
+
+TEST(OffPolicyBoundaryTest, NonFiniteTermsAreRefusedNamingTheRecordOrTheEstimator) {
+  // A finite prediction so large that DR's term overflows on record 2:
+  // 0.5 q + 2 (1 - q) with q = 1.7e308 is below -1.8e308.
+  LoggedBanditData log = TinyLog();
+  OpeTarget target = TinyTarget();
+  target.predicted[5] = 1.7e308;
+  Status s = ErrorOf(log, target);
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(s.message().find("record 2: weight"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("not all finite"), std::string::npos) << s.message();
+  // Every record's term finite, their sum not: the report check names DM.
+  LoggedBanditData one = SameCandidates(4, 1);
+  one.propensity.assign(4, 1.0);
+  OpeTarget sure;
+  sure.probability.assign(4, 1.0);
+  sure.predicted.assign(4, 1e308);
+  OpeOptions options = NoBootstrap();
+  options.estimators = {OpeEstimator::kDm};
+  s = ErrorOf(one, sure, options);
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(s.message().find("estimator dm value is inf"), std::string::npos) << s.message();
+}
+
+TEST(OffPolicyBoundaryTest, JsonWriterRefusesNanAndInfinityNamingTheEstimator) {
+  Result<OpeReport> r = EvaluateOffPolicy(TinyLog(), TinyTarget(), OpeOptions());
+  ASSERT_TRUE(r.ok());
+  Result<std::string> json = OpeReportJson(*r, {.target = "tiny", .notes = {}, .true_value = 0.5});
+  ASSERT_TRUE(json.ok()) << json.status().ToString();
+  EXPECT_EQ(json->find("null"), std::string::npos) << *json;
+  EXPECT_NE(json->find("\"lower\""), std::string::npos);
+
+  OpeReport bad = *r;
+  bad.estimates[1].value = std::numeric_limits<double>::quiet_NaN();  // snips
+  Result<std::string> refused = OpeReportJson(bad, {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("estimator snips value is nan"), std::string::npos)
+      << refused.status().message();
+  bad = *r;
+  bad.estimates[3].upper = std::numeric_limits<double>::infinity();  // dr
+  refused = OpeReportJson(bad, {});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("estimator dr upper bound is inf"), std::string::npos)
+      << refused.status().message();
+  bad = *r;
+  bad.effective_sample_size = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_FALSE(OpeReportJson(bad, {}).ok());
+  EXPECT_FALSE(OpeReportJson(*r, {.true_value = std::numeric_limits<double>::infinity()}).ok());
+
+  // Undefined estimates and missing intervals are written as such, not as
+  // null or a made-up number.
+  LoggedBanditData log = SameCandidates(3, 2);
+  OpeTarget never;
+  never.probability = {0, 1, 0, 1, 0, 1};
+  OpeOptions options;
+  options.estimators = {OpeEstimator::kSnips, OpeEstimator::kIps};
+  options.bootstrap = 10;
+  r = EvaluateOffPolicy(log, never, options);
+  ASSERT_TRUE(r.ok());
+  json = OpeReportJson(*r, {});
+  ASSERT_TRUE(json.ok()) << json.status().ToString();
+  EXPECT_EQ(json->find("null"), std::string::npos) << *json;
+  EXPECT_NE(json->find("\"defined\": false"), std::string::npos) << *json;
+  EXPECT_NE(json->find("\"no_interval\""), std::string::npos) << *json;
+}
+
 TEST(OffPolicyTest, EstimatorNamesParseAndRoundTrip) {
   Result<std::vector<OpeEstimator>> all = ParseOpeEstimators("ips,snips,dm,dr,replay");
   ASSERT_TRUE(all.ok());

@@ -123,6 +123,29 @@ TEST(ObdLogTest, BadLinesNameFileLineAndColumn) {
   }
 }
 
+// Subnormal and tiny propensities pass (0, 1] but give weights 1/p that are
+// infinite or stand for more impressions than any log: refused at the line.
+TEST(ObdLogTest, RefusesPropensitiesBelowTheSmallestAcceptedNamingTheLine) {
+  TempDir dir;
+  for (const std::string tiny : {"1e-320", "4.9e-324", "1e-300", "9.99e-13"}) {
+    const std::string path =
+        dir.Write("tiny.csv", std::string(kHeader) + Line("0", "1", "1", "0", "0.5") +
+                                  Line("1", "2", "1", "1", tiny));
+    Status s = ReadError(path);
+    EXPECT_EQ(s.code(), Status::Code::kParseError) << tiny;
+    EXPECT_NE(s.message().find(path + ":3: expected a"), std::string::npos) << s.message();
+    EXPECT_NE(s.message().find("column 6 (propensity_score), found \"" + tiny + "\""),
+              std::string::npos)
+        << s.message();
+  }
+  const std::string path =
+      dir.Write("smallest.csv", std::string(kHeader) + Line("0", "1", "1", "0", "1e-12"));
+  Result<LoggedBanditData> r = ReadObdLog(path, {.item_count = 4});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->propensity[0], kMinPropensity);
+  EXPECT_TRUE(r->Validate().ok());
+}
+
 TEST(ObdLogTest, MissingColumnsAndEmptyFilesAreErrors) {
   TempDir dir;
   const std::string no_click =

@@ -186,5 +186,54 @@ TEST(CliObdTest, EstimatesTheBtsPolicyFromTheRandomLog) {
   EXPECT_NE(women.output.find("propensity 1e-06"), std::string::npos) << women.output;
 }
 
+// What `marquee ope` does at the edges of an Open Bandit log
+// (docs/entrances/ope_logs.md): a subnormal propensity is refused at its
+// line, and a log too small for an interval says so instead of printing a
+// zero-width one; nothing prints NaN, inf or null.
+TEST(CliObdTest, DegenerateLogsAreRefusedOrSaySo) {
+  TempDir dir;
+  const std::string header = ",timestamp,item_id,position,click,propensity_score\n";
+  const std::string subnormal = dir.File("subnormal.csv");
+  WriteFile(subnormal, header + "0,t,0,1,1,0.5\n1,t,1,1,1,1e-320\n");
+  RunResult refused = RunCli("ope --format obd --logs " + subnormal + " --target uniform --json");
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.output.find(subnormal + ":3: expected a"), std::string::npos) << refused.output;
+  EXPECT_EQ(refused.output.find("null"), std::string::npos) << refused.output;
+
+  const std::string single = dir.File("single.csv");
+  WriteFile(single, header + "0,t,0,1,1,0.5\n");
+  RunResult json = RunCli("ope --format obd --logs " + single + " --target uniform --folds 1 --json");
+  ASSERT_EQ(json.exit_code, 0) << json.output;
+  EXPECT_EQ(json.output.find("null"), std::string::npos) << json.output;
+  nlohmann::json report = nlohmann::json::parse(json.output);
+  for (const nlohmann::json& e : report["estimates"]) {
+    EXPECT_FALSE(e.contains("lower")) << e.dump();
+    if (e["defined"].get<bool>()) {
+      EXPECT_NE(e["no_interval"].get<std::string>().find("a single record"), std::string::npos) << e.dump();
+    } else {
+      EXPECT_TRUE(e.contains("reason")) << e.dump();
+    }
+  }
+  RunResult table = RunCli("ope --format obd --logs " + single + " --target uniform --folds 1");
+  ASSERT_EQ(table.exit_code, 0) << table.output;
+  EXPECT_NE(table.output.find("ips: no interval: a single record"), std::string::npos) << table.output;
+  EXPECT_EQ(table.output.find("nan"), std::string::npos) << table.output;
+  EXPECT_EQ(table.output.find("inf"), std::string::npos) << table.output;
+
+  const std::string zeros = dir.File("zeros.csv");
+  std::string lines = header;
+  for (int i = 0; i < 60; ++i) lines += std::to_string(i) + ",t," + std::to_string(i % 2) + ",1,0,0.5\n";
+  WriteFile(zeros, lines);
+  RunResult zero = RunCli("ope --format obd --logs " + zeros + " --target uniform --json");
+  ASSERT_EQ(zero.exit_code, 0) << zero.output;
+  nlohmann::json z = nlohmann::json::parse(zero.output);
+  for (const nlohmann::json& e : z["estimates"]) {
+    EXPECT_EQ(e["value"].get<double>(), 0.0) << e.dump();
+    EXPECT_EQ(e["lower"].get<double>(), 0.0) << e.dump();
+    EXPECT_EQ(e["upper"].get<double>(), 0.0) << e.dump();
+  }
+  EXPECT_NE(zero.output.find("every logged reward is 0"), std::string::npos) << zero.output;
+}
+
 }  // namespace
 }  // namespace marquee::test
