@@ -156,6 +156,22 @@ TEST_F(CliBanditTest, BadInputIsNamed) {
   EXPECT_EQ(unusable.exit_code, 1);
   EXPECT_NE(unusable.output.find("1 without propensity"), std::string::npos) << unusable.output;
 
+  // A propensity below kMinPropensity is refused by the join, naming the
+  // event (not skipped). (The event reader already refuses 1e-320: events
+  // keep propensities as floats, and its float is 0.)
+  const std::string tiny = dir_->File("tiny.jsonl");
+  WriteFile(
+      tiny,
+      R"({"kind": "impression", "member": "m1", "title": "t000001", "artwork": "t000001-a1", "time": 5, "propensity": 0.5, "impression_id": "i1"})"
+      "\n"
+      R"({"kind": "impression", "member": "m1", "title": "t000001", "artwork": "t000001-a1", "time": 6, "propensity": 1e-13, "impression_id": "i2"})"
+      "\n");
+  RunResult below = RunCli("ope --logs " + tiny + " --data " + Data() + " --target uniform --json");
+  EXPECT_EQ(below.exit_code, 1);
+  EXPECT_NE(below.output.find(tiny + ": event 2: impression \"i2\" has propensity 1e-13, outside [1e-12, 1]"), std::string::npos)
+      << below.output;
+  EXPECT_EQ(below.output.find("null"), std::string::npos) << below.output;
+
   RunResult wrong_target = RunCli("ope --logs " + Log() + " --data " + Data() + " --target obd-bts:x.yaml");
   EXPECT_EQ(wrong_target.exit_code, 1);
   RunResult missing_policy = RunCli("ope --logs " + Log() + " --data " + Data() + " --target /no/such.mqp");
