@@ -246,7 +246,7 @@ Command AddOpeCommand(CLI::App& root) {
                   "simulate-artwork or train-policy)")
       ->required();
   app->add_option("--estimators", args->estimators, "any of ips,snips,dm,dr,replay")->capture_default_str();
-  app->add_option("--bootstrap", args->bootstrap, "bootstrap resamples for the intervals (0: none)")
+  app->add_option("--bootstrap", args->bootstrap, "bootstrap resamples for the intervals (0: none; fewer than 40 give no 95% interval)")
       ->check(CLI::Range(0u, 100000u))
       ->capture_default_str();
   app->add_flag("--json", args->json, "print JSON instead of a table");
