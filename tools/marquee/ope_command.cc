@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "marquee/util/json_fields.h"
 #include "commands.h"
 #include "event_log_input.h"
 #include "marquee/bandit/artwork_ope.h"
@@ -207,7 +208,7 @@ void PrintJson(const OpeProblem& p, const OpeReport& r) {
                       {"notes", p.notes},
                       {"warnings", r.warnings}};
   if (p.true_value) j["true_value"] = *p.true_value;
-  std::printf("%s\n", j.dump(2).c_str());
+  std::printf("%s\n", json_fields::Dump(j, 2).c_str());
 }
 
 int RunOpe(const OpeArgs& args) {

@@ -143,7 +143,7 @@ std::string EventToJson(const Event& e) {
   if (!e.artwork_id.empty()) j["artwork"] = e.artwork_id;
   if (e.propensity) j["propensity"] = *e.propensity;
   if (!e.impression_id.empty()) j["impression_id"] = e.impression_id;
-  return j.dump();
+  return json_fields::Dump(j);
 }
 
 }  // namespace marquee
