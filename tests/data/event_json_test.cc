@@ -126,6 +126,15 @@ TEST(EventJsonTest, ErrorsNameTheField) {
   }
 }
 
+TEST(EventJsonTest, PropensitiesBelowTheSmallestAcceptedAreRefusedAsSuch) {
+  Status tiny = ErrorOf(R"({"kind": "impression", "member": "m", "title": "t", "propensity": 1e-13})");
+  EXPECT_EQ(tiny.field(), "propensity");
+  EXPECT_EQ(tiny.message(), "propensity: expected a probability in [1e-12, 1], found 1e-13");
+  Result<Event> smallest =
+      ParseEventJson(R"({"kind": "impression", "member": "m", "title": "t", "propensity": 1e-12})", 0);
+  EXPECT_TRUE(smallest.ok()) << smallest.status().ToString();
+}
+
 TEST(EventJsonTest, AnEmptyIdSaysItIsEmpty) {
   Status s = ErrorOf(R"({"kind": "play", "member": "", "title": "t"})");
   EXPECT_EQ(s.message(), "member: expected a non-empty string id, found an empty string");

@@ -295,5 +295,163 @@ TEST(JsonLinesImportTest, SkipInvalidKeepsGoodLines) {
   EXPECT_EQ(r->report.invalid_examples[0], path + ":2: expected a JSON object, found \"not json\"");
 }
 
+// ---------------------------------------------------------------- encodings (issue 10)
+
+ImportOptions WithEncoding(TextEncoding encoding) {
+  ImportOptions options;
+  options.encoding = encoding;
+  return options;
+}
+
+TEST(DelimitedImportTest, Latin1IdsAreRefusedNamingFileLineAndByte) {
+  TempDir dir;
+  std::string path = dir.Write("latin1.csv", "ana,Caf\xC3\xA9,4\njos\xE9,Caf\xE9,5\n");
+  Status s = DelimitedError(path, Csv("member=0,title=1,rating=2"));
+  EXPECT_EQ(s.code(), Status::Code::kParseError);
+  EXPECT_TRUE(s.message().starts_with(path + ":2: expected UTF-8, found byte 0xE9")) << s.message();
+
+  // A title id alone is refused the same way; valid UTF-8 (line 1) is not.
+  path = dir.Write("title.csv", "ana,Caf\xC3\xA9,4\nana,Caf\xE9,5\n");
+  s = DelimitedError(path, Csv("member=0,title=1,rating=2"));
+  EXPECT_TRUE(s.message().starts_with(path + ":2: expected UTF-8, found byte 0xE9")) << s.message();
+
+  ImportOptions skip;
+  skip.skip_invalid = true;
+  Result<ImportResult> r = ImportDelimited(path, Csv("member=0,title=1,rating=2"), skip);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->report.rows_invalid, 1u);
+  EXPECT_EQ(r->report.rows_kept, 1u);
+}
+
+TEST(DelimitedImportTest, Latin1IdsConvertWithEncodingLatin1) {
+  TempDir dir;
+  std::string path = dir.Write("latin1.csv", "jos\xE9,Caf\xE9,5\nana,Caf\xE9,4\n");
+  Result<ImportResult> r =
+      ImportDelimited(path, Csv("member=0,title=1,rating=2"), WithEncoding(TextEncoding::kLatin1));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_NE(r->dataset.members.Find("jos\xC3\xA9"), IdMap::kNotFound);
+  EXPECT_NE(r->dataset.titles.Find("Caf\xC3\xA9"), IdMap::kNotFound);
+  EXPECT_EQ(r->dataset.titles.size(), 1u);
+  EXPECT_TRUE(ParseTextEncoding("latin-1").ok());
+  EXPECT_EQ(*ParseTextEncoding("utf-8"), TextEncoding::kUtf8);
+  EXPECT_FALSE(ParseTextEncoding("cp1252").ok());
+}
+
+TEST(JsonLinesImportTest, RawLatin1BytesAreRefusedOrConverted) {
+  TempDir dir;
+  std::string path =
+      dir.Write("latin1.jsonl", "{\"u\": \"ana\", \"t\": \"x\"}\n{\"u\": \"jos\xE9\", \"t\": \"Caf\xE9\"}\n");
+  Status s = JsonError(path, "member=u,title=t");
+  EXPECT_EQ(s.code(), Status::Code::kParseError);
+  EXPECT_TRUE(s.message().starts_with(path + ":2: expected UTF-8, found byte 0xE9")) << s.message();
+
+  Result<ImportResult> r =
+      ImportJsonLines(path, Columns("member=u,title=t"), WithEncoding(TextEncoding::kLatin1));
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_NE(r->dataset.members.Find("jos\xC3\xA9"), IdMap::kNotFound);
+  EXPECT_NE(r->dataset.titles.Find("Caf\xC3\xA9"), IdMap::kNotFound);
+
+  // Escapes are UTF-8 already.
+  path = dir.Write("escaped.jsonl", "{\"u\": \"jos\\u00e9\", \"t\": \"x\"}\n");
+  r = ImportJsonLines(path, Columns("member=u,title=t"), {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_NE(r->dataset.members.Find("jos\xC3\xA9"), IdMap::kNotFound);
+}
+
+// ---------------------------------------------------------------- time units (issue 10)
+
+ImportOptions WithUnit(TimeUnit unit) {
+  ImportOptions options;
+  options.time_unit = unit;
+  return options;
+}
+
+int64_t OnlyTime(const Result<ImportResult>& r) {
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  if (!r.ok() || r->dataset.interactions.nnz() == 0) return INT64_MIN;
+  return r->dataset.interactions.RowTimes(0)[0];
+}
+
+TEST(DelimitedImportTest, MillisecondTimesAreRefusedWithAHintAtTheUnit) {
+  TempDir dir;
+  std::string path = dir.Write("ms.csv", "a,x,1700000000\nb,x,1700000000000\n");
+  Status s = DelimitedError(path, Csv("member=0,title=1,time=2"));
+  EXPECT_EQ(s.code(), Status::Code::kParseError);
+  EXPECT_EQ(s.message(), path +
+                             ":2: expected epoch seconds up to 253402300799 (year 9999), found "
+                             "1700000000000 -- milliseconds? use --time-unit ms");
+  path = dir.Write("us.csv", "b,x,1700000000000000\n");
+  s = DelimitedError(path, Csv("member=0,title=1,time=2"));
+  EXPECT_TRUE(s.message().ends_with("found 1700000000000000 -- microseconds? use --time-unit us"))
+      << s.message();
+  s = DelimitedError(path, Csv("member=0,title=1,time=2"), WithUnit(TimeUnit::kMilliseconds));
+  EXPECT_EQ(s.message(), path +
+                             ":1: expected epoch milliseconds up to 253402300799999 (year 9999), "
+                             "found 1700000000000000 -- microseconds? use --time-unit us");
+  // Nanoseconds fit no unit: no hint. Past int64: out of range, not "not a time".
+  path = dir.Write("ns.csv", "b,x,1700000000000000000\nc,x,99999999999999999999\n");
+  s = DelimitedError(path, Csv("member=0,title=1,time=2"));
+  EXPECT_TRUE(s.message().ends_with("found 1700000000000000000")) << s.message();
+  path = dir.Write("big.csv", "c,x,99999999999999999999\n");
+  s = DelimitedError(path, Csv("member=0,title=1,time=2"));
+  EXPECT_TRUE(s.message().starts_with(path + ":1: expected epoch seconds up to 253402300799"))
+      << s.message();
+}
+
+TEST(DelimitedImportTest, TimeUnitsConvertToSecondsAndDatesIgnoreThem) {
+  TempDir dir;
+  const DelimitedOptions csv = Csv("member=0,title=1,time=2");
+  EXPECT_EQ(OnlyTime(ImportDelimited(dir.Write("s.csv", "a,x,1700000000\n"), csv, {})), 1700000000);
+  EXPECT_EQ(OnlyTime(ImportDelimited(dir.Write("ms.csv", "a,x,1700000000999\n"), csv,
+                                     WithUnit(TimeUnit::kMilliseconds))),
+            1700000000);
+  EXPECT_EQ(OnlyTime(ImportDelimited(dir.Write("us.csv", "a,x,1700000000000001\n"), csv,
+                                     WithUnit(TimeUnit::kMicroseconds))),
+            1700000000);
+  EXPECT_EQ(OnlyTime(ImportDelimited(dir.Write("iso.csv", "a,x,2023-11-14T22:13:20Z\n"), csv,
+                                     WithUnit(TimeUnit::kMilliseconds))),
+            1700000000);
+  // History before 1970 is kept (rounded down), back to year 0000.
+  EXPECT_EQ(OnlyTime(ImportDelimited(dir.Write("neg.csv", "a,x,-1500\n"), csv,
+                                     WithUnit(TimeUnit::kMilliseconds))),
+            -2);
+  EXPECT_EQ(OnlyTime(ImportDelimited(dir.Write("old.csv", "a,x,1901-01-01\n"), csv, {})),
+            -2177452800);
+  EXPECT_EQ(OnlyTime(ImportDelimited(dir.Write("max.csv", "a,x,253402300799\n"), csv, {})),
+            253402300799);
+  Status s = DelimitedError(dir.Write("min.csv", "a,x,-62167219201\n"), csv);
+  EXPECT_TRUE(s.message().ends_with(
+      ":1: expected epoch seconds from -62167219200 (year 0), found -62167219201"))
+      << s.message();
+  s = DelimitedError(dir.Write("leap.csv", "a,x,9999-12-31T23:59:60\n"), csv);
+  EXPECT_EQ(s.code(), Status::Code::kParseError);
+  EXPECT_TRUE(ParseTimeUnit("us").ok());
+  EXPECT_FALSE(ParseTimeUnit("ns").ok());
+}
+
+TEST(JsonLinesImportTest, TimeUnitsApplyToNumbersAndNumericStrings) {
+  TempDir dir;
+  const std::string spec = "member=u,title=t,time=ts";
+  std::string path = dir.Write("ms.jsonl", "{\"u\": 1, \"t\": 2, \"ts\": 1700000000000}\n");
+  Status s = JsonError(path, spec);
+  EXPECT_EQ(s.message(), path +
+                             ":1: expected epoch seconds up to 253402300799 (year 9999), found "
+                             "1700000000000 -- milliseconds? use --time-unit ms");
+  EXPECT_EQ(OnlyTime(ImportJsonLines(path, Columns(spec), WithUnit(TimeUnit::kMilliseconds))),
+            1700000000);
+  path = dir.Write("str.jsonl", "{\"u\": 1, \"t\": 2, \"ts\": \"1700000000000\"}\n");
+  EXPECT_TRUE(JsonError(path, spec).message().ends_with("use --time-unit ms"));
+  EXPECT_EQ(OnlyTime(ImportJsonLines(path, Columns(spec), WithUnit(TimeUnit::kMilliseconds))),
+            1700000000);
+  path = dir.Write("float.jsonl", "{\"u\": 1, \"t\": 2, \"ts\": 1700000000500.5}\n");
+  EXPECT_TRUE(JsonError(path, spec).message().ends_with("use --time-unit ms"));
+  EXPECT_EQ(OnlyTime(ImportJsonLines(path, Columns(spec), WithUnit(TimeUnit::kMilliseconds))),
+            1700000000);
+  path = dir.Write("huge.jsonl", "{\"u\": 1, \"t\": 2, \"ts\": 18446744073709551615}\n");
+  EXPECT_TRUE(JsonError(path, spec).message().starts_with(path + ":1: expected epoch seconds up to"));
+  path = dir.Write("iso.jsonl", "{\"u\": 1, \"t\": 2, \"ts\": \"1969-12-31\"}\n");
+  EXPECT_EQ(OnlyTime(ImportJsonLines(path, Columns(spec), {})), -86400);
+}
+
 }  // namespace
 }  // namespace marquee

@@ -412,7 +412,8 @@ TEST(MovieLensImportTest, SurvivesHostileBytes) {
       {std::string(kHeader) + "1,1,4,-\n", false},
       {std::string(kHeader) + "1,1,4,5\r\r\n", false},
       {std::string(kHeader) + "\"1,1,4,5\n", true},       // ids are opaque bytes
-      {std::string(kHeader) + "\xFF\xFE,1,4,5\n", true},
+      // Bytes that are not UTF-8 are refused (issue 10): --encoding latin-1 converts them.
+      {std::string(kHeader) + "\xFF\xFE,1,4,5\n", false},
   };
   for (const Case& c : cases) {
     dir.Write("ratings.csv", c.ratings);
@@ -420,6 +421,55 @@ TEST(MovieLensImportTest, SurvivesHostileBytes) {
     EXPECT_EQ(s.ok(), c.ok) << s.ToString();
     EXPECT_LT(s.message().size(), 400u);  // long input is shortened
   }
+}
+
+// ---------------------------------------------------------------- issue 10
+
+TEST(MovieLensImportTest, IdsMustBeUtf8WhileLatin1NamesStayConverted) {
+  TempDir dir;
+  const std::string flags = "|0|0|0|0|0|0|0|0|1|0|0|0|0|0|0|0|0|0|0";
+  // u.item names are Latin-1 by definition: converted whatever --encoding says.
+  dir.Write("u.item", "1|Mis\xE9rables, Les (1995)|||" + flags + "\n");
+  dir.Write("u.data", "10\t1\t4\t881250949\njos\xE9\t1\t3\t881250950\n");
+  Status s = ImportError(dir.path());
+  EXPECT_TRUE(s.message().starts_with("u.data:2: expected UTF-8, found byte 0xE9")) << s.message();
+  ImportOptions latin1;
+  latin1.encoding = TextEncoding::kLatin1;
+  Result<ImportResult> r = ImportMovieLens(dir.path(), latin1);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_NE(r->dataset.members.Find("jos\xC3\xA9"), IdMap::kNotFound);
+  EXPECT_EQ(r->dataset.catalog.titles()[0].name, "Mis\xC3\xA9rables, Les");
+
+  TempDir csv;
+  csv.Write("movies.csv", "movieId,title,genres\nm\xE9,Caf\xE9 (2001),Drama\n");
+  csv.Write("ratings.csv", std::string(kHeader) + "1,m\xE9,4,5\n");
+  s = ImportError(csv.path());
+  EXPECT_TRUE(s.message().starts_with("movies.csv:2: expected UTF-8, found byte 0xE9")) << s.message();
+  r = ImportMovieLens(csv.path(), latin1);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->dataset.titles.ExternalId(0), "m\xC3\xA9");
+  EXPECT_EQ(r->dataset.interactions.nnz(), 1u);
+}
+
+TEST(MovieLensImportTest, TimestampsFollowTheTimeUnit) {
+  TempDir dir;
+  dir.Write("movies.csv", kMoviesCsv);
+  dir.Write("ratings.csv", std::string(kHeader) + "1,1,4,1700000000\n2,1,4,1700000000000\n");
+  Status s = ImportError(dir.path());
+  EXPECT_EQ(s.message(),
+            "ratings.csv:3: expected epoch seconds up to 253402300799 (year 9999), found "
+            "1700000000000 -- milliseconds? use --time-unit ms");
+  dir.Write("ratings.csv", std::string(kHeader) + "1,1,4,1700000000000\n");
+  ImportOptions ms;
+  ms.time_unit = TimeUnit::kMilliseconds;
+  Result<ImportResult> r = ImportMovieLens(dir.path(), ms);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->dataset.interactions.RowTimes(0)[0], 1700000000);
+  // Negative (pre-1970) seconds are history, kept as the store keeps them.
+  dir.Write("ratings.csv", std::string(kHeader) + "1,1,4,-86400\n");
+  r = ImportMovieLens(dir.path(), {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->dataset.interactions.RowTimes(0)[0], -86400);
 }
 
 // ---------------------------------------------------------------- real data

@@ -149,5 +149,41 @@ TEST(NetflixImportTest, MinRatingAppliesToStars) {
   EXPECT_EQ(r->dataset.weight_kind, WeightKind::kBinary);
 }
 
+// ---------------------------------------------------------------- issue 10
+
+TEST(NetflixImportTest, IdsMustBeUtf8AndLatin1TitlesStayConverted) {
+  TempDir dir;
+  WriteSample(dir);  // movie_titles.csv has a Latin-1 name: converted, not refused
+  dir.Write("combined_data_2.txt", "2:\n30878,4,2005-12-26\ncust\xE9,4,2005-12-26\n");
+  Status s = ImportError(dir.path());
+  EXPECT_TRUE(s.message().starts_with("combined_data_2.txt:3: expected UTF-8, found byte 0xE9"))
+      << s.message();
+  ImportOptions latin1;
+  latin1.encoding = TextEncoding::kLatin1;
+  Result<ImportResult> r = ImportNetflix(dir.path(), latin1);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_NE(r->dataset.members.Find("cust\xC3\xA9"), IdMap::kNotFound);
+  EXPECT_EQ(r->dataset.catalog.titles()[2].name, "Character, The (Caf\xC3\xA9, with commas)");
+
+  TempDir bare;  // no movie_titles.csv: ids from the "ID:" lines
+  bare.Write("combined_data_1.txt", "m\xE9:\n1,3,2005-09-06\n");
+  s = ImportError(bare.path());
+  EXPECT_TRUE(s.message().starts_with("combined_data_1.txt:1: expected UTF-8, found byte 0xE9"))
+      << s.message();
+  r = ImportNetflix(bare.path(), latin1);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->dataset.titles.ExternalId(0), "m\xC3\xA9");
+}
+
+TEST(NetflixImportTest, DatesTakeNoTimeUnit) {
+  TempDir dir;
+  WriteSample(dir);
+  ImportOptions ms;
+  ms.time_unit = TimeUnit::kMilliseconds;
+  Status s = ImportError(dir.path(), ms);
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(s.message().find("dates"), std::string::npos) << s.message();
+}
+
 }  // namespace
 }  // namespace marquee

@@ -129,6 +129,14 @@ TEST(TextScanTest, Latin1BecomesUtf8OnlyWhenNotAlreadyUtf8) {
   EXPECT_FALSE(IsValidUtf8("\xF5\x80\x80\x80"));
 }
 
+TEST(TextScanTest, FirstInvalidUtf8FindsTheOffendingByte) {
+  EXPECT_EQ(FirstInvalidUtf8("Caf\xC3\xA9"), std::string_view::npos);
+  EXPECT_EQ(FirstInvalidUtf8("jos\xE9"), 3u);            // Latin-1 at the end
+  EXPECT_EQ(FirstInvalidUtf8("\xC3\xA9t\xE9 x"), 3u);   // after a valid sequence
+  EXPECT_EQ(FirstInvalidUtf8("ab\xFF"), 2u);
+  EXPECT_EQ(FirstInvalidUtf8(""), std::string_view::npos);
+}
+
 TEST(TextScanTest, TitleYearIsSplitFromTheEnd) {
   std::string_view name;
   int32_t year;

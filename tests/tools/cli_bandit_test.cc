@@ -156,9 +156,9 @@ TEST_F(CliBanditTest, BadInputIsNamed) {
   EXPECT_EQ(unusable.exit_code, 1);
   EXPECT_NE(unusable.output.find("1 without propensity"), std::string::npos) << unusable.output;
 
-  // A propensity below kMinPropensity is refused by the join, naming the
-  // event (not skipped). (The event reader already refuses 1e-320: events
-  // keep propensities as floats, and its float is 0.)
+  // A propensity below kMinPropensity is refused at the entrance (the event
+  // reader), naming the line and the accepted range; an event store that
+  // holds one is refused by the join (ImpressionLogTest).
   const std::string tiny = dir_->File("tiny.jsonl");
   WriteFile(
       tiny,
@@ -168,7 +168,8 @@ TEST_F(CliBanditTest, BadInputIsNamed) {
       "\n");
   RunResult below = RunCli("ope --logs " + tiny + " --data " + Data() + " --target uniform --json");
   EXPECT_EQ(below.exit_code, 1);
-  EXPECT_NE(below.output.find(tiny + ": event 2: impression \"i2\" has propensity 1e-13, outside [1e-12, 1]"), std::string::npos)
+  EXPECT_NE(below.output.find(tiny + ":2: propensity: expected a probability in [1e-12, 1], found 1e-13"),
+            std::string::npos)
       << below.output;
   EXPECT_EQ(below.output.find("null"), std::string::npos) << below.output;
 

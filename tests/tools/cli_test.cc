@@ -117,5 +117,100 @@ TEST(CliTest, DemoWritesItsFilesAndShowsTitles) {
   EXPECT_NE(demo.output.find(d->catalog.titles()[top].name), std::string::npos) << demo.output;
 }
 
+// ---------------------------------------------------------------- issue 10
+
+// Latin-1 ids: refused by default, converted with --encoding latin-1, and
+// then printed as UTF-8 by recommend and similar (they used to abort).
+TEST(CliTest, Latin1CsvIsRefusedThenImportedWithEncodingAndPrintsJson) {
+  TempDir dir;
+  std::string csv = dir.Write("latin1.csv",
+                              "jos\xE9,Caf\xE9,5\nana,t2,4\nbob,Caf\xE9,3\nbob,t2,2\njos\xE9,t3,1\n");
+  const std::string import = "import --format csv " + csv + " --columns member=0,title=1,rating=2 --out " +
+                             dir.File("l.mqd");
+  RunResult refused = RunCli(import);
+  EXPECT_EQ(refused.exit_code, 1) << refused.output;
+  EXPECT_NE(refused.output.find("latin1.csv:1: expected UTF-8, found byte 0xE9"), std::string::npos)
+      << refused.output;
+  RunResult bad_name = RunCli(import + " --encoding ebcdic");
+  EXPECT_NE(bad_name.exit_code, 0);
+  EXPECT_NE(bad_name.output.find("--encoding"), std::string::npos) << bad_name.output;
+
+  RunResult ok = RunCli(import + " --encoding latin-1");
+  ASSERT_EQ(ok.exit_code, 0) << ok.output;
+  ASSERT_EQ(RunCli("train --data " + dir.File("l.mqd") + " --model popularity --out " + dir.File("pop"))
+                .exit_code,
+            0);
+  std::string members = dir.Write("members.txt", "ana\njos\xC3\xA9\n");
+  RunResult rec = RunCli("recommend --model " + dir.File("pop") + " --data " + dir.File("l.mqd") +
+                         " --members " + members + " --k 2 --format json");
+  ASSERT_EQ(rec.exit_code, 0) << rec.output;
+  nlohmann::json j = nlohmann::json::parse(rec.output);
+  ASSERT_EQ(j.size(), 2u);
+  EXPECT_EQ(j[0]["recommendations"][0]["title"], "Caf\xC3\xA9");
+  EXPECT_EQ(j[1]["member"], "jos\xC3\xA9");
+
+  RunResult sim = RunCli("similar --model " + dir.File("pop") + " --data " + dir.File("l.mqd") +
+                         " --titles t2 --k 2 --format json");
+  ASSERT_EQ(sim.exit_code, 0) << sim.output;
+  nlohmann::json s = nlohmann::json::parse(sim.output);
+  EXPECT_NE(sim.output.find("Caf\xC3\xA9"), std::string::npos) << sim.output;
+}
+
+// A dataset written before the importers checked encodings still prints:
+// bad bytes come out as U+FFFD instead of an uncaught JSON exception.
+TEST(CliTest, JsonOutputSurvivesIdsThatAreNotUtf8) {
+  TempDir dir;
+  Dataset d;
+  const uint32_t jose = d.members.GetOrAdd("jos\xE9");
+  const uint32_t ana = d.members.GetOrAdd("ana");
+  const uint32_t cafe = d.titles.GetOrAdd("Caf\xE9");
+  const uint32_t other = d.titles.GetOrAdd("t2");
+  d.catalog.Resize(2);
+  d.catalog.titles()[cafe].name = "Caf\xE9 name";
+  InteractionBuilder builder;
+  builder.Add(jose, cafe, 1);
+  builder.Add(ana, other, 1);
+  builder.Add(jose, other, 1);
+  d.interactions = builder.Build(2, 2, DuplicateRule::kLast);
+  ASSERT_TRUE(SaveDataset(d, dir.File("old.mqd")).ok());
+  ASSERT_EQ(RunCli("train --data " + dir.File("old.mqd") + " --model popularity --out " + dir.File("pop"))
+                .exit_code,
+            0);
+  std::string members = dir.Write("members.txt", "ana\n");
+  RunResult rec = RunCli("recommend --model " + dir.File("pop") + " --data " + dir.File("old.mqd") +
+                         " --members " + members + " --k 2 --format json");
+  ASSERT_EQ(rec.exit_code, 0) << rec.output;
+  EXPECT_NE(rec.output.find("Caf\xEF\xBF\xBD"), std::string::npos) << rec.output;
+  RunResult sim = RunCli("similar --model " + dir.File("pop") + " --data " + dir.File("old.mqd") +
+                         " --titles t2 --k 1 --format json");
+  ASSERT_EQ(sim.exit_code, 0) << sim.output;
+  EXPECT_NE(sim.output.find("Caf\xEF\xBF\xBD"), std::string::npos) << sim.output;
+  RunResult info = RunCli("info " + dir.File("old.mqd") + " --json");
+  EXPECT_EQ(info.exit_code, 0) << info.output;
+}
+
+// Epoch milliseconds used to import as the year 55969.
+TEST(CliTest, MillisecondTimesAreRefusedThenImportedWithTimeUnit) {
+  TempDir dir;
+  std::string csv = dir.Write("ms.csv", "a,x,4,1700000000000\nb,y,5,1700000600000\n");
+  const std::string import = "import --format csv " + csv +
+                             " --columns member=0,title=1,rating=2,time=3 --out " + dir.File("m.mqd");
+  RunResult refused = RunCli(import);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_NE(refused.output.find("ms.csv:1: expected epoch seconds up to 253402300799 (year 9999), "
+                                "found 1700000000000 -- milliseconds? use --time-unit ms"),
+            std::string::npos)
+      << refused.output;
+  RunResult ok = RunCli(import + " --time-unit ms");
+  ASSERT_EQ(ok.exit_code, 0) << ok.output;
+  Result<Dataset> d = LoadDataset(dir.File("m.mqd"));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->interactions.RowTimes(0)[0], 1700000000);
+  EXPECT_EQ(d->interactions.RowTimes(1)[0], 1700000600);
+  RunResult bad_unit = RunCli(import + " --time-unit ns");
+  EXPECT_NE(bad_unit.exit_code, 0);
+  EXPECT_NE(bad_unit.output.find("--time-unit"), std::string::npos) << bad_unit.output;
+}
+
 }  // namespace
 }  // namespace marquee

@@ -1,6 +1,7 @@
 // marquee evaluate --data DATASET --model ials,ease,... [protocol flags] [model parameters]
 #include <cstdio>
 
+#include "marquee/util/json_fields.h"
 #include "commands.h"
 #include "marquee/data/dataset_file.h"
 #include "marquee/eval/evaluation_report.h"
@@ -36,7 +37,7 @@ Status WriteReports(const EvaluateArgs& args, const std::vector<EvaluationResult
     nlohmann::json all = nlohmann::json::array();
     for (const EvaluationResult& r : results) all.push_back(EvaluationJson(r));
     MARQUEE_RETURN_IF_ERROR(WriteOutput(args.json, [&](std::FILE* f) {
-      std::fprintf(f, "%s\n", all.dump(2).c_str());
+      std::fprintf(f, "%s\n", json_fields::Dump(all, 2).c_str());
     }));
   }
   if (!args.csv.empty()) {

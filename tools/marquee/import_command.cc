@@ -18,6 +18,8 @@ struct ImportArgs {
   std::string columns;
   std::string delimiter = ",";
   std::string duplicates = "last";
+  std::string encoding = "utf-8";
+  std::string time_unit = "s";
   bool header = false;
   bool skip_invalid = false;
   std::optional<float> min_rating;
@@ -72,6 +74,12 @@ int RunImport(const ImportArgs& args) {
   Result<DuplicateRule> duplicates = ParseDuplicateRule(args.duplicates);
   if (!duplicates.ok()) return ReportError("import", duplicates.status().WithContext("--duplicates"));
   options.duplicates = *duplicates;
+  Result<TextEncoding> encoding = ParseTextEncoding(args.encoding);
+  if (!encoding.ok()) return ReportError("import", encoding.status().WithContext("--encoding"));
+  options.encoding = *encoding;
+  Result<TimeUnit> time_unit = ParseTimeUnit(args.time_unit);
+  if (!time_unit.ok()) return ReportError("import", time_unit.status().WithContext("--time-unit"));
+  options.time_unit = *time_unit;
   auto start = std::chrono::steady_clock::now();
   Result<ImportResult> result = RunImporter(args, options);
   if (!result.ok()) return ReportError("import", result.status());
@@ -106,6 +114,12 @@ Command AddImportCommand(CLI::App& root) {
                   "keep only ratings >= R, as positives of weight 1");
   app->add_option("--duplicates", args->duplicates,
                   "repeated member/title rows: sum, max or last (latest time wins)")
+      ->capture_default_str();
+  app->add_option("--encoding", args->encoding,
+                  "text of ids: utf-8 (other bytes are refused) or latin-1 (converted to UTF-8)")
+      ->capture_default_str();
+  app->add_option("--time-unit", args->time_unit,
+                  "numeric times: s, ms or us since 1970 (ISO dates need none); years 0000-9999")
       ->capture_default_str();
   app->add_flag("--skip-invalid", args->skip_invalid,
                 "skip malformed lines and report how many, instead of stopping");

@@ -1,6 +1,7 @@
 // marquee info DATASET [--json]
 #include <cstdio>
 
+#include "marquee/util/json_fields.h"
 #include "commands.h"
 #include "dataset_report.h"
 #include "marquee/data/dataset_file.h"
@@ -18,7 +19,7 @@ Command AddInfoCommand(CLI::App& root) {
             if (!dataset.ok()) return ReportError("info", dataset.status());
             DatasetStats stats = ComputeStats(*dataset);
             if (*json) {
-              std::printf("%s\n", StatsJson(*dataset, stats).dump(2).c_str());
+              std::printf("%s\n", json_fields::Dump(StatsJson(*dataset, stats), 2).c_str());
             } else {
               std::printf("%s\n", path->c_str());
               PrintStatsTable(stdout, *dataset, stats);

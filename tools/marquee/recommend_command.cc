@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 #include <fstream>
 
+#include "marquee/util/json_fields.h"
 #include "commands.h"
 #include "marquee/data/dataset_file.h"
 #include "marquee/data/title_filter.h"
@@ -70,7 +71,7 @@ void WriteJson(std::FILE* f, const Dataset& d, std::span<const uint32_t> members
     }
     nlohmann::json entry = {{"member", std::string(d.members.ExternalId(members[i]))},
                             {"recommendations", items}};
-    std::fprintf(f, "  %s%s\n", entry.dump().c_str(), i + 1 < members.size() ? "," : "");
+    std::fprintf(f, "  %s%s\n", json_fields::Dump(entry).c_str(), i + 1 < members.size() ? "," : "");
   }
   std::fputs("]\n", f);
 }

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "marquee/util/json_fields.h"
 #include "commands.h"
 #include "marquee/data/dataset_file.h"
 #include "marquee/models/model_file.h"
@@ -66,7 +67,7 @@ int RunSimilar(const SimilarArgs& args) {
       }
       if (args.format == "json") all.push_back({{"title", id}, {"name", name(t)}, {"similar", items}});
     }
-    if (args.format == "json") std::fprintf(f, "%s\n", all.dump(2).c_str());
+    if (args.format == "json") std::fprintf(f, "%s\n", json_fields::Dump(all, 2).c_str());
   });
   if (!written.ok()) return ReportError("similar", written);
   return 0;

@@ -1,6 +1,7 @@
 // marquee tune --data DATASET --model NAME --space "name=a|b;name=lo:hi:log" [protocol flags]
 #include <cstdio>
 
+#include "marquee/util/json_fields.h"
 #include "commands.h"
 #include "marquee/data/dataset_file.h"
 #include "marquee/eval/evaluation_report.h"
@@ -76,7 +77,7 @@ Status Tune(const TuneArgs& args) {
     nlohmann::json j = {{"model", options.model}, {"metric", options.metric}, {"trials", trials},
                         {"best", result.best}, {"test", EvaluationJson(result.test)}};
     MARQUEE_RETURN_IF_ERROR(WriteOutput(args.json, [&](std::FILE* f) {
-      std::fprintf(f, "%s\n", j.dump(2).c_str());
+      std::fprintf(f, "%s\n", json_fields::Dump(j, 2).c_str());
     }));
   }
   if (!args.csv.empty()) {

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "marquee/util/json_fields.h"
 #include "marquee/util/strings.h"
 #include "marquee/util/random.h"
 
@@ -531,7 +532,7 @@ Result<std::string> OpeReportJson(const OpeReport& report, const OpeJsonHeader& 
                       {"notes", header.notes},
                       {"warnings", report.warnings}};
   if (header.true_value) j["true_value"] = *header.true_value;
-  return j.dump(2);
+  return json_fields::Dump(j, 2);
 }
 
 }  // namespace marquee

@@ -39,6 +39,11 @@ struct Event {
 // are typos, and larger JSON integers would wrap). The store itself keeps any
 // int64 time, so that imported history before 1970 survives.
 inline constexpr int64_t kLatestEventTime = 253402300799;
+// The earliest time the importers accept: 0000-01-01T00:00:00Z, the first
+// instant a four-digit ISO date can write. Together with kLatestEventTime
+// this is the one range every importer checks (numbers in any --time-unit
+// and ISO dates alike); the JSON codec above additionally wants >= 0.
+inline constexpr int64_t kEarliestImportTime = -62167219200;
 
 // OK, or InvalidField naming the field when an event is not well formed:
 // empty ids, a fraction or propensity

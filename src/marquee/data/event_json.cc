@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "marquee/data/logged_bandit_data.h"
 #include "marquee/util/json_fields.h"
 
 namespace marquee {
@@ -95,6 +96,13 @@ Result<Event> EventFromObject(const json& object, const std::string& prefix, int
   }
   MARQUEE_RETURN_IF_ERROR(ReadString(object, "artwork", prefix, event.artwork_id));
   MARQUEE_RETURN_IF_ERROR(ReadFraction(object, "propensity", prefix, event.propensity));
+  if (event.propensity && *event.propensity < kMinPropensity) {
+    // Positive, but smaller than any real policy logs (see kMinPropensity):
+    // said here, at the entrance, rather than as an overflow later.
+    const std::string field = Join(prefix, "propensity");
+    return json_fields::Invalid(field, fmt::format("expected a probability in [{:g}, 1], found {:g}",
+                                                   kMinPropensity, *event.propensity));
+  }
   MARQUEE_RETURN_IF_ERROR(ReadString(object, "impression_id", prefix, event.impression_id));
   return event;
 }
@@ -143,7 +151,7 @@ std::string EventToJson(const Event& e) {
   if (!e.artwork_id.empty()) j["artwork"] = e.artwork_id;
   if (e.propensity) j["propensity"] = *e.propensity;
   if (!e.impression_id.empty()) j["impression_id"] = e.impression_id;
-  return j.dump();
+  return json_fields::Dump(j);
 }
 
 }  // namespace marquee

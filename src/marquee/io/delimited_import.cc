@@ -104,9 +104,10 @@ std::string_view FormatName(char delimiter) {
 class DelimitedReader {
  public:
   DelimitedReader(const std::string& path, char delimiter, const ResolvedColumns& cols,
-                  RowCollector& rows)
+                  const ImportOptions& options, RowCollector& rows)
       : path_(path),
         cols_(cols),
+        options_(options),
         rows_(rows),
         splitter_(delimiter),
         too_few_("at least " + std::to_string(cols.needed) + " fields separated by " +
@@ -121,6 +122,8 @@ class DelimitedReader {
     std::string_view title = splitter_[cols_.title];
     if (member.empty()) return FieldError(path_, n, "a member id in " + cols_.member_label, member);
     if (title.empty()) return FieldError(path_, n, "a title id in " + cols_.title_label, title);
+    MARQUEE_RETURN_IF_ERROR(DecodeText(path_, n, member, options_.encoding, &member_buffer_, &member));
+    MARQUEE_RETURN_IF_ERROR(DecodeText(path_, n, title, options_.encoding, &title_buffer_, &title));
     float rating = 1.0f;
     if (cols_.rating != kNoColumn) {
       std::string_view text = TrimSpaces(splitter_[cols_.rating]);
@@ -131,11 +134,11 @@ class DelimitedReader {
     int64_t time = 0;
     if (cols_.time != kNoColumn) {
       std::string_view text = TrimSpaces(splitter_[cols_.time]);
-      if (!ParseTime(text, &time)) {
-        return FieldError(path_, n,
-                          "a time (epoch seconds or YYYY-MM-DD[THH:MM:SS]) in " + cols_.time_label,
-                          text);
-      }
+      MARQUEE_RETURN_IF_ERROR(ParseTimeField(
+          path_, n, text, options_.time_unit,
+          "a time (" + EpochUnitName(options_.time_unit) + " or YYYY-MM-DD[THH:MM:SS]) in " +
+              cols_.time_label,
+          &time));
     }
     rows_.Add(rows_.members().GetOrAdd(member), rows_.titles().GetOrAdd(title), rating, time);
     return Status::OK();
@@ -144,7 +147,10 @@ class DelimitedReader {
  private:
   const std::string& path_;
   const ResolvedColumns& cols_;
+  const ImportOptions& options_;
   RowCollector& rows_;
+  std::string member_buffer_;  // converted ids (--encoding latin-1), reused
+  std::string title_buffer_;
   FieldSplitter splitter_;
   std::string too_few_;
 };
@@ -180,7 +186,7 @@ Result<ImportResult> ImportDelimited(const std::string& path, const DelimitedOpt
 
   rows.Reserve(EstimateRows(file.size(), 24));
   ByteProgress progress(options.progress, "reading " + BaseName(path), file.size());
-  DelimitedReader reader(path, delimiter, cols, rows);
+  DelimitedReader reader(path, delimiter, cols, options, rows);
   while (lines.Next(&line)) {
     progress.Tick(lines.offset());
     if (line.empty()) continue;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "marquee/data/dataset.h"
@@ -19,6 +20,22 @@
 
 namespace marquee {
 
+// How the bytes of ids are read. kUtf8 (the default) refuses other bytes
+// with "FILE:LINE: expected UTF-8, found byte 0xE9"; kLatin1 converts each
+// byte to the code point of the same value. Catalog names of MovieLens and
+// Netflix Prize (Latin-1 by definition) are converted in either case.
+enum class TextEncoding { kUtf8, kLatin1 };
+// "utf-8" (or "utf8"), "latin-1" (or "latin1", "iso-8859-1").
+Result<TextEncoding> ParseTextEncoding(std::string_view name);
+
+// The unit of numeric times (ISO dates carry their own). Every importer
+// accepts times in [kEarliestImportTime, kLatestEventTime] seconds (years
+// 0000..9999, data/event.h); a number past that range is refused with a
+// hint at the unit it would fit ("... -- milliseconds? use --time-unit ms").
+enum class TimeUnit { kSeconds, kMilliseconds, kMicroseconds };
+// "s", "ms", "us".
+Result<TimeUnit> ParseTimeUnit(std::string_view name);
+
 struct ImportOptions {
   // When set, keep only ratings >= min_rating, as positives of weight 1
   // (WeightKind::kBinary); otherwise keep the rating as the weight.
@@ -27,6 +44,8 @@ struct ImportOptions {
   bool skip_invalid = false;
   // How repeated (member, title) rows merge; a re-rating keeps the latest.
   DuplicateRule duplicates = DuplicateRule::kLast;
+  TextEncoding encoding = TextEncoding::kUtf8;
+  TimeUnit time_unit = TimeUnit::kSeconds;
   ProgressCallback progress;
 };
 

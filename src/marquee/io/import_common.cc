@@ -1,6 +1,11 @@
 #include "marquee/io/import_common.h"
 
 #include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+
+#include "marquee/data/event.h"
 
 namespace marquee {
 
@@ -105,6 +110,168 @@ Status UnknownTitleError(std::string_view file, size_t line, std::string_view id
   msg.append(IsPlainId(id) ? std::string(id) : QuoteForError(id));
   msg.append(" is not in ").append(catalog);
   return Status::NotFound(std::move(msg));
+}
+
+// ---------------------------------------------------------------- options
+
+Result<TextEncoding> ParseTextEncoding(std::string_view name) {
+  if (name == "utf-8" || name == "utf8" || name == "UTF-8") return TextEncoding::kUtf8;
+  if (name == "latin-1" || name == "latin1" || name == "iso-8859-1" || name == "ISO-8859-1") {
+    return TextEncoding::kLatin1;
+  }
+  return Status::InvalidArgument("expected an encoding utf-8 or latin-1, found " +
+                                 QuoteForError(name));
+}
+
+Result<TimeUnit> ParseTimeUnit(std::string_view name) {
+  if (name == "s") return TimeUnit::kSeconds;
+  if (name == "ms") return TimeUnit::kMilliseconds;
+  if (name == "us") return TimeUnit::kMicroseconds;
+  return Status::InvalidArgument("expected a time unit s, ms or us, found " + QuoteForError(name));
+}
+
+// ---------------------------------------------------------------- encoding
+
+Status NotUtf8Error(std::string_view file, size_t line, std::string_view text, size_t offset) {
+  const unsigned byte = static_cast<unsigned char>(text[offset]);
+  return Status::ParseErrorAt(
+      file, line, "UTF-8",
+      fmt::format("byte 0x{:02X} -- another encoding? use --encoding latin-1 for Latin-1 text", byte));
+}
+
+Status DecodeText(std::string_view file, size_t line, std::string_view text, TextEncoding encoding,
+                  std::string* buffer, std::string_view* out) {
+  bool ascii = true;
+  for (char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) {
+    *out = text;
+    return Status::OK();
+  }
+  if (encoding == TextEncoding::kLatin1) {
+    *buffer = Latin1ToUtf8(text);
+    *out = *buffer;
+    return Status::OK();
+  }
+  const size_t bad = FirstInvalidUtf8(text);
+  if (bad != std::string_view::npos) return NotUtf8Error(file, line, text, bad);
+  *out = text;
+  return Status::OK();
+}
+
+// ---------------------------------------------------------------- time
+
+namespace {
+
+constexpr TimeUnit kUnits[] = {TimeUnit::kSeconds, TimeUnit::kMilliseconds, TimeUnit::kMicroseconds};
+
+int64_t UnitsPerSecond(TimeUnit unit) {
+  switch (unit) {
+    case TimeUnit::kMilliseconds: return 1000;
+    case TimeUnit::kMicroseconds: return 1000000;
+    case TimeUnit::kSeconds: break;
+  }
+  return 1;
+}
+
+std::string_view UnitFlag(TimeUnit unit) {
+  switch (unit) {
+    case TimeUnit::kMilliseconds: return "ms";
+    case TimeUnit::kMicroseconds: return "us";
+    case TimeUnit::kSeconds: break;
+  }
+  return "s";
+}
+
+}  // namespace
+
+std::string_view TimeUnitWord(TimeUnit unit) {
+  switch (unit) {
+    case TimeUnit::kMilliseconds: return "milliseconds";
+    case TimeUnit::kMicroseconds: return "microseconds";
+    case TimeUnit::kSeconds: break;
+  }
+  return "seconds";
+}
+
+namespace {
+
+// The accepted range in `unit`: both ends fit int64 for every unit.
+int64_t Lowest(TimeUnit unit) { return kEarliestImportTime * UnitsPerSecond(unit); }
+int64_t Highest(TimeUnit unit) {
+  return kLatestEventTime * UnitsPerSecond(unit) + (UnitsPerSecond(unit) - 1);
+}
+
+bool InRange(double value, TimeUnit unit) {
+  return value >= static_cast<double>(Lowest(unit)) && value < static_cast<double>(Highest(unit)) + 1;
+}
+
+Status OutOfRange(std::string_view file, size_t line, double value, std::string_view found,
+                  TimeUnit unit) {
+  std::string expected =
+      value > 0 ? fmt::format("{} up to {} (year 9999)", EpochUnitName(unit), Highest(unit))
+                : fmt::format("{} from {} (year 0)", EpochUnitName(unit), Lowest(unit));
+  std::string what(found);
+  // The hint names a finer unit in which the number is a time since 1970:
+  // what a log in the wrong unit looks like (old history is seldom written
+  // in milliseconds).
+  for (TimeUnit other : kUnits) {
+    if (UnitsPerSecond(other) > UnitsPerSecond(unit) && value >= 0 && InRange(value, other)) {
+      what += fmt::format(" -- {}? use --time-unit {}", TimeUnitWord(other), UnitFlag(other));
+      break;
+    }
+  }
+  return Status::ParseErrorAt(file, line, expected, what);
+}
+
+// floor(a / b) for b > 0.
+int64_t FloorDiv(int64_t a, int64_t b) {
+  int64_t q = a / b;
+  return (a % b != 0 && a < 0) ? q - 1 : q;
+}
+
+}  // namespace
+
+std::string EpochUnitName(TimeUnit unit) { return "epoch " + std::string(TimeUnitWord(unit)); }
+
+Status EpochToSeconds(std::string_view file, size_t line, int64_t value, TimeUnit unit,
+                      int64_t* seconds) {
+  if (value < Lowest(unit) || value > Highest(unit)) {
+    return OutOfRange(file, line, static_cast<double>(value), std::to_string(value), unit);
+  }
+  *seconds = FloorDiv(value, UnitsPerSecond(unit));
+  return Status::OK();
+}
+
+Status EpochToSeconds(std::string_view file, size_t line, double value, TimeUnit unit,
+                      int64_t* seconds) {
+  if (!std::isfinite(value) || !InRange(value, unit)) {
+    return OutOfRange(file, line, std::isfinite(value) ? value : 0, fmt::format("{}", value), unit);
+  }
+  *seconds = static_cast<int64_t>(std::floor(value / static_cast<double>(UnitsPerSecond(unit))));
+  return Status::OK();
+}
+
+Status ParseTimeField(std::string_view file, size_t line, std::string_view text, TimeUnit unit,
+                      std::string_view expected, int64_t* seconds) {
+  int64_t number;
+  if (ParseInt64(text, &number)) return EpochToSeconds(file, line, number, unit, seconds);
+  if (ParseIsoTime(text, seconds)) {
+    // Four-digit years keep dates in range but for 9999-12-31T23:59:60.
+    if (*seconds > kLatestEventTime) return FieldError(file, line, expected, text);
+    return Status::OK();
+  }
+  // Digits too long for int64 are a number out of range, not a format error.
+  if (!text.empty() && text.find_first_not_of("-0123456789") == std::string_view::npos &&
+      text.find('-', 1) == std::string_view::npos && text != "-") {
+    const double value = std::strtod(std::string(text).c_str(), nullptr);
+    return OutOfRange(file, line, value, text, unit);
+  }
+  return FieldError(file, line, expected, text);
 }
 
 // ---------------------------------------------------------------- ColumnMapping

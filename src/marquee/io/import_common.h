@@ -149,6 +149,44 @@ Status EndOfFileError(std::string_view file, size_t line, std::string_view expec
 Status UnknownTitleError(std::string_view file, size_t line, std::string_view id,
                          std::string_view catalog);
 
+// ---------------------------------------------------------------- encoding
+
+// `text` (an id) as UTF-8 in *out under `encoding`: valid UTF-8 (and all of
+// ASCII) is viewed as is under kUtf8, other bytes are the error "FILE:LINE:
+// expected UTF-8, found byte 0xE9 ..."; under kLatin1 every byte is
+// converted into *buffer and *out views it. *out stays valid until *buffer
+// changes.
+Status DecodeText(std::string_view file, size_t line, std::string_view text, TextEncoding encoding,
+                  std::string* buffer, std::string_view* out);
+
+// "FILE:LINE: expected UTF-8, found byte 0xXX -- ..." for text whose byte at
+// `offset` is not UTF-8.
+Status NotUtf8Error(std::string_view file, size_t line, std::string_view text, size_t offset);
+
+// ---------------------------------------------------------------- time
+
+// An epoch number in `unit` as whole seconds (rounded down), checked against
+// [kEarliestImportTime, kLatestEventTime]. Out of range is "FILE:LINE:
+// expected epoch seconds up to 253402300799 (year 9999), found
+// 1700000000000 -- milliseconds? use --time-unit ms" (the hint when a
+// coarser reading would fit).
+Status EpochToSeconds(std::string_view file, size_t line, int64_t value, TimeUnit unit,
+                      int64_t* seconds);
+// The same for a JSON number with a fraction (or too large for int64).
+Status EpochToSeconds(std::string_view file, size_t line, double value, TimeUnit unit,
+                      int64_t* seconds);
+
+// A time field: an integer in `unit`, or an ISO date/time (ParseIsoTime).
+// Text that is neither is FieldError(expected); numbers out of range are
+// EpochToSeconds' error.
+Status ParseTimeField(std::string_view file, size_t line, std::string_view text, TimeUnit unit,
+                      std::string_view expected, int64_t* seconds);
+
+// "seconds", "milliseconds", "microseconds" for messages.
+std::string_view TimeUnitWord(TimeUnit unit);
+// "epoch seconds", "epoch milliseconds", ... for messages.
+std::string EpochUnitName(TimeUnit unit);
+
 // Estimated data rows in a file of `bytes`, to reserve the builder.
 inline size_t EstimateRows(size_t bytes, size_t bytes_per_row) { return bytes / bytes_per_row; }
 

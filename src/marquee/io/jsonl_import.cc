@@ -6,10 +6,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "marquee/data/event.h"
 #include "marquee/io/import.h"
 #include "marquee/io/import_common.h"
 #include "marquee/io/text_scan.h"
 #include "marquee/util/file.h"
+#include "marquee/util/json_fields.h"
 
 namespace marquee {
 
@@ -19,15 +21,19 @@ using nlohmann::json;
 
 // A value as JSON text for error messages; never throws on bad UTF-8.
 std::string Dump(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+  return json_fields::Dump(value);
 }
 
 class JsonLineReader {
  public:
-  JsonLineReader(const std::string& path, const ColumnMapping& keys, RowCollector& rows)
-      : path_(path), keys_(keys), rows_(rows) {}
+  JsonLineReader(const std::string& path, const ColumnMapping& keys, const ImportOptions& options,
+                 RowCollector& rows)
+      : path_(path), keys_(keys), options_(options), rows_(rows) {}
 
   Status ParseLine(std::string_view line, size_t n) {
+    // Structure is ASCII, so the whole line converts (or is checked) at once;
+    // the parser then sees UTF-8 only and every string it returns is UTF-8.
+    MARQUEE_RETURN_IF_ERROR(DecodeText(path_, n, line, options_.encoding, &line_buffer_, &line));
     json object = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
     if (!object.is_object()) return FieldError(path_, n, "a JSON object", line);
     MARQUEE_RETURN_IF_ERROR(ReadId(object, keys_.member, "member id", line, n, &member_));
@@ -83,36 +89,37 @@ class JsonLineReader {
                                 QuoteForError(Dump(*value)));
   }
 
-  // Epoch seconds as a number, or a string ParseTime accepts.
+  // An epoch number in --time-unit, or a string of one or an ISO date/time.
   Status ReadTime(const json& object, std::string_view line, size_t n, int64_t* time) const {
     MARQUEE_ASSIGN_OR_RETURN(const json* value, Lookup(object, keys_.time, "time", line, n));
+    const TimeUnit unit = options_.time_unit;
     if (value->is_number_integer() && !value->is_number_unsigned()) {
-      *time = value->get<int64_t>();
-      return Status::OK();
+      return EpochToSeconds(path_, n, value->get<int64_t>(), unit, time);
     }
-    if (value->is_number_unsigned() &&
-        value->get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-      *time = static_cast<int64_t>(value->get<uint64_t>());
-      return Status::OK();
-    }
-    if (value->is_number_float()) {
-      double seconds = value->get<double>();
-      if (std::isfinite(seconds) && std::fabs(seconds) < 9e18) {
-        *time = static_cast<int64_t>(std::floor(seconds));
-        return Status::OK();
+    if (value->is_number_unsigned()) {
+      const uint64_t v = value->get<uint64_t>();
+      if (v <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+        return EpochToSeconds(path_, n, static_cast<int64_t>(v), unit, time);
       }
+      return EpochToSeconds(path_, n, static_cast<double>(v), unit, time);
     }
-    if (value->is_string() && ParseTime(value->get_ref<const std::string&>(), time)) {
-      return Status::OK();
+    if (value->is_number_float()) return EpochToSeconds(path_, n, value->get<double>(), unit, time);
+    const std::string expected =
+        EpochUnitName(unit) + " or an ISO date/time for " + KeyLabel(keys_.time, "time");
+    if (value->is_string()) {
+      const std::string& text = value->get_ref<const std::string&>();
+      int64_t number;
+      if (ParseInt64(text, &number)) return EpochToSeconds(path_, n, number, unit, time);
+      if (ParseIsoTime(text, time) && *time <= kLatestEventTime) return Status::OK();
     }
-    return Status::ParseErrorAt(
-        path_, n, "epoch seconds or an ISO date/time for " + KeyLabel(keys_.time, "time"),
-        QuoteForError(Dump(*value)));
+    return Status::ParseErrorAt(path_, n, expected, QuoteForError(Dump(*value)));
   }
 
   const std::string& path_;
   const ColumnMapping& keys_;
+  const ImportOptions& options_;
   RowCollector& rows_;
+  std::string line_buffer_;  // the line converted from Latin-1, reused
   std::string member_;  // reused between lines
   std::string title_;
 };
@@ -127,7 +134,7 @@ Result<ImportResult> ImportJsonLines(const std::string& path, const ColumnMappin
   MARQUEE_ASSIGN_OR_RETURN(MappedFile file, OpenInput(path, "a JSON-lines file of interactions"));
   MARQUEE_ASSIGN_OR_RETURN(RowCollector rows, RowCollector::Create(options, !columns.rating.empty()));
   ByteProgress progress(options.progress, "reading " + BaseName(path), file.size());
-  JsonLineReader reader(path, columns, rows);
+  JsonLineReader reader(path, columns, options, rows);
   LineScanner lines(file.bytes());
   std::string_view line;
   while (lines.Next(&line)) {

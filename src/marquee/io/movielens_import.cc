@@ -55,7 +55,9 @@ std::string DetectCsvVariant(const std::string& dir) {
 
 // ---------------------------------------------------------------- catalog
 
-// Adds the next catalog title. False when `id` was listed before.
+// Adds the next catalog title. False when `id` was listed before. The id
+// is UTF-8 already (DecodeId); the name is converted from Latin-1 when it is
+// not UTF-8, as the MovieLens files are by definition.
 bool AddCatalogTitle(RowCollector& rows, std::string_view id, std::string_view raw_title,
                      Title** added) {
   const uint32_t before = rows.titles().size();
@@ -90,9 +92,11 @@ void AddGenreList(Catalog& catalog, Title* title, std::string_view list) {
   }
 }
 
-Status CheckMovieId(std::string_view file, size_t line, std::string_view id) {
-  if (id.empty()) return FieldError(file, line, "a movie id in column 1", id);
-  return Status::OK();
+// A non-empty movie id, decoded under --encoding into *id.
+Status CheckMovieId(std::string_view file, size_t line, std::string_view* id,
+                    const ImportOptions& options, std::string* buffer) {
+  if (id->empty()) return FieldError(file, line, "a movie id in column 1", *id);
+  return DecodeText(file, line, *id, options.encoding, buffer, id);
 }
 
 Status DuplicateMovieError(std::string_view file, size_t line, std::string_view id) {
@@ -143,7 +147,7 @@ Result<std::vector<std::string>> ReadGenreNames(const std::string& dir) {
 }
 
 // u.item: id|title|release date|video release date|IMDb URL|one 0/1 flag a genre.
-Status ReadUItem(const std::string& dir, RowCollector& rows) {
+Status ReadUItem(const std::string& dir, const ImportOptions& options, RowCollector& rows) {
   MARQUEE_ASSIGN_OR_RETURN(std::vector<std::string> genre_names, ReadGenreNames(dir));
   Catalog& catalog = rows.dataset().catalog;
   std::vector<uint16_t> genre_index;
@@ -154,6 +158,7 @@ Status ReadUItem(const std::string& dir, RowCollector& rows) {
   const size_t field_count = 5 + genre_names.size();
   const std::string expected_fields = std::to_string(field_count) + " fields separated by '|'";
   std::vector<std::string_view> fields;
+  std::string id_buffer;
   LineScanner lines(file.bytes());
   return ForEachCatalogLine(lines, "u.item", "a title line \"id|title|...\"", rows,
                             [&](std::string_view line, size_t n) -> Status {
@@ -161,7 +166,8 @@ Status ReadUItem(const std::string& dir, RowCollector& rows) {
     if (fields.size() != field_count) {
       return FieldCountError("u.item", n, expected_fields, fields.size(), line);
     }
-    MARQUEE_RETURN_IF_ERROR(CheckMovieId("u.item", n, fields[0]));
+    std::string_view id = fields[0];
+    MARQUEE_RETURN_IF_ERROR(CheckMovieId("u.item", n, &id, options, &id_buffer));
     for (size_t g = 0; g < genre_names.size(); ++g) {
       std::string_view flag = fields[5 + g];
       if (flag != "0" && flag != "1") {
@@ -170,8 +176,8 @@ Status ReadUItem(const std::string& dir, RowCollector& rows) {
       }
     }
     Title* title;
-    if (!AddCatalogTitle(rows, fields[0], fields[1], &title)) {
-      return DuplicateMovieError("u.item", n, fields[0]);
+    if (!AddCatalogTitle(rows, id, fields[1], &title)) {
+      return DuplicateMovieError("u.item", n, id);
     }
     for (size_t g = 0; g < genre_names.size(); ++g) {
       if (fields[5 + g] == "1") AddGenre(title, genre_index[g]);
@@ -182,10 +188,11 @@ Status ReadUItem(const std::string& dir, RowCollector& rows) {
 
 // movies.dat: id::Title (Year)::Genre|Genre. The title is everything
 // between the first and the last "::", so a stray "::" in it does no harm.
-Status ReadMoviesDat(const std::string& dir, RowCollector& rows) {
+Status ReadMoviesDat(const std::string& dir, const ImportOptions& options, RowCollector& rows) {
   const std::string path = JoinPath(dir, "movies.dat");
   MARQUEE_ASSIGN_OR_RETURN(MappedFile file, OpenInput(path, "the MovieLens titles next to ratings.dat"));
   LineScanner lines(file.bytes());
+  std::string id_buffer;
   return ForEachCatalogLine(lines, "movies.dat", "a movie line \"id::title::genres\"", rows,
                             [&](std::string_view line, size_t n) -> Status {
     size_t first = line.find("::");
@@ -195,7 +202,7 @@ Status ReadMoviesDat(const std::string& dir, RowCollector& rows) {
       return FieldCountError("movies.dat", n, "3 fields separated by \"::\"", count, line);
     }
     std::string_view id = line.substr(0, first);
-    MARQUEE_RETURN_IF_ERROR(CheckMovieId("movies.dat", n, id));
+    MARQUEE_RETURN_IF_ERROR(CheckMovieId("movies.dat", n, &id, options, &id_buffer));
     Title* title;
     if (!AddCatalogTitle(rows, id, line.substr(first + 2, last - first - 2), &title)) {
       return DuplicateMovieError("movies.dat", n, id);
@@ -215,22 +222,24 @@ Status ExpectHeader(LineScanner& lines, std::string_view file, std::string_view 
 }
 
 // movies.csv: movieId,title,genres with RFC-4180 quoted titles.
-Status ReadMoviesCsv(const std::string& dir, RowCollector& rows) {
+Status ReadMoviesCsv(const std::string& dir, const ImportOptions& options, RowCollector& rows) {
   const std::string path = JoinPath(dir, "movies.csv");
   MARQUEE_ASSIGN_OR_RETURN(MappedFile file, OpenInput(path, "the MovieLens titles next to ratings.csv"));
   LineScanner lines(file.bytes());
   MARQUEE_RETURN_IF_ERROR(ExpectHeader(lines, "movies.csv", kMoviesCsvHeader));
   FieldSplitter splitter(',');
+  std::string id_buffer;
   return ForEachCatalogLine(lines, "movies.csv", "a movie line", rows,
                             [&](std::string_view line, size_t n) -> Status {
     if (!splitter.Split(line)) return FieldError("movies.csv", n, splitter.error(), line);
     if (splitter.size() != 3) {
       return FieldCountError("movies.csv", n, "3 fields separated by ','", splitter.size(), line);
     }
-    MARQUEE_RETURN_IF_ERROR(CheckMovieId("movies.csv", n, splitter[0]));
+    std::string_view id = splitter[0];
+    MARQUEE_RETURN_IF_ERROR(CheckMovieId("movies.csv", n, &id, options, &id_buffer));
     Title* title;
-    if (!AddCatalogTitle(rows, splitter[0], splitter[1], &title)) {
-      return DuplicateMovieError("movies.csv", n, splitter[0]);
+    if (!AddCatalogTitle(rows, id, splitter[1], &title)) {
+      return DuplicateMovieError("movies.csv", n, id);
     }
     AddGenreList(rows.dataset().catalog, title, splitter[2]);
     return Status::OK();
@@ -247,8 +256,14 @@ struct RatingsLayout {
   std::string four_fields;        // "4 fields separated by ','"
 };
 
+// Converted ids of one rating line (--encoding latin-1), reused.
+struct IdBuffers {
+  std::string member, movie;
+};
+
 // One "member DELIM title DELIM rating DELIM timestamp" line.
 inline Status ParseRatingLine(std::string_view line, size_t n, const RatingsLayout& layout,
+                              const ImportOptions& options, IdBuffers& buffers,
                               RowCollector& rows) {
   std::array<std::string_view, 5> f;
   size_t count = SplitOnString(line, layout.delimiter, f.data(), f.size());
@@ -259,10 +274,15 @@ inline Status ParseRatingLine(std::string_view line, size_t n, const RatingsLayo
   if (!ParseFiniteFloat(f[2], &rating)) {
     return FieldError(layout.file, n, "a rating (number) in column 3", f[2]);
   }
-  int64_t time;
-  if (!ParseInt64(f[3], &time)) {
-    return FieldError(layout.file, n, "a timestamp (integer seconds) in column 4", f[3]);
+  MARQUEE_RETURN_IF_ERROR(DecodeText(layout.file, n, f[0], options.encoding, &buffers.member, &f[0]));
+  MARQUEE_RETURN_IF_ERROR(DecodeText(layout.file, n, f[1], options.encoding, &buffers.movie, &f[1]));
+  int64_t stamp, time;
+  if (!ParseInt64(f[3], &stamp)) {
+    return FieldError(layout.file, n,
+                      "a timestamp (integer " + std::string(TimeUnitWord(options.time_unit)) + ") in column 4",
+                      f[3]);
   }
+  MARQUEE_RETURN_IF_ERROR(EpochToSeconds(layout.file, n, stamp, options.time_unit, &time));
   uint32_t title = rows.titles().Find(f[1]);
   if (title == IdMap::kNotFound) return UnknownTitleError(layout.file, n, f[1], layout.catalog);
   rows.Add(rows.members().GetOrAdd(f[0]), title, rating, time);
@@ -282,12 +302,13 @@ Status ReadRatings(const std::string& dir, const RatingsLayout& layout,
   rows.Reserve(EstimateRows(file.size(), 24));
   ByteProgress progress(options.progress, "reading " + std::string(layout.file), file.size());
   const uint64_t rows_before = rows.report().rows_read;
+  IdBuffers buffers;
   std::string_view line;
   while (lines.Next(&line)) {
     progress.Tick(lines.offset());
     if (line.empty()) continue;
     rows.CountRow();
-    Status s = ParseRatingLine(line, lines.line_number(), layout, rows);
+    Status s = ParseRatingLine(line, lines.line_number(), layout, options, buffers, rows);
     if (!s.ok()) MARQUEE_RETURN_IF_ERROR(rows.Reject(std::move(s)));
   }
   progress.Set(file.size());
@@ -321,14 +342,14 @@ Result<ImportResult> ImportMovieLens(const std::string& dir, const ImportOptions
   MARQUEE_ASSIGN_OR_RETURN(std::string format, DetectMovieLensFormat(dir));
   MARQUEE_ASSIGN_OR_RETURN(RowCollector rows, RowCollector::Create(options, true));
   if (format == "movielens-100k") {
-    MARQUEE_RETURN_IF_ERROR(ReadUItem(dir, rows));
+    MARQUEE_RETURN_IF_ERROR(ReadUItem(dir, options, rows));
     MARQUEE_RETURN_IF_ERROR(ReadRatings(dir, MakeLayout("u.data", "\t", "", "u.item"), options, rows));
   } else if (format == "movielens-1m" || format == "movielens-10m") {
-    MARQUEE_RETURN_IF_ERROR(ReadMoviesDat(dir, rows));
+    MARQUEE_RETURN_IF_ERROR(ReadMoviesDat(dir, options, rows));
     MARQUEE_RETURN_IF_ERROR(
         ReadRatings(dir, MakeLayout("ratings.dat", "::", "", "movies.dat"), options, rows));
   } else {
-    MARQUEE_RETURN_IF_ERROR(ReadMoviesCsv(dir, rows));
+    MARQUEE_RETURN_IF_ERROR(ReadMoviesCsv(dir, options, rows));
     MARQUEE_RETURN_IF_ERROR(ReadRatings(
         dir, MakeLayout("ratings.csv", ",", kRatingsCsvHeader, "movies.csv"), options, rows));
   }

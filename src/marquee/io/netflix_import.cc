@@ -5,6 +5,7 @@
 #include <array>
 #include <filesystem>
 
+#include "marquee/data/event.h"
 #include "marquee/io/import.h"
 #include "marquee/io/import_common.h"
 #include "marquee/io/text_scan.h"
@@ -50,7 +51,8 @@ Result<std::vector<std::string>> FindRatingFiles(const std::string& dir) {
 }
 
 // One "id,year,title" line; the title is the rest of the line (commas allowed).
-Status ParseTitleLine(std::string_view line, size_t n, RowCollector& rows) {
+Status ParseTitleLine(std::string_view line, size_t n, const ImportOptions& options,
+                      std::string* id_buffer, RowCollector& rows) {
   std::array<std::string_view, 3> f;
   size_t count = SplitOnString(line, ",", f.data(), f.size());
   if (count != 3) return FieldCountError(kTitlesFile, n, "3 fields separated by ','", count, line);
@@ -59,6 +61,7 @@ Status ParseTitleLine(std::string_view line, size_t n, RowCollector& rows) {
   if (f[1] != "NULL" && !ParseUint32(f[1], &year)) {
     return FieldError(kTitlesFile, n, "a year or NULL in column 2", f[1]);
   }
+  MARQUEE_RETURN_IF_ERROR(DecodeText(kTitlesFile, n, f[0], options.encoding, id_buffer, &f[0]));
   const uint32_t before = rows.titles().size();
   if (rows.titles().GetOrAdd(f[0]) < before) {
     return FieldError(kTitlesFile, n, "a movie id not listed before", f[0]);
@@ -69,15 +72,16 @@ Status ParseTitleLine(std::string_view line, size_t n, RowCollector& rows) {
   return Status::OK();
 }
 
-Status ReadMovieTitles(const std::string& path, RowCollector& rows) {
+Status ReadMovieTitles(const std::string& path, const ImportOptions& options, RowCollector& rows) {
   MARQUEE_ASSIGN_OR_RETURN(MappedFile file, OpenInput(path, "Netflix movie titles"));
+  std::string id_buffer;
   LineScanner lines(file.bytes());
   std::string_view line;
   bool any = false;
   while (lines.Next(&line)) {
     if (line.empty()) continue;
     any = true;
-    Status s = ParseTitleLine(line, lines.line_number(), rows);
+    Status s = ParseTitleLine(line, lines.line_number(), options, &id_buffer, rows);
     if (!s.ok()) MARQUEE_RETURN_IF_ERROR(rows.Reject(std::move(s)));
   }
   if (!any) return EmptyFileError(kTitlesFile, "title lines \"id,year,title\"");
@@ -87,8 +91,9 @@ Status ReadMovieTitles(const std::string& path, RowCollector& rows) {
 // Scans one ratings file; the current movie carries over nothing between files.
 class RatingsFileReader {
  public:
-  RatingsFileReader(std::string file, bool catalog_defines_titles, RowCollector& rows)
-      : file_(std::move(file)), catalog_(catalog_defines_titles), rows_(rows) {}
+  RatingsFileReader(std::string file, bool catalog_defines_titles, TextEncoding encoding,
+                    RowCollector& rows)
+      : file_(std::move(file)), catalog_(catalog_defines_titles), encoding_(encoding), rows_(rows) {}
 
   Status Read(std::string_view bytes, uint64_t base, ByteProgress& progress) {
     LineScanner lines(bytes);
@@ -113,6 +118,8 @@ class RatingsFileReader {
     seen_movie_ = true;
     title_ = IdMap::kNotFound;
     if (id.empty()) return FieldError(file_, n, "a movie id before ':'", line);
+    MARQUEE_RETURN_IF_ERROR(DecodeText(file_, n, id, encoding_, &id_buffer_, &id));
+    movie_id_.assign(id);
     title_ = catalog_ ? rows_.titles().Find(id) : rows_.titles().GetOrAdd(id);
     if (title_ == IdMap::kNotFound) return UnknownTitleError(file_, n, id, kTitlesFile);
     return Status::OK();
@@ -130,7 +137,11 @@ class RatingsFileReader {
       return FieldError(file_, n, "a rating (number) in column 2", f[1]);
     }
     int64_t time;
-    if (!ParseIsoTime(f[2], &time)) return FieldError(file_, n, "a date (YYYY-MM-DD) in column 3", f[2]);
+    // Four-digit years keep every valid date in [kEarliestImportTime, kLatestEventTime].
+    if (!ParseIsoTime(f[2], &time) || time > kLatestEventTime) {
+      return FieldError(file_, n, "a date (YYYY-MM-DD) in column 3", f[2]);
+    }
+    MARQUEE_RETURN_IF_ERROR(DecodeText(file_, n, f[0], encoding_, &id_buffer_, &f[0]));
     if (title_ == IdMap::kNotFound) {
       if (movie_id_.empty()) return FieldError(file_, n, "a movie id before ':'", ":");
       return UnknownTitleError(file_, n, movie_id_, kTitlesFile);
@@ -141,7 +152,9 @@ class RatingsFileReader {
 
   std::string file_;
   bool catalog_;
+  TextEncoding encoding_;
   RowCollector& rows_;
+  std::string id_buffer_;  // a converted id (--encoding latin-1), reused
   bool seen_movie_ = false;
   std::string movie_id_;
   uint32_t title_ = IdMap::kNotFound;
@@ -160,11 +173,16 @@ uint64_t TotalBytes(const std::vector<std::string>& paths) {
 }  // namespace
 
 Result<ImportResult> ImportNetflix(const std::string& dir, const ImportOptions& options) {
+  if (options.time_unit != TimeUnit::kSeconds) {
+    return Status::InvalidArgument(
+        "the Netflix Prize ratings carry dates (YYYY-MM-DD), not epoch numbers: a time unit "
+        "does not apply");
+  }
   MARQUEE_ASSIGN_OR_RETURN(std::vector<std::string> files, FindRatingFiles(dir));
   MARQUEE_ASSIGN_OR_RETURN(RowCollector rows, RowCollector::Create(options, true));
   const std::string titles_path = JoinPath(dir, kTitlesFile);
   const bool has_titles = FileExists(titles_path);
-  if (has_titles) MARQUEE_RETURN_IF_ERROR(ReadMovieTitles(titles_path, rows));
+  if (has_titles) MARQUEE_RETURN_IF_ERROR(ReadMovieTitles(titles_path, options, rows));
 
   const uint64_t total = TotalBytes(files);
   rows.Reserve(EstimateRows(total, 22));
@@ -172,7 +190,7 @@ Result<ImportResult> ImportNetflix(const std::string& dir, const ImportOptions& 
   uint64_t base = 0;
   for (const std::string& path : files) {
     MARQUEE_ASSIGN_OR_RETURN(MappedFile file, OpenInput(path, "Netflix Prize ratings"));
-    RatingsFileReader reader(BaseName(path), has_titles, rows);
+    RatingsFileReader reader(BaseName(path), has_titles, options.encoding, rows);
     MARQUEE_RETURN_IF_ERROR(reader.Read(file.bytes(), base, progress));
     base += file.size();
     progress.Set(base);

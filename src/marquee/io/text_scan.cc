@@ -220,8 +220,11 @@ bool ParseTime(std::string_view text, int64_t* seconds) {
 
 // ---------------------------------------------------------------- text
 
-bool IsValidUtf8(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+bool IsValidUtf8(std::string_view text) { return FirstInvalidUtf8(text) == std::string_view::npos; }
+
+size_t FirstInvalidUtf8(std::string_view text) {
+  const auto* begin = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* p = begin;
   const auto* end = p + text.size();
   while (p < end) {
     unsigned c = *p;
@@ -234,20 +237,20 @@ bool IsValidUtf8(std::string_view text) {
     if (c >= 0xC2 && c <= 0xDF) extra = 1, code = c & 0x1F;
     else if (c >= 0xE0 && c <= 0xEF) extra = 2, code = c & 0x0F;
     else if (c >= 0xF0 && c <= 0xF4) extra = 3, code = c & 0x07;
-    else return false;
-    if (static_cast<size_t>(end - p) <= extra) return false;
+    else return static_cast<size_t>(p - begin);
+    if (static_cast<size_t>(end - p) <= extra) return static_cast<size_t>(p - begin);
     for (size_t i = 1; i <= extra; ++i) {
-      if ((p[i] & 0xC0) != 0x80) return false;
+      if ((p[i] & 0xC0) != 0x80) return static_cast<size_t>(p - begin);
       code = (code << 6) | (p[i] & 0x3F);
     }
     // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
     if ((extra == 2 && code < 0x800) || (extra == 3 && (code < 0x10000 || code > 0x10FFFF)) ||
         (code >= 0xD800 && code <= 0xDFFF)) {
-      return false;
+      return static_cast<size_t>(p - begin);
     }
     p += extra + 1;
   }
-  return true;
+  return std::string_view::npos;
 }
 
 std::string Latin1ToUtf8(std::string_view text) {

@@ -124,6 +124,9 @@ bool ParseIsoTime(std::string_view text, int64_t* seconds);
 bool ParseTime(std::string_view text, int64_t* seconds);
 
 bool IsValidUtf8(std::string_view text);
+// The offset of the first byte that does not start a valid UTF-8 sequence,
+// or npos when the whole text is valid.
+size_t FirstInvalidUtf8(std::string_view text);
 // Each byte as the Unicode code point of the same value (Latin-1).
 std::string Latin1ToUtf8(std::string_view text);
 // The text as is when it is valid UTF-8, otherwise read as Latin-1: old

@@ -1,3 +1,4 @@
+#include "marquee/util/json_fields.h"
 #include "marquee/models/model_file.h"
 
 #include <filesystem>
@@ -86,7 +87,7 @@ Status WriteSummary(const ModelInfo& info, const std::string& dir) {
                       {"min_rating", info.has_min_rating ? nlohmann::json(info.min_rating) : nlohmann::json()},
                       {"dataset_source", info.dataset_source},
                       {"trained_at", info.trained_at}, {"train_seconds", info.train_seconds}};
-  std::string text = j.dump(2) + "\n";
+  std::string text = json_fields::Dump(j, 2) + "\n";
   return WriteFileAtomically(JoinPath(dir, "model.json"), [&](std::FILE* f) {
     return WriteBytes(f, text.data(), text.size(), "model.json");
   });

@@ -58,4 +58,8 @@ Status ReadString(const json& object, const char* name, std::string_view prefix,
   return Status::OK();
 }
 
+std::string Dump(const json& value, int indent) {
+  return value.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
 }  // namespace marquee::json_fields

@@ -43,4 +43,10 @@ Status RejectUnknownFields(const nlohmann::json& object, const std::set<std::str
 // An optional string member: absent leaves `out` as it is.
 Status ReadString(const nlohmann::json& object, const char* name, std::string_view prefix, std::string& out);
 
+// `value` as JSON text that cannot throw: bytes that are not UTF-8 (an id
+// from a dataset written before importers checked encodings) come out as
+// U+FFFD instead of a nlohmann::json::type_error. indent < 0 is one line.
+// Every dump() of text that can hold ids or names goes through this.
+std::string Dump(const nlohmann::json& value, int indent = -1);
+
 }  // namespace marquee::json_fields

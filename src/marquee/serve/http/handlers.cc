@@ -1,3 +1,4 @@
+#include "marquee/util/json_fields.h"
 #include "marquee/serve/http/handlers.h"
 
 #include <ctime>
@@ -10,7 +11,7 @@ using nlohmann::json;
 
 Reply Reply::Json(const json& body, int status) {
   // Replace invalid UTF-8 (ids echoed from a client) instead of throwing.
-  return {status, body.dump(-1, ' ', false, json::error_handler_t::replace), "application/json"};
+  return {status, json_fields::Dump(body), "application/json"};
 }
 
 Reply Reply::Error(const ApiError& error) { return Json(error.ToJson(), error.http_status); }

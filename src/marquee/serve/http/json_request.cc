@@ -23,7 +23,7 @@ using json_fields::RejectUnknownFields;
 Result<uint32_t> ParseKValue(const json& value) {
   if (!value.is_number_integer() || value.get<int64_t>() < 1 ||
       value.get<int64_t>() > static_cast<int64_t>(kMaxK)) {
-    return Status::InvalidField("k", fmt::format("k: expected an integer in 1..{}, found {}", kMaxK, value.dump()));
+    return Status::InvalidField("k", fmt::format("k: expected an integer in 1..{}, found {}", kMaxK, json_fields::Dump(value)));
   }
   return static_cast<uint32_t>(value.get<int64_t>());
 }
