@@ -88,7 +88,10 @@ json Schemas() {
 json Paths() {
   json paths;
   paths["/v1/members/{id}/recommendations"]["get"] = Operation(
-      "Top-k titles for a member (fold-in of plays logged since training; popularity for unknown members)",
+      "Top-k titles for a member (fold-in of plays logged since training). With no member signal -- an "
+      "unknown member, a member with only impressions or clicks, or one none of whose plays or ratings the "
+      "model counts as a positive -- the most watched titles, with fallback true, retrieval \"popularity\" "
+      "and a fallback_reason",
       {{"200", Reply("the ranked titles", "RecommendationList")}});
   paths["/v1/members/{id}/recommendations"]["get"]["parameters"] = {
       Param("id", "path", {{"type", "string"}}, "member id"), KParam(),
@@ -118,7 +121,9 @@ json Paths() {
                          {"genre", {{"type", "array"}, {"items", {{"type", "string"}}}}},
                          {"region", {{"type", "string"}}}, {"maturity", {{"type", "string"}}}}}};
   paths["/v1/recommendations"]["post"] = Operation(
-      "Top-k titles for a history the model never saw (fold-in)",
+      "Top-k titles for a history the model never saw (fold-in). An empty history is not an error: it "
+      "gets the most watched titles with fallback true, retrieval \"popularity\" and a fallback_reason. "
+      "Any title id not in the catalog is a 400 with code unknown_titles and field history",
       {{"200", Reply("the ranked titles", "RecommendationList")}});
   paths["/v1/recommendations"]["post"]["requestBody"] = {{"required", true},
                                                          {"content", JsonContent(history_body)}};
