@@ -170,7 +170,10 @@ json Paths() {
 json OpenApiDocument() {
   return {{"openapi", "3.0.3"},
           {"info", {{"title", "Marquee"}, {"version", "0.1.0"},
-                    {"description", "Recommendations, similar titles and event ingestion for a video service."}}},
+                    {"description", "Recommendations, similar titles and event ingestion for a video service. Every answer is whole "
+                     "and unencoded: Range and Accept-Encoding request headers are ignored on every route; a request "
+                     "body with a Content-Encoding other than identity is refused (415, field Content-Encoding), "
+                     "and a Range header that cannot be parsed as bytes ranges is refused (416, field Range)."}}},
           {"paths", Paths()},
           {"components",
            {{"schemas", Schemas()},
