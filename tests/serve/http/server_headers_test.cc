@@ -99,6 +99,39 @@ TEST_F(ServerHeadersTest, ExpectContinueIsHonoured) {
   EXPECT_EQ(ok["recommendations"].size(), 2u);
 }
 
+// httplib 0.11.4 reads a chunked body whole, past the body limit: a
+// request with Transfer-Encoding is refused before its body is read.
+TEST_F(ServerHeadersTest, ChunkedBodiesAreRefused) {
+  serve::ServerOptions options;
+  options.max_body_bytes = 1000;
+  StartServer(options);
+  auto chunked = [this](const std::string& body) {
+    return Client()->Post(
+        "/v1/events",
+        [body](size_t offset, httplib::DataSink& sink) {
+          if (offset < body.size()) sink.write(body.data() + offset, std::min<size_t>(100, body.size() - offset));
+          else sink.done();
+          return true;
+        },
+        "application/json");
+  };
+  const std::string title(dataset().titles.ExternalId(0));
+  const std::string event = R"({"kind": "play", "member": "chunky", "title": ")" + title + R"("})";
+  // Refused before the body is read, so a client still sending a large one
+  // may see the connection close instead of the answer.
+  httplib::Result big = chunked(std::string(5000, ' ') + event);  // valid JSON, over the limit
+  if (big) EXPECT_EQ(big->status, 411) << big->body;
+  httplib::Result small = chunked(event);  // one chunk
+  ASSERT_TRUE(small);
+  EXPECT_EQ(small->status, 411) << small->body;
+  nlohmann::json body = nlohmann::json::parse(small->body, nullptr, false);
+  EXPECT_EQ(ErrorField(body), "Transfer-Encoding");
+  EXPECT_EQ(body["error"]["code"], "length_required");
+  // The same body with a Content-Length: the limit answers.
+  Post("/v1/events", std::string(5000, ' ') + event, 413);
+  EXPECT_EQ(Post("/v1/events", event)["accepted"], 1);
+}
+
 // httplib's own limit on a header line (CPPHTTPLIB_HEADER_MAX_LENGTH, 8 KB).
 TEST_F(ServerHeadersTest, OversizedHeaderLineIsRefused) {
   httplib::Result reply = RawGet("/healthz", {{"X-Padding", std::string(10000, 'a')}});

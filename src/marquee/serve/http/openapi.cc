@@ -172,7 +172,8 @@ json OpenApiDocument() {
           {"info", {{"title", "Marquee"}, {"version", "0.1.0"},
                     {"description", "Recommendations, similar titles and event ingestion for a video service. Every answer is whole "
                      "and unencoded: Range and Accept-Encoding request headers are ignored on every route; a request "
-                     "body with a Content-Encoding other than identity is refused (415, field Content-Encoding), "
+                     "body with a Content-Encoding other than identity is refused (415, field Content-Encoding), one "
+                     "with Transfer-Encoding (chunked) is refused (411, field Transfer-Encoding: send Content-Length), "
                      "and a Range header that cannot be parsed as bytes ranges is refused (416, field Range)."}}},
           {"paths", Paths()},
           {"components",

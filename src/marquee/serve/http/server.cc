@@ -46,8 +46,10 @@ ApiError ProtocolError(const httplib::Request& request, int status) {
 //     a client must not choose the server's CPU work or the answer's bytes).
 //   Content-Encoding on a request body: refused (415) before the body is
 //     read: httplib would inflate gzip/brotli bodies, past the body limit.
-//   Expect: 100-continue, Connection, Transfer-Encoding: chunked: honoured
-//     (HTTP/1.1 transport; the body limit still applies).
+//   Transfer-Encoding on a request: refused (411, send Content-Length)
+//     before the body is read: httplib 0.11.4 reads a chunked body whole,
+//     without the body limit.
+//   Expect: 100-continue, Connection: honoured (HTTP/1.1 transport).
 // httplib hands pre-routing handlers a const Request; the object is its
 // own non-const local, so clearing the parsed ranges here is well defined.
 std::optional<ApiError> RequestHeaders(const httplib::Request& request) {
@@ -55,6 +57,11 @@ std::optional<ApiError> RequestHeaders(const httplib::Request& request) {
   editable.ranges.clear();
   editable.headers.erase("Range");
   editable.headers.erase("Accept-Encoding");
+  if (request.has_header("Transfer-Encoding")) {
+    return ApiError{411, "length_required",
+                    "request bodies must have a Content-Length (Transfer-Encoding is not accepted)",
+                    "Transfer-Encoding"};
+  }
   if (request.has_header("Content-Encoding") && request.get_header_value("Content-Encoding") != "identity") {
     return ApiError{415, "unsupported_encoding",
                     "request bodies must not be encoded: send JSON without a Content-Encoding header",
