@@ -208,9 +208,15 @@ Result<Recommendations> RecommendationService::Similar(std::string_view title_id
         .WithField("title");
   }
   std::span<float> scores = ScoreBuffer(model.model().title_count());
-  model.model().ScoreSimilar(index, scores);
   const uint32_t self[] = {index};
-  out.items = Rank(scores, {.k = k, .exclude = self});
+  const RecommendOptions options{.k = k, .exclude = self};
+  if (index < model.title_positives.size() && model.title_positives[index] == 0) {
+    PopularityFallback(models_.popularity(), scores, options,
+                       "no title signal: the model was trained on no positive for this title", out);
+    return out;
+  }
+  model.model().ScoreSimilar(index, scores);
+  out.items = Rank(scores, options);
   return out;
 }
 

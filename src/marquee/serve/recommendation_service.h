@@ -61,7 +61,10 @@ class RecommendationService {
   // error). Errors: as ForMember for the filter; InvalidArgument with field "history"
   // naming every title id not in the catalog.
   Result<Recommendations> ForHistory(const HistoryQuery& query);
-  // GET /v1/titles/{id}/similar. NotFound with field "title" for an unknown id.
+  // GET /v1/titles/{id}/similar. A title the model was trained on no
+  // positive for has no similar titles: the popularity fallback, flagged
+  // with a reason, as for ForMember. NotFound with field "title" for an
+  // unknown id.
   Result<Recommendations> Similar(std::string_view title_id, uint32_t k);
 
   // Events that the event store has made durable (POST /v1/events calls this

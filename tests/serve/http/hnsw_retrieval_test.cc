@@ -195,5 +195,21 @@ TEST_F(HnswColdTitlesTest, ColdTitlesDoNotSwampTheIndexAndLargeKIsFull) {
   EXPECT_EQ(unwatched["recommendations"].size(), n - watched);
 }
 
+// A title with no positive has nothing to be similar to: the fallback
+// (before, every title scored 0 in catalog order).
+TEST_F(HnswColdTitlesTest, SimilarToATitleWithNoPositiveIsTheFallback) {
+  OpenColdModel({});
+  StartServer();
+  const std::string cold(dataset().titles.ExternalId(kWarmTitles + 5));
+  nlohmann::json reply = Get("/v1/titles/" + cold + "/similar?k=5");
+  EXPECT_EQ(reply["fallback"], true);
+  EXPECT_EQ(reply["retrieval"], "popularity");
+  EXPECT_NE(reply["fallback_reason"].get<std::string>().find("no title signal"), std::string::npos);
+  ASSERT_EQ(reply["recommendations"].size(), 5u);
+  for (const auto& item : reply["recommendations"]) EXPECT_NE(item["title"], cold);
+  const std::string warm(dataset().titles.ExternalId(0));
+  EXPECT_EQ(Get("/v1/titles/" + warm + "/similar?k=5")["fallback"], false);
+}
+
 }  // namespace
 }  // namespace marquee::test

@@ -129,7 +129,9 @@ json Paths() {
                                                          {"content", JsonContent(history_body)}};
 
   paths["/v1/titles/{id}/similar"]["get"] =
-      Operation("Titles similar to a title", {{"200", Reply("the ranked titles", "RecommendationList")}});
+      Operation("Titles similar to a title. A title the model was trained on no positive for has none: "
+                "the most watched titles, with fallback true, retrieval \"popularity\" and a fallback_reason",
+                {{"200", Reply("the ranked titles", "RecommendationList")}});
   paths["/v1/titles/{id}/similar"]["get"]["parameters"] = {
       Param("id", "path", {{"type", "string"}}, "title id"), KParam()};
 
