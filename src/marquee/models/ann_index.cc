@@ -212,6 +212,7 @@ size_t InnerProductIndex::memory_bytes() const {
     bytes += g.element_levels_[i] * g.size_links_per_element_;
   }
   bytes += static_cast<size_t>(impl_->vectors.rows()) * impl_->vectors.stride() * sizeof(float);
+  bytes += (impl_->cold.size() + impl_->twins.size() + impl_->twin_offsets.size()) * sizeof(uint32_t);
   return bytes;
 }
 

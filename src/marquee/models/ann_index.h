@@ -49,10 +49,11 @@
 // scored and merged; and by the exact fallback above when k exceeds what
 // the graph holds. A title whose vector equals (bit for bit) an indexed
 // title's is not in the graph either -- a clique of identical points cuts
-// the graph in two -- and is returned with that title, with the same score. `exclude` may hold duplicates and out-of-range indices;
-// it is copied and sorted per call (O(e log e)), and each excluded title
-// widens the search by one, so a long history costs a wider search: pass
-// only what must go.
+// the graph in two -- and is returned with that title, with the same score.
+//
+// `exclude` may hold duplicates and out-of-range indices; it is copied and
+// sorted per call (O(e log e)), and each excluded title widens the search by
+// one, so a long history costs a wider search: pass only what must go.
 //
 // Larger ef means higher recall and slower queries; ef >= title count makes
 // the level-0 search exhaustive over the titles reachable from the entry
