@@ -196,4 +196,125 @@ TEST(AnnIndexEdgeTest, RefusesBadOptionsWithoutThrowing) {
   EXPECT_EQ(index.title_count(), 10u);
 }
 
+namespace {
+
+// Issue 10: factors as an implicit model trained with a minimum rating
+// leaves them -- thousands of titles with no positives (zero vectors, or
+// identical tiny ones), a block of duplicates, and a few titles that score.
+// Before, the graph search returned score-0 cold titles (recall 0) and with
+// M = 4 far fewer titles than asked for.
+FactorMatrix SkewedFactors(uint32_t* warm_count) {
+  constexpr uint32_t kZero = 2400, kTiny = 600, kDuplicates = 100, kWarm = 30;
+  FactorMatrix m(kZero + kTiny + kDuplicates + kWarm, kFactors);
+  for (uint32_t r = 0; r < m.rows(); ++r) std::fill(m.Row(r), m.Row(r) + kFactors, 0.0f);
+  Rng rng(11);
+  std::vector<float> tiny(kFactors), shared(kFactors);
+  for (uint32_t j = 0; j < kFactors; ++j) {
+    tiny[j] = static_cast<float>(1e-7 * rng.Normal());
+    shared[j] = static_cast<float>(0.3 * rng.Normal());
+  }
+  // Rows in a shuffled order, so that no kind sits in one block.
+  std::vector<uint32_t> rows(m.rows());
+  for (uint32_t i = 0; i < rows.size(); ++i) rows[i] = i;
+  for (uint32_t i = static_cast<uint32_t>(rows.size()) - 1; i > 0; --i) {
+    std::swap(rows[i], rows[static_cast<uint32_t>(rng.Uniform() * (i + 1)) % (i + 1)]);
+  }
+  uint32_t next = kZero;
+  for (uint32_t i = 0; i < kTiny; ++i) std::copy(tiny.begin(), tiny.end(), m.Row(rows[next++]));
+  for (uint32_t i = 0; i < kDuplicates; ++i) std::copy(shared.begin(), shared.end(), m.Row(rows[next++]));
+  for (uint32_t i = 0; i < kWarm; ++i) {
+    const double scale = 1.0 + 3.0 * rng.Uniform();
+    for (uint32_t j = 0; j < kFactors; ++j) m.Row(rows[next])[j] = static_cast<float>(scale * rng.Normal());
+    ++next;
+  }
+  *warm_count = 1 + kWarm;  // distinct vectors with a signal
+  return m;
+}
+
+// Tie-aware recall: the share of the exact top k matched by results scoring
+// at least the exact k-th score.
+double Recall(const std::vector<ScoredTitle>& got, const std::vector<ScoredTitle>& exact) {
+  if (exact.empty()) return 1.0;
+  const float kth = exact.back().score;
+  size_t hits = 0;
+  for (const ScoredTitle& t : got) hits += t.score >= kth ? 1 : 0;
+  return static_cast<double>(std::min(hits, exact.size())) / exact.size();
+}
+
+TEST(AnnIndexSkewedTest, RecallAt10OnSkewedFactorsIsHigh) {
+  uint32_t warm = 0;
+  const FactorMatrix titles = SkewedFactors(&warm);
+  InnerProductIndex index;
+  ASSERT_TRUE(index.Build(titles, /*m=*/16, /*ef_construction=*/200, /*threads=*/1).ok());
+  EXPECT_EQ(index.indexed_count(), warm);  // zero, tiny and duplicate vectors are kept out
+  const FactorMatrix queries = RandomFactors(100, kFactors, 12);
+  double recall = 0;
+  for (uint32_t q = 0; q < queries.rows(); ++q) {
+    const std::vector<ScoredTitle> exact = ExactTopK(titles, queries.Row(q), 10);
+    const std::vector<ScoredTitle> got = index.Search({queries.Row(q), kFactors}, 10, 50);
+    ASSERT_EQ(got.size(), 10u);
+    recall += Recall(got, exact);
+  }
+  EXPECT_GE(recall / queries.rows(), 0.9);
+}
+
+TEST(AnnIndexSkewedTest, ReturnsMinOfKAndCandidatesForEveryKWithSmallM) {
+  uint32_t warm = 0;
+  const FactorMatrix titles = SkewedFactors(&warm);
+  const uint32_t n = titles.rows();
+  InnerProductIndex index;
+  ASSERT_TRUE(index.Build(titles, /*m=*/4, /*ef_construction=*/20, /*threads=*/1).ok());
+  const FactorMatrix queries = RandomFactors(3, kFactors, 13);
+  std::vector<uint32_t> exclude;
+  for (uint32_t t = 0; t < n; t += 7) exclude.push_back(t);
+  exclude.push_back(n + 10);  // out of range: ignored
+  exclude.push_back(0);       // a duplicate
+  const uint32_t kept = n - (n + 6) / 7;
+  for (uint32_t k : {1u, 10u, 100u, 130u, 131u, 500u, 1000u, kept, n - 1, n, n + 50}) {
+    for (uint32_t q = 0; q < queries.rows(); ++q) {
+      std::span<const float> query(queries.Row(q), kFactors);
+      const std::vector<ScoredTitle> exact = ExactTopK(titles, queries.Row(q), n);
+      std::vector<ScoredTitle> all = index.Search(query, k, 10);
+      ASSERT_EQ(all.size(), std::min(k, n)) << "k=" << k;
+      for (size_t i = 1; i < all.size(); ++i) EXPECT_GE(all[i - 1].score, all[i].score);
+      std::vector<ScoredTitle> some = index.Search(query, k, 10, exclude);
+      EXPECT_EQ(some.size(), std::min(k, kept)) << "k=" << k;
+      std::set<uint32_t> distinct;
+      for (const ScoredTitle& t : some) {
+        EXPECT_NE(t.title % 7, 0u);
+        distinct.insert(t.title);
+      }
+      EXPECT_EQ(distinct.size(), some.size());
+      if (k >= n) {  // everything: the exact order
+        for (size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i].title, exact[i].title) << i;
+      }
+    }
+  }
+}
+
+// Titles the caller says have no signal stay out of the graph but still
+// rank, exactly, when they score.
+TEST(AnnIndexSkewedTest, TitlesWithNoSignalAreNotIndexedButStillRank) {
+  const FactorMatrix titles = RandomFactors(300, kFactors, 14);
+  std::vector<uint8_t> no_signal(300, 0);
+  for (uint32_t t = 0; t < 300; t += 3) no_signal[t] = 1;
+  InnerProductIndex index;
+  InnerProductIndex::BuildOptions options;
+  options.m = 16;
+  options.threads = 1;
+  options.no_signal = no_signal;
+  ASSERT_TRUE(index.Build(titles, options).ok());
+  EXPECT_EQ(index.title_count(), 300u);
+  EXPECT_EQ(index.indexed_count(), 200u);
+  const FactorMatrix queries = RandomFactors(20, kFactors, 15);
+  for (uint32_t q = 0; q < queries.rows(); ++q) {
+    const std::vector<ScoredTitle> got = index.Search({queries.Row(q), kFactors}, 250, 50);
+    const std::vector<ScoredTitle> exact = ExactTopK(titles, queries.Row(q), 250);
+    ASSERT_EQ(got.size(), 250u);
+    for (size_t i = 0; i < got.size(); ++i) EXPECT_EQ(got[i].title, exact[i].title) << i;
+  }
+}
+
+}  // namespace
+
 }  // namespace marquee

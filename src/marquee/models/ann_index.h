@@ -28,17 +28,32 @@
 // then a best-first search of level 0 keeping ef' = max(ef, k + |exclude|)
 // candidates (ef is per call, not hnswlib's shared setEf, so concurrent
 // searches with different ef are safe). Every candidate the search keeps
-// (ef' of them, or all titles when fewer) is rescored exactly (Dot
-// on an aligned copy of the factors: the same scores as ScoreAll, bit
-// for bit, rather than hnswlib's rounded 1 - x.y), titles in `exclude`
-// dropped, and the best k returned, best first, ties to the lower title
-// index (the order TopK uses). Because at most |exclude| of the k + |exclude|
-// or more candidates can be dropped, min(k, titles not excluded) titles come
-// back whenever the level-0 graph reaches that many titles from the entry
-// point (HNSW graphs are connected in practice). `exclude` may hold
-// duplicates and out-of-range indices; it is copied and sorted per call
-// (O(e log e)), and each excluded title widens the search by one, so a long
-// history costs a wider search: pass only what must go.
+// is rescored exactly (Dot on an aligned copy of the factors: the same
+// scores as ScoreAll, bit for bit, rather than hnswlib's rounded 1 - x.y),
+// titles in `exclude` dropped, and the best k returned, best first, ties to
+// the lower title index (the order TopK uses).
+//
+// Count guarantee: Search returns exactly min(k, titles not excluded)
+// titles, always. When the graph search reaches fewer (a sparse graph, a
+// small M, a long exclusion list, titles kept out of the graph), every title
+// is scored exactly instead.
+//
+// Titles with no positive signal are not in the graph: those the caller
+// marks in BuildOptions::no_signal (e.g. no training positives) and those
+// whose factor norm is at most kColdNormFraction times the largest one
+// (zero or near-zero vectors: an implicit model gives every title without
+// positives the same ~0 vector, and thousands of them swamp a graph search,
+// which then returns them instead of the titles that score). They are still
+// returned, scored exactly, whenever they can rank: when the k-th best found
+// scores at most |query| times the largest norm among them, they are all
+// scored and merged; and by the exact fallback above when k exceeds what
+// the graph holds. A title whose vector equals (bit for bit) an indexed
+// title's is not in the graph either -- a clique of identical points cuts
+// the graph in two -- and is returned with that title, with the same score.
+//
+// `exclude` may hold duplicates and out-of-range indices; it is copied and
+// sorted per call (O(e log e)), and each excluded title widens the search by
+// one, so a long history costs a wider search: pass only what must go.
 //
 // Larger ef means higher recall and slower queries; ef >= title count makes
 // the level-0 search exhaustive over the titles reachable from the entry
@@ -60,11 +75,19 @@ namespace marquee {
 
 class InnerProductIndex {
  public:
+  // A title whose factor norm is at most this fraction of the largest title
+  // norm has no signal to rank by and is kept out of the graph.
+  static constexpr double kColdNormFraction = 1e-4;
+
   struct BuildOptions {
     uint32_t m = 16;                // HNSW degree M, >= 2
     uint32_t ef_construction = 200; // >= 1
     int threads = 0;                // 0: ThreadCount()
     uint64_t seed = 100;            // hnswlib's random_seed (levels)
+    // One flag a title (shorter or empty: the rest 0): 1 keeps the title out
+    // of the graph (no positive signal, e.g. no training positives). Only
+    // read during Build.
+    std::span<const uint8_t> no_signal = {};
   };
 
   InnerProductIndex();
@@ -95,13 +118,17 @@ class InnerProductIndex {
 
   bool built() const;
   uint32_t title_count() const;
+  // Titles in the graph (title_count() less those with no signal and the
+  // duplicates of an indexed vector).
+  uint32_t indexed_count() const;
   uint32_t factors() const;
   // Bytes held by the graph and the vectors (hnswlib's storage plus the copy).
   size_t memory_bytes() const;
 
   // The (approximately) k best titles for `query` (factors() or the padded
   // stride of floats), best first, with exact inner-product scores, titles in
-  // `exclude` left out; empty when nothing is built or k == 0. Cannot fail
+  // `exclude` left out: exactly min(k, titles not excluded) of them; empty
+  // when nothing is built or k == 0. Cannot fail
   // once Build succeeded (a query of another length is zero-padded or cut to
   // factors()), so it returns no Status. Thread-safe: any number of
   // concurrent calls.

@@ -38,6 +38,7 @@ Result<std::shared_ptr<const ServingModel>> ModelStore::Load(const std::string& 
     model->uses_positives = true;
   }
   model->loaded = std::move(loaded);
+  model->title_positives = model->scoring_rows().ColumnCounts();
   if (retrieval_.mode == RetrievalOptions::Mode::kHnsw) MARQUEE_RETURN_IF_ERROR(BuildIndex(*model));
   return std::shared_ptr<const ServingModel>(std::move(model));
 }
@@ -50,7 +51,17 @@ Status ModelStore::BuildIndex(ServingModel& model) const {
                                                model.dir, model.model().name()));
   }
   auto index = std::make_shared<InnerProductIndex>();
-  MARQUEE_RETURN_IF_ERROR(index->Build(model.factors->title_factors(), retrieval_.m, retrieval_.ef_construction, 0));
+  // Titles the model has no positive for (with a minimum rating: none rated
+  // at least that) stay out of the graph; exact scoring still reaches them.
+  const std::vector<uint32_t>& positives = model.title_positives;
+  std::vector<uint8_t> no_signal(positives.size());
+  for (size_t t = 0; t < positives.size(); ++t) no_signal[t] = positives[t] == 0 ? 1 : 0;
+  InnerProductIndex::BuildOptions options;
+  options.m = retrieval_.m;
+  options.ef_construction = retrieval_.ef_construction;
+  options.threads = 0;
+  options.no_signal = no_signal;
+  MARQUEE_RETURN_IF_ERROR(index->Build(model.factors->title_factors(), options));
   model.ann = std::move(index);
   model.ann_ef = retrieval_.ef_search;
   return Status::OK();

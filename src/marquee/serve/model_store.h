@@ -46,6 +46,9 @@ struct ServingModel {
   // minimum rating (then the full rows still say what was watched).
   InteractionMatrix positives;
   bool uses_positives = false;
+  // Members per title in scoring_rows(): 0 is a title the model learned
+  // nothing about (kept out of the hnsw graph; no "similar" list).
+  std::vector<uint32_t> title_positives;
   // With hnsw retrieval: the index over the model's title factors, built when
   // the model is loaded (so a reload swaps model and index together), and the
   // model's factor capability (Recommender::AsFactorModel) to fold members in.

@@ -40,6 +40,18 @@ std::vector<ScoredTitle> SearchIndex(const ServingModel& model, std::span<const 
   return model.ann->Search(query, options.k, model.ann_ef, options.exclude);
 }
 
+// The answer when there is no member signal to score (an unknown member,
+// an empty history, a history with no positive title): the most watched
+// titles of the dataset, flagged as the fallback with `reason`.
+void PopularityFallback(const std::vector<float>& popularity, std::span<float> scores,
+                        const RecommendOptions& options, std::string reason, Recommendations& out) {
+  std::copy(popularity.begin(), popularity.end(), scores.begin());
+  out.fallback = true;
+  out.fallback_reason = std::move(reason);
+  out.retrieval = "popularity";
+  out.items = Rank(scores, options);
+}
+
 std::span<const uint8_t> MaskOf(const std::shared_ptr<const std::vector<uint8_t>>& mask) {
   if (mask == nullptr) return {};
   return *mask;
@@ -119,13 +131,20 @@ Result<Recommendations> RecommendationService::ForMember(std::string_view member
   std::span<float> scores = ScoreBuffer(model.model().title_count());
   RecommendOptions options{.k = query.k, .candidates = MaskOf(mask)};
   if (query.exclude_watched) options.exclude = history.seen;
-  if (index == IdMap::kNotFound && history.seen.empty()) {
-    const std::vector<float>& popularity = models_.popularity();
-    std::copy(popularity.begin(), popularity.end(), scores.begin());
-    out.fallback = true;
-    out.fallback_reason = "unknown member: not in the dataset and no plays or ratings logged";
-    out.retrieval = "popularity";
-  } else if (CanUseIndex(model, options.candidates)) {
+  // Every way of having nothing to score ends here, the same way.
+  if (history.titles.empty()) {
+    std::string reason;
+    if (index == IdMap::kNotFound && history.seen.empty()) {
+      reason = "unknown member: not in the dataset and no plays or ratings logged";
+    } else if (history.seen.empty()) {
+      reason = "no member signal: the member has no plays or ratings";
+    } else {
+      reason = "no member signal: none of the member's plays or ratings counts as a positive for this model";
+    }
+    PopularityFallback(models_.popularity(), scores, options, std::move(reason), out);
+    return out;
+  }
+  if (CanUseIndex(model, options.candidates)) {
     out.retrieval = "hnsw";
     const FactorMatrix& members = model.factors->member_factors();
     if (index != IdMap::kNotFound && index < members.rows() && !history.has_new_titles) {
@@ -162,6 +181,11 @@ Result<Recommendations> RecommendationService::ForHistory(const HistoryQuery& re
   titles.erase(std::unique(titles.begin(), titles.end()), titles.end());
   const std::vector<float> weights(titles.size(), 1.0f);
   const RecommendOptions options{.k = request.k, .exclude = titles, .candidates = MaskOf(mask)};
+  if (titles.empty()) {
+    PopularityFallback(models_.popularity(), ScoreBuffer(model.model().title_count()), options,
+                       "empty history: no titles to fold in", out);
+    return out;
+  }
   if (CanUseIndex(model, options.candidates)) {
     out.retrieval = "hnsw";
     out.items = SearchIndex(model, model.factors->FoldIn({titles, weights}), options);
@@ -184,9 +208,15 @@ Result<Recommendations> RecommendationService::Similar(std::string_view title_id
         .WithField("title");
   }
   std::span<float> scores = ScoreBuffer(model.model().title_count());
-  model.model().ScoreSimilar(index, scores);
   const uint32_t self[] = {index};
-  out.items = Rank(scores, {.k = k, .exclude = self});
+  const RecommendOptions options{.k = k, .exclude = self};
+  if (index < model.title_positives.size() && model.title_positives[index] == 0) {
+    PopularityFallback(models_.popularity(), scores, options,
+                       "no title signal: the model was trained on no positive for this title", out);
+    return out;
+  }
+  model.model().ScoreSimilar(index, scores);
+  out.items = Rank(scores, options);
   return out;
 }
 

@@ -46,16 +46,25 @@ class RecommendationService {
   // starts on a store it cannot read.
   static Result<std::unique_ptr<RecommendationService>> Create(ModelStore& models, EventStore& events);
 
-  // GET /v1/members/{id}/recommendations. Members the dataset does not know
-  // and who have no events get the most popular titles, flagged as fallback.
+  // GET /v1/members/{id}/recommendations. With no member signal -- a member
+  // the dataset does not know with no plays or ratings logged (impressions
+  // and clicks are not history), or any member none of whose titles the
+  // model scores as a positive (an empty row; every rating below the model's
+  // min_rating) -- the answer is the most watched titles, flagged fallback
+  // with a fallback_reason and retrieval "popularity" (watched titles still
+  // left out when exclude_watched).
   // Errors: InvalidArgument naming the field ("genre", "maturity") for a
   // filter the catalog does not know; the event store's read errors.
   Result<Recommendations> ForMember(std::string_view member_id, const MemberQuery& query);
-  // POST /v1/recommendations: fold-in of a history the model never saw.
-  // Errors: as ForMember for the filter; InvalidArgument with field "history"
+  // POST /v1/recommendations: fold-in of a history the model never saw. An
+  // empty history is the popularity fallback, as for ForMember (not an
+  // error). Errors: as ForMember for the filter; InvalidArgument with field "history"
   // naming every title id not in the catalog.
   Result<Recommendations> ForHistory(const HistoryQuery& query);
-  // GET /v1/titles/{id}/similar. NotFound with field "title" for an unknown id.
+  // GET /v1/titles/{id}/similar. A title the model was trained on no
+  // positive for has no similar titles: the popularity fallback, flagged
+  // with a reason, as for ForMember. NotFound with field "title" for an
+  // unknown id.
   Result<Recommendations> Similar(std::string_view title_id, uint32_t k);
 
   // Events that the event store has made durable (POST /v1/events calls this

@@ -108,3 +108,108 @@ TEST_F(HnswRetrievalTest, NewPlaysChangeIndexedRecommendations) {
 
 }  // namespace
 }  // namespace marquee::test
+namespace marquee::test {
+namespace {
+
+// Issue 10: iALS trained with a minimum rating on data where most titles
+// have no positive (their factors are ~zero) and a few have many. Before,
+// the graph search answered score-0 cold titles, and with M = 4 a large k
+// came back short.
+class HnswColdTitlesTest : public ServeFixture {
+ protected:
+  static constexpr uint32_t kWarmTitles = 12;
+
+  // The fixture's dataset with every title from kWarmTitles on rated below
+  // the minimum rating, and an iALS model trained on what remains positive.
+  void OpenColdModel(const serve::RetrievalOptions& retrieval) {
+    auto cold = std::make_shared<Dataset>(dataset());
+    const InteractionMatrix& all = cold->interactions;
+    InteractionBuilder builder;
+    for (uint32_t m = 0; m < all.rows(); ++m) {
+      for (uint32_t t : all.RowIndices(m)) builder.Add(m, t, t < kWarmTitles ? 5.0f : 1.0f);
+    }
+    cold->interactions = builder.Build(all.rows(), all.cols(), DuplicateRule::kLast);
+    cold->weight_kind = WeightKind::kRating;
+    if (model_dir_ == nullptr) {
+      model_dir_ = std::make_unique<TempDir>();
+      Result<std::unique_ptr<Recommender>> model = CreateRecommender("ials", Parameters{});
+      ASSERT_TRUE(model.ok());
+      ASSERT_TRUE((*model)->Fit(cold->interactions.KeepAtLeast(4.0f), TrainContext{}).ok());
+      ModelInfo info;
+      info.model = "ials";
+      info.parameters = (*model)->parameters();
+      info.members = cold->members.size();
+      info.titles = cold->titles.size();
+      info.version = "ials-cold";
+      info.has_min_rating = true;
+      info.min_rating = 4.0f;
+      ASSERT_TRUE(SaveModel(**model, info, cold->members, cold->titles, model_dir_->File("m")).ok());
+    }
+    Result<std::unique_ptr<serve::ModelStore>> models =
+        serve::ModelStore::Open(cold, model_dir_->File("m"), retrieval);
+    ASSERT_TRUE(models.ok()) << models.status().ToString();
+    models_ = std::move(*models);
+  }
+
+  // A member with a positive, so that the model has something to score.
+  static std::string WarmMember() {
+    for (uint32_t m = 0; m < dataset().members.size(); ++m) {
+      for (uint32_t t : dataset().interactions.RowIndices(m)) {
+        if (t < kWarmTitles && dataset().interactions.RowLength(m) < 20) {
+          return std::string(dataset().members.ExternalId(m));
+        }
+      }
+    }
+    return {};
+  }
+
+  std::unique_ptr<TempDir> model_dir_;
+};
+
+TEST_F(HnswColdTitlesTest, ColdTitlesDoNotSwampTheIndexAndLargeKIsFull) {
+  const std::string member = WarmMember();
+  ASSERT_FALSE(member.empty());
+  const std::string path = "/v1/members/" + member + "/recommendations?artwork=false&exclude_watched=false&k=";
+  OpenColdModel({});
+  StartServer();
+  nlohmann::json exact = Get(path + "10");
+  ASSERT_EQ(exact["retrieval"], "exact");
+  ASSERT_GT(exact["recommendations"][0]["score"].get<double>(), 0.01);
+  server_->Stop();
+
+  serve::RetrievalOptions hnsw = Hnsw(10);
+  hnsw.m = 4;
+  OpenColdModel(hnsw);
+  StartServer();
+  nlohmann::json approx = Get(path + "10");
+  EXPECT_EQ(approx["retrieval"], "hnsw");
+  EXPECT_EQ(Titles(approx), Titles(exact));
+  // Every title, when asked for every title (the cold ones scored exactly).
+  const size_t n = dataset().titles.size();
+  nlohmann::json everything = Get(path + std::to_string(n));
+  EXPECT_EQ(everything["recommendations"].size(), n);
+  EXPECT_EQ(Get(path + "1000")["recommendations"].size(), n);
+  // With watched titles left out: all the others.
+  const size_t watched = dataset().interactions.RowLength(dataset().members.Find(member));
+  nlohmann::json unwatched = Get("/v1/members/" + member + "/recommendations?artwork=false&k=1000");
+  EXPECT_EQ(unwatched["recommendations"].size(), n - watched);
+}
+
+// A title with no positive has nothing to be similar to: the fallback
+// (before, every title scored 0 in catalog order).
+TEST_F(HnswColdTitlesTest, SimilarToATitleWithNoPositiveIsTheFallback) {
+  OpenColdModel({});
+  StartServer();
+  const std::string cold(dataset().titles.ExternalId(kWarmTitles + 5));
+  nlohmann::json reply = Get("/v1/titles/" + cold + "/similar?k=5");
+  EXPECT_EQ(reply["fallback"], true);
+  EXPECT_EQ(reply["retrieval"], "popularity");
+  EXPECT_NE(reply["fallback_reason"].get<std::string>().find("no title signal"), std::string::npos);
+  ASSERT_EQ(reply["recommendations"].size(), 5u);
+  for (const auto& item : reply["recommendations"]) EXPECT_NE(item["title"], cold);
+  const std::string warm(dataset().titles.ExternalId(0));
+  EXPECT_EQ(Get("/v1/titles/" + warm + "/similar?k=5")["fallback"], false);
+}
+
+}  // namespace
+}  // namespace marquee::test

@@ -198,3 +198,89 @@ TEST_F(ServerRecommendationsTest, SimilarTitlesLeaveTheTitleOut) {
 
 }  // namespace
 }  // namespace marquee::test
+
+namespace marquee::test {
+namespace {
+
+// The `k` most watched titles of the dataset, ties to the lower index: what
+// the popularity fallback answers.
+std::vector<std::string> MostWatched(const Dataset& dataset, size_t k, const std::set<std::string>& skip = {}) {
+  std::vector<uint32_t> counts = dataset.interactions.ColumnCounts();
+  std::vector<uint32_t> order(counts.size());
+  for (uint32_t t = 0; t < order.size(); ++t) order[t] = t;
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return counts[a] > counts[b]; });
+  std::vector<std::string> out;
+  for (uint32_t t : order) {
+    std::string id(dataset.titles.ExternalId(t));
+    if (skip.contains(id)) continue;
+    if (out.size() == k) break;
+    out.push_back(std::move(id));
+  }
+  return out;
+}
+
+// Issue 10: an empty history answered 200, not flagged, every title scored 0
+// in catalog order. Every path with no member signal now answers the
+// popularity list, flagged, with a reason.
+TEST_F(ServerRecommendationsTest, EmptyHistoryGetsPopularTitlesFlaggedAsFallback) {
+  json reply = Post("/v1/recommendations", R"({"history": [], "k": 2})");
+  EXPECT_EQ(reply["fallback"], true);
+  EXPECT_EQ(reply["retrieval"], "popularity");
+  EXPECT_NE(reply["fallback_reason"].get<std::string>().find("empty history"), std::string::npos);
+  EXPECT_EQ(Titles(reply), MostWatched(dataset(), 2));
+  EXPECT_GT(reply["recommendations"][0]["score"].get<double>(), 0.0);
+  // A history of only unknown titles stays a client error naming history.
+  json unknown = Post("/v1/recommendations", R"({"history": ["no-such-title"], "k": 2})", 400);
+  EXPECT_EQ(ErrorField(unknown), "history");
+  EXPECT_EQ(unknown["error"]["code"], "unknown_titles");
+}
+
+TEST_F(ServerRecommendationsTest, MemberWithOnlyImpressionsAndClicksGetsTheFallback) {
+  const std::string title(dataset().titles.ExternalId(0));
+  json events = {{"events",
+                  {{{"kind", "impression"}, {"member", "window-shopper"}, {"title", title}, {"artwork", "a"},
+                    {"propensity", 0.5}, {"impression_id", "i-1"}},
+                   {{"kind", "click"}, {"member", "window-shopper"}, {"title", title}}}}};
+  Post("/v1/events", events.dump());
+  json reply = Get("/v1/members/window-shopper/recommendations?k=3&artwork=false");
+  EXPECT_EQ(reply["fallback"], true);
+  EXPECT_EQ(reply["retrieval"], "popularity");
+  EXPECT_FALSE(reply["fallback_reason"].get<std::string>().empty());
+  EXPECT_EQ(Titles(reply), MostWatched(dataset(), 3));
+}
+
+// A model trained with a minimum rating no play reaches: every known
+// member's history is filtered out of what the model scores.
+TEST_F(ServerRecommendationsTest, KnownMemberWithNoPositiveTitleGetsTheFallback) {
+  Result<std::unique_ptr<Recommender>> model = CreateRecommender("itemknn", Parameters{});
+  ASSERT_TRUE(model.ok());
+  ASSERT_TRUE((*model)->Fit(dataset().interactions, TrainContext{}).ok());
+  ModelInfo info;
+  info.model = "itemknn";
+  info.parameters = (*model)->parameters();
+  info.members = dataset().members.size();
+  info.titles = dataset().titles.size();
+  info.version = "unreachable-min-rating";
+  info.has_min_rating = true;
+  info.min_rating = 1e9f;
+  TempDir dir;
+  ASSERT_TRUE(SaveModel(**model, info, dataset().members, dataset().titles, dir.File("m")).ok());
+  OpenModels(dir.File("m"));
+  StartServer();
+  const std::string member = SomeMember();
+  json reply = Get("/v1/members/" + member + "/recommendations?k=4&artwork=false");
+  EXPECT_EQ(reply["fallback"], true);
+  EXPECT_EQ(reply["retrieval"], "popularity");
+  EXPECT_NE(reply["fallback_reason"].get<std::string>().find("no member signal"), std::string::npos);
+  // Still leaves out what the member watched.
+  EXPECT_EQ(Titles(reply), MostWatched(dataset(), 4, Watched(member)));
+  // Watched or not, a new low-rated play is no signal either.
+  const std::string title(dataset().titles.ExternalId(0));
+  Post("/v1/events", json({{"kind", "rating"}, {"member", "low-rater"}, {"title", title}, {"rating", 1.0}}).dump());
+  json low = Get("/v1/members/low-rater/recommendations?k=4&artwork=false");
+  EXPECT_EQ(low["fallback"], true);
+  EXPECT_EQ(Titles(low), MostWatched(dataset(), 4, {title}));
+}
+
+}  // namespace
+}  // namespace marquee::test

@@ -88,7 +88,10 @@ json Schemas() {
 json Paths() {
   json paths;
   paths["/v1/members/{id}/recommendations"]["get"] = Operation(
-      "Top-k titles for a member (fold-in of plays logged since training; popularity for unknown members)",
+      "Top-k titles for a member (fold-in of plays logged since training). With no member signal -- an "
+      "unknown member, a member with only impressions or clicks, or one none of whose plays or ratings the "
+      "model counts as a positive -- the most watched titles, with fallback true, retrieval \"popularity\" "
+      "and a fallback_reason",
       {{"200", Reply("the ranked titles", "RecommendationList")}});
   paths["/v1/members/{id}/recommendations"]["get"]["parameters"] = {
       Param("id", "path", {{"type", "string"}}, "member id"), KParam(),
@@ -118,13 +121,17 @@ json Paths() {
                          {"genre", {{"type", "array"}, {"items", {{"type", "string"}}}}},
                          {"region", {{"type", "string"}}}, {"maturity", {{"type", "string"}}}}}};
   paths["/v1/recommendations"]["post"] = Operation(
-      "Top-k titles for a history the model never saw (fold-in)",
+      "Top-k titles for a history the model never saw (fold-in). An empty history is not an error: it "
+      "gets the most watched titles with fallback true, retrieval \"popularity\" and a fallback_reason. "
+      "Any title id not in the catalog is a 400 with code unknown_titles and field history",
       {{"200", Reply("the ranked titles", "RecommendationList")}});
   paths["/v1/recommendations"]["post"]["requestBody"] = {{"required", true},
                                                          {"content", JsonContent(history_body)}};
 
   paths["/v1/titles/{id}/similar"]["get"] =
-      Operation("Titles similar to a title", {{"200", Reply("the ranked titles", "RecommendationList")}});
+      Operation("Titles similar to a title. A title the model was trained on no positive for has none: "
+                "the most watched titles, with fallback true, retrieval \"popularity\" and a fallback_reason",
+                {{"200", Reply("the ranked titles", "RecommendationList")}});
   paths["/v1/titles/{id}/similar"]["get"]["parameters"] = {
       Param("id", "path", {{"type", "string"}}, "title id"), KParam()};
 
@@ -165,7 +172,11 @@ json Paths() {
 json OpenApiDocument() {
   return {{"openapi", "3.0.3"},
           {"info", {{"title", "Marquee"}, {"version", "0.1.0"},
-                    {"description", "Recommendations, similar titles and event ingestion for a video service."}}},
+                    {"description", "Recommendations, similar titles and event ingestion for a video service. Every answer is whole "
+                     "and unencoded: Range and Accept-Encoding request headers are ignored on every route; a request "
+                     "body with a Content-Encoding other than identity is refused (415, field Content-Encoding), one "
+                     "with Transfer-Encoding (chunked) is refused (411, field Transfer-Encoding: send Content-Length), "
+                     "and a Range header that cannot be parsed as bytes ranges is refused (416, field Range)."}}},
           {"paths", Paths()},
           {"components",
            {{"schemas", Schemas()},

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <exception>
 #include <functional>
+#include <optional>
 #include <thread>
 
 #include "marquee/serve/http/handlers.h"
@@ -27,8 +28,46 @@ ApiError ProtocolError(const httplib::Request& request, int status) {
   switch (status) {
     case 404: return ApiError::NotFound("no route for " + request.method + " " + request.path);
     case 413: return {413, "payload_too_large", "the request body is larger than the limit", "body"};
+    // httplib refuses a Range header it cannot parse before any route runs
+    // (the ones it can parse are dropped in RequestHeaders below).
+    case 416: return {416, "range_not_supported",
+                      "this server does not serve byte ranges; send the request without a Range header", "Range"};
     default: return {status, "bad_request", "the request could not be read as HTTP/1.1", ""};
   }
+}
+
+// The request headers httplib acts on by itself, decided here rather than
+// by the library (the installed cpp-httplib is 0.11.4, older than upstream's
+// fix for multipart range amplification):
+//   Range: ignored on every route. httplib turned `bytes=0-,0-,...` into a
+//     multipart body holding the document once per range (a 6 KB header
+//     made 2,010 copies, 45 MB). Every answer is the whole document.
+//   Accept-Encoding: ignored; answers are never compressed (small JSON, and
+//     a client must not choose the server's CPU work or the answer's bytes).
+//   Content-Encoding on a request body: refused (415) before the body is
+//     read: httplib would inflate gzip/brotli bodies, past the body limit.
+//   Transfer-Encoding on a request: refused (411, send Content-Length)
+//     before the body is read: httplib 0.11.4 reads a chunked body whole,
+//     without the body limit.
+//   Expect: 100-continue, Connection: honoured (HTTP/1.1 transport).
+// httplib hands pre-routing handlers a const Request; the object is its
+// own non-const local, so clearing the parsed ranges here is well defined.
+std::optional<ApiError> RequestHeaders(const httplib::Request& request) {
+  auto& editable = const_cast<httplib::Request&>(request);
+  editable.ranges.clear();
+  editable.headers.erase("Range");
+  editable.headers.erase("Accept-Encoding");
+  if (request.has_header("Transfer-Encoding")) {
+    return ApiError{411, "length_required",
+                    "request bodies must have a Content-Length (Transfer-Encoding is not accepted)",
+                    "Transfer-Encoding"};
+  }
+  if (request.has_header("Content-Encoding") && request.get_header_value("Content-Encoding") != "identity") {
+    return ApiError{415, "unsupported_encoding",
+                    "request bodies must not be encoded: send JSON without a Content-Encoding header",
+                    "Content-Encoding"};
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -98,6 +137,15 @@ struct Server::Impl {
     http.set_keep_alive_max_count(100000);
     http.set_keep_alive_timeout(options.keep_alive_seconds);
     http.set_tcp_nodelay(true);
+    http.set_pre_routing_handler([this](const httplib::Request& request, httplib::Response& response) {
+      std::optional<ApiError> refused = RequestHeaders(request);
+      if (!refused) return httplib::Server::HandlerResponse::Unhandled;
+      Reply reply = Reply::Error(*refused);
+      response.status = reply.status;
+      response.set_content(reply.body, reply.content_type.c_str());
+      metrics.Record(unrouted, reply.status, 0);
+      return httplib::Server::HandlerResponse::Handled;
+    });
     http.set_error_handler(httplib::Server::HandlerWithResponse(
         [this](const httplib::Request& request, httplib::Response& response) {
       // Our handlers always answer with a body; an empty one means httplib
