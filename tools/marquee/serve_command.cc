@@ -29,6 +29,8 @@ int RunServe(const ServeArgs& args) {
   serve::ServingStackOptions options = args.stack;
   options.retrieval.mode = args.retrieval == "hnsw" ? serve::RetrievalOptions::Mode::kHnsw
                                                     : serve::RetrievalOptions::Mode::kExact;
+  // Every HTTP worker may read a member's events at once.
+  options.event_store.max_readers = static_cast<size_t>(args.server.threads);
   Result<serve::ServingStack> stack = serve::OpenServingStack(options);
   if (!stack.ok()) return ReportError("serve", stack.status());
 

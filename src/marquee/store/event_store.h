@@ -35,6 +35,10 @@ struct EventPage {
 struct EventStoreOptions {
   // Synchronous=FULL: a commit survives power loss, not only a process crash.
   bool full_sync = true;
+  // Reads that may run at once (one connection each, opened on demand); a
+  // further reader waits for one to finish. Serving threads beyond this
+  // queue for reads, so match it to the HTTP workers that read events.
+  size_t max_readers = 8;
 };
 
 class EventStore {

@@ -1,9 +1,10 @@
 // EventStore over SQLite in WAL mode.
 //
-// Two connections: the writer, used only by the current group-commit leader
-// (or by Open), and a reader guarded by a mutex. WAL lets the reader see the
-// last committed state while a commit is in flight, so reads never wait for
-// an fsync.
+// Connections: the writer, used only by the current group-commit leader (or
+// by Open), and a small pool of readers, each used by one thread at a time.
+// WAL lets every reader see the last committed state while a commit is in
+// flight, so reads never wait for an fsync, and concurrent reads do not wait
+// for each other (up to max_readers at once).
 #include "marquee/store/sqlite_event_store.h"
 
 #include <algorithm>
@@ -250,19 +251,43 @@ struct SqliteEventStore::Impl {
   Connection writer;
   Statement insert;
 
-  mutable Mutex read_mutex;
-  Connection reader GUARDED_BY(read_mutex);
-  Statement select_member GUARDED_BY(read_mutex);
-  Statement select_after GUARDED_BY(read_mutex);
-  Statement count_events GUARDED_BY(read_mutex);
-  Statement last_sequence GUARDED_BY(read_mutex);
+  // One read-only connection and its statements (the connection first, so
+  // that it is destroyed after them). Used by one thread at a time: whoever
+  // holds its lease.
+  struct Reader {
+    Connection connection;
+    Statement select_member, select_after, count_events, last_sequence;
+  };
+  // Returns its reader to the pool when it goes out of scope.
+  class ReaderLease {
+   public:
+    ReaderLease(Impl* impl, std::unique_ptr<Reader> reader) : impl_(impl), reader_(std::move(reader)) {}
+    ~ReaderLease() { impl_->Release(std::move(reader_)); }
+    ReaderLease(const ReaderLease&) = delete;
+    ReaderLease& operator=(const ReaderLease&) = delete;
+    Reader& operator*() { return *reader_; }
+    Reader* operator->() { return reader_.get(); }
+
+   private:
+    Impl* impl_;
+    std::unique_ptr<Reader> reader_;
+  };
+
+  size_t max_readers = 1;
+  Mutex pool_mutex;
+  std::vector<std::unique_ptr<Reader>> idle_readers GUARDED_BY(pool_mutex);
+  size_t open_readers GUARDED_BY(pool_mutex) = 0;  // idle or leased
+  CondVar reader_freed;
 
   Mutex queue_mutex;
   std::vector<PendingAppend*> queue GUARDED_BY(queue_mutex);  // batches no leader has taken yet
   bool leader_active GUARDED_BY(queue_mutex) = false;
 
-  Status OpenReader(int flags);
-  Status PrepareStatements();
+  Result<std::unique_ptr<Reader>> OpenReader();
+  // An idle reader, a new one while fewer than max_readers are open, or the
+  // next one released. A reader that fails to open is the error.
+  Result<std::unique_ptr<Reader>> AcquireReader() EXCLUDES(pool_mutex);
+  void Release(std::unique_ptr<Reader> reader) EXCLUDES(pool_mutex);
   Status GroupCommit(std::span<const Event> events) EXCLUDES(queue_mutex);
   // After a leader's commit: hands every served caller its result and passes
   // leadership on to the oldest caller queued meanwhile.
@@ -271,27 +296,48 @@ struct SqliteEventStore::Impl {
   Status CommitGroup(const std::vector<PendingAppend*>& group);
   // Reads every row of `query`; the sequence number of the last row goes to
   // *last_sequence when given (left as is when there are none).
-  Result<std::vector<Event>> ReadEvents(Statement& query, uint64_t* last_sequence = nullptr)
-      REQUIRES(read_mutex);
-  Result<int64_t> ReadScalar(Statement& query) REQUIRES(read_mutex);
+  Result<std::vector<Event>> ReadEvents(Reader& reader, Statement& query, uint64_t* last_sequence = nullptr);
+  Result<int64_t> ReadScalar(Reader& reader, Statement& query);
 };
 
-// The reader connection, read-only by pragma: query_only turns a slip into
-// an error.
-Status SqliteEventStore::Impl::OpenReader(int flags) {
-  MutexLock lock(&read_mutex);
-  MARQUEE_ASSIGN_OR_RETURN(reader, OpenConfigured(path, flags));
-  return Exec(reader.get(), "PRAGMA query_only=1", path);
+// A reader connection, read-only by pragma (query_only turns a slip into an
+// error), with its statements prepared.
+Result<std::unique_ptr<SqliteEventStore::Impl::Reader>> SqliteEventStore::Impl::OpenReader() {
+  auto reader = std::make_unique<Reader>();
+  MARQUEE_ASSIGN_OR_RETURN(reader->connection, OpenConfigured(path, SQLITE_OPEN_READWRITE));
+  MARQUEE_RETURN_IF_ERROR(Exec(reader->connection.get(), "PRAGMA query_only=1", path));
+  sqlite3* db = reader->connection.get();
+  MARQUEE_ASSIGN_OR_RETURN(reader->select_member, Statement::Prepare(db, kSelectMember, path));
+  MARQUEE_ASSIGN_OR_RETURN(reader->select_after, Statement::Prepare(db, kSelectAfter, path));
+  MARQUEE_ASSIGN_OR_RETURN(reader->count_events, Statement::Prepare(db, kCountEvents, path));
+  MARQUEE_ASSIGN_OR_RETURN(reader->last_sequence, Statement::Prepare(db, kLastSequence, path));
+  return reader;
 }
 
-Status SqliteEventStore::Impl::PrepareStatements() {
-  MARQUEE_ASSIGN_OR_RETURN(insert, Statement::Prepare(writer.get(), kInsertEvent, path));
-  MutexLock lock(&read_mutex);
-  MARQUEE_ASSIGN_OR_RETURN(select_member, Statement::Prepare(reader.get(), kSelectMember, path));
-  MARQUEE_ASSIGN_OR_RETURN(select_after, Statement::Prepare(reader.get(), kSelectAfter, path));
-  MARQUEE_ASSIGN_OR_RETURN(count_events, Statement::Prepare(reader.get(), kCountEvents, path));
-  MARQUEE_ASSIGN_OR_RETURN(last_sequence, Statement::Prepare(reader.get(), kLastSequence, path));
-  return Status::OK();
+Result<std::unique_ptr<SqliteEventStore::Impl::Reader>> SqliteEventStore::Impl::AcquireReader() {
+  {
+    MutexLock lock(&pool_mutex);
+    while (idle_readers.empty() && open_readers >= max_readers) reader_freed.Wait(&pool_mutex);
+    if (!idle_readers.empty()) {
+      std::unique_ptr<Reader> reader = std::move(idle_readers.back());
+      idle_readers.pop_back();
+      return reader;
+    }
+    ++open_readers;  // reserved: opened below, outside the lock
+  }
+  Result<std::unique_ptr<Reader>> opened = OpenReader();
+  if (!opened.ok()) {
+    MutexLock lock(&pool_mutex);
+    --open_readers;
+    reader_freed.Signal();  // the reserved place is free again
+  }
+  return opened;
+}
+
+void SqliteEventStore::Impl::Release(std::unique_ptr<Reader> reader) {
+  MutexLock lock(&pool_mutex);
+  idle_readers.push_back(std::move(reader));
+  reader_freed.Signal();
 }
 
 // Group commit: every caller queues its batch; whoever finds no leader
@@ -352,7 +398,8 @@ Status SqliteEventStore::Impl::CommitGroup(const std::vector<PendingAppend*>& gr
   });
 }
 
-Result<std::vector<Event>> SqliteEventStore::Impl::ReadEvents(Statement& query, uint64_t* last_sequence) {
+Result<std::vector<Event>> SqliteEventStore::Impl::ReadEvents(Reader& reader, Statement& query,
+                                                              uint64_t* last_sequence) {
   std::vector<Event> events;
   int rc;
   while ((rc = query.Step()) == SQLITE_ROW) {
@@ -360,14 +407,14 @@ Result<std::vector<Event>> SqliteEventStore::Impl::ReadEvents(Statement& query, 
     events.push_back(std::move(e));
     if (last_sequence != nullptr) *last_sequence = static_cast<uint64_t>(query.ColumnInt64(0));
   }
-  if (rc != SQLITE_DONE) return ErrorStatus(reader.get(), rc, path);
+  if (rc != SQLITE_DONE) return ErrorStatus(reader.connection.get(), rc, path);
   return events;
 }
 
-Result<int64_t> SqliteEventStore::Impl::ReadScalar(Statement& query) {
+Result<int64_t> SqliteEventStore::Impl::ReadScalar(Reader& reader, Statement& query) {
   ResetOnExit reset(query);
   int rc = query.Step();
-  if (rc != SQLITE_ROW) return ErrorStatus(reader.get(), rc, path);
+  if (rc != SQLITE_ROW) return ErrorStatus(reader.connection.get(), rc, path);
   return query.ColumnInt64(0);
 }
 
@@ -384,8 +431,15 @@ Result<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(const std::stri
   // or a newer schema is refused here.
   MARQUEE_RETURN_IF_ERROR(EnableWal(impl->writer.get(), path, options.full_sync));
   MARQUEE_RETURN_IF_ERROR(PrepareSchema(impl->writer.get(), path));
-  MARQUEE_RETURN_IF_ERROR(impl->OpenReader(SQLITE_OPEN_READWRITE));
-  MARQUEE_RETURN_IF_ERROR(impl->PrepareStatements());
+  MARQUEE_ASSIGN_OR_RETURN(impl->insert, Statement::Prepare(impl->writer.get(), kInsertEvent, path));
+  impl->max_readers = std::max<size_t>(options.max_readers, 1);
+  // One reader now, so that a file readers cannot open is refused here.
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Impl::Reader> first, impl->OpenReader());
+  {
+    MutexLock lock(&impl->pool_mutex);
+    impl->idle_readers.push_back(std::move(first));
+    impl->open_readers = 1;
+  }
   return std::unique_ptr<SqliteEventStore>(new SqliteEventStore(std::move(impl)));
 }
 
@@ -396,11 +450,12 @@ Status SqliteEventStore::Append(std::span<const Event> events) {
 }
 
 Result<std::vector<Event>> SqliteEventStore::MemberEvents(std::string_view member_id) const {
-  MutexLock lock(&impl_->read_mutex);
-  Statement& query = impl_->select_member;
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Impl::Reader> reader, impl_->AcquireReader());
+  Impl::ReaderLease lease(impl_.get(), std::move(reader));
+  Statement& query = lease->select_member;
   ResetOnExit reset(query);
   query.BindText(1, member_id);
-  return impl_->ReadEvents(query);
+  return impl_->ReadEvents(*lease, query);
 }
 
 Result<EventPage> SqliteEventStore::PageAfter(uint64_t after, size_t limit) const {
@@ -408,24 +463,27 @@ Result<EventPage> SqliteEventStore::PageAfter(uint64_t after, size_t limit) cons
   page.last_sequence = after;
   if (limit == 0) return page;
   constexpr uint64_t kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
-  MutexLock lock(&impl_->read_mutex);
-  Statement& query = impl_->select_after;
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Impl::Reader> reader, impl_->AcquireReader());
+  Impl::ReaderLease lease(impl_.get(), std::move(reader));
+  Statement& query = lease->select_after;
   ResetOnExit reset(query);
   query.BindInt64(1, static_cast<int64_t>(std::min<uint64_t>(after, kMax)));
   query.BindInt64(2, static_cast<int64_t>(std::min<uint64_t>(limit, kMax)));
-  MARQUEE_ASSIGN_OR_RETURN(page.events, impl_->ReadEvents(query, &page.last_sequence));
+  MARQUEE_ASSIGN_OR_RETURN(page.events, impl_->ReadEvents(*lease, query, &page.last_sequence));
   return page;
 }
 
 Result<uint64_t> SqliteEventStore::Count() const {
-  MutexLock lock(&impl_->read_mutex);
-  MARQUEE_ASSIGN_OR_RETURN(int64_t n, impl_->ReadScalar(impl_->count_events));
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Impl::Reader> reader, impl_->AcquireReader());
+  Impl::ReaderLease lease(impl_.get(), std::move(reader));
+  MARQUEE_ASSIGN_OR_RETURN(int64_t n, impl_->ReadScalar(*lease, lease->count_events));
   return static_cast<uint64_t>(n);
 }
 
 Result<uint64_t> SqliteEventStore::LastSequence() const {
-  MutexLock lock(&impl_->read_mutex);
-  MARQUEE_ASSIGN_OR_RETURN(int64_t seq, impl_->ReadScalar(impl_->last_sequence));
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Impl::Reader> reader, impl_->AcquireReader());
+  Impl::ReaderLease lease(impl_.get(), std::move(reader));
+  MARQUEE_ASSIGN_OR_RETURN(int64_t seq, impl_->ReadScalar(*lease, lease->last_sequence));
   return static_cast<uint64_t>(seq);
 }
 
