@@ -105,6 +105,10 @@ Command AddServeCommand(CLI::App& root) {
                 "artwork reward = the fraction watched instead of 1 (as train-policy and ope --watch-fraction)");
   app->add_option("--artwork-seed", args->stack.artwork.seed, "seed of the artwork choices (with the impression id)")
       ->capture_default_str();
+  app->add_option("--hnsw-reload-threads", args->stack.retrieval.reload_build_threads,
+                  "hnsw: threads that rebuild the index on a model reload (serving continues on the rest)")
+      ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
   app->add_option("--hnsw-m", args->stack.retrieval.m, "hnsw: graph degree M")
       ->check(CLI::Range(2, 256))
       ->capture_default_str();

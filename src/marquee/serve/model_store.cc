@@ -1,5 +1,6 @@
 #include "marquee/serve/model_store.h"
 
+#include <algorithm>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -21,12 +22,13 @@ Result<std::unique_ptr<ModelStore>> ModelStore::Open(std::shared_ptr<const Datas
                                                      const RetrievalOptions& retrieval) {
   if (dataset == nullptr) return Status::InvalidArgument("model store: no dataset");
   std::unique_ptr<ModelStore> store(new ModelStore(std::move(dataset), retrieval));
-  MARQUEE_ASSIGN_OR_RETURN(std::shared_ptr<const ServingModel> model, store->Load(model_dir));
+  MARQUEE_ASSIGN_OR_RETURN(std::shared_ptr<const ServingModel> model, store->Load(model_dir, /*index_threads=*/0));
   store->current_.store(std::move(model));
   return store;
 }
 
-Result<std::shared_ptr<const ServingModel>> ModelStore::Load(const std::string& model_dir) const {
+Result<std::shared_ptr<const ServingModel>> ModelStore::Load(const std::string& model_dir,
+                                                             int index_threads) const {
   MARQUEE_ASSIGN_OR_RETURN(LoadedModel loaded, LoadModel(model_dir));
   MARQUEE_RETURN_IF_ERROR(CheckModelMatchesDataset(loaded, *dataset_, model_dir));
   auto model = std::make_shared<ServingModel>();
@@ -39,11 +41,11 @@ Result<std::shared_ptr<const ServingModel>> ModelStore::Load(const std::string& 
   }
   model->loaded = std::move(loaded);
   model->title_positives = model->scoring_rows().ColumnCounts();
-  if (retrieval_.mode == RetrievalOptions::Mode::kHnsw) MARQUEE_RETURN_IF_ERROR(BuildIndex(*model));
+  if (retrieval_.mode == RetrievalOptions::Mode::kHnsw) MARQUEE_RETURN_IF_ERROR(BuildIndex(*model, index_threads));
   return std::shared_ptr<const ServingModel>(std::move(model));
 }
 
-Status ModelStore::BuildIndex(ServingModel& model) const {
+Status ModelStore::BuildIndex(ServingModel& model, int threads) const {
   model.factors = model.model().AsFactorModel();
   if (model.factors == nullptr) {
     return Status::InvalidArgument(fmt::format("{}: hnsw retrieval needs an iALS model or another factor "
@@ -59,7 +61,7 @@ Status ModelStore::BuildIndex(ServingModel& model) const {
   InnerProductIndex::BuildOptions options;
   options.m = retrieval_.m;
   options.ef_construction = retrieval_.ef_construction;
-  options.threads = 0;
+  options.threads = threads;
   options.no_signal = no_signal;
   MARQUEE_RETURN_IF_ERROR(index->Build(model.factors->title_factors(), options));
   model.ann = std::move(index);
@@ -73,7 +75,7 @@ Result<std::shared_ptr<const ServingModel>> ModelStore::Reload(
   // and each holds a whole model in memory while loading.
   MutexLock lock(&reload_mutex_);
   const std::string dir = model_dir.value_or(Current()->dir);
-  MARQUEE_ASSIGN_OR_RETURN(std::shared_ptr<const ServingModel> model, Load(dir));
+  MARQUEE_ASSIGN_OR_RETURN(std::shared_ptr<const ServingModel> model, Load(dir, std::max(1, retrieval_.reload_build_threads)));
   current_.store(model);
   return model;
 }

@@ -32,6 +32,10 @@ struct RetrievalOptions {
   uint32_t m = InnerProductIndex::BuildOptions{}.m;  // HNSW degree
   uint32_t ef_construction = InnerProductIndex::BuildOptions{}.ef_construction;
   uint32_t ef_search = 100;         // candidates kept per query (>= k is enforced by the index)
+  // Threads that build the index on a hot reload, while the server keeps
+  // answering on the same cores: bounded so that serving keeps its latency.
+  // At start-up nothing is served yet, and every core builds.
+  int reload_build_threads = 1;
 };
 std::string_view RetrievalModeName(RetrievalOptions::Mode mode);  // "exact", "hnsw"
 
@@ -89,8 +93,9 @@ class ModelStore {
 
  private:
   ModelStore(std::shared_ptr<const Dataset> dataset, const RetrievalOptions& retrieval);
-  Status BuildIndex(ServingModel& model) const;
-  Result<std::shared_ptr<const ServingModel>> Load(const std::string& model_dir) const;
+  // `threads`: 0 = every core (InnerProductIndex::BuildOptions::threads).
+  Status BuildIndex(ServingModel& model, int threads) const;
+  Result<std::shared_ptr<const ServingModel>> Load(const std::string& model_dir, int index_threads) const;
 
   std::shared_ptr<const Dataset> dataset_;
   std::vector<float> popularity_;
