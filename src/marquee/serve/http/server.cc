@@ -143,6 +143,9 @@ struct Server::Impl {
       Reply reply = Reply::Error(*refused);
       response.status = reply.status;
       response.set_content(reply.body, reply.content_type.c_str());
+      // The body (if any) was never read, so the connection cannot carry
+      // another request: tell the client not to reuse it.
+      response.set_header("Connection", "close");
       metrics.Record(unrouted, reply.status, 0);
       return httplib::Server::HandlerResponse::Handled;
     });
