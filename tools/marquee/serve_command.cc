@@ -2,7 +2,9 @@
 //               [--port 8080] [--http-threads N] [--admin-token TOKEN] [--max-body-bytes N]
 //               [--retrieval exact|hnsw] [--hnsw-ef N] [--hnsw-m N]
 //               [--artwork-policy SPEC|F.mqp|file:PATH|none] [--reward-window SECONDS] [--artwork-seed N]
+//               [--policy-snapshot PATH [--policy-snapshot-every 5m]]
 #include <cstdio>
+#include <optional>
 #include <memory>
 
 #include "commands.h"
@@ -18,7 +20,24 @@ struct ServeArgs {
   serve::ServerOptions server;
   std::string retrieval = "exact";
   bool deprecated_threads = false;  // serve --threads was given
+  std::string snapshot_every = "5m";
 };
+
+// "90", "90s", "5m", "2h": seconds; nullopt when malformed.
+std::optional<std::chrono::seconds> ParseInterval(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits == 0 || digits + 1 < text.size() || digits > 9) return std::nullopt;
+  const int64_t value = std::stoll(text.substr(0, digits));
+  const char unit = digits < text.size() ? text[digits] : 's';
+  switch (unit) {
+    case 's': return std::chrono::seconds(value);
+    case 'm': return std::chrono::seconds(value * 60);
+    case 'h': return std::chrono::seconds(value * 3600);
+    default: return std::nullopt;
+  }
+}
 
 int RunServe(const ServeArgs& args) {
   BlockStopSignals();  // before any thread starts: threads inherit the mask
@@ -31,8 +50,23 @@ int RunServe(const ServeArgs& args) {
                                                     : serve::RetrievalOptions::Mode::kExact;
   // Every HTTP worker may read a member's events at once.
   options.event_store.max_readers = static_cast<size_t>(args.server.threads);
+  options.artwork.snapshot_every = *ParseInterval(args.snapshot_every);  // checked by the option
   Result<serve::ServingStack> stack = serve::OpenServingStack(options);
   if (!stack.ok()) return ReportError("serve", stack.status());
+  if (stack->artwork != nullptr && !options.artwork.snapshot_path.empty()) {
+    serve::ArtworkStats stats = stack->artwork->Stats();
+    if (stats.restored) {
+      std::fprintf(stderr, "marquee serve: resumed the artwork policy from snapshot %s (%s, %llu updates)\n",
+                   options.artwork.snapshot_path.c_str(), stats.policy.c_str(),
+                   static_cast<unsigned long long>(stats.updates));
+    } else if (!stats.snapshot_refused.empty()) {
+      std::fprintf(stderr,
+                   "marquee serve: refused policy snapshot %s: %s; serving --artwork-policy %s instead (the file "
+                   "is left as it is until this policy has learned)\n",
+                   options.artwork.snapshot_path.c_str(), stats.snapshot_refused.c_str(),
+                   options.artwork_policy.c_str());
+    }
+  }
 
   serve::Server server(args.server, *stack->models, *stack->events, *stack->recommendations,
                        stack->artwork.get());
@@ -46,6 +80,10 @@ int RunServe(const ServeArgs& args) {
   int signal = WaitForStopSignal();
   std::fprintf(stderr, "marquee serve: stopping (signal %d); finishing requests in flight\n", signal);
   server.Stop();
+  if (stack->artwork != nullptr) {
+    Status snapshot = stack->artwork->StopSnapshots();
+    if (!snapshot.ok()) return ReportError("serve", snapshot.WithContext("writing the policy snapshot"));
+  }
   return 0;
 }
 }  // namespace
@@ -108,6 +146,17 @@ Command AddServeCommand(CLI::App& root) {
   app->add_option("--hnsw-reload-threads", args->stack.retrieval.reload_build_threads,
                   "hnsw: threads that rebuild the index on a model reload (serving continues on the rest)")
       ->check(CLI::Range(1, 1024))
+      ->capture_default_str();
+  app->add_option("--policy-snapshot", args->stack.artwork.snapshot_path,
+                  "policy file the online artwork policy is saved to (periodically and on SIGTERM/SIGINT) "
+                  "and resumed from at start, when it exists and matches the catalog");
+  app->add_option("--policy-snapshot-every", args->snapshot_every,
+                  "interval between snapshots: N, Ns, Nm or Nh (0: only on stop)")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            return ParseInterval(text) ? std::string() : "expected N, Ns, Nm or Nh (e.g. 30s, 5m, 1h), found " + text;
+          },
+          "DURATION"))
       ->capture_default_str();
   app->add_option("--hnsw-m", args->stack.retrieval.m, "hnsw: graph degree M")
       ->check(CLI::Range(2, 256))

@@ -116,8 +116,17 @@ std::string ArtworkPolicyName(const ArtworkPolicy& policy);
 // kind, the parameters, a fingerprint of the catalog's artwork (count and ids)
 // and the learned state. Load refuses a damaged file, and one whose artwork
 // fingerprint differs from `features`' catalog, with an error naming the file.
-Status SaveArtworkPolicy(const ArtworkPolicy& policy, const Catalog& catalog, const std::string& path);
+// The file may also hold how much the policy has learned (a server's
+// snapshot records its counters; train-policy's files have none): Load
+// fills `counters` when given, zeros when the file has none.
+struct ArtworkPolicyCounters {
+  uint64_t updates = 0;   // outcomes learned
+  uint64_t rewarded = 0;  // of those, with reward > 0
+};
+Status SaveArtworkPolicy(const ArtworkPolicy& policy, const Catalog& catalog, const std::string& path,
+                         const ArtworkPolicyCounters* counters = nullptr);
 Result<std::unique_ptr<ArtworkPolicy>> LoadArtworkPolicy(
-    const std::string& path, const Catalog& catalog, std::shared_ptr<const ArtworkFeatures> features);
+    const std::string& path, const Catalog& catalog, std::shared_ptr<const ArtworkFeatures> features,
+    ArtworkPolicyCounters* counters = nullptr);
 
 }  // namespace marquee

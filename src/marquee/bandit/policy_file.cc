@@ -16,6 +16,7 @@ constexpr uint32_t kVersion = 1;
 constexpr uint32_t kMetaTag = FourCC("META");
 constexpr uint32_t kArtworkTag = FourCC("ARTF");
 constexpr uint32_t kStateTag = FourCC("STAT");
+constexpr uint32_t kCountersTag = FourCC("CNTR");  // optional: a server snapshot's counters
 
 // What a policy's state depends on: the global artwork index space. The ids
 // are hashed in catalog order, with each title's variant count, since
@@ -56,7 +57,7 @@ Status CheckFingerprint(const ArtworkFingerprint& saved, const Catalog& catalog,
 }  // namespace
 
 Status SaveArtworkPolicy(const ArtworkPolicy& policy, const Catalog& catalog,
-                         const std::string& path) {
+                         const std::string& path, const ArtworkPolicyCounters* counters) {
   if (catalog.ArtworkCount() != policy.features().artwork_count()) {
     return Status::InvalidArgument(path + ": the policy's features describe " +
                                    std::to_string(policy.features().artwork_count()) +
@@ -78,11 +79,18 @@ Status SaveArtworkPolicy(const ArtworkPolicy& policy, const Catalog& catalog,
   ByteWriter state;
   policy.SaveState(state);
   out.AddSection(kStateTag, std::move(state));
+  if (counters != nullptr) {
+    ByteWriter counts;
+    counts.U64(counters->updates);
+    counts.U64(counters->rewarded);
+    out.AddSection(kCountersTag, std::move(counts));
+  }
   return out.Write(path);
 }
 
 Result<std::unique_ptr<ArtworkPolicy>> LoadArtworkPolicy(
-    const std::string& path, const Catalog& catalog, std::shared_ptr<const ArtworkFeatures> features) {
+    const std::string& path, const Catalog& catalog, std::shared_ptr<const ArtworkFeatures> features,
+    ArtworkPolicyCounters* counters) {
   MARQUEE_ASSIGN_OR_RETURN(SectionFileReader in,
                            SectionFileReader::Open(path, kMagic, kVersion, "artwork policy"));
 
@@ -119,6 +127,17 @@ Result<std::unique_ptr<ArtworkPolicy>> LoadArtworkPolicy(
   if (!state.AtEnd()) {
     state.Fail("trailing bytes");
     return state.status();
+  }
+  if (counters != nullptr) {
+    *counters = {};
+    if (in.Has(kCountersTag)) {
+      MARQUEE_ASSIGN_OR_RETURN(std::string_view count_bytes, in.Section(kCountersTag));
+      ByteReader counts(count_bytes, path + ": policy counters");
+      counters->updates = counts.U64();
+      counters->rewarded = counts.U64();
+      if (counts.ok() && !counts.AtEnd()) counts.Fail("trailing bytes");
+      MARQUEE_RETURN_IF_ERROR(counts.status());
+    }
   }
   return policy;
 }

@@ -10,9 +10,22 @@
 // when it is learned as reward 0. The caller appends the impressions to the event store
 // before it answers (so no choice a member saw goes unrecorded) and only then
 // calls NoteLogged, so a choice whose logging failed is not learned from.
+//
+// Snapshots (marquee serve --policy-snapshot): with a snapshot path the
+// service writes its policy there as a policy file (bandit/policy.h; atomic:
+// temporary file and rename) every `snapshot_every` from a background thread,
+// and once more when StopSnapshots is called. A write copies the policy under
+// the shared lock (decisions go on; learning waits for the copy only) and
+// writes the copy outside it. A snapshot is written only when the policy has
+// learned since the last one, or since the start: so a file the server
+// refused at start (another catalog, damaged) is left as it is until the
+// server's own policy has learned something worth keeping. Impressions still
+// pending at a snapshot are not in it: after a restart their outcomes are
+// not attributed.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -20,6 +33,7 @@
 #include <shared_mutex>
 #include <span>
 #include <string>
+#include <thread>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -43,6 +57,20 @@ struct ArtworkServiceOptions {
   // Which outcome rewards which impression: the same rules as offline
   // training and evaluation (bandit/reward_attribution.h).
   RewardRules reward;
+  // The policy file snapshots go to (empty: none) and how often the
+  // background thread writes one (0: only StopSnapshots and WriteSnapshot).
+  std::string snapshot_path;
+  std::chrono::seconds snapshot_every{300};
+};
+
+// Where the service's policy came from, when a snapshot path is set
+// (OpenArtworkService fills it): `restored` from the snapshot, with the
+// counters it recorded; or `refused`, the reason the snapshot could not be
+// used (the service then runs the policy it was given).
+struct SnapshotRestore {
+  bool restored = false;
+  ArtworkPolicyCounters counters;
+  Status refused;
 };
 
 // One choice: `title` and `variant` are dense indices (the dataset's title,
@@ -62,6 +90,13 @@ struct ArtworkStats {
   uint64_t rewarded = 0;
   uint64_t pending = 0;
   uint64_t evicted = 0;  // pending impressions pushed out by the cap before their window ended
+  // Snapshots: empty path when off.
+  std::string snapshot_path;
+  bool restored = false;           // the policy was loaded from the snapshot at start
+  std::string snapshot_refused;    // why the snapshot at start was not used; empty if it was, or none existed
+  uint64_t snapshots_written = 0;
+  int64_t last_snapshot_time = 0;  // unix seconds of the last snapshot written; 0: none yet
+  std::string last_snapshot_error; // the last write's error; empty when it succeeded
 };
 
 class ArtworkService {
@@ -71,7 +106,10 @@ class ArtworkService {
   static Result<std::unique_ptr<ArtworkService>> Create(const Dataset& dataset,
                                                         std::shared_ptr<const ArtworkFeatures> features,
                                                         std::unique_ptr<ArtworkPolicy> policy,
-                                                        const ArtworkServiceOptions& options);
+                                                        const ArtworkServiceOptions& options,
+                                                        SnapshotRestore restore = {});
+  // Stops the snapshot thread (if any) without writing.
+  ~ArtworkService();
 
   // Chooses for each title (dataset indices) and appends one impression event
   // per title with artwork to `impressions` (time = now), each with a fresh
@@ -84,6 +122,17 @@ class ArtworkService {
   // the expired impressions as reward 0.
   void NoteOutcomes(std::span<const Event> events, int64_t now);
 
+  // The decision Choose made (or would make) for `member_id`, `title` under
+  // `impression_id` with the current policy: replays a logged choice.
+  ArtworkDecision Replay(std::string_view member_id, uint32_t title, std::string_view impression_id) const;
+
+  // Writes a snapshot now, if the policy has learned since the last one (OK
+  // and nothing written otherwise, or without a snapshot path). Errors name
+  // the file; the stats record them too.
+  Status WriteSnapshot();
+  // Stops the snapshot thread and writes the last snapshot (as WriteSnapshot).
+  Status StopSnapshots();
+
   ArtworkStats Stats() const;
   // "thompson scale=0.3": fixed for the service's life (the policy learns, it is never replaced).
   const std::string& policy_name() const { return policy_name_; }
@@ -91,7 +140,10 @@ class ArtworkService {
 
  private:
   ArtworkService(const Dataset& dataset, const ArtworkServiceOptions& options,
-                 std::shared_ptr<const ArtworkFeatures> features, std::unique_ptr<ArtworkPolicy> policy);
+                 std::shared_ptr<const ArtworkFeatures> features, std::unique_ptr<ArtworkPolicy> policy,
+                 SnapshotRestore restore);
+  void SnapshotLoop();
+  void JoinSnapshotThread();
   void MemberContext(std::string_view member_id, std::span<float> out) const;
   // Takes policy_mutex_ exclusively: one policy update per attribution.
   void Learn(const std::vector<Attribution>& finished);
@@ -108,6 +160,20 @@ class ArtworkService {
   std::atomic<uint64_t> decisions_{0};
   uint64_t updates_ GUARDED_BY(policy_mutex_) = 0;
   uint64_t rewarded_ GUARDED_BY(policy_mutex_) = 0;
+
+  // Snapshots. write_mutex_ is held for a whole write (one at a time; taken
+  // before policy_mutex_); snapshot_mutex_ guards what the stats report and
+  // the thread's stop flag.
+  const SnapshotRestore restore_;
+  Mutex write_mutex_;
+  uint64_t written_updates_ GUARDED_BY(write_mutex_) = 0;  // updates_ at the last write (or start)
+  mutable Mutex snapshot_mutex_;
+  CondVar snapshot_wake_;
+  bool snapshot_stop_ GUARDED_BY(snapshot_mutex_) = false;
+  uint64_t snapshots_written_ GUARDED_BY(snapshot_mutex_) = 0;
+  int64_t last_snapshot_time_ GUARDED_BY(snapshot_mutex_) = 0;
+  std::string last_snapshot_error_ GUARDED_BY(snapshot_mutex_);
+  std::thread snapshot_thread_;  // started by Create, joined by StopSnapshots or the destructor
 
   // Impressions waiting for their outcome (bandit/reward_attribution.h).
   mutable Mutex pending_mutex_;

@@ -1,5 +1,8 @@
 #include "marquee/serve/serving_stack.h"
 
+#include <filesystem>
+#include <system_error>
+
 #include "marquee/bandit/policy.h"
 #include "marquee/data/dataset_file.h"
 
@@ -11,7 +14,20 @@ Result<std::unique_ptr<ArtworkService>> OpenArtworkService(const Dataset& datase
   // A file only when named as one (file:PATH or *.mqp): never guessed from the file system.
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<ArtworkPolicy> resolved,
                            CreateArtworkPolicyFromSpec(policy, dataset.catalog, features));
-  return ArtworkService::Create(dataset, std::move(features), std::move(resolved), options);
+  SnapshotRestore restore;
+  std::error_code error;
+  if (!options.snapshot_path.empty() && std::filesystem::exists(options.snapshot_path, error)) {
+    Result<std::unique_ptr<ArtworkPolicy>> snapshot =
+        LoadArtworkPolicy(options.snapshot_path, dataset.catalog, features, &restore.counters);
+    if (snapshot.ok()) {
+      resolved = std::move(*snapshot);
+      restore.restored = true;
+    } else {
+      restore.refused = snapshot.status();
+      restore.counters = {};
+    }
+  }
+  return ArtworkService::Create(dataset, std::move(features), std::move(resolved), options, std::move(restore));
 }
 
 Result<ServingStack> OpenServingStack(const ServingStackOptions& options) {

@@ -52,7 +52,10 @@ Result<ServingStack> OpenServingStack(const ServingStackOptions& options);
 
 // The artwork service alone, its policy resolved from `policy` as
 // ServingStackOptions::artwork_policy says (not "none"). Errors name the spec
-// or the file.
+// or the file. With options.snapshot_path naming an existing file, the policy
+// is loaded from it instead; a snapshot that cannot be used (damaged, another
+// catalog's) is no error: the service keeps `policy` and reports the refusal
+// (ArtworkStats::snapshot_refused), and `marquee serve` prints it.
 Result<std::unique_ptr<ArtworkService>> OpenArtworkService(const Dataset& dataset, const std::string& policy,
                                                            const ArtworkServiceOptions& options);
 

@@ -7,6 +7,7 @@
 // a condition variable with `CondVar` so that the lock stays visible.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <shared_mutex>
@@ -80,6 +81,14 @@ class CondVar {
     std::unique_lock<std::mutex> lock(mu->native(), std::adopt_lock);
     cv_.wait(lock);
     lock.release();  // still held: the caller's scope releases it
+  }
+  // Waits at most `timeout` (spurious wakeups possible, as Wait): the caller
+  // rechecks its condition.
+  template <class Rep, class Period>
+  void WaitFor(Mutex* mu, std::chrono::duration<Rep, Period> timeout) REQUIRES(mu) {
+    std::unique_lock<std::mutex> lock(mu->native(), std::adopt_lock);
+    cv_.wait_for(lock, timeout);
+    lock.release();
   }
   void Signal() { cv_.notify_one(); }
   void SignalAll() { cv_.notify_all(); }

@@ -18,6 +18,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <ctime>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -210,13 +212,15 @@ class ServeProcessTest : public ::testing::Test {
 
   // Starts `marquee serve` on the suite's data and model and EventsPath(),
   // port 0; fails the test when no port is printed within 60 seconds.
-  ServeProcess* Start() {
+  ServeProcess* Start(const std::vector<std::string>& extra = {}) {
     auto process = std::make_unique<ServeProcess>();
     std::string error;
     std::string stderr_path = events_dir_->File("serve-" + std::to_string(processes_.size()) + ".stderr");
-    bool spawned = process->Spawn({"--data", DataPath(), "--model", ModelPath(), "--events", EventsPath(),
-                                   "--host", "127.0.0.1", "--port", "0", "--threads", "4"},
-                                  stderr_path, error);
+    last_stderr_ = stderr_path;
+    std::vector<std::string> args = {"--data", DataPath(), "--model", ModelPath(), "--events", EventsPath(),
+                                     "--host", "127.0.0.1", "--port", "0", "--threads", "4"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    bool spawned = process->Spawn(args, stderr_path, error);
     EXPECT_TRUE(spawned) << error;
     if (!spawned) return nullptr;
     ServeProcess* raw = process.get();
@@ -263,6 +267,7 @@ class ServeProcessTest : public ::testing::Test {
   std::unique_ptr<TempDir> events_dir_;
   std::vector<std::unique_ptr<ServeProcess>> processes_;
   int port_ = 0;
+  std::string last_stderr_;
 };
 
 TempDir* ServeProcessTest::dir_ = nullptr;
@@ -430,6 +435,73 @@ TEST_F(ServeProcessTest, SigtermAfterARequestExitsZeroPromptly) {
   Result<std::vector<Event>> stored = store->MemberEvents(Member(7));
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(*stored, batch);
+}
+
+TEST_F(ServeProcessTest, TheLearnedArtworkPolicySurvivesSigtermAndRestart) {
+  const std::string snapshot = events_dir_->File("policy.mqp");
+  const std::vector<std::string> flags = {"--artwork-policy", "thompson", "--policy-snapshot", snapshot,
+                                          "--policy-snapshot-every", "5m"};
+  ServeProcess* server = Start(flags);
+  ASSERT_NE(server, nullptr);
+  auto client = Client();
+
+  // Members see ten titles' artwork and play three of them.
+  std::string titles;
+  for (uint32_t t = 0; t < 10; ++t) titles += (t ? "," : "") + Title(t);
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  for (uint32_t m = 0; m < 10; ++m) {
+    auto shown = client->Get(("/v1/members/" + Member(m) + "/artwork?titles=" + titles).c_str());
+    ASSERT_TRUE(shown);
+    ASSERT_EQ(shown->status, 200) << shown->body;
+    std::vector<Event> plays = {Play(Member(m), Title(0), now + 1, 1.0f), Play(Member(m), Title(1), now + 1, 1.0f),
+                                Play(Member(m), Title(2), now + 1, 1.0f)};
+    auto posted = client->Post("/v1/events", ToJson(plays).dump(), "application/json");
+    ASSERT_TRUE(posted);
+    ASSERT_EQ(posted->status, 200) << posted->body;
+  }
+  auto stats = client->Get("/v1/artwork/policy");
+  ASSERT_TRUE(stats);
+  json before = json::parse(stats->body);
+  ASSERT_GT(before["updates"].get<uint64_t>(), 0u) << before.dump();
+  EXPECT_EQ(before["snapshot"]["path"], snapshot);
+  EXPECT_TRUE(before["snapshot"]["last_time"].is_null());  // none written yet: every 5m
+
+  server->Signal(SIGTERM);
+  std::optional<int> status = server->WaitForExit(std::chrono::seconds(10));
+  ASSERT_TRUE(status.has_value());
+  ASSERT_TRUE(WIFEXITED(*status));
+  EXPECT_EQ(WEXITSTATUS(*status), 0) << ReadFile(last_stderr_);
+  ASSERT_TRUE(std::filesystem::exists(snapshot));
+
+  ASSERT_NE(Start(flags), nullptr);
+  EXPECT_NE(ReadFile(last_stderr_).find("resumed the artwork policy from snapshot " + snapshot), std::string::npos)
+      << ReadFile(last_stderr_);
+  auto again = Client()->Get("/v1/artwork/policy");
+  ASSERT_TRUE(again);
+  json after = json::parse(again->body);
+  EXPECT_EQ(after["updates"], before["updates"]);
+  EXPECT_EQ(after["rewarded"], before["rewarded"]);
+  EXPECT_EQ(after["policy"], before["policy"]);
+  EXPECT_EQ(after["snapshot"]["restored"], true);
+}
+
+TEST_F(ServeProcessTest, AnUnusableSnapshotIsReportedAndTheServerRuns) {
+  const std::string snapshot = events_dir_->File("damaged.mqp");
+  { std::ofstream(snapshot) << "garbage"; }
+  ASSERT_NE(Start({"--policy-snapshot", snapshot}), nullptr);
+  const std::string log = ReadFile(last_stderr_);
+  EXPECT_NE(log.find("refused policy snapshot " + snapshot), std::string::npos) << log;
+  auto stats = Client()->Get("/v1/artwork/policy");
+  ASSERT_TRUE(stats);
+  EXPECT_EQ(stats->status, 200);
+  EXPECT_EQ(json::parse(stats->body)["snapshot"]["restored"], false);
+}
+
+TEST_F(ServeProcessTest, AMalformedSnapshotIntervalIsAUsageError) {
+  RunResult r = RunCli("serve --data " + DataPath() + " --model " + ModelPath() + " --events " + EventsPath() +
+                       " --policy-snapshot " + events_dir_->File("p.mqp") + " --policy-snapshot-every 5d");
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("--policy-snapshot-every"), std::string::npos) << r.output;
 }
 
 TEST_F(ServeProcessTest, MissingModelDirectoryIsExitCodeOneNamingIt) {

@@ -165,6 +165,21 @@ Reply Handlers::MemberArtwork(std::string_view member_id, const QueryParams& par
   return Reply::Json({{"member", std::string(member_id)}, {"policy", artwork_->policy_name()}, {"artwork", std::move(items)}});
 }
 
+namespace {
+// null without --policy-snapshot; last_time is unix seconds (null before the first write).
+json SnapshotJson(const ArtworkStats& stats) {
+  if (stats.snapshot_path.empty()) return nullptr;
+  json snapshot = {{"path", stats.snapshot_path},
+                   {"restored", stats.restored},
+                   {"written", stats.snapshots_written},
+                   {"last_time", nullptr}};
+  if (stats.last_snapshot_time != 0) snapshot["last_time"] = stats.last_snapshot_time;
+  if (!stats.snapshot_refused.empty()) snapshot["refused"] = stats.snapshot_refused;
+  if (!stats.last_snapshot_error.empty()) snapshot["last_error"] = stats.last_snapshot_error;
+  return snapshot;
+}
+}  // namespace
+
 Reply Handlers::ArtworkPolicyStats() {
   if (artwork_ == nullptr) {
     return Reply::Error({503, "artwork_disabled", "this server has no artwork policy", "artwork"});
@@ -175,7 +190,8 @@ Reply Handlers::ArtworkPolicyStats() {
                       {"updates", stats.updates},
                       {"rewarded", stats.rewarded},
                       {"pending", stats.pending},
-                      {"evicted", stats.evicted}});
+                      {"evicted", stats.evicted},
+                      {"snapshot", SnapshotJson(stats)}});
 }
 
 Reply Handlers::HistoryRecommendations(std::string_view body) {

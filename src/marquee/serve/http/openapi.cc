@@ -111,7 +111,9 @@ json Paths() {
       Param("titles", "query", {{"type", "string"}}, "comma-separated title ids (1 to " + std::to_string(kMaxArtworkTitles) + ")", true)};
   paths["/v1/artwork/policy"]["get"] = Operation(
       "The artwork policy and its online learning counters",
-      {{"200", {{"description", "policy, decisions, updates, rewarded, pending, evicted"}}}});
+      {{"200", {{"description", "policy, decisions, updates, rewarded, pending, evicted, and snapshot: null without "
+                       "--policy-snapshot, else {path, restored, written, last_time (unix seconds or null), "
+                       "refused and last_error when there are}"}}}});
 
   json history_body = {{"type", "object"},
                        {"required", {"history"}},
