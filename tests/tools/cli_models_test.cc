@@ -159,6 +159,31 @@ TEST_F(CliModelsTest, TunePicksAndReportsTheBest) {
   EXPECT_NE(bad.output.find("is a range"), std::string::npos) << bad.output;
 }
 
+// Without --space, ials searches regularization over the range that fits its
+// regularization_scaling; other models still need --space.
+TEST_F(CliModelsTest, TuneIalsWithoutSpaceUsesTheDefaultForItsScaling) {
+  const std::string common = "tune --data " + data_ + " --model ials --factors 4 --iterations 2 " +
+                             "--trials 2 --metric recall@20 --cutoffs 20";
+  RunResult frequency = RunCli(common);
+  ASSERT_EQ(frequency.exit_code, 0) << frequency.output;
+  EXPECT_NE(frequency.output.find("search space (the default for ials): "
+                                  "regularization=0.0001:1:log"),
+            std::string::npos)
+      << frequency.output;
+  EXPECT_NE(frequency.output.find("<- best"), std::string::npos) << frequency.output;
+  RunResult plain = RunCli(common + " --regularization-scaling plain");
+  ASSERT_EQ(plain.exit_code, 0) << plain.output;
+  EXPECT_NE(plain.output.find("search space (the default for ials): regularization=0.001:10:log"),
+            std::string::npos)
+      << plain.output;
+  EXPECT_NE(plain.output.find("regularization_scaling=plain"), std::string::npos) << plain.output;
+  RunResult popularity = RunCli("tune --data " + data_ + " --model popularity");
+  EXPECT_EQ(popularity.exit_code, 1);
+  EXPECT_NE(popularity.output.find("no default search space for model 'popularity'"),
+            std::string::npos)
+      << popularity.output;
+}
+
 // The model flags and their help come from the models' parameter tables:
 // every row of every table is a flag, with its range and default.
 TEST(CliModelFlagsTest, HelpListsEveryParameterOfEveryModel) {
