@@ -173,7 +173,7 @@ TEST_F(CliModelsTest, TuneIalsWithoutSpaceUsesTheDefaultForItsScaling) {
   EXPECT_NE(frequency.output.find("<- best"), std::string::npos) << frequency.output;
   RunResult plain = RunCli(common + " --regularization-scaling plain");
   ASSERT_EQ(plain.exit_code, 0) << plain.output;
-  EXPECT_NE(plain.output.find("search space (the default for ials): regularization=0.001:10:log"),
+  EXPECT_NE(plain.output.find("search space (the default for ials): regularization=0.001:100:log"),
             std::string::npos)
       << plain.output;
   EXPECT_NE(plain.output.find("regularization_scaling=plain"), std::string::npos) << plain.output;

@@ -105,7 +105,7 @@ Command AddTuneCommand(CLI::App& root) {
   app->add_option("--space", args->space,
                   "search space: \"factors=32|64|128;regularization=0.001:1:log;neighbors=10:500:int\"; "
                   "required except for ials, whose default searches regularization on a log scale "
-                  "over the range that fits its regularization_scaling: 0.001:10 for plain "
+                  "over the range that fits its regularization_scaling: 0.001:100 for plain "
                   "(lambda itself, as in implicit), 0.0001:1 for frequency (lambda_u / W_u: the "
                   "penalty as a fraction of the row's total confidence)");
   app->add_option("--strategy", args->strategy, "random | grid")

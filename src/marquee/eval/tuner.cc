@@ -101,7 +101,7 @@ Result<std::string> DefaultSearchSpace(const std::string& model, const Parameter
   }
   MARQUEE_ASSIGN_OR_RETURN(IalsRecommender::Options options, IalsRecommender::Table().Read(fixed));
   return std::string(options.scaling == IalsRecommender::Scaling::kPlain
-                         ? "regularization=0.001:10:log"
+                         ? "regularization=0.001:100:log"
                          : "regularization=0.0001:1:log");
 }
 

@@ -60,7 +60,10 @@ struct TuneResult {
 // SearchSpace::Parse; InvalidArgument for a model without one. iALS: its
 // regularization on a log scale over the range that means something for the
 // regularization_scaling in `fixed` (default frequency):
-//   plain      regularization=0.001:10:log   (lambda itself; implicit's range)
+//   plain      regularization=0.001:100:log   (lambda itself: implicit's 0.01-1, and
+//              up to where the penalty dominates Y^T C_u Y, which grows with
+//              alpha -- at the default alpha 20 the optimum on MovieLens-100K
+//              leave-last-out was 10, and 100 already costs 20% of NDCG@10)
 //   frequency  regularization=0.0001:1:log   (lambda_u / W_u^nu: with nu = 1,
 //              the penalty as a fraction of the row's total confidence W_u;
 //              from 1 up the penalty outweighs all of the row's data and the
