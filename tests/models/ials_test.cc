@@ -418,7 +418,10 @@ TEST(IalsTest, HugeFrequencyScaledRegularizationCollapsesAndWarns) {
   EXPECT_LT(members.effective_rank, 2.0);
   EXPECT_LT(titles.effective_rank, 2.0);
   ASSERT_EQ(CountWarnings(notices), 1u);
-  EXPECT_NE(notices.back().message.find("of 16 dimensions"), std::string::npos)
+  EXPECT_NE(notices.back().message.find("the member factors have effective rank 1.1 of 16"),
+            std::string::npos)
+      << notices.back().message;
+  EXPECT_NE(notices.back().message.find("the title factors have effective rank"), std::string::npos)
       << notices.back().message;
 
   std::unique_ptr<IalsRecommender> healthy = MakeModel({{"factors", "16"}});
@@ -460,6 +463,8 @@ TEST(FactorRankTest, CountsDirectionsAndEntropy) {
   EXPECT_EQ(ComputeFactorRank(m).numerical_rank, 2u);
   EXPECT_TRUE(RankCollapsed(FactorRank{1, 1.0}, 8));
   EXPECT_FALSE(RankCollapsed(FactorRank{2, 2.0}, 8));
+  EXPECT_TRUE(RankCollapsed(FactorRank{64, 5.2}, 64));  // all directions, one dominant
+  EXPECT_FALSE(RankCollapsed(FactorRank{64, 50.3}, 64));
 }
 
 TEST(IalsTest, RanksHeldOutPlaysFarBetterThanPopularity) {

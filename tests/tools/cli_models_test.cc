@@ -248,7 +248,8 @@ TEST_F(CliModelsTest, TrainIalsPrintsLambdaRangeAndFactorRank) {
   RunResult collapsed = RunCli("train --data " + data_ + " --model ials --factors 16 " +
                                "--regularization 10 --out " + dir_.File("c"));
   ASSERT_EQ(collapsed.exit_code, 0) << collapsed.output;
-  EXPECT_NE(collapsed.output.find("warning: ials: the member factors use "), std::string::npos)
+  EXPECT_NE(collapsed.output.find("warning: ials: the member factors have effective rank "),
+            std::string::npos)
       << collapsed.output;
   nlohmann::json c = nlohmann::json::parse(test::ReadFile(dir_.File("c/model.json")));
   EXPECT_LT(c["factor_rank"]["members"]["numerical_rank"].get<int>(), 4);

@@ -39,16 +39,17 @@ FactorRank ComputeFactorRank(const FactorMatrix& m) {
 }
 
 bool RankCollapsed(const FactorRank& rank, uint32_t factors) {
-  return 4ull * rank.numerical_rank < factors;
+  return 4ull * rank.numerical_rank < factors || 4 * rank.effective_rank < factors;
 }
 
 std::optional<std::string> RankCollapseWarning(const FactorRanks& ranks) {
   std::string sides;
   auto add = [&](const char* name, const FactorRank& r) {
     if (!RankCollapsed(r, ranks.factors)) return;
-    sides += fmt::format("{}the {} factors use {} of {} dimensions (effective rank {:.1f})",
-                         sides.empty() ? "" : "; ", name, r.numerical_rank, ranks.factors,
-                         r.effective_rank);
+    sides += fmt::format(
+        "{}the {} factors have effective rank {:.1f} of {} ({} singular values above 1e-3 of "
+        "the largest)",
+        sides.empty() ? "" : "; ", name, r.effective_rank, ranks.factors, r.numerical_rank);
   };
   add("member", ranks.members);
   add("title", ranks.titles);

@@ -16,10 +16,12 @@
 //                   when one direction dominates. Continuous, so it also
 //                   shows a spectrum that is merely steep.
 //
-// The collapse warning (models warn through TrainContext::on_notice) uses
-// numerical_rank < f / 4: a healthy model uses every direction to some
-// degree (numerical rank f), while a collapsed one has its other singular
-// values shrunk to nothing.
+// The collapse warning (models warn through TrainContext::on_notice) fires
+// when either is below f / 4. Healthy iALS models on MovieLens-100K have
+// numerical rank f and effective rank 0.8-0.95 f; collapsed ones have their
+// other singular values shrunk to nothing (numerical rank 1-3) or, when
+// everything has shrunk to float noise, a full numerical rank but an
+// effective rank near 1 (titles at regularization 10: 64 and 5.2).
 #pragma once
 
 #include <cstdint>
@@ -48,11 +50,13 @@ struct FactorRanks {
   friend bool operator==(const FactorRanks&, const FactorRanks&) = default;
 };
 
-// True when a side uses fewer than a quarter of the factors.
+// True when a side's numerical or effective rank is below a quarter of the
+// factors.
 bool RankCollapsed(const FactorRank& rank, uint32_t factors);
 
 // The warning for a collapsed model, or nullopt when neither side collapsed:
-// "ials: the member factors use 2 of 64 dimensions (...)".
+// "the member factors have effective rank 1.1 of 64 (2 singular values above
+// 1e-3 of the largest); ...".
 std::optional<std::string> RankCollapseWarning(const FactorRanks& ranks);
 
 }  // namespace marquee
