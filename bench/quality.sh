@@ -10,6 +10,10 @@
 #
 #   bench/quality.sh [TRIALS]        (default 40; needs ../shared/data)
 #
+# SETS and PROTOCOLS choose the rows (defaults: both data sets; random-holdout
+# strong). The README's leave-last-out block:
+#   SETS=ml-100k PROTOCOLS=leave-last-out OUT=bench-out/quality-llo bench/quality.sh 20
+#
 # Strong generalization holds out 200 members of ML-100K (943) and 150 of
 # latest-small (610): enough to keep the estimate's noise below the gaps.
 set -euo pipefail
@@ -18,6 +22,8 @@ MARQUEE=${MARQUEE:-build/marquee}
 DATA=${DATA:-../shared/data}
 OUT=${OUT:-bench-out/quality}
 TRIALS=${1:-40}
+SETS=${SETS:-ml-100k ml-latest-small}
+PROTOCOLS=${PROTOCOLS:-random-holdout strong}
 declare -A HELDOUT=([ml-100k]=200 [ml-latest-small]=150)
 mkdir -p "$OUT"
 
@@ -28,10 +34,10 @@ declare -A SPACE=(
   [ease]="lambda=30:3000:log"
 )
 
-for set in ml-100k ml-latest-small; do
+for set in $SETS; do
   [ -d "$DATA/$set" ] || { echo "skipping $set: $DATA/$set is absent"; continue; }
   "$MARQUEE" import --format movielens "$DATA/$set" --skip-invalid --out "$OUT/$set.mqd" > /dev/null
-  for protocol in random-holdout strong; do
+  for protocol in $PROTOCOLS; do
     for model in popularity itemknn ials ease; do
       strategy=random
       [ "$model" = popularity ] && strategy=grid
@@ -52,8 +58,11 @@ for path in sorted(glob.glob(os.path.join(sys.argv[1], "*.json"))):
     t = j["test"]
     m = {x["k"]: x for x in t["metrics"]}
     name = os.path.basename(path)[:-5]
-    dataset, rest = name.split("-random-holdout-") if "-random-holdout-" in name else name.split("-strong-")
-    protocol = "80/20 holdout" if "-random-holdout-" in name else "strong gen."
+    for tag, protocol in (("-random-holdout-", "80/20 holdout"), ("-strong-", "strong gen."),
+                          ("-leave-last-out-", "leave-last-out")):
+        if tag in name:
+            dataset = name.split(tag)[0]
+            break
     best = " ".join(f"{k}={v}" for k, v in sorted(j["trials"][j["best"]]["parameters"].items()))
     rows.append((dataset, protocol, j["model"], m[20]["recall"], m[10]["ndcg"], m[100]["ndcg"], best))
 order = {"popularity": 0, "itemknn": 1, "ials": 2, "ease": 3}

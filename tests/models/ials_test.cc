@@ -7,6 +7,7 @@
 
 #include "dense_reference.h"
 #include "marquee/synthetic/synthetic.h"
+#include "marquee/models/factor_rank.h"
 #include "marquee/models/popularity.h"
 #include "marquee/models/recommend.h"
 #include "marquee/util/random.h"
@@ -385,6 +386,85 @@ double HeldOutRecallAt20(const Recommender& model, const InteractionMatrix& trai
     for (const ScoredTitle& t : top) hits += t.title == held_out[u];
   }
   return static_cast<double>(hits) / evaluated;
+}
+
+// Fits with a notice listener; returns the notices.
+std::vector<TrainingNotice> FitNotices(IalsRecommender& model, const InteractionMatrix& train) {
+  std::vector<TrainingNotice> notices;
+  TrainContext context;
+  context.seed = 7;
+  context.on_notice = [&](const TrainingNotice& n) { notices.push_back(n); };
+  Status s = model.Fit(train, context);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return notices;
+}
+
+size_t CountWarnings(const std::vector<TrainingNotice>& notices) {
+  size_t n = 0;
+  for (const TrainingNotice& notice : notices) n += notice.level == TrainingNotice::Level::kWarning;
+  return n;
+}
+
+TEST(IalsTest, HugeFrequencyScaledRegularizationCollapsesAndWarns) {
+  const InteractionMatrix train = RandomMatrix(300, 120, 0.08, 5);
+  std::unique_ptr<IalsRecommender> collapsed =
+      MakeModel({{"factors", "16"}, {"regularization", "10"}});  // frequency scaling (default)
+  const std::vector<TrainingNotice> notices = FitNotices(*collapsed, train);
+  const FactorRank members = ComputeFactorRank(collapsed->member_factors());
+  const FactorRank titles = ComputeFactorRank(collapsed->title_factors());
+  RecordProperty("collapsed_member_rank", std::to_string(members.numerical_rank));
+  EXPECT_LT(members.numerical_rank, 4u);
+  // Measured: members 2 directions (effective rank 1.06), titles 4 (1.07).
+  EXPECT_LT(members.effective_rank, 2.0);
+  EXPECT_LT(titles.effective_rank, 2.0);
+  ASSERT_EQ(CountWarnings(notices), 1u);
+  EXPECT_NE(notices.back().message.find("the member factors have effective rank 1.1 of 16"),
+            std::string::npos)
+      << notices.back().message;
+  EXPECT_NE(notices.back().message.find("the title factors have effective rank"), std::string::npos)
+      << notices.back().message;
+
+  std::unique_ptr<IalsRecommender> healthy = MakeModel({{"factors", "16"}});
+  EXPECT_EQ(CountWarnings(FitNotices(*healthy, train)), 0u);
+  const FactorRank healthy_members = ComputeFactorRank(healthy->member_factors());
+  const FactorRank healthy_titles = ComputeFactorRank(healthy->title_factors());
+  // Measured: 16 directions on both sides, effective rank 15.6 and 15.5.
+  EXPECT_EQ(healthy_members.numerical_rank, 16u);
+  EXPECT_EQ(healthy_titles.numerical_rank, 16u);
+  EXPECT_GT(healthy_members.effective_rank, 12.0);
+  EXPECT_GT(healthy_titles.effective_rank, 12.0);
+}
+
+TEST(IalsTest, NoticesTheLambdaRangeInEffectBeforeTraining) {
+  const InteractionMatrix train = RandomMatrix(50, 30, 0.2, 3);
+  std::unique_ptr<IalsRecommender> plain = MakeModel(
+      {{"factors", "4"}, {"iterations", "1"}, {"regularization_scaling", "plain"},
+       {"regularization", "0.5"}});
+  const std::vector<TrainingNotice> notices = FitNotices(*plain, train);
+  ASSERT_FALSE(notices.empty());
+  EXPECT_EQ(notices.front().level, TrainingNotice::Level::kInfo);
+  EXPECT_NE(notices.front().message.find("lambda per member min 0.5, median 0.5, max 0.5"),
+            std::string::npos)
+      << notices.front().message;
+  EXPECT_NE(notices.front().message.find("regularization_scaling=plain"), std::string::npos);
+}
+
+TEST(FactorRankTest, CountsDirectionsAndEntropy) {
+  FactorMatrix m(3, 4);
+  for (uint32_t r = 0; r < 3; ++r) std::fill(m.Row(r), m.Row(r) + 4, 0.0f);
+  EXPECT_EQ(ComputeFactorRank(m).numerical_rank, 0u);  // all zero
+  m.Row(0)[0] = 2;
+  m.Row(1)[1] = 2;
+  m.Row(2)[2] = 2;  // three equal singular values, the fourth zero
+  const FactorRank r = ComputeFactorRank(m);
+  EXPECT_EQ(r.numerical_rank, 3u);
+  EXPECT_NEAR(r.effective_rank, 3.0, 1e-9);
+  m.Row(2)[2] = 1e-5f;  // below 1e-3 of the largest
+  EXPECT_EQ(ComputeFactorRank(m).numerical_rank, 2u);
+  EXPECT_TRUE(RankCollapsed(FactorRank{1, 1.0}, 8));
+  EXPECT_FALSE(RankCollapsed(FactorRank{2, 2.0}, 8));
+  EXPECT_TRUE(RankCollapsed(FactorRank{64, 5.2}, 64));  // all directions, one dominant
+  EXPECT_FALSE(RankCollapsed(FactorRank{64, 50.3}, 64));
 }
 
 TEST(IalsTest, RanksHeldOutPlaysFarBetterThanPopularity) {

@@ -159,6 +159,31 @@ TEST_F(CliModelsTest, TunePicksAndReportsTheBest) {
   EXPECT_NE(bad.output.find("is a range"), std::string::npos) << bad.output;
 }
 
+// Without --space, ials searches regularization over the range that fits its
+// regularization_scaling; other models still need --space.
+TEST_F(CliModelsTest, TuneIalsWithoutSpaceUsesTheDefaultForItsScaling) {
+  const std::string common = "tune --data " + data_ + " --model ials --factors 4 --iterations 2 " +
+                             "--trials 2 --metric recall@20 --cutoffs 20";
+  RunResult frequency = RunCli(common);
+  ASSERT_EQ(frequency.exit_code, 0) << frequency.output;
+  EXPECT_NE(frequency.output.find("search space (the default for ials): "
+                                  "regularization=0.0001:1:log"),
+            std::string::npos)
+      << frequency.output;
+  EXPECT_NE(frequency.output.find("<- best"), std::string::npos) << frequency.output;
+  RunResult plain = RunCli(common + " --regularization-scaling plain");
+  ASSERT_EQ(plain.exit_code, 0) << plain.output;
+  EXPECT_NE(plain.output.find("search space (the default for ials): regularization=0.001:100:log"),
+            std::string::npos)
+      << plain.output;
+  EXPECT_NE(plain.output.find("regularization_scaling=plain"), std::string::npos) << plain.output;
+  RunResult popularity = RunCli("tune --data " + data_ + " --model popularity");
+  EXPECT_EQ(popularity.exit_code, 1);
+  EXPECT_NE(popularity.output.find("no default search space for model 'popularity'"),
+            std::string::npos)
+      << popularity.output;
+}
+
 // The model flags and their help come from the models' parameter tables:
 // every row of every table is a flag, with its range and default.
 TEST(CliModelFlagsTest, HelpListsEveryParameterOfEveryModel) {
@@ -188,6 +213,79 @@ TEST_F(CliModelsTest, EveryTableParameterIsAFlag) {
   Result<LoadedModel> loaded = LoadModel(dir_.File("m"));
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   EXPECT_EQ(loaded->info.parameters.values().at("init_scale"), "0.5");
+}
+
+// iALS says on stderr which lambdas it uses, reports the rank of its factors
+// in model.json, and warns when they collapsed.
+TEST_F(CliModelsTest, TrainIalsPrintsLambdaRangeAndFactorRank) {
+  RunResult train = RunCli("train --data " + data_ + " --model ials --factors 8 --iterations 3 " +
+                           "--out " + dir_.File("m"));
+  ASSERT_EQ(train.exit_code, 0) << train.output;
+  EXPECT_NE(train.output.find("note: ials: lambda per member min "), std::string::npos)
+      << train.output;
+  EXPECT_NE(train.output.find("; per title min "), std::string::npos) << train.output;
+  EXPECT_NE(train.output.find("regularization_scaling=frequency: lambda_u = 0.03 * W_u^1"),
+            std::string::npos)
+      << train.output;
+  EXPECT_EQ(train.output.find("warning:"), std::string::npos) << train.output;
+  nlohmann::json j = nlohmann::json::parse(test::ReadFile(dir_.File("m/model.json")));
+  EXPECT_EQ(j["factor_rank"]["factors"], 8);
+  EXPECT_EQ(j["factor_rank"]["members"]["numerical_rank"], 8);
+  EXPECT_GT(j["factor_rank"]["titles"]["effective_rank"].get<double>(), 4.0);
+  Result<LoadedModel> loaded = LoadModel(dir_.File("m"));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  ASSERT_TRUE(loaded->info.factor_ranks.has_value());
+  EXPECT_EQ(loaded->info.factor_ranks->members.numerical_rank, 8u);
+
+  RunResult plain = RunCli("train --data " + data_ + " --model ials --factors 8 --iterations 1 " +
+                           "--regularization-scaling plain --regularization 0.5 --out " +
+                           dir_.File("p"));
+  ASSERT_EQ(plain.exit_code, 0) << plain.output;
+  EXPECT_NE(plain.output.find("lambda per member min 0.5, median 0.5, max 0.5"),
+            std::string::npos)
+      << plain.output;
+
+  RunResult collapsed = RunCli("train --data " + data_ + " --model ials --factors 16 " +
+                               "--regularization 10 --out " + dir_.File("c"));
+  ASSERT_EQ(collapsed.exit_code, 0) << collapsed.output;
+  EXPECT_NE(collapsed.output.find("warning: ials: the member factors have effective rank "),
+            std::string::npos)
+      << collapsed.output;
+  nlohmann::json c = nlohmann::json::parse(test::ReadFile(dir_.File("c/model.json")));
+  EXPECT_LT(c["factor_rank"]["members"]["numerical_rank"].get<int>(), 4);
+}
+
+// Model files written before the factor ranks existed (no RANK section, the
+// metadata section unchanged) still load, with the ranks absent; popularity
+// models never have them.
+TEST_F(CliModelsTest, ModelFilesWithoutFactorRanksStillLoad) {
+  RunResult train = RunCli("train --data " + data_ + " --model ials --factors 4 --iterations 1 " +
+                           "--out " + dir_.File("new"));
+  ASSERT_EQ(train.exit_code, 0) << train.output;
+  Result<LoadedModel> fresh = LoadModel(dir_.File("new"));
+  ASSERT_TRUE(fresh.ok()) << fresh.status().ToString();
+  ASSERT_TRUE(fresh->info.factor_ranks.has_value());
+  ModelInfo old_info = fresh->info;
+  old_info.factor_ranks.reset();
+  ASSERT_TRUE(SaveModel(*fresh->model, old_info, fresh->members, fresh->titles, dir_.File("old"))
+                  .ok());
+  Result<SectionFileReader> file =
+      SectionFileReader::Open(dir_.File("old/model.mqm"), "MQMODEL", kModelFormatVersion, "model");
+  ASSERT_TRUE(file.ok()) << file.status().ToString();
+  EXPECT_FALSE(file->Has(FourCC("RANK")));
+  Result<LoadedModel> old = LoadModel(dir_.File("old"));
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_FALSE(old->info.factor_ranks.has_value());
+  EXPECT_EQ(old->info.parameters, fresh->info.parameters);
+  nlohmann::json j = nlohmann::json::parse(test::ReadFile(dir_.File("old/model.json")));
+  EXPECT_FALSE(j.contains("factor_rank"));
+
+  ASSERT_EQ(RunCli("train --data " + data_ + " --model popularity --out " + dir_.File("pop"))
+                .exit_code,
+            0);
+  Result<LoadedModel> pop = LoadModel(dir_.File("pop"));
+  ASSERT_TRUE(pop.ok()) << pop.status().ToString();
+  EXPECT_FALSE(pop->info.factor_ranks.has_value());
 }
 
 }  // namespace

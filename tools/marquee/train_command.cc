@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "marquee/data/dataset_file.h"
+#include "marquee/models/factor_rank.h"
 #include "marquee/models/model_file.h"
 #include "marquee/models/registry.h"
 #include "model_flags.h"
@@ -42,6 +43,12 @@ int RunTrain(const TrainArgs& args) {
     std::printf("  iteration %3u  loss %.6g  %.2fs\n", it.iteration, it.loss, it.seconds);
     std::fflush(stdout);
   };
+  context.on_notice = [](const TrainingNotice& notice) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "%s: %s\n",
+                 notice.level == TrainingNotice::Level::kWarning ? "warning" : "note",
+                 notice.message.c_str());
+  };
   auto start = std::chrono::steady_clock::now();
   Status fitted = (*model)->Fit(train, context);
   if (!fitted.ok()) return ReportError("train", fitted);
@@ -60,6 +67,11 @@ int RunTrain(const TrainArgs& args) {
   info.trained_at = static_cast<int64_t>(std::time(nullptr));
   info.train_seconds = seconds;
   info.version = args.model + "-" + std::to_string(info.trained_at);
+  if (const FactorModel* factors = (*model)->AsFactorModel()) {
+    info.factor_ranks = FactorRanks{factors->title_factors().factors(),
+                                    ComputeFactorRank(factors->member_factors()),
+                                    ComputeFactorRank(factors->title_factors())};
+  }
   Status saved = SaveModel(**model, info, dataset->members, dataset->titles, args.out);
   if (!saved.ok()) return ReportError("train", saved);
   std::printf("trained in %.2fs; wrote %s (version %s)\n", seconds, args.out.c_str(),

@@ -1,4 +1,4 @@
-// marquee tune --data DATASET --model NAME --space "name=a|b;name=lo:hi:log" [protocol flags]
+// marquee tune --data DATASET --model NAME [--space "name=a|b;name=lo:hi:log"] [protocol flags]
 #include <cstdio>
 
 #include "marquee/util/json_fields.h"
@@ -42,7 +42,12 @@ Status Tune(const TuneArgs& args) {
   TuneOptions options;
   options.model = args.model;
   MARQUEE_ASSIGN_OR_RETURN(options.fixed, args.flags.All());
-  MARQUEE_ASSIGN_OR_RETURN(options.space, SearchSpace::Parse(args.space));
+  std::string space = args.space;
+  if (space.empty()) {
+    MARQUEE_ASSIGN_OR_RETURN(space, DefaultSearchSpace(options.model, options.fixed));
+    std::printf("search space (the default for %s): %s\n", options.model.c_str(), space.c_str());
+  }
+  MARQUEE_ASSIGN_OR_RETURN(options.space, SearchSpace::Parse(space));
   options.strategy = args.strategy == "grid" ? SearchStrategy::kGrid : SearchStrategy::kRandom;
   options.trials = args.trials;
   options.seed = args.split.seed;
@@ -98,8 +103,11 @@ Command AddTuneCommand(CLI::App& root) {
   app->add_option("--data", args->data, "dataset file (.mqd)")->required();
   app->add_option("--model", args->model, "model name")->required();
   app->add_option("--space", args->space,
-                  "search space: \"factors=32|64|128;regularization=0.001:1:log;neighbors=10:500:int\"")
-      ->required();
+                  "search space: \"factors=32|64|128;regularization=0.001:1:log;neighbors=10:500:int\"; "
+                  "required except for ials, whose default searches regularization on a log scale "
+                  "over the range that fits its regularization_scaling: 0.001:100 for plain "
+                  "(lambda itself, as in implicit), 0.0001:1 for frequency (lambda_u / W_u: the "
+                  "penalty as a fraction of the row's total confidence)");
   app->add_option("--strategy", args->strategy, "random | grid")
       ->check(CLI::IsMember({"random", "grid"}))
       ->capture_default_str();

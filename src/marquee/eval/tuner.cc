@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "marquee/models/ials.h"
 #include "marquee/util/random.h"
 
 namespace marquee {
@@ -91,6 +92,17 @@ Result<SearchSpace> SearchSpace::Parse(const std::string& text) {
   }
   if (space.ranges.empty()) return Status::InvalidArgument("search space: empty");
   return space;
+}
+
+Result<std::string> DefaultSearchSpace(const std::string& model, const Parameters& fixed) {
+  if (model != "ials") {
+    return Status::InvalidArgument("no default search space for model '" + model +
+                                   "'; give one with --space");
+  }
+  MARQUEE_ASSIGN_OR_RETURN(IalsRecommender::Options options, IalsRecommender::Table().Read(fixed));
+  return std::string(options.scaling == IalsRecommender::Scaling::kPlain
+                         ? "regularization=0.001:100:log"
+                         : "regularization=0.0001:1:log");
 }
 
 Result<std::vector<Parameters>> SearchSettings(const TuneOptions& options) {

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "marquee/models/factor_rank.h"
 #include "marquee/util/parallel_sum.h"
 #include "marquee/util/random.h"
 
@@ -76,6 +77,16 @@ std::vector<uint32_t> LongestFirst(const SparseRows& rows) {
 
 double SquaredNorm(const float* x, uint32_t stride) { return Dot(x, x, stride); }
 
+// "min 0.5, median 3.1, max 80" of the lambdas in effect on one side.
+std::string LambdaRange(std::vector<float> lambda) {
+  if (lambda.empty()) return "none";
+  const auto [low, high] = std::minmax_element(lambda.begin(), lambda.end());
+  const float min = *low, max = *high;
+  auto middle = lambda.begin() + lambda.size() / 2;
+  std::nth_element(lambda.begin(), middle, lambda.end());
+  return fmt::format("min {:.4g}, median {:.4g}, max {:.4g}", min, *middle, max);
+}
+
 }  // namespace
 
 const ParameterTable<IalsRecommender::Options>& IalsRecommender::Table() {
@@ -83,13 +94,19 @@ const ParameterTable<IalsRecommender::Options>& IalsRecommender::Table() {
     ParameterTable<Options> t(std::string{kModel});
     t.Int("factors", &Options::factors, 1, 1024, "latent factors")
         .Int("iterations", &Options::iterations, 1, 10000, "training iterations")
-        .Double("regularization", &Options::regularization, 0, 1e9, "L2 regularization")
+        .Double("regularization", &Options::regularization, 0, 1e9,
+                "L2 weight r; its meaning depends on regularization_scaling: frequency "
+                "(default) lambda_u = r * W_u^frequency_exponent, plain lambda = r (implicit's "
+                "regularization; a plain 0.01 is about frequency 0.01 / W_u)")
         .Double("alpha", &Options::alpha, 0, 1e9, "confidence weight (c = 1 + alpha * weight)")
         .Choice("confidence", &Options::confidence, kConfidenceNames,
                 "confidence of a play: linear or log in its weight")
         .Double("epsilon", &Options::epsilon, 1e-12, 1e12, "weight scale for confidence=log")
         .Choice("regularization_scaling", &Options::scaling, kScalingNames,
-                "lambda per row: plain, or scaled by the row's total weight")
+                "frequency: lambda_u = regularization * W_u^frequency_exponent, W_u = the row's "
+                "total confidence = titles + sum of its (c - 1) (Rendle et al. 2021, Revisiting "
+                "the performance of iALS); plain: lambda = regularization for every row, as in "
+                "implicit")
         .Double("frequency_exponent", &Options::frequency_exponent, 0, 10,
                 "exponent of the row weight for regularization_scaling=frequency")
         .Choice("solver", &Options::solver, kSolverNames, "row solver")
@@ -207,6 +224,18 @@ Status IalsRecommender::Fit(const InteractionMatrix& train, const TrainContext& 
   std::vector<float> title_lambda(train.cols());
   for (uint32_t u = 0; u < train.rows(); ++u) member_lambda[u] = MemberLambda(member_sums[u]);
   for (uint32_t i = 0; i < train.cols(); ++i) title_lambda[i] = TitleLambda(title_sums[i]);
+  if (context.on_notice) {
+    const std::string rule =
+        options_.scaling == Scaling::kPlain
+            ? fmt::format("regularization_scaling=plain: lambda = regularization = {:.4g}",
+                          options_.regularization)
+            : fmt::format("regularization_scaling=frequency: lambda_u = {:.4g} * W_u^{:.4g}, "
+                          "W_u = the row's total confidence",
+                          options_.regularization, options_.frequency_exponent);
+    context.on_notice({TrainingNotice::Level::kInfo,
+                       fmt::format("ials: lambda per member {}; per title {} ({})",
+                                   LambdaRange(member_lambda), LambdaRange(title_lambda), rule)});
+  }
 
   RandomInit(members_, DeriveSeed(context.seed, 0), options_.init_scale);
   RandomInit(titles_, DeriveSeed(context.seed, 1), options_.init_scale);
@@ -231,6 +260,12 @@ Status IalsRecommender::Fit(const InteractionMatrix& train, const TrainContext& 
   }
   title_gram_ = std::move(title_gram);
   PrepareScoring();
+  if (context.on_notice) {
+    const FactorRanks ranks{f, ComputeFactorRank(members_), ComputeFactorRank(titles_)};
+    if (std::optional<std::string> warning = RankCollapseWarning(ranks)) {
+      context.on_notice({TrainingNotice::Level::kWarning, "ials: " + *warning});
+    }
+  }
   return Status::OK();
 }
 

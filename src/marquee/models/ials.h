@@ -35,7 +35,10 @@
 // where they beat popularity clearly (see ials_test.cc). Weights below zero
 // count as zero. TrainContext::on_iteration receives L
 // after every iteration (computed only when someone listens; cost about one
-// pass over the plays, not counted in `seconds`).
+// pass over the plays, not counted in `seconds`). TrainContext::on_notice
+// receives the per-member and per-title lambda range (min, median, max)
+// before the first iteration, and a warning after the last when either
+// factor matrix collapsed (factor_rank.h).
 //
 // Scoring: ScoreMember uses the trained x_u; ScoreHistory solves x exactly
 // for the given history against the trained titles (fold-in); ScoreSimilar is

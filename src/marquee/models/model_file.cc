@@ -16,6 +16,33 @@ constexpr char kMagic[] = "MQMODEL";
 constexpr uint32_t kMetaTag = FourCC("META");
 constexpr uint32_t kMemberIdsTag = FourCC("MIDS");
 constexpr uint32_t kTitleIdsTag = FourCC("TIDS");
+constexpr uint32_t kRankTag = FourCC("RANK");
+
+void WriteRanks(const FactorRanks& ranks, ByteWriter& w) {
+  w.U32(ranks.factors);
+  for (const FactorRank* r : {&ranks.members, &ranks.titles}) {
+    w.U32(r->numerical_rank);
+    w.F64(r->effective_rank);
+  }
+}
+
+Result<FactorRanks> ReadRanks(const SectionFileReader& in) {
+  MARQUEE_ASSIGN_OR_RETURN(std::string_view payload, in.Section(kRankTag));
+  ByteReader r(payload, in.path() + ": factor ranks");
+  FactorRanks ranks;
+  ranks.factors = r.U32();
+  for (FactorRank* side : {&ranks.members, &ranks.titles}) {
+    side->numerical_rank = r.U32();
+    side->effective_rank = r.F64();
+  }
+  if (r.ok() && !r.AtEnd()) r.Fail("trailing bytes");
+  if (!r.ok()) return r.status();
+  return ranks;
+}
+
+nlohmann::json RankJson(const FactorRank& r) {
+  return {{"numerical_rank", r.numerical_rank}, {"effective_rank", r.effective_rank}};
+}
 
 void WriteIds(const IdMap& ids, ByteWriter& w) {
   w.String(ids.arena());
@@ -87,6 +114,15 @@ Status WriteSummary(const ModelInfo& info, const std::string& dir) {
                       {"min_rating", info.has_min_rating ? nlohmann::json(info.min_rating) : nlohmann::json()},
                       {"dataset_source", info.dataset_source},
                       {"trained_at", info.trained_at}, {"train_seconds", info.train_seconds}};
+  if (info.factor_ranks) {
+    j["factor_rank"] = {
+        {"factors", info.factor_ranks->factors},
+        {"members", RankJson(info.factor_ranks->members)},
+        {"titles", RankJson(info.factor_ranks->titles)},
+        {"definition",
+         "numerical_rank: singular values above 1e-3 of the largest; effective_rank: "
+         "exp(entropy of the normalized singular values), Roy & Vetterli 2007"}};
+  }
   std::string text = json_fields::Dump(j, 2) + "\n";
   return WriteFileAtomically(JoinPath(dir, "model.json"), [&](std::FILE* f) {
     return WriteBytes(f, text.data(), text.size(), "model.json");
@@ -125,6 +161,11 @@ Status SaveModel(const Recommender& model, const ModelInfo& info, const IdMap& m
   WriteIds(titles, title_ids);
   out.AddSection(kMemberIdsTag, std::move(member_ids));
   out.AddSection(kTitleIdsTag, std::move(title_ids));
+  if (info.factor_ranks) {
+    ByteWriter ranks;
+    WriteRanks(*info.factor_ranks, ranks);
+    out.AddSection(kRankTag, std::move(ranks));
+  }
   model.SaveState(out);
   MARQUEE_RETURN_IF_ERROR(out.Write(ModelPath(dir)));
   return WriteSummary(info, dir);
@@ -145,6 +186,9 @@ Result<LoadedModel> LoadModel(const std::string& dir) {
   MARQUEE_ASSIGN_OR_RETURN(std::string_view payload, in.Section(kMetaTag));
   ByteReader r(payload, path + ": model metadata");
   MARQUEE_ASSIGN_OR_RETURN(ModelInfo info, ReadInfo(r));
+  if (in.Has(kRankTag)) {
+    MARQUEE_ASSIGN_OR_RETURN(info.factor_ranks, ReadRanks(in));
+  }
   MARQUEE_ASSIGN_OR_RETURN(IdMap members, ReadIds(in, kMemberIdsTag, "member ids"));
   MARQUEE_ASSIGN_OR_RETURN(IdMap titles, ReadIds(in, kTitleIdsTag, "title ids"));
   if (titles.size() != info.titles || members.size() != info.members) {

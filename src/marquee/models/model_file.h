@@ -9,10 +9,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "marquee/data/dataset.h"
 #include "marquee/data/id_map.h"
+#include "marquee/models/factor_rank.h"
 #include "marquee/models/recommender.h"
 #include "marquee/util/status.h"
 
@@ -33,6 +35,10 @@ struct ModelInfo {
   int64_t trained_at = 0;       // epoch seconds
   double train_seconds = 0;
   std::string version;          // a short id: model name + time, shown by the server
+  // Factor models: how many dimensions the learned factors use
+  // (factor_rank.h). Kept in its own optional section ("RANK"), so files
+  // written before it existed load with this empty, and older readers skip it.
+  std::optional<FactorRanks> factor_ranks;
 };
 
 // Hash of the dataset's ids and the training matrix (after any filtering or

@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -44,10 +45,21 @@ struct TrainingIteration {
   double seconds = 0;      // wall time of this iteration
 };
 
+// Something a model wants its user to know while training: the settings it
+// derived (kInfo, e.g. iALS's per-row lambda range) or a result that is
+// probably not what was meant (kWarning, e.g. collapsed factors). The
+// library never prints; the CLI writes these on stderr.
+struct TrainingNotice {
+  enum class Level { kInfo, kWarning };
+  Level level = Level::kInfo;
+  std::string message;  // one line, no trailing newline
+};
+
 struct TrainContext {
   uint64_t seed = 42;
   ProgressCallback progress;
   std::function<void(const TrainingIteration&)> on_iteration;
+  std::function<void(const TrainingNotice&)> on_notice;
 };
 
 class FactorModel;
