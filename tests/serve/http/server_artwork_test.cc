@@ -80,6 +80,38 @@ TEST_F(ServerArtworkTest, RecommendationsCarryArtworkUnlessAskedNot) {
   EXPECT_EQ(ErrorField(Get("/v1/members/" + Member(7) + "/recommendations?artwork=perhaps", 400)), "artwork");
 }
 
+// Anonymous history requests ask for artwork with a session id: impressions
+// are logged under it, and without it the request names the field.
+TEST_F(ServerArtworkTest, AnonymousHistoryGetsArtworkUnderItsSessionId) {
+  StartServer({}, {.policy = "thompson"});
+  const std::string history = R"("history": [")" + TitleId(0) + R"(", ")" + TitleId(1) + R"("], "k": 5)";
+  json plain = Post("/v1/recommendations", "{" + history + "}");
+  EXPECT_FALSE(plain["recommendations"][0].contains("artwork"));  // off unless asked
+  EXPECT_EQ(events_->Count().value(), 0u);
+
+  json with = Post("/v1/recommendations", "{" + history + R"(, "artwork": true, "session_id": "s-42"})");
+  EXPECT_EQ(with["session_id"], "s-42");
+  ASSERT_EQ(with["recommendations"].size(), 5u);
+  size_t with_art = 0;
+  for (const json& item : with["recommendations"]) {
+    ASSERT_TRUE(item.contains("artwork"));
+    if (!item["artwork"].is_null()) ++with_art;
+  }
+  ASSERT_GT(with_art, 0u);
+  std::vector<Event> logged = events_->MemberEvents("s-42").value();
+  ASSERT_EQ(logged.size(), with_art);
+  for (const Event& e : logged) {
+    EXPECT_EQ(e.kind, EventKind::kImpression);
+    EXPECT_FALSE(e.impression_id.empty());
+  }
+
+  for (const char* bad : {R"(, "artwork": true})", R"(, "artwork": true, "session_id": ""})"}) {
+    EXPECT_EQ(ErrorField(Post("/v1/recommendations", "{" + history + bad, 400)), "session_id") << bad;
+  }
+  EXPECT_EQ(ErrorField(Post("/v1/recommendations", "{" + history + R"(, "artwork": "yes"})", 400)), "artwork");
+  EXPECT_EQ(events_->Count().value(), with_art);  // nothing logged for refused requests
+}
+
 TEST_F(ServerArtworkTest, PlaysAfterImpressionsAreLearned) {
   StartServer({}, {.policy = "linucb"});
   const std::vector<uint32_t> titles = ArtTitles(3);

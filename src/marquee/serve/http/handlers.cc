@@ -199,7 +199,12 @@ Reply Handlers::HistoryRecommendations(std::string_view body) {
   if (!request.ok()) return Reply::Error(request.error());
   Result<Recommendations> list = recommendations_.ForHistory(*request);
   if (!list.ok()) return Reply::Error(RecommendationError(list.status()));
-  return RenderList(*list, "", "");
+  if (!request->artwork) return RenderList(*list, "", "");
+  std::vector<uint32_t> titles;
+  for (const ScoredTitle& item : list->items) titles.push_back(item.title);
+  Parsed<std::vector<ArtworkChoice>> artwork = ChooseArtwork(request->session_id, titles);
+  if (!artwork.ok()) return Reply::Error(artwork.error());
+  return RenderList(*list, "session_id", request->session_id, *artwork);
 }
 
 Reply Handlers::SimilarTitles(std::string_view title_id, const QueryParams& params) {

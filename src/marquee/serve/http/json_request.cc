@@ -52,7 +52,8 @@ Result<json> ParseObject(std::string_view body) {
 
 Result<HistoryRequest> ReadHistoryRequest(std::string_view body) {
   MARQUEE_ASSIGN_OR_RETURN(json object, ParseObject(body));
-  MARQUEE_RETURN_IF_ERROR(RejectUnknownFields(object, {"history", "k", "genre", "region", "maturity"}, ""));
+  MARQUEE_RETURN_IF_ERROR(RejectUnknownFields(
+      object, {"history", "k", "genre", "region", "maturity", "artwork", "session_id"}, ""));
   HistoryRequest request;
   auto history = object.find("history");
   if (history == object.end()) return json_fields::Invalid("history", "required");
@@ -70,6 +71,18 @@ Result<HistoryRequest> ReadHistoryRequest(std::string_view body) {
   }
   MARQUEE_RETURN_IF_ERROR(ReadString(object, "region", "", request.filter.region));
   MARQUEE_RETURN_IF_ERROR(ReadString(object, "maturity", "", request.filter.max_maturity));
+  if (auto artwork = object.find("artwork"); artwork != object.end()) {
+    if (!artwork->is_boolean()) return Expected("artwork", "true or false", *artwork);
+    request.artwork = artwork->get<bool>();
+  }
+  if (auto session = object.find("session_id"); session != object.end()) {
+    std::optional<std::string> id = IdText(*session);
+    if (!id || id->empty()) return Expected("session_id", "a non-empty id", *session);
+    request.session_id = std::move(*id);
+  }
+  if (request.artwork && request.session_id.empty()) {
+    return json_fields::Invalid("session_id", "required when artwork is true (impressions are logged under it)");
+  }
   return request;
 }
 

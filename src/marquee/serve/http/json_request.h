@@ -57,7 +57,14 @@ Parsed<nlohmann::json> ParseJsonBody(std::string_view body);
 
 // POST /v1/recommendations: {"history": [title ids], "k": 20,
 // "genre": "Drama" | [...], "region": "US", "maturity": "PG"}.
-using HistoryRequest = HistoryQuery;
+// The query, plus artwork for an anonymous session: with "artwork": true each
+// title carries the policy's choice, and its impression is logged under
+// "session_id" as the member id (so plays and clicks posted under the same id
+// reward it). "session_id" is required then, and must be non-empty.
+struct HistoryRequest : HistoryQuery {
+  bool artwork = false;
+  std::string session_id;
+};
 Parsed<HistoryRequest> ParseHistoryRequest(std::string_view body);
 
 // POST /v1/events: one event object, or {"events": [...]}. Times default to

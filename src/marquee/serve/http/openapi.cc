@@ -121,11 +121,15 @@ json Paths() {
                         {{"history", {{"type", "array"}, {"items", {{"type", "string"}}}}},
                          {"k", {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxK}}},
                          {"genre", {{"type", "array"}, {"items", {{"type", "string"}}}}},
-                         {"region", {{"type", "string"}}}, {"maturity", {{"type", "string"}}}}}};
+                         {"region", {{"type", "string"}}}, {"maturity", {{"type", "string"}}},
+                         {"artwork", {{"type", "boolean"}, {"default", false}}},
+                         {"session_id", {{"type", "string"}}}}}};
   paths["/v1/recommendations"]["post"] = Operation(
       "Top-k titles for a history the model never saw (fold-in). An empty history is not an error: it "
       "gets the most watched titles with fallback true, retrieval \"popularity\" and a fallback_reason. "
-      "Any title id not in the catalog is a 400 with code unknown_titles and field history",
+      "Any title id not in the catalog is a 400 with code unknown_titles and field history. With artwork "
+      "true each title carries the artwork policy's choice, logged as an impression under session_id "
+      "(required then)",
       {{"200", Reply("the ranked titles", "RecommendationList")}});
   paths["/v1/recommendations"]["post"]["requestBody"] = {{"required", true},
                                                          {"content", JsonContent(history_body)}};
