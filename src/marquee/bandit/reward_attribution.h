@@ -33,6 +33,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -77,6 +78,10 @@ struct ImpressionRecord {
   uint32_t title = 0;
   uint32_t variant = 0;
   uint64_t record = 0;
+  // The member context the decision used, carried back so that learning
+  // sees what deciding saw (shared by one request's impressions); null when
+  // the caller recomputes it.
+  std::shared_ptr<const std::vector<float>> context;
 };
 
 struct Attribution {

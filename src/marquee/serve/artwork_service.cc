@@ -107,9 +107,14 @@ void ArtworkService::MemberContext(std::string_view member_id, std::span<float> 
 }
 
 std::vector<ArtworkChoice> ArtworkService::Choose(std::string_view member_id, std::span<const uint32_t> titles,
-                                                  int64_t now, std::vector<Event>& impressions) {
-  std::vector<float> context(features_->member_dim());
-  MemberContext(member_id, context);
+                                                  int64_t now, std::vector<Event>& impressions, const History* live) {
+  auto shared_context = std::make_shared<std::vector<float>>(features_->member_dim());
+  std::vector<float>& context = *shared_context;
+  if (live != nullptr) {
+    features_->MemberVector(live->titles, live->weights, context);
+  } else {
+    MemberContext(member_id, context);
+  }
   std::vector<ArtworkChoice> choices(titles.size());
   ReaderLock lock(&policy_mutex_);
   for (size_t i = 0; i < titles.size(); ++i) {
@@ -118,6 +123,7 @@ std::vector<ArtworkChoice> ArtworkService::Choose(std::string_view member_id, st
     if (c.title >= features_->title_count() || features_->variant_count(c.title) == 0) continue;
     c.has_artwork = true;
     c.impression_id = impression_ids_.Next();
+    c.context = shared_context;
     ArtworkDecision d = Decide(*policy_, {context, c.title}, options_.seed, c.impression_id);
     c.variant = d.variant;
     c.propensity = d.propensity;
@@ -143,7 +149,8 @@ void ArtworkService::NoteLogged(std::string_view member_id, std::span<const Artw
     for (const ArtworkChoice& c : choices) {
       if (!c.has_artwork) continue;
       ImpressionRecord impression{c.impression_id, std::string(member_id),
-                                  std::string(dataset_.titles.ExternalId(c.title)), now, c.title, c.variant};
+                                  std::string(dataset_.titles.ExternalId(c.title)), now, c.title, c.variant,
+                                  /*record=*/0, c.context};
       // The ids are minted by ImpressionIds, so a duplicate cannot occur; were
       // one to, the attributor counts it and the impression is not learned from.
       (void)attributor_.AddImpression(std::move(impression), finished);
@@ -168,8 +175,14 @@ void ArtworkService::Learn(const std::vector<Attribution>& finished) {
   std::vector<float> context(features_->member_dim());
   WriterLock lock(&policy_mutex_);
   for (const Attribution& a : finished) {
-    MemberContext(a.impression.member_id, context);
-    policy_->Update({context, a.impression.title}, a.impression.variant, a.reward);
+    // The context the decision used; recomputed only for impressions that
+    // did not keep one.
+    if (a.impression.context != nullptr) {
+      policy_->Update({*a.impression.context, a.impression.title}, a.impression.variant, a.reward);
+    } else {
+      MemberContext(a.impression.member_id, context);
+      policy_->Update({context, a.impression.title}, a.impression.variant, a.reward);
+    }
     ++updates_;
     if (a.reward > 0) ++rewarded_;
   }

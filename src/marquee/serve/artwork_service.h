@@ -42,6 +42,7 @@
 #include "marquee/bandit/policy.h"
 #include "marquee/bandit/reward_attribution.h"
 #include "marquee/data/dataset.h"
+#include "marquee/models/recommender.h"
 #include "marquee/serve/impression_ids.h"
 #include "marquee/store/event_store.h"
 #include "marquee/util/mutex.h"
@@ -81,6 +82,9 @@ struct ArtworkChoice {
   uint32_t variant = 0;
   double propensity = 1.0;
   std::string impression_id;
+  // The member context the decision used (shared by one Choose call's
+  // choices); learning updates the policy with it.
+  std::shared_ptr<const std::vector<float>> context;
 };
 
 struct ArtworkStats {
@@ -113,9 +117,11 @@ class ArtworkService {
 
   // Chooses for each title (dataset indices) and appends one impression event
   // per title with artwork to `impressions` (time = now), each with a fresh
-  // impression id.
+  // impression id. The member context comes from `live` -- the member's
+  // history now, dataset row and plays logged since (serve/member_history.h)
+  // -- when given, else from the dataset row alone.
   std::vector<ArtworkChoice> Choose(std::string_view member_id, std::span<const uint32_t> titles, int64_t now,
-                                    std::vector<Event>& impressions);
+                                    std::vector<Event>& impressions, const History* live = nullptr);
   // The impressions of `choices` are durable: wait for their outcomes.
   void NoteLogged(std::string_view member_id, std::span<const ArtworkChoice> choices, int64_t now);
   // Durable plays and clicks: reward the impressions they answer. Also learns

@@ -112,6 +112,15 @@ Result<std::shared_ptr<const std::vector<uint8_t>>> RecommendationService::Candi
   return *mask;
 }
 
+Result<std::optional<MemberHistory>> RecommendationService::LiveHistory(std::string_view member_id) {
+  if (!MayHaveHistoryEvents(member_id)) return std::optional<MemberHistory>();
+  MARQUEE_ASSIGN_OR_RETURN(std::vector<Event> events, events_.MemberEvents(member_id));
+  std::shared_ptr<const ServingModel> model = models_.Current();
+  MemberHistory history;
+  BuildMemberHistory(*model, model->dataset->members.Find(member_id), events, history);
+  return std::optional<MemberHistory>(std::move(history));
+}
+
 Result<Recommendations> RecommendationService::ForMember(std::string_view member_id,
                                                          const MemberQuery& query) {
   MARQUEE_ASSIGN_OR_RETURN(std::shared_ptr<const std::vector<uint8_t>> mask, Candidates(query.filter));

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <memory>
 #include <span>
 #include <string>
@@ -19,6 +20,7 @@
 #include "marquee/data/title_filter.h"
 #include "marquee/models/top_k.h"
 #include "marquee/serve/candidate_cache.h"
+#include "marquee/serve/member_history.h"
 #include "marquee/serve/model_store.h"
 #include "marquee/serve/queries.h"
 #include "marquee/util/mutex.h"
@@ -66,6 +68,11 @@ class RecommendationService {
   // with a reason, as for ForMember. NotFound with field "title" for an
   // unknown id.
   Result<Recommendations> Similar(std::string_view title_id, uint32_t k);
+
+  // The member's history now -- dataset row merged with the plays and
+  // ratings logged since -- when they have logged any; nullopt otherwise
+  // (their history is their dataset row). The event store's read errors.
+  Result<std::optional<MemberHistory>> LiveHistory(std::string_view member_id);
 
   // Events that the event store has made durable (POST /v1/events calls this
   // before answering), so that the next request for their members reads them.

@@ -122,9 +122,16 @@ Parsed<std::vector<ArtworkChoice>> Handlers::ChooseArtwork(std::string_view memb
   if (artwork_ == nullptr) {
     return ApiError{503, "artwork_disabled", "this server has no artwork policy", "artwork"};
   }
+  // The member's plays logged since start-up shape the context too, through
+  // the same history fold-in uses.
+  Result<std::optional<MemberHistory>> live = recommendations_.LiveHistory(member_id);
+  if (!live.ok()) return FromStatus(live.status());
+  std::optional<History> live_history;
+  if (live->has_value()) live_history = (*live)->scoring();
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   std::vector<Event> impressions;
-  std::vector<ArtworkChoice> choices = artwork_->Choose(member_id, titles, now, impressions);
+  std::vector<ArtworkChoice> choices =
+      artwork_->Choose(member_id, titles, now, impressions, live_history ? &*live_history : nullptr);
   // Shown only once recorded: an impression that cannot be logged is not served.
   Status logged = events_.Append(impressions);
   if (!logged.ok()) return FromStatus(logged);
