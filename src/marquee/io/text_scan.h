@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "marquee/util/civil_time.h"  // DaysFromCivil
 #include "marquee/util/strings.h"  // SplitPlain, TrimSpaces
 
 namespace marquee {
@@ -113,8 +114,6 @@ inline bool ParseSmallDecimalId(std::string_view text, uint32_t limit, uint32_t*
   return true;
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (no range checks).
-int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day);
 
 // "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SS[.fff][Z]" or "YYYY-MM-DD HH:MM:SS" as
 // seconds since the epoch, UTC. Fields are range-checked.

@@ -115,6 +115,7 @@ Result<std::shared_ptr<const std::vector<uint8_t>>> RecommendationService::Candi
 Result<std::optional<MemberHistory>> RecommendationService::LiveHistory(std::string_view member_id) {
   if (!MayHaveHistoryEvents(member_id)) return std::optional<MemberHistory>();
   MARQUEE_ASSIGN_OR_RETURN(std::vector<Event> events, events_.MemberEvents(member_id));
+  if (events.empty()) return std::optional<MemberHistory>();  // as ForMember's live_history
   std::shared_ptr<const ServingModel> model = models_.Current();
   MemberHistory history;
   BuildMemberHistory(*model, model->dataset->members.Find(member_id), events, history);
@@ -136,6 +137,7 @@ Result<Recommendations> RecommendationService::ForMember(std::string_view member
   const uint32_t index = model.dataset->members.Find(member_id);
   thread_local MemberHistory history;
   BuildMemberHistory(model, index, events, history);
+  if (!events.empty()) out.live_history = history;
 
   std::span<float> scores = ScoreBuffer(model.model().title_count());
   RecommendOptions options{.k = query.k, .candidates = MaskOf(mask)};

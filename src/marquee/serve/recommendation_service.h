@@ -38,6 +38,9 @@ struct Recommendations {
   // "exact" (every title scored), "hnsw" (approximate index) or "popularity"
   // (the fallback).
   std::string_view retrieval = "exact";
+  // ForMember: the member's history when they have logged events (the
+  // context artwork decisions use; see LiveHistory), else nullopt.
+  std::optional<MemberHistory> live_history;
 };
 
 class RecommendationService {

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "marquee/synthetic/synthetic_internal.h"
+#include "marquee/util/civil_time.h"
 
 namespace marquee::synthetic {
 
@@ -83,15 +84,6 @@ struct PlayModel {
   uint32_t titles = 0;
 };
 
-// Days since 1970-01-01 of a civil date (Hinnant's algorithm).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
 
 PlayModel BuildPlayModel(const SyntheticConfig& config, const GroundTruth& truth,
                          const Catalog& catalog) {

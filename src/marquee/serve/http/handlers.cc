@@ -112,20 +112,26 @@ Reply Handlers::MemberRecommendations(std::string_view member_id, const QueryPar
   if (!*with_artwork) return RenderList(*list, "member", member_id);
   std::vector<uint32_t> titles;
   for (const ScoredTitle& item : list->items) titles.push_back(item.title);
-  Parsed<std::vector<ArtworkChoice>> artwork = ChooseArtwork(member_id, titles);
+  // The list's own read of the member's events serves the artwork context too.
+  Parsed<std::vector<ArtworkChoice>> artwork = ChooseArtwork(member_id, titles, &list->live_history);
   if (!artwork.ok()) return Reply::Error(artwork.error());
   return RenderList(*list, "member", member_id, *artwork);
 }
 
 Parsed<std::vector<ArtworkChoice>> Handlers::ChooseArtwork(std::string_view member_id,
-                                                           std::span<const uint32_t> titles) {
+                                                           std::span<const uint32_t> titles,
+                                                           const std::optional<MemberHistory>* live) {
   if (artwork_ == nullptr) {
     return ApiError{503, "artwork_disabled", "this server has no artwork policy", "artwork"};
   }
   // The member's plays logged since start-up shape the context too, through
   // the same history fold-in uses.
-  Result<std::optional<MemberHistory>> live = recommendations_.LiveHistory(member_id);
-  if (!live.ok()) return FromStatus(live.status());
+  Result<std::optional<MemberHistory>> looked_up = std::optional<MemberHistory>();
+  if (live == nullptr) {
+    looked_up = recommendations_.LiveHistory(member_id);
+    if (!looked_up.ok()) return FromStatus(looked_up.status());
+    live = &*looked_up;
+  }
   std::optional<History> live_history;
   if (live->has_value()) live_history = (*live)->scoring();
   const int64_t now = static_cast<int64_t>(std::time(nullptr));

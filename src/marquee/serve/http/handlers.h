@@ -52,7 +52,10 @@ class Handlers {
                    const std::vector<ArtworkChoice>& artwork = {});
   // Chooses artwork for `titles` and makes the impressions durable before
   // returning them; the error when logging fails (nothing is then shown).
-  Parsed<std::vector<ArtworkChoice>> ChooseArtwork(std::string_view member_id, std::span<const uint32_t> titles);
+  // `live`: the member's history now when the caller already read it (a
+  // recommendation list carries it); nullptr: read here.
+  Parsed<std::vector<ArtworkChoice>> ChooseArtwork(std::string_view member_id, std::span<const uint32_t> titles,
+                                                   const std::optional<MemberHistory>* live = nullptr);
   bool Authorized(std::string_view authorization) const;
 
   const ServerOptions& options_;

@@ -43,9 +43,16 @@ Status ReadGenres(const json& value, std::vector<std::string>& out) {
 }
 
 // A JSON object, or the error naming the body.
-Result<json> ParseObject(std::string_view body) {
+// A JSON document, or ParseError naming the body (the HTTP layer answers
+// malformed_json).
+Result<json> ParseDocument(std::string_view body) {
   json document = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (document.is_discarded()) return Status::ParseError("the request body is not valid JSON").WithField("body");
+  return document;
+}
+
+Result<json> ParseObject(std::string_view body) {
+  MARQUEE_ASSIGN_OR_RETURN(json document, ParseDocument(body));
   if (!document.is_object()) return Expected("body", "a JSON object", document);
   return document;
 }
@@ -140,13 +147,7 @@ Parsed<TitleFilter> ParseFilterParams(const QueryParams& params) {
   return filter;
 }
 
-Parsed<nlohmann::json> ParseJsonBody(std::string_view body) {
-  json document = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded()) {
-    return ApiError{400, "malformed_json", "the request body is not valid JSON", "body"};
-  }
-  return document;
-}
+Parsed<nlohmann::json> ParseJsonBody(std::string_view body) { return ToParsed(ParseDocument(body)); }
 
 Parsed<HistoryRequest> ParseHistoryRequest(std::string_view body) { return ToParsed(ReadHistoryRequest(body)); }
 
