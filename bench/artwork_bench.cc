@@ -18,6 +18,12 @@
 // the title, the seeded draw and the propensity. The requests cycle through
 // 64 pre-drawn (member, row) pairs with their impression ids, so that only
 // the decisions are timed.
+//
+// Before the benchmarks it prints what one Clone() of each trained policy
+// costs (median of 5): the server's learner publishes a copy for decisions to
+// read (serve/artwork_service.h), so this is the price of one publish. The
+// disjoint models are also cloned after every artwork has been shown once,
+// their largest state.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -108,6 +114,33 @@ uint32_t Train(const World& world, ArtworkPolicy& policy) {
   return distinct;
 }
 
+// Median wall time of one Clone() in milliseconds, and the state's size.
+void PrintCloneCost(const char* label, const ArtworkPolicy& policy) {
+  std::vector<double> ms;
+  for (int i = 0; i < 5; ++i) {
+    const auto start = std::chrono::steady_clock::now();
+    std::unique_ptr<ArtworkPolicy> copy = policy.Clone();
+    ms.push_back(1e3 * bench::Seconds(start));
+    benchmark::DoNotOptimize(copy.get());
+  }
+  std::sort(ms.begin(), ms.end());
+  ByteWriter state;
+  policy.SaveState(state);
+  std::printf("%-36s clone %8.3f ms (state %.1f MB)\n", label, ms[2], state.bytes().size() / 1e6);
+}
+
+// Every artwork updated once (a copy of `policy`): the disjoint models at
+// their largest.
+std::unique_ptr<ArtworkPolicy> EveryArmShown(const World& world, const ArtworkPolicy& policy) {
+  std::unique_ptr<ArtworkPolicy> full = policy.Clone();
+  for (uint32_t title = 0; title < world.features->title_count(); ++title) {
+    for (uint32_t v = 0; v < world.features->variant_count(title); ++v) {
+      full->Update({world.Context(title % 1000), title}, v, 0.0);
+    }
+  }
+  return full;
+}
+
 void BM_DecideRow(benchmark::State& state, const ArtworkPolicy* policy) {
   const World& world = TheWorld();
   size_t next = 0;
@@ -185,6 +218,10 @@ int main(int argc, char** argv) {
     const uint32_t shown = Train(world, **policy);
     std::printf("%-18s trained on %u updates (%u distinct artworks) in %.2f s\n", spec.label,
                 kTrainUpdates, shown, bench::Seconds(start));
+    PrintCloneCost(spec.label, **policy);
+    if (std::string(spec.parameters) == "model=disjoint") {
+      PrintCloneCost((std::string(spec.label) + " (every arm shown)").c_str(), *EveryArmShown(world, **policy));
+    }
     policies.push_back(std::move(policy).value());
     benchmark::RegisterBenchmark((std::string("BM_DecideRow/") + spec.label).c_str(), BM_DecideRow,
                                  policies.back().get())

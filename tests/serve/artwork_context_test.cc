@@ -52,6 +52,7 @@ TEST(ArtworkContextTest, LivePlaysShapeTheContextEachImpressionKeeps) {
   play.title_id = std::string(dataset->titles.ExternalId(titles[0]));
   play.time = kNow + 10;
   service.NoteOutcomes(std::vector<Event>{play}, kNow + 10);
+  service.Flush();  // learning runs on the learner thread
   EXPECT_EQ(service.Stats().rewarded, 1u);
 }
 

@@ -46,6 +46,7 @@ void Learn(serve::ArtworkService& service, const Dataset& dataset) {
     service.NoteOutcomes(plays, kNow + 60);
   }
   service.NoteOutcomes({}, kNow + kMaxRewardWindowSeconds + 1);
+  service.Flush();  // learning runs on the learner thread
 }
 
 std::string ReadBytes(const std::string& path) {

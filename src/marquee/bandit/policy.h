@@ -7,8 +7,8 @@
 // the variant they pick (ties split evenly).
 //
 // Thread safety: the const methods may run concurrently with each other; an
-// Update needs exclusive access (the server takes a write lock, the simulator
-// runs one thread a policy).
+// Update needs exclusive access (the server's learner thread owns its policy
+// and publishes Clone()s for decisions; the simulator runs one thread a policy).
 #pragma once
 
 #include <cstdint>

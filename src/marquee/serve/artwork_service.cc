@@ -1,10 +1,27 @@
 #include "marquee/serve/artwork_service.h"
 
+#include <algorithm>
 #include <ctime>
 
 #include "marquee/data/id_map.h"
 
 namespace marquee::serve {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The most calls the learner applies under one hold of its lock: between
+// batches it publishes and answers Flush, so a long queue cannot starve them.
+constexpr size_t kMaxBatch = 1024;
+
+// A publish waits at least this many times as long as the last copy took, so
+// that copying a large policy (disjoint models: hundreds of milliseconds for
+// every arm of a 20,000-title catalog) takes at most about a fifth of the
+// learner's time, whatever publish_every says.
+constexpr int kPublishCostFactor = 4;
+
+}  // namespace
 
 Result<std::unique_ptr<ArtworkService>> ArtworkService::Create(const Dataset& dataset,
                                                                std::shared_ptr<const ArtworkFeatures> features,
@@ -17,10 +34,21 @@ Result<std::unique_ptr<ArtworkService>> ArtworkService::Create(const Dataset& da
   if (options.snapshot_every.count() < 0) {
     return Status::InvalidArgument("artwork service: expected a snapshot interval >= 0");
   }
+  if (options.learn_queue_capacity < 1) {
+    return Status::InvalidArgument("artwork service: expected a learn queue capacity >= 1");
+  }
+  if (options.publish_every.count() < 0) {
+    return Status::InvalidArgument("artwork service: expected a publish interval >= 0");
+  }
   std::unique_ptr<ArtworkService> service(
       new ArtworkService(dataset, options, std::move(features), std::move(policy), std::move(restore)));
+  {
+    MutexLock lock(&service->learn_mutex_);
+    service->Publish();  // decisions need a policy before the first batch
+  }
+  ArtworkService* raw = service.get();
+  service->learner_thread_ = std::thread([raw] { raw->LearnLoop(); });
   if (!options.snapshot_path.empty() && options.snapshot_every.count() > 0) {
-    ArtworkService* raw = service.get();
     service->snapshot_thread_ = std::thread([raw] { raw->SnapshotLoop(); });
   }
   return service;
@@ -32,14 +60,18 @@ ArtworkService::ArtworkService(const Dataset& dataset, const ArtworkServiceOptio
     : dataset_(dataset),
       options_(options),
       features_(std::move(features)),
+      policy_name_(ArtworkPolicyName(*policy)),
       policy_(std::move(policy)),
-      policy_name_(ArtworkPolicyName(*policy_)),
       updates_(restore.restored ? restore.counters.updates : 0),
       rewarded_(restore.restored ? restore.counters.rewarded : 0),
       restore_(std::move(restore)),
       written_updates_(updates_) {}
 
-ArtworkService::~ArtworkService() { JoinSnapshotThread(); }
+ArtworkService::~ArtworkService() {
+  // The snapshot thread first: its writes flush, which needs the learner.
+  JoinSnapshotThread();
+  StopLearner();
+}
 
 void ArtworkService::JoinSnapshotThread() {
   {
@@ -50,8 +82,16 @@ void ArtworkService::JoinSnapshotThread() {
   if (snapshot_thread_.joinable()) snapshot_thread_.join();
 }
 
+void ArtworkService::StopLearner() {
+  {
+    MutexLock lock(&queue_mutex_);
+    learner_stop_ = true;
+  }
+  queue_wake_.SignalAll();
+  if (learner_thread_.joinable()) learner_thread_.join();
+}
+
 void ArtworkService::SnapshotLoop() {
-  using Clock = std::chrono::steady_clock;
   auto next = Clock::now() + options_.snapshot_every;
   while (true) {
     {
@@ -67,19 +107,16 @@ void ArtworkService::SnapshotLoop() {
 
 Status ArtworkService::WriteSnapshot() {
   if (options_.snapshot_path.empty()) return Status::OK();
+  Flush();  // everything acknowledged before the call is in the file
   MutexLock write(&write_mutex_);
-  std::unique_ptr<ArtworkPolicy> copy;
-  ArtworkPolicyCounters counters;
-  {
-    ReaderLock lock(&policy_mutex_);
-    if (updates_ == written_updates_) return Status::OK();  // nothing learned since the last one
-    copy = policy_->Clone();
-    counters = {updates_, rewarded_};
-  }
-  Status written = SaveArtworkPolicy(*copy, dataset_.catalog, options_.snapshot_path, &counters);
+  // Immutable once published: written without holding up decisions or learning.
+  const std::shared_ptr<const Published> published = published_.load();
+  if (published->counters.updates == written_updates_) return Status::OK();  // nothing learned since the last one
+  Status written = SaveArtworkPolicy(*published->policy, dataset_.catalog, options_.snapshot_path,
+                                     &published->counters);
   MutexLock lock(&snapshot_mutex_);
   if (written.ok()) {
-    written_updates_ = counters.updates;
+    written_updates_ = published->counters.updates;
     ++snapshots_written_;
     last_snapshot_time_ = static_cast<int64_t>(std::time(nullptr));
     last_snapshot_error_.clear();
@@ -94,12 +131,149 @@ Status ArtworkService::StopSnapshots() {
   return WriteSnapshot();
 }
 
+void ArtworkService::Flush() {
+  MutexLock lock(&queue_mutex_);
+  const uint64_t target = enqueued_seq_;
+  if (published_seq_ >= target) return;
+  ++flush_waiters_;
+  queue_wake_.Signal();
+  while (published_seq_ < target) flushed_.Wait(&queue_mutex_);
+  --flush_waiters_;
+}
+
+bool ArtworkService::FlushFor(std::chrono::milliseconds timeout) {
+  const Clock::time_point deadline = Clock::now() + timeout;
+  MutexLock lock(&queue_mutex_);
+  const uint64_t target = enqueued_seq_;
+  if (published_seq_ >= target) return true;
+  ++flush_waiters_;
+  queue_wake_.Signal();
+  while (published_seq_ < target && Clock::now() < deadline) {
+    flushed_.WaitFor(&queue_mutex_, deadline - Clock::now());
+  }
+  --flush_waiters_;
+  return published_seq_ >= target;
+}
+
+void ArtworkService::PauseLearnerForTesting(bool paused) {
+  {
+    MutexLock lock(&queue_mutex_);
+    learner_paused_ = paused;
+  }
+  queue_wake_.SignalAll();
+}
+
+void ArtworkService::Enqueue(LearnItem item) {
+  {
+    MutexLock lock(&queue_mutex_);
+    if (queue_.size() >= options_.learn_queue_capacity) {
+      ++dropped_;
+      return;
+    }
+    queue_.push_back(std::move(item));
+    ++enqueued_seq_;
+  }
+  queue_wake_.Signal();
+}
+
+void ArtworkService::LearnLoop() {
+  // The learner's own bookkeeping: calls applied, whether the policy changed
+  // since the last publish, and when the next publish may happen.
+  uint64_t applied_seq = 0;
+  bool changed = false;
+  Clock::time_point next_publish = Clock::now();
+  std::vector<LearnItem> batch;
+  while (true) {
+    bool stop = false;
+    bool flush_wanted = false;
+    {
+      MutexLock lock(&queue_mutex_);
+      while (true) {
+        stop = learner_stop_;
+        flush_wanted = flush_waiters_ > 0;
+        const bool work = !queue_.empty() && (!learner_paused_ || stop);
+        if (work || stop) break;
+        if (changed && (flush_wanted || Clock::now() >= next_publish)) break;
+        if (changed) {
+          queue_wake_.WaitFor(&queue_mutex_, next_publish - Clock::now());
+        } else {
+          queue_wake_.Wait(&queue_mutex_);
+        }
+      }
+      // On stop, everything queued is applied before the thread ends.
+      const size_t take = stop ? queue_.size() : (learner_paused_ ? 0 : std::min(queue_.size(), kMaxBatch));
+      for (size_t i = 0; i < take; ++i) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    bool published = false;
+    {
+      MutexLock lock(&learn_mutex_);
+      const uint64_t before = updates_;
+      for (LearnItem& item : batch) Apply(item);
+      changed = changed || updates_ != before;
+      if (changed && (stop || flush_wanted || Clock::now() >= next_publish)) {
+        const Clock::time_point start = Clock::now();
+        Publish();
+        const Clock::time_point end = Clock::now();
+        next_publish = end + std::max<Clock::duration>(options_.publish_every, kPublishCostFactor * (end - start));
+        changed = false;
+        published = true;
+      }
+    }
+    applied_seq += batch.size();
+    batch.clear();  // outside the lock: the items' memory goes here
+    {
+      MutexLock lock(&queue_mutex_);
+      // Calls that changed nothing are published as they are applied.
+      if (!changed) published_seq_ = applied_seq;
+      if (stop) {
+        published_seq_ = applied_seq;
+        flushed_.SignalAll();
+        return;
+      }
+    }
+    if (published || !changed) flushed_.SignalAll();
+  }
+}
+
+void ArtworkService::Apply(LearnItem& item) {
+  std::vector<Attribution> finished;
+  // The ids are minted by ImpressionIds, so a duplicate cannot occur; were
+  // one to, the attributor counts it and the impression is not learned from.
+  for (ImpressionRecord& impression : item.impressions) (void)attributor_.AddImpression(std::move(impression), finished);
+  for (const Event& e : item.events) attributor_.Observe(e, finished);
+  attributor_.Expire(item.now, finished);
+  std::vector<float> context;
+  for (const Attribution& a : finished) {
+    // The context the decision used; recomputed only for impressions that
+    // did not keep one.
+    if (a.impression.context != nullptr) {
+      policy_->Update({*a.impression.context, a.impression.title}, a.impression.variant, a.reward);
+    } else {
+      context.resize(features_->member_dim());
+      MemberContext(a.impression.member_id, context);
+      policy_->Update({context, a.impression.title}, a.impression.variant, a.reward);
+    }
+    ++updates_;
+    if (a.reward > 0) ++rewarded_;
+  }
+}
+
+void ArtworkService::Publish() {
+  auto published = std::make_shared<Published>();
+  published->policy = policy_->Clone();
+  published->counters = {updates_, rewarded_};
+  published_.store(std::move(published));
+}
+
 ArtworkDecision ArtworkService::Replay(std::string_view member_id, uint32_t title,
                                        std::string_view impression_id) const {
   std::vector<float> context(features_->member_dim());
   MemberContext(member_id, context);
-  ReaderLock lock(&policy_mutex_);
-  return Decide(*policy_, {context, title}, options_.seed, impression_id);
+  const std::shared_ptr<const Published> published = published_.load();
+  return Decide(*published->policy, {context, title}, options_.seed, impression_id);
 }
 
 void ArtworkService::MemberContext(std::string_view member_id, std::span<float> out) const {
@@ -116,7 +290,8 @@ std::vector<ArtworkChoice> ArtworkService::Choose(std::string_view member_id, st
     MemberContext(member_id, context);
   }
   std::vector<ArtworkChoice> choices(titles.size());
-  ReaderLock lock(&policy_mutex_);
+  // One published policy for the whole request: learning publishes beside it.
+  const std::shared_ptr<const Published> published = published_.load();
   for (size_t i = 0; i < titles.size(); ++i) {
     ArtworkChoice& c = choices[i];
     c.title = titles[i];
@@ -124,7 +299,7 @@ std::vector<ArtworkChoice> ArtworkService::Choose(std::string_view member_id, st
     c.has_artwork = true;
     c.impression_id = impression_ids_.Next();
     c.context = shared_context;
-    ArtworkDecision d = Decide(*policy_, {context, c.title}, options_.seed, c.impression_id);
+    ArtworkDecision d = Decide(*published->policy, {context, c.title}, options_.seed, c.impression_id);
     c.variant = d.variant;
     c.propensity = d.propensity;
     Event e;
@@ -143,64 +318,42 @@ std::vector<ArtworkChoice> ArtworkService::Choose(std::string_view member_id, st
 
 void ArtworkService::NoteLogged(std::string_view member_id, std::span<const ArtworkChoice> choices,
                                 int64_t now) {
-  std::vector<Attribution> finished;
-  {
-    MutexLock lock(&pending_mutex_);
-    for (const ArtworkChoice& c : choices) {
-      if (!c.has_artwork) continue;
-      ImpressionRecord impression{c.impression_id, std::string(member_id),
-                                  std::string(dataset_.titles.ExternalId(c.title)), now, c.title, c.variant,
-                                  /*record=*/0, c.context};
-      // The ids are minted by ImpressionIds, so a duplicate cannot occur; were
-      // one to, the attributor counts it and the impression is not learned from.
-      (void)attributor_.AddImpression(std::move(impression), finished);
-    }
-    attributor_.Expire(now, finished);
+  LearnItem item;
+  item.now = now;
+  for (const ArtworkChoice& c : choices) {
+    if (!c.has_artwork) continue;
+    item.impressions.push_back({c.impression_id, std::string(member_id),
+                                std::string(dataset_.titles.ExternalId(c.title)), now, c.title, c.variant,
+                                /*record=*/0, c.context});
   }
-  Learn(finished);
+  Enqueue(std::move(item));
 }
 
 void ArtworkService::NoteOutcomes(std::span<const Event> events, int64_t now) {
-  std::vector<Attribution> finished;
-  {
-    MutexLock lock(&pending_mutex_);
-    for (const Event& e : events) attributor_.Observe(e, finished);
-    attributor_.Expire(now, finished);
+  LearnItem item;
+  item.now = now;
+  for (const Event& e : events) {
+    if (e.kind == EventKind::kPlay || e.kind == EventKind::kClick) item.events.push_back(e);
   }
-  Learn(finished);
-}
-
-void ArtworkService::Learn(const std::vector<Attribution>& finished) {
-  if (finished.empty()) return;
-  std::vector<float> context(features_->member_dim());
-  WriterLock lock(&policy_mutex_);
-  for (const Attribution& a : finished) {
-    // The context the decision used; recomputed only for impressions that
-    // did not keep one.
-    if (a.impression.context != nullptr) {
-      policy_->Update({*a.impression.context, a.impression.title}, a.impression.variant, a.reward);
-    } else {
-      MemberContext(a.impression.member_id, context);
-      policy_->Update({context, a.impression.title}, a.impression.variant, a.reward);
-    }
-    ++updates_;
-    if (a.reward > 0) ++rewarded_;
-  }
+  // Queued even without outcomes: `now` expires impressions whose window passed.
+  Enqueue(std::move(item));
 }
 
 ArtworkStats ArtworkService::Stats() const {
   ArtworkStats stats;
   stats.policy = policy_name_;
-  {
-    ReaderLock lock(&policy_mutex_);
-    stats.updates = updates_;
-    stats.rewarded = rewarded_;
-  }
   stats.decisions = decisions_.load(std::memory_order_relaxed);
   {
-    MutexLock lock(&pending_mutex_);
+    MutexLock lock(&learn_mutex_);
+    stats.updates = updates_;
+    stats.rewarded = rewarded_;
     stats.pending = attributor_.pending();
     stats.evicted = attributor_.evicted();
+  }
+  {
+    MutexLock lock(&queue_mutex_);
+    stats.learn_queue_depth = queue_.size();
+    stats.learn_dropped = dropped_;
   }
   stats.snapshot_path = options_.snapshot_path;
   stats.restored = restore_.restored;

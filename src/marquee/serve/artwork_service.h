@@ -2,21 +2,35 @@
 // an impression with its propensity, and learns online from the plays and
 // clicks that follow.
 //
-// Decisions run under a shared lock on the policy; learning takes it
-// exclusively, a batch at a time. Rewards follow the rules shared with offline
-// training and evaluation (bandit/reward_attribution.h): an impression is
-// pending until an outcome rewards it (a click naming its id, or a play of the
-// title by the member within the reward window) or until the window passes,
-// when it is learned as reward 0. The caller appends the impressions to the event store
-// before it answers (so no choice a member saw goes unrecorded) and only then
-// calls NoteLogged, so a choice whose logging failed is not learned from.
+// Threading. Learning never runs on the request threads: NoteLogged and
+// NoteOutcomes copy what they need into a bounded queue and return (when the
+// queue is full they drop the call and count it, `learn_dropped`, rather
+// than make a request wait). One learner thread, owned by the service,
+// drains the queue in batches: it feeds the reward attributor, applies the
+// finished attributions to its own mutable policy, and then publishes an
+// immutable copy of the policy with its counters (at most every
+// `publish_every`, and at once when someone is waiting in Flush). Choose and
+// Replay read the latest published copy through an atomic shared_ptr, so a
+// decision takes no lock, never waits for learning, and sees one consistent
+// policy for a whole request. Flush blocks until everything enqueued before
+// it has been applied and published; the destructor applies what is queued,
+// then stops the learner.
+//
+// Rewards follow the rules shared with offline training and evaluation
+// (bandit/reward_attribution.h): an impression is pending until an outcome
+// rewards it (a click naming its id, or a play of the title by the member
+// within the reward window) or until the window passes, when it is learned as
+// reward 0. The caller appends the impressions to the event store before it
+// answers (so no choice a member saw goes unrecorded) and only then calls
+// NoteLogged, so a choice whose logging failed is not learned from.
 //
 // Snapshots (marquee serve --policy-snapshot): with a snapshot path the
 // service writes its policy there as a policy file (bandit/policy.h; atomic:
 // temporary file and rename) every `snapshot_every` from a background thread,
-// and once more when StopSnapshots is called. A write copies the policy under
-// the shared lock (decisions go on; learning waits for the copy only) and
-// writes the copy outside it. A snapshot is written only when the policy has
+// and once more when StopSnapshots is called. A write first flushes the
+// learner (so the file holds everything acknowledged before it) and then
+// writes the published copy, which is immutable: neither decisions nor
+// learning wait for the file. A snapshot is written only when the policy has
 // learned since the last one, or since the start: so a file the server
 // refused at start (another catalog, damaged) is left as it is until the
 // server's own policy has learned something worth keeping. Impressions still
@@ -30,7 +44,6 @@
 #include <deque>
 #include <memory>
 #include <mutex>
-#include <shared_mutex>
 #include <span>
 #include <string>
 #include <thread>
@@ -62,6 +75,21 @@ struct ArtworkServiceOptions {
   // background thread writes one (0: only StopSnapshots and WriteSnapshot).
   std::string snapshot_path;
   std::chrono::seconds snapshot_every{300};
+  // Calls of NoteLogged and NoteOutcomes (one request's impressions or events
+  // each) waiting for the learner. A full queue drops the call (counted in
+  // ArtworkStats::learn_dropped) instead of making the request wait: the
+  // learner has fallen behind by this many requests, and a request thread
+  // must not pay for it. Sized for bursts of seconds at thousands of requests
+  // a second; >= 1.
+  size_t learn_queue_capacity = 65536;
+  // The longest the learner keeps what it learned before it publishes a copy
+  // of the policy for decisions (Flush publishes at once). A publish clones
+  // the policy: next to nothing for the shared models, but the disjoint ones
+  // grow with the arms shown (docs/MEASUREMENTS.md), so the learner also
+  // waits four times as long as its last copy took, keeping copying to at
+  // most about a fifth of its time. 50 ms keeps decisions a blink behind
+  // learning. 0: publish after every batch (cheap policies only).
+  std::chrono::milliseconds publish_every{50};
 };
 
 // Where the service's policy came from, when a snapshot path is set
@@ -94,6 +122,8 @@ struct ArtworkStats {
   uint64_t rewarded = 0;
   uint64_t pending = 0;
   uint64_t evicted = 0;  // pending impressions pushed out by the cap before their window ended
+  uint64_t learn_queue_depth = 0;  // calls waiting for the learner
+  uint64_t learn_dropped = 0;      // calls dropped because the learner's queue was full
   // Snapshots: empty path when off.
   std::string snapshot_path;
   bool restored = false;           // the policy was loaded from the snapshot at start
@@ -112,7 +142,8 @@ class ArtworkService {
                                                         std::unique_ptr<ArtworkPolicy> policy,
                                                         const ArtworkServiceOptions& options,
                                                         SnapshotRestore restore = {});
-  // Stops the snapshot thread (if any) without writing.
+  // Stops the snapshot thread (if any) without writing, then applies what is
+  // queued and stops the learner.
   ~ArtworkService();
 
   // Chooses for each title (dataset indices) and appends one impression event
@@ -123,13 +154,21 @@ class ArtworkService {
   std::vector<ArtworkChoice> Choose(std::string_view member_id, std::span<const uint32_t> titles, int64_t now,
                                     std::vector<Event>& impressions, const History* live = nullptr);
   // The impressions of `choices` are durable: wait for their outcomes.
+  // Enqueues for the learner and returns (never blocks on learning).
   void NoteLogged(std::string_view member_id, std::span<const ArtworkChoice> choices, int64_t now);
   // Durable plays and clicks: reward the impressions they answer. Also learns
-  // the expired impressions as reward 0.
+  // the expired impressions as reward 0. Enqueues for the learner and returns.
   void NoteOutcomes(std::span<const Event> events, int64_t now);
 
+  // Blocks until every call enqueued before this one has been applied to the
+  // policy and published (decisions, Replay, Stats and snapshots see it).
+  void Flush();
+  // The same, waiting at most `timeout`: false when it ran out first.
+  bool FlushFor(std::chrono::milliseconds timeout);
+
   // The decision Choose made (or would make) for `member_id`, `title` under
-  // `impression_id` with the current policy: replays a logged choice.
+  // `impression_id` with the published policy: replays a logged choice, as
+  // long as no publish happened in between.
   ArtworkDecision Replay(std::string_view member_id, uint32_t title, std::string_view impression_id) const;
 
   // Writes a snapshot now, if the policy has learned since the last one (OK
@@ -139,40 +178,84 @@ class ArtworkService {
   // Stops the snapshot thread and writes the last snapshot (as WriteSnapshot).
   Status StopSnapshots();
 
+  // The counters of what has been applied (Flush first to include
+  // everything noted so far).
   ArtworkStats Stats() const;
   // "thompson scale=0.3": fixed for the service's life (the policy learns, it is never replaced).
   const std::string& policy_name() const { return policy_name_; }
   const Dataset& dataset() const { return dataset_; }
 
+  // For tests: while paused, the learner takes nothing from the queue (what
+  // it is applying it finishes), so the queue fills up.
+  void PauseLearnerForTesting(bool paused);
+
  private:
+  // One call of NoteLogged (impressions) or NoteOutcomes (events), as queued.
+  struct LearnItem {
+    std::vector<ImpressionRecord> impressions;
+    std::vector<Event> events;  // plays and clicks only: nothing else rewards
+    int64_t now = 0;
+  };
+  // What decisions read: a policy nobody changes any more, and the counters
+  // of what it has learned.
+  struct Published {
+    std::shared_ptr<const ArtworkPolicy> policy;
+    ArtworkPolicyCounters counters;
+  };
+
   ArtworkService(const Dataset& dataset, const ArtworkServiceOptions& options,
                  std::shared_ptr<const ArtworkFeatures> features, std::unique_ptr<ArtworkPolicy> policy,
                  SnapshotRestore restore);
   void SnapshotLoop();
   void JoinSnapshotThread();
+  void StopLearner();
   void MemberContext(std::string_view member_id, std::span<float> out) const;
-  // Takes policy_mutex_ exclusively: one policy update per attribution.
-  void Learn(const std::vector<Attribution>& finished);
+  void Enqueue(LearnItem item);
+  void LearnLoop();
+  // Feeds one item to the attributor and updates the policy with what it
+  // finished.
+  void Apply(LearnItem& item) REQUIRES(learn_mutex_);
+  // Copies the policy and its counters to published_.
+  void Publish() REQUIRES(learn_mutex_);
 
   const Dataset& dataset_;
   ArtworkServiceOptions options_;
   std::shared_ptr<const ArtworkFeatures> features_;
   ImpressionIds impression_ids_;  // distinct per server start
-
-  // Shared to decide, exclusive to learn.
-  mutable SharedMutex policy_mutex_;
-  const std::unique_ptr<ArtworkPolicy> policy_ PT_GUARDED_BY(policy_mutex_);
   const std::string policy_name_;
   std::atomic<uint64_t> decisions_{0};
-  uint64_t updates_ GUARDED_BY(policy_mutex_) = 0;
-  uint64_t rewarded_ GUARDED_BY(policy_mutex_) = 0;
 
-  // Snapshots. write_mutex_ is held for a whole write (one at a time; taken
-  // before policy_mutex_); snapshot_mutex_ guards what the stats report and
-  // the thread's stop flag.
+  // The queue between the request threads and the learner. Sequence numbers
+  // count the calls enqueued; the learner reports how far it has published,
+  // and Flush waits for that to reach its own call's number.
+  mutable Mutex queue_mutex_;
+  CondVar queue_wake_;   // the learner: work, a flush or stop
+  CondVar flushed_;      // Flush callers: published_seq_ moved
+  std::deque<LearnItem> queue_ GUARDED_BY(queue_mutex_);
+  uint64_t enqueued_seq_ GUARDED_BY(queue_mutex_) = 0;   // calls ever enqueued
+  uint64_t published_seq_ GUARDED_BY(queue_mutex_) = 0;  // of those, applied and published
+  uint64_t dropped_ GUARDED_BY(queue_mutex_) = 0;
+  int flush_waiters_ GUARDED_BY(queue_mutex_) = 0;       // publish now rather than at publish_every
+  bool learner_paused_ GUARDED_BY(queue_mutex_) = false;
+  bool learner_stop_ GUARDED_BY(queue_mutex_) = false;
+  std::thread learner_thread_;  // started by Create, joined by the destructor
+
+  // The learner's state. Only the learner thread changes it, a batch under
+  // one hold; Stats reads the counters under it too.
+  mutable Mutex learn_mutex_;
+  const std::unique_ptr<ArtworkPolicy> policy_ PT_GUARDED_BY(learn_mutex_);
+  RewardAttributor attributor_ GUARDED_BY(learn_mutex_){options_.reward};
+  uint64_t updates_ GUARDED_BY(learn_mutex_) = 0;
+  uint64_t rewarded_ GUARDED_BY(learn_mutex_) = 0;
+
+  // Replaced whole by the learner; read by decisions without a lock.
+  std::atomic<std::shared_ptr<const Published>> published_;
+
+  // Snapshots. write_mutex_ is held for a whole write (one at a time);
+  // snapshot_mutex_ guards what the stats report and the thread's stop flag.
   const SnapshotRestore restore_;
   Mutex write_mutex_;
-  uint64_t written_updates_ GUARDED_BY(write_mutex_) = 0;  // updates_ at the last write (or start)
+  uint64_t written_updates_ GUARDED_BY(write_mutex_) = 0;  // updates at the last write (or start)
   mutable Mutex snapshot_mutex_;
   CondVar snapshot_wake_;
   bool snapshot_stop_ GUARDED_BY(snapshot_mutex_) = false;
@@ -180,10 +263,6 @@ class ArtworkService {
   int64_t last_snapshot_time_ GUARDED_BY(snapshot_mutex_) = 0;
   std::string last_snapshot_error_ GUARDED_BY(snapshot_mutex_);
   std::thread snapshot_thread_;  // started by Create, joined by StopSnapshots or the destructor
-
-  // Impressions waiting for their outcome (bandit/reward_attribution.h).
-  mutable Mutex pending_mutex_;
-  RewardAttributor attributor_ GUARDED_BY(pending_mutex_){options_.reward};
 };
 
 }  // namespace marquee::serve

@@ -197,6 +197,10 @@ Reply Handlers::ArtworkPolicyStats() {
   if (artwork_ == nullptr) {
     return Reply::Error({503, "artwork_disabled", "this server has no artwork policy", "artwork"});
   }
+  // Counts include everything acknowledged before this request (learning runs
+  // behind the requests); a learner more than a second behind answers with
+  // what it has applied so far.
+  (void)artwork_->FlushFor(std::chrono::seconds(1));
   ArtworkStats stats = artwork_->Stats();
   return Reply::Json({{"policy", stats.policy},
                       {"decisions", stats.decisions},
@@ -204,6 +208,8 @@ Reply Handlers::ArtworkPolicyStats() {
                       {"rewarded", stats.rewarded},
                       {"pending", stats.pending},
                       {"evicted", stats.evicted},
+                      {"learn_queue_depth", stats.learn_queue_depth},
+                      {"learn_dropped", stats.learn_dropped},
                       {"snapshot", SnapshotJson(stats)}});
 }
 

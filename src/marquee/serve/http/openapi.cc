@@ -110,8 +110,11 @@ json Paths() {
       Param("id", "path", {{"type", "string"}}, "member id"),
       Param("titles", "query", {{"type", "string"}}, "comma-separated title ids (1 to " + std::to_string(kMaxArtworkTitles) + ")", true)};
   paths["/v1/artwork/policy"]["get"] = Operation(
-      "The artwork policy and its online learning counters",
-      {{"200", {{"description", "policy, decisions, updates, rewarded, pending, evicted, and snapshot: null without "
+      "The artwork policy and its online learning counters (including everything acknowledged before the "
+      "request, unless the learner is more than a second behind)",
+      {{"200", {{"description", "policy, decisions, updates, rewarded, pending, evicted, learn_queue_depth (calls "
+                       "waiting for the learner), learn_dropped (calls dropped because its queue was full), and "
+                       "snapshot: null without "
                        "--policy-snapshot, else {path, restored, written, last_time (unix seconds or null), "
                        "refused and last_error when there are}"}}}});
 
