@@ -1,12 +1,14 @@
 // Durable append throughput of the event store under concurrency.
 //
-//   event_store_bench [seconds=2] [folder=$TMPDIR] [sync=full|normal]
+//   event_store_bench [seconds=2] [folder=$TMPDIR] [durability=fsync|process] [batch]
 //
 // For 1, 4, 16 and 64 writer threads, each appending batches of 1 and of 100
-// impression events for `seconds`, prints events/s, appends/s and the p50 /
-// p99 latency of one Append. Every Append has returned only after its commit
-// reached the disk (synchronous=FULL unless `normal` is given), so events/s
-// is durable throughput; group commit is what lets it grow with threads.
+// impression events (or of `batch` only, when given) for `seconds`, prints
+// events/s, appends/s and the p50 / p99 latency of one Append. Every Append
+// returns only once its events are durable at `durability` (fsync: the
+// commit reached the disk; process: it is in the WAL file, safe from a
+// process kill), so events/s is durable throughput; group commit is what
+// lets it grow with threads.
 // Each configuration writes a fresh store in a temporary folder under
 // `folder`, removed afterwards.
 #include <stdlib.h>
@@ -15,8 +17,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -59,7 +61,8 @@ double Percentile(std::vector<double>& values, double q) {
   return values[i];
 }
 
-RunResult Run(marquee::EventStore& store, int threads, int batch_size, double seconds) {
+RunResult Run(marquee::EventStore& store, marquee::Durability durability, int threads, int batch_size,
+              double seconds) {
   std::vector<std::vector<double>> latencies_ms(threads);
   std::atomic<bool> failed{false};
   const Clock::time_point deadline =
@@ -71,7 +74,7 @@ RunResult Run(marquee::EventStore& store, int threads, int batch_size, double se
       std::vector<marquee::Event> batch = MakeBatch(t, batch_size);
       while (Clock::now() < deadline && !failed) {
         Clock::time_point before = Clock::now();
-        if (!store.Append(batch).ok()) failed = true;
+        if (!store.Append(batch, durability).ok()) failed = true;
         latencies_ms[t].push_back(std::chrono::duration<double, std::milli>(Clock::now() - before).count());
       }
     });
@@ -90,7 +93,7 @@ RunResult Run(marquee::EventStore& store, int threads, int batch_size, double se
 }
 
 // One configuration in a fresh store, in a temporary folder removed afterwards.
-bool RunInFreshStore(const std::string& folder, bool full_sync, int threads, int batch_size,
+bool RunInFreshStore(const std::string& folder, marquee::Durability durability, int threads, int batch_size,
                      double seconds, RunResult* result) {
   std::string dir = folder + "/marquee-event-bench-XXXXXX";
   if (::mkdtemp(dir.data()) == nullptr) {
@@ -98,12 +101,12 @@ bool RunInFreshStore(const std::string& folder, bool full_sync, int threads, int
     return false;
   }
   {
-    auto store = marquee::EventStore::Open(dir + "/events.db", {.full_sync = full_sync});
+    auto store = marquee::EventStore::Open(dir + "/events.db");
     if (!store.ok()) {
       std::fprintf(stderr, "%s\n", store.status().ToString().c_str());
       return false;
     }
-    *result = Run(**store, threads, batch_size, seconds);
+    *result = Run(**store, durability, threads, batch_size, seconds);
   }  // the store closes before its folder goes
   std::filesystem::remove_all(dir);
   if (!result->ok) std::fprintf(stderr, "an append failed\n");
@@ -115,15 +118,22 @@ bool RunInFreshStore(const std::string& folder, bool full_sync, int threads, int
 int main(int argc, char** argv) {
   double seconds = argc > 1 ? std::atof(argv[1]) : 2.0;
   std::string folder = argc > 2 ? argv[2] : std::filesystem::temp_directory_path().string();
-  bool full_sync = !(argc > 3 && std::strcmp(argv[3], "normal") == 0);
+  std::optional<marquee::Durability> durability =
+      argc > 3 ? marquee::ParseDurability(argv[3]) : marquee::Durability::kFsync;
+  if (!durability) {
+    std::fprintf(stderr, "durability: expected fsync or process, found %s\n", argv[3]);
+    return 1;
+  }
+  std::vector<int> batch_sizes = {1, 100};
+  if (argc > 4) batch_sizes = {std::max(1, std::atoi(argv[4]))};
 
-  std::printf("event store appends, synchronous=%s, %.1f s per row, folder %s\n",
-              full_sync ? "FULL" : "NORMAL", seconds, folder.c_str());
+  std::printf("event store appends, durability %s, %.1f s per row, folder %s\n",
+              std::string(marquee::DurabilityName(*durability)).c_str(), seconds, folder.c_str());
   std::printf("%7s %6s %12s %11s %9s %9s\n", "threads", "batch", "events/s", "appends/s", "p50 ms", "p99 ms");
-  for (int batch_size : {1, 100}) {
+  for (int batch_size : batch_sizes) {
     for (int threads : {1, 4, 16, 64}) {
       RunResult r;
-      if (!RunInFreshStore(folder, full_sync, threads, batch_size, seconds, &r)) return 1;
+      if (!RunInFreshStore(folder, *durability, threads, batch_size, seconds, &r)) return 1;
       std::printf("%7d %6d %12.0f %11.0f %9.2f %9.2f\n", threads, batch_size, r.events / r.seconds,
                   r.appends / r.seconds, r.p50_ms, r.p99_ms);
       std::fflush(stdout);

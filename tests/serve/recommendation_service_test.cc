@@ -11,7 +11,7 @@ namespace {
 // An event store whose reads all fail (a disk gone bad under the server).
 class UnreadableEventStore : public EventStore {
  public:
-  Status Append(std::span<const Event>) override { return Status::OK(); }
+  Status Append(std::span<const Event>, Durability) override { return Status::OK(); }
   Result<std::vector<Event>> MemberEvents(std::string_view) const override { return Failure(); }
   Result<EventPage> PageAfter(uint64_t, size_t) const override { return Failure(); }
   Result<uint64_t> Count() const override { return Failure(); }

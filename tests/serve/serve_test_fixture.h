@@ -81,9 +81,7 @@ class ServeFixture : public ::testing::Test {
 
   void SetUp() override {
     events_dir_ = std::make_unique<TempDir>();
-    EventStoreOptions options;
-    options.full_sync = false;  // tests need durability against crashes only
-    Result<std::unique_ptr<EventStore>> events = EventStore::Open(events_dir_->File("events.db"), options);
+    Result<std::unique_ptr<EventStore>> events = EventStore::Open(events_dir_->File("events.db"));
     ASSERT_TRUE(events.ok()) << events.status().ToString();
     events_ = std::move(*events);
     Result<std::unique_ptr<serve::ModelStore>> models = serve::ModelStore::Open(*dataset_, KnnDir());
@@ -124,7 +122,9 @@ class ServeFixture : public ::testing::Test {
         serve::RecommendationService::Create(*models_, *events_);
     ASSERT_TRUE(recommendations.ok()) << recommendations.status().ToString();
     recommendations_ = std::move(*recommendations);
-    server_ = std::make_unique<serve::Server>(options, *models_, *events_, *recommendations_, artwork_.get());
+    // Tests need durability against crashes only: no fsync per request.
+    const serve::IngestOptions ingest = {.impressions = Durability::kProcess, .posted_events = Durability::kProcess};
+    server_ = std::make_unique<serve::Server>(options, *models_, *events_, *recommendations_, artwork_.get(), ingest);
     Status started = server_->Start();
     ASSERT_TRUE(started.ok()) << started.ToString();
     ASSERT_GT(server_->port(), 0);

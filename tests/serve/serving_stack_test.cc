@@ -16,7 +16,6 @@ class ServingStackTest : public ServeFixture {
     options.dataset = *dataset_;
     options.model_dir = model_dir;
     options.events_path = events_dir_->File("stack.db");
-    options.event_store.full_sync = false;
     return options;
   }
 };

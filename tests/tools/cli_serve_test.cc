@@ -1,5 +1,6 @@
-// `marquee serve` thread flags: --http-threads sets the HTTP workers; the old
-// spelling `serve --threads` still does, with a deprecation note on stderr.
+// `marquee serve` flags: --http-threads sets the HTTP workers; the old
+// spelling `serve --threads` still does, with a deprecation note on stderr;
+// the durability flags take process or fsync.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -51,6 +52,20 @@ TEST(CliServeTest, RewardWindowHasOneBoundEverywhere) {
     EXPECT_NE(too_long.output.find("--reward-window"), std::string::npos) << too_long.output;
     RunResult longest = RunCli(command + "--reward-window 2592000");
     EXPECT_EQ(longest.output.find("--reward-window"), std::string::npos) << command << longest.output;
+  }
+}
+
+TEST(CliServeTest, DurabilityFlagsAcceptProcessAndFsyncOnly) {
+  for (const std::string flag : {"--impression-durability", "--event-durability"}) {
+    RunResult bogus = RunCli(kMissingData + flag + " bogus");
+    EXPECT_EQ(bogus.exit_code, 2) << flag << bogus.output;
+    EXPECT_NE(bogus.output.find(flag), std::string::npos) << bogus.output;
+    EXPECT_NE(bogus.output.find("expected process or fsync, found bogus"), std::string::npos) << bogus.output;
+    EXPECT_EQ(bogus.output.find("/no/such/dataset.mqd"), std::string::npos) << bogus.output;
+    for (const std::string level : {"process", "fsync"}) {
+      RunResult good = RunCli(kMissingData + flag + " " + level);
+      EXPECT_NE(good.output.find("/no/such/dataset.mqd"), std::string::npos) << flag << " " << level << good.output;
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 //               [--retrieval exact|hnsw] [--hnsw-ef N] [--hnsw-m N]
 //               [--artwork-policy SPEC|F.mqp|file:PATH|none] [--reward-window SECONDS] [--artwork-seed N]
 //               [--policy-snapshot PATH [--policy-snapshot-every 5m]]
+//               [--impression-durability process|fsync] [--event-durability process|fsync]
 #include <cstdio>
 #include <optional>
 #include <memory>
@@ -22,6 +23,20 @@ struct ServeArgs {
   bool deprecated_threads = false;  // serve --threads was given
   std::string snapshot_every = "5m";
 };
+
+// A --*-durability option over `level`, refusing any other value with the
+// flag's name and the accepted values (CLI11 names the flag).
+void AddDurabilityOption(CLI::App& app, const std::string& flag, Durability* level, const std::string& help) {
+  app.add_option_function<std::string>(
+         flag, [level](const std::string& text) { *level = *ParseDurability(text); }, help)
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            return ParseDurability(text) ? std::string()
+                                         : "expected process or fsync, found " + text;
+          },
+          "process|fsync"))
+      ->default_str(std::string(DurabilityName(*level)));
+}
 
 // "90", "90s", "5m", "2h": seconds; nullopt when malformed.
 std::optional<std::chrono::seconds> ParseInterval(const std::string& text) {
@@ -69,12 +84,15 @@ int RunServe(const ServeArgs& args) {
   }
 
   serve::Server server(args.server, *stack->models, *stack->events, *stack->recommendations,
-                       stack->artwork.get());
+                       stack->artwork.get(), stack->ingest);
   Status started = server.Start();
   if (!started.ok()) return ReportError("serve", started);
   std::printf("serving model %s (%s retrieval); listening on %s\n", stack->models->Current()->version().c_str(),
               std::string(serve::RetrievalModeName(stack->models->retrieval().mode)).c_str(),
               server.address().c_str());
+  std::printf("durability: impressions %s, posted events %s\n",
+              std::string(DurabilityName(stack->ingest.impressions)).c_str(),
+              std::string(DurabilityName(stack->ingest.posted_events)).c_str());
   std::fflush(stdout);
 
   int signal = WaitForStopSignal();
@@ -161,6 +179,13 @@ Command AddServeCommand(CLI::App& root) {
   app->add_option("--hnsw-m", args->stack.retrieval.m, "hnsw: graph degree M")
       ->check(CLI::Range(2, 256))
       ->capture_default_str();
+  AddDurabilityOption(*app, "--impression-durability", &args->stack.ingest.impressions,
+                      "impressions logged with artwork are acknowledged once written (process: survive a "
+                      "server crash or kill -9, not a power cut) or once fsynced (fsync: survive power loss, "
+                      "at the cost of a disk flush per answer)");
+  AddDurabilityOption(*app, "--event-durability", &args->stack.ingest.posted_events,
+                      "events POSTed to /v1/events are acknowledged once fsynced (fsync) or once written "
+                      "(process: survive a server crash, not a power cut)");
   return {app, [args]() { return RunServe(*args); }};
 }
 

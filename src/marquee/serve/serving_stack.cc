@@ -32,6 +32,7 @@ Result<std::unique_ptr<ArtworkService>> OpenArtworkService(const Dataset& datase
 
 Result<ServingStack> OpenServingStack(const ServingStackOptions& options) {
   ServingStack stack;
+  stack.ingest = options.ingest;
   stack.dataset = options.dataset;
   if (stack.dataset == nullptr) {
     MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(options.data));

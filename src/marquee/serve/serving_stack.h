@@ -10,6 +10,7 @@
 
 #include "marquee/data/dataset.h"
 #include "marquee/serve/artwork_service.h"
+#include "marquee/serve/ingest_options.h"
 #include "marquee/serve/model_store.h"
 #include "marquee/serve/recommendation_service.h"
 #include "marquee/store/event_store.h"
@@ -25,6 +26,9 @@ struct ServingStackOptions {
   std::string model_dir;    // from `marquee train`
   std::string events_path;  // SQLite file; created when missing
   EventStoreOptions event_store;
+  // How durable the server's appends to the event store are; the server is
+  // given ServingStack::ingest.
+  IngestOptions ingest;
   RetrievalOptions retrieval;
   // The artwork policy: a kind with optional parameters ("thompson",
   // "linucb:alpha=0.5"), a policy file from `marquee train-policy` named as
@@ -42,6 +46,7 @@ struct ServingStack {
   std::unique_ptr<EventStore> events;
   std::unique_ptr<ArtworkService> artwork;  // null without a policy
   std::unique_ptr<RecommendationService> recommendations;
+  IngestOptions ingest;  // ServingStackOptions::ingest, for the Server
 };
 
 // Errors are the first step's that failed (loading the dataset, loading or

@@ -4,6 +4,21 @@
 
 namespace marquee {
 
+std::string_view DurabilityName(Durability durability) {
+  switch (durability) {
+    case Durability::kProcess: return "process";
+    case Durability::kFsync: return "fsync";
+  }
+  return "unknown";
+}
+
+std::optional<Durability> ParseDurability(std::string_view name) {
+  for (Durability d : {Durability::kProcess, Durability::kFsync}) {
+    if (name == DurabilityName(d)) return d;
+  }
+  return std::nullopt;
+}
+
 Result<std::unique_ptr<EventStore>> EventStore::Open(const std::string& path, const EventStoreOptions& options) {
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<SqliteEventStore> store, SqliteEventStore::Open(path, options));
   return std::unique_ptr<EventStore>(std::move(store));

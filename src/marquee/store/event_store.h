@@ -5,8 +5,9 @@
 // without touching the callers.
 //
 // The contract every backend keeps:
-// - Append returns OK only once its events are durable: an acknowledged event
-//   is never lost. A batch is all or nothing.
+// - Append returns OK only once its events are durable at the level asked for
+//   (Durability): an acknowledged event is never lost to the failures that
+//   level covers. A batch is all or nothing.
 // - Events get increasing sequence numbers in append order; reads return them
 //   in that order.
 // - Every method is safe to call from many threads at once.
@@ -15,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -32,9 +34,27 @@ struct EventPage {
   uint64_t last_sequence = 0;
 };
 
+// What an acknowledged append survives. The levels are ordered: kFsync
+// promises everything kProcess does.
+enum class Durability {
+  // The commit is written to the store's files before Append returns (SQLite:
+  // WAL with synchronous=NORMAL): it survives the process being killed
+  // (kill -9, a crash), since the operating system holds the written pages,
+  // but not a power cut or an OS crash, which may lose the last commits (the
+  // store stays consistent). No fsync is waited for, so an append costs
+  // microseconds instead of a disk flush.
+  kProcess,
+  // The commit is fsynced before Append returns (WAL with synchronous=FULL):
+  // it survives power loss and an OS crash too.
+  kFsync,
+};
+
+// "process", "fsync" (the names of the `serve --*-durability` flags).
+std::string_view DurabilityName(Durability durability);
+// The inverse of DurabilityName; nullopt for any other text.
+std::optional<Durability> ParseDurability(std::string_view name);
+
 struct EventStoreOptions {
-  // Synchronous=FULL: a commit survives power loss, not only a process crash.
-  bool full_sync = true;
   // Reads that may run at once (one connection each, opened on demand); a
   // further reader waits for one to finish. Serving threads beyond this
   // queue for reads, so match it to the HTTP workers that read events.
@@ -52,9 +72,11 @@ class EventStore {
   EventStore& operator=(const EventStore&) = delete;
 
   // Validates (ValidateEvent) and appends; returns when the events are
-  // durable. All or nothing: one invalid event rejects the batch, naming it
-  // ("event 3: member: ...").
-  virtual Status Append(std::span<const Event> events) = 0;
+  // durable at `durability`. All or nothing: one invalid event rejects the
+  // batch, naming it ("event 3: member: ...").
+  virtual Status Append(std::span<const Event> events, Durability durability) = 0;
+  // Append at the strongest level, kFsync.
+  Status Append(std::span<const Event> events) { return Append(events, Durability::kFsync); }
 
   // A member's events in the order they were appended.
   virtual Result<std::vector<Event>> MemberEvents(std::string_view member_id) const = 0;

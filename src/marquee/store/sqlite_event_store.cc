@@ -101,7 +101,9 @@ Result<Connection> OpenConfigured(const std::string& path, int flags) {
   return db;
 }
 
-Status EnableWal(sqlite3* db, const std::string& path, bool full_sync) {
+// The writer starts at synchronous=FULL (Durability::kFsync); CommitGroup
+// lowers it for groups that ask for less.
+Status EnableWal(sqlite3* db, const std::string& path) {
   MARQUEE_ASSIGN_OR_RETURN(Statement mode,
                            Statement::Prepare(db, "PRAGMA journal_mode=WAL", path));
   int rc = mode.Step();
@@ -114,7 +116,14 @@ Status EnableWal(sqlite3* db, const std::string& path, bool full_sync) {
     return Status::Unsupported(
         fmt::format("{}: cannot use write-ahead logging (journal mode is {})", path, got));
   }
-  return Exec(db, full_sync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", path);
+  return Exec(db, "PRAGMA synchronous=FULL", path);
+}
+
+// In WAL mode FULL fsyncs the WAL at every commit; NORMAL only writes the
+// frames (so they are in the OS's page cache when COMMIT returns, safe from a
+// process kill) and fsyncs at checkpoints.
+const char* SynchronousPragma(Durability durability) {
+  return durability == Durability::kFsync ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL";
 }
 
 // The stored schema version, or 0 when the file has none yet (a new store).
@@ -234,6 +243,7 @@ struct SqliteEventStore::Impl {
   // queue_mutex (the analysis cannot name an outer member from here).
   struct PendingAppend {
     std::span<const Event> events;
+    Durability durability;
     Status result;
     bool done = false;  // result is set
     bool lead = false;  // this caller is to commit the queue
@@ -250,6 +260,8 @@ struct SqliteEventStore::Impl {
   // then the current group-commit leader (one at a time) touch it.
   Connection writer;
   Statement insert;
+  // The writer's synchronous setting, as the last commit left it.
+  Durability writer_durability = Durability::kFsync;
 
   // One read-only connection and its statements (the connection first, so
   // that it is destroyed after them). Used by one thread at a time: whoever
@@ -288,11 +300,13 @@ struct SqliteEventStore::Impl {
   // next one released. A reader that fails to open is the error.
   Result<std::unique_ptr<Reader>> AcquireReader() EXCLUDES(pool_mutex);
   void Release(std::unique_ptr<Reader> reader) EXCLUDES(pool_mutex);
-  Status GroupCommit(std::span<const Event> events) EXCLUDES(queue_mutex);
+  Status GroupCommit(std::span<const Event> events, Durability durability) EXCLUDES(queue_mutex);
   // After a leader's commit: hands every served caller its result and passes
   // leadership on to the oldest caller queued meanwhile.
   void FinishGroup(const std::vector<PendingAppend*>& group, const PendingAppend* leader,
                    const Status& result) REQUIRES(queue_mutex);
+  // Commits every batch of `group` in one transaction, fsynced when any of
+  // them asked for Durability::kFsync.
   Status CommitGroup(const std::vector<PendingAppend*>& group);
   // Reads every row of `query`; the sequence number of the last row goes to
   // *last_sequence when given (left as is when there are none).
@@ -346,8 +360,8 @@ void SqliteEventStore::Impl::Release(std::unique_ptr<Reader> reader) {
 // lets durable throughput grow with concurrency. Leadership passes straight
 // to the oldest caller queued meanwhile, so there is never a moment when
 // batches wait with no one committing them.
-Status SqliteEventStore::Impl::GroupCommit(std::span<const Event> events) {
-  PendingAppend mine{events};
+Status SqliteEventStore::Impl::GroupCommit(std::span<const Event> events, Durability durability) {
+  PendingAppend mine{events, durability};
   std::vector<PendingAppend*> group;
   {
     MutexLock lock(&queue_mutex);
@@ -385,6 +399,21 @@ void SqliteEventStore::Impl::FinishGroup(const std::vector<PendingAppend*>& grou
 
 Status SqliteEventStore::Impl::CommitGroup(const std::vector<PendingAppend*>& group) {
   std::string context = path + ": append";
+  // One transaction at the strongest level asked for: a kFsync caller's
+  // events are fsynced before it returns, and kProcess batches that share
+  // its commit get the fsync for free. (Splitting the group instead would
+  // cost a second commit whenever the levels mix.)
+  Durability durability = Durability::kProcess;
+  for (const PendingAppend* pending : group) durability = std::max(durability, pending->durability);
+  // synchronous is a setting of the connection that SQLite applies to the
+  // pager as soon as the PRAGMA runs, so it governs the next COMMIT; it may
+  // only change between transactions (SQLite refuses it inside one: "Safety
+  // level may not be changed inside a transaction", pragma.c), which is
+  // where this is. The writer's setting only matters to this leader.
+  if (durability != writer_durability) {
+    MARQUEE_RETURN_IF_ERROR(Exec(writer.get(), SynchronousPragma(durability), context));
+    writer_durability = durability;
+  }
   return InTransaction(writer.get(), context, [&]() -> Status {
     for (const PendingAppend* pending : group) {
       for (const Event& e : pending->events) {
@@ -429,7 +458,7 @@ Result<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(const std::stri
   MARQUEE_ASSIGN_OR_RETURN(impl->writer, OpenConfigured(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE));
   // The first statements that read the file: a file that is not a database
   // or a newer schema is refused here.
-  MARQUEE_RETURN_IF_ERROR(EnableWal(impl->writer.get(), path, options.full_sync));
+  MARQUEE_RETURN_IF_ERROR(EnableWal(impl->writer.get(), path));
   MARQUEE_RETURN_IF_ERROR(PrepareSchema(impl->writer.get(), path));
   MARQUEE_ASSIGN_OR_RETURN(impl->insert, Statement::Prepare(impl->writer.get(), kInsertEvent, path));
   impl->max_readers = std::max<size_t>(options.max_readers, 1);
@@ -443,10 +472,10 @@ Result<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(const std::stri
   return std::unique_ptr<SqliteEventStore>(new SqliteEventStore(std::move(impl)));
 }
 
-Status SqliteEventStore::Append(std::span<const Event> events) {
+Status SqliteEventStore::Append(std::span<const Event> events, Durability durability) {
   MARQUEE_RETURN_IF_ERROR(ValidateBatch(events));
   if (events.empty()) return Status::OK();
-  return impl_->GroupCommit(events);
+  return impl_->GroupCommit(events, durability);
 }
 
 Result<std::vector<Event>> SqliteEventStore::MemberEvents(std::string_view member_id) const {

@@ -3,8 +3,10 @@
 // Append() groups concurrent callers into one transaction (group commit): the
 // first caller to find no commit in progress becomes the leader and commits
 // everything queued so far, so throughput grows with concurrency while each
-// caller still waits for its own events to reach the disk. Reads use a second
-// connection and never wait for an fsync.
+// caller still waits for its own events to be durable. The group's commit is
+// fsynced when any of its callers asked for Durability::kFsync, and only
+// written to the WAL otherwise. Reads use a second connection and never wait
+// for an fsync.
 #pragma once
 
 #include <memory>
@@ -23,7 +25,8 @@ class SqliteEventStore final : public EventStore {
                                                         const EventStoreOptions& options = {});
   ~SqliteEventStore() override;
 
-  Status Append(std::span<const Event> events) override;
+  using EventStore::Append;
+  Status Append(std::span<const Event> events, Durability durability) override;
   Result<std::vector<Event>> MemberEvents(std::string_view member_id) const override;
   Result<EventPage> PageAfter(uint64_t after, size_t limit) const override;
   Result<uint64_t> Count() const override;

@@ -1,5 +1,5 @@
 // `marquee serve` as a real process on real loopback: events it acknowledged
-// survive SIGKILL and SIGTERM, SIGTERM exits cleanly, and bad command lines
+// and impressions it showed survive SIGKILL, events survive SIGTERM, SIGTERM exits cleanly, and bad command lines
 // fail with the right exit code. Every child is killed in TearDown, and every
 // wait has a deadline, so a broken server fails a test instead of hanging it.
 #include <fcntl.h>
@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -262,6 +263,8 @@ class ServeProcessTest : public ::testing::Test {
     return store.ok() ? std::move(*store) : nullptr;
   }
 
+  void CheckShownImpressionsSurviveSigkill(const std::vector<std::string>& extra);
+
   static TempDir* dir_;
   static Dataset* dataset_;
   std::unique_ptr<TempDir> events_dir_;
@@ -351,6 +354,81 @@ TEST_F(ServeProcessTest, AcknowledgedEventsSurviveSigkillAndRestart) {
   Result<std::vector<Event>> newcomer = store->MemberEvents("process-test-new-member");
   ASSERT_TRUE(newcomer.ok());
   EXPECT_EQ(*newcomer, batches[2]);
+}
+
+// Clients ask for k=20 lists with artwork from a few threads and record the
+// impression id of every title shown in a 200 answer; the server is killed
+// with SIGKILL in the middle of that load. Every impression it answered with
+// must be in the store: an answer shows artwork only once its impressions are
+// durable at the server's --impression-durability (`extra`; none: the
+// default, process).
+void ServeProcessTest::CheckShownImpressionsSurviveSigkill(const std::vector<std::string>& extra) {
+  ServeProcess* server = Start(extra);
+  ASSERT_NE(server, nullptr);
+  constexpr int kClients = 3;  // fewer than the 4 workers: a keep-alive client holds one
+  std::atomic<bool> stop{false};
+  std::atomic<int> answers{0};
+  std::vector<std::vector<std::string>> shown(kClients);  // written by client c only, read after join
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      auto client = Client();
+      client->set_keep_alive(true);
+      for (uint32_t i = 0; !stop.load(); ++i) {
+        const std::string member = Member((i * kClients + c) % dataset_->members.size());
+        auto result = client->Get(("/v1/members/" + member + "/recommendations?k=20&artwork=true").c_str());
+        if (!result || result->status != 200) break;  // the server is gone
+        json reply = json::parse(result->body, nullptr, false);
+        if (!reply.is_object() || !reply.contains("recommendations")) break;
+        for (const json& item : reply["recommendations"]) {
+          if (item.contains("artwork") && item["artwork"].is_object()) {
+            shown[c].push_back(item["artwork"]["impression_id"].get<std::string>());
+          }
+        }
+        answers.fetch_add(1);
+      }
+    });
+  }
+  // Kill once the load has run a while, with every client still asking.
+  const auto deadline = Clock::now() + std::chrono::seconds(10);
+  while (answers.load() < 1000 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  server->Signal(SIGKILL);
+  std::optional<int> status = server->WaitForExit(std::chrono::seconds(10));
+  stop = true;
+  for (std::thread& t : clients) t.join();
+  ASSERT_TRUE(status.has_value()) << "still running after SIGKILL";
+  EXPECT_TRUE(WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL);
+  EXPECT_GE(answers.load(), 20) << "too few answers before the kill: " << ReadFile(last_stderr_);
+
+  std::unique_ptr<EventStore> store = OpenStore(EventsPath());
+  ASSERT_NE(store, nullptr);
+  std::unordered_set<std::string> stored;
+  Status scanned = store->Scan(10000, [&](std::span<const Event> events) {
+    for (const Event& e : events) {
+      if (e.kind == EventKind::kImpression) stored.insert(e.impression_id);
+    }
+  });
+  ASSERT_TRUE(scanned.ok()) << scanned.ToString();
+  size_t acknowledged = 0;
+  for (const std::vector<std::string>& ids : shown) {
+    for (const std::string& id : ids) {
+      ++acknowledged;
+      ASSERT_TRUE(stored.count(id)) << "impression " << id << " was shown but is not in the store";
+    }
+  }
+  EXPECT_GE(acknowledged, 20u * 10) << "too few impressions shown to test anything";
+  // Answers lost in flight may have logged more than was shown.
+  EXPECT_GE(stored.size(), acknowledged);
+}
+
+TEST_F(ServeProcessTest, ShownImpressionsSurviveSigkillAtTheDefaultProcessDurability) {
+  CheckShownImpressionsSurviveSigkill({});
+}
+
+TEST_F(ServeProcessTest, ShownImpressionsSurviveSigkillAtFsyncDurability) {
+  CheckShownImpressionsSurviveSigkill({"--impression-durability", "fsync"});
 }
 
 TEST_F(ServeProcessTest, SigtermWhileIngestingExitsZeroAndKeepsAcknowledgedEvents) {

@@ -53,13 +53,15 @@ bool SameSecret(std::string_view a, std::string_view b) {
 }  // namespace
 
 Handlers::Handlers(const ServerOptions& options, ModelStore& models, EventStore& events,
-                   Metrics& metrics, RecommendationService& recommendations, ArtworkService* artwork)
+                   Metrics& metrics, RecommendationService& recommendations, ArtworkService* artwork,
+                   const IngestOptions& ingest)
     : options_(options),
       models_(models),
       events_(events),
       metrics_(metrics),
       recommendations_(recommendations),
       artwork_(artwork),
+      ingest_(ingest),
       openapi_(OpenApiDocument().dump(2)) {}
 
 namespace {
@@ -139,7 +141,7 @@ Parsed<std::vector<ArtworkChoice>> Handlers::ChooseArtwork(std::string_view memb
   std::vector<ArtworkChoice> choices =
       artwork_->Choose(member_id, titles, now, impressions, live_history ? &*live_history : nullptr);
   // Shown only once recorded: an impression that cannot be logged is not served.
-  Status logged = events_.Append(impressions);
+  Status logged = events_.Append(impressions, ingest_.impressions);
   if (!logged.ok()) return FromStatus(logged);
   metrics_.AddEventsIngested(impressions.size());
   artwork_->NoteLogged(member_id, choices, now);
@@ -238,7 +240,7 @@ Reply Handlers::PostEvents(std::string_view body) {
   Parsed<std::vector<Event>> events = ParseEventsRequest(body, static_cast<int64_t>(std::time(nullptr)));
   if (!events.ok()) return Reply::Error(events.error());
   // Answer only once the store says the events are durable.
-  Status appended = events_.Append(*events);
+  Status appended = events_.Append(*events, ingest_.posted_events);
   if (!appended.ok()) return Reply::Error(FromStatus(appended));
   recommendations_.NoteAppended(*events);
   if (artwork_ != nullptr) artwork_->NoteOutcomes(*events, static_cast<int64_t>(std::time(nullptr)));

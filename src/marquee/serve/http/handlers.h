@@ -10,6 +10,7 @@
 #include "marquee/serve/http/api_error.h"
 #include "marquee/serve/artwork_service.h"
 #include "marquee/serve/http/json_request.h"
+#include "marquee/serve/ingest_options.h"
 #include "marquee/serve/http/metrics.h"
 #include "marquee/serve/model_store.h"
 #include "marquee/serve/recommendation_service.h"
@@ -29,9 +30,10 @@ struct Reply {
 class Handlers {
  public:
   // All must outlive the handlers.
-  // `artwork` may be null: the artwork routes then answer 503.
+  // `artwork` may be null: the artwork routes then answer 503. `ingest`: the
+  // durability of the impressions and of the posted events they append.
   Handlers(const ServerOptions& options, ModelStore& models, EventStore& events, Metrics& metrics,
-           RecommendationService& recommendations, ArtworkService* artwork);
+           RecommendationService& recommendations, ArtworkService* artwork, const IngestOptions& ingest);
 
   Reply MemberRecommendations(std::string_view member_id, const QueryParams& params);
   Reply HistoryRecommendations(std::string_view body);
@@ -50,8 +52,8 @@ class Handlers {
  private:
   Reply RenderList(const Recommendations& list, std::string_view key, std::string_view id,
                    const std::vector<ArtworkChoice>& artwork = {});
-  // Chooses artwork for `titles` and makes the impressions durable before
-  // returning them; the error when logging fails (nothing is then shown).
+  // Chooses artwork for `titles` and makes the impressions durable (at
+  // ingest_.impressions) before returning them; the error when logging fails (nothing is then shown).
   // `live`: the member's history now when the caller already read it (a
   // recommendation list carries it); nullptr: read here.
   Parsed<std::vector<ArtworkChoice>> ChooseArtwork(std::string_view member_id, std::span<const uint32_t> titles,
@@ -64,6 +66,7 @@ class Handlers {
   Metrics& metrics_;
   RecommendationService& recommendations_;
   ArtworkService* artwork_;
+  const IngestOptions ingest_;
   const std::string openapi_;  // rendered once
 };
 

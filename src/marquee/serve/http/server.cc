@@ -74,8 +74,8 @@ std::optional<ApiError> RequestHeaders(const httplib::Request& request) {
 
 struct Server::Impl {
   Impl(ServerOptions opts, ModelStore& models, EventStore& events, RecommendationService& recommendations,
-       ArtworkService* artwork)
-      : options(std::move(opts)), handlers(options, models, events, metrics, recommendations, artwork) {}
+       ArtworkService* artwork, const IngestOptions& ingest)
+      : options(std::move(opts)), handlers(options, models, events, metrics, recommendations, artwork, ingest) {}
 
   // Registers `handler` for `method pattern`, counted and timed under `label`;
   // any exception becomes a 500 JSON reply, never a dead worker.
@@ -177,8 +177,8 @@ struct Server::Impl {
 };
 
 Server::Server(ServerOptions options, ModelStore& models, EventStore& events,
-               RecommendationService& recommendations, ArtworkService* artwork)
-    : impl_(std::make_unique<Impl>(std::move(options), models, events, recommendations, artwork)) {
+               RecommendationService& recommendations, ArtworkService* artwork, const IngestOptions& ingest)
+    : impl_(std::make_unique<Impl>(std::move(options), models, events, recommendations, artwork, ingest)) {
   impl_->AddRoutes();
   impl_->Configure();
 }

@@ -14,6 +14,7 @@
 
 #include "marquee/store/event_store.h"
 #include "marquee/serve/artwork_service.h"
+#include "marquee/serve/ingest_options.h"
 #include "marquee/serve/model_store.h"
 #include "marquee/serve/recommendation_service.h"
 #include "marquee/serve/http/server_options.h"
@@ -25,8 +26,9 @@ class Server {
  public:
   // The stores and services (the artwork service, when given) must outlive
   // the server. Without an artwork service the artwork routes answer 503.
+  // `ingest`: how durable the appended impressions and posted events are.
   Server(ServerOptions options, ModelStore& models, EventStore& events, RecommendationService& recommendations,
-         ArtworkService* artwork = nullptr);
+         ArtworkService* artwork = nullptr, const IngestOptions& ingest = {});
   ~Server();  // stops, if running
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
