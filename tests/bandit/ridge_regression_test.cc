@@ -111,6 +111,38 @@ TEST(RidgeRegressionTest, VarianceMatchesExplicitInverse) {
   }
 }
 
+// InverseTimes reads a cached A^-1: it must match a dense inverse, follow
+// an update (not the inverse cached before it), and leave a copy made before
+// the update answering for its own state.
+TEST(RidgeRegressionTest, InverseTimesMatchesDenseInverseAcrossUpdatesAndCopies) {
+  const size_t dim = 5;
+  const double lambda = 0.8;
+  std::vector<Observation> obs = Observations(dim, 20, 9);
+  RidgeRegression model = Fit(dim, lambda, obs);
+  const std::vector<float> x = {0.0f, 1.5f, 0.0f, -0.5f, 2.0f};  // zeros: skipped columns
+  auto check = [&](const RidgeRegression& m, const std::vector<Observation>& seen) {
+    const std::vector<double> want =
+        Multiply(test::GaussJordanInverse(NormalEquations(dim, lambda, seen).a), std::vector<double>(x.begin(), x.end()));
+    std::vector<double> got(dim, -7.0);  // overwritten, not accumulated into
+    m.InverseTimes(x, got);
+    for (size_t i = 0; i < dim; ++i) EXPECT_NEAR(got[i], want[i], 1e-12) << i;
+    // x^T A^-1 x two ways.
+    double quadratic = 0.0;
+    for (size_t i = 0; i < dim; ++i) quadratic += x[i] * got[i];
+    EXPECT_NEAR(quadratic, m.Variance(x), 1e-12);
+  };
+  check(model, obs);
+  const RidgeRegression before = model;  // shares the computed inverse
+  const Observation extra{{1.0f, 0.0f, 3.0f, 0.0f, -1.0f}, 1.0, 2.0};
+  model.Update(extra.x, extra.reward, extra.weight);
+  std::vector<Observation> after = obs;
+  after.push_back(extra);
+  check(model, after);
+  check(before, obs);
+  EXPECT_FALSE(model == before);
+  EXPECT_TRUE(before == Fit(dim, lambda, obs));  // the cache is not state
+}
+
 TEST(RidgeRegressionTest, WeightCountsAsRepeatedObservations) {
   const std::vector<float> x = {1.0f, 0.5f, -0.25f};
   const std::vector<float> y = {0.0f, 1.0f, 1.0f};

@@ -6,9 +6,15 @@
 // in O(d^2) per observation by a rank-one update), b = sum w r x, and the
 // estimate theta = A^-1 b (recomputed after each update, so that reads are
 // const and thread-safe).
+//
+// Thread safety: const methods may run at once on one object (InverseTimes
+// computes A^-1 once, under std::call_once); Update must not run while any
+// other method runs on the same object. Copies are independent.
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -39,6 +45,12 @@ class RidgeRegression {
   // of two scores x.theta, y.theta is u(x).u(y) -- one solve a vector instead
   // of one a pair.
   void Whiten(std::span<const float> x, std::span<double> out) const;
+  // y = A^-1 x (out.size() == dim), one multiply-add a non-zero of x times
+  // dim: one-hot feature blocks make this far cheaper than two triangular
+  // solves. The first call after an update computes A^-1 from L in O(d^3)
+  // and keeps it until the next update (a published, read-only policy pays it
+  // once); use Whiten or Variance for a state read once per update.
+  void InverseTimes(std::span<const float> x, std::span<double> out) const;
   // Draws theta' ~ N(theta, scale^2 A^-1) into out (size dim).
   void SampleTheta(Rng& rng, double scale, std::span<double> out) const;
   std::span<const double> theta() const { return theta_; }
@@ -47,15 +59,28 @@ class RidgeRegression {
   // Corruption naming `context` when the bytes are not a valid state.
   static Result<RidgeRegression> Load(ByteReader& in);
 
-  friend bool operator==(const RidgeRegression&, const RidgeRegression&) = default;
+  // The same state (the cached inverse is not state).
+  friend bool operator==(const RidgeRegression& a, const RidgeRegression& b) {
+    return a.dim_ == b.dim_ && a.lambda_ == b.lambda_ && a.observations_ == b.observations_ &&
+           a.chol_ == b.chol_ && a.b_ == b.b_ && a.theta_ == b.theta_;
+  }
 
  private:
+  // A^-1 of one state, computed on first use. Copies of that state share it
+  // (it is the same matrix); Update gives the updated object a fresh one.
+  struct InverseCache {
+    std::once_flag once;
+    std::vector<double> inverse;  // dim x dim, row-major, symmetric
+  };
+  const std::vector<double>& Inverse() const;
+
   size_t dim_ = 0;
   double lambda_ = 1.0;
   uint64_t observations_ = 0;
   std::vector<double> chol_;   // dim x dim, row-major, lower triangle of L (A = L L^T)
   std::vector<double> b_;
   std::vector<double> theta_;
+  std::shared_ptr<InverseCache> inverse_ = std::make_shared<InverseCache>();
 };
 
 }  // namespace marquee

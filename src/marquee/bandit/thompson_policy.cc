@@ -92,7 +92,7 @@ void ThompsonPolicy::ScoreDistribution(const ArtworkContext& context, std::span<
                                        std::span<double> covariance) const {
   const size_t n = mean.size();
   const size_t dim = models_.dim();
-  std::vector<float> xs;
+  thread_local std::vector<float> xs;  // per thread: no allocation per decision
   models_.Contexts(context, xs);
   auto x_of = [&](size_t v) { return std::span<const float>(xs.data() + v * dim, dim); };
   std::fill(covariance.begin(), covariance.end(), 0.0);
@@ -105,20 +105,24 @@ void ThompsonPolicy::ScoreDistribution(const ArtworkContext& context, std::span<
     }
     return;
   }
-  // Shared model: cov(x_v.theta, x_w.theta) = x_v^T A^-1 x_w = u_v . u_w with
-  // u = L^-1 x, so one triangular solve a variant gives the whole matrix.
-  std::vector<double> u(n * dim);
+  // Shared model: cov(x_v.theta, x_w.theta) = x_v^T A^-1 x_w. The model of
+  // a published policy is read by many decisions between updates, so A^-1 is
+  // kept (RidgeRegression::InverseTimes) and y_v = A^-1 x_v costs one axpy a
+  // non-zero of x_v (the joint features are one-hot blocks); the pairs are
+  // then dot products.
+  thread_local std::vector<double> y;
+  y.resize(n * dim);
   for (size_t v = 0; v < n; ++v) {
     mean[v] = models_.shared().Mean(x_of(v));
-    models_.shared().Whiten(x_of(v), {u.data() + v * dim, dim});
+    models_.shared().InverseTimes(x_of(v), {y.data() + v * dim, dim});
   }
   for (size_t v = 0; v < n; ++v) {
+    const double* yv = y.data() + v * dim;
     for (size_t w = v; w < n; ++w) {
-      const double* uv = u.data() + v * dim;
-      const double* uw = u.data() + w * dim;
+      const float* xw = xs.data() + w * dim;
       double dot = 0.0;
 #pragma omp simd reduction(+ : dot)
-      for (size_t i = 0; i < dim; ++i) dot += uv[i] * uw[i];
+      for (size_t i = 0; i < dim; ++i) dot += yv[i] * static_cast<double>(xw[i]);
       covariance[v * n + w] = scale2 * dot;
       covariance[w * n + v] = scale2 * dot;
     }
