@@ -20,9 +20,9 @@ MARQUEE=${MARQUEE:-build/marquee}
 OUT=${OUT:-bench-out/serve}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-"4 16 64"}
-# Each open keep-alive connection holds a server worker thread, so the pool
-# must be at least the largest connection count or connections starve.
-SERVER_THREADS=${SERVER_THREADS:-72}
+# Server workers compute answers; connections (keep-alive or not) hold none,
+# so the pool need not match the connection count: a few per core suffice.
+SERVER_THREADS=${SERVER_THREADS:-4}
 export MEMBERS=1000000 TITLES=20000
 PLAYS=30000000
 

@@ -1,5 +1,6 @@
 // marquee serve --data DATASET --model MODEL_DIR --events EVENTS_DB [--host 127.0.0.1]
 //               [--port 8080] [--http-threads N] [--admin-token TOKEN] [--max-body-bytes N]
+//               [--max-connections N] [--header-timeout S] [--body-timeout S] [--keep-alive-seconds S]
 //               [--retrieval exact|hnsw] [--hnsw-ef N] [--hnsw-m N]
 //               [--artwork-policy SPEC|F.mqp|file:PATH|none] [--reward-window SECONDS] [--artwork-seed N]
 //               [--policy-snapshot PATH [--policy-snapshot-every 5m]]
@@ -118,7 +119,7 @@ Command AddServeCommand(CLI::App& root) {
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
   auto* http_threads = app->add_option("--http-threads", args->server.threads,
-                                       "HTTP worker threads (each open keep-alive connection holds one)")
+                                       "HTTP worker threads: requests computed at once (connections, idle or not, hold none)")
                            ->check(CLI::Range(1, 1024))
                            ->capture_default_str();
   // Before --http-threads existed, serve's --threads set the HTTP workers
@@ -138,6 +139,24 @@ Command AddServeCommand(CLI::App& root) {
       ->envname("MARQUEE_ADMIN_TOKEN");
   app->add_option("--max-body-bytes", args->server.max_body_bytes, "largest request body accepted (413 beyond)")
       ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  // Positive values only: a zero limit or timeout would refuse every client
+  // or none, never what was meant.
+  app->add_option("--max-connections", args->server.max_connections,
+                  "open connections served; beyond it a request gets 503 overloaded (Retry-After: 1)")
+      ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  app->add_option("--header-timeout", args->server.header_timeout_seconds,
+                  "seconds a connection may stay silent before its request headers are complete")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  app->add_option("--body-timeout", args->server.body_timeout_seconds,
+                  "seconds a connection may stay silent while sending a request body")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  app->add_option("--keep-alive-seconds", args->server.keep_alive_seconds,
+                  "seconds an idle connection is kept open between requests")
+      ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   app->add_option("--retrieval", args->retrieval,
                   "exact: score every title; hnsw: approximate top-k from an HNSW index over the "

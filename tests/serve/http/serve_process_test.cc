@@ -609,5 +609,19 @@ TEST_F(ServeProcessTest, PortOutOfRangeIsAUsageError) {
   EXPECT_FALSE(std::filesystem::exists(EventsPath()));
 }
 
+// The connection bound and the timeouts must be positive: 0 would refuse
+// every client, or close every connection at once.
+TEST_F(ServeProcessTest, NonPositiveConnectionLimitsAndTimeoutsAreUsageErrors) {
+  for (const char* flag : {"--max-connections", "--header-timeout", "--body-timeout", "--keep-alive-seconds"}) {
+    for (const char* value : {"0", "-3"}) {
+      RunResult r = RunCli("serve --data " + DataPath() + " --model " + ModelPath() + " --events " + EventsPath() +
+                           " --port 0 " + flag + " " + value);
+      EXPECT_EQ(r.exit_code, 2) << flag << " " << value << ": " << r.output;
+      EXPECT_NE(r.output.find(flag), std::string::npos) << flag << " " << value << ": " << r.output;
+    }
+  }
+  EXPECT_FALSE(std::filesystem::exists(EventsPath()));
+}
+
 }  // namespace
 }  // namespace marquee::test

@@ -282,5 +282,24 @@ TEST_F(ServerRecommendationsTest, KnownMemberWithNoPositiveTitleGetsTheFallback)
   EXPECT_EQ(Titles(low), MostWatched(dataset(), 4, {title}));
 }
 
+// Path ids are percent-decoded, UTF-8 included; an encoded slash decodes to
+// a path separator, so that path has no route (as under cpp-httplib).
+// A repeated single-valued query parameter takes its first value.
+TEST_F(ServerRecommendationsTest, PercentEncodedIdsAndRepeatedParameters) {
+  json accented = Get("/v1/members/caf%C3%A9%20au%20lait/recommendations?k=2&artwork=false");
+  EXPECT_EQ(accented["member"], "caf\u00e9 au lait");
+  EXPECT_EQ(accented["recommendations"].size(), 2u);
+  json title = Get("/v1/titles/no%2Fsuch/similar?k=2", 404);
+  EXPECT_EQ(title["error"]["code"], "not_found");
+  EXPECT_NE(title["error"]["message"].get<std::string>().find("no route for GET /v1/titles/no/such/similar"),
+            std::string::npos);
+  const std::string member = SomeMember();
+  json first = Get("/v1/members/" + member + "/recommendations?k=3&k=5&artwork=false");
+  EXPECT_EQ(first["recommendations"].size(), 3u);
+  Get("/v1/members/" + member + "/recommendations?k=3&k=x", 200);
+  json bad = Get("/v1/members/" + member + "/recommendations?k=x&k=3", 400);
+  EXPECT_EQ(ErrorField(bad), "k");
+}
+
 }  // namespace
 }  // namespace marquee::test

@@ -1,6 +1,8 @@
 // Server: the HTTP/1.1 JSON API over the model store and the event store.
-// Start() binds and serves on background threads; Stop() stops accepting,
-// lets requests in flight finish, and returns once every worker has exited.
+// Start() binds and serves on background threads (libmicrohttpd's polling
+// threads move the bytes; options.threads workers run the handlers); Stop()
+// stops accepting, lets requests in flight finish, and returns once every
+// worker has exited.
 //
 // Routes:
 //   GET  /v1/members/{id}/recommendations   POST /v1/recommendations
@@ -33,7 +35,8 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds (IOError when the address is taken) and starts serving.
+  // Binds (IOError when the address is taken) and starts serving;
+  // InvalidArgument when a count or timeout in the options is not positive.
   Status Start();
   // The port bound (the chosen one when options.port was 0); 0 before Start.
   int port() const;
