@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
 # Serving load benchmark: `marquee serve` under wrk on loopback.
 #
-#   bench/serve_load.sh                 # build/marquee, data cached in bench-out/serve/
-#   DURATION=5s bench/serve_load.sh     # shorter runs
+#   bench/serve_load.sh                          # every scenario, data cached in bench-out/serve/
+#   SCENARIOS="artwork" DURATION=5s bench/serve_load.sh
 #
 # Generates (once) a service of 20,000 titles, 1,000,000 members and 30M
-# plays, trains (once) a 64-factor iALS model, starts the server on a free
-# port with a fresh events DB, and for each endpoint runs wrk at 4, 16 and 64
-# connections, printing requests/s and p50/p99/p99.9 latency. wrk 4.1 cannot
-# hold a fixed request rate, so each run is closed-loop at a fixed connection
-# count and the achieved rate is reported; "max" is the best rate seen.
-# Env: MARQUEE (binary), OUT (cache dir), DURATION, SERVER_THREADS, CONNECTIONS,
-# SERVE_FLAGS (extra `marquee serve` flags, e.g. "--retrieval hnsw --hnsw-ef 64"),
+# plays, trains (once) a 64-factor iALS model, then runs the scenarios, each
+# against a server started for it on a free port with a fresh events DB:
+#   endpoints  every route without artwork at CONNECTIONS connections;
+#   artwork    GET recommendations k=20 with artwork on all 20 titles, once
+#              per impression durability level (serve --impression-durability
+#              process, then fsync), at ARTWORK_CONNECTIONS connections;
+#   slow       SLOW_PARTIAL connections trickling a header a byte a second
+#              and SLOW_IDLE idle keep-alive connections (bench/slow_clients.py)
+#              held open while wrk measures /healthz and recommendations at 16.
+# wrk 4.1 cannot hold a fixed request rate, so each run is closed-loop at a
+# fixed connection count and the achieved rate is reported; "max" is the best
+# rate seen. wrk and the server share the machine's cores.
+# Env: MARQUEE (binary), OUT (cache dir), DURATION, SERVER_THREADS (serve
+# --http-threads), CONNECTIONS, ARTWORK_CONNECTIONS, SLOW_PARTIAL, SLOW_IDLE,
+# SCENARIOS, SERVE_FLAGS (extra `marquee serve` flags, e.g. "--retrieval hnsw"),
 # ENDPOINTS (rows to run, by Lua script name, e.g. "serve_recommendations serve_history"; default all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,9 +27,13 @@ cd "$(dirname "$0")/.."
 MARQUEE=${MARQUEE:-build/marquee}
 OUT=${OUT:-bench-out/serve}
 DURATION=${DURATION:-10s}
-CONNECTIONS=${CONNECTIONS:-"4 16 64"}
-# Server workers compute answers; connections (keep-alive or not) hold none,
-# so the pool need not match the connection count: a few per core suffice.
+CONNECTIONS=${CONNECTIONS:-"4 16 64 256"}
+ARTWORK_CONNECTIONS=${ARTWORK_CONNECTIONS:-"16 64"}
+SCENARIOS=${SCENARIOS:-"endpoints artwork slow"}
+SLOW_PARTIAL=${SLOW_PARTIAL:-100}
+SLOW_IDLE=${SLOW_IDLE:-100}
+# Worker threads run handlers only; idle and slow connections hold none, so
+# the pool is sized to the cores, not to the connections.
 SERVER_THREADS=${SERVER_THREADS:-4}
 export MEMBERS=1000000 TITLES=20000
 PLAYS=30000000
@@ -43,7 +55,6 @@ if [[ ! -f "$MODEL/model.mqm" || "$MODEL/model.mqm" -ot "$DATA" ]]; then
   "$MARQUEE" train --data "$DATA" --model ials --factors 64 --iterations 10 --out "$MODEL" >"$OUT/train.log"
 fi
 
-rm -f "$EVENTS" "$EVENTS-wal" "$EVENTS-shm"
 SERVER_PID=""
 stop_server() {
   if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -54,19 +65,24 @@ stop_server() {
 }
 trap stop_server EXIT INT TERM
 
-"$MARQUEE" serve --data "$DATA" --model "$MODEL" --events "$EVENTS" --port 0 \
-  --http-threads "$SERVER_THREADS" ${SERVE_FLAGS:-} >"$OUT/serve.log" 2>&1 &
-SERVER_PID=$!
-ADDRESS=""
-for _ in $(seq 1 600); do
-  ADDRESS=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$OUT/serve.log")
-  [[ -n "$ADDRESS" ]] && curl -fsS "$ADDRESS/healthz" >/dev/null 2>&1 && break
-  kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited:" >&2; cat "$OUT/serve.log" >&2; exit 1; }
+# start_server [SERVE FLAGS...]: a fresh events DB, sets ADDRESS.
+start_server() {
+  stop_server
+  rm -f "$EVENTS" "$EVENTS-wal" "$EVENTS-shm"
+  "$MARQUEE" serve --data "$DATA" --model "$MODEL" --events "$EVENTS" --port 0 \
+    --http-threads "$SERVER_THREADS" ${SERVE_FLAGS:-} "$@" >"$OUT/serve.log" 2>&1 &
+  SERVER_PID=$!
   ADDRESS=""
-  sleep 0.1
-done
-[[ -n "$ADDRESS" ]] || { echo "server did not answer /healthz" >&2; exit 1; }
-echo "server $ADDRESS (pid $SERVER_PID, --http-threads $SERVER_THREADS); wrk output in $LOG" >&2
+  for _ in $(seq 1 600); do
+    ADDRESS=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$OUT/serve.log")
+    [[ -n "$ADDRESS" ]] && curl -fsS "$ADDRESS/healthz" >/dev/null 2>&1 && break
+    kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited:" >&2; cat "$OUT/serve.log" >&2; exit 1; }
+    ADDRESS=""
+    sleep 0.1
+  done
+  [[ -n "$ADDRESS" ]] || { echo "server did not answer /healthz" >&2; exit 1; }
+  echo "server $ADDRESS (pid $SERVER_PID, --http-threads $SERVER_THREADS $*); wrk output in $LOG" >&2
+}
 : >"$LOG"
 
 # run NAME BATCH CONNECTIONS SCRIPT [ARGS...] -> one table row
@@ -84,30 +100,59 @@ run() {
       for (i = 2; i <= NF; i++) { split($i, kv, "="); s[kv[1]] = kv[2] }
     }
     END {
-      if (rps == "") { printf "%-30s %5s  wrk failed (see log)\n", name, conns; exit }
-      printf "%-30s %5d %10.0f %10.0f %9.2f %9.2f %9.2f %8d\n", name, conns, rps, rps * batch,
+      if (rps == "") { printf "%-36s %5s  wrk failed (see log)\n", name, conns; exit }
+      printf "%-36s %5d %10.0f %10.0f %9.2f %9.2f %9.2f %8d\n", name, conns, rps, rps * batch,
              s["p50_us"] / 1000, s["p99_us"] / 1000, s["p999_us"] / 1000, s["non2xx"] + s["socket_errors"]
     }'
 }
 
+has() { [[ " $SCENARIOS " == *" $1 "* ]]; }
 echo
 echo "marquee serve load: $MEMBERS members, $TITLES titles, $PLAYS plays, iALS 64 factors; wrk $DURATION per row"
 echo "machine: $(nproc) cores shared by wrk (2 threads) and the server ($SERVER_THREADS worker threads) -- loopback"
-printf "%-30s %5s %10s %10s %9s %9s %9s %8s\n" endpoint conns req/s items/s p50_ms p99_ms p99.9_ms errors
+echo "cpu: $(lscpu | sed -n 's/^Model name: *//p')"
+printf "%-36s %5s %10s %10s %9s %9s %9s %8s\n" endpoint conns req/s items/s p50_ms p99_ms p99.9_ms errors
 ROWS=$(mktemp)
-for conns in $CONNECTIONS; do
-  run "GET member recs k=20" 1 "$conns" bench/serve_recommendations.lua
-  run "POST recs history=10 k=20" 1 "$conns" bench/serve_history.lua
-  run "GET similar k=20" 1 "$conns" bench/serve_similar.lua
-  run "POST events batch=1" 1 "$conns" bench/serve_events.lua 1
-  run "POST events batch=50" 50 "$conns" bench/serve_events.lua 50
-done | tee "$ROWS"
+{
+  trap stop_server EXIT  # this group runs in a subshell (the pipe), which owns the server
+  if has endpoints; then
+    start_server
+    for conns in $CONNECTIONS; do
+      RECS_QUERY="&artwork=false" run "GET member recs k=20" 1 "$conns" bench/serve_recommendations.lua
+      run "POST recs history=10 k=20" 1 "$conns" bench/serve_history.lua
+      run "GET similar k=20" 1 "$conns" bench/serve_similar.lua
+      run "POST events batch=1" 1 "$conns" bench/serve_events.lua 1
+      run "POST events batch=50" 50 "$conns" bench/serve_events.lua 50
+    done
+  fi
+  if has artwork; then
+    for level in process fsync; do
+      start_server --impression-durability "$level"
+      for conns in $ARTWORK_CONNECTIONS; do
+        # items/s: impressions logged (20 an answer).
+        RECS_QUERY="&artwork=true" run "GET recs k=20 +artwork ($level)" 20 "$conns" bench/serve_recommendations.lua
+      done
+    done
+  fi
+  if has slow; then
+    start_server
+    seconds=${DURATION%s}
+    python3 bench/slow_clients.py "$ADDRESS" --partial "$SLOW_PARTIAL" --idle "$SLOW_IDLE" \
+      --seconds $((2 * seconds + 6)) >"$OUT/slow_clients.log" 2>&1 &
+    SLOW_PID=$!
+    sleep 3  # let every slow connection open
+    run "GET /healthz, slow clients held" 1 16 bench/serve_healthz.lua
+    RECS_QUERY="&artwork=false" run "GET recs k=20, slow clients held" 1 16 bench/serve_recommendations.lua
+    wait "$SLOW_PID" || true
+    echo "slow clients ($SLOW_PARTIAL partial, $SLOW_IDLE idle): $(cat "$OUT/slow_clients.log")" >&2
+  fi
+  stop_server
+} | tee "$ROWS"
 echo
-echo "maximum throughput (best over connection counts; items/s = events/s for event rows):"
-awk '{ name = substr($0, 1, 30); conns = $(NF-6); rps = $(NF-5); items = $(NF-4)
+echo "maximum throughput (best over connection counts; items/s = events or impressions/s):"
+awk '{ name = substr($0, 1, 36); conns = $(NF-6); rps = $(NF-5); items = $(NF-4)
        if (!(name in best) || rps + 0 > best[name]) { best[name] = rps + 0; it[name] = items; c[name] = conns }
        if (!(name in seen)) { seen[name] = 1; names[++n] = name } }
      END { for (i = 1; i <= n; i++) printf "%s %10.0f req/s %10.0f items/s  (at -c %d)\n", names[i], best[names[i]], it[names[i]], c[names[i]] }' "$ROWS"
 rm -f "$ROWS"
-echo "events stored: $(curl -fsS "$ADDRESS/metrics" | awk '/^marquee_events_ingested_total/ { print $2 }')"
 stop_server
