@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "marquee/serve/http/openapi.h"
+#include "marquee/util/json_writer.h"
 
 namespace marquee::serve {
 
@@ -73,27 +74,52 @@ json ArtworkJson(const Dataset& dataset, const ArtworkChoice& c) {
 }
 }  // namespace
 
+// The list is the answer the server sends most, so it is written with
+// JsonWriter rather than built as a nlohmann tree: the same text Reply::Json
+// would give (keys in sorted order, as nlohmann's objects keep them).
 Reply Handlers::RenderList(const Recommendations& list, std::string_view key, std::string_view id,
                            const std::vector<ArtworkChoice>& artwork) {
   const Dataset& dataset = *list.model->dataset;
-  json items = json::array();
+  JsonWriter out;
+  // The echoed id goes where its key sorts among the fixed keys.
+  auto echo_id_if = [&](bool here) {
+    if (here && !key.empty()) out.Key(key).String(id);
+  };
+  out.BeginObject();
+  out.Key("fallback").Bool(list.fallback);
+  if (list.fallback) out.Key("fallback_reason").String(list.fallback_reason);
+  echo_id_if(key < "model_version");
+  out.Key("model_version").String(list.model->version());
+  echo_id_if(key > "model_version" && key < "recommendations");
+  out.Key("recommendations").BeginArray();
   for (size_t r = 0; r < list.items.size(); ++r) {
     const uint32_t title = list.items[r].title;
-    json item = {{"rank", r + 1},
-                 {"title", std::string(dataset.titles.ExternalId(title))},
-                 {"name", dataset.catalog.titles()[title].name},
-                 {"score", list.items[r].score}};
-    if (r < artwork.size()) item["artwork"] = ArtworkJson(dataset, artwork[r]);
-    items.push_back(std::move(item));
+    out.BeginObject();
+    if (r < artwork.size()) {
+      const ArtworkChoice& c = artwork[r];
+      out.Key("artwork");
+      if (c.has_artwork) {
+        out.BeginObject()
+            .Key("id").String(dataset.catalog.titles()[c.title].artwork[c.variant].id)
+            .Key("impression_id").String(c.impression_id)
+            .Key("propensity").Double(c.propensity)
+            .EndObject();
+      } else {
+        out.Null();
+      }
+    }
+    out.Key("name").String(dataset.catalog.titles()[title].name);
+    out.Key("rank").Uint(r + 1);
+    out.Key("score").Double(list.items[r].score);
+    out.Key("title").String(dataset.titles.ExternalId(title));
+    out.EndObject();
   }
-  json body;
-  if (!key.empty()) body[std::string(key)] = std::string(id);
-  body["model_version"] = list.model->version();
-  body["retrieval"] = std::string(list.retrieval);
-  body["fallback"] = list.fallback;
-  if (list.fallback) body["fallback_reason"] = list.fallback_reason;
-  body["recommendations"] = std::move(items);
-  return Reply::Json(body);
+  out.EndArray();
+  echo_id_if(key > "recommendations" && key < "retrieval");
+  out.Key("retrieval").String(list.retrieval);
+  echo_id_if(key > "retrieval");
+  out.EndObject();
+  return {200, out.Take(), "application/json"};
 }
 
 Reply Handlers::MemberRecommendations(std::string_view member_id, const QueryParams& params) {
