@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <optional>
+#include <random>
+#include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -182,6 +185,225 @@ TEST(RewardAttributionTest, WatchFractionWeighting) {
   ASSERT_TRUE(unweighted.AddImpression(Shown("a", "m", "t", 1000, 1), out));
   unweighted.Observe(Outcome(EventKind::kPlay, "m", "t", 1010, {}, 0.25f), out);
   EXPECT_EQ(Pairs(out), (PairList{{1, 1.0}}));
+}
+
+// Every id and every (member, title) under one key: only comparing the
+// strings tells them apart.
+uint64_t ConstantHash(std::string_view, uint64_t) { return 0; }
+// Few distinct keys, close together: collisions and long probe runs, so
+// that removals shift entries in the table.
+uint64_t LengthHash(std::string_view bytes, uint64_t seed) { return bytes.size() + 3 * seed; }
+
+TEST(RewardAttributionTest, CollidingKeysNeverMisattribute) {
+  for (RewardAttributor::StringHash hash : {&ConstantHash, &LengthHash}) {
+    RewardAttributor a(Window(100), hash);
+    std::vector<Attribution> out;
+    ASSERT_TRUE(a.AddImpression(Shown("i1", "m", "t", 1000, 1), out));
+    ASSERT_TRUE(a.AddImpression(Shown("i2", "m", "u", 1000, 2), out));
+    ASSERT_TRUE(a.AddImpression(Shown("i3", "n", "t", 1000, 3), out));
+    ASSERT_TRUE(a.AddImpression(Shown("j1", "mt", "", 1000, 4), out));  // "m"+"t" as one member
+    ASSERT_TRUE(a.AddImpression(Shown("", "m", "t", 1000, 5), out));
+    EXPECT_FALSE(a.AddImpression(Shown("i2", "x", "y", 1000, 6), out));
+    EXPECT_EQ(a.duplicate_ids(), 1u);
+    a.Observe(Outcome(EventKind::kClick, "m", "t", 1010, "i9"), out);  // same key as i1..i3
+    EXPECT_EQ(a.unmatched_clicks(), 1u);
+    a.Observe(Outcome(EventKind::kClick, "n", "t", 1010, "i3"), out);
+    EXPECT_EQ(Pairs(out), (PairList{{3, 1.0}}));
+    a.Observe(Outcome(EventKind::kPlay, "o", "t", 1020), out);  // the title, not the member
+    a.Observe(Outcome(EventKind::kPlay, "m", "v", 1020), out);  // the member, not the title
+    EXPECT_EQ(Pairs(out), (PairList{{3, 1.0}}));
+    a.Observe(Outcome(EventKind::kPlay, "m", "t", 1020), out);
+    EXPECT_EQ(Pairs(out), (PairList{{3, 1.0}, {1, 1.0}, {5, 1.0}}));
+    a.Observe(Outcome(EventKind::kPlay, "x", "y", 1020), out);  // the refused impression
+    EXPECT_EQ(out.size(), 3u);
+    EXPECT_EQ(a.pending(), 2u);
+    a.Expire(1101, out);
+    EXPECT_EQ(Pairs(out), (PairList{{3, 1.0}, {1, 1.0}, {5, 1.0}, {2, 0.0}, {4, 0.0}}));
+    // Everything left the indices: the ids are free again.
+    EXPECT_TRUE(a.AddImpression(Shown("i1", "m", "t", 2000, 7), out));
+    EXPECT_EQ(a.pending(), 1u);
+  }
+}
+
+// The rules written as plainly as possible: every held impression in a
+// vector, scanned. Finished impressions stay until they reach the front,
+// as in RewardAttributor (their ids still count as pending until then).
+class ReferenceAttributor {
+ public:
+  explicit ReferenceAttributor(const RewardRules& rules) : rules_(rules) {}
+
+  bool AddImpression(ImpressionRecord impression, std::vector<Attribution>& out) {
+    for (const Held& h : held_) {
+      if (!impression.impression_id.empty() && h.impression.impression_id == impression.impression_id) {
+        ++duplicate_ids;
+        return false;
+      }
+    }
+    held_.push_back({std::move(impression)});
+    while (held_.size() > std::max<size_t>(rules_.max_pending, 1)) {
+      if (!held_.front().done) {
+        ++evicted;
+        Finish(held_.front(), out);
+      }
+      held_.erase(held_.begin());
+    }
+    return true;
+  }
+
+  void Observe(const Event& e, std::vector<Attribution>& out) {
+    if (e.kind != EventKind::kPlay && e.kind != EventKind::kClick) return;
+    const double value = rules_.weight_by_watch_fraction && e.watch_fraction ? *e.watch_fraction : 1.0;
+    if (!e.impression_id.empty()) {
+      for (Held& h : held_) {
+        if (h.impression.impression_id != e.impression_id) continue;
+        if (e.time - h.impression.time <= rules_.reward_window_seconds) return Credit(h, value, out);
+        break;
+      }
+      if (e.kind == EventKind::kClick) {
+        ++unmatched_clicks;
+        return;
+      }
+    }
+    for (Held& h : held_) {
+      if (!h.done && h.impression.member_id == e.member_id && h.impression.title_id == e.title_id &&
+          e.time >= h.impression.time && e.time - h.impression.time <= rules_.reward_window_seconds) {
+        Credit(h, value, out);
+      }
+    }
+  }
+
+  void Expire(int64_t now, std::vector<Attribution>& out) {
+    while (!held_.empty()) {
+      Held& h = held_.front();
+      if (!h.done) {
+        if (now - h.impression.time <= rules_.reward_window_seconds) return;
+        Finish(h, out);
+      }
+      held_.erase(held_.begin());
+    }
+  }
+
+  void ExpireAll(std::vector<Attribution>& out) {
+    for (Held& h : held_) {
+      if (!h.done) Finish(h, out);
+    }
+    held_.clear();
+  }
+
+  size_t pending() const {
+    return std::count_if(held_.begin(), held_.end(), [](const Held& h) { return !h.done; });
+  }
+
+  uint64_t unmatched_clicks = 0;
+  uint64_t duplicate_ids = 0;
+  uint64_t evicted = 0;
+
+ private:
+  struct Held {
+    ImpressionRecord impression;
+    double reward = 0.0;
+    bool done = false;
+  };
+
+  void Credit(Held& h, double value, std::vector<Attribution>& out) {
+    if (h.done) return;
+    h.reward = std::max(h.reward, value);
+    if (h.reward >= 1.0) Finish(h, out);
+  }
+
+  void Finish(Held& h, std::vector<Attribution>& out) {
+    h.done = true;
+    out.push_back({h.impression, h.reward});
+  }
+
+  RewardRules rules_;
+  std::vector<Held> held_;
+};
+
+// Everything an Attribution carries, comparable.
+auto Fields(const Attribution& a) {
+  const ImpressionRecord& r = a.impression;
+  return std::tuple(r.impression_id, r.member_id, r.title_id, r.time, r.title, r.variant, r.record,
+                    r.context.get(), a.reward);
+}
+
+struct RandomStream {
+  int members;
+  int titles;
+  int ids;  // the pool impressions and outcomes draw their ids from
+  size_t max_pending_limit;
+  int64_t window_limit;
+  int steps;
+};
+
+// Random impressions, plays, clicks, other events and expiries, roughly in
+// time order (times jitter back and forth a little around a clock), into
+// both attributors; every output and counter must agree after every step.
+void CompareWithReference(const RandomStream& stream, RewardAttributor::StringHash hash, uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  auto below = [&](uint64_t n) { return static_cast<int64_t>(rng() % n); };
+  RewardRules rules;
+  rules.reward_window_seconds = below(stream.window_limit + 1);
+  rules.max_pending = 1 + below(stream.max_pending_limit);
+  rules.weight_by_watch_fraction = below(2) == 1;
+  RewardAttributor fast = hash ? RewardAttributor(rules, hash) : RewardAttributor(rules);
+  ReferenceAttributor slow(rules);
+  std::vector<Attribution> fast_out, slow_out;
+  const std::vector<std::optional<float>> fractions = {std::nullopt, 0.25f, 0.5f, 1.0f};
+  auto context = std::make_shared<const std::vector<float>>(3, 1.0f);
+  int64_t clock = 1000;
+  uint64_t record = 0;
+  for (int step = 0; step < stream.steps; ++step) {
+    SCOPED_TRACE(::testing::Message() << "seed " << seed << " step " << step);
+    clock += below(3);
+    const int64_t time = clock + below(5) - 2;
+    const std::string member = "m" + std::to_string(below(stream.members));
+    const std::string title = "t" + std::to_string(below(stream.titles));
+    const std::string id = below(5) == 0 ? "" : "i" + std::to_string(below(stream.ids));
+    const int64_t op = below(10);
+    if (op < 5) {
+      ImpressionRecord r = Shown(id, member, title, time, record++);
+      r.title = static_cast<uint32_t>(below(100));
+      r.variant = static_cast<uint32_t>(below(4));
+      if (below(2) == 0) r.context = context;
+      ImpressionRecord copy = r;
+      ASSERT_EQ(fast.AddImpression(std::move(r), fast_out), slow.AddImpression(std::move(copy), slow_out));
+    } else if (op < 9) {
+      const EventKind kinds[] = {EventKind::kPlay, EventKind::kClick, EventKind::kImpression};
+      const Event e = Outcome(kinds[below(3)], member, title, time, id, fractions[below(4)]);
+      fast.Observe(e, fast_out);
+      slow.Observe(e, slow_out);
+    } else if (below(50) == 0) {
+      fast.ExpireAll(fast_out);
+      slow.ExpireAll(slow_out);
+    } else {
+      fast.Expire(clock, fast_out);
+      slow.Expire(clock, slow_out);
+    }
+    ASSERT_EQ(fast_out.size(), slow_out.size());
+    for (size_t i = 0; i < fast_out.size(); ++i) ASSERT_EQ(Fields(fast_out[i]), Fields(slow_out[i])) << i;
+    ASSERT_EQ(fast.pending(), slow.pending());
+    ASSERT_EQ(fast.unmatched_clicks(), slow.unmatched_clicks);
+    ASSERT_EQ(fast.duplicate_ids(), slow.duplicate_ids);
+    ASSERT_EQ(fast.evicted(), slow.evicted);
+  }
+  fast.ExpireAll(fast_out);
+  slow.ExpireAll(slow_out);
+  ASSERT_EQ(fast_out.size(), slow_out.size());
+  for (size_t i = 0; i < fast_out.size(); ++i) ASSERT_EQ(Fields(fast_out[i]), Fields(slow_out[i])) << i;
+  EXPECT_EQ(fast.pending(), 0u);
+}
+
+TEST(RewardAttributionTest, MatchesBruteForceReferenceOnRandomStreams) {
+  // Few members, titles and ids with a small cap: collisions of every kind,
+  // duplicates, evictions, finished slots waiting behind pending ones.
+  const RandomStream small{3, 3, 8, 6, 12, 400};
+  // Many pairs and ids, a larger cap: the ring and both tables grow.
+  const RandomStream large{40, 40, 3000, 400, 60, 6000};
+  for (RewardAttributor::StringHash hash : {RewardAttributor::StringHash{}, &ConstantHash, &LengthHash}) {
+    for (uint64_t seed = 1; seed <= 60; ++seed) CompareWithReference(small, hash, seed);
+    for (uint64_t seed = 1; seed <= 3; ++seed) CompareWithReference(large, hash, seed);
+  }
 }
 
 // Two titles (2 variants each) for the batch join.

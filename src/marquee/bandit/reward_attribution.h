@@ -32,11 +32,9 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "marquee/data/event.h"
@@ -51,8 +49,9 @@ namespace marquee {
 // session, while a play a day later is more likely a recommendation, a search
 // or word of mouth. An hour covers a browsing session.
 inline constexpr int64_t kDefaultRewardWindowSeconds = 3600;
-// Held impressions cost a few hundred bytes each (the record and its three
-// index entries), so the default cap bounds that memory to a few hundred MB.
+// Held impressions cost a few hundred bytes each (the record, its strings and
+// two index entries), so the default cap bounds that memory to a few hundred
+// MB.
 // A server logging more than max_pending / window impressions a second
 // (about 280/s with the defaults) evicts impressions
 // before their window ends, and `evicted()` counts them (GET
@@ -94,7 +93,14 @@ struct Attribution {
 // thread-safe: thread-compatible, the caller locks.
 class RewardAttributor {
  public:
+  // The string hash the indices key on (Hash64's signature).
+  using StringHash = uint64_t (*)(std::string_view bytes, uint64_t seed);
+
   explicit RewardAttributor(const RewardRules& rules = {});
+  // For tests: `hash` replaces Hash64 (util/checksum.h). Keys are always
+  // compared whole, so any hash gives the same results, only slower; a
+  // constant one makes every id and every (member, title) collide.
+  RewardAttributor(const RewardRules& rules, StringHash hash);
 
   // false (and counted in duplicate_ids) when the id is already pending.
   // May finish the oldest impressions when more than max_pending are held.
@@ -115,27 +121,81 @@ class RewardAttributor {
   const RewardRules& rules() const { return rules_; }
 
  private:
+  static constexpr uint64_t kNoSlot = ~uint64_t{0};
+
+  // One impression, numbered by the order it was added (its slot number).
   struct Slot {
+    // Moved out into the Attribution when the slot finishes; a finished slot
+    // keeps only impression_id (a copy) and time.
     ImpressionRecord impression;
+    uint64_t id_key = 0;  // by_id_'s key; 0 when the id is empty
+    uint64_t pair_key = 0;
+    // The next newer slot with the same key, or kNoSlot.
+    uint64_t next_same_id = kNoSlot;
+    uint64_t next_same_pair = kNoSlot;
     double reward = 0.0;
     bool done = false;
   };
 
+  // A hash table (open addressing, linear probing, at most half full) from
+  // a nonzero 64-bit key to the chain of slots with that key, oldest first,
+  // linked through the slots. Different strings may share a key, so a chain
+  // may hold several ids or pairs: readers compare the strings. Slots leave
+  // oldest first, so a slot leaves its chain from the head.
+  class ChainIndex {
+   public:
+    struct Chain {
+      uint64_t key = 0;  // 0: an empty entry
+      uint64_t head = kNoSlot;
+      uint64_t tail = kNoSlot;
+    };
+    // The chain of `key`, or null. Valid until the next FindOrAdd or Erase.
+    Chain* Find(uint64_t key);
+    // The chain of `key`, added empty (head == kNoSlot) when absent.
+    Chain& FindOrAdd(uint64_t key);
+    // Removes `chain` (from Find or FindOrAdd).
+    void Erase(Chain* chain);
+    // Starts loading where `key` would be: the tables outgrow the caches,
+    // so a lookup is mostly a wait for memory.
+    void Prefetch(uint64_t key) const {
+      if (!table_.empty()) __builtin_prefetch(&table_[key & (table_.size() - 1)]);
+    }
+
+   private:
+    void Grow();
+
+    std::vector<Chain> table_;  // size a power of two (or 0)
+    size_t size_ = 0;           // entries in use
+  };
+
+  Slot& At(uint64_t slot) { return ring_[slot & (ring_.size() - 1)]; }
+  uint64_t Key(std::string_view bytes, uint64_t seed) const;
+  uint64_t PairKey(std::string_view member_id, std::string_view title_id) const;
+  // The pending-or-finished slot whose id is `id` (under `key`), or kNoSlot.
+  uint64_t FindId(uint64_t key, std::string_view id);
+  // Appends `slot` to `chain` through the slots' `next` links.
+  void Append(ChainIndex::Chain& chain, uint64_t slot, uint64_t Slot::*next);
+  void GrowRing();
   // Raises the slot's reward; finishes it when the reward reaches 1.
   void Credit(uint64_t slot, double value, std::vector<Attribution>& out);
   void Finish(Slot& slot, std::vector<Attribution>& out);
-  // Drops finished slots at the front of the queue from every index.
+  // Drops the front slot, finished, from the queue and every index.
   void PopFront();
 
   RewardRules rules_;
-  // Slots live in `slots_` keyed by a sequence number; `order_` holds the
-  // sequence numbers oldest first. Finished slots stay until they reach the
-  // front, so removal is O(1) amortised.
-  std::unordered_map<uint64_t, Slot> slots_;
-  std::deque<uint64_t> order_;
-  std::unordered_map<std::string, uint64_t> by_id_;
-  std::unordered_map<std::string, std::vector<uint64_t>> by_pair_;  // member \x1f title
+  StringHash hash_;
+  // Slots [first_slot_, next_slot_) live in ring_ at slot & (size - 1),
+  // oldest first; ring_ doubles when full (moving them, which nothing
+  // minds: the indices name slots by number) and, like the tables, never
+  // shrinks: max_pending bounds both. Finished slots stay until they
+  // reach the front, so removal is O(1) amortised. Nothing is allocated per
+  // impression but what the record's strings need, and the copy of the id
+  // a finished slot keeps.
+  std::vector<Slot> ring_;
+  uint64_t first_slot_ = 0;
   uint64_t next_slot_ = 0;
+  ChainIndex by_id_;    // Hash(impression_id)
+  ChainIndex by_pair_;  // Hash(title_id, seed Hash(member_id))
   size_t live_ = 0;
   uint64_t unmatched_clicks_ = 0;
   uint64_t duplicate_ids_ = 0;
