@@ -53,6 +53,33 @@ TEST(ArtworkPoliciesTest, ProbabilitiesAreDistributionsBeforeAndAfterLearning) {
   }
 }
 
+// A published copy (PrepareForReads: A^-1 kept, products instead of solves)
+// decides as the policy it was copied from, up to rounding; an update drops
+// the preparation and the two stay in step.
+TEST(ArtworkPoliciesTest, PreparedForReadsDecidesAsTheUnpreparedPolicy) {
+  PolicyWorld world;
+  for (const auto& [kind, params] : kAllPolicies) {
+    auto policy = MakePolicy(world, kind, params);
+    world.Train(*policy, 60, 1);
+    std::unique_ptr<ArtworkPolicy> prepared = policy->Clone();
+    for (int round = 0; round < 2; ++round) {
+      prepared->PrepareForReads();
+      for (uint32_t title = 0; title < world.features->title_count(); ++title) {
+        for (const ArtworkContext& c : {world.Drama(title), world.Horror(title)}) {
+          const std::vector<double> want = world.Probabilities(*policy, c);
+          const std::vector<double> got = world.Probabilities(*prepared, c);
+          ASSERT_EQ(got.size(), want.size());
+          for (size_t v = 0; v < want.size(); ++v) {
+            EXPECT_NEAR(got[v], want[v], 1e-12) << kind << " " << params << " title " << title;
+          }
+        }
+      }
+      world.Train(*policy, 10, 2);
+      world.Train(*prepared, 10, 2);
+    }
+  }
+}
+
 TEST(ArtworkPoliciesTest, UniformIsOneOverK) {
   PolicyWorld world;
   auto policy = MakePolicy(world, "uniform");

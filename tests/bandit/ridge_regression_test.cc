@@ -111,9 +111,9 @@ TEST(RidgeRegressionTest, VarianceMatchesExplicitInverse) {
   }
 }
 
-// InverseTimes reads a cached A^-1: it must match a dense inverse, follow
-// an update (not the inverse cached before it), and leave a copy made before
-// the update answering for its own state.
+// InverseTimes, prepared (a stored A^-1) or not (two solves), must match a
+// dense inverse; Update drops the prepared inverse, and a copy prepared
+// before the update keeps answering for its own state.
 TEST(RidgeRegressionTest, InverseTimesMatchesDenseInverseAcrossUpdatesAndCopies) {
   const size_t dim = 5;
   const double lambda = 0.8;
@@ -131,16 +131,22 @@ TEST(RidgeRegressionTest, InverseTimesMatchesDenseInverseAcrossUpdatesAndCopies)
     for (size_t i = 0; i < dim; ++i) quadratic += x[i] * got[i];
     EXPECT_NEAR(quadratic, m.Variance(x), 1e-12);
   };
+  check(model, obs);  // unprepared: solves
+  model.PrepareForReads();
+  EXPECT_TRUE(model.prepared_for_reads());
   check(model, obs);
-  const RidgeRegression before = model;  // shares the computed inverse
+  const RidgeRegression before = model;  // prepared copy
   const Observation extra{{1.0f, 0.0f, 3.0f, 0.0f, -1.0f}, 1.0, 2.0};
   model.Update(extra.x, extra.reward, extra.weight);
+  EXPECT_FALSE(model.prepared_for_reads());
   std::vector<Observation> after = obs;
   after.push_back(extra);
   check(model, after);
+  model.PrepareForReads();
+  check(model, after);
   check(before, obs);
   EXPECT_FALSE(model == before);
-  EXPECT_TRUE(before == Fit(dim, lambda, obs));  // the cache is not state
+  EXPECT_TRUE(before == Fit(dim, lambda, obs));  // the inverse is not state
 }
 
 TEST(RidgeRegressionTest, WeightCountsAsRepeatedObservations) {

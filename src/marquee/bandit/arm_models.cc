@@ -52,7 +52,20 @@ double ArmModels::Mean(uint32_t title, uint32_t variant, std::span<const float> 
   return model == nullptr ? 0.0 : model->Mean(x);
 }
 
+void ArmModels::PrepareForReads() {
+  if (shape_ == Shape::kShared) shared_.PrepareForReads();
+}
+
 double ArmModels::Variance(uint32_t title, uint32_t variant, std::span<const float> x) const {
+  if (shape_ == Shape::kShared && shared_.prepared_for_reads()) {
+    // x^T (A^-1 x), the inverse's sparse product rather than a solve.
+    thread_local std::vector<double> y;
+    y.resize(dim_);
+    shared_.InverseTimes(x, y);
+    double sum = 0.0;
+    for (size_t i = 0; i < dim_; ++i) sum += y[i] * static_cast<double>(x[i]);
+    return sum;
+  }
   const RidgeRegression* model = Model(title, variant);
   // An unseen arm still has its prior A = lambda I.
   return model == nullptr ? Dot(x) / lambda_ : model->Variance(x);

@@ -45,6 +45,9 @@ class ArmModels {
   uint64_t Observations(uint32_t title) const;
 
   void Update(const ArtworkContext& context, uint32_t variant, double reward);
+  // The shared model's RidgeRegression::PrepareForReads (the disjoint arms
+  // are many and small: their solves are cheap, an inverse each is memory).
+  void PrepareForReads();
 
   // The shared model, or the model of one artwork (nullptr until updated).
   const RidgeRegression& shared() const { return shared_; }

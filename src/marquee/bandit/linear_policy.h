@@ -20,6 +20,7 @@ class LinearPolicy : public ArtworkPolicy {
   void Update(const ArtworkContext& context, uint32_t variant, double reward) override {
     models_.Update(context, variant, reward);
   }
+  void PrepareForReads() override { models_.PrepareForReads(); }
   void SaveState(ByteWriter& out) const override { models_.Save(out); }
   Status LoadState(ByteReader& in) override { return models_.Load(in); }
 

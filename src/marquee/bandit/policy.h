@@ -66,6 +66,12 @@ class ArtworkPolicy {
   // A deep copy (the features are shared).
   virtual std::unique_ptr<ArtworkPolicy> Clone() const = 0;
 
+  // Precomputes what makes reads cheaper, for a policy that will be read many
+  // times before it is next updated (the copy a server publishes to its
+  // request threads); Update undoes it. Decisions are the same either way up
+  // to rounding. Not to be called while other threads read the policy.
+  virtual void PrepareForReads() {}
+
  protected:
   explicit ArtworkPolicy(std::shared_ptr<const ArtworkFeatures> features)
       : features_(std::move(features)) {}

@@ -87,32 +87,33 @@ void RidgeRegression::Update(std::span<const float> x, double reward, double wei
   ForwardSolve<double>(chol_, d, b_, v.data());
   BackwardSolveInPlace(chol_, d, v.data());
   theta_.swap(v);
-  inverse_ = std::make_shared<InverseCache>();  // copies sharing the old one keep it
+  inverse_.clear();  // stale: InverseTimes callers fall back to solves
 }
 
-const std::vector<double>& RidgeRegression::Inverse() const {
-  InverseCache& cache = *inverse_;
-  std::call_once(cache.once, [&] {
-    // Column j of A^-1 solves L L^T y = e_j; A^-1 is symmetric, so the
-    // column is stored as row j (contiguous for InverseTimes).
-    const size_t d = dim_;
-    std::vector<double> inverse(d * d);
-    std::vector<double> e(d, 0.0);
-    for (size_t j = 0; j < d; ++j) {
-      e[j] = 1.0;
-      double* row = inverse.data() + j * d;
-      ForwardSolve<double>(chol_, d, e, row);
-      BackwardSolveInPlace(chol_, d, row);
-      e[j] = 0.0;
-    }
-    cache.inverse = std::move(inverse);
-  });
-  return cache.inverse;
+void RidgeRegression::PrepareForReads() {
+  // Column j of A^-1 solves L L^T y = e_j; A^-1 is symmetric, so the column
+  // is stored as row j (contiguous for InverseTimes).
+  const size_t d = dim_;
+  std::vector<double> inverse(d * d);
+  std::vector<double> e(d, 0.0);
+  for (size_t j = 0; j < d; ++j) {
+    e[j] = 1.0;
+    double* row = inverse.data() + j * d;
+    ForwardSolve<double>(chol_, d, e, row);
+    BackwardSolveInPlace(chol_, d, row);
+    e[j] = 0.0;
+  }
+  inverse_ = std::move(inverse);
 }
 
 void RidgeRegression::InverseTimes(std::span<const float> x, std::span<double> out) const {
-  const std::vector<double>& inverse = Inverse();
   const size_t d = dim_;
+  if (inverse_.empty()) {  // not prepared: A^-1 x = L^-T (L^-1 x)
+    ForwardSolve<float>(chol_, d, x, out.data());
+    BackwardSolveInPlace(chol_, d, out.data());
+    return;
+  }
+  const std::vector<double>& inverse = inverse_;
   std::fill(out.begin(), out.begin() + d, 0.0);
   double* y = out.data();
   for (size_t i = 0; i < d; ++i) {

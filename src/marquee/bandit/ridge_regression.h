@@ -7,14 +7,12 @@
 // estimate theta = A^-1 b (recomputed after each update, so that reads are
 // const and thread-safe).
 //
-// Thread safety: const methods may run at once on one object (InverseTimes
-// computes A^-1 once, under std::call_once); Update must not run while any
-// other method runs on the same object. Copies are independent.
+// Thread safety: const methods may run at once on one object; Update and
+// PrepareForReads must not run while any other method runs on it. Copies are
+// independent.
 #pragma once
 
 #include <cstdint>
-#include <memory>
-#include <mutex>
 #include <span>
 #include <vector>
 
@@ -45,11 +43,16 @@ class RidgeRegression {
   // of two scores x.theta, y.theta is u(x).u(y) -- one solve a vector instead
   // of one a pair.
   void Whiten(std::span<const float> x, std::span<double> out) const;
-  // y = A^-1 x (out.size() == dim), one multiply-add a non-zero of x times
-  // dim: one-hot feature blocks make this far cheaper than two triangular
-  // solves. The first call after an update computes A^-1 from L in O(d^3)
-  // and keeps it until the next update (a published, read-only policy pays it
-  // once); use Whiten or Variance for a state read once per update.
+  // For a state that will be read many times before its next update (a
+  // policy published to serving threads): computes A^-1 from L, O(d^3), so
+  // that InverseTimes can answer. Update drops it. A state updated between
+  // most reads (a simulation learning every round) should not pay for it.
+  void PrepareForReads();
+  bool prepared_for_reads() const { return !inverse_.empty(); }
+  // y = A^-1 x (out.size() == dim). After PrepareForReads: one multiply-add
+  // a non-zero of x times dim (one-hot feature blocks make this far cheaper
+  // than a triangular solve, and its rows are independent where a solve is a
+  // chain); otherwise two triangular solves.
   void InverseTimes(std::span<const float> x, std::span<double> out) const;
   // Draws theta' ~ N(theta, scale^2 A^-1) into out (size dim).
   void SampleTheta(Rng& rng, double scale, std::span<double> out) const;
@@ -59,20 +62,13 @@ class RidgeRegression {
   // Corruption naming `context` when the bytes are not a valid state.
   static Result<RidgeRegression> Load(ByteReader& in);
 
-  // The same state (the cached inverse is not state).
+  // The same state (a prepared inverse is not state).
   friend bool operator==(const RidgeRegression& a, const RidgeRegression& b) {
     return a.dim_ == b.dim_ && a.lambda_ == b.lambda_ && a.observations_ == b.observations_ &&
            a.chol_ == b.chol_ && a.b_ == b.b_ && a.theta_ == b.theta_;
   }
 
  private:
-  // A^-1 of one state, computed on first use. Copies of that state share it
-  // (it is the same matrix); Update gives the updated object a fresh one.
-  struct InverseCache {
-    std::once_flag once;
-    std::vector<double> inverse;  // dim x dim, row-major, symmetric
-  };
-  const std::vector<double>& Inverse() const;
 
   size_t dim_ = 0;
   double lambda_ = 1.0;
@@ -80,7 +76,7 @@ class RidgeRegression {
   std::vector<double> chol_;   // dim x dim, row-major, lower triangle of L (A = L L^T)
   std::vector<double> b_;
   std::vector<double> theta_;
-  std::shared_ptr<InverseCache> inverse_ = std::make_shared<InverseCache>();
+  std::vector<double> inverse_;  // A^-1 (dim x dim, symmetric) after PrepareForReads; empty otherwise
 };
 
 }  // namespace marquee

@@ -105,24 +105,46 @@ void ThompsonPolicy::ScoreDistribution(const ArtworkContext& context, std::span<
     }
     return;
   }
-  // Shared model: cov(x_v.theta, x_w.theta) = x_v^T A^-1 x_w. The model of
-  // a published policy is read by many decisions between updates, so A^-1 is
-  // kept (RidgeRegression::InverseTimes) and y_v = A^-1 x_v costs one axpy a
-  // non-zero of x_v (the joint features are one-hot blocks); the pairs are
-  // then dot products.
-  thread_local std::vector<double> y;
-  y.resize(n * dim);
+  // Shared model: cov(x_v.theta, x_w.theta) = x_v^T A^-1 x_w.
+  const RidgeRegression& shared = models_.shared();
+  if (shared.prepared_for_reads()) {
+    // A published policy (PrepareForReads): y_v = A^-1 x_v costs one axpy a
+    // non-zero of x_v (the joint features are one-hot blocks), then each
+    // pair is a dot product.
+    thread_local std::vector<double> y;
+    y.resize(n * dim);
+    for (size_t v = 0; v < n; ++v) {
+      mean[v] = shared.Mean(x_of(v));
+      shared.InverseTimes(x_of(v), {y.data() + v * dim, dim});
+    }
+    for (size_t v = 0; v < n; ++v) {
+      const double* yv = y.data() + v * dim;
+      for (size_t w = v; w < n; ++w) {
+        const float* xw = xs.data() + w * dim;
+        double dot = 0.0;
+#pragma omp simd reduction(+ : dot)
+        for (size_t i = 0; i < dim; ++i) dot += yv[i] * static_cast<double>(xw[i]);
+        covariance[v * n + w] = scale2 * dot;
+        covariance[w * n + v] = scale2 * dot;
+      }
+    }
+    return;
+  }
+  // A state that changes between reads: u = L^-1 x, one triangular solve a
+  // variant, and cov = u_v . u_w.
+  thread_local std::vector<double> u;
+  u.resize(n * dim);
   for (size_t v = 0; v < n; ++v) {
-    mean[v] = models_.shared().Mean(x_of(v));
-    models_.shared().InverseTimes(x_of(v), {y.data() + v * dim, dim});
+    mean[v] = shared.Mean(x_of(v));
+    shared.Whiten(x_of(v), {u.data() + v * dim, dim});
   }
   for (size_t v = 0; v < n; ++v) {
-    const double* yv = y.data() + v * dim;
     for (size_t w = v; w < n; ++w) {
-      const float* xw = xs.data() + w * dim;
+      const double* uv = u.data() + v * dim;
+      const double* uw = u.data() + w * dim;
       double dot = 0.0;
 #pragma omp simd reduction(+ : dot)
-      for (size_t i = 0; i < dim; ++i) dot += yv[i] * static_cast<double>(xw[i]);
+      for (size_t i = 0; i < dim; ++i) dot += uv[i] * uw[i];
       covariance[v * n + w] = scale2 * dot;
       covariance[w * n + v] = scale2 * dot;
     }

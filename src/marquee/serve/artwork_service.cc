@@ -263,7 +263,9 @@ void ArtworkService::Apply(LearnItem& item) {
 
 void ArtworkService::Publish() {
   auto published = std::make_shared<Published>();
-  published->policy = policy_->Clone();
+  std::unique_ptr<ArtworkPolicy> copy = policy_->Clone();
+  copy->PrepareForReads();  // here, on the learner, not on the first request
+  published->policy = std::move(copy);
   published->counters = {updates_, rewarded_};
   published_.store(std::move(published));
 }
