@@ -27,6 +27,7 @@ ALLOWED = {
     # The simulator runs policies against the synthetic service's ground truth.
     # Policies and rewards need no recommender; add "models" when a bandit does.
     "bandit": {"synthetic", "data", "util"},
+    "consent": {"data", "util"},
     "serve": {"bandit", "models", "store", "data", "util"},
     "serve/http": {"serve", "bandit", "models", "store", "data", "util"},
 }
