@@ -1,6 +1,7 @@
 // End-to-end tests of the `marquee` command: the real binary, real files.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <fstream>
 #include <string>
 
 #include "../test_util.h"
@@ -115,6 +116,14 @@ TEST(CliTest, DemoWritesItsFilesAndShowsTitles) {
   std::vector<uint32_t> counts = d->interactions.ColumnCounts();
   uint32_t top = static_cast<uint32_t>(std::max_element(counts.begin(), counts.end()) - counts.begin());
   EXPECT_NE(demo.output.find(d->catalog.titles()[top].name), std::string::npos) << demo.output;
+  // The demo's model is described as `train` describes one: its factor ranks
+  // and training time (it once wrote neither).
+  std::ifstream model_json(dir.File("demo/model/model.json"));
+  const nlohmann::json info = nlohmann::json::parse(model_json);
+  EXPECT_EQ(info.at("factor_rank").at("factors"), 64);
+  EXPECT_GT(info.at("factor_rank").at("members").at("numerical_rank").get<int>(), 0);
+  EXPECT_GT(info.at("train_seconds").get<double>(), 0.0);
+  EXPECT_EQ(info.at("version"), "ials-demo");
 }
 
 // ---------------------------------------------------------------- issue 10

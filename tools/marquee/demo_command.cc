@@ -8,6 +8,7 @@
 // Thompson artwork policy on loopback, print ready-to-paste curl lines, and
 // run until Ctrl-C (--no-serve stops after the tables, for scripts).
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 
@@ -99,12 +100,12 @@ Status EvaluateModels(const Dataset& d) {
 Status TrainAndShow(const SyntheticService& s, const std::string& model_dir) {
   const Dataset& d = s.dataset;
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model, CreateRecommender("ials", {}));
+  const auto start = std::chrono::steady_clock::now();
   MARQUEE_RETURN_IF_ERROR(model->Fit(d.interactions, TrainContext{.seed = 42}));
-  ModelInfo info{.model = "ials", .parameters = model->parameters(),
-                 .data_fingerprint = TrainingDataFingerprint(d, d.interactions),
-                 .members = d.members.size(), .titles = d.titles.size(),
-                 .interactions = d.interactions.nnz(), .dataset_source = d.source,
-                 .trained_at = static_cast<int64_t>(std::time(nullptr)), .version = "ials-demo"};
+  ModelInfo info = DescribeTrainedModel(
+      *model, "ials", d, d.interactions,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  info.version = "ials-demo";
   MARQUEE_RETURN_IF_ERROR(SaveModel(*model, info, d.members, d.titles, model_dir));
 
   const uint32_t member = 0;

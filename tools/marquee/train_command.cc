@@ -54,24 +54,9 @@ int RunTrain(const TrainArgs& args) {
   if (!fitted.ok()) return ReportError("train", fitted);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  ModelInfo info;
-  info.model = args.model;
-  info.parameters = (*model)->parameters();
-  info.data_fingerprint = TrainingDataFingerprint(*dataset, train);
-  info.members = dataset->members.size();
-  info.titles = dataset->titles.size();
-  info.interactions = train.nnz();
+  ModelInfo info = DescribeTrainedModel(**model, args.model, *dataset, train, seconds);
   info.has_min_rating = args.min_rating.has_value();
   info.min_rating = args.min_rating.value_or(0);
-  info.dataset_source = dataset->source;
-  info.trained_at = static_cast<int64_t>(std::time(nullptr));
-  info.train_seconds = seconds;
-  info.version = args.model + "-" + std::to_string(info.trained_at);
-  if (const FactorModel* factors = (*model)->AsFactorModel()) {
-    info.factor_ranks = FactorRanks{factors->title_factors().factors(),
-                                    ComputeFactorRank(factors->member_factors()),
-                                    ComputeFactorRank(factors->title_factors())};
-  }
   Status saved = SaveModel(**model, info, dataset->members, dataset->titles, args.out);
   if (!saved.ok()) return ReportError("train", saved);
   std::printf("trained in %.2fs; wrote %s (version %s)\n", seconds, args.out.c_str(),

@@ -1,6 +1,7 @@
 #include "marquee/util/json_fields.h"
 #include "marquee/models/model_file.h"
 
+#include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -216,6 +217,26 @@ Status CheckModelMatchesDataset(const LoadedModel& model, const Dataset& dataset
       " titles) than the one given (" + dataset.source + ", " +
       std::to_string(dataset.members.size()) + " members, " + std::to_string(dataset.titles.size()) +
       " titles); expected the dataset it was trained on");
+}
+
+ModelInfo DescribeTrainedModel(const Recommender& model, const std::string& name, const Dataset& dataset,
+                               const InteractionMatrix& train, double train_seconds) {
+  ModelInfo info;
+  info.model = name;
+  info.parameters = model.parameters();
+  info.data_fingerprint = TrainingDataFingerprint(dataset, train);
+  info.members = dataset.members.size();
+  info.titles = dataset.titles.size();
+  info.interactions = train.nnz();
+  info.dataset_source = dataset.source;
+  info.trained_at = static_cast<int64_t>(std::time(nullptr));
+  info.train_seconds = train_seconds;
+  info.version = name + "-" + std::to_string(info.trained_at);
+  if (const FactorModel* factors = model.AsFactorModel()) {
+    info.factor_ranks = FactorRanks{factors->title_factors().factors(), ComputeFactorRank(factors->member_factors()),
+                                    ComputeFactorRank(factors->title_factors())};
+  }
+  return info;
 }
 
 }  // namespace marquee

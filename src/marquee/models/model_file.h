@@ -45,6 +45,14 @@ struct ModelInfo {
 // splitting): two models with equal fingerprints learned from the same data.
 uint64_t TrainingDataFingerprint(const Dataset& dataset, const InteractionMatrix& train);
 
+// The ModelInfo of `model`, just fitted on `train` (rows and columns of
+// `dataset`) in `train_seconds`, registered as `name`: parameters in effect,
+// fingerprint, counts, trained_at = now, version = name-trained_at, and the
+// factor ranks of a factor model. One description for every command that
+// trains (train, demo); callers add what only they know (min_rating).
+ModelInfo DescribeTrainedModel(const Recommender& model, const std::string& name, const Dataset& dataset,
+                               const InteractionMatrix& train, double train_seconds);
+
 // Writes the model with the ids of the dataset it was trained on.
 Status SaveModel(const Recommender& model, const ModelInfo& info, const IdMap& members,
                  const IdMap& titles, const std::string& dir);
