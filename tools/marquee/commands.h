@@ -24,6 +24,7 @@ struct Command {
 
 Command AddGenerateCommand(CLI::App& root);
 Command AddImportCommand(CLI::App& root);
+Command AddCatalogCommand(CLI::App& root);
 Command AddInfoCommand(CLI::App& root);
 Command AddDemoCommand(CLI::App& root);
 Command AddTrainCommand(CLI::App& root);

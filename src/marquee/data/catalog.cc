@@ -28,4 +28,12 @@ size_t Catalog::ArtworkCount() const {
   return n;
 }
 
+size_t Catalog::QuarantinedCount() const {
+  size_t n = 0;
+  for (const Title& t : titles_) {
+    for (const Artwork& a : t.artwork) n += a.quarantined();
+  }
+  return n;
+}
+
 }  // namespace marquee

@@ -26,15 +26,24 @@ Status Dataset::Validate() const {
     return Status::Corruption(fmt::format("dataset: catalog has {} titles, id map has {}",
                                           catalog.size(), titles.size()));
   }
+  const size_t performer_count = catalog.performers().size();
+  const auto bad_performer = [&] { return Status::Corruption("dataset: performer index out of range"); };
   for (const Title& t : catalog.titles()) {
     for (uint16_t g : t.genres) {
       if (g >= catalog.genres().size()) return Status::Corruption("dataset: genre index out of range");
     }
+    for (const Credit& c : t.credits) {
+      if (c.performer >= performer_count) return bad_performer();
+    }
     for (const Artwork& a : t.artwork) {
       for (uint32_t p : a.performers) {
-        if (p >= catalog.performers().size()) {
-          return Status::Corruption("dataset: performer index out of range");
-        }
+        if (p >= performer_count) return bad_performer();
+      }
+      for (const DepictedPerformer& d : a.depicted) {
+        if (d.performer >= performer_count) return bad_performer();
+      }
+      if (a.source_title != kOwnTitle && a.source_title >= catalog.size()) {
+        return Status::Corruption("dataset: artwork source title index out of range");
       }
     }
   }

@@ -11,6 +11,10 @@ constexpr uint32_t kMembersTag = FourCC("MEMB");
 constexpr uint32_t kTitlesTag = FourCC("TITL");
 constexpr uint32_t kMatrixTag = FourCC("CSR_");
 constexpr uint32_t kCatalogTag = FourCC("CATL");
+// Version 2: performer facts, title facts and artwork provenance, in the
+// order of CATL's performers, titles and variants. Version 1 files have no
+// FACT section and load with unknown facts (and quarantined artwork).
+constexpr uint32_t kFactsTag = FourCC("FACT");
 
 // Id maps and the CSR arrays are large: written as borrowed pieces, no copy.
 // Each piece is preceded by its element count so the reader can check sizes.
@@ -61,6 +65,51 @@ void WriteCatalog(const Catalog& catalog, ByteWriter& out) {
       for (const std::string& tag : a.tags) out.String(tag);
       out.Array<uint32_t>(a.performers);
       out.U8(a.ai_generated ? 1 : 0);
+    }
+  }
+}
+
+void OptionalDate(ByteWriter& out, const std::optional<int32_t>& date) {
+  out.U8(date ? 1 : 0);
+  out.U32(static_cast<uint32_t>(date.value_or(0)));
+}
+
+void WriteFacts(const Catalog& catalog, ByteWriter& out) {
+  out.U32(static_cast<uint32_t>(catalog.performers().size()));
+  for (const Performer& p : catalog.performers()) {
+    OptionalDate(out, p.birth_date);
+    OptionalDate(out, p.death_date);
+    out.U32(static_cast<uint32_t>(p.unions.size()));
+    for (const std::string& u : p.unions) out.String(u);
+    out.String(p.representative);
+  }
+  out.U64(catalog.titles().size());
+  for (const Title& t : catalog.titles()) {
+    out.U32(t.runtime_minutes);
+    OptionalDate(out, t.release_date);
+    out.U8(t.episode_of ? 1 : 0);
+    if (t.episode_of) {
+      out.String(t.episode_of->series_id);
+      out.U32(t.episode_of->season);
+      out.U32(t.episode_of->episode);
+    }
+    out.U32(static_cast<uint32_t>(t.credits.size()));
+    for (const Credit& c : t.credits) {
+      out.U32(c.performer);
+      out.U8(static_cast<uint8_t>(c.role));
+    }
+    out.U32(static_cast<uint32_t>(t.artwork.size()));
+    for (const Artwork& a : t.artwork) {
+      out.U32(static_cast<uint32_t>(a.depicted.size()));
+      for (const DepictedPerformer& d : a.depicted) {
+        out.U32(d.performer);
+        out.U8(d.recognizable ? 1 : 0);
+        out.U8(static_cast<uint8_t>(d.prominence));
+      }
+      out.U8(static_cast<uint8_t>(a.digital_source_type));
+      out.U8(static_cast<uint8_t>(a.replica_kind));
+      out.U32(a.source_title);
+      out.String(a.manifest_hash);
     }
   }
 }
@@ -117,6 +166,85 @@ Status ReadCatalog(ByteReader& in, Catalog& catalog) {
   return in.status();
 }
 
+std::optional<int32_t> ReadOptionalDate(ByteReader& in) {
+  const bool present = in.U8() != 0;
+  const int32_t days = static_cast<int32_t>(in.U32());
+  if (!present) return std::nullopt;
+  return days;
+}
+
+CastRole ReadRole(ByteReader& in) {
+  const uint8_t v = in.U8();
+  if (v >= kCastRoleCount) in.Fail("unknown cast role " + std::to_string(v));
+  return static_cast<CastRole>(v < kCastRoleCount ? v : 0);
+}
+
+// FACT, against the catalog CATL filled: the counts must match.
+Status ReadFacts(ByteReader& in, Catalog& catalog) {
+  const uint32_t performer_count = in.U32();
+  if (in.ok() && performer_count != catalog.performers().size()) {
+    in.Fail("facts for " + std::to_string(performer_count) + " performers, the catalog has " +
+            std::to_string(catalog.performers().size()));
+  }
+  for (uint32_t i = 0; i < performer_count && in.ok(); ++i) {
+    Performer& p = catalog.performer(i);
+    p.birth_date = ReadOptionalDate(in);
+    p.death_date = ReadOptionalDate(in);
+    uint32_t union_count = in.U32();
+    if (!Plausible(in, union_count, 4)) break;
+    for (uint32_t u = 0; u < union_count; ++u) p.unions.push_back(in.String());
+    p.representative = in.String();
+  }
+  const uint64_t title_count = in.U64();
+  if (in.ok() && title_count != catalog.size()) {
+    in.Fail("facts for " + std::to_string(title_count) + " titles, the catalog has " +
+            std::to_string(catalog.size()));
+  }
+  for (Title& t : catalog.titles()) {
+    if (!in.ok()) break;
+    t.runtime_minutes = in.U32();
+    t.release_date = ReadOptionalDate(in);
+    if (in.U8() != 0) {
+      EpisodeOf e;
+      e.series_id = in.String();
+      e.season = in.U32();
+      e.episode = in.U32();
+      t.episode_of = std::move(e);
+    }
+    uint32_t credit_count = in.U32();
+    if (!Plausible(in, credit_count, 5)) break;
+    t.credits.resize(credit_count);
+    for (Credit& c : t.credits) {
+      c.performer = in.U32();
+      c.role = ReadRole(in);
+    }
+    uint32_t artwork_count = in.U32();
+    if (in.ok() && artwork_count != t.artwork.size()) in.Fail("artwork count differs from the catalog's");
+    for (Artwork& a : t.artwork) {
+      if (!in.ok()) break;
+      uint32_t depicted_count = in.U32();
+      if (!Plausible(in, depicted_count, 6)) break;
+      a.depicted.resize(depicted_count);
+      for (DepictedPerformer& d : a.depicted) {
+        d.performer = in.U32();
+        d.recognizable = in.U8() != 0;
+        d.prominence = ReadRole(in);
+      }
+      const uint8_t source = in.U8();
+      const uint8_t replica = in.U8();
+      if (source >= kDigitalSourceTypeCount) in.Fail("unknown digital source type " + std::to_string(source));
+      if (replica >= kReplicaKindCount) in.Fail("unknown replica kind " + std::to_string(replica));
+      if (!in.ok()) break;
+      a.digital_source_type = static_cast<DigitalSourceType>(source);
+      a.replica_kind = static_cast<ReplicaKind>(replica);
+      a.source_title = in.U32();
+      a.manifest_hash = in.String();
+    }
+  }
+  if (in.ok() && !in.AtEnd()) in.Fail("trailing bytes");
+  return in.status();
+}
+
 template <typename T>
 std::vector<T> ReadArrayExpect(ByteReader& in, uint64_t expected, const char* name) {
   std::vector<T> v = in.template Array<T>();
@@ -157,6 +285,9 @@ Status SaveDataset(const Dataset& dataset, const std::string& path) {
   ByteWriter catalog;
   WriteCatalog(dataset.catalog, catalog);
   w.AddSection(kCatalogTag, std::move(catalog));
+  ByteWriter facts;
+  WriteFacts(dataset.catalog, facts);
+  w.AddSection(kFactsTag, std::move(facts));
   return w.Write(path);
 }
 
@@ -194,6 +325,11 @@ Result<Dataset> LoadDataset(const std::string& path) {
     MARQUEE_ASSIGN_OR_RETURN(std::string_view payload, r.Section(kCatalogTag));
     ByteReader in(payload, path + ": catalog");
     MARQUEE_RETURN_IF_ERROR(ReadCatalog(in, d.catalog));
+  }
+  if (r.Has(kFactsTag)) {
+    MARQUEE_ASSIGN_OR_RETURN(std::string_view payload, r.Section(kFactsTag));
+    ByteReader in(payload, path + ": catalog facts");
+    MARQUEE_RETURN_IF_ERROR(ReadFacts(in, d.catalog));
   }
   Status valid = d.Validate();
   if (!valid.ok()) return valid.WithContext(path);

@@ -34,6 +34,22 @@
 // personalization exists for. (With 0.45 / 0.2 / 0.15 the best fixed image
 // came within two points of the oracle and no learner beat it.)
 //
+// Catalog facts, drawn from streams of their own (kPerformerFacts,
+// kTitleFacts) so that the draws above never move: performers' birth dates
+// (minor_share under 18 at period_end, deceased_share dead before it, the
+// rest 18-85), unions (SAG-AFTRA for 85%, Equity for 10%), representatives
+// (an agency for most, the estate for the dead, a guardian for minors);
+// titles' runtimes (films 85-150 min; episode_share of titles are episodes,
+// 22-60 min, season 1-6, episode 1-12), release dates within the title's
+// year, credits (the cast in billing order: 2-3 leads, then supporting, then
+// 0-2 background extras); each variant's depicted list (its featured
+// performers, recognizable, with their billing; sometimes a background
+// extra, not recognizable), digital source type (AI variants:
+// trainedAlgorithmicMedia or compositeWithTrainedAlgorithmicMedia with a
+// matching replica kind; the rest mostly digitalCapture, some humanEdits
+// with customary alterations; unset_source_share quarantined), source title
+// (reused_artwork_share from another title) and manifest hash.
+//
 // Members. m0000000, ... Taste ~ Dirichlet(taste_concentration * base genre
 // shares) -- sparse, mostly on two or three genres. Kind = the dominant genre
 // (argmax of taste): interpretable, and what artwork appeal is keyed by.
@@ -150,6 +166,17 @@ Status ValidateModel(const SyntheticConfig& c) {
   }
   if (!InRange(c.ai_artwork_share, 0.0, 1.0)) {
     return Invalid("ai_artwork_share", "0 to 1", std::to_string(c.ai_artwork_share));
+  }
+  const std::pair<const char*, double> shares[] = {
+      {"minor_share", c.minor_share}, {"deceased_share", c.deceased_share},
+      {"episode_share", c.episode_share}, {"unset_source_share", c.unset_source_share},
+      {"reused_artwork_share", c.reused_artwork_share}};
+  for (const auto& [name, value] : shares) {
+    if (!InRange(value, 0.0, 1.0)) return Invalid(name, "0 to 1", std::to_string(value));
+  }
+  if (c.minor_share + c.deceased_share > 1.0) {
+    return Invalid("minor_share", "minor_share + deceased_share <= 1",
+                   std::to_string(c.minor_share + c.deceased_share));
   }
   return Status::OK();
 }

@@ -40,6 +40,13 @@ struct SyntheticConfig {
   uint32_t min_artwork = 3;                // artwork variants per title, inclusive range
   uint32_t max_artwork = 8;
   double ai_artwork_share = 0.15;          // share of artwork marked AI-generated
+  // Catalog facts (runtimes, dates, credits, provenance) come from streams of
+  // their own: changing these changes no other draw.
+  double minor_share = 0.05;               // performers under 18 at period_end
+  double deceased_share = 0.03;            // performers who died before period_end
+  double episode_share = 0.25;             // titles that are episodes of a series
+  double unset_source_share = 0.01;        // artwork without a digital source type (quarantined)
+  double reused_artwork_share = 0.03;      // artwork from another title's photography
 
   // InvalidArgument naming the field and what was expected.
   Status Validate() const;

@@ -7,7 +7,10 @@
 #include <cstdio>
 #include <numeric>
 
+#include <fmt/format.h>
+
 #include "marquee/synthetic/synthetic_internal.h"
+#include "marquee/util/civil_time.h"
 
 namespace marquee::synthetic {
 
@@ -54,6 +57,16 @@ constexpr double kArtworkSpread = 0.1;
 constexpr double kKindArtworkSpread = 0.05;
 
 constexpr double kRestrictedShare = 0.25;  // titles not available everywhere
+constexpr std::array<const char*, 5> kAgencies = {
+    "Northlight Talent", "Meridian Artists", "Bluewater Management", "Keystone Agency",
+    "Harbor & Vale Representation"};
+constexpr double kUnionShare = 0.85;         // SAG-AFTRA members
+constexpr double kEquityShare = 0.10;        // Equity members (some in both)
+constexpr double kRepresentedShare = 0.7;    // living adults with an agency
+constexpr double kSupportingShare = 0.75;    // non-lead cast billed supporting (else background)
+constexpr double kDepictedExtraShare = 0.25; // variants that also show a background extra
+constexpr double kManifestShare = 0.4;       // camera images with a content-credentials manifest
+
 constexpr uint32_t kOldestYear = 1950;
 constexpr uint32_t kNewestYear = 2025;
 
@@ -107,13 +120,52 @@ std::string FormatId(char prefix, int width, uint64_t index) {
   return buf;
 }
 
+// The day period_end falls on, as days since 1970-01-01.
+int64_t PeriodEndDay(const SyntheticConfig& config) {
+  const int64_t end = config.period_end;
+  return end / 86400 - (end % 86400 < 0 ? 1 : 0);
+}
+
+// Birth and death dates, unions and representative, from the performer's own
+// facts generator (the name's draws are untouched).
+void AddPerformerFacts(const SyntheticConfig& config, uint32_t index, Performer& p) {
+  Rng rng(DeriveSeed(StreamSeed(config.seed, Stream::kPerformerFacts), index));
+  const int64_t today = PeriodEndDay(config);
+  constexpr double kYear = 365.2425;
+  const double u = rng.Uniform();
+  const bool minor = u < config.minor_share;
+  const bool deceased = !minor && u < config.minor_share + config.deceased_share;
+  // Minors are 6 to 17, adults 18 to 85 on period_end.
+  const double age_years = minor ? 6.0 + 11.9 * rng.Uniform() : 18.01 + 67.0 * rng.Uniform();
+  const int64_t birth = today - static_cast<int64_t>(age_years * kYear);
+  p.birth_date = static_cast<int32_t>(birth);
+  if (deceased) {
+    // Died within the last 15 years, as an adult.
+    const int64_t adult_days = today - birth - static_cast<int64_t>(18 * kYear);
+    const int64_t back = 1 + rng.Below(static_cast<uint32_t>(std::clamp<int64_t>(adult_days, 1, 15 * 365)));
+    p.death_date = static_cast<int32_t>(today - back);
+  }
+  if (rng.Bernoulli(kUnionShare)) p.unions.emplace_back("SAG-AFTRA");
+  if (rng.Bernoulli(kEquityShare)) p.unions.emplace_back("Equity");
+  const bool represented = rng.Bernoulli(kRepresentedShare);
+  const char* agency = Pick(rng, kAgencies);
+  if (deceased) {
+    p.representative = "Estate of " + p.name;
+  } else if (minor) {
+    p.representative = "Guardian of " + p.name;
+  } else if (represented) {
+    p.representative = agency;
+  }
+}
+
 void AddPerformers(const SyntheticConfig& config, Catalog& catalog) {
   const uint64_t stream = StreamSeed(config.seed, Stream::kPerformers);
   const uint32_t count = PerformerCount(config);
   for (uint32_t p = 0; p < count; ++p) {
     Rng rng(DeriveSeed(stream, p));
-    std::string name = std::string(Pick(rng, kFirstNames)) + " " + Pick(rng, kLastNames);
-    catalog.AddPerformer(Performer{FormatId('p', 6, p), std::move(name)});
+    Performer performer{FormatId('p', 6, p), std::string(Pick(rng, kFirstNames)) + " " + Pick(rng, kLastNames)};
+    AddPerformerFacts(config, p, performer);
+    catalog.AddPerformer(std::move(performer));
   }
 }
 
@@ -213,6 +265,105 @@ Artwork MakeArtwork(Rng& rng, const std::string& title_id, uint32_t variant,
   return art;
 }
 
+std::string ManifestHash(Rng& rng) {
+  std::string hash = "sha256:";
+  for (int i = 0; i < 4; ++i) hash += fmt::format("{:016x}", rng.Next());
+  return hash;
+}
+
+// Digital source type, replica kind, source title and manifest of one variant.
+void AddProvenance(const SyntheticConfig& config, uint32_t index, Rng& rng, Artwork& art) {
+  const bool people = !art.performers.empty();
+  const double u = rng.Uniform();
+  if (art.ai_generated) {
+    // Half composites (a real photograph altered), half generated outright.
+    const bool composite = u < 0.5;
+    art.digital_source_type = composite ? DigitalSourceType::kCompositeWithTrainedAlgorithmicMedia
+                                        : DigitalSourceType::kTrainedAlgorithmicMedia;
+    const double v = rng.Uniform();
+    if (composite) {
+      art.replica_kind = people ? ReplicaKind::kMaterialAlteration : ReplicaKind::kNone;
+    } else if (people) {
+      art.replica_kind = v < 0.7 ? ReplicaKind::kEmploymentBasedDigitalReplica
+                                 : ReplicaKind::kIndependentlyCreatedDigitalReplica;
+    } else {
+      art.replica_kind = v < 0.5 ? ReplicaKind::kSyntheticPerformer : ReplicaKind::kNone;
+    }
+  } else if (!people) {
+    art.digital_source_type = u < 0.5 ? DigitalSourceType::kDigitalCreation : DigitalSourceType::kDigitalCapture;
+  } else if (u < 0.88) {
+    art.digital_source_type = DigitalSourceType::kDigitalCapture;
+  } else if (u < 0.97) {
+    art.digital_source_type = DigitalSourceType::kHumanEdits;
+    art.replica_kind = ReplicaKind::kCustomaryAlteration;
+  } else {
+    art.digital_source_type = DigitalSourceType::kCompositeCapture;
+  }
+  const bool manifest = art.ai_generated || rng.Bernoulli(kManifestShare);
+  const std::string hash = ManifestHash(rng);
+  if (manifest) art.manifest_hash = hash;
+  const bool reused = rng.Bernoulli(config.reused_artwork_share) && config.titles > 1;
+  uint32_t other = rng.Below(std::max<uint32_t>(config.titles - 1, 1));
+  if (other >= index) ++other;
+  if (reused) art.source_title = other;
+  if (rng.Bernoulli(config.unset_source_share)) art.digital_source_type = DigitalSourceType::kUnset;
+}
+
+// Runtime, release date, episode, credits, and each variant's depicted list
+// and provenance, from the title's own facts generator. `cast` is in billing
+// order (the order the artwork's featured performers were drawn from).
+void AddTitleFacts(const SyntheticConfig& config, uint32_t index, const std::vector<uint32_t>& cast,
+                   uint32_t performer_count, Title& title) {
+  Rng rng(DeriveSeed(StreamSeed(config.seed, Stream::kTitleFacts), index));
+  if (rng.Bernoulli(config.episode_share)) {
+    title.runtime_minutes = 22 + rng.Below(39);
+    const uint32_t series = rng.Below(std::max<uint32_t>(config.titles / 10, 1));
+    title.episode_of = EpisodeOf{FormatId('s', 6, series), 1 + rng.Below(6), 1 + rng.Below(12)};
+  } else {
+    title.runtime_minutes = 85 + rng.Below(66);
+  }
+  const int64_t first_day = DaysFromCivil(title.year, 1, 1);
+  const int64_t year_days = DaysFromCivil(title.year + 1, 1, 1) - first_day;
+  const int64_t release = first_day + rng.Below(static_cast<uint32_t>(year_days));
+  title.release_date = static_cast<int32_t>(std::min(release, PeriodEndDay(config) - 1));
+
+  const uint32_t leads = std::min<uint32_t>(2 + rng.Below(2), static_cast<uint32_t>(cast.size()));
+  for (uint32_t i = 0; i < cast.size(); ++i) {
+    const CastRole role = i < leads ? CastRole::kLead
+                          : rng.Bernoulli(kSupportingShare) ? CastRole::kSupporting
+                                                            : CastRole::kBackground;
+    title.credits.push_back(Credit{cast[i], role});
+  }
+  const uint32_t extras = rng.Below(3);
+  for (uint32_t e = 0; e < extras; ++e) {
+    const uint32_t p = rng.Below(performer_count);
+    const bool credited = std::any_of(title.credits.begin(), title.credits.end(),
+                                      [&](const Credit& c) { return c.performer == p; });
+    if (!credited) title.credits.push_back(Credit{p, CastRole::kBackground});
+  }
+  std::vector<uint32_t> background;
+  for (const Credit& c : title.credits) {
+    if (c.role == CastRole::kBackground) background.push_back(c.performer);
+  }
+
+  for (Artwork& art : title.artwork) {
+    for (uint32_t p : art.performers) {
+      auto credit = std::find_if(title.credits.begin(), title.credits.end(),
+                                 [&](const Credit& c) { return c.performer == p; });
+      art.depicted.push_back(DepictedPerformer{p, true, credit->role});
+    }
+    const bool extra = rng.Bernoulli(kDepictedExtraShare);
+    const uint32_t pick = rng.Below(std::max<uint32_t>(static_cast<uint32_t>(background.size()), 1));
+    if (extra && !background.empty()) {
+      const uint32_t p = background[pick];
+      const bool shown = std::any_of(art.depicted.begin(), art.depicted.end(),
+                                     [&](const DepictedPerformer& d) { return d.performer == p; });
+      if (!shown) art.depicted.push_back(DepictedPerformer{p, false, CastRole::kBackground});
+    }
+    AddProvenance(config, index, rng, art);
+  }
+}
+
 TitleDraft MakeTitle(const SyntheticConfig& config, uint32_t index, const std::string& title_id,
                      Catalog& catalog) {
   Rng rng(DeriveSeed(StreamSeed(config.seed, Stream::kTitles), index));
@@ -231,6 +382,7 @@ TitleDraft MakeTitle(const SyntheticConfig& config, uint32_t index, const std::s
     title.artwork.push_back(MakeArtwork(rng, title_id, k, title.genres, cast, catalog,
                                         config.ai_artwork_share, draft.artwork[k]));
   }
+  AddTitleFacts(config, index, cast, static_cast<uint32_t>(catalog.performers().size()), title);
   return draft;
 }
 

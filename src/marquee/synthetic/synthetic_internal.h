@@ -26,6 +26,8 @@ enum class Stream : uint64_t {
   kAppeal,
   kMembers,
   kPlays,
+  kPerformerFacts,  // birth and death dates, unions, representatives
+  kTitleFacts,      // runtimes, release dates, episodes, credits, artwork provenance
 };
 inline uint64_t StreamSeed(uint64_t seed, Stream stream) {
   return DeriveSeed(seed, 0x53594e5448000000ULL + static_cast<uint64_t>(stream));
