@@ -99,7 +99,7 @@ Answer BruteForce(const World& w, const LikenessUse& u) {
     if (!restored) return {false, IneligibleReason::kTakenDown, td.performer_id, {}};
   }
   std::set<std::string> done;
-  for (const DepictedPerformer& d : u.depicted) {
+  for (const DepictedPerson& d : u.depicted) {
     if (!d.recognizable || done.count(d.performer_id)) continue;
     done.insert(d.performer_id);
     auto facts = w.performers.find(d.performer_id);

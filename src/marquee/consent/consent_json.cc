@@ -125,8 +125,12 @@ Result<ConsentRecord> ConsentFromObject(const json& o) {
   std::vector<std::string> kinds;
   MARQUEE_RETURN_IF_ERROR(ReadStrings(o, "replica_kinds", false, kinds));
   for (size_t i = 0; i < kinds.size(); ++i) {
-    Result<ReplicaKind> replica = ParseReplicaKind(kinds[i]);
-    if (!replica.ok()) return json_fields::Invalid(fmt::format("replica_kinds[{}]", i), replica.status().message());
+    std::optional<ReplicaKind> replica = ParseReplicaKind(kinds[i]);
+    if (!replica) {
+      return json_fields::Invalid(fmt::format("replica_kinds[{}]", i),
+                                  fmt::format("expected one of {}, found {}", ReplicaKindNameList(),
+                                              QuoteForError(kinds[i])));
+    }
     c.replica_kinds.push_back(*replica);
   }
   MARQUEE_RETURN_IF_ERROR(ReadStrings(o, "territories", false, c.territories));

@@ -21,14 +21,6 @@ constexpr std::array<std::pair<GrantorKind, std::string_view>, 4> kGrantorNames 
     {GrantorKind::kCourtApprovedGuardian, "court_approved_guardian"},
 }};
 
-constexpr std::array<std::pair<ReplicaKind, std::string_view>, 6> kReplicaNames = {{
-    {ReplicaKind::kNone, "none"},
-    {ReplicaKind::kCustomaryAlteration, "customary_alteration"},
-    {ReplicaKind::kMaterialAlteration, "material_alteration"},
-    {ReplicaKind::kEmploymentBasedDigitalReplica, "employment_based_digital_replica"},
-    {ReplicaKind::kIndependentlyCreatedDigitalReplica, "independently_created_digital_replica"},
-    {ReplicaKind::kSyntheticPerformer, "synthetic_performer"},
-}};
 
 template <typename Enum, size_t N>
 Result<Enum> ParseName(const std::array<std::pair<Enum, std::string_view>, N>& names, std::string_view name) {
@@ -41,28 +33,7 @@ Result<Enum> ParseName(const std::array<std::pair<Enum, std::string_view>, N>& n
                                              QuoteForError(name)));
 }
 
-struct Civil {
-  int64_t year;
-  unsigned month;
-  unsigned day;
-};
-
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-// The inverse of DaysFromCivil: shift the year to start in March so the leap
-// day is last, then count 400-year eras of 146097 days.
-Civil CivilFromDays(int64_t days) {
-  days += 719468;  // 1970-01-01 -> 0000-03-01
-  const int64_t era = FloorDiv(days, 146097);
-  const int64_t day_of_era = days - era * 146097;
-  const int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const int64_t shifted_month = (5 * day_of_year + 2) / 153;  // 0 = March
-  const unsigned day = static_cast<unsigned>(day_of_year - (153 * shifted_month + 2) / 5 + 1);
-  const unsigned month = static_cast<unsigned>(shifted_month < 10 ? shifted_month + 3 : shifted_month - 9);
-  const int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
-  return {year, month, day};
-}
 
 bool IsLeapYear(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
@@ -99,13 +70,7 @@ std::string_view GrantorKindName(GrantorKind kind) {
   return "?";
 }
 
-std::string_view ReplicaKindName(ReplicaKind kind) {
-  for (const auto& [value, text] : kReplicaNames) if (value == kind) return text;
-  return "?";
-}
-
 Result<GrantorKind> ParseGrantorKind(std::string_view name) { return ParseName(kGrantorNames, name); }
-Result<ReplicaKind> ParseReplicaKind(std::string_view name) { return ParseName(kReplicaNames, name); }
 
 bool IsDigitalReplica(ReplicaKind kind) {
   return kind != ReplicaKind::kNone && kind != ReplicaKind::kCustomaryAlteration;
@@ -161,14 +126,14 @@ Status CheckDescription(std::string_view description, const IngestRules& rules) 
 int64_t AddCalendarYears(int64_t time, int years) {
   const int64_t day = FloorDiv(time, kSecondsPerDay);
   const int64_t second_of_day = time - day * kSecondsPerDay;
-  Civil c = CivilFromDays(day);
+  CivilDate c = CivilFromDays(day);
   c.year += years;
   if (c.month == 2 && c.day == 29 && !IsLeapYear(c.year)) c.day = 28;
   return DaysFromCivil(c.year, c.month, c.day) * kSecondsPerDay + second_of_day;
 }
 
 int64_t BirthdayStart(int64_t birth_date, int years) {
-  Civil c = CivilFromDays(birth_date);
+  CivilDate c = CivilFromDays(birth_date);
   c.year += years;
   if (c.month == 2 && c.day == 29 && !IsLeapYear(c.year)) {
     c.month = 3;

@@ -20,6 +20,7 @@
 #include <variant>
 #include <vector>
 
+#include "marquee/data/artwork_provenance.h"
 #include "marquee/util/status.h"
 
 namespace marquee {
@@ -32,25 +33,12 @@ enum class GrantorKind {
   kCourtApprovedGuardian,     // "court_approved_guardian": the only grantor a minor may have
 };
 
-// How far an image departs from what the camera recorded, in the guild
-// contracts' terms. The first two are ordinary photography; the rest are
-// "digital replicas" in the wider sense, which need consent naming titles.
-enum class ReplicaKind {
-  kNone,                               // "none": a photograph as taken
-  kCustomaryAlteration,                // "customary_alteration": colour, cropping, retouching
-  kMaterialAlteration,                 // "material_alteration": changes what the performer does or says
-  kEmploymentBasedDigitalReplica,      // "employment_based_digital_replica"
-  kIndependentlyCreatedDigitalReplica, // "independently_created_digital_replica"
-  kSyntheticPerformer,                 // "synthetic_performer": no one real, built from real people
-};
-
 std::string_view GrantorKindName(GrantorKind kind);
-std::string_view ReplicaKindName(ReplicaKind kind);
 // The wire names above; InvalidArgument listing them for anything else.
 Result<GrantorKind> ParseGrantorKind(std::string_view name);
-Result<ReplicaKind> ParseReplicaKind(std::string_view name);
 
-// Everything past customary alteration: such a consent must name its titles.
+// Everything past customary alteration (ReplicaKind is the catalog's,
+// data/artwork_provenance.h): such a consent must name its titles.
 bool IsDigitalReplica(ReplicaKind kind);
 
 // The uses a consent may grant (the `uses` vocabulary). A new surface is a new

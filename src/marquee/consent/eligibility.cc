@@ -209,7 +209,7 @@ Eligibility ConsentRegistry::Check(const LikenessUse& use) const {
   }
   // 2..8 per recognizable performer.
   std::set<std::string_view> seen;
-  for (const DepictedPerformer& person : use.depicted) {
+  for (const DepictedPerson& person : use.depicted) {
     if (!person.recognizable || !seen.insert(person.performer_id).second) continue;
     const PerformerFacts* facts = FindPerformer(person.performer_id);
     auto fail = [&](IneligibleReason reason, std::string record_id) {

@@ -66,7 +66,8 @@ struct PerformerFacts {
   std::string representative;         // authorised representative's name; empty when none is known
 };
 
-struct DepictedPerformer {
+// One person an image shows, by external id (the catalog's DepictedPerformer holds a dense index).
+struct DepictedPerson {
   std::string performer_id;
   bool recognizable = true;
 };
@@ -80,7 +81,7 @@ struct LikenessUse {
   ReplicaKind replica_kind = ReplicaKind::kNone;
   std::string territory;        // ISO 3166-1 alpha-2, as the request's
   int64_t time = 0;             // unix seconds
-  std::vector<DepictedPerformer> depicted;
+  std::vector<DepictedPerson> depicted;
 };
 
 // Why an image is ineligible, for logs and metrics; stable names below.
