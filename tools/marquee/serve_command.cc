@@ -5,9 +5,15 @@
 //               [--artwork-policy SPEC|F.mqp|file:PATH|none] [--reward-window SECONDS] [--artwork-seed N]
 //               [--policy-snapshot PATH [--policy-snapshot-every 5m]]
 //               [--impression-durability process|fsync] [--event-durability process|fsync]
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <optional>
 #include <memory>
+#include <string>
+
+#include <fmt/format.h>
 
 #include "commands.h"
 #include "marquee/serve/http/server.h"
@@ -37,6 +43,31 @@ void AddDurabilityOption(CLI::App& app, const std::string& flag, Durability* lev
           },
           "process|fsync"))
       ->default_str(std::string(DurabilityName(*level)));
+}
+
+// A whole number from `min` to `max`, checked on the text so that every
+// refusal says what was expected ("--max-connections: expected a positive
+// whole number, found abc"): CLI::Range and CLI::PositiveNumber said "not in
+// range 1 to ..." for text that is no number, and printed the largest double
+// as a 300-digit bound. No `max` (the default): no upper bound worth saying.
+CLI::Validator WholeNumber(int64_t min, int64_t max = std::numeric_limits<int64_t>::max()) {
+  const bool bounded = max != std::numeric_limits<int64_t>::max();
+  std::string expected = min == 1 ? "a positive whole number" : fmt::format("a whole number from {}", min);
+  if (bounded) expected += min == 1 ? fmt::format(" (at most {})", max) : fmt::format(" to {}", max);
+  const std::string description =
+      bounded ? fmt::format("INT in [{} - {}]", min, max) : fmt::format("INT >= {}", min);
+  return CLI::Validator(
+      [min, max, expected](std::string& text) {
+        int64_t value = 0;
+        const char* end = text.data() + text.size();
+        auto [stop, ec] = std::from_chars(text.data(), end, value);
+        // Whole text only: "1.5" and "5s" are refused, not read as 1 and 5.
+        if (ec != std::errc() || stop != end || value < min || value > max) {
+          return "expected " + expected + ", found " + text;
+        }
+        return std::string();
+      },
+      description);
 }
 
 // "90", "90s", "5m", "2h": seconds; nullopt when malformed.
@@ -116,11 +147,11 @@ Command AddServeCommand(CLI::App& root) {
       ->required();
   app->add_option("--host", args->server.host, "address to listen on")->capture_default_str();
   app->add_option("--port", args->server.port, "port (0: any free port, printed)")
-      ->check(CLI::Range(0, 65535))
+      ->check(WholeNumber(0, 65535))
       ->capture_default_str();
   auto* http_threads = app->add_option("--http-threads", args->server.threads,
                                        "HTTP worker threads: requests computed at once (connections, idle or not, hold none)")
-                           ->check(CLI::Range(1, 1024))
+                           ->check(WholeNumber(1, 1024))
                            ->capture_default_str();
   // Before --http-threads existed, serve's --threads set the HTTP workers
   // (shadowing the global --threads, the compute threads of every other
@@ -132,31 +163,31 @@ Command AddServeCommand(CLI::App& root) {
            args->deprecated_threads = true;
          },
          "deprecated: use --http-threads (compute threads: marquee --threads N serve ...)")
-      ->check(CLI::Range(1, 1024))
+      ->check(WholeNumber(1, 1024))
       ->excludes(http_threads);  // two names for one setting: say which, never pick silently
   app->add_option("--admin-token", args->server.admin_token,
                   "require Authorization: Bearer TOKEN on admin routes (model reload)")
       ->envname("MARQUEE_ADMIN_TOKEN");
   app->add_option("--max-body-bytes", args->server.max_body_bytes, "largest request body accepted (413 beyond)")
-      ->check(CLI::PositiveNumber)
+      ->check(WholeNumber(1))
       ->capture_default_str();
   // Positive values only: a zero limit or timeout would refuse every client
   // or none, never what was meant.
   app->add_option("--max-connections", args->server.max_connections,
                   "open connections served; beyond it a request gets 503 overloaded (Retry-After: 1)")
-      ->check(CLI::Range(1, 1000000))
+      ->check(WholeNumber(1, 1000000))
       ->capture_default_str();
   app->add_option("--header-timeout", args->server.header_timeout_seconds,
                   "seconds a connection may stay silent before its request headers are complete")
-      ->check(CLI::Range(1, 3600))
+      ->check(WholeNumber(1, 3600))
       ->capture_default_str();
   app->add_option("--body-timeout", args->server.body_timeout_seconds,
                   "seconds a connection may stay silent while sending a request body")
-      ->check(CLI::Range(1, 3600))
+      ->check(WholeNumber(1, 3600))
       ->capture_default_str();
   app->add_option("--keep-alive-seconds", args->server.keep_alive_seconds,
                   "seconds an idle connection is kept open between requests")
-      ->check(CLI::Range(1, 3600))
+      ->check(WholeNumber(1, 3600))
       ->capture_default_str();
   app->add_option("--retrieval", args->retrieval,
                   "exact: score every title; hnsw: approximate top-k from an HNSW index over the "
@@ -165,7 +196,7 @@ Command AddServeCommand(CLI::App& root) {
       ->capture_default_str();
   app->add_option("--hnsw-ef", args->stack.retrieval.ef_search,
                   "hnsw: candidates kept per query (higher: better recall, slower)")
-      ->check(CLI::Range(1, 100000))
+      ->check(WholeNumber(1, 100000))
       ->capture_default_str();
   app->add_option("--artwork-policy", args->stack.artwork_policy,
                   "artwork policy: a kind with optional parameters (uniform, epsilon-greedy, linucb, "
@@ -174,7 +205,7 @@ Command AddServeCommand(CLI::App& root) {
       ->capture_default_str();
   app->add_option("--reward-window", args->stack.artwork.reward.reward_window_seconds,
                   "seconds after an impression in which a play of the title rewards its artwork")
-      ->check(CLI::Range(int64_t{0}, kMaxRewardWindowSeconds))
+      ->check(WholeNumber(0, kMaxRewardWindowSeconds))
       ->capture_default_str();
   app->add_flag("--watch-fraction", args->stack.artwork.reward.weight_by_watch_fraction,
                 "artwork reward = the fraction watched instead of 1 (as train-policy and ope --watch-fraction)");
@@ -182,7 +213,7 @@ Command AddServeCommand(CLI::App& root) {
       ->capture_default_str();
   app->add_option("--hnsw-reload-threads", args->stack.retrieval.reload_build_threads,
                   "hnsw: threads that rebuild the index on a model reload (serving continues on the rest)")
-      ->check(CLI::Range(1, 1024))
+      ->check(WholeNumber(1, 1024))
       ->capture_default_str();
   app->add_option("--policy-snapshot", args->stack.artwork.snapshot_path,
                   "policy file the online artwork policy is saved to (periodically and on SIGTERM/SIGINT) "
@@ -196,7 +227,7 @@ Command AddServeCommand(CLI::App& root) {
           "DURATION"))
       ->capture_default_str();
   app->add_option("--hnsw-m", args->stack.retrieval.m, "hnsw: graph degree M")
-      ->check(CLI::Range(2, 256))
+      ->check(WholeNumber(2, 256))
       ->capture_default_str();
   AddDurabilityOption(*app, "--impression-durability", &args->stack.ingest.impressions,
                       "impressions logged with artwork are acknowledged once written (process: survive a "
