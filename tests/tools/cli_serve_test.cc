@@ -110,6 +110,17 @@ TEST(CliServeTest, WholeNumberFlagsSayWhatTheyExpect) {
       << m.output;
 }
 
+// An interval with no snapshot path would be silently ignored.
+TEST(CliServeTest, SnapshotIntervalNeedsASnapshotPath) {
+  RunResult alone = RunCli(kMissingData + "--policy-snapshot-every 5s");
+  EXPECT_EQ(alone.exit_code, 2) << alone.output;
+  EXPECT_NE(alone.output.find("--policy-snapshot-every requires --policy-snapshot"), std::string::npos)
+      << alone.output;
+  EXPECT_EQ(alone.output.find("/no/such/dataset.mqd"), std::string::npos) << alone.output;
+  RunResult both = RunCli(kMissingData + "--policy-snapshot /tmp/p.mqp --policy-snapshot-every 5s");
+  EXPECT_NE(both.output.find("/no/such/dataset.mqd"), std::string::npos) << both.output;
+}
+
 TEST(CliServeTest, GlobalThreadsBeforeTheSubcommandIsComputeThreads) {
   RunResult run = RunCli("--threads 2 " + kMissingData);
   EXPECT_NE(run.exit_code, 0);

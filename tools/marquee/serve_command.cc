@@ -3,9 +3,16 @@
 //               [--max-connections N] [--header-timeout S] [--body-timeout S] [--keep-alive-seconds S]
 //               [--retrieval exact|hnsw] [--hnsw-ef N] [--hnsw-m N]
 //               [--artwork-policy SPEC|F.mqp|file:PATH|none] [--reward-window SECONDS] [--artwork-seed N]
-//               [--policy-snapshot PATH [--policy-snapshot-every 5m]]
+//               [--policy-snapshot PATH [--policy-snapshot-every 5m]]  (the folder must exist and be writable)
 //               [--impression-durability process|fsync] [--event-durability process|fsync]
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
+#include <filesystem>
 #include <cstdint>
 #include <cstdio>
 #include <limits>
@@ -86,6 +93,34 @@ std::optional<std::chrono::seconds> ParseInterval(const std::string& text) {
   }
 }
 
+// --policy-snapshot PATH can be written: its folder exists and a file can be
+// created there (snapshots go through a temporary file beside PATH), and
+// PATH is no folder. Checked at start: otherwise the first sign of a wrong
+// path was the failed write at SIGTERM, when what was learned is lost.
+Status CheckSnapshotPath(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code error;
+  if (!fs::is_directory(folder, error)) {
+    return Status::InvalidArgument(fmt::format(
+        "--policy-snapshot {}: expected a path in an existing folder, found no folder {}", path, folder.string()));
+  }
+  if (fs::is_directory(target, error)) {
+    return Status::InvalidArgument(
+        fmt::format("--policy-snapshot {}: expected a file path, found a folder", path));
+  }
+  const std::string probe = path + ".write-check-" + std::to_string(getpid());
+  const int fd = open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return Status::InvalidArgument(fmt::format("--policy-snapshot {}: cannot create a file in the folder {} ({})",
+                                               path, folder.string(), std::strerror(errno)));
+  }
+  close(fd);
+  unlink(probe.c_str());
+  return Status::OK();
+}
+
 int RunServe(const ServeArgs& args) {
   BlockStopSignals();  // before any thread starts: threads inherit the mask
   if (args.deprecated_threads) {
@@ -98,6 +133,27 @@ int RunServe(const ServeArgs& args) {
   // Every HTTP worker may read a member's events at once.
   options.event_store.max_readers = static_cast<size_t>(args.server.threads);
   options.artwork.snapshot_every = *ParseInterval(args.snapshot_every);  // checked by the option
+  // Reported once stopping: the error that ends the process says it then.
+  auto stopping = std::make_shared<std::atomic<bool>>(false);
+  if (!options.artwork.snapshot_path.empty() && options.artwork_policy != "none") {
+    if (Status writable = CheckSnapshotPath(options.artwork.snapshot_path); !writable.ok()) {
+      return ReportError("serve", writable);
+    }
+    // The library only records write failures (in /v1/artwork/policy); an
+    // operator reads the log. One line per failed write, and one when
+    // writing works again, not one per success.
+    auto failing = std::make_shared<std::atomic<bool>>(false);
+    options.artwork.on_snapshot = [path = options.artwork.snapshot_path, failing, stopping](const Status& status) {
+      if (!status.ok()) {
+        failing->store(true);
+        if (stopping->load()) return;
+        std::fprintf(stderr, "marquee serve: could not write policy snapshot %s: %s (retried at the next interval)\n",
+                     path.c_str(), status.ToString().c_str());
+      } else if (failing->exchange(false)) {
+        std::fprintf(stderr, "marquee serve: wrote policy snapshot %s again after failed writes\n", path.c_str());
+      }
+    };
+  }
   Result<serve::ServingStack> stack = serve::OpenServingStack(options);
   if (!stack.ok()) return ReportError("serve", stack.status());
   if (stack->artwork != nullptr && !options.artwork.snapshot_path.empty()) {
@@ -131,8 +187,22 @@ int RunServe(const ServeArgs& args) {
   std::fprintf(stderr, "marquee serve: stopping (signal %d); finishing requests in flight\n", signal);
   server.Stop();
   if (stack->artwork != nullptr) {
+    const uint64_t written_before = stack->artwork->Stats().snapshots_written;
+    stopping->store(true);
     Status snapshot = stack->artwork->StopSnapshots();
     if (!snapshot.ok()) return ReportError("serve", snapshot.WithContext("writing the policy snapshot"));
+    const serve::ArtworkStats stats = stack->artwork->Stats();
+    if (!stats.snapshot_path.empty()) {
+      // Say where what was learned went, or that nothing needed writing
+      // (a snapshot is written only when the policy learned since the last).
+      if (stats.snapshots_written > written_before) {
+        std::fprintf(stderr, "marquee serve: wrote policy snapshot %s (%llu updates)\n", stats.snapshot_path.c_str(),
+                     static_cast<unsigned long long>(stats.updates));
+      } else {
+        std::fprintf(stderr, "marquee serve: policy snapshot %s not rewritten: nothing learned since %s\n",
+                     stats.snapshot_path.c_str(), stats.snapshots_written > 0 ? "the last one" : "start");
+      }
+    }
   }
   return 0;
 }
@@ -215,7 +285,7 @@ Command AddServeCommand(CLI::App& root) {
                   "hnsw: threads that rebuild the index on a model reload (serving continues on the rest)")
       ->check(WholeNumber(1, 1024))
       ->capture_default_str();
-  app->add_option("--policy-snapshot", args->stack.artwork.snapshot_path,
+  auto* policy_snapshot = app->add_option("--policy-snapshot", args->stack.artwork.snapshot_path,
                   "policy file the online artwork policy is saved to (periodically and on SIGTERM/SIGINT) "
                   "and resumed from at start, when it exists and matches the catalog");
   app->add_option("--policy-snapshot-every", args->snapshot_every,
@@ -225,7 +295,9 @@ Command AddServeCommand(CLI::App& root) {
             return ParseInterval(text) ? std::string() : "expected N, Ns, Nm or Nh (e.g. 30s, 5m, 1h), found " + text;
           },
           "DURATION"))
-      ->capture_default_str();
+      ->capture_default_str()
+      // An interval with nowhere to write would be ignored: say so.
+      ->needs(policy_snapshot);
   app->add_option("--hnsw-m", args->stack.retrieval.m, "hnsw: graph degree M")
       ->check(WholeNumber(2, 256))
       ->capture_default_str();
