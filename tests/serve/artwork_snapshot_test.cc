@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 #include "marquee/serve/serving_stack.h"
 #include "serve_test_fixture.h"
@@ -178,6 +179,40 @@ TEST(ArtworkSnapshotTest, TheBackgroundThreadWritesPeriodically) {
   }
   EXPECT_EQ((*service)->Stats().snapshots_written, 1u);  // once: nothing learned since
   EXPECT_TRUE(std::filesystem::exists(path));
+}
+
+// Each write attempted is reported to on_snapshot, failures included (they
+// were visible only in the stats' last_snapshot_error), so a server can log
+// them; a call with nothing learned writes nothing and reports nothing.
+TEST(ArtworkSnapshotTest, EveryWriteAttemptIsReportedToOnSnapshot) {
+  std::shared_ptr<const Dataset> dataset = SmallService();
+  TempDir dir;
+  const std::string folder = dir.File("snapshots");
+  std::filesystem::create_directory(folder);
+  const std::string path = folder + "/policy.mqp";
+  std::vector<Status> reports;
+  serve::ArtworkServiceOptions options = SnapshotOptions(path);
+  options.on_snapshot = [&reports](const Status& status) { reports.push_back(status); };
+  Result<std::unique_ptr<serve::ArtworkService>> service = serve::OpenArtworkService(*dataset, "thompson", options);
+  ASSERT_TRUE(service.ok()) << service.status().ToString();
+  ASSERT_TRUE((*service)->WriteSnapshot().ok());
+  EXPECT_TRUE(reports.empty());  // nothing learned: no write, no report
+
+  Learn(**service, *dataset);
+  std::filesystem::remove_all(folder);  // the folder vanishes under the server
+  Status failed = (*service)->WriteSnapshot();
+  EXPECT_FALSE(failed.ok());
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_FALSE(reports[0].ok());
+  EXPECT_NE(reports[0].ToString().find(path), std::string::npos) << reports[0].ToString();
+  EXPECT_EQ((*service)->Stats().last_snapshot_error, reports[0].ToString());
+
+  std::filesystem::create_directory(folder);  // back: the retry writes what the failure did not
+  ASSERT_TRUE((*service)->StopSnapshots().ok());
+  ASSERT_EQ(reports.size(), 2u);
+  EXPECT_TRUE(reports[1].ok()) << reports[1].ToString();
+  EXPECT_TRUE(std::filesystem::exists(path));
+  EXPECT_TRUE((*service)->Stats().last_snapshot_error.empty());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "cli_runner.h"
 
@@ -67,6 +68,57 @@ TEST(CliServeTest, DurabilityFlagsAcceptProcessAndFsyncOnly) {
       EXPECT_NE(good.output.find("/no/such/dataset.mqd"), std::string::npos) << flag << " " << level << good.output;
     }
   }
+}
+
+// Every whole-number flag says what it expects and what it found: CLI11's
+// ranges said "Value 0 not in range 0.000000 to 1797693..." (300 digits) for
+// --max-body-bytes 0, and "not in range" for text that is no number at all.
+TEST(CliServeTest, WholeNumberFlagsSayWhatTheyExpect) {
+  const std::vector<std::string> positive = {"--max-body-bytes", "--max-connections", "--header-timeout",
+                                             "--body-timeout",   "--keep-alive-seconds", "--http-threads",
+                                             "--hnsw-ef",        "--hnsw-reload-threads"};
+  for (const std::string& flag : positive) {
+    for (const std::string value : {"0", "-3", "abc", "1.5", "5s", "99999999999999999999"}) {
+      RunResult bad = RunCli(kMissingData + flag + " " + value);
+      EXPECT_EQ(bad.exit_code, 2) << flag << " " << value << bad.output;
+      EXPECT_NE(bad.output.find(flag + ": expected a positive whole number"), std::string::npos)
+          << flag << " " << value << bad.output;
+      EXPECT_NE(bad.output.find(", found " + value), std::string::npos) << flag << " " << value << bad.output;
+      EXPECT_EQ(bad.output.find("not in range"), std::string::npos) << bad.output;
+      EXPECT_EQ(bad.output.find("/no/such/dataset.mqd"), std::string::npos) << bad.output;
+    }
+    RunResult good = RunCli(kMissingData + flag + " 7");
+    EXPECT_NE(good.output.find("/no/such/dataset.mqd"), std::string::npos) << flag << good.output;
+  }
+  RunResult max_connections = RunCli(kMissingData + "--max-connections abc");
+  EXPECT_NE(max_connections.output.find("--max-connections: expected a positive whole number (at most 1000000), "
+                                        "found abc"),
+            std::string::npos)
+      << max_connections.output;
+  RunResult body = RunCli(kMissingData + "--max-body-bytes 0");
+  EXPECT_NE(body.output.find("--max-body-bytes: expected a positive whole number, found 0"), std::string::npos)
+      << body.output;
+  EXPECT_EQ(body.output.find("179769"), std::string::npos) << body.output;
+  // Bounds other than 1 are named.
+  RunResult port = RunCli(kMissingData + "--port http");
+  EXPECT_EQ(port.exit_code, 2) << port.output;
+  EXPECT_NE(port.output.find("--port: expected a whole number from 0 to 65535, found http"), std::string::npos)
+      << port.output;
+  RunResult m = RunCli(kMissingData + "--hnsw-m 1");
+  EXPECT_EQ(m.exit_code, 2) << m.output;
+  EXPECT_NE(m.output.find("--hnsw-m: expected a whole number from 2 to 256, found 1"), std::string::npos)
+      << m.output;
+}
+
+// An interval with no snapshot path would be silently ignored.
+TEST(CliServeTest, SnapshotIntervalNeedsASnapshotPath) {
+  RunResult alone = RunCli(kMissingData + "--policy-snapshot-every 5s");
+  EXPECT_EQ(alone.exit_code, 2) << alone.output;
+  EXPECT_NE(alone.output.find("--policy-snapshot-every requires --policy-snapshot"), std::string::npos)
+      << alone.output;
+  EXPECT_EQ(alone.output.find("/no/such/dataset.mqd"), std::string::npos) << alone.output;
+  RunResult both = RunCli(kMissingData + "--policy-snapshot /tmp/p.mqp --policy-snapshot-every 5s");
+  EXPECT_NE(both.output.find("/no/such/dataset.mqd"), std::string::npos) << both.output;
 }
 
 TEST(CliServeTest, GlobalThreadsBeforeTheSubcommandIsComputeThreads) {

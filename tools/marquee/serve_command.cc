@@ -3,11 +3,24 @@
 //               [--max-connections N] [--header-timeout S] [--body-timeout S] [--keep-alive-seconds S]
 //               [--retrieval exact|hnsw] [--hnsw-ef N] [--hnsw-m N]
 //               [--artwork-policy SPEC|F.mqp|file:PATH|none] [--reward-window SECONDS] [--artwork-seed N]
-//               [--policy-snapshot PATH [--policy-snapshot-every 5m]]
+//               [--policy-snapshot PATH [--policy-snapshot-every 5m]]  (the folder must exist and be writable)
 //               [--impression-durability process|fsync] [--event-durability process|fsync]
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
+#include <filesystem>
+#include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <optional>
 #include <memory>
+#include <string>
+
+#include <fmt/format.h>
 
 #include "commands.h"
 #include "marquee/serve/http/server.h"
@@ -39,6 +52,31 @@ void AddDurabilityOption(CLI::App& app, const std::string& flag, Durability* lev
       ->default_str(std::string(DurabilityName(*level)));
 }
 
+// A whole number from `min` to `max`, checked on the text so that every
+// refusal says what was expected ("--max-connections: expected a positive
+// whole number, found abc"): CLI::Range and CLI::PositiveNumber said "not in
+// range 1 to ..." for text that is no number, and printed the largest double
+// as a 300-digit bound. No `max` (the default): no upper bound worth saying.
+CLI::Validator WholeNumber(int64_t min, int64_t max = std::numeric_limits<int64_t>::max()) {
+  const bool bounded = max != std::numeric_limits<int64_t>::max();
+  std::string expected = min == 1 ? "a positive whole number" : fmt::format("a whole number from {}", min);
+  if (bounded) expected += min == 1 ? fmt::format(" (at most {})", max) : fmt::format(" to {}", max);
+  const std::string description =
+      bounded ? fmt::format("INT in [{} - {}]", min, max) : fmt::format("INT >= {}", min);
+  return CLI::Validator(
+      [min, max, expected](std::string& text) {
+        int64_t value = 0;
+        const char* end = text.data() + text.size();
+        auto [stop, ec] = std::from_chars(text.data(), end, value);
+        // Whole text only: "1.5" and "5s" are refused, not read as 1 and 5.
+        if (ec != std::errc() || stop != end || value < min || value > max) {
+          return "expected " + expected + ", found " + text;
+        }
+        return std::string();
+      },
+      description);
+}
+
 // "90", "90s", "5m", "2h": seconds; nullopt when malformed.
 std::optional<std::chrono::seconds> ParseInterval(const std::string& text) {
   if (text.empty()) return std::nullopt;
@@ -55,6 +93,34 @@ std::optional<std::chrono::seconds> ParseInterval(const std::string& text) {
   }
 }
 
+// --policy-snapshot PATH can be written: its folder exists and a file can be
+// created there (snapshots go through a temporary file beside PATH), and
+// PATH is no folder. Checked at start: otherwise the first sign of a wrong
+// path was the failed write at SIGTERM, when what was learned is lost.
+Status CheckSnapshotPath(const std::string& path) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const fs::path folder = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code error;
+  if (!fs::is_directory(folder, error)) {
+    return Status::InvalidArgument(fmt::format(
+        "--policy-snapshot {}: expected a path in an existing folder, found no folder {}", path, folder.string()));
+  }
+  if (fs::is_directory(target, error)) {
+    return Status::InvalidArgument(
+        fmt::format("--policy-snapshot {}: expected a file path, found a folder", path));
+  }
+  const std::string probe = path + ".write-check-" + std::to_string(getpid());
+  const int fd = open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return Status::InvalidArgument(fmt::format("--policy-snapshot {}: cannot create a file in the folder {} ({})",
+                                               path, folder.string(), std::strerror(errno)));
+  }
+  close(fd);
+  unlink(probe.c_str());
+  return Status::OK();
+}
+
 int RunServe(const ServeArgs& args) {
   BlockStopSignals();  // before any thread starts: threads inherit the mask
   if (args.deprecated_threads) {
@@ -67,6 +133,27 @@ int RunServe(const ServeArgs& args) {
   // Every HTTP worker may read a member's events at once.
   options.event_store.max_readers = static_cast<size_t>(args.server.threads);
   options.artwork.snapshot_every = *ParseInterval(args.snapshot_every);  // checked by the option
+  // Reported once stopping: the error that ends the process says it then.
+  auto stopping = std::make_shared<std::atomic<bool>>(false);
+  if (!options.artwork.snapshot_path.empty() && options.artwork_policy != "none") {
+    if (Status writable = CheckSnapshotPath(options.artwork.snapshot_path); !writable.ok()) {
+      return ReportError("serve", writable);
+    }
+    // The library only records write failures (in /v1/artwork/policy); an
+    // operator reads the log. One line per failed write, and one when
+    // writing works again, not one per success.
+    auto failing = std::make_shared<std::atomic<bool>>(false);
+    options.artwork.on_snapshot = [path = options.artwork.snapshot_path, failing, stopping](const Status& status) {
+      if (!status.ok()) {
+        failing->store(true);
+        if (stopping->load()) return;
+        std::fprintf(stderr, "marquee serve: could not write policy snapshot %s: %s (retried at the next interval)\n",
+                     path.c_str(), status.ToString().c_str());
+      } else if (failing->exchange(false)) {
+        std::fprintf(stderr, "marquee serve: wrote policy snapshot %s again after failed writes\n", path.c_str());
+      }
+    };
+  }
   Result<serve::ServingStack> stack = serve::OpenServingStack(options);
   if (!stack.ok()) return ReportError("serve", stack.status());
   if (stack->artwork != nullptr && !options.artwork.snapshot_path.empty()) {
@@ -100,8 +187,22 @@ int RunServe(const ServeArgs& args) {
   std::fprintf(stderr, "marquee serve: stopping (signal %d); finishing requests in flight\n", signal);
   server.Stop();
   if (stack->artwork != nullptr) {
+    const uint64_t written_before = stack->artwork->Stats().snapshots_written;
+    stopping->store(true);
     Status snapshot = stack->artwork->StopSnapshots();
     if (!snapshot.ok()) return ReportError("serve", snapshot.WithContext("writing the policy snapshot"));
+    const serve::ArtworkStats stats = stack->artwork->Stats();
+    if (!stats.snapshot_path.empty()) {
+      // Say where what was learned went, or that nothing needed writing
+      // (a snapshot is written only when the policy learned since the last).
+      if (stats.snapshots_written > written_before) {
+        std::fprintf(stderr, "marquee serve: wrote policy snapshot %s (%llu updates)\n", stats.snapshot_path.c_str(),
+                     static_cast<unsigned long long>(stats.updates));
+      } else {
+        std::fprintf(stderr, "marquee serve: policy snapshot %s not rewritten: nothing learned since %s\n",
+                     stats.snapshot_path.c_str(), stats.snapshots_written > 0 ? "the last one" : "start");
+      }
+    }
   }
   return 0;
 }
@@ -116,11 +217,11 @@ Command AddServeCommand(CLI::App& root) {
       ->required();
   app->add_option("--host", args->server.host, "address to listen on")->capture_default_str();
   app->add_option("--port", args->server.port, "port (0: any free port, printed)")
-      ->check(CLI::Range(0, 65535))
+      ->check(WholeNumber(0, 65535))
       ->capture_default_str();
   auto* http_threads = app->add_option("--http-threads", args->server.threads,
                                        "HTTP worker threads: requests computed at once (connections, idle or not, hold none)")
-                           ->check(CLI::Range(1, 1024))
+                           ->check(WholeNumber(1, 1024))
                            ->capture_default_str();
   // Before --http-threads existed, serve's --threads set the HTTP workers
   // (shadowing the global --threads, the compute threads of every other
@@ -132,31 +233,31 @@ Command AddServeCommand(CLI::App& root) {
            args->deprecated_threads = true;
          },
          "deprecated: use --http-threads (compute threads: marquee --threads N serve ...)")
-      ->check(CLI::Range(1, 1024))
+      ->check(WholeNumber(1, 1024))
       ->excludes(http_threads);  // two names for one setting: say which, never pick silently
   app->add_option("--admin-token", args->server.admin_token,
                   "require Authorization: Bearer TOKEN on admin routes (model reload)")
       ->envname("MARQUEE_ADMIN_TOKEN");
   app->add_option("--max-body-bytes", args->server.max_body_bytes, "largest request body accepted (413 beyond)")
-      ->check(CLI::PositiveNumber)
+      ->check(WholeNumber(1))
       ->capture_default_str();
   // Positive values only: a zero limit or timeout would refuse every client
   // or none, never what was meant.
   app->add_option("--max-connections", args->server.max_connections,
                   "open connections served; beyond it a request gets 503 overloaded (Retry-After: 1)")
-      ->check(CLI::Range(1, 1000000))
+      ->check(WholeNumber(1, 1000000))
       ->capture_default_str();
   app->add_option("--header-timeout", args->server.header_timeout_seconds,
                   "seconds a connection may stay silent before its request headers are complete")
-      ->check(CLI::Range(1, 3600))
+      ->check(WholeNumber(1, 3600))
       ->capture_default_str();
   app->add_option("--body-timeout", args->server.body_timeout_seconds,
                   "seconds a connection may stay silent while sending a request body")
-      ->check(CLI::Range(1, 3600))
+      ->check(WholeNumber(1, 3600))
       ->capture_default_str();
   app->add_option("--keep-alive-seconds", args->server.keep_alive_seconds,
                   "seconds an idle connection is kept open between requests")
-      ->check(CLI::Range(1, 3600))
+      ->check(WholeNumber(1, 3600))
       ->capture_default_str();
   app->add_option("--retrieval", args->retrieval,
                   "exact: score every title; hnsw: approximate top-k from an HNSW index over the "
@@ -165,7 +266,7 @@ Command AddServeCommand(CLI::App& root) {
       ->capture_default_str();
   app->add_option("--hnsw-ef", args->stack.retrieval.ef_search,
                   "hnsw: candidates kept per query (higher: better recall, slower)")
-      ->check(CLI::Range(1, 100000))
+      ->check(WholeNumber(1, 100000))
       ->capture_default_str();
   app->add_option("--artwork-policy", args->stack.artwork_policy,
                   "artwork policy: a kind with optional parameters (uniform, epsilon-greedy, linucb, "
@@ -174,7 +275,7 @@ Command AddServeCommand(CLI::App& root) {
       ->capture_default_str();
   app->add_option("--reward-window", args->stack.artwork.reward.reward_window_seconds,
                   "seconds after an impression in which a play of the title rewards its artwork")
-      ->check(CLI::Range(int64_t{0}, kMaxRewardWindowSeconds))
+      ->check(WholeNumber(0, kMaxRewardWindowSeconds))
       ->capture_default_str();
   app->add_flag("--watch-fraction", args->stack.artwork.reward.weight_by_watch_fraction,
                 "artwork reward = the fraction watched instead of 1 (as train-policy and ope --watch-fraction)");
@@ -182,9 +283,9 @@ Command AddServeCommand(CLI::App& root) {
       ->capture_default_str();
   app->add_option("--hnsw-reload-threads", args->stack.retrieval.reload_build_threads,
                   "hnsw: threads that rebuild the index on a model reload (serving continues on the rest)")
-      ->check(CLI::Range(1, 1024))
+      ->check(WholeNumber(1, 1024))
       ->capture_default_str();
-  app->add_option("--policy-snapshot", args->stack.artwork.snapshot_path,
+  auto* policy_snapshot = app->add_option("--policy-snapshot", args->stack.artwork.snapshot_path,
                   "policy file the online artwork policy is saved to (periodically and on SIGTERM/SIGINT) "
                   "and resumed from at start, when it exists and matches the catalog");
   app->add_option("--policy-snapshot-every", args->snapshot_every,
@@ -194,9 +295,11 @@ Command AddServeCommand(CLI::App& root) {
             return ParseInterval(text) ? std::string() : "expected N, Ns, Nm or Nh (e.g. 30s, 5m, 1h), found " + text;
           },
           "DURATION"))
-      ->capture_default_str();
+      ->capture_default_str()
+      // An interval with nowhere to write would be ignored: say so.
+      ->needs(policy_snapshot);
   app->add_option("--hnsw-m", args->stack.retrieval.m, "hnsw: graph degree M")
-      ->check(CLI::Range(2, 256))
+      ->check(WholeNumber(2, 256))
       ->capture_default_str();
   AddDurabilityOption(*app, "--impression-durability", &args->stack.ingest.impressions,
                       "impressions logged with artwork are acknowledged once written (process: survive a "

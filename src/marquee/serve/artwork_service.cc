@@ -99,7 +99,8 @@ void ArtworkService::SnapshotLoop() {
       while (!snapshot_stop_ && Clock::now() < next) snapshot_wake_.WaitFor(&snapshot_mutex_, next - Clock::now());
       if (snapshot_stop_) return;
     }
-    // A failure is in the stats (last_snapshot_error); the next interval retries.
+    // A failure is in the stats (last_snapshot_error) and goes to
+    // on_snapshot; the next interval retries.
     (void)WriteSnapshot();
     next = Clock::now() + options_.snapshot_every;
   }
@@ -114,15 +115,19 @@ Status ArtworkService::WriteSnapshot() {
   if (published->counters.updates == written_updates_) return Status::OK();  // nothing learned since the last one
   Status written = SaveArtworkPolicy(*published->policy, dataset_.catalog, options_.snapshot_path,
                                      &published->counters);
-  MutexLock lock(&snapshot_mutex_);
-  if (written.ok()) {
-    written_updates_ = published->counters.updates;
-    ++snapshots_written_;
-    last_snapshot_time_ = static_cast<int64_t>(std::time(nullptr));
-    last_snapshot_error_.clear();
-  } else {
-    last_snapshot_error_ = written.ToString();
+  {
+    MutexLock lock(&snapshot_mutex_);
+    if (written.ok()) {
+      written_updates_ = published->counters.updates;
+      ++snapshots_written_;
+      last_snapshot_time_ = static_cast<int64_t>(std::time(nullptr));
+      last_snapshot_error_.clear();
+    } else {
+      last_snapshot_error_ = written.ToString();
+    }
   }
+  // Still under write_mutex_, so reports arrive in the order of the writes.
+  if (options_.on_snapshot) options_.on_snapshot(written);
   return written;
 }
 

@@ -42,6 +42,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -75,6 +76,14 @@ struct ArtworkServiceOptions {
   // background thread writes one (0: only StopSnapshots and WriteSnapshot).
   std::string snapshot_path;
   std::chrono::seconds snapshot_every{300};
+  // Called after each snapshot write attempted (not when nothing was learned
+  // since the last one), with its outcome: periodic failures otherwise show
+  // only in ArtworkStats::last_snapshot_error, and the library does not
+  // print, so a program that wants them in its log says so here (marquee
+  // serve prints failures and the first success after them). Runs on the
+  // writing thread with the write lock held: it must not call WriteSnapshot
+  // or StopSnapshots. Empty (the default): not called.
+  std::function<void(const Status&)> on_snapshot;
   // Calls of NoteLogged and NoteOutcomes (one request's impressions or events
   // each) waiting for the learner. A full queue drops the call (counted in
   // ArtworkStats::learn_dropped) instead of making the request wait: the

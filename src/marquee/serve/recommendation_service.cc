@@ -146,9 +146,12 @@ Result<Recommendations> RecommendationService::ForMember(std::string_view member
   if (history.titles.empty()) {
     std::string reason;
     if (index == IdMap::kNotFound && history.seen.empty()) {
-      reason = "unknown member: not in the dataset and no plays or ratings logged";
+      // Plays of titles the serving dataset lacks are stored (the next
+      // training uses them) but not history, so "no plays logged" would be
+      // untrue for a member who has some.
+      reason = "unknown member: not in the dataset and no plays or ratings of this model's titles logged";
     } else if (history.seen.empty()) {
-      reason = "no member signal: the member has no plays or ratings";
+      reason = "no member signal: the member has no plays or ratings of this model's titles";
     } else {
       reason = "no member signal: none of the member's plays or ratings counts as a positive for this model";
     }

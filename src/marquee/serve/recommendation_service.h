@@ -52,8 +52,9 @@ class RecommendationService {
   static Result<std::unique_ptr<RecommendationService>> Create(ModelStore& models, EventStore& events);
 
   // GET /v1/members/{id}/recommendations. With no member signal -- a member
-  // the dataset does not know with no plays or ratings logged (impressions
-  // and clicks are not history), or any member none of whose titles the
+  // the dataset does not know with no plays or ratings of the model's titles
+  // logged (impressions and clicks are not history, nor are plays of titles
+  // outside the serving dataset: stored for the next training), or any member none of whose titles the
   // model scores as a positive (an empty row; every rating below the model's
   // min_rating) -- the answer is the most watched titles, flagged fallback
   // with a fallback_reason and retrieval "popularity" (watched titles still

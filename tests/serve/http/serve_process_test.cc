@@ -550,6 +550,11 @@ TEST_F(ServeProcessTest, TheLearnedArtworkPolicySurvivesSigtermAndRestart) {
   ASSERT_TRUE(WIFEXITED(*status));
   EXPECT_EQ(WEXITSTATUS(*status), 0) << ReadFile(last_stderr_);
   ASSERT_TRUE(std::filesystem::exists(snapshot));
+  // A clean stop says where what was learned went.
+  const std::string stopped = ReadFile(last_stderr_);
+  EXPECT_NE(stopped.find("wrote policy snapshot " + snapshot + " (" + before["updates"].dump() + " updates)"),
+            std::string::npos)
+      << stopped;
 
   ASSERT_NE(Start(flags), nullptr);
   EXPECT_NE(ReadFile(last_stderr_).find("resumed the artwork policy from snapshot " + snapshot), std::string::npos)
@@ -573,6 +578,71 @@ TEST_F(ServeProcessTest, AnUnusableSnapshotIsReportedAndTheServerRuns) {
   ASSERT_TRUE(stats);
   EXPECT_EQ(stats->status, 200);
   EXPECT_EQ(json::parse(stats->body)["snapshot"]["restored"], false);
+}
+
+// A snapshot path that cannot be written is refused at start, naming the
+// flag and the path (it was found only by the failed write at SIGTERM, when
+// what the policy learned is lost); nothing is opened.
+TEST_F(ServeProcessTest, AnUnwritableSnapshotPathIsRefusedAtStart) {
+  const std::string no_folder = events_dir_->File("no-such-folder") + "/p.mqp";
+  RunResult missing = RunCli("serve --data " + DataPath() + " --model " + ModelPath() + " --events " + EventsPath() +
+                             " --port 0 --policy-snapshot " + no_folder);
+  EXPECT_EQ(missing.exit_code, 1) << missing.output;
+  EXPECT_NE(missing.output.find("--policy-snapshot " + no_folder), std::string::npos) << missing.output;
+  EXPECT_NE(missing.output.find("no folder"), std::string::npos) << missing.output;
+  EXPECT_EQ(missing.output.find("listening"), std::string::npos) << missing.output;
+  const std::string folder = events_dir_->File("a-folder");
+  std::filesystem::create_directory(folder);
+  RunResult is_folder = RunCli("serve --data " + DataPath() + " --model " + ModelPath() + " --events " +
+                               EventsPath() + " --port 0 --policy-snapshot " + folder);
+  EXPECT_EQ(is_folder.exit_code, 1) << is_folder.output;
+  EXPECT_NE(is_folder.output.find("--policy-snapshot " + folder + ": expected a file path"), std::string::npos)
+      << is_folder.output;
+  EXPECT_FALSE(std::filesystem::exists(EventsPath()));
+  // The write check leaves nothing behind.
+  EXPECT_TRUE(std::filesystem::is_empty(folder));
+}
+
+// Periodic snapshot writes that fail are logged to stderr (they showed only
+// in /v1/artwork/policy's last_snapshot_error), and so is the first success
+// after them.
+TEST_F(ServeProcessTest, FailedPeriodicSnapshotsAreLogged) {
+  const std::string folder = events_dir_->File("snapshots");
+  std::filesystem::create_directory(folder);
+  const std::string snapshot = folder + "/policy.mqp";
+  ServeProcess* server =
+      Start({"--artwork-policy", "thompson", "--policy-snapshot", snapshot, "--policy-snapshot-every", "1s"});
+  ASSERT_NE(server, nullptr);
+  std::filesystem::remove_all(folder);  // the folder vanishes under the server
+  auto client = Client();
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  auto learn = [&](uint32_t m) {
+    auto shown = client->Get(("/v1/members/" + Member(m) + "/artwork?titles=" + Title(0) + "," + Title(1)).c_str());
+    ASSERT_TRUE(shown);
+    ASSERT_EQ(shown->status, 200) << shown->body;
+    auto posted = client->Post("/v1/events", ToJson({Play(Member(m), Title(0), now + 1, 1.0f)}).dump(),
+                               "application/json");
+    ASSERT_TRUE(posted);
+    ASSERT_EQ(posted->status, 200) << posted->body;
+  };
+  auto wait_for_log = [&](const std::string& text) {
+    const auto deadline = Clock::now() + std::chrono::seconds(15);
+    while (Clock::now() < deadline && ReadFile(last_stderr_).find(text) == std::string::npos) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return ReadFile(last_stderr_).find(text) != std::string::npos;
+  };
+  learn(1);
+  EXPECT_TRUE(wait_for_log("could not write policy snapshot " + snapshot)) << ReadFile(last_stderr_);
+  std::filesystem::create_directory(folder);
+  EXPECT_TRUE(wait_for_log("wrote policy snapshot " + snapshot + " again after failed writes"))
+      << ReadFile(last_stderr_);
+  EXPECT_TRUE(std::filesystem::exists(snapshot));
+  server->Signal(SIGTERM);
+  std::optional<int> status = server->WaitForExit(std::chrono::seconds(10));
+  ASSERT_TRUE(status.has_value());
+  ASSERT_TRUE(WIFEXITED(*status));
+  EXPECT_EQ(WEXITSTATUS(*status), 0) << ReadFile(last_stderr_);
 }
 
 TEST_F(ServeProcessTest, AMalformedSnapshotIntervalIsAUsageError) {

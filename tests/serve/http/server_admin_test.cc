@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
+#include <vector>
 
 #include "../serve_test_fixture.h"
 
@@ -186,7 +187,40 @@ TEST_F(ServerAdminTest, BodiesOverTheLimitGet413) {
 TEST_F(ServerAdminTest, UnknownRoutesGet404Json) {
   StartServer();
   EXPECT_EQ(Get("/v2/nothing", 404)["error"]["code"], "not_found");
-  EXPECT_EQ(Post("/healthz", "{}", 404)["error"]["code"], "not_found");
+  EXPECT_EQ(Post("/v2/nothing", "{}", 404)["error"]["code"], "not_found");
+}
+
+// A known path asked with a method it lacks is 405 with an Allow header
+// listing its methods (it was 404 "no route", which read as a wrong path).
+TEST_F(ServerAdminTest, KnownPathsWithAnotherMethodGet405WithAllow) {
+  StartServer();
+  auto client = Client();
+  struct Case {
+    httplib::Result reply;
+    std::string allow;
+  };
+  std::vector<Case> cases;
+  cases.push_back({client->Delete("/v1/events"), "POST"});
+  cases.push_back({client->Get("/v1/events"), "POST"});
+  cases.push_back({client->Post("/healthz", "{}", "application/json"), "GET, HEAD"});
+  cases.push_back({client->Put("/v1/members/" + Member() + "/recommendations", "{}", "application/json"),
+                   "GET, HEAD"});
+  cases.push_back({client->Get("/v1/models/reload"), "POST"});
+  for (Case& c : cases) {
+    ASSERT_TRUE(c.reply) << c.allow;
+    EXPECT_EQ(c.reply->status, 405) << c.reply->body;
+    EXPECT_EQ(c.reply->get_header_value("Allow"), c.allow) << c.reply->body;
+    EXPECT_EQ(c.reply->get_header_value("Content-Type"), "application/json");
+    json body = json::parse(c.reply->body, nullptr, false);
+    EXPECT_EQ(body["error"]["code"], "method_not_allowed") << c.reply->body;
+    EXPECT_EQ(ErrorField(body), "method") << c.reply->body;
+    EXPECT_NE(body["error"]["message"].get<std::string>().find(c.allow), std::string::npos) << c.reply->body;
+  }
+  // Unknown paths stay 404, whatever the method.
+  auto unknown = client->Delete("/v1/nothing");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 404);
+  EXPECT_FALSE(unknown->has_header("Allow"));
 }
 
 TEST_F(ServerAdminTest, HealthMetricsAndOpenApi) {

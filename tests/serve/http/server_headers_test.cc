@@ -1,5 +1,10 @@
 // Request headers the API does not use cannot change or amplify an answer
 // (issue 10): the server, not its HTTP library, decides what it honours.
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <string>
 
@@ -45,6 +50,28 @@ class ServerHeadersTest : public ServeFixture {
   }
 
   static std::string Member() { return std::string(dataset().members.ExternalId(3)); }
+
+  // Sends `request` as is on a new connection; what came back until the
+  // server closed it (the request asks it to), or "" when none.
+  std::string RawExchange(const std::string& request) const {
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return "";
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(server_->port()));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval timeout{.tv_sec = 10, .tv_usec = 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+    std::string answer;
+    if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+        send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size())) {
+      char buffer[4096];
+      ssize_t n;
+      while ((n = recv(fd, buffer, sizeof(buffer), 0)) > 0) answer.append(buffer, static_cast<size_t>(n));
+    }
+    close(fd);
+    return answer;
+  }
 };
 
 TEST_F(ServerHeadersTest, RangeIsIgnoredOnEveryRoute) {
@@ -98,6 +125,33 @@ TEST_F(ServerHeadersTest, ExpectContinueIsHonoured) {
   nlohmann::json ok = Post("/v1/recommendations", R"({"history": [")" + title + R"("], "k": 2})", 200,
                            {{"Expect", "100-continue"}});
   EXPECT_EQ(ok["recommendations"].size(), 2u);
+}
+
+// A POST with neither Content-Length nor Transfer-Encoding has no body
+// (what `curl -X POST URL` sends): 411 naming Content-Length, not a JSON
+// parse error about a body nobody sent. `Content-Length: 0` is an empty body,
+// which the route judges (400 naming the body).
+TEST_F(ServerHeadersTest, PostWithoutContentLengthIs411) {
+  for (const std::string path : {"/v1/events", "/v1/recommendations"}) {
+    const std::string answer =
+        RawExchange("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    ASSERT_EQ(answer.rfind("HTTP/1.1 411", 0), 0u) << path << ": " << answer;
+    const size_t body_at = answer.find("\r\n\r\n");
+    ASSERT_NE(body_at, std::string::npos) << answer;
+    nlohmann::json body = nlohmann::json::parse(answer.substr(body_at + 4), nullptr, false);
+    EXPECT_EQ(body["error"]["code"], "length_required") << answer;
+    EXPECT_EQ(ErrorField(body), "Content-Length") << answer;
+    EXPECT_NE(body["error"]["message"].get<std::string>().find("Content-Length"), std::string::npos) << answer;
+  }
+  // An empty body, announced, is the route's to judge.
+  const std::string empty =
+      RawExchange("POST /v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  ASSERT_EQ(empty.rfind("HTTP/1.1 400", 0), 0u) << empty;
+  nlohmann::json refused = nlohmann::json::parse(empty.substr(empty.find("\r\n\r\n") + 4), nullptr, false);
+  EXPECT_NE(refused["error"]["code"], "length_required") << empty;
+  // A GET needs no length.
+  const std::string health = RawExchange("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(health.rfind("HTTP/1.1 200", 0), 0u) << health;
 }
 
 // A request with Transfer-Encoding is refused before its body is read, so

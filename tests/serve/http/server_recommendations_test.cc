@@ -132,6 +132,29 @@ TEST_F(ServerRecommendationsTest, UnknownMemberGetsPopularTitlesFlaggedAsFallbac
   EXPECT_EQ(reply["recommendations"][0]["title"], std::string(dataset().titles.ExternalId(top)));
 }
 
+// Events may name titles and members the serving dataset does not know: they
+// are stored for the next training. Live history ignores titles outside the
+// model, so such a member still gets the fallback, and its reason must stay
+// true (it said "no plays or ratings logged" after a logged play).
+TEST_F(ServerRecommendationsTest, PlaysOfUnknownTitlesAreStoredAndTheFallbackReasonStaysTrue) {
+  const std::string member = "newcomer-with-an-unknown-title";
+  json events = {{"events", json::array({{{"kind", "play"},
+                                          {"member", member},
+                                          {"title", "title-not-in-this-dataset"},
+                                          {"watch_fraction", 1.0}}})}};
+  EXPECT_EQ(Post("/v1/events", events.dump())["accepted"], 1);
+  Result<std::vector<Event>> stored = events_->MemberEvents(member);
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  ASSERT_EQ(stored->size(), 1u);
+  EXPECT_EQ((*stored)[0].title_id, "title-not-in-this-dataset");
+
+  json reply = Get("/v1/members/" + member + "/recommendations?k=5");
+  EXPECT_EQ(reply["fallback"], true);
+  const std::string reason = reply["fallback_reason"].get<std::string>();
+  EXPECT_EQ(reason, "unknown member: not in the dataset and no plays or ratings of this model's titles logged");
+  EXPECT_EQ(reply["recommendations"].size(), 5u);
+}
+
 TEST_F(ServerRecommendationsTest, PostedPlaysChangeTheNextRecommendations) {
   const std::string member = SomeMember();
   const std::vector<std::string> before = Titles(Get("/v1/members/" + member + "/recommendations?k=10"));

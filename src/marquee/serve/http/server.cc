@@ -96,7 +96,8 @@ struct Route {
 struct Request {
   std::string method;
   std::string path;  // percent-decoded by MHD
-  const Route* route = nullptr;  // null: no route (404 once the body is read)
+  const Route* route = nullptr;  // null: no route (404 or 405 once the body is read)
+  std::string allow;             // no route: the methods the path has ("GET, HEAD"); empty: 404
   std::string id;                // the path's {id} segment
   QueryParams params;
   std::string authorization;     // the Authorization header, "" when absent
@@ -330,6 +331,19 @@ struct Server::Impl {
     return nullptr;
   }
 
+  // The methods some route answers on `path`, for a 405's Allow header
+  // ("GET, HEAD, POST"); empty when no route has the path (404). HEAD goes
+  // with GET, as Match answers it.
+  std::string AllowedMethods(std::string_view path) const {
+    std::string id;
+    const bool get = Match("GET", path, &id) != nullptr;
+    const bool post = Match("POST", path, &id) != nullptr;
+    std::string allow;
+    if (get) allow = "GET, HEAD";
+    if (post) allow += allow.empty() ? "POST" : ", POST";
+    return allow;
+  }
+
   // Any exception becomes a 500 JSON reply, never a dead worker.
   Reply Run(const Request& request) {
     const auto start = std::chrono::steady_clock::now();
@@ -348,7 +362,9 @@ struct Server::Impl {
 
   // Queues `reply` on `connection`. `close`: the connection is not reused
   // (a body left unread, or the server stopping).
-  MHD_Result Answer(MHD_Connection* connection, const Reply& reply, bool close, bool retry_after = false) {
+  // `allow`: an Allow header's value (a 405), empty for none.
+  MHD_Result Answer(MHD_Connection* connection, const Reply& reply, bool close, bool retry_after = false,
+                    const std::string& allow = {}) {
     MHD_Response* response = MHD_create_response_from_buffer(
         reply.body.size(), const_cast<char*>(reply.body.data()), MHD_RESPMEM_MUST_COPY);
     if (response == nullptr) return MHD_NO;
@@ -357,15 +373,17 @@ struct Server::Impl {
       MHD_add_response_header(response, MHD_HTTP_HEADER_CONNECTION, "close");
     }
     if (retry_after) MHD_add_response_header(response, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+    if (!allow.empty()) MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, allow.c_str());
     MHD_Result queued = MHD_queue_response(connection, reply.status, response);
     MHD_destroy_response(response);
     return queued;
   }
 
   // An answer given without running a handler, counted as "unrouted".
-  MHD_Result Refuse(MHD_Connection* connection, const ApiError& error, bool close, bool retry_after = false) {
+  MHD_Result Refuse(MHD_Connection* connection, const ApiError& error, bool close, bool retry_after = false,
+                    const std::string& allow = {}) {
     metrics.Record(unrouted, error.http_status, 0);
-    return Answer(connection, Reply::Error(error), close, retry_after);
+    return Answer(connection, Reply::Error(error), close, retry_after, allow);
   }
 
   // The first access-handler call: the headers are complete, the body (if
@@ -386,7 +404,8 @@ struct Server::Impl {
     if (std::optional<ApiError> refused = RequestHeaders(connection)) {
       return Refuse(connection, *refused, /*close=*/true);
     }
-    if (const char* length = Header(connection, MHD_HTTP_HEADER_CONTENT_LENGTH); length != nullptr) {
+    const char* length = Header(connection, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (length != nullptr) {
       uint64_t bytes = 0;
       const char* end = length + std::strlen(length);
       auto [stop, ec] = std::from_chars(length, end, bytes);
@@ -400,6 +419,18 @@ struct Server::Impl {
     request.method = method;
     request.path = url;
     request.route = Match(request.method, request.path, &request.id);
+    if (request.route == nullptr) request.allow = AllowedMethods(request.path);
+    // Without Content-Length (or Transfer-Encoding, refused above) HTTP/1.1
+    // has no body: such a POST sent nothing, and answering that its JSON is
+    // malformed would blame a body that does not exist. `Content-Length: 0`
+    // is an empty body, left to the route.
+    if (request.route != nullptr && request.route->method == "POST" && length == nullptr) {
+      return Refuse(connection,
+                    {411, "length_required",
+                     "POST bodies must have a Content-Length header (none was sent, so there is no body)",
+                     "Content-Length"},
+                    /*close=*/false);
+    }
     if (request.route != nullptr) {
       request.params = Params(connection);
       if (const char* authorization = Header(connection, MHD_HTTP_HEADER_AUTHORIZATION)) {
@@ -462,6 +493,14 @@ struct Server::Impl {
       if (request->answered.load(std::memory_order_acquire)) return s.Answer(connection, request->reply, false);
       if (request->dispatched) return MHD_YES;  // not called while suspended; nothing to do
       if (request->too_large) return s.Refuse(connection, s.BodyTooLarge(), false);
+      if (request->route == nullptr && !request->allow.empty()) {
+        return s.Refuse(connection,
+                        {405, "method_not_allowed",
+                         fmt::format("{} does not answer {}; it answers {}", request->path, request->method,
+                                     request->allow),
+                         "method"},
+                        false, false, request->allow);
+      }
       if (request->route == nullptr) {
         return s.Refuse(connection, ApiError::NotFound("no route for " + request->method + " " + request->path),
                         false);
