@@ -8,7 +8,7 @@
 #   bench/serve_cpu.sh "&artwork=true" --retrieval hnsw
 #   bench/serve_cpu.sh "&artwork=false"
 # Args: QUERY [extra `marquee serve` flags...]. Env: MARQUEE, OUT, DURATION
-# (seconds, default 5), SERVER_THREADS (default 4).
+# (seconds, default 5), SERVER_THREADS (default 8, as serve).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 QUERY=${1:?usage: bench/serve_cpu.sh QUERY [serve flags...]}; shift
@@ -19,7 +19,7 @@ DURATION=${DURATION:-5}
 EVENTS=$(mktemp -d)/events.db
 LOG=$(mktemp)
 "$MARQUEE" serve --data "$OUT/service.mqd" --model "$OUT/model" --events "$EVENTS" --port 0 \
-  --http-threads "${SERVER_THREADS:-4}" "$@" >"$LOG" 2>&1 &
+  --http-threads "${SERVER_THREADS:-8}" "$@" >"$LOG" 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; wait $PID 2>/dev/null; rm -rf "$(dirname "$EVENTS")" "$LOG"' EXIT
 ADDRESS=""
