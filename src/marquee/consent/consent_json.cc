@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "marquee/data/event.h"
 #include "marquee/util/json_fields.h"
 
 namespace marquee {
@@ -17,8 +18,8 @@ using json_fields::IdText;
 using json_fields::Join;
 using json_fields::RejectUnknownFields;
 
-// The latest time an entry may carry (9999-12-31T23:59:59Z): later is a typo.
-constexpr int64_t kLatestTime = 253402300799;
+// Times follow the events' rule (data/event.h): 9999-12-31T23:59:59Z at most.
+constexpr int64_t kLatestTime = kLatestEventTime;
 
 Status Required(const std::string& field) { return json_fields::Invalid(field, "required"); }
 
