@@ -1,12 +1,18 @@
 // marquee generate --members N --titles M --plays P --seed S --out DATASET [--truth FILE]
+//                  [--consents FILE.jsonl [--consent-time UNIX_SECONDS]]
+#include <array>
 #include <chrono>
 #include <cstdio>
+#include <variant>
 
 #include "commands.h"
 #include "dataset_report.h"
+#include "marquee/consent/consent_json.h"
+#include "marquee/consent/synthetic_consents.h"
 #include "marquee/data/dataset_file.h"
 #include "marquee/synthetic/ground_truth.h"
 #include "marquee/synthetic/synthetic.h"
+#include "marquee/util/file.h"
 #include "progress_bar.h"
 
 namespace marquee::cli {
@@ -16,7 +22,36 @@ struct GenerateArgs {
   SyntheticConfig config;
   std::string out;
   std::string truth;
+  std::string consents;
+  // The reference time of the synthetic consents: fixed by default, so the
+  // same seed writes the same file (SyntheticConsentOptions::now).
+  int64_t consent_time = SyntheticConsentOptions{}.now;
 };
+
+// The synthetic consents as JSON lines (consent/consent_json.h), and a
+// one-line count of the records by type.
+Status WriteSyntheticConsents(const Dataset& dataset, const GenerateArgs& args) {
+  SyntheticConsentOptions options;
+  options.seed = args.config.seed;
+  options.now = args.consent_time;
+  const std::vector<ConsentEntry> entries = SyntheticConsents(dataset, options);
+  std::array<size_t, std::variant_size_v<ConsentEntry>> counts{};
+  Status written = WriteFileAtomically(args.consents, [&](std::FILE* f) {
+    for (const ConsentEntry& e : entries) {
+      ++counts[e.index()];
+      std::string line = ConsentEntryToJson(e);
+      line += '\n';
+      Status s = WriteBytes(f, line.data(), line.size(), args.consents);
+      if (!s.ok()) return s;
+    }
+    return Status::OK();
+  });
+  if (!written.ok()) return written;
+  std::printf("wrote %s (%zu consents, %zu revocations, %zu takedowns, %zu restorations at %lld)\n",
+              args.consents.c_str(), counts[0], counts[1], counts[2], counts[3],
+              static_cast<long long>(args.consent_time));
+  return Status::OK();
+}
 
 int RunGenerate(const GenerateArgs& args) {
   auto start = std::chrono::steady_clock::now();
@@ -32,6 +67,10 @@ int RunGenerate(const GenerateArgs& args) {
     Status truth = SaveGroundTruth(service->truth, args.truth);
     if (!truth.ok()) return ReportError("generate", truth);
     std::printf("wrote %s (ground truth)\n", args.truth.c_str());
+  }
+  if (!args.consents.empty()) {
+    Status consents = WriteSyntheticConsents(service->dataset, args);
+    if (!consents.ok()) return ReportError("generate", consents);
   }
   PrintStatsTable(stdout, service->dataset, ComputeStats(service->dataset));
   return 0;
@@ -53,6 +92,12 @@ Command AddGenerateCommand(CLI::App& root) {
   app->add_option("--out", args->out, "dataset file to write (.mqd)")->required();
   app->add_option("--truth", args->truth,
                   "also write the ground truth (member tastes, artwork appeal) to this file");
+  app->add_option("--consents", args->consents,
+                  "also write performers' consents for the artwork (JSON lines), with missing, expiring, "
+                  "revoked consents and takedowns");
+  app->add_option("--consent-time", args->consent_time,
+                  "the consents' reference time, unix seconds (default 2026-01-01T00:00:00Z)")
+      ->capture_default_str();
   return {app, [args]() { return RunGenerate(*args); }};
 }
 
