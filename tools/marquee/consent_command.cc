@@ -66,14 +66,6 @@ void WarnTorn(const std::string& log, const ConsentLogReplay& replay) {
                log.c_str(), U(replay.torn_lines));
 }
 
-// "FILE:LINE: FIELD: ..." for one input line; the codec's and registry's
-// messages start with their field already, except non-JSON text ("body").
-Status AtLine(const std::string& path, size_t line, const Status& s) {
-  Status named = s;
-  if (!s.field().empty() && s.message().rfind(s.field() + ":", 0) != 0) named = s.WithContext(s.field());
-  return named.WithContext(fmt::format("{}:{}", path, line));
-}
-
 int RunImport(const ConsentArgs& args) {
   Result<ConsentRegistry> registry = RegistryFor(args.data);
   if (!registry.ok()) return ReportError("consent import", registry.status());
@@ -105,7 +97,7 @@ int RunImport(const ConsentArgs& args) {
       accepted.push_back(std::move(entry).value());
       continue;
     }
-    const Status located = AtLine(args.input, line_number, s);
+    const Status located = AtConsentLine(args.input, line_number, s);
     if (!args.skip_invalid) {
       std::fprintf(stderr, "nothing imported: the whole file is refused (use --skip-invalid to import the rest)\n");
       return ReportError("consent import", located);

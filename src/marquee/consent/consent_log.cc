@@ -23,18 +23,6 @@ Status ErrnoError(std::string_view what, const std::string& path) {
   return Status::IOError(fmt::format("{}: {}: {}", path, what, std::strerror(errno)));
 }
 
-// "PATH:LINE: FIELD: message". The codec's and the registry's messages
-// already start with the field they name; the one that does not (text that
-// is not JSON, field "body") gets it here, so every line error reads alike.
-Status AtLine(const std::string& path, size_t line, const Status& s) {
-  Status named = s;
-  const std::string& field = s.field();
-  if (!field.empty() && s.message().rfind(field + ":", 0) != 0) {
-    named = s.WithContext(field);
-  }
-  return named.WithContext(fmt::format("{}:{}", path, line));
-}
-
 bool IsBlank(std::string_view line) {
   return line.find_first_not_of(" \t\r") == std::string_view::npos;
 }
@@ -67,6 +55,12 @@ Status SyncParentDirectory(const std::string& path) {
 
 }  // namespace
 
+Status AtConsentLine(const std::string& path, size_t line, const Status& s) {
+  Status named = s;
+  if (!s.field().empty() && s.message().rfind(s.field() + ":", 0) != 0) named = s.WithContext(s.field());
+  return named.WithContext(fmt::format("{}:{}", path, line));
+}
+
 Result<ConsentLogReplay> ReplayConsentLog(const std::string& path, ConsentRegistry& registry) {
   MARQUEE_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
   const std::string_view bytes = file.bytes();
@@ -87,9 +81,9 @@ Result<ConsentLogReplay> ReplayConsentLog(const std::string& path, ConsentRegist
     replay.valid_bytes = start;
     if (IsBlank(line)) continue;
     Result<ConsentEntry> entry = ParseConsentEntryJson(line);
-    if (!entry.ok()) return AtLine(path, line_number, entry.status());
+    if (!entry.ok()) return AtConsentLine(path, line_number, entry.status());
     Status added = registry.Add(std::move(entry).value());
-    if (!added.ok()) return AtLine(path, line_number, added);
+    if (!added.ok()) return AtConsentLine(path, line_number, added);
     ++replay.entries;
   }
   return replay;

@@ -35,6 +35,12 @@ struct ConsentLogReplay {
   size_t valid_bytes = 0; // length of the file up to the end of the last complete line
 };
 
+// `s`, a refusal of line `line` of consent file `path` by the codec or the
+// registry, as "PATH:LINE: FIELD: ..." (the field it names is kept). Their
+// messages start with the field already, except text that is not JSON
+// (field "body"), which gets it here, so every line error reads alike.
+Status AtConsentLine(const std::string& path, size_t line, const Status& s);
+
 // Adds every entry of the log at `path` to `registry`, in file order, without
 // changing the file (what `marquee consent list` reads). Errors: NotFound
 // for a missing file; for a line the codec or the registry refuses, its
