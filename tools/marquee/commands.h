@@ -25,6 +25,7 @@ struct Command {
 Command AddGenerateCommand(CLI::App& root);
 Command AddImportCommand(CLI::App& root);
 Command AddCatalogCommand(CLI::App& root);
+Command AddConsentCommand(CLI::App& root);
 Command AddInfoCommand(CLI::App& root);
 Command AddDemoCommand(CLI::App& root);
 Command AddTrainCommand(CLI::App& root);

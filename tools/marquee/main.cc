@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
 
   std::vector<Command> commands = {
       AddDemoCommand(app),     AddGenerateCommand(app),  AddImportCommand(app),
-      AddCatalogCommand(app),  AddInfoCommand(app),     AddTrainCommand(app),     AddRecommendCommand(app),
+      AddCatalogCommand(app),  AddConsentCommand(app), AddInfoCommand(app),     AddTrainCommand(app),     AddRecommendCommand(app),
       AddSimilarCommand(app),  AddEvaluateCommand(app),  AddTuneCommand(app), AddServeCommand(app),
       AddSimulateArtworkCommand(app), AddTrainPolicyCommand(app), AddOpeCommand(app)};
   try {
