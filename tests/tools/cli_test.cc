@@ -124,6 +124,12 @@ TEST(CliTest, DemoWritesItsFilesAndShowsTitles) {
   EXPECT_GT(info.at("factor_rank").at("members").at("numerical_rank").get<int>(), 0);
   EXPECT_GT(info.at("train_seconds").get<double>(), 0.0);
   EXPECT_EQ(info.at("version"), "ials-demo");
+  // The synthetic consents are written as a consent log and the gate's share
+  // is shown: the log the demo points to is one `marquee consent list` reads.
+  EXPECT_NE(demo.output.find("artwork variants a member in US may be shown"), std::string::npos) << demo.output;
+  RunResult listed = RunCli("consent list --data " + dir.File("demo/service.mqd") + " --log " +
+                            dir.File("demo/consents.jsonl") + " --at 1767225600 --format json");
+  EXPECT_EQ(listed.exit_code, 0) << listed.output;
 }
 
 // ---------------------------------------------------------------- issue 10

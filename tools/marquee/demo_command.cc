@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "artwork_simulation.h"
+#include "consent_report.h"
 #include "commands.h"
 #include "dataset_report.h"
 #include "marquee/data/dataset_file.h"
@@ -165,6 +166,20 @@ Status RunArtwork(const DemoArgs& args, const SyntheticService& service) {
   return Status::OK();
 }
 
+// Performers' consent on the same service: the synthetic consents written as
+// a consent log, and how much of the artwork the consent gate lets through.
+Status ShowConsents(const DemoArgs& args, const SyntheticService& service) {
+  std::printf("\nPerformers' consent (synthetic: some performers never asked, some consents expired or revoked)\n  ");
+  SyntheticConsentOptions options;
+  options.seed = args.config.seed;
+  const std::string path = args.dir + "/consents.jsonl";
+  MARQUEE_RETURN_IF_ERROR(WriteSyntheticConsents(service.dataset, options, path, stdout));
+  MARQUEE_RETURN_IF_ERROR(PrintConsentGate(service.dataset, path, "US", options.now, stdout));
+  std::printf("Next: marquee consent list --data %s/service.mqd --log %s --at %lld\n", args.dir.c_str(),
+              path.c_str(), static_cast<long long>(options.now));
+  return Status::OK();
+}
+
 // Serves the demo model until Ctrl-C or SIGTERM, with the stack `marquee
 // serve` opens (its defaults, retrieval included).
 Status Serve(const DemoArgs& args, Dataset dataset, const std::string& model_dir) {
@@ -224,6 +239,7 @@ int RunDemo(const DemoArgs& args) {
               dataset_path.c_str(), truth_path.c_str(), model_dir.c_str(), model_dir.c_str(),
               dataset_path.c_str());
   Status art = RunArtwork(args, *service);
+  if (art.ok()) art = ShowConsents(args, *service);
   if (!art.ok()) return ReportError("demo", art);
   if (args.no_serve) return 0;
   Status served = Serve(args, std::move(service->dataset), model_dir);

@@ -7,7 +7,7 @@
 
 #include "commands.h"
 #include "dataset_report.h"
-#include "marquee/consent/consent_json.h"
+#include "consent_report.h"
 #include "marquee/consent/synthetic_consents.h"
 #include "marquee/data/dataset_file.h"
 #include "marquee/synthetic/ground_truth.h"
@@ -28,29 +28,13 @@ struct GenerateArgs {
   int64_t consent_time = SyntheticConsentOptions{}.now;
 };
 
-// The synthetic consents as JSON lines (consent/consent_json.h), and a
-// one-line count of the records by type.
+// The synthetic consents as JSON lines (consent_report.h), and a one-line
+// count of the records by type.
 Status WriteSyntheticConsents(const Dataset& dataset, const GenerateArgs& args) {
   SyntheticConsentOptions options;
   options.seed = args.config.seed;
   options.now = args.consent_time;
-  const std::vector<ConsentEntry> entries = SyntheticConsents(dataset, options);
-  std::array<size_t, std::variant_size_v<ConsentEntry>> counts{};
-  Status written = WriteFileAtomically(args.consents, [&](std::FILE* f) {
-    for (const ConsentEntry& e : entries) {
-      ++counts[e.index()];
-      std::string line = ConsentEntryToJson(e);
-      line += '\n';
-      Status s = WriteBytes(f, line.data(), line.size(), args.consents);
-      if (!s.ok()) return s;
-    }
-    return Status::OK();
-  });
-  if (!written.ok()) return written;
-  std::printf("wrote %s (%zu consents, %zu revocations, %zu takedowns, %zu restorations at %lld)\n",
-              args.consents.c_str(), counts[0], counts[1], counts[2], counts[3],
-              static_cast<long long>(args.consent_time));
-  return Status::OK();
+  return WriteSyntheticConsents(dataset, options, args.consents, stdout);
 }
 
 int RunGenerate(const GenerateArgs& args) {
