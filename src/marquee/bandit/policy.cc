@@ -42,4 +42,32 @@ ArtworkDecision Decide(const ArtworkPolicy& policy, const ArtworkContext& contex
   return decision;
 }
 
+std::optional<ArtworkDecision> DecideAmong(const ArtworkPolicy& policy, const ArtworkContext& context,
+                                           const std::vector<bool>& eligible, uint64_t seed,
+                                           std::string_view impression_id) {
+  const uint32_t variants = policy.features().variant_count(context.title);
+  size_t allowed = 0;
+  for (uint32_t v = 0; v < variants && v < eligible.size(); ++v) allowed += eligible[v] ? 1 : 0;
+  if (allowed == 0 || eligible.size() != variants) return std::nullopt;
+  // The same generator as Decide, drawn once, so that a full set decides
+  // exactly as Decide does.
+  Rng rng(DeriveSeed(seed, Hash64(impression_id)));
+  std::vector<double> p(variants);
+  policy.Probabilities(context, p);
+  double mass = 0.0;
+  for (uint32_t v = 0; v < variants; ++v) {
+    if (!eligible[v]) p[v] = 0.0;
+    mass += p[v];
+  }
+  if (allowed < variants) {  // a full set keeps the policy's own vector
+    for (uint32_t v = 0; v < variants; ++v) {
+      if (eligible[v]) p[v] = mass > 0.0 ? p[v] / mass : 1.0 / static_cast<double>(allowed);
+    }
+  }
+  ArtworkDecision decision;
+  decision.variant = SampleIndex(p, rng);
+  decision.propensity = p[decision.variant];
+  return decision;
+}
+
 }  // namespace marquee

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -88,6 +89,20 @@ struct ArtworkDecision {
 // decision can be replayed exactly, and returns the propensity of the choice.
 ArtworkDecision Decide(const ArtworkPolicy& policy, const ArtworkContext& context, uint64_t seed,
                        std::string_view impression_id);
+
+// Decide among the variants `eligible` allows (eligible.size() == the
+// title's variant count), for a gate in front of the policy (the consent
+// gate, issue 11 §3): the policy's probabilities are set to 0 outside the set
+// and renormalised over it, so the propensity is the probability of the
+// choice given the set, and IPS, DR and replay stay unbiased when the log
+// records the set. If the policy gives every eligible variant probability 0
+// (a greedy policy whose favourite is ineligible), the eligible variants
+// share it evenly. nullopt when no variant is eligible, or when eligible is
+// not one entry a variant (a caller's mistake: refused, not guessed). With every variant
+// eligible the decision is Decide's, bit for bit (same draw).
+std::optional<ArtworkDecision> DecideAmong(const ArtworkPolicy& policy, const ArtworkContext& context,
+                                           const std::vector<bool>& eligible, uint64_t seed,
+                                           std::string_view impression_id);
 
 // Draws an index from a probability vector (entries >= 0, sum about 1).
 uint32_t SampleIndex(std::span<const double> probabilities, Rng& rng);
