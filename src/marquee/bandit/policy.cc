@@ -28,6 +28,16 @@ uint32_t ArtworkPolicy::Choose(const ArtworkContext& context, Rng& rng) const {
   return SampleIndex(p, rng);
 }
 
+namespace {
+// One draw from `p` with its propensity: the logged pair.
+ArtworkDecision Draw(std::span<const double> p, Rng& rng) {
+  ArtworkDecision decision;
+  decision.variant = SampleIndex(p, rng);
+  decision.propensity = p[decision.variant];
+  return decision;
+}
+}  // namespace
+
 ArtworkDecision Decide(const ArtworkPolicy& policy, const ArtworkContext& context, uint64_t seed,
                        std::string_view impression_id) {
   Rng rng(DeriveSeed(seed, Hash64(impression_id)));
@@ -36,10 +46,7 @@ ArtworkDecision Decide(const ArtworkPolicy& policy, const ArtworkContext& contex
   policy.Probabilities(context, p);
   // Choose() is, by contract, a draw from Probabilities(); drawing from the
   // vector already computed saves computing it twice.
-  ArtworkDecision decision;
-  decision.variant = SampleIndex(p, rng);
-  decision.propensity = p[decision.variant];
-  return decision;
+  return Draw(p, rng);
 }
 
 std::optional<ArtworkDecision> DecideAmong(const ArtworkPolicy& policy, const ArtworkContext& context,
@@ -64,10 +71,7 @@ std::optional<ArtworkDecision> DecideAmong(const ArtworkPolicy& policy, const Ar
       if (eligible[v]) p[v] = mass > 0.0 ? p[v] / mass : 1.0 / static_cast<double>(allowed);
     }
   }
-  ArtworkDecision decision;
-  decision.variant = SampleIndex(p, rng);
-  decision.propensity = p[decision.variant];
-  return decision;
+  return Draw(p, rng);
 }
 
 }  // namespace marquee

@@ -81,6 +81,24 @@ const std::vector<double>& NormalTable() {
   return table;
 }
 
+// covariance[v][w] = covariance[w][v] = scale2 * (a_v . b_w), rows of
+// length dim; symmetric when a_v . b_w = a_w . b_v, as for both factorings.
+template <typename B>
+void FillCovariance(const double* a, const B* b, size_t n, size_t dim, double scale2,
+                    std::span<double> covariance) {
+  for (size_t v = 0; v < n; ++v) {
+    const double* av = a + v * dim;
+    for (size_t w = v; w < n; ++w) {
+      const B* bw = b + w * dim;
+      double dot = 0.0;
+#pragma omp simd reduction(+ : dot)
+      for (size_t i = 0; i < dim; ++i) dot += av[i] * static_cast<double>(bw[i]);
+      covariance[v * n + w] = scale2 * dot;
+      covariance[w * n + v] = scale2 * dot;
+    }
+  }
+}
+
 }  // namespace
 
 ThompsonPolicy::ThompsonPolicy(std::shared_ptr<const ArtworkFeatures> features, Parameters parameters,
@@ -105,49 +123,27 @@ void ThompsonPolicy::ScoreDistribution(const ArtworkContext& context, std::span<
     }
     return;
   }
-  // Shared model: cov(x_v.theta, x_w.theta) = x_v^T A^-1 x_w.
+  // Shared model: cov(x_v.theta, x_w.theta) = x_v^T A^-1 x_w = a_v . b_w for
+  // one of two factorings, chosen by whether A^-1 is kept.
   const RidgeRegression& shared = models_.shared();
-  if (shared.prepared_for_reads()) {
-    // A published policy (PrepareForReads): y_v = A^-1 x_v costs one axpy a
-    // non-zero of x_v (the joint features are one-hot blocks), then each
-    // pair is a dot product.
-    thread_local std::vector<double> y;
-    y.resize(n * dim);
-    for (size_t v = 0; v < n; ++v) {
-      mean[v] = shared.Mean(x_of(v));
-      shared.InverseTimes(x_of(v), {y.data() + v * dim, dim});
-    }
-    for (size_t v = 0; v < n; ++v) {
-      const double* yv = y.data() + v * dim;
-      for (size_t w = v; w < n; ++w) {
-        const float* xw = xs.data() + w * dim;
-        double dot = 0.0;
-#pragma omp simd reduction(+ : dot)
-        for (size_t i = 0; i < dim; ++i) dot += yv[i] * static_cast<double>(xw[i]);
-        covariance[v * n + w] = scale2 * dot;
-        covariance[w * n + v] = scale2 * dot;
-      }
-    }
-    return;
-  }
-  // A state that changes between reads: u = L^-1 x, one triangular solve a
-  // variant, and cov = u_v . u_w.
-  thread_local std::vector<double> u;
-  u.resize(n * dim);
+  thread_local std::vector<double> a;
+  a.resize(n * dim);
   for (size_t v = 0; v < n; ++v) {
     mean[v] = shared.Mean(x_of(v));
-    shared.Whiten(x_of(v), {u.data() + v * dim, dim});
-  }
-  for (size_t v = 0; v < n; ++v) {
-    for (size_t w = v; w < n; ++w) {
-      const double* uv = u.data() + v * dim;
-      const double* uw = u.data() + w * dim;
-      double dot = 0.0;
-#pragma omp simd reduction(+ : dot)
-      for (size_t i = 0; i < dim; ++i) dot += uv[i] * uw[i];
-      covariance[v * n + w] = scale2 * dot;
-      covariance[w * n + v] = scale2 * dot;
+    if (shared.prepared_for_reads()) {
+      // A published policy: a = A^-1 x, one axpy a non-zero of x (the joint
+      // features are one-hot blocks); b = x.
+      shared.InverseTimes(x_of(v), {a.data() + v * dim, dim});
+    } else {
+      // A state that changes between reads: a = b = L^-1 x, one triangular
+      // solve a variant.
+      shared.Whiten(x_of(v), {a.data() + v * dim, dim});
     }
+  }
+  if (shared.prepared_for_reads()) {
+    FillCovariance(a.data(), xs.data(), n, dim, scale2, covariance);
+  } else {
+    FillCovariance(a.data(), a.data(), n, dim, scale2, covariance);
   }
 }
 

@@ -24,26 +24,6 @@ constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
 constexpr const char* kFormatName = "marquee.bonus_rules";
 constexpr int64_t kFormatVersion = 1;
 
-bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-unsigned DaysInMonth(int64_t year, unsigned month) {
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return month == 2 && IsLeap(year) ? 29 : kDays[month - 1];
-}
-
-std::string DayText(int64_t day) {
-  // Inverse of DaysFromCivil (Hinnant's civil_from_days), for messages only.
-  const int64_t z = day + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  const int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return fmt::format("{:04d}-{:02d}-{:02d}", y, m, d);
-}
 
 // A required member; Expected(...) naming it when absent.
 Result<const json*> Required(const json& object, const char* name, const std::string& prefix, std::string_view what) {
@@ -126,8 +106,8 @@ Result<BonusRules> ParseRule(const json& object, const std::string& prefix) {
   MARQUEE_ASSIGN_OR_RETURN(r.effective_until_day, RequiredDay(object, "effective_until", prefix));
   if (r.effective_until_day < r.effective_from_day) {
     return jf::Invalid(jf::Join(prefix, "effective_until"),
-                       fmt::format("{} is before effective_from {}", DayText(r.effective_until_day),
-                                   DayText(r.effective_from_day)));
+                       fmt::format("{} is before effective_from {}", FormatCivilDate(r.effective_until_day),
+                                   FormatCivilDate(r.effective_from_day)));
   }
   // Upper bounds keep every product in EvaluateBonus far inside 128 bits and
   // catch a figure typed in the wrong unit (a window of 90000 days).
@@ -210,24 +190,8 @@ Status RuleError(const BonusRules& r, std::string_view name, std::string_view wh
 }  // namespace
 
 Result<int64_t> ParseIsoDay(std::string_view text) {
-  auto bad = [&] {
-    return Status::ParseError(fmt::format("expected a date YYYY-MM-DD, found {}", QuoteForError(text)));
-  };
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return bad();
-  auto number = [&](size_t from, size_t n, int64_t& out) {
-    out = 0;
-    for (size_t i = from; i < from + n; ++i) {
-      if (text[i] < '0' || text[i] > '9') return false;
-      out = out * 10 + (text[i] - '0');
-    }
-    return true;
-  };
-  int64_t y = 0, m = 0, d = 0;
-  if (!number(0, 4, y) || !number(5, 2, m) || !number(8, 2, d)) return bad();
-  if (m < 1 || m > 12 || d < 1 || d > DaysInMonth(y, static_cast<unsigned>(m))) {
-    return Status::ParseError(fmt::format("expected a date YYYY-MM-DD, found {} (no such day)", QuoteForError(text)));
-  }
-  return DaysFromCivil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
+  if (std::optional<int64_t> day = ParseCivilDate(text)) return *day;
+  return Status::ParseError(fmt::format("expected a date YYYY-MM-DD (a day that exists), found {}", QuoteForError(text)));
 }
 
 Result<std::vector<BonusPayment>> SplitAmount(Micros total, const std::vector<BonusSplit>& splits) {
@@ -365,9 +329,9 @@ Status BonusRuleBook::Add(std::vector<BonusRules> more) {
       if (r.effective_from_day <= had.effective_until_day && had.effective_from_day <= r.effective_until_day) {
         return RuleError(r, "effective_from",
                          fmt::format("{}..{} overlaps version {} ({}..{}) at {}: one date must pick one version",
-                                     DayText(r.effective_from_day), DayText(r.effective_until_day),
-                                     QuoteForError(had.version), DayText(had.effective_from_day),
-                                     DayText(had.effective_until_day), had.source));
+                                     FormatCivilDate(r.effective_from_day), FormatCivilDate(r.effective_until_day),
+                                     QuoteForError(had.version), FormatCivilDate(had.effective_from_day),
+                                     FormatCivilDate(had.effective_until_day), had.source));
       }
     }
     rules_.push_back(std::move(r));
@@ -387,7 +351,7 @@ Result<const BonusRules*> BonusRuleBook::Find(std::string_view agreement, int64_
                                         QuoteForError(agreement)));
   }
   return Status::NotFound(fmt::format("no bonus rule in effect for {} on {}: no version covers that day",
-                                      QuoteForError(agreement), DayText(day)));
+                                      QuoteForError(agreement), FormatCivilDate(day)));
 }
 
 }  // namespace marquee

@@ -12,7 +12,6 @@
 namespace marquee {
 namespace {
 
-constexpr int64_t kSecondsPerDay = 86400;
 
 constexpr std::array<std::pair<GrantorKind, std::string_view>, 4> kGrantorNames = {{
     {GrantorKind::kSelf, "self"},
@@ -32,10 +31,6 @@ Result<Enum> ParseName(const std::array<std::pair<Enum, std::string_view>, N>& n
   return Status::InvalidArgument(fmt::format("expected one of {}, found {}", fmt::join(known, ", "),
                                              QuoteForError(name)));
 }
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-bool IsLeapYear(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 bool IsTerritoryCode(std::string_view code) {
   return code.size() == 2 && code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z';
@@ -124,7 +119,7 @@ Status CheckDescription(std::string_view description, const IngestRules& rules) 
 }
 
 int64_t AddCalendarYears(int64_t time, int years) {
-  const int64_t day = FloorDiv(time, kSecondsPerDay);
+  const int64_t day = UnixDay(time);
   const int64_t second_of_day = time - day * kSecondsPerDay;
   CivilDate c = CivilFromDays(day);
   c.year += years;

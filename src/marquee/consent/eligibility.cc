@@ -1,5 +1,7 @@
 #include "marquee/consent/eligibility.h"
 
+#include "marquee/util/civil_time.h"
+
 #include <algorithm>
 #include <set>
 #include <utility>
@@ -9,7 +11,6 @@
 namespace marquee {
 namespace {
 
-constexpr int64_t kSecondsPerDay = 86400;
 
 template <typename T>
 bool Contains(const std::vector<T>& list, const T& value) {

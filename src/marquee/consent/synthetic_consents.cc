@@ -1,5 +1,7 @@
 #include "marquee/consent/synthetic_consents.h"
 
+#include "marquee/util/civil_time.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -15,7 +17,7 @@ namespace marquee {
 
 namespace {
 
-constexpr int64_t kDay = 86400;
+constexpr int64_t kDay = kSecondsPerDay;
 constexpr int64_t kYear = 365 * kDay;
 constexpr std::string_view kUnionAgreement = "SAG-AFTRA TV/Theatrical 2023";
 // Territories a regional consent draws from, "US" apart.

@@ -1,5 +1,6 @@
 // Civil (proleptic Gregorian) dates as days since 1970-01-01, for the
-// importers' date parsing and the synthetic service's release dates.
+// importers' date parsing, the synthetic service's release dates and the
+// consent rules' ages, durations and bonus-rule dates.
 #pragma once
 
 #include <cstdint>
@@ -8,6 +9,17 @@
 #include <string_view>
 
 namespace marquee {
+
+inline constexpr int64_t kSecondsPerDay = 86400;
+
+// Gregorian: every 4th year, not every 100th, every 400th.
+inline bool IsLeapYear(int64_t year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; }
+
+// The civil day (days since 1970-01-01) holding unix time `seconds`, UTC;
+// floor division, so times before 1970 fall in the day they belong to.
+inline int64_t UnixDay(int64_t seconds) {
+  return seconds / kSecondsPerDay - (seconds % kSecondsPerDay < 0 ? 1 : 0);
+}
 
 // Days from 1970-01-01 to year-month-day (month 1..12, day 1..31; negative
 // before 1970). Exact for every valid date (Hinnant's days_from_civil).
