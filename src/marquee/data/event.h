@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "marquee/util/status.h"
 
@@ -32,6 +33,11 @@ struct Event {
   std::string artwork_id;                  // impressions/clicks: artwork id, may be empty
   std::optional<double> propensity;        // impressions: the policy's probability, (0, 1]
   std::string impression_id;               // links an outcome to its impression, may be empty
+  // Impressions chosen behind the consent gate (issue 11 §3): the artwork ids
+  // the policy could choose among, in the title's variant order; the chosen
+  // artwork_id is one of them. Empty: not recorded (a log from before the
+  // gate, or a title card with no eligible variant, artwork_id empty).
+  std::vector<std::string> eligible_artwork_ids;
   friend bool operator==(const Event&, const Event&) = default;
 };
 

@@ -40,4 +40,16 @@ Status EventStore::Scan(size_t page, const std::function<void(std::span<const Ev
   }
 }
 
+Status EventStore::AppendWithLedger(std::span<const Event> events, std::span<const LedgerEntry> ledger,
+                                    Durability durability) {
+  if (!ledger.empty()) return Status::Unsupported("this event store keeps no ledger");
+  return Append(events, durability);
+}
+
+Result<LedgerPage> EventStore::LedgerAfter(uint64_t, size_t) const {
+  return Status::Unsupported("this event store keeps no ledger");
+}
+
+Result<uint64_t> EventStore::LedgerCount() const { return uint64_t{0}; }
+
 }  // namespace marquee

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "marquee/data/event.h"
+#include "marquee/store/ledger.h"
 #include "marquee/util/status.h"
 
 namespace marquee {
@@ -77,6 +78,26 @@ class EventStore {
   virtual Status Append(std::span<const Event> events, Durability durability) = 0;
   // Append at the strongest level, kFsync.
   Status Append(std::span<const Event> events) { return Append(events, Durability::kFsync); }
+
+  // Appends `events` and `ledger` entries in ONE transaction (store/ledger.h):
+  // both are stored or neither is, at `durability`. Ledger entries whose
+  // entry_id is already stored are skipped (idempotent), not an error; an
+  // entry with an empty entry_id is InvalidField "ledger entry N: entry_id".
+  // The default implementation (a backend without a ledger) accepts only an
+  // empty `ledger` and answers Unsupported otherwise.
+  virtual Status AppendWithLedger(std::span<const Event> events, std::span<const LedgerEntry> ledger,
+                                  Durability durability);
+
+  // Ledger rows with seq > after, in order, at most `limit`. Unsupported by
+  // default.
+  virtual Result<LedgerPage> LedgerAfter(uint64_t after, size_t limit) const;
+  // Ledger rows stored (0 by default).
+  virtual Result<uint64_t> LedgerCount() const;
+  // Every ledger row from the start, a page at a time, in seq order.
+  Status ScanLedger(size_t page, const std::function<void(std::span<const LedgerRow>)>& visit) const;
+  // Recomputes every row's hash and checks the links (store/ledger.h); a
+  // read error is the Status, a broken chain is reported in the result.
+  Result<ChainVerification> VerifyLedgerChain() const;
 
   // A member's events in the order they were appended.
   virtual Result<std::vector<Event>> MemberEvents(std::string_view member_id) const = 0;
