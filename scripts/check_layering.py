@@ -28,8 +28,9 @@ ALLOWED = {
     # Policies and rewards need no recommender; add "models" when a bandit does.
     "bandit": {"synthetic", "data", "util"},
     "consent": {"data", "util"},
-    "serve": {"bandit", "models", "store", "data", "util"},
-    "serve/http": {"serve", "bandit", "models", "store", "data", "util"},
+    "ledger": {"consent", "store", "data", "util"},
+    "serve": {"ledger", "consent", "bandit", "models", "store", "data", "util"},
+    "serve/http": {"serve", "ledger", "consent", "bandit", "models", "store", "data", "util"},
 }
 
 # Headers only their own library (and its tests) may include.
