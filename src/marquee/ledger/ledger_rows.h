@@ -51,15 +51,18 @@ struct ImpressionLedgerRow {
 
 // Written in the transaction of the play event. entry_id = PlayEntryId(...);
 // kind kPlay. The attributed impression is the member's last impression of
-// the title at or before the play, within the reward window; empty when none.
+// the title at or before the play and no more than the reward window before
+// it (bandit/reward_attribution.h's window, 3,600 s by default); empty when
+// none.
 struct PlayLedgerRow {
   std::string play_id;
   int64_t time = 0;
   std::string member_hash;
   std::string title_id;
   std::string impression_id;  // attributed impression, or empty
-  int64_t seconds_watched = 0;
-  bool qualified = false;     // met the qualifying-play rule (bandit/reward_attribution.h)
+  std::string territory;      // the attributed impression's territory; empty when none
+  int64_t seconds_watched = 0;  // SecondsWatched (data/qualifying_play.h); 0 when the runtime is unknown
+  bool qualified = false;     // IsQualifyingPlay (data/qualifying_play.h)
   friend bool operator==(const PlayLedgerRow&, const PlayLedgerRow&) = default;
 };
 
