@@ -58,6 +58,9 @@ struct ArtworkSetup {
   std::string policy = "thompson";
   uint64_t seed = 1;
   int64_t reward_window_seconds = 3600;
+  // With a value: the artwork is chosen behind a consent gate opened with
+  // these options (consent_gate_ holds it; the admin routes write to it).
+  std::optional<serve::ConsentGateOptions> gate;
 };
 
 // The dataset and both model directories are built once for all tests.
@@ -94,6 +97,7 @@ class ServeFixture : public ::testing::Test {
     server_.reset();
     recommendations_.reset();
     artwork_.reset();
+    consent_gate_.reset();
   }
 
   // Replaces the model store (before StartServer).
@@ -111,10 +115,18 @@ class ServeFixture : public ::testing::Test {
     if (server_) server_->Stop();
     server_.reset();  // before the services it refers to
     artwork_.reset();
+    consent_gate_.reset();
     if (!artwork.policy.empty()) {
+      serve::ArtworkServiceOptions service_options = {
+          .seed = artwork.seed, .reward = {.reward_window_seconds = artwork.reward_window_seconds}};
+      if (artwork.gate) {
+        Result<std::unique_ptr<serve::ConsentGate>> gate = serve::ConsentGate::Open(models_->dataset(), *artwork.gate);
+        ASSERT_TRUE(gate.ok()) << gate.status().ToString();
+        consent_gate_ = std::move(*gate);
+        service_options.gate = consent_gate_.get();
+      }
       Result<std::unique_ptr<serve::ArtworkService>> service =
-          serve::OpenArtworkService(models_->dataset(), artwork.policy,
-                                    {.seed = artwork.seed, .reward = {.reward_window_seconds = artwork.reward_window_seconds}});
+          serve::OpenArtworkService(models_->dataset(), artwork.policy, service_options);
       ASSERT_TRUE(service.ok()) << service.status().ToString();
       artwork_ = std::move(*service);
     }
@@ -124,7 +136,8 @@ class ServeFixture : public ::testing::Test {
     recommendations_ = std::move(*recommendations);
     // Tests need durability against crashes only: no fsync per request.
     const serve::IngestOptions ingest = {.impressions = Durability::kProcess, .posted_events = Durability::kProcess};
-    server_ = std::make_unique<serve::Server>(options, *models_, *events_, *recommendations_, artwork_.get(), ingest);
+    server_ = std::make_unique<serve::Server>(options, *models_, *events_, *recommendations_, artwork_.get(), ingest,
+                                              consent_gate_.get());
     Status started = server_->Start();
     ASSERT_TRUE(started.ok()) << started.ToString();
     ASSERT_GT(server_->port(), 0);
@@ -163,6 +176,7 @@ class ServeFixture : public ::testing::Test {
   std::unique_ptr<TempDir> events_dir_;
   std::unique_ptr<EventStore> events_;
   std::unique_ptr<serve::ModelStore> models_;
+  std::unique_ptr<serve::ConsentGate> consent_gate_;  // before artwork_: destroyed after it
   std::unique_ptr<serve::ArtworkService> artwork_;
   std::unique_ptr<serve::RecommendationService> recommendations_;
   std::unique_ptr<serve::Server> server_;

@@ -23,6 +23,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "marquee/serve/http/json_request.h"
 #include "marquee/serve/http/server.h"
 #include "marquee/serve/serving_stack.h"
 #include "stop_signals.h"
@@ -171,8 +172,22 @@ int RunServe(const ServeArgs& args) {
     }
   }
 
+  if (stack->consent != nullptr) {
+    const serve::ConsentGateStats gate = stack->consent->Stats();
+    if (!gate.enabled) {
+      std::fprintf(stderr,
+                   "marquee serve: WARNING: --consent-gate off: artwork is shown without checking performers' "
+                   "consent (for measuring the gate's cost only)\n");
+    } else {
+      std::fprintf(stderr, "marquee serve: consent gate: %llu consents, %llu revocations, %llu takedowns (%s)\n",
+                   static_cast<unsigned long long>(gate.consents), static_cast<unsigned long long>(gate.revocations),
+                   static_cast<unsigned long long>(gate.takedowns),
+                   gate.consent_log.empty() ? "no consent log: every recognizable likeness is refused"
+                                            : gate.consent_log.c_str());
+    }
+  }
   serve::Server server(args.server, *stack->models, *stack->events, *stack->recommendations,
-                       stack->artwork.get(), stack->ingest);
+                       stack->artwork.get(), stack->ingest, stack->consent.get());
   Status started = server.Start();
   if (!started.ok()) return ReportError("serve", started);
   std::printf("serving model %s (%s retrieval); listening on %s\n", stack->models->Current()->version().c_str(),
@@ -301,6 +316,23 @@ Command AddServeCommand(CLI::App& root) {
   app->add_option("--hnsw-m", args->stack.retrieval.m, "hnsw: graph degree M")
       ->check(WholeNumber(2, 256))
       ->capture_default_str();
+  app->add_option("--consents", args->stack.consent.consent_log,
+                  "consent log (JSON lines, marquee consent import); created when missing. The gate shows a "
+                  "variant depicting a recognizable performer only under a consent covering it; without a log "
+                  "none is shown and the consent admin routes answer 503");
+  app->add_option("--territory", args->server.default_territory,
+                  "territory of requests that name none (?territory=), ISO 3166: US, GB, US-NY")
+      ->check(CLI::Validator(
+          [](std::string& text) {
+            return serve::IsTerritoryCode(text) ? std::string() : "expected an ISO 3166 code such as US, found " + text;
+          },
+          "CC"))
+      ->capture_default_str();
+  app->add_option_function<std::string>(
+         "--consent-gate",
+         [args](const std::string& value) { args->stack.consent.enabled = value == "on"; },
+         "on: artwork is gated by consent (default); off: not checked, only to measure the gate's cost")
+      ->check(CLI::IsMember({"on", "off"}));
   AddDurabilityOption(*app, "--impression-durability", &args->stack.ingest.impressions,
                       "impressions logged with artwork are acknowledged once written (process: survive a "
                       "server crash or kill -9, not a power cut) or once fsynced (fsync: survive power loss, "

@@ -128,6 +128,7 @@ class ConsentRegistry {
   // already accepted stay accepted; Check reads the facts as they are now.
   void SetPerformer(const std::string& performer_id, PerformerFacts facts);
   const PerformerFacts* FindPerformer(std::string_view performer_id) const;
+  const std::unordered_map<std::string, PerformerFacts>& performers() const { return performers_; }
 
   // Appends a record after checking it. Errors (nothing is added):
   //   consents: NotFound naming "performer_id" for an unknown performer;

@@ -272,6 +272,7 @@ void ArtworkService::Publish() {
   copy->PrepareForReads();  // here, on the learner, not on the first request
   published->policy = std::move(copy);
   published->counters = {updates_, rewarded_};
+  published->version = ++publishes_;
   published_.store(std::move(published));
 }
 
@@ -287,8 +288,44 @@ void ArtworkService::MemberContext(std::string_view member_id, std::span<float> 
   features_->DatasetMemberVector(dataset_.interactions, dataset_.members.Find(member_id), out);
 }
 
+void ArtworkService::ChooseBehindGate(const ConsentGate::Snapshot& gate, const ArtworkPolicy& policy,
+                                      std::span<const float> context, const ArtworkRequest& request, int64_t now,
+                                      ArtworkChoice& c, Event& e) const {
+  const std::vector<Artwork>& variants = dataset_.catalog.titles()[c.title].artwork;
+  std::vector<bool> eligible(variants.size());
+  VariantVerdict scratch;
+  for (uint32_t v = 0; v < variants.size(); ++v) {
+    const VariantVerdict& verdict = gate.Verdict(c.title, v, request.territory, now, scratch);
+    eligible[v] = verdict.eligible;
+    if (v == 0) c.reason = verdict.reason;
+    if (verdict.eligible) {
+      ++c.eligible_count;
+      e.eligible_artwork_ids.push_back(variants[v].id);
+    }
+  }
+  std::optional<ArtworkDecision> d =
+      c.eligible_count == 0 ? std::nullopt
+                            : DecideAmong(policy, {context, c.title}, eligible, options_.seed, c.impression_id);
+  if (!d) {
+    c.title_card = true;
+    c.has_artwork = false;
+    e.propensity = 1.0;
+    return;
+  }
+  c.variant = d->variant;
+  c.propensity = d->propensity;
+  c.reason = "eligible";
+  // The chosen variant's verdict again: `scratch` may hold another variant's.
+  const VariantVerdict& chosen = gate.Verdict(c.title, c.variant, request.territory, now, scratch);
+  c.relied_on = chosen.relied_on;
+  c.disclosure = chosen.disclosure;
+  e.artwork_id = variants[c.variant].id;
+  e.propensity = c.propensity;
+}
+
 std::vector<ArtworkChoice> ArtworkService::Choose(std::string_view member_id, std::span<const uint32_t> titles,
-                                                  int64_t now, std::vector<Event>& impressions, const History* live) {
+                                                  int64_t now, std::vector<Event>& impressions, const History* live,
+                                                  const ArtworkRequest& request) {
   auto shared_context = std::make_shared<std::vector<float>>(features_->member_dim());
   std::vector<float>& context = *shared_context;
   if (live != nullptr) {
@@ -299,6 +336,9 @@ std::vector<ArtworkChoice> ArtworkService::Choose(std::string_view member_id, st
   std::vector<ArtworkChoice> choices(titles.size());
   // One published policy for the whole request: learning publishes beside it.
   const std::shared_ptr<const Published> published = published_.load();
+  // Likewise one gate snapshot: a request sees one state of the consents.
+  const std::shared_ptr<const ConsentGate::Snapshot> gate =
+      options_.gate != nullptr ? options_.gate->Current() : nullptr;
   for (size_t i = 0; i < titles.size(); ++i) {
     ArtworkChoice& c = choices[i];
     c.title = titles[i];
@@ -306,17 +346,22 @@ std::vector<ArtworkChoice> ArtworkService::Choose(std::string_view member_id, st
     c.has_artwork = true;
     c.impression_id = impression_ids_.Next();
     c.context = shared_context;
-    ArtworkDecision d = Decide(*published->policy, {context, c.title}, options_.seed, c.impression_id);
-    c.variant = d.variant;
-    c.propensity = d.propensity;
+    c.policy_version = published->version;
     Event e;
     e.kind = EventKind::kImpression;
     e.member_id = std::string(member_id);
     e.title_id = std::string(dataset_.titles.ExternalId(c.title));
     e.time = now;
-    e.artwork_id = dataset_.catalog.titles()[c.title].artwork[c.variant].id;
-    e.propensity = c.propensity;
     e.impression_id = c.impression_id;
+    if (gate != nullptr) {
+      ChooseBehindGate(*gate, *published->policy, context, request, now, c, e);
+    } else {
+      ArtworkDecision d = Decide(*published->policy, {context, c.title}, options_.seed, c.impression_id);
+      c.variant = d.variant;
+      c.propensity = d.propensity;
+      e.artwork_id = dataset_.catalog.titles()[c.title].artwork[c.variant].id;
+      e.propensity = c.propensity;
+    }
     impressions.push_back(std::move(e));
   }
   decisions_.fetch_add(impressions.size(), std::memory_order_relaxed);

@@ -57,6 +57,7 @@
 #include "marquee/bandit/reward_attribution.h"
 #include "marquee/data/dataset.h"
 #include "marquee/models/recommender.h"
+#include "marquee/serve/consent_gate.h"
 #include "marquee/serve/impression_ids.h"
 #include "marquee/store/event_store.h"
 #include "marquee/util/mutex.h"
@@ -99,6 +100,10 @@ struct ArtworkServiceOptions {
   // most about a fifth of its time. 50 ms keeps decisions a blink behind
   // learning. 0: publish after every batch (cheap policies only).
   std::chrono::milliseconds publish_every{50};
+  // The consent gate in front of the policy (serve/consent_gate.h); it must
+  // outlive the service. Null: no gate, every variant may be chosen (tools
+  // and tests that serve no performers' likenesses).
+  const ConsentGate* gate = nullptr;
 };
 
 // Where the service's policy came from, when a snapshot path is set
@@ -122,6 +127,22 @@ struct ArtworkChoice {
   // The member context the decision used (shared by one Choose call's
   // choices); learning updates the policy with it.
   std::shared_ptr<const std::vector<float>> context;
+  // Behind a gate (ArtworkServiceOptions::gate):
+  // No variant was eligible: a title card without people is shown
+  // (has_artwork false), logged as an impression with an empty artwork id
+  // and `reason` (the first variant's reason).
+  bool title_card = false;
+  std::string_view reason;
+  // The consents the chosen variant relied on, and its AI disclosure.
+  std::vector<ReliedConsent> relied_on;
+  AiDisclosure disclosure;
+  uint32_t eligible_count = 0;  // variants the policy could choose among
+  uint64_t policy_version = 0;  // the published policy's number (publishes since start)
+};
+
+// Where a request is shown: the member's territory (ISO 3166-1 alpha-2).
+struct ArtworkRequest {
+  std::string territory = "US";
 };
 
 struct ArtworkStats {
@@ -160,8 +181,16 @@ class ArtworkService {
   // impression id. The member context comes from `live` -- the member's
   // history now, dataset row and plays logged since (serve/member_history.h)
   // -- when given, else from the dataset row alone.
+  //
+  // Behind a gate, the policy chooses only among the variants the gate finds
+  // eligible for `request.territory` at `now` (DecideAmong: propensities
+  // renormalised over that set), the impression records the set
+  // (Event::eligible_artwork_ids), and a title with no eligible variant gets
+  // a title card (ArtworkChoice::title_card) and an impression with an empty
+  // artwork id, propensity 1.
   std::vector<ArtworkChoice> Choose(std::string_view member_id, std::span<const uint32_t> titles, int64_t now,
-                                    std::vector<Event>& impressions, const History* live = nullptr);
+                                    std::vector<Event>& impressions, const History* live = nullptr,
+                                    const ArtworkRequest& request = {});
   // The impressions of `choices` are durable: wait for their outcomes.
   // Enqueues for the learner and returns (never blocks on learning).
   void NoteLogged(std::string_view member_id, std::span<const ArtworkChoice> choices, int64_t now);
@@ -210,7 +239,12 @@ class ArtworkService {
   struct Published {
     std::shared_ptr<const ArtworkPolicy> policy;
     ArtworkPolicyCounters counters;
+    uint64_t version = 0;  // publishes since start
   };
+  // Fills `choice` (an impression id minted) by the gate's verdicts.
+  void ChooseBehindGate(const ConsentGate::Snapshot& gate, const ArtworkPolicy& policy,
+                        std::span<const float> context, const ArtworkRequest& request, int64_t now,
+                        ArtworkChoice& choice, Event& impression) const;
 
   ArtworkService(const Dataset& dataset, const ArtworkServiceOptions& options,
                  std::shared_ptr<const ArtworkFeatures> features, std::unique_ptr<ArtworkPolicy> policy,
@@ -256,6 +290,7 @@ class ArtworkService {
   RewardAttributor attributor_ GUARDED_BY(learn_mutex_){options_.reward};
   uint64_t updates_ GUARDED_BY(learn_mutex_) = 0;
   uint64_t rewarded_ GUARDED_BY(learn_mutex_) = 0;
+  uint64_t publishes_ GUARDED_BY(learn_mutex_) = 0;
 
   // Replaced whole by the learner; read by decisions without a lock.
   std::atomic<std::shared_ptr<const Published>> published_;

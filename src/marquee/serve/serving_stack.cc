@@ -41,8 +41,10 @@ Result<ServingStack> OpenServingStack(const ServingStackOptions& options) {
   MARQUEE_ASSIGN_OR_RETURN(stack.models, ModelStore::Open(stack.dataset, options.model_dir, options.retrieval));
   MARQUEE_ASSIGN_OR_RETURN(stack.events, EventStore::Open(options.events_path, options.event_store));
   if (!options.artwork_policy.empty() && options.artwork_policy != "none") {
-    MARQUEE_ASSIGN_OR_RETURN(stack.artwork,
-                             OpenArtworkService(*stack.dataset, options.artwork_policy, options.artwork));
+    MARQUEE_ASSIGN_OR_RETURN(stack.consent, ConsentGate::Open(*stack.dataset, options.consent));
+    ArtworkServiceOptions artwork = options.artwork;
+    artwork.gate = stack.consent.get();
+    MARQUEE_ASSIGN_OR_RETURN(stack.artwork, OpenArtworkService(*stack.dataset, options.artwork_policy, artwork));
   }
   MARQUEE_ASSIGN_OR_RETURN(stack.recommendations, RecommendationService::Create(*stack.models, *stack.events));
   return stack;

@@ -10,6 +10,7 @@
 
 #include "marquee/data/dataset.h"
 #include "marquee/serve/artwork_service.h"
+#include "marquee/serve/consent_gate.h"
 #include "marquee/serve/ingest_options.h"
 #include "marquee/serve/model_store.h"
 #include "marquee/serve/recommendation_service.h"
@@ -35,7 +36,11 @@ struct ServingStackOptions {
   // one ("F.mqp" or "file:PATH"; never guessed from the file system), or
   // "none" (or empty): no artwork service, the artwork routes answer 503.
   std::string artwork_policy = "thompson";
+  // artwork.gate is set by OpenServingStack to the stack's gate.
   ArtworkServiceOptions artwork;
+  // The consent gate in front of the artwork policy (opened with the artwork
+  // service; a server without artwork has none).
+  ConsentGateOptions consent;
 };
 
 // Members are declared in the order they are opened, so they are destroyed
@@ -44,6 +49,7 @@ struct ServingStack {
   std::shared_ptr<const Dataset> dataset;
   std::unique_ptr<ModelStore> models;
   std::unique_ptr<EventStore> events;
+  std::unique_ptr<ConsentGate> consent;     // null without a policy
   std::unique_ptr<ArtworkService> artwork;  // null without a policy
   std::unique_ptr<RecommendationService> recommendations;
   IngestOptions ingest;  // ServingStackOptions::ingest, for the Server

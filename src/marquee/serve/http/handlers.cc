@@ -55,7 +55,7 @@ bool SameSecret(std::string_view a, std::string_view b) {
 
 Handlers::Handlers(const ServerOptions& options, ModelStore& models, EventStore& events,
                    Metrics& metrics, RecommendationService& recommendations, ArtworkService* artwork,
-                   const IngestOptions& ingest)
+                   const IngestOptions& ingest, ConsentGate* consent)
     : options_(options),
       models_(models),
       events_(events),
@@ -63,14 +63,49 @@ Handlers::Handlers(const ServerOptions& options, ModelStore& models, EventStore&
       recommendations_(recommendations),
       artwork_(artwork),
       ingest_(ingest),
+      consent_(consent),
       openapi_(OpenApiDocument().dump(2)) {}
 
 namespace {
+json DisclosureJson(const AiDisclosure& d) {
+  return {{"required", d.required}, {"text", d.text}, {"basis", d.basis}};
+}
+
 json ArtworkJson(const Dataset& dataset, const ArtworkChoice& c) {
+  if (c.title_card) {
+    return {{"title_card", true}, {"reason", std::string(c.reason)}, {"impression_id", c.impression_id}};
+  }
   if (!c.has_artwork) return nullptr;
   return {{"id", dataset.catalog.titles()[c.title].artwork[c.variant].id},
           {"propensity", c.propensity},
-          {"impression_id", c.impression_id}};
+          {"impression_id", c.impression_id},
+          {"ai_disclosure", DisclosureJson(c.disclosure)}};
+}
+
+// The same object as ArtworkJson, written by JsonWriter (keys sorted).
+void WriteArtwork(JsonWriter& out, const Dataset& dataset, const ArtworkChoice& c) {
+  if (c.title_card) {
+    out.BeginObject()
+        .Key("impression_id").String(c.impression_id)
+        .Key("reason").String(c.reason)
+        .Key("title_card").Bool(true)
+        .EndObject();
+    return;
+  }
+  if (!c.has_artwork) {
+    out.Null();
+    return;
+  }
+  out.BeginObject()
+      .Key("ai_disclosure").BeginObject()
+          .Key("basis").String(c.disclosure.basis)
+          .Key("required").Bool(c.disclosure.required)
+          .Key("text").String(c.disclosure.text)
+          .EndObject()
+      .Key("id").String(dataset.catalog.titles()[c.title].artwork[c.variant].id)
+      .Key("impression_id").String(c.impression_id)
+      .Key("propensity").Double(c.propensity)
+      .EndObject();
 }
 }  // namespace
 
@@ -98,15 +133,7 @@ Reply Handlers::RenderList(const Recommendations& list, std::string_view key, st
     if (r < artwork.size()) {
       const ArtworkChoice& c = artwork[r];
       out.Key("artwork");
-      if (c.has_artwork) {
-        out.BeginObject()
-            .Key("id").String(dataset.catalog.titles()[c.title].artwork[c.variant].id)
-            .Key("impression_id").String(c.impression_id)
-            .Key("propensity").Double(c.propensity)
-            .EndObject();
-      } else {
-        out.Null();
-      }
+      WriteArtwork(out, dataset, c);
     }
     out.Key("name").String(dataset.catalog.titles()[title].name);
     out.Key("rank").Uint(r + 1);
@@ -135,19 +162,22 @@ Reply Handlers::MemberRecommendations(std::string_view member_id, const QueryPar
   query.filter = std::move(*filter);
   Parsed<bool> with_artwork = ParseBoolParam(params, "artwork", artwork_ != nullptr);
   if (!with_artwork.ok()) return Reply::Error(with_artwork.error());
+  Parsed<std::string> territory = ParseTerritoryParam(params, options_.default_territory);
+  if (!territory.ok()) return Reply::Error(territory.error());
   Result<Recommendations> list = recommendations_.ForMember(member_id, query);
   if (!list.ok()) return Reply::Error(RecommendationError(list.status()));
   if (!*with_artwork) return RenderList(*list, "member", member_id);
   std::vector<uint32_t> titles;
   for (const ScoredTitle& item : list->items) titles.push_back(item.title);
   // The list's own read of the member's events serves the artwork context too.
-  Parsed<std::vector<ArtworkChoice>> artwork = ChooseArtwork(member_id, titles, &list->live_history);
+  Parsed<std::vector<ArtworkChoice>> artwork = ChooseArtwork(member_id, titles, *territory, &list->live_history);
   if (!artwork.ok()) return Reply::Error(artwork.error());
   return RenderList(*list, "member", member_id, *artwork);
 }
 
 Parsed<std::vector<ArtworkChoice>> Handlers::ChooseArtwork(std::string_view member_id,
                                                            std::span<const uint32_t> titles,
+                                                           const std::string& territory,
                                                            const std::optional<MemberHistory>* live) {
   if (artwork_ == nullptr) {
     return ApiError{503, "artwork_disabled", "this server has no artwork policy", "artwork"};
@@ -165,7 +195,7 @@ Parsed<std::vector<ArtworkChoice>> Handlers::ChooseArtwork(std::string_view memb
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   std::vector<Event> impressions;
   std::vector<ArtworkChoice> choices =
-      artwork_->Choose(member_id, titles, now, impressions, live_history ? &*live_history : nullptr);
+      artwork_->Choose(member_id, titles, now, impressions, live_history ? &*live_history : nullptr, {territory});
   // Shown only once recorded: an impression that cannot be logged is not served.
   Status logged = events_.Append(impressions, ingest_.impressions);
   if (!logged.ok()) return FromStatus(logged);
@@ -197,7 +227,9 @@ Reply Handlers::MemberArtwork(std::string_view member_id, const QueryParams& par
         "titles", "titles: expected 1 to " + std::to_string(kMaxArtworkTitles) + " comma-separated title ids, found " +
                       std::to_string(titles.size())));
   }
-  Parsed<std::vector<ArtworkChoice>> choices = ChooseArtwork(member_id, titles);
+  Parsed<std::string> territory = ParseTerritoryParam(params, options_.default_territory);
+  if (!territory.ok()) return Reply::Error(territory.error());
+  Parsed<std::vector<ArtworkChoice>> choices = ChooseArtwork(member_id, titles, *territory);
   if (!choices.ok()) return Reply::Error(choices.error());
   json items = json::array();
   for (const ArtworkChoice& c : *choices) {
@@ -249,7 +281,8 @@ Reply Handlers::HistoryRecommendations(std::string_view body) {
   if (!request->artwork) return RenderList(*list, "", "");
   std::vector<uint32_t> titles;
   for (const ScoredTitle& item : list->items) titles.push_back(item.title);
-  Parsed<std::vector<ArtworkChoice>> artwork = ChooseArtwork(request->session_id, titles);
+  const std::string& territory = request->territory.empty() ? options_.default_territory : request->territory;
+  Parsed<std::vector<ArtworkChoice>> artwork = ChooseArtwork(request->session_id, titles, territory);
   if (!artwork.ok()) return Reply::Error(artwork.error());
   return RenderList(*list, "session_id", request->session_id, *artwork);
 }

@@ -32,8 +32,10 @@ class Handlers {
   // All must outlive the handlers.
   // `artwork` may be null: the artwork routes then answer 503. `ingest`: the
   // durability of the impressions and of the posted events they append.
+  // `consent` may be null: the consent routes then answer 503.
   Handlers(const ServerOptions& options, ModelStore& models, EventStore& events, Metrics& metrics,
-           RecommendationService& recommendations, ArtworkService* artwork, const IngestOptions& ingest);
+           RecommendationService& recommendations, ArtworkService* artwork, const IngestOptions& ingest,
+           ConsentGate* consent = nullptr);
 
   Reply MemberRecommendations(std::string_view member_id, const QueryParams& params);
   Reply HistoryRecommendations(std::string_view body);
@@ -45,6 +47,19 @@ class Handlers {
   Reply CurrentModel();
   // `authorization` is the Authorization header ("" when absent).
   Reply ReloadModel(std::string_view authorization, std::string_view body);
+  // Admin routes of the consent gate (serve/consent_gate.h), each durable and
+  // in force before it answers 201 with the entry as stored:
+  // POST /v1/consents (a consent record), POST /v1/consents/{id}/revoke
+  // ({"effective_at"?, "reason"?}), POST /v1/takedowns (a notice),
+  // POST /v1/takedowns/{id}/restore ({"restored_at"?, "note"?}). A missing
+  // time is the request's. 400 naming the field for a refused entry, 404 for
+  // an unknown performer, consent or takedown, 503 without a gate or a log.
+  Reply PostConsent(std::string_view authorization, std::string_view body);
+  Reply RevokeConsent(std::string_view authorization, std::string_view consent_id, std::string_view body);
+  Reply PostTakedown(std::string_view authorization, std::string_view body);
+  Reply RestoreTakedown(std::string_view authorization, std::string_view takedown_id, std::string_view body);
+  // GET /v1/consents/gate: the gate's counters.
+  Reply ConsentGateStats();
   Reply Health();
   Reply MetricsText();
   Reply OpenApi();
@@ -57,8 +72,13 @@ class Handlers {
   // `live`: the member's history now when the caller already read it (a
   // recommendation list carries it); nullptr: read here.
   Parsed<std::vector<ArtworkChoice>> ChooseArtwork(std::string_view member_id, std::span<const uint32_t> titles,
+                                                   const std::string& territory,
                                                    const std::optional<MemberHistory>* live = nullptr);
   bool Authorized(std::string_view authorization) const;
+  // The 401 reply when `authorization` does not carry the admin token.
+  std::optional<Reply> RefuseUnauthorized(std::string_view authorization) const;
+  // Adds a parsed consent entry through the gate; 201 with the entry stored.
+  Reply AddConsentEntry(const ConsentEntry& entry);
 
   const ServerOptions& options_;
   ModelStore& models_;
@@ -67,6 +87,7 @@ class Handlers {
   RecommendationService& recommendations_;
   ArtworkService* artwork_;
   const IngestOptions ingest_;
+  ConsentGate* consent_;
   const std::string openapi_;  // rendered once
 };
 

@@ -60,7 +60,7 @@ Result<json> ParseObject(std::string_view body) {
 Result<HistoryRequest> ReadHistoryRequest(std::string_view body) {
   MARQUEE_ASSIGN_OR_RETURN(json object, ParseObject(body));
   MARQUEE_RETURN_IF_ERROR(RejectUnknownFields(
-      object, {"history", "k", "genre", "region", "maturity", "artwork", "session_id"}, ""));
+      object, {"history", "k", "genre", "region", "maturity", "artwork", "session_id", "territory"}, ""));
   HistoryRequest request;
   auto history = object.find("history");
   if (history == object.end()) return json_fields::Invalid("history", "required");
@@ -86,6 +86,11 @@ Result<HistoryRequest> ReadHistoryRequest(std::string_view body) {
     std::optional<std::string> id = IdText(*session);
     if (!id || id->empty()) return Expected("session_id", "a non-empty id", *session);
     request.session_id = std::move(*id);
+  }
+  MARQUEE_RETURN_IF_ERROR(ReadString(object, "territory", "", request.territory));
+  if (!request.territory.empty() && !IsTerritoryCode(request.territory)) {
+    return json_fields::Invalid("territory", "expected an ISO 3166 code such as \"US\" or \"US-NY\", found \"" +
+                                                 request.territory + "\"");
   }
   if (request.artwork && request.session_id.empty()) {
     return json_fields::Invalid("session_id", "required when artwork is true (impressions are logged under it)");
@@ -148,6 +153,28 @@ Parsed<TitleFilter> ParseFilterParams(const QueryParams& params) {
 }
 
 Parsed<nlohmann::json> ParseJsonBody(std::string_view body) { return ToParsed(ParseDocument(body)); }
+
+bool IsTerritoryCode(std::string_view text) {
+  auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  if (text.size() < 2 || !upper(text[0]) || !upper(text[1])) return false;
+  if (text.size() == 2) return true;
+  if (text[2] != '-' || text.size() < 4 || text.size() > 6) return false;
+  for (char c : text.substr(3)) {
+    if (!upper(c) && !digit(c)) return false;
+  }
+  return true;
+}
+
+Parsed<std::string> ParseTerritoryParam(const QueryParams& params, const std::string& fallback) {
+  auto it = params.find("territory");
+  if (it == params.end()) return fallback;
+  if (!IsTerritoryCode(it->second)) {
+    return ApiError::BadField("territory", "territory: expected an ISO 3166 code such as US or US-NY, found \"" +
+                                               it->second.substr(0, 40) + "\"");
+  }
+  return it->second;
+}
 
 Parsed<HistoryRequest> ParseHistoryRequest(std::string_view body) { return ToParsed(ReadHistoryRequest(body)); }
 

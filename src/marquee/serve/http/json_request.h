@@ -48,6 +48,11 @@ inline constexpr size_t kMaxArtworkTitles = 200;
 Parsed<uint32_t> ParseKParam(const QueryParams& params, uint32_t fallback = kDefaultK);
 // ?name=true|false|1|0; `fallback` when absent.
 Parsed<bool> ParseBoolParam(const QueryParams& params, const std::string& name, bool fallback);
+// ?territory=CC or CC-SUB (ISO 3166-1 alpha-2, optionally a 3166-2
+// subdivision of 1 to 3 letters or digits); `fallback` when absent.
+Parsed<std::string> ParseTerritoryParam(const QueryParams& params, const std::string& fallback);
+// True for "US", "US-NY", "GB": the territory shapes the gate accepts.
+bool IsTerritoryCode(std::string_view text);
 // ?genre=A&genre=B&region=US&maturity=PG-13 (names are checked against the
 // catalog later, by the service).
 Parsed<TitleFilter> ParseFilterParams(const QueryParams& params);
@@ -64,6 +69,7 @@ Parsed<nlohmann::json> ParseJsonBody(std::string_view body);
 struct HistoryRequest : HistoryQuery {
   bool artwork = false;
   std::string session_id;
+  std::string territory;  // "territory": empty = the server's default
 };
 Parsed<HistoryRequest> ParseHistoryRequest(std::string_view body);
 

@@ -273,8 +273,9 @@ int BoundPort(int fd) {
 
 struct Server::Impl {
   Impl(ServerOptions opts, ModelStore& models, EventStore& events, RecommendationService& recommendations,
-       ArtworkService* artwork, const IngestOptions& ingest)
-      : options(std::move(opts)), handlers(options, models, events, metrics, recommendations, artwork, ingest) {}
+       ArtworkService* artwork, const IngestOptions& ingest, ConsentGate* consent)
+      : options(std::move(opts)),
+        handlers(options, models, events, metrics, recommendations, artwork, ingest, consent) {}
 
   struct Job {
     MHD_Connection* connection;
@@ -305,6 +306,15 @@ struct Server::Impl {
     AddRoute("GET", "/v1/models", [this](const Request&) { return handlers.CurrentModel(); });
     AddRoute("POST", "/v1/models/reload",
           [this](const Request& r) { return handlers.ReloadModel(r.authorization, r.body); });
+    AddRoute("POST", "/v1/consents",
+             [this](const Request& r) { return handlers.PostConsent(r.authorization, r.body); });
+    AddRoute("POST", "/v1/consents/{id}/revoke",
+             [this](const Request& r) { return handlers.RevokeConsent(r.authorization, r.id, r.body); });
+    AddRoute("POST", "/v1/takedowns",
+             [this](const Request& r) { return handlers.PostTakedown(r.authorization, r.body); });
+    AddRoute("POST", "/v1/takedowns/{id}/restore",
+             [this](const Request& r) { return handlers.RestoreTakedown(r.authorization, r.id, r.body); });
+    AddRoute("GET", "/v1/consents/gate", [this](const Request&) { return handlers.ConsentGateStats(); });
     AddRoute("GET", "/healthz", [this](const Request&) { return handlers.Health(); });
     AddRoute("GET", "/metrics", [this](const Request&) { return handlers.MetricsText(); });
     AddRoute("GET", "/openapi.json", [this](const Request&) { return handlers.OpenApi(); });
@@ -618,8 +628,10 @@ struct Server::Impl {
 };
 
 Server::Server(ServerOptions options, ModelStore& models, EventStore& events,
-               RecommendationService& recommendations, ArtworkService* artwork, const IngestOptions& ingest)
-    : impl_(std::make_unique<Impl>(std::move(options), models, events, recommendations, artwork, ingest)) {
+               RecommendationService& recommendations, ArtworkService* artwork, const IngestOptions& ingest,
+               ConsentGate* consent)
+    : impl_(std::make_unique<Impl>(std::move(options), models, events, recommendations, artwork, ingest,
+                                   consent)) {
   impl_->AddRoutes();
 }
 

@@ -29,8 +29,9 @@ class Server {
   // The stores and services (the artwork service, when given) must outlive
   // the server. Without an artwork service the artwork routes answer 503.
   // `ingest`: how durable the appended impressions and posted events are.
+  // `consent`: the gate the consent admin routes write to (null: they answer 503).
   Server(ServerOptions options, ModelStore& models, EventStore& events, RecommendationService& recommendations,
-         ArtworkService* artwork = nullptr, const IngestOptions& ingest = {});
+         ArtworkService* artwork = nullptr, const IngestOptions& ingest = {}, ConsentGate* consent = nullptr);
   ~Server();  // stops, if running
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -35,6 +35,10 @@ struct ServerOptions {
   // (`serve --keep-alive-seconds`); it also bounds the silences while the
   // next request's headers arrive on that connection.
   int keep_alive_seconds = 2;
+  // The territory (ISO 3166-1 alpha-2, optionally with a 3166-2 subdivision:
+  // "US-NY") a request is shown in when it names none (`?territory=`); the
+  // consent gate checks consents for it (`serve --territory`).
+  std::string default_territory = "US";
 };
 
 }  // namespace marquee::serve
