@@ -418,6 +418,48 @@ TEST(LedgerTest, RehashedRowBreaksTheNextLink) {
   EXPECT_EQ(rehashed.problem, "row 4: prev_hash is not row 3's hash");
 }
 
+TEST(LedgerTest, UnknownKindIsACorruptionNamingTheRow) {
+  TempDir dir;
+  const std::string path = dir.File("events.db");
+  auto store = OpenOrDie(path);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->AppendWithLedger({}, std::vector<LedgerEntry>{Entry("a"), Entry("b")}, Durability::kFsync).ok());
+  RawExec(path, "UPDATE ledger SET kind = 9 WHERE seq = 2");
+  Result<ChainVerification> v = store->VerifyLedgerChain();
+  ASSERT_FALSE(v.ok());
+  EXPECT_EQ(v.status().code(), Status::Code::kCorruption);
+  EXPECT_EQ(v.status().message(), path + ": ledger row 2: kind 9 is not known");
+}
+
+// A backend without a ledger: EventStore's defaults.
+class EventsOnlyStore final : public EventStore {
+ public:
+  using EventStore::Append;
+  Status Append(std::span<const Event> events, Durability) override {
+    appended += events.size();
+    return Status::OK();
+  }
+  Result<std::vector<Event>> MemberEvents(std::string_view) const override { return std::vector<Event>{}; }
+  Result<EventPage> PageAfter(uint64_t after, size_t) const override { return EventPage{{}, after}; }
+  Result<uint64_t> Count() const override { return appended; }
+  Result<uint64_t> LastSequence() const override { return appended; }
+  uint64_t appended = 0;
+};
+
+TEST(LedgerTest, BackendsWithoutALedgerSaySo) {
+  EventsOnlyStore store;
+  std::vector<Event> events = {Impression("i")};
+  EXPECT_TRUE(store.AppendWithLedger(events, {}, Durability::kFsync).ok());  // no entries: a plain Append
+  EXPECT_EQ(store.appended, 1u);
+  Status s = store.AppendWithLedger(events, std::vector<LedgerEntry>{Entry("i")}, Durability::kFsync);
+  EXPECT_EQ(s.code(), Status::Code::kUnsupported);
+  EXPECT_EQ(store.appended, 1u);
+  EXPECT_EQ(store.LedgerCount().value(), 0u);
+  EXPECT_EQ(store.LedgerAfter(0, 10).status().code(), Status::Code::kUnsupported);
+  EXPECT_EQ(store.VerifyLedgerChain().status().code(), Status::Code::kUnsupported);
+  EXPECT_EQ(store.ScanLedger(10, [](std::span<const LedgerRow>) {}).code(), Status::Code::kUnsupported);
+}
+
 // The tables of a version 1 store, exactly as that build created them.
 constexpr const char* kVersion1Schema =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"

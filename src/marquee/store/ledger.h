@@ -80,7 +80,7 @@ struct LedgerPage {
 // not row 17's hash", "row 20 follows row 18: a row is missing").
 struct ChainVerification {
   bool ok = true;
-  uint64_t rows = 0;        // rows read
+  uint64_t rows = 0;        // rows read (up to and including the first broken one)
   uint64_t first_bad = 0;   // seq of the first broken row (of the first missing
                             // one when rows are missing); 0 when ok
   std::string problem;      // empty when ok
