@@ -21,6 +21,7 @@ Event EveryField() {
   e.artwork_id = "a-3";
   e.propensity = 1.0 / 3.0;  // a double: must survive the text exactly
   e.impression_id = "imp-77";
+  e.eligible_artwork_ids = {"a-1", "a-3"};
   return e;
 }
 
@@ -52,7 +53,7 @@ TEST(EventJsonTest, RoundTripsWithoutOptionalFields) {
     e.title_id = "t";
     e.time = 0;  // the earliest time, and not the default
     const std::string json = EventToJson(e);
-    for (const char* absent : {"watch_fraction", "rating", "artwork", "propensity", "impression_id"}) {
+    for (const char* absent : {"watch_fraction", "rating", "artwork", "propensity", "impression_id", "eligible"}) {
       EXPECT_EQ(json.find(absent), std::string::npos) << json;
     }
     Result<Event> back = ParseEventJson(json, kDefaultTime);
@@ -189,6 +190,46 @@ TEST(EventJsonTest, SingleEventFormIsOneEventOfTheBatchParser) {
   ASSERT_TRUE(batch.ok()) << batch.status().ToString();
   ASSERT_EQ(batch->size(), 1u);
   EXPECT_EQ((*batch)[0], EveryField());
+}
+
+TEST(EventJsonTest, EligibleIsAnArrayOfIdsInOrder) {
+  Result<Event> e = ParseEventJson(
+      R"({"kind": "impression", "member": "m", "title": "t", "artwork": "b", "eligible": ["c", "b", "a"]})",
+      kDefaultTime);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->eligible_artwork_ids, (std::vector<std::string>{"c", "b", "a"}));
+  EXPECT_NE(EventToJson(*e).find(R"("eligible":["c","b","a"])"), std::string::npos) << EventToJson(*e);
+  // An empty array is the same as none, and is written as none.
+  Result<Event> empty =
+      ParseEventJson(R"({"kind": "impression", "member": "m", "title": "t", "eligible": []})", kDefaultTime);
+  ASSERT_TRUE(empty.ok()) << empty.status().ToString();
+  EXPECT_TRUE(empty->eligible_artwork_ids.empty());
+  EXPECT_EQ(EventToJson(*empty).find("eligible"), std::string::npos);
+}
+
+TEST(EventJsonTest, EligibleErrorsNameTheField) {
+  const std::vector<std::pair<const char*, const char*>> cases = {
+      // wrong types
+      {R"({"kind": "impression", "member": "m", "title": "t", "eligible": "a"})", "eligible: expected an array"},
+      {R"({"kind": "impression", "member": "m", "title": "t", "eligible": ["a", 3]})",
+       "eligible[1]: expected an artwork id string, found an integer"},
+      // ValidateEvent's rules
+      {R"({"kind": "click", "member": "m", "title": "t", "eligible": ["a"]})", "on a click event"},
+      {R"({"kind": "impression", "member": "m", "title": "t", "eligible": ["a", ""]})", "empty id"},
+      {R"({"kind": "impression", "member": "m", "title": "t", "eligible": ["a", "a"]})", "distinct"},
+      {R"({"kind": "impression", "member": "m", "title": "t", "artwork": "z", "eligible": ["a"]})",
+       "the chosen artwork \"z\""},
+  };
+  for (const auto& [json, says] : cases) {
+    Status s = ErrorOf(json);
+    EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << json;
+    EXPECT_EQ(s.field(), "eligible") << json << " -> " << s.message();
+    EXPECT_NE(s.message().find(says), std::string::npos) << s.message();
+  }
+  Status batch = BatchErrorOf(R"({"events": [{"kind": "play", "member": "m", "title": "t"},
+      {"kind": "play", "member": "m", "title": "t", "eligible": ["a"]}]})");
+  EXPECT_EQ(batch.field(), "events[1].eligible");
+  EXPECT_EQ(batch.message().rfind("events[1].eligible: ", 0), 0u) << batch.message();
 }
 
 }  // namespace

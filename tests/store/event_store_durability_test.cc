@@ -3,9 +3,14 @@
 // default one counts the syncs of WAL files, so each test sees which commits
 // were fsynced (kFsync) and which were only written (kProcess). That a
 // kProcess commit survives kill -9 is event_store_test.cc's
-// AcknowledgedEventsSurviveKillNineAtProcessDurability.
+// AcknowledgedEventsSurviveKillNineAtProcessDurability; that the ledger's
+// rows commit with their impressions, whenever the process dies, is
+// LedgerRowsSurviveKillNineWithTheirImpressions here.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <string>
@@ -193,6 +198,88 @@ TEST(EventStoreDurabilityTest, MixedLevelsInOneGroupCommit) {
       for (int i = 0; i < kAppends; ++i) EXPECT_EQ((*events)[i].impression_id, "member-" + std::to_string(t) + "-" + std::to_string(i));
     }
   }
+}
+
+// The child appends impressions, each with its ledger entry (entry id = the
+// impression id), in batches of 1..4, until it is killed; it writes the
+// number of acknowledged impressions to `ack_fd` after each append.
+[[noreturn]] void AppendWithLedgerUntilKilled(const std::string& path, int ack_fd) {
+  auto store = EventStore::Open(path);
+  if (!store.ok()) _exit(2);
+  uint64_t acked = 0;
+  for (int round = 0; round < 100000; ++round) {
+    std::vector<Event> events;
+    std::vector<LedgerEntry> entries;
+    for (int k = 0; k <= round % 4; ++k) {
+      events.push_back(Impression("m", static_cast<int>(acked) + k));
+      entries.push_back({LedgerKind::kImpression, events.back().impression_id, events.back().time,
+                         "{\"n\":" + std::to_string(acked + k) + "}"});
+    }
+    const Durability level = round % 2 ? Durability::kProcess : Durability::kFsync;
+    if (!(*store)->AppendWithLedger(events, entries, level).ok()) _exit(3);
+    acked += events.size();
+    if (write(ack_fd, &acked, sizeof acked) != sizeof acked) _exit(4);
+  }
+  _exit(0);
+}
+
+bool ReadAck(int fd, uint64_t* acked) {
+  size_t got = 0;
+  auto* bytes = reinterpret_cast<char*>(acked);
+  while (got < sizeof *acked) {
+    ssize_t n = read(fd, bytes + got, sizeof *acked - got);
+    if (n <= 0) return false;
+    got += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// Issue 11 §5: a crash leaves impressions and their ledger rows equal in
+// number, and the chain intact.
+TEST(EventStoreDurabilityTest, LedgerRowsSurviveKillNineWithTheirImpressions) {
+  TempDir dir;
+  const std::string path = dir.File("events.db");
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    close(fds[0]);
+    AppendWithLedgerUntilKilled(path, fds[1]);
+  }
+  close(fds[1]);
+  uint64_t acked = 0;
+  for (int i = 0; i < 60 && ReadAck(fds[0], &acked); ++i) {
+  }
+  kill(child, SIGKILL);
+  int wstatus = 0;
+  waitpid(child, &wstatus, 0);
+  for (uint64_t more; ReadAck(fds[0], &more);) acked = more;
+  close(fds[0]);
+  ASSERT_TRUE(WIFSIGNALED(wstatus)) << "child exited with " << WEXITSTATUS(wstatus);
+
+  auto store = EventStore::Open(path);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  uint64_t impressions = 0;
+  ASSERT_TRUE((*store)->Scan(1000, [&](std::span<const Event> page) {
+                       for (const Event& e : page) impressions += e.kind == EventKind::kImpression;
+                     }).ok());
+  ASSERT_GE(impressions, acked);  // a commit may land before its ack is sent
+  EXPECT_EQ((*store)->LedgerCount().value(), impressions);
+  Result<ChainVerification> chain = (*store)->VerifyLedgerChain();
+  ASSERT_TRUE(chain.ok()) << chain.status().ToString();
+  EXPECT_TRUE(chain->ok) << chain->problem;
+  EXPECT_EQ(chain->rows, impressions);
+  // Row n accounts for impression n: they were committed together, in order.
+  std::vector<Event> events = (*store)->EventsAfter(0, impressions).value();
+  uint64_t n = 0;
+  ASSERT_TRUE((*store)->ScanLedger(1000, [&](std::span<const LedgerRow> rows) {
+                       for (const LedgerRow& row : rows) {
+                         EXPECT_EQ(row.entry.entry_id, events[n].impression_id) << "row " << row.seq;
+                         ++n;
+                       }
+                     }).ok());
+  EXPECT_EQ(n, impressions);
 }
 
 }  // namespace

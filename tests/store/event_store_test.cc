@@ -77,6 +77,7 @@ TEST(EventStoreTest, RoundTripsEveryField) {
   full.artwork_id = "art-7";
   full.propensity = 0.123456789012345;
   full.impression_id = "imp-9";
+  full.eligible_artwork_ids = {"art-7", "art-\"8\"", "art-\xc3\xa9"};  // quotes and non-ASCII survive the JSON column
 
   Event bare = Play("m2", "t2", 1'700'000'000);  // optionals absent, empty strings
 
@@ -444,7 +445,7 @@ TEST(EventStoreTest, RefusesNewerSchemaVersion) {
   ASSERT_FALSE(store.ok());
   EXPECT_EQ(store.status().code(), Status::Code::kUnsupported);
   EXPECT_EQ(store.status().message(),
-            path + ": event store schema version 7 is newer than this build supports (1)");
+            path + ": event store schema version 7 is newer than this build supports (2)");
 }
 
 TEST(EventStoreTest, RefusesEventsTableOfAnotherShape) {

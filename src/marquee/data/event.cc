@@ -1,7 +1,9 @@
 #include "marquee/data/event.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <set>
 
 namespace marquee {
 namespace {
@@ -21,6 +23,30 @@ Status FieldError(std::string_view field, std::string_view expected, std::string
   std::string msg(field);
   msg.append(": expected ").append(expected).append(", found ").append(found);
   return Status::InvalidField(std::string(field), std::move(msg));
+}
+
+// The eligible set (issue 11 §3): only impressions carry one; its ids are
+// non-empty and distinct, and the chosen artwork is one of them.
+Status ValidateEligible(const Event& event) {
+  const std::vector<std::string>& eligible = event.eligible_artwork_ids;
+  if (eligible.empty()) return Status::OK();
+  if (event.kind != EventKind::kImpression) {
+    return FieldError("eligible", "no eligible artwork on a " + std::string(EventKindName(event.kind)) + " event",
+                      std::to_string(eligible.size()) + " ids");
+  }
+  std::set<std::string_view> seen;
+  for (size_t i = 0; i < eligible.size(); ++i) {
+    const std::string at = "eligible[" + std::to_string(i) + "]";
+    if (eligible[i].empty()) return FieldError("eligible", "non-empty artwork ids", "an empty id at " + at);
+    if (!seen.insert(eligible[i]).second) {
+      return FieldError("eligible", "distinct artwork ids", QuoteForError(eligible[i]) + " again at " + at);
+    }
+  }
+  if (!event.artwork_id.empty() && !seen.contains(event.artwork_id)) {
+    return FieldError("eligible", "the chosen artwork " + QuoteForError(event.artwork_id) + " among the eligible ids",
+                      std::to_string(eligible.size()) + " ids without it");
+  }
+  return Status::OK();
 }
 
 constexpr EventKind kAllKinds[] = {EventKind::kPlay, EventKind::kRating, EventKind::kImpression,
@@ -64,7 +90,7 @@ Status ValidateEvent(const Event& event) {
   if (event.propensity && !IsProbability(*event.propensity)) {
     return FieldError("propensity", "a number in (0, 1]", FormatNumber(*event.propensity));
   }
-  return Status::OK();
+  return ValidateEligible(event);
 }
 
 }  // namespace marquee

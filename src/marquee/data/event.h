@@ -53,7 +53,10 @@ inline constexpr int64_t kEarliestImportTime = -62167219200;
 
 // OK, or InvalidField naming the field when an event is not well formed:
 // empty ids, a fraction or propensity
-// outside (0, 1], a rating that is not finite, a rating event without one.
+// outside (0, 1], a rating that is not finite, a rating event without one,
+// and (field "eligible") eligible artwork ids on an event that is not an
+// impression, an empty or repeated eligible id, or an impression whose
+// artwork_id is not among its (non-empty) eligible ids.
 Status ValidateEvent(const Event& event);
 
 }  // namespace marquee

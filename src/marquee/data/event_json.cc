@@ -24,8 +24,8 @@ Status Required(const std::string& field, std::string_view why = "required") {
   return json_fields::Invalid(field, why);
 }
 
-const std::set<std::string> kEventFields = {"kind",       "member", "title",      "time",         "watch_fraction",
-                                            "rating",     "artwork", "propensity", "impression_id"};
+const std::set<std::string> kEventFields = {"kind",       "member",  "title",      "time",          "watch_fraction",
+                                            "rating",     "artwork", "propensity", "impression_id", "eligible"};
 
 Status ReadId(const json& object, const char* name, const std::string& prefix, std::string& out) {
   const std::string field = Join(prefix, name);
@@ -67,6 +67,33 @@ Status ReadTime(const json& object, const std::string& prefix, int64_t& out) {
   return Status::OK();
 }
 
+// "eligible": an optional array of artwork id strings. The rules on its
+// contents (impressions only, non-empty, distinct, holding the chosen
+// artwork) are ValidateEvent's, applied to the whole event afterwards.
+Status ReadEligible(const json& object, const std::string& prefix, std::vector<std::string>& out) {
+  auto it = object.find("eligible");
+  if (it == object.end()) return Status::OK();
+  const std::string field = Join(prefix, "eligible");
+  if (!it->is_array()) return Expected(field, "an array of artwork ids", *it);
+  out.reserve(it->size());
+  for (size_t i = 0; i < it->size(); ++i) {
+    const json& id = (*it)[i];
+    if (!id.is_string()) {
+      return Status::InvalidField(field, fmt::format("{}[{}]: expected an artwork id string, found {}", field, i,
+                                                     json_fields::TypeName(id)));
+    }
+    out.push_back(id.get<std::string>());
+  }
+  return Status::OK();
+}
+
+// ValidateEvent's verdict on a parsed event, its field under `prefix`.
+Status CheckParsed(const Event& event, const std::string& prefix) {
+  Status s = ValidateEvent(event);
+  if (s.ok() || prefix.empty()) return s;
+  return Status::InvalidField(Join(prefix, s.field()), fmt::format("{}.{}", prefix, s.message()));
+}
+
 Result<Event> EventFromObject(const json& object, const std::string& prefix, int64_t default_time) {
   if (!object.is_object()) return Expected(prefix.empty() ? "event" : prefix, "an event object", object);
   MARQUEE_RETURN_IF_ERROR(RejectUnknownFields(object, kEventFields, prefix));
@@ -104,6 +131,8 @@ Result<Event> EventFromObject(const json& object, const std::string& prefix, int
                                                    kMinPropensity, *event.propensity));
   }
   MARQUEE_RETURN_IF_ERROR(ReadString(object, "impression_id", prefix, event.impression_id));
+  MARQUEE_RETURN_IF_ERROR(ReadEligible(object, prefix, event.eligible_artwork_ids));
+  MARQUEE_RETURN_IF_ERROR(CheckParsed(event, prefix));
   return event;
 }
 
@@ -151,6 +180,7 @@ std::string EventToJson(const Event& e) {
   if (!e.artwork_id.empty()) j["artwork"] = e.artwork_id;
   if (e.propensity) j["propensity"] = *e.propensity;
   if (!e.impression_id.empty()) j["impression_id"] = e.impression_id;
+  if (!e.eligible_artwork_ids.empty()) j["eligible"] = e.eligible_artwork_ids;
   return json_fields::Dump(j);
 }
 

@@ -3,8 +3,12 @@
 //
 //   {"kind": "play"|"rating"|"impression"|"click", "member": ID, "title": ID,
 //    "time": epoch seconds, "watch_fraction": (0,1], "rating": number,
-//    "artwork": ID, "propensity": (0,1], "impression_id": ID}
+//    "artwork": ID, "propensity": (0,1], "impression_id": ID,
+//    "eligible": [ID, ...]}
 //
+// "eligible" (impressions behind the consent gate) lists the artwork ids the
+// policy could choose among; it is left out when empty, and its rules are
+// ValidateEvent's (field "eligible").
 // The wire names are the v1 API's ("member", "title", "artwork"); ids may be
 // strings or integers (many catalogs number their titles). Unknown fields,
 // wrong types and out-of-range values are errors.
@@ -31,7 +35,8 @@ Result<std::vector<Event>> ParseEventsJson(std::string_view text, int64_t defaul
 Result<Event> ParseEventJson(std::string_view text, int64_t default_time);
 
 // One event as a compact JSON object, the inverse of ParseEventJson: absent
-// optional fields and empty artwork/impression ids are left out.
+// optional fields, empty artwork/impression ids and an empty eligible set
+// are left out.
 std::string EventToJson(const Event& event);
 
 }  // namespace marquee

@@ -97,6 +97,10 @@ class EventStore {
   Status ScanLedger(size_t page, const std::function<void(std::span<const LedgerRow>)>& visit) const;
   // Recomputes every row's hash and checks the links (store/ledger.h); a
   // read error is the Status, a broken chain is reported in the result.
+  // (A row whose kind this build does not know cannot be read: that is a
+  // Corruption naming the row, not a result.) Reads a page at a time, so
+  // appends may run meanwhile; it checks the rows committed when each page
+  // was read.
   Result<ChainVerification> VerifyLedgerChain() const;
 
   // A member's events in the order they were appended.

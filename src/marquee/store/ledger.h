@@ -12,9 +12,13 @@
 //   hash_n = SHA-256( prev_hash_n || "\n" || seq || "\n" || kind || "\n" ||
 //                     entry_id || "\n" || time || "\n" || payload )
 // in lower-case hex (64 characters), with prev_hash_n = hash_{n-1} and
-// prev_hash_1 = 64 zeros; the integers in decimal. Changing any stored field
+// prev_hash_1 = 64 zeros; the integers (seq, kind as its LedgerKind number,
+// time) in decimal, the strings as their bytes. Changing any stored field
 // of any row, deleting or reordering rows breaks the chain at that row or the
-// next (VerifyLedgerChain). SHA-256 is FIPS 180-4, computed by OpenSSL.
+// next (VerifyLedgerChain). Only removing the newest rows leaves a valid
+// (shorter) chain: to notice that, keep the last hash elsewhere and compare
+// it with ChainVerification::last_hash. SHA-256 is FIPS 180-4, computed by
+// OpenSSL.
 //
 // IDEMPOTENCE. entry_id is unique in the ledger: an entry whose id is already
 // stored (or repeated within one Append) is skipped, not an error, so a
@@ -76,8 +80,9 @@ struct LedgerPage {
 // not row 17's hash", "row 20 follows row 18: a row is missing").
 struct ChainVerification {
   bool ok = true;
-  uint64_t rows = 0;        // rows read
-  uint64_t first_bad = 0;   // seq of the first broken row; 0 when ok
+  uint64_t rows = 0;        // rows read (up to and including the first broken one)
+  uint64_t first_bad = 0;   // seq of the first broken row (of the first missing
+                            // one when rows are missing); 0 when ok
   std::string problem;      // empty when ok
   std::string last_hash;    // the hash of the last row (the genesis hash when empty)
 };

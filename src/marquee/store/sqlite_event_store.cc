@@ -16,8 +16,10 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "marquee/store/sqlite_handle.h"
+#include "marquee/util/json_fields.h"
 #include "marquee/util/mutex.h"
 
 namespace marquee {
@@ -29,8 +31,10 @@ using sqlite::Exec;
 using sqlite::ResetOnExit;
 using sqlite::Statement;
 
-// Bump when the tables change; Open refuses files written by a newer build.
-constexpr int64_t kSchemaVersion = 1;
+// Bump when the tables change; Open refuses files written by a newer build
+// and upgrades older ones (PrepareSchema). Version 2 added events.eligible
+// and the ledger table.
+constexpr int64_t kSchemaVersion = 2;
 constexpr int kBusyTimeoutMs = 10000;
 
 constexpr const char* kCreateMeta =
@@ -38,24 +42,49 @@ constexpr const char* kCreateMeta =
 constexpr const char* kCreateEvents =
     "CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, kind INTEGER, member TEXT, "
     "title TEXT, time INTEGER, watch_fraction REAL, rating REAL, artwork TEXT, propensity REAL, "
-    "impression_id TEXT)";
+    "impression_id TEXT, eligible TEXT)";
 constexpr const char* kCreateMemberIndex =
     "CREATE INDEX IF NOT EXISTS events_member_seq ON events(member, seq)";
+// seq is written by the store (the chain hashes it), not left to SQLite.
+constexpr const char* kCreateLedger =
+    "CREATE TABLE IF NOT EXISTS ledger(seq INTEGER PRIMARY KEY, kind INTEGER, entry_id TEXT UNIQUE, "
+    "time INTEGER, payload TEXT, prev_hash TEXT, hash TEXT)";
 
-// The events table as kCreateEvents declares it: (name, declared type).
-constexpr std::pair<std::string_view, std::string_view> kEventColumns[] = {
+using Column = std::pair<std::string_view, std::string_view>;  // name, declared type
+
+// The events table as kCreateEvents declares it. A version 1 store has the
+// first kEventColumnsV1 of them.
+constexpr Column kEventColumns[] = {
     {"seq", "INTEGER"},      {"kind", "INTEGER"},         {"member", "TEXT"},
     {"title", "TEXT"},       {"time", "INTEGER"},         {"watch_fraction", "REAL"},
     {"rating", "REAL"},      {"artwork", "TEXT"},         {"propensity", "REAL"},
-    {"impression_id", "TEXT"},
+    {"impression_id", "TEXT"}, {"eligible", "TEXT"},
+};
+constexpr size_t kEventColumnsV1 = 10;
+
+// The ledger table as kCreateLedger declares it.
+constexpr Column kLedgerColumns[] = {
+    {"seq", "INTEGER"}, {"kind", "INTEGER"},   {"entry_id", "TEXT"}, {"time", "INTEGER"},
+    {"payload", "TEXT"}, {"prev_hash", "TEXT"}, {"hash", "TEXT"},
 };
 
 constexpr std::string_view kInsertEvent =
     "INSERT INTO events(kind, member, title, time, watch_fraction, rating, artwork, propensity, "
-    "impression_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+    "impression_id, eligible) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+// An entry whose id is stored already is skipped (sqlite3_changes tells).
+// A seq that is taken is still an error: it means another writer extended
+// the chain behind this one's back, and the chain must not fork.
+constexpr std::string_view kInsertLedger =
+    "INSERT INTO ledger(seq, kind, entry_id, time, payload, prev_hash, hash) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(entry_id) DO NOTHING";
+constexpr std::string_view kSelectLastLedgerRow = "SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1";
+constexpr std::string_view kSelectLedgerAfter =
+    "SELECT seq, kind, entry_id, time, payload, prev_hash, hash FROM ledger WHERE seq > ?1 ORDER BY seq "
+    "LIMIT ?2";
+constexpr std::string_view kCountLedger = "SELECT count(*) FROM ledger";
 // Every read selects the same columns in this order; see ReadEventRow.
 #define MARQUEE_EVENT_COLUMNS \
-  "seq, kind, member, title, time, watch_fraction, rating, artwork, propensity, impression_id"
+  "seq, kind, member, title, time, watch_fraction, rating, artwork, propensity, impression_id, eligible"
 constexpr std::string_view kSelectMember =
     "SELECT " MARQUEE_EVENT_COLUMNS " FROM events WHERE member = ?1 ORDER BY seq";
 constexpr std::string_view kSelectAfter =
@@ -68,6 +97,24 @@ Status ValidateBatch(std::span<const Event> events) {
   for (size_t i = 0; i < events.size(); ++i) {
     Status s = ValidateEvent(events[i]);
     if (!s.ok()) return s.WithContext("event " + std::to_string(i));
+  }
+  return Status::OK();
+}
+
+// The store keeps payloads opaque; it needs an id to make entries unique and
+// a kind it can name.
+Status ValidateLedger(std::span<const LedgerEntry> ledger) {
+  for (size_t i = 0; i < ledger.size(); ++i) {
+    const std::string context = "ledger entry " + std::to_string(i);
+    if (ledger[i].entry_id.empty()) {
+      return Status::InvalidField("entry_id", "entry_id: expected a non-empty id, found an empty string")
+          .WithContext(context);
+    }
+    if (ledger[i].kind > LedgerKind::kReversal) {
+      return Status::InvalidField("kind", fmt::format("kind: expected impression, play or reversal, found {}",
+                                                      static_cast<int>(ledger[i].kind)))
+          .WithContext(context);
+    }
   }
   return Status::OK();
 }
@@ -150,10 +197,13 @@ Status CheckSchemaVersion(int64_t version, const std::string& path) {
   return Status::OK();
 }
 
-// A file made by someone else may have an events table of its own; appending
-// to it would fail later with a less helpful message, so check it up front.
-Status CheckEventsShape(sqlite3* db, const std::string& path) {
-  MARQUEE_ASSIGN_OR_RETURN(Statement info, Statement::Prepare(db, "PRAGMA table_info(events)", path));
+// A file made by someone else may have an events (or ledger) table of its
+// own; appending to it would fail later with a less helpful message, so check
+// it up front: `table` must have exactly `columns`, in order.
+Status CheckTableShape(sqlite3* db, const std::string& path, std::string_view table,
+                       std::span<const Column> columns) {
+  const std::string pragma = fmt::format("PRAGMA table_info({})", table);
+  MARQUEE_ASSIGN_OR_RETURN(Statement info, Statement::Prepare(db, pragma, path));
   ResetOnExit reset(info);
   std::string found;
   bool matches = true;
@@ -163,42 +213,87 @@ Status CheckEventsShape(sqlite3* db, const std::string& path) {
     std::string name = info.ColumnText(1);
     std::string type = info.ColumnText(2);
     std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::toupper(c); });
-    if (n >= std::size(kEventColumns) || kEventColumns[n].first != name || kEventColumns[n].second != type) {
+    if (n >= columns.size() || columns[n].first != name || columns[n].second != type) {
       matches = false;
     }
     found.append(n == 0 ? "" : ", ").append(name).append(" ").append(type);
     ++n;
   }
   if (rc != SQLITE_DONE) return ErrorStatus(db, rc, path);
-  if (matches && n == std::size(kEventColumns)) return Status::OK();
+  if (matches && n == columns.size()) return Status::OK();
   std::string expected;
-  for (const auto& [name, type] : kEventColumns) {
+  for (const auto& [name, type] : columns) {
     expected.append(expected.empty() ? "" : ", ").append(name).append(" ").append(type);
   }
   return Status::Corruption(
-      fmt::format("{}: table events has columns ({}), expected ({})", path, found, expected));
+      fmt::format("{}: table {} has columns ({}), expected ({})", path, table, found, expected));
 }
 
-// Creates the tables of a new store, or checks those of an existing one, in
-// one transaction so a refused file is left exactly as it was.
+Status CheckEventsShape(sqlite3* db, const std::string& path, size_t columns = std::size(kEventColumns)) {
+  return CheckTableShape(db, path, "events", std::span(kEventColumns).first(columns));
+}
+
+// Version 1 -> 2: events gain `eligible` (NULL for the rows already there:
+// they were logged before the consent gate). The ledger table is created by
+// PrepareSchema like a new store's; it starts empty, at the genesis hash.
+Status UpgradeFromVersion1(sqlite3* db, const std::string& path) {
+  MARQUEE_RETURN_IF_ERROR(CheckEventsShape(db, path, kEventColumnsV1));
+  return Exec(db, "ALTER TABLE events ADD COLUMN eligible TEXT", path);
+}
+
+Status WriteSchemaVersion(sqlite3* db, const std::string& path, int64_t stored) {
+  const std::string sql =
+      stored == 0 ? fmt::format("INSERT INTO meta(key, value) VALUES ('schema_version', {})", kSchemaVersion)
+                  : fmt::format("UPDATE meta SET value = {} WHERE key = 'schema_version'", kSchemaVersion);
+  return Exec(db, sql.c_str(), path);
+}
+
+// Creates the tables of a new store, upgrades an older one, or checks those
+// of a current one, in one transaction so a refused file (or a failed
+// upgrade) is left exactly as it was.
 Status PrepareSchema(sqlite3* db, const std::string& path) {
   return InTransaction(db, path, [&]() -> Status {
     MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateMeta, path));
     MARQUEE_ASSIGN_OR_RETURN(int64_t version, ReadSchemaVersion(db, path));
     MARQUEE_RETURN_IF_ERROR(CheckSchemaVersion(version, path));
+    if (version == 1) MARQUEE_RETURN_IF_ERROR(UpgradeFromVersion1(db, path));
     MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateEvents, path));
     MARQUEE_RETURN_IF_ERROR(CheckEventsShape(db, path));
     MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateMemberIndex, path));
-    if (version == 0) {
-      const std::string insert = fmt::format(
-          "INSERT INTO meta(key, value) VALUES ('schema_version', {})", kSchemaVersion);
-      MARQUEE_RETURN_IF_ERROR(Exec(db, insert.c_str(), path));
-    }
+    MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateLedger, path));
+    MARQUEE_RETURN_IF_ERROR(CheckTableShape(db, path, "ledger", kLedgerColumns));
+    if (version < kSchemaVersion) MARQUEE_RETURN_IF_ERROR(WriteSchemaVersion(db, path, version));
     return Status::OK();
   });
 }
 
-void BindEvent(Statement& insert, const Event& e) {
+// The eligible column: the ids as a JSON array, NULL (empty text here) when
+// there are none.
+std::string EligibleText(const Event& e) {
+  if (e.eligible_artwork_ids.empty()) return {};
+  return json_fields::Dump(nlohmann::json(e.eligible_artwork_ids));
+}
+
+// The inverse of EligibleText; `seq` names the row in errors.
+Result<std::vector<std::string>> ParseEligible(const std::string& text, int64_t seq, const std::string& path) {
+  std::vector<std::string> ids;
+  if (text.empty()) return ids;
+  nlohmann::json parsed = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  bool valid = parsed.is_array();
+  for (size_t i = 0; valid && i < parsed.size(); ++i) {
+    valid = parsed[i].is_string();
+    if (valid) ids.push_back(parsed[i].get<std::string>());
+  }
+  if (!valid) {
+    return Status::Corruption(fmt::format("{}: event {}: eligible is not a JSON array of ids: {}", path, seq,
+                                          QuoteForError(text)));
+  }
+  return ids;
+}
+
+// `eligible` is EligibleText(e), kept alive by the caller until the insert
+// is reset.
+void BindEvent(Statement& insert, const Event& e, const std::string& eligible) {
   insert.BindInt64(1, static_cast<int64_t>(e.kind));
   insert.BindText(2, e.member_id);
   insert.BindText(3, e.title_id);
@@ -208,6 +303,11 @@ void BindEvent(Statement& insert, const Event& e) {
   insert.BindText(7, e.artwork_id);
   insert.BindOptionalDouble(8, e.propensity);
   insert.BindText(9, e.impression_id);
+  if (eligible.empty()) {
+    insert.BindNull(10);
+  } else {
+    insert.BindText(10, eligible);
+  }
 }
 
 std::optional<float> ToOptionalFloat(std::optional<double> value) {
@@ -232,17 +332,37 @@ Result<Event> ReadEventRow(const Statement& row, const std::string& path) {
   e.artwork_id = row.ColumnText(7);
   e.propensity = row.ColumnOptionalDouble(8);
   e.impression_id = row.ColumnText(9);
+  MARQUEE_ASSIGN_OR_RETURN(e.eligible_artwork_ids, ParseEligible(row.ColumnText(10), row.ColumnInt64(0), path));
   return e;
+}
+
+// One row of kSelectLedgerAfter. Kinds this build does not know are refused,
+// as for events; a changed hash or payload is VerifyLedgerChain's to find.
+Result<LedgerRow> ReadLedgerRow(const Statement& row, const std::string& path) {
+  LedgerRow r;
+  r.seq = static_cast<uint64_t>(row.ColumnInt64(0));
+  int64_t kind = row.ColumnInt64(1);
+  if (kind < 0 || kind > static_cast<int64_t>(LedgerKind::kReversal)) {
+    return Status::Corruption(fmt::format("{}: ledger row {}: kind {} is not known", path, r.seq, kind));
+  }
+  r.entry.kind = static_cast<LedgerKind>(kind);
+  r.entry.entry_id = row.ColumnText(2);
+  r.entry.time = row.ColumnInt64(3);
+  r.entry.payload = row.ColumnText(4);
+  r.prev_hash = row.ColumnText(5);
+  r.hash = row.ColumnText(6);
+  return r;
 }
 
 }  // namespace
 
 struct SqliteEventStore::Impl {
   // One caller's batch waiting for a leader to commit it.
-  // Its fields other than `events` are read and written only under
-  // queue_mutex (the analysis cannot name an outer member from here).
+  // Its fields other than `events` and `ledger` are read and written only
+  // under queue_mutex (the analysis cannot name an outer member from here).
   struct PendingAppend {
     std::span<const Event> events;
+    std::span<const LedgerEntry> ledger;  // committed in the events' transaction
     Durability durability;
     Status result;
     bool done = false;  // result is set
@@ -260,8 +380,17 @@ struct SqliteEventStore::Impl {
   // then the current group-commit leader (one at a time) touch it.
   Connection writer;
   Statement insert;
+  Statement insert_ledger;
   // The writer's synchronous setting, as the last commit left it.
   Durability writer_durability = Durability::kFsync;
+  // The newest committed ledger row (0 and the genesis hash: none), read at
+  // Open and advanced only after a commit succeeds, so that a rolled-back
+  // group leaves the chain where it was. Cached, because reading it back
+  // inside every group's transaction would cost a query per commit; the
+  // explicit seq of each insert turns a second writer process (which would
+  // make the cache stale) into a constraint error instead of a forked chain.
+  uint64_t ledger_seq = 0;
+  std::string ledger_hash{kLedgerGenesisHash};
 
   // One read-only connection and its statements (the connection first, so
   // that it is destroyed after them). Used by one thread at a time: whoever
@@ -269,6 +398,7 @@ struct SqliteEventStore::Impl {
   struct Reader {
     Connection connection;
     Statement select_member, select_after, count_events, last_sequence;
+    Statement select_ledger_after, count_ledger;
   };
   // Returns its reader to the pool when it goes out of scope.
   class ReaderLease {
@@ -300,7 +430,8 @@ struct SqliteEventStore::Impl {
   // next one released. A reader that fails to open is the error.
   Result<std::unique_ptr<Reader>> AcquireReader() EXCLUDES(pool_mutex);
   void Release(std::unique_ptr<Reader> reader) EXCLUDES(pool_mutex);
-  Status GroupCommit(std::span<const Event> events, Durability durability) EXCLUDES(queue_mutex);
+  Status GroupCommit(std::span<const Event> events, std::span<const LedgerEntry> ledger, Durability durability)
+      EXCLUDES(queue_mutex);
   // After a leader's commit: hands every served caller its result and passes
   // leadership on to the oldest caller queued meanwhile.
   void FinishGroup(const std::vector<PendingAppend*>& group, const PendingAppend* leader,
@@ -308,10 +439,17 @@ struct SqliteEventStore::Impl {
   // Commits every batch of `group` in one transaction, fsynced when any of
   // them asked for Durability::kFsync.
   Status CommitGroup(const std::vector<PendingAppend*>& group);
+  // Inside CommitGroup's transaction: the group's events, then its ledger
+  // entries chained from *seq / *hash, which advance with each row stored.
+  Status InsertEvents(const PendingAppend& pending, const std::string& context);
+  Status InsertLedger(const PendingAppend& pending, const std::string& context, uint64_t* seq, std::string* hash);
+  // The newest ledger row into ledger_seq / ledger_hash (at Open).
+  Status LoadLedgerTip();
   // Reads every row of `query`; the sequence number of the last row goes to
   // *last_sequence when given (left as is when there are none).
   Result<std::vector<Event>> ReadEvents(Reader& reader, Statement& query, uint64_t* last_sequence = nullptr);
   Result<int64_t> ReadScalar(Reader& reader, Statement& query);
+  Result<std::vector<LedgerRow>> ReadLedger(Reader& reader, Statement& query, uint64_t* last_sequence);
 };
 
 // A reader connection, read-only by pragma (query_only turns a slip into an
@@ -325,6 +463,8 @@ Result<std::unique_ptr<SqliteEventStore::Impl::Reader>> SqliteEventStore::Impl::
   MARQUEE_ASSIGN_OR_RETURN(reader->select_after, Statement::Prepare(db, kSelectAfter, path));
   MARQUEE_ASSIGN_OR_RETURN(reader->count_events, Statement::Prepare(db, kCountEvents, path));
   MARQUEE_ASSIGN_OR_RETURN(reader->last_sequence, Statement::Prepare(db, kLastSequence, path));
+  MARQUEE_ASSIGN_OR_RETURN(reader->select_ledger_after, Statement::Prepare(db, kSelectLedgerAfter, path));
+  MARQUEE_ASSIGN_OR_RETURN(reader->count_ledger, Statement::Prepare(db, kCountLedger, path));
   return reader;
 }
 
@@ -360,8 +500,9 @@ void SqliteEventStore::Impl::Release(std::unique_ptr<Reader> reader) {
 // lets durable throughput grow with concurrency. Leadership passes straight
 // to the oldest caller queued meanwhile, so there is never a moment when
 // batches wait with no one committing them.
-Status SqliteEventStore::Impl::GroupCommit(std::span<const Event> events, Durability durability) {
-  PendingAppend mine{events, durability};
+Status SqliteEventStore::Impl::GroupCommit(std::span<const Event> events, std::span<const LedgerEntry> ledger,
+                                           Durability durability) {
+  PendingAppend mine{events, ledger, durability};
   std::vector<PendingAppend*> group;
   {
     MutexLock lock(&queue_mutex);
@@ -414,17 +555,65 @@ Status SqliteEventStore::Impl::CommitGroup(const std::vector<PendingAppend*>& gr
     MARQUEE_RETURN_IF_ERROR(Exec(writer.get(), SynchronousPragma(durability), context));
     writer_durability = durability;
   }
-  return InTransaction(writer.get(), context, [&]() -> Status {
+  // The chain advances in locals and is kept only once COMMIT succeeds.
+  uint64_t seq = ledger_seq;
+  std::string hash = ledger_hash;
+  MARQUEE_RETURN_IF_ERROR(InTransaction(writer.get(), context, [&]() -> Status {
     for (const PendingAppend* pending : group) {
-      for (const Event& e : pending->events) {
-        ResetOnExit reset(insert);
-        BindEvent(insert, e);
-        int rc = insert.Step();
-        if (rc != SQLITE_DONE) return ErrorStatus(writer.get(), rc, context);
-      }
+      MARQUEE_RETURN_IF_ERROR(InsertEvents(*pending, context));
+      MARQUEE_RETURN_IF_ERROR(InsertLedger(*pending, context, &seq, &hash));
     }
     return Status::OK();
-  });
+  }));
+  ledger_seq = seq;
+  ledger_hash = std::move(hash);
+  return Status::OK();
+}
+
+Status SqliteEventStore::Impl::InsertEvents(const PendingAppend& pending, const std::string& context) {
+  for (const Event& e : pending.events) {
+    const std::string eligible = EligibleText(e);  // bound without a copy: outlives the reset below
+    ResetOnExit reset(insert);
+    BindEvent(insert, e, eligible);
+    int rc = insert.Step();
+    if (rc != SQLITE_DONE) return ErrorStatus(writer.get(), rc, context);
+  }
+  return Status::OK();
+}
+
+Status SqliteEventStore::Impl::InsertLedger(const PendingAppend& pending, const std::string& context,
+                                            uint64_t* seq, std::string* hash) {
+  for (const LedgerEntry& entry : pending.ledger) {
+    const uint64_t next = *seq + 1;
+    std::string next_hash = LedgerHash(*hash, next, entry);
+    ResetOnExit reset(insert_ledger);
+    insert_ledger.BindInt64(1, static_cast<int64_t>(next));
+    insert_ledger.BindInt64(2, static_cast<int64_t>(entry.kind));
+    insert_ledger.BindText(3, entry.entry_id);
+    insert_ledger.BindInt64(4, entry.time);
+    insert_ledger.BindText(5, entry.payload);
+    insert_ledger.BindText(6, *hash);
+    insert_ledger.BindText(7, next_hash);
+    int rc = insert_ledger.Step();
+    if (rc != SQLITE_DONE) return ErrorStatus(writer.get(), rc, context);
+    // 0: the entry id is stored already (earlier, or earlier in this group);
+    // idempotent, so the chain does not move.
+    if (sqlite3_changes(writer.get()) == 0) continue;
+    *seq = next;
+    *hash = std::move(next_hash);
+  }
+  return Status::OK();
+}
+
+Status SqliteEventStore::Impl::LoadLedgerTip() {
+  MARQUEE_ASSIGN_OR_RETURN(Statement last, Statement::Prepare(writer.get(), kSelectLastLedgerRow, path));
+  ResetOnExit reset(last);
+  int rc = last.Step();
+  if (rc == SQLITE_DONE) return Status::OK();  // an empty ledger: the genesis hash
+  if (rc != SQLITE_ROW) return ErrorStatus(writer.get(), rc, path);
+  ledger_seq = static_cast<uint64_t>(last.ColumnInt64(0));
+  ledger_hash = last.ColumnText(1);
+  return Status::OK();
 }
 
 Result<std::vector<Event>> SqliteEventStore::Impl::ReadEvents(Reader& reader, Statement& query,
@@ -438,6 +627,19 @@ Result<std::vector<Event>> SqliteEventStore::Impl::ReadEvents(Reader& reader, St
   }
   if (rc != SQLITE_DONE) return ErrorStatus(reader.connection.get(), rc, path);
   return events;
+}
+
+Result<std::vector<LedgerRow>> SqliteEventStore::Impl::ReadLedger(Reader& reader, Statement& query,
+                                                                   uint64_t* last_sequence) {
+  std::vector<LedgerRow> rows;
+  int rc;
+  while ((rc = query.Step()) == SQLITE_ROW) {
+    MARQUEE_ASSIGN_OR_RETURN(LedgerRow row, ReadLedgerRow(query, path));
+    *last_sequence = row.seq;
+    rows.push_back(std::move(row));
+  }
+  if (rc != SQLITE_DONE) return ErrorStatus(reader.connection.get(), rc, path);
+  return rows;
 }
 
 Result<int64_t> SqliteEventStore::Impl::ReadScalar(Reader& reader, Statement& query) {
@@ -461,6 +663,8 @@ Result<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(const std::stri
   MARQUEE_RETURN_IF_ERROR(EnableWal(impl->writer.get(), path));
   MARQUEE_RETURN_IF_ERROR(PrepareSchema(impl->writer.get(), path));
   MARQUEE_ASSIGN_OR_RETURN(impl->insert, Statement::Prepare(impl->writer.get(), kInsertEvent, path));
+  MARQUEE_ASSIGN_OR_RETURN(impl->insert_ledger, Statement::Prepare(impl->writer.get(), kInsertLedger, path));
+  MARQUEE_RETURN_IF_ERROR(impl->LoadLedgerTip());
   impl->max_readers = std::max<size_t>(options.max_readers, 1);
   // One reader now, so that a file readers cannot open is refused here.
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Impl::Reader> first, impl->OpenReader());
@@ -473,9 +677,37 @@ Result<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(const std::stri
 }
 
 Status SqliteEventStore::Append(std::span<const Event> events, Durability durability) {
+  return AppendWithLedger(events, {}, durability);
+}
+
+Status SqliteEventStore::AppendWithLedger(std::span<const Event> events, std::span<const LedgerEntry> ledger,
+                                          Durability durability) {
   MARQUEE_RETURN_IF_ERROR(ValidateBatch(events));
-  if (events.empty()) return Status::OK();
-  return impl_->GroupCommit(events, durability);
+  MARQUEE_RETURN_IF_ERROR(ValidateLedger(ledger));
+  if (events.empty() && ledger.empty()) return Status::OK();
+  return impl_->GroupCommit(events, ledger, durability);
+}
+
+Result<LedgerPage> SqliteEventStore::LedgerAfter(uint64_t after, size_t limit) const {
+  LedgerPage page;
+  page.last_sequence = after;
+  if (limit == 0) return page;
+  constexpr uint64_t kMax = static_cast<uint64_t>(std::numeric_limits<int64_t>::max());
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Impl::Reader> reader, impl_->AcquireReader());
+  Impl::ReaderLease lease(impl_.get(), std::move(reader));
+  Statement& query = lease->select_ledger_after;
+  ResetOnExit reset(query);
+  query.BindInt64(1, static_cast<int64_t>(std::min<uint64_t>(after, kMax)));
+  query.BindInt64(2, static_cast<int64_t>(std::min<uint64_t>(limit, kMax)));
+  MARQUEE_ASSIGN_OR_RETURN(page.rows, impl_->ReadLedger(*lease, query, &page.last_sequence));
+  return page;
+}
+
+Result<uint64_t> SqliteEventStore::LedgerCount() const {
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Impl::Reader> reader, impl_->AcquireReader());
+  Impl::ReaderLease lease(impl_.get(), std::move(reader));
+  MARQUEE_ASSIGN_OR_RETURN(int64_t n, impl_->ReadScalar(*lease, lease->count_ledger));
+  return static_cast<uint64_t>(n);
 }
 
 Result<std::vector<Event>> SqliteEventStore::MemberEvents(std::string_view member_id) const {

@@ -7,6 +7,9 @@
 // fsynced when any of its callers asked for Durability::kFsync, and only
 // written to the WAL otherwise. Reads use a second connection and never wait
 // for an fsync.
+//
+// Schema version 2: tables events (with `eligible`), ledger (store/ledger.h)
+// and meta. Open upgrades a version 1 file in place, in one transaction.
 #pragma once
 
 #include <memory>
@@ -27,6 +30,13 @@ class SqliteEventStore final : public EventStore {
 
   using EventStore::Append;
   Status Append(std::span<const Event> events, Durability durability) override;
+  // The ledger is a table of the same file, written in the events'
+  // transaction (and group commit): a group's events and ledger rows are all
+  // stored or none are.
+  Status AppendWithLedger(std::span<const Event> events, std::span<const LedgerEntry> ledger,
+                          Durability durability) override;
+  Result<LedgerPage> LedgerAfter(uint64_t after, size_t limit) const override;
+  Result<uint64_t> LedgerCount() const override;
   Result<std::vector<Event>> MemberEvents(std::string_view member_id) const override;
   Result<EventPage> PageAfter(uint64_t after, size_t limit) const override;
   Result<uint64_t> Count() const override;

@@ -46,6 +46,7 @@ class Statement {
   void BindInt64(int index, int64_t value) { sqlite3_bind_int64(stmt_.get(), index, value); }
   void BindText(int index, std::string_view text);
   void BindOptionalDouble(int index, std::optional<double> value);
+  void BindNull(int index) { sqlite3_bind_null(stmt_.get(), index); }
 
   // SQLITE_ROW, SQLITE_DONE or an error code.
   int Step() { return sqlite3_step(stmt_.get()); }
