@@ -67,7 +67,7 @@ class ServerConsentTest : public test::ServeFixture {
   test::TempDir dir_;
 };
 
-TEST_F(ServerConsentTest, DISABLED_ServesOnlyEligibleVariantsAndLogsTheSet) {
+TEST_F(ServerConsentTest, ServesOnlyEligibleVariantsAndLogsTheSet) {
   StartGated();
   const std::vector<uint32_t> titles = TitlesWithArtwork();
   ASSERT_GT(titles.size(), 10u);
