@@ -293,7 +293,7 @@ enum class Gate : uint8_t { kAll, kSome, kNone };
 // The eligible mask as the rounds read it: per title whether all, some or
 // none of its variants may be shown, and for the "some" titles the set
 // DecideAmong takes.
-struct Eligibility {
+struct EligibleSet {
   const std::vector<uint8_t>* mask = nullptr;  // empty: every variant
   std::vector<Gate> gate;                      // per title
   std::vector<std::vector<bool>> sets;         // per title; filled for kSome only
@@ -303,8 +303,8 @@ struct Eligibility {
   }
 };
 
-Eligibility MakeEligibility(const GroundTruth& truth, const std::vector<uint8_t>& mask) {
-  Eligibility e;
+EligibleSet MakeEligibleSet(const GroundTruth& truth, const std::vector<uint8_t>& mask) {
+  EligibleSet e;
   e.mask = &mask;
   e.gate.assign(truth.title_count(), Gate::kAll);
   e.sets.resize(truth.title_count());
@@ -327,7 +327,7 @@ Eligibility MakeEligibility(const GroundTruth& truth, const std::vector<uint8_t>
 // over the simulator's members for that title (ties: the lowest index; 0 for
 // a title without eligible variants, which shows a title card).
 std::vector<uint32_t> BestFixedArtwork(const GroundTruth& truth, const RoundSampler& sampler,
-                                       const Eligibility& eligible, SimulationReward reward) {
+                                       const EligibleSet& eligible, SimulationReward reward) {
   const uint64_t samples =
       std::max(kBestFixedMinSamples, kBestFixedSamplesPerTitle * sampler.eligible_titles());
   std::vector<std::vector<double>> sums(kSampleChunks);
@@ -490,7 +490,7 @@ struct Lane {
 struct World {
   const GroundTruth* truth = nullptr;
   const std::vector<float>* contexts = nullptr;  // MemberContexts
-  const Eligibility* eligible = nullptr;
+  const EligibleSet* eligible = nullptr;
   size_t member_dim = 0;
   uint32_t update_batch = 1;
   uint32_t sessions_per_change = 1;
@@ -516,9 +516,11 @@ void LogImpression(Lane& lane, const World& world, const ArtworkContext& context
 }
 
 // The policy's decision for one round: a draw from its probabilities, over
-// the eligible variants when only some are (DecideAmong, the serving rule).
-// The propensity is computed only when the round is logged (it costs a
-// Probabilities call). nullopt, with the lane's status set, on a bad choice.
+// the eligible variants when only some are (DecideAmong, the serving rule,
+// which returns the renormalised propensity). On a fully eligible title the
+// draw is Choose's, as before gates existed, and the propensity is computed
+// only when the round is logged (it costs a Probabilities call). nullopt,
+// with the lane's status set, on a bad choice.
 std::optional<ArtworkDecision> DecideRound(Lane& lane, const World& world, const ArtworkContext& context,
                                       const Round& round, uint64_t round_index) {
   const uint32_t variants = world.truth->ArtworkCount(round.title);
@@ -613,7 +615,7 @@ void TitleCard(const GroundTruth& truth, Round& r, const double* start) {
 struct WorldSide {
   const GroundTruth* truth = nullptr;
   const RoundSampler* sampler = nullptr;
-  const Eligibility* eligible = nullptr;
+  const EligibleSet* eligible = nullptr;
   const std::vector<uint32_t>* best_fixed = nullptr;
   SimulationReward reward = SimulationReward::kQualifyingPlay;
   Rng rng;
@@ -698,7 +700,7 @@ std::vector<Lane> MakeLanes(std::vector<std::unique_ptr<ArtworkPolicy>>& policie
 }
 
 // Eligible misleading variants of titles the simulator draws.
-uint64_t CountMisleading(const GroundTruth& truth, const Eligibility& eligible) {
+uint64_t CountMisleading(const GroundTruth& truth, const EligibleSet& eligible) {
   uint64_t n = 0;
   for (uint32_t t = 0; t < truth.title_count(); ++t) {
     if (truth.ArtworkCount(t) < 2) continue;
@@ -762,7 +764,7 @@ Result<SimulationResult> SimulateArtwork(const Dataset& dataset, const GroundTru
   SimulationResult result;
   result.reward = options.reward;
   result.checkpoints = CheckpointRounds(options.rounds, options.checkpoints);
-  const Eligibility eligible = MakeEligibility(truth, options.eligible);
+  const EligibleSet eligible = MakeEligibleSet(truth, options.eligible);
   const std::vector<uint32_t> best_fixed = BestFixedArtwork(truth, sampler, eligible, options.reward);
   result.misleading_variants = CountMisleading(truth, eligible);
 
