@@ -79,8 +79,9 @@ class RecordingPolicy : public UniformPolicy {
   mutable uint64_t choices_ = 0;
 };
 
-// Cheats: knows the truth, and recognises the member from their context (the
-// test service's contexts are all distinct, which the test checks).
+// Cheats: knows the truth (the expected qualifying play of each variant, the
+// simulator's default reward), and recognises the member from their context
+// (the test service's contexts are all distinct, which the test checks).
 class CheatingPolicy : public UniformPolicy {
  public:
   CheatingPolicy() {
@@ -94,12 +95,13 @@ class CheatingPolicy : public UniformPolicy {
 
   void Probabilities(const ArtworkContext& context, std::span<double> out) const override {
     const uint32_t member = members_.at(Key(context.member));
+    const GroundTruth& truth = Service().truth;
+    auto value = [&](uint32_t v) {
+      return truth.PlayProbability(member, context.title, v) * truth.QualifyProbability(context.title, v);
+    };
     uint32_t best = 0;
     for (uint32_t v = 1; v < out.size(); ++v) {
-      if (Service().truth.PlayProbability(member, context.title, v) >
-          Service().truth.PlayProbability(member, context.title, best)) {
-        best = v;
-      }
+      if (value(v) > value(best)) best = v;
     }
     std::fill(out.begin(), out.end(), 0.0);
     out[best] = 1.0;
@@ -147,7 +149,8 @@ const PolicyCurve& Curve(const SimulationResult& r, const std::string& name) {
 struct Exact {
   std::vector<double> member;      // probability of each member
   std::vector<double> title;       // marginal probability of each title
-  double uniform_value = 0.0;      // expected play probability of a uniform choice
+  double uniform_value = 0.0;      // expected start probability of a uniform choice
+  double uniform_qualifying = 0.0; // expected qualifying-play probability of a uniform choice
 };
 
 const Exact& ExactDistribution() {
@@ -171,9 +174,13 @@ const Exact& ExactDistribution() {
         if (k < 2) continue;
         const double p = pm * affinity[t] / eligible;
         e.title[t] += p;
-        double mean = 0.0;
-        for (uint32_t v = 0; v < k; ++v) mean += truth.PlayProbability(m, t, v) / k;
+        double mean = 0.0, qualifying = 0.0;
+        for (uint32_t v = 0; v < k; ++v) {
+          mean += truth.PlayProbability(m, t, v) / k;
+          qualifying += truth.PlayProbability(m, t, v) * truth.QualifyProbability(t, v) / k;
+        }
         e.uniform_value += p * mean;
+        e.uniform_qualifying += p * qualifying;
       }
     }
     return e;
@@ -375,10 +382,17 @@ TEST(SimulatorTest, MembersAndTitlesAreDrawnAsTheTruthSays) {
 
 TEST(SimulatorTest, TrueValueOfUniformMatchesTheExactExpectation) {
   UniformPolicy uniform;
-  Result<double> value = TruePolicyValue(Service().dataset, Service().truth, uniform, 400000, 5);
+  Result<double> value =
+      TruePolicyValue(Service().dataset, Service().truth, uniform, 400000, 5, SimulationReward::kStart);
   ASSERT_TRUE(value.ok()) << value.status().ToString();
   EXPECT_NEAR(*value, ExactDistribution().uniform_value, 0.01 * ExactDistribution().uniform_value);
-  Result<double> again = TruePolicyValue(Service().dataset, Service().truth, uniform, 400000, 5);
+  // The default is the simulator's: qualifying plays.
+  Result<double> qualifying = TruePolicyValue(Service().dataset, Service().truth, uniform, 400000, 5);
+  ASSERT_TRUE(qualifying.ok());
+  EXPECT_NEAR(*qualifying, ExactDistribution().uniform_qualifying, 0.01 * ExactDistribution().uniform_qualifying);
+  EXPECT_LT(*qualifying, *value);
+  Result<double> again =
+      TruePolicyValue(Service().dataset, Service().truth, uniform, 400000, 5, SimulationReward::kStart);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*value, *again);
 }
@@ -540,6 +554,8 @@ TEST(SimulatorTest, RejectsAServiceWithNothingToChoose) {
   }
   truth.artwork_appeal = appeal;
   truth.artwork_offsets = offsets;
+  truth.artwork_qualify.clear();  // a truth without the honesty section
+  truth.artwork_misleading.clear();
   ExpectError(SimulateWith(dataset, truth, std::make_shared<const ArtworkFeatures>(dataset.catalog)),
               "no title has two or more artwork variants");
 }
@@ -554,8 +570,9 @@ TEST(SimulatorTest, TableAndChartShowEveryPolicy) {
   Result<SimulationResult> result = r.Simulate(Options(5000));
   ASSERT_TRUE(result.ok());
   const std::string table = FormatRegretTable(*result);
-  for (const char* word : {"policy", "play rate", "cum. regret", "regret % of oracle", "lift vs uniform",
-                           "uniform", "cheater <&>", "best fixed artwork", "oracle"}) {
+  for (const char* word : {"policy", "start rate", "qualifying rate", "cum. regret", "regret % of oracle",
+                           "lift vs uniform", "misleading shown", "uniform", "cheater <&>", "best fixed artwork",
+                           "oracle"}) {
     EXPECT_NE(table.find(word), std::string::npos) << word << "\n" << table;
   }
   EXPECT_EQ(std::count(table.begin(), table.end(), '\n'), 5);

@@ -140,6 +140,10 @@ TEST_F(GroundTruthTest, InconsistentContentIsCorruption) {
   Result<GroundTruth> good = LoadGroundTruth(path);
   ASSERT_TRUE(good.ok()) << good.status().ToString();
   EXPECT_NEAR(good->PlayProbability(0, 0, 0), 1.5 * (0.01 + 0.4 * 0.5 * 0.5), 1e-6);
+  // Written before the honesty section: every start qualifies, nothing misleads.
+  EXPECT_TRUE(good->artwork_qualify.empty());
+  EXPECT_EQ(good->QualifyProbability(0, 0), 1.0);
+  EXPECT_FALSE(good->IsMisleading(0, 0));
 
   write(path, 2, false);  // kind 2 of 2 genres
   Result<GroundTruth> bad_kind = LoadGroundTruth(path);

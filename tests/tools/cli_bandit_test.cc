@@ -19,7 +19,11 @@ class CliBanditTest : public ::testing::Test {
     RunResult generated = RunCli("generate --members 3000 --titles 300 --plays 60000 --seed 5 --out " +
                                  Data() + " --truth " + Truth());
     ASSERT_EQ(generated.exit_code, 0) << generated.output;
+    // Every variant may be shown (--allow-misrepresenting-artwork): ope checks
+    // the log against the target's true value over all variants, which a log
+    // without the excluded ones cannot support.
     RunResult simulated = RunCli("simulate-artwork --data " + Data() + " --truth " + Truth() +
+                                 " --allow-misrepresenting-artwork"
                                  " --rounds 40000 --seed 9 --policy uniform --policy "
                                  "epsilon-greedy:epsilon=0.2"
                                  " --policy linucb --plot " +

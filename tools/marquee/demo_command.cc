@@ -3,8 +3,11 @@
 // Generate a small service and show what is in it; evaluate every model on
 // an 80/20 holdout and print the table; train iALS on everything, save it,
 // and show one member's recommendations and a "because you watched" row.
-// Simulate artwork policies against the ground truth (regret table, SVG chart,
-// an impression log and trained policies). Then serve the model and the
+// Simulate artwork policies against the ground truth, rewarding qualifying
+// plays (regret table, SVG chart, an impression log and trained policies) and
+// compared with a run rewarding starts (misleading artwork); after the
+// performers' consents, the price of consent: the same simulation behind the
+// consent gate. Then serve the model and the
 // Thompson artwork policy on loopback, print ready-to-paste curl lines, and
 // run until Ctrl-C (--no-serve stops after the tables, for scripts).
 #include <algorithm>
@@ -146,20 +149,29 @@ void PrintCurlLines(const std::string& address, const Dataset& d) {
   std::fflush(stdout);
 }
 
+// The demo's artwork simulation: qualifying plays as the reward, compared
+// with a run rewarding bare starts (the misleading-artwork effect).
+ArtworkSimulationArgs DemoSimulation(const DemoArgs& args) {
+  ArtworkSimulationArgs simulation;
+  simulation.rounds = args.artwork_rounds;
+  simulation.seed = args.config.seed;
+  simulation.reward = "both";
+  simulation.plot = args.dir + "/artwork_regret.svg";
+  simulation.log_out = args.dir + "/artwork_log.jsonl";
+  simulation.save_policies = args.dir + "/policies";
+  return simulation;
+}
+
 // Artwork personalization on the same service: the policies learn from
 // simulated impressions against the ground truth; the regret chart, the
 // uniform policy's log and the trained policies are written for a person (and
 // `marquee ope`) to look at, and the server starts with the Thompson policy.
-Status RunArtwork(const DemoArgs& args, const SyntheticService& service) {
+// `ungated` keeps the run for the price of consent.
+Status RunArtwork(const DemoArgs& args, const SyntheticService& service, SimulationResult& ungated) {
   std::printf("\nArtwork personalization: %s simulated impressions of the titles members would be shown\n",
               HumanCount(static_cast<double>(args.artwork_rounds)).c_str());
-  ArtworkSimulationArgs simulation;
-  simulation.rounds = args.artwork_rounds;
-  simulation.seed = args.config.seed;
-  simulation.plot = args.dir + "/artwork_regret.svg";
-  simulation.log_out = args.dir + "/artwork_log.jsonl";
-  simulation.save_policies = args.dir + "/policies";
-  MARQUEE_RETURN_IF_ERROR(RunArtworkSimulation(service.dataset, service.truth, simulation, stdout));
+  const ArtworkSimulationArgs simulation = DemoSimulation(args);
+  MARQUEE_RETURN_IF_ERROR(RunArtworkSimulation(service.dataset, service.truth, simulation, stdout, &ungated));
   std::printf("Open %s in a browser to see the regret curves.\n", simulation.plot.c_str());
   std::printf("Next: marquee ope --logs %s --data %s/service.mqd --truth %s/truth.mqt --target %s/policies/linucb.mqp\n",
               simulation.log_out.c_str(), args.dir.c_str(), args.dir.c_str(), args.dir.c_str());
@@ -178,6 +190,15 @@ Status ShowConsents(const DemoArgs& args, const SyntheticService& service) {
   std::printf("Next: marquee consent list --data %s/service.mqd --log %s --at %lld\n", args.dir.c_str(),
               path.c_str(), static_cast<long long>(options.now));
   return Status::OK();
+}
+
+// What the consent gate costs in plays: the artwork simulation again, behind
+// the gate of the consents ShowConsents wrote, at the same reference time.
+Status ShowPriceOfConsent(const DemoArgs& args, const SyntheticService& service, const SimulationResult& ungated) {
+  ArtworkSimulationArgs simulation = DemoSimulation(args);
+  simulation.consents = args.dir + "/consents.jsonl";
+  simulation.at = SyntheticConsentOptions{}.now;
+  return RunPriceOfConsent(service.dataset, service.truth, simulation, ungated, stdout);
 }
 
 // Serves the demo model until Ctrl-C or SIGTERM, with the stack `marquee
@@ -239,8 +260,10 @@ int RunDemo(const DemoArgs& args) {
   std::printf("\nWrote %s, %s and %s/.\nNext: marquee recommend --model %s --data %s --members all --k 10\n",
               dataset_path.c_str(), truth_path.c_str(), model_dir.c_str(), model_dir.c_str(),
               dataset_path.c_str());
-  Status art = RunArtwork(args, *service);
+  SimulationResult ungated;
+  Status art = RunArtwork(args, *service, ungated);
   if (art.ok()) art = ShowConsents(args, *service);
+  if (art.ok()) art = ShowPriceOfConsent(args, *service, ungated);
   if (!art.ok()) return ReportError("demo", art);
   if (args.no_serve) return 0;
   Status served = Serve(args, std::move(service->dataset), model_dir);

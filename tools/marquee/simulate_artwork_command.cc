@@ -1,13 +1,14 @@
-// marquee simulate-artwork --data DATASET --truth TRUTH [--rounds N] [--policy
-// SPEC]...
-//                          [--batch N] [--seed N] [--plot FILE.svg] [--log-out
-//                          FILE.jsonl]
-//                          [--save-policies DIR]
+// marquee simulate-artwork --data DATASET --truth TRUTH [--rounds N] [--policy SPEC]...
+//                          [--batch N] [--seed N] [--plot FILE.svg] [--log-out FILE.jsonl]
+//                          [--save-policies DIR] [--reward qualifying|start|both]
+//                          [--sessions-per-change K] [--allow-misrepresenting-artwork]
+//                          [--consents LOG [--territory CC] [--at YYYY-MM-DD]]
 #include <cstdio>
 
 #include "artwork_simulation.h"
 #include "commands.h"
 #include "marquee/data/dataset_file.h"
+#include "marquee/util/civil_time.h"
 
 namespace marquee::cli {
 
@@ -15,10 +16,24 @@ namespace {
 struct SimulateArgs {
   std::string data;
   std::string truth;
+  std::string at;  // YYYY-MM-DD; empty: the dataset's latest event day
   ArtworkSimulationArgs simulation;
 };
 
-int RunSimulate(const SimulateArgs& args) {
+int RunSimulate(SimulateArgs args) {
+  // Usage errors before any file is read: they name the flag, exit 2.
+  if (!args.at.empty()) {
+    const std::optional<int64_t> day = ParseCivilDate(args.at);
+    if (!day) {
+      ReportError("simulate-artwork", Status::InvalidArgument("--at: expected a date YYYY-MM-DD, got '" + args.at + "'"));
+      return kExitUsage;
+    }
+    args.simulation.at = *day * kSecondsPerDay;
+  }
+  if (Status s = ValidateArtworkSimulationArgs(args.simulation); !s.ok()) {
+    ReportError("simulate-artwork", s);
+    return kExitUsage;
+  }
   Result<Dataset> dataset = LoadDataset(args.data);
   if (!dataset.ok()) return ReportError("simulate-artwork", dataset.status());
   Result<GroundTruth> truth = LoadGroundTruth(args.truth);
@@ -56,6 +71,26 @@ Command AddSimulateArtworkCommand(CLI::App& root) {
                   "lines (for marquee ope)");
   app->add_option("--save-policies", args->simulation.save_policies,
                   "save each policy as trained to DIR/<name>.mqp");
+  app->add_option("--reward", args->simulation.reward,
+                  "what the policies learn from: qualifying (a play the member keeps watching), start (a bare "
+                  "start), or both (qualifying, then a run rewarding starts to compare how often each shows "
+                  "misleading artwork)")
+      ->capture_default_str();
+  app->add_option("--sessions-per-change", args->simulation.sessions_per_change,
+                  "a member's artwork for a title changes at most once per this many of their sessions")
+      ->capture_default_str();
+  app->add_flag("--allow-misrepresenting-artwork", args->simulation.allow_misrepresenting,
+                "keep variants whose only recognizable performers are supporting or background while the "
+                "credited leads are absent (excluded by default)");
+  auto* consents = app->add_option("--consents", args->simulation.consents,
+                                   "a consent log (JSON lines): also run behind the consent gate and print the "
+                                   "price of consent");
+  app->add_option("--territory", args->simulation.territory, "where the artwork is shown (ISO 3166-1 alpha-2)")
+      ->capture_default_str()
+      ->needs(consents);
+  app->add_option("--at", args->at, "the day the consent gate is asked, YYYY-MM-DD (default: the dataset's "
+                                    "latest event day, 00:00 UTC)")
+      ->needs(consents);
   return {app, [args]() { return RunSimulate(*args); }};
 }
 

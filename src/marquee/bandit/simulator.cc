@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string_view>
+#include <unordered_map>
 
 #include "marquee/util/svg_chart.h"
 #include "marquee/util/threads.h"
@@ -22,6 +23,12 @@ constexpr uint32_t kBlockRounds = 4096;
 // for each policy's choices, so adding a policy changes no other's draws.
 constexpr uint64_t kWorldStream = 0;
 constexpr uint64_t kPolicyStreamBase = 1;
+// Whether a start qualifies is drawn from a stream of its own, so that the
+// member, title and start draws are those of a run before qualifying plays
+// existed (a kStart run repeats it exactly).
+constexpr uint64_t kQualifyStream = 0x7175616c69667900ULL;
+// DecideAmong's seeds (one a policy), for titles with some variants ineligible.
+constexpr uint64_t kGateStreamBase = 0x67617465'00000000ULL;
 
 // The best fixed artwork is estimated from a deterministic sample of the
 // simulator's (member, title) distribution. Its seed is fixed, not the run's,
@@ -108,8 +115,16 @@ Status CheckPolicies(const std::vector<std::unique_ptr<ArtworkPolicy>>& policies
   return Status::OK();
 }
 
-Status CheckOptions(const SimulationOptions& options, size_t policies) {
+Status CheckOptions(const SimulationOptions& options, size_t policies, const GroundTruth& truth) {
   if (options.rounds == 0) return Status::InvalidArgument("rounds must be at least 1");
+  if (options.sessions_per_change == 0) {
+    return Status::InvalidArgument("sessions_per_change must be at least 1");
+  }
+  if (!options.eligible.empty() && options.eligible.size() != truth.artwork_count()) {
+    return Status::InvalidArgument("the eligible mask has " + Count(options.eligible.size()) +
+                                   " entries but the ground truth has " + Count(truth.artwork_count()) +
+                                   " artworks");
+  }
   if (options.checkpoints == 0) return Status::InvalidArgument("checkpoints must be at least 1");
   if (options.update_batch == 0) return Status::InvalidArgument("update_batch must be at least 1");
   if (options.log_policy && *options.log_policy >= policies) {
@@ -265,9 +280,54 @@ void ForChunks(uint64_t total, uint64_t seed, Body body) {
   }
 }
 
-// Per title the variant with the highest play probability averaged over the
-// simulator's members for that title (ties: the lowest index).
-std::vector<uint32_t> BestFixedArtwork(const GroundTruth& truth, const RoundSampler& sampler) {
+// The expected reward in use of showing `variant`.
+double ExpectedReward(const GroundTruth& truth, SimulationReward reward, uint32_t member, uint32_t title,
+                      uint32_t variant) {
+  const double p = truth.PlayProbability(member, title, variant);
+  return reward == SimulationReward::kStart ? p : p * truth.QualifyProbability(title, variant);
+}
+
+// Which of a title's variants may be shown.
+enum class Gate : uint8_t { kAll, kSome, kNone };
+
+// The eligible mask as the rounds read it: per title whether all, some or
+// none of its variants may be shown, and for the "some" titles the set
+// DecideAmong takes.
+struct EligibleSet {
+  const std::vector<uint8_t>* mask = nullptr;  // empty: every variant
+  std::vector<Gate> gate;                      // per title
+  std::vector<std::vector<bool>> sets;         // per title; filled for kSome only
+
+  bool Allowed(const GroundTruth& truth, uint32_t title, uint32_t variant) const {
+    return mask->empty() || (*mask)[truth.ArtworkIndex(title, variant)] != 0;
+  }
+};
+
+EligibleSet MakeEligibleSet(const GroundTruth& truth, const std::vector<uint8_t>& mask) {
+  EligibleSet e;
+  e.mask = &mask;
+  e.gate.assign(truth.title_count(), Gate::kAll);
+  e.sets.resize(truth.title_count());
+  if (mask.empty()) return e;
+  for (uint32_t t = 0; t < truth.title_count(); ++t) {
+    const uint32_t n = truth.ArtworkCount(t);
+    std::vector<bool> set(n);
+    uint32_t allowed = 0;
+    for (uint32_t v = 0; v < n; ++v) {
+      set[v] = e.Allowed(truth, t, v);
+      allowed += set[v] ? 1 : 0;
+    }
+    e.gate[t] = allowed == n ? Gate::kAll : allowed == 0 ? Gate::kNone : Gate::kSome;
+    if (e.gate[t] == Gate::kSome) e.sets[t] = std::move(set);
+  }
+  return e;
+}
+
+// Per title the eligible variant with the highest expected reward averaged
+// over the simulator's members for that title (ties: the lowest index; 0 for
+// a title without eligible variants, which shows a title card).
+std::vector<uint32_t> BestFixedArtwork(const GroundTruth& truth, const RoundSampler& sampler,
+                                       const EligibleSet& eligible, SimulationReward reward) {
   const uint64_t samples =
       std::max(kBestFixedMinSamples, kBestFixedSamplesPerTitle * sampler.eligible_titles());
   std::vector<std::vector<double>> sums(kSampleChunks);
@@ -279,7 +339,7 @@ std::vector<uint32_t> BestFixedArtwork(const GroundTruth& truth, const RoundSamp
       const uint32_t title = sampler.Title(member, rng);
       const uint32_t first = truth.ArtworkIndex(title, 0);
       for (uint32_t v = 0; v < truth.ArtworkCount(title); ++v) {
-        sum[first + v] += truth.PlayProbability(member, title, v);
+        sum[first + v] += ExpectedReward(truth, reward, member, title, v);
       }
     }
   });
@@ -289,7 +349,12 @@ std::vector<uint32_t> BestFixedArtwork(const GroundTruth& truth, const RoundSamp
   std::vector<uint32_t> best(truth.title_count(), 0);
   for (uint32_t t = 0; t < truth.title_count(); ++t) {
     const double* sum = sums[0].data() + truth.ArtworkIndex(t, 0);
-    best[t] = static_cast<uint32_t>(std::max_element(sum, sum + truth.ArtworkCount(t)) - sum);
+    bool found = false;
+    for (uint32_t v = 0; v < truth.ArtworkCount(t); ++v) {
+      if (!eligible.Allowed(truth, t, v)) continue;
+      if (!found || sum[v] > sum[best[t]]) best[t] = v;
+      found = true;
+    }
   }
   return best;
 }
@@ -301,30 +366,63 @@ std::vector<uint32_t> BestFixedArtwork(const GroundTruth& truth, const RoundSamp
 struct Round {
   uint32_t member = 0;
   uint32_t title = 0;
-  double u = 0.0;        // the play draw: a play when u < P(chosen variant)
-  uint32_t first_p = 0;  // into Block::p: the play probability of each variant
+  uint32_t session = 0;  // the member's rounds before this one
+  double u = 0.0;        // the start draw: a start when u < P(start | chosen variant)
+  double uq = 0.0;       // the qualifying draw: a start qualifies when uq < P(qualify | variant)
+  uint32_t first_p = 0;  // into Block::start / qualify / reward: one entry a variant
+  double best = 0.0;     // the (eligible) oracle's expected reward
+  bool card = false;     // no eligible variant: a title card, the entries below
+  double card_start = 0.0;
+  double card_qualify = 0.0;
 };
 
 struct Block {
   uint64_t first_round = 0;  // global index of rounds[0]
   std::vector<Round> rounds;
-  std::vector<double> p;
+  std::vector<double> start;    // P(start) of each variant
+  std::vector<double> qualify;  // P(qualify | start) of each variant
+  std::vector<double> reward;   // expected reward in use of each variant
 };
 
-// Builds one curve: expected reward and regret, realised plays, checkpoints.
+// What one showing gave: expectations and draws of both rewards.
+struct Outcome {
+  double start = 0.0;      // P(start)
+  double qualifying = 0.0; // P(start and qualify)
+  bool started = false;
+  bool qualified = false;
+  bool misleading = false;
+};
+
+Outcome Show(double start, double qualify, const Round& r, bool misleading) {
+  Outcome o;
+  o.start = start;
+  o.qualifying = start * qualify;
+  o.started = r.u < start;
+  o.qualified = o.started && r.uq < qualify;
+  o.misleading = misleading;
+  return o;
+}
+
+// Builds one curve: expected reward and regret, realised rewards, both
+// rates, checkpoints.
 class CurveBuilder {
  public:
-  CurveBuilder(std::string_view name, const std::vector<uint64_t>& checkpoints)
-      : checkpoints_(&checkpoints) {
+  CurveBuilder(std::string_view name, const std::vector<uint64_t>& checkpoints, SimulationReward reward)
+      : checkpoints_(&checkpoints), reward_kind_(reward) {
     curve_.name = std::string(name);
   }
 
-  // Round `round` (0-based): the chosen variant's play probability, the best
-  // variant's, and whether it was played.
-  void Add(uint64_t round, double expected, double best, bool played) {
+  // Round `round` (0-based): what the shown image gave, and the oracle's
+  // expected reward.
+  void Add(uint64_t round, const Outcome& o, double best) {
+    const bool start = reward_kind_ == SimulationReward::kStart;
+    const double expected = start ? o.start : o.qualifying;
     reward_ += expected;
     regret_ += best - expected;
-    plays_ += played ? 1 : 0;
+    rewarded_ += (start ? o.started : o.qualified) ? 1 : 0;
+    starts_ += o.start;
+    qualifying_ += o.qualifying;
+    misleading_ += o.misleading ? 1 : 0;
     if (next_ < checkpoints_->size() && round + 1 == (*checkpoints_)[next_]) {
       curve_.cumulative_reward.push_back(reward_);
       curve_.cumulative_regret.push_back(regret_);
@@ -333,17 +431,25 @@ class CurveBuilder {
   }
 
   PolicyCurve Finish(uint64_t rounds) {
-    curve_.mean_reward = reward_ / static_cast<double>(rounds);
-    curve_.realised_reward = static_cast<double>(plays_) / static_cast<double>(rounds);
+    const double n = static_cast<double>(rounds);
+    curve_.mean_reward = reward_ / n;
+    curve_.realised_reward = static_cast<double>(rewarded_) / n;
+    curve_.mean_start = starts_ / n;
+    curve_.mean_qualifying = qualifying_ / n;
+    curve_.misleading_share = static_cast<double>(misleading_) / n;
     return std::move(curve_);
   }
 
  private:
   const std::vector<uint64_t>* checkpoints_;
+  SimulationReward reward_kind_;
   PolicyCurve curve_;
   double reward_ = 0.0;
   double regret_ = 0.0;
-  uint64_t plays_ = 0;
+  double starts_ = 0.0;
+  double qualifying_ = 0.0;
+  uint64_t rewarded_ = 0;
+  uint64_t misleading_ = 0;
   size_t next_ = 0;
 };
 
@@ -353,16 +459,25 @@ struct Feedback {
   double reward = 0.0;
 };
 
+// The variant a member last saw for a title, and the session it was first
+// shown or changed at (sessions_per_change).
+struct Shown {
+  uint32_t variant = 0;
+  uint32_t since = 0;
+};
+
 // A policy in the simulation: its generator, its curve, the feedback it has
 // not learned from yet, and where its impressions are logged (if anywhere).
 struct Lane {
   ArtworkPolicy* policy = nullptr;
   std::string name;
   Rng rng;
+  uint64_t gate_seed = 0;  // DecideAmong's seed on partly eligible titles
   CurveBuilder curve;
   std::vector<Feedback> pending;
   LoggedBanditData* log = nullptr;
   std::vector<double> probabilities;  // scratch for logging
+  std::unordered_map<uint64_t, Shown> shown;  // by member << 32 | title, when sessions_per_change > 1
   Status status;                      // a policy that misbehaves stops its lane
 
   void Flush() {
@@ -375,8 +490,11 @@ struct Lane {
 struct World {
   const GroundTruth* truth = nullptr;
   const std::vector<float>* contexts = nullptr;  // MemberContexts
+  const EligibleSet* eligible = nullptr;
   size_t member_dim = 0;
   uint32_t update_batch = 1;
+  uint32_t sessions_per_change = 1;
+  SimulationReward reward = SimulationReward::kQualifyingPlay;
 
   ArtworkContext Context(const Round& r) const {
     return {std::span<const float>(contexts->data() + r.member * member_dim, member_dim), r.title};
@@ -384,64 +502,181 @@ struct World {
 };
 
 void LogImpression(Lane& lane, const World& world, const ArtworkContext& context, const Round& round,
-                   uint32_t variant, bool played) {
+                   uint32_t variant, double propensity, bool rewarded) {
   LoggedBanditData& log = *lane.log;
   const uint32_t variants = world.truth->ArtworkCount(round.title);
-  lane.probabilities.resize(variants);
-  lane.policy->Probabilities(context, lane.probabilities);
   for (uint32_t v = 0; v < variants; ++v) log.candidate_ids.push_back(world.truth->ArtworkIndex(round.title, v));
   log.offsets.push_back(log.candidate_ids.size());
   log.action.push_back(variant);
   log.position.push_back(0);
-  log.propensity.push_back(lane.probabilities[variant]);
-  log.reward.push_back(played ? 1.0 : 0.0);
+  log.propensity.push_back(propensity);
+  log.reward.push_back(rewarded ? 1.0 : 0.0);
   log.member.push_back(round.member);
   log.contexts.insert(log.contexts.end(), context.member.begin(), context.member.end());
 }
 
+// The policy's decision for one round: a draw from its probabilities, over
+// the eligible variants when only some are (DecideAmong, the serving rule,
+// which returns the renormalised propensity). On a fully eligible title the
+// draw is Choose's, as before gates existed, and the propensity is computed
+// only when the round is logged (it costs a Probabilities call). nullopt,
+// with the lane's status set, on a bad choice.
+std::optional<ArtworkDecision> DecideRound(Lane& lane, const World& world, const ArtworkContext& context,
+                                      const Round& round, uint64_t round_index) {
+  const uint32_t variants = world.truth->ArtworkCount(round.title);
+  ArtworkDecision d;
+  if (world.eligible->gate[round.title] == Gate::kSome) {
+    std::optional<ArtworkDecision> among = DecideAmong(*lane.policy, context, world.eligible->sets[round.title],
+                                                       lane.gate_seed, Count(round_index));
+    if (!among) {
+      lane.status = Status::InvalidArgument("policy '" + lane.name + "' found no eligible variant");
+      return std::nullopt;
+    }
+    return among;
+  }
+  d.variant = lane.policy->Choose(context, lane.rng);
+  if (d.variant >= variants) {
+    lane.status = Status::InvalidArgument("policy '" + lane.name + "' chose variant " + Count(d.variant) +
+                                          " of a title with " + Count(variants));
+    return std::nullopt;
+  }
+  if (lane.log) {
+    lane.probabilities.resize(variants);
+    lane.policy->Probabilities(context, lane.probabilities);
+    d.propensity = lane.probabilities[d.variant];
+  }
+  return d;
+}
+
+// The variant the member saw last for this title, when it may not change yet.
+std::optional<uint32_t> Held(const Lane& lane, const World& world, const Round& round) {
+  if (world.sessions_per_change <= 1) return std::nullopt;
+  auto it = lane.shown.find(uint64_t{round.member} << 32 | round.title);
+  if (it == lane.shown.end() || round.session - it->second.since >= world.sessions_per_change) {
+    return std::nullopt;
+  }
+  return it->second.variant;
+}
+
+void Remember(Lane& lane, const World& world, const Round& round, uint32_t variant) {
+  if (world.sessions_per_change <= 1) return;
+  auto [it, inserted] = lane.shown.try_emplace(uint64_t{round.member} << 32 | round.title,
+                                               Shown{variant, round.session});
+  if (!inserted && it->second.variant != variant) it->second = Shown{variant, round.session};
+}
+
 void PlayBlock(Lane& lane, const World& world, const Block& block) {
   if (!lane.status.ok()) return;
+  const GroundTruth& truth = *world.truth;
   for (size_t i = 0; i < block.rounds.size(); ++i) {
     const Round& round = block.rounds[i];
-    const ArtworkContext context = world.Context(round);
-    const uint32_t variants = world.truth->ArtworkCount(round.title);
-    const uint32_t variant = lane.policy->Choose(context, lane.rng);
-    if (variant >= variants) {
-      lane.status = Status::InvalidArgument("policy '" + lane.name + "' chose variant " + Count(variant) +
-                                            " of a title with " + Count(variants));
-      return;
+    const uint64_t round_index = block.first_round + i;
+    if (round.card) {  // nothing to choose, nothing to learn
+      lane.curve.Add(round_index, Show(round.card_start, round.card_qualify, round, false), round.best);
+      continue;
     }
-    const double* p = block.p.data() + round.first_p;
-    const double best = *std::max_element(p, p + variants);
-    const bool played = round.u < p[variant];
-    lane.curve.Add(block.first_round + i, p[variant], best, played);
-    if (lane.log) LogImpression(lane, world, context, round, variant, played);
-    lane.pending.push_back({context, variant, played ? 1.0 : 0.0});
+    const ArtworkContext context = world.Context(round);
+    ArtworkDecision decision;
+    if (std::optional<uint32_t> held = Held(lane, world, round)) {
+      decision.variant = *held;  // propensity 1: the memo chose
+    } else {
+      std::optional<ArtworkDecision> chosen = DecideRound(lane, world, context, round, round_index);
+      if (!chosen) return;
+      decision = *chosen;
+      Remember(lane, world, round, decision.variant);
+    }
+    const uint32_t v = decision.variant;
+    const uint32_t at = round.first_p + v;
+    const Outcome o = Show(block.start[at], block.qualify[at], round, truth.IsMisleading(round.title, v));
+    lane.curve.Add(round_index, o, round.best);
+    const bool rewarded = world.reward == SimulationReward::kStart ? o.started : o.qualified;
+    if (lane.log) LogImpression(lane, world, context, round, v, decision.propensity, rewarded);
+    lane.pending.push_back({context, v, rewarded ? 1.0 : 0.0});
     if (lane.pending.size() >= world.update_batch) lane.Flush();
   }
 }
 
+// The title card's start and qualifying probabilities (see simulator.h).
+void TitleCard(const GroundTruth& truth, Round& r, const double* start) {
+  const uint32_t n = truth.ArtworkCount(r.title);
+  r.card_start = std::min(truth.BasePlayProbability(r.member, r.title), *std::min_element(start, start + n));
+  double qualify = 0.0;
+  uint32_t honest = 0;
+  for (uint32_t v = 0; v < n; ++v) {
+    if (truth.IsMisleading(r.title, v)) continue;
+    qualify += truth.QualifyProbability(r.title, v);
+    ++honest;
+  }
+  r.card_qualify = honest == 0 ? 1.0 : qualify / honest;
+}
+
+// The world's side of a run: draws rounds and plays the two reference
+// policies on them.
+struct WorldSide {
+  const GroundTruth* truth = nullptr;
+  const RoundSampler* sampler = nullptr;
+  const EligibleSet* eligible = nullptr;
+  const std::vector<uint32_t>* best_fixed = nullptr;
+  SimulationReward reward = SimulationReward::kQualifyingPlay;
+  Rng rng;
+  Rng qualify_rng;
+  std::vector<uint32_t> member_sessions;
+  uint64_t title_cards = 0;
+};
+
 // Draws the next block of rounds, and plays the two reference policies on it.
-void DrawBlock(const GroundTruth& truth, const RoundSampler& sampler, const std::vector<uint32_t>& best_fixed,
-               uint64_t first_round, uint64_t count, Rng& rng, Block& block, CurveBuilder& fixed,
+void DrawBlock(WorldSide& w, uint64_t first_round, uint64_t count, Block& block, CurveBuilder& fixed,
                CurveBuilder& oracle) {
+  const GroundTruth& truth = *w.truth;
+  const bool start_reward = w.reward == SimulationReward::kStart;
   block.first_round = first_round;
   block.rounds.resize(count);
-  block.p.clear();
+  block.start.clear();
+  block.qualify.clear();
+  block.reward.clear();
   for (uint64_t i = 0; i < count; ++i) {
     Round& r = block.rounds[i];
-    r.member = sampler.Member(rng);
-    r.title = sampler.Title(r.member, rng);
-    r.u = rng.Uniform();
-    r.first_p = static_cast<uint32_t>(block.p.size());
-    double best = 0.0;
-    for (uint32_t v = 0; v < truth.ArtworkCount(r.title); ++v) {
-      block.p.push_back(truth.PlayProbability(r.member, r.title, v));
-      best = std::max(best, block.p.back());
+    r = Round{};
+    r.member = w.sampler->Member(w.rng);
+    r.title = w.sampler->Title(r.member, w.rng);
+    r.u = w.rng.Uniform();
+    r.uq = w.qualify_rng.Uniform();
+    r.session = w.member_sessions[r.member]++;
+    r.first_p = static_cast<uint32_t>(block.start.size());
+    const uint32_t n = truth.ArtworkCount(r.title);
+    bool any = false;
+    uint32_t oracle_v = 0;
+    for (uint32_t v = 0; v < n; ++v) {
+      const double p = truth.PlayProbability(r.member, r.title, v);
+      const double q = truth.QualifyProbability(r.title, v);
+      block.start.push_back(p);
+      block.qualify.push_back(q);
+      block.reward.push_back(start_reward ? p : p * q);
+      if (!w.eligible->Allowed(truth, r.title, v)) continue;
+      if (!any || block.reward.back() > r.best) {
+        r.best = block.reward.back();
+        oracle_v = v;
+      }
+      any = true;
     }
-    const double fixed_p = block.p[r.first_p + best_fixed[r.title]];
-    fixed.Add(first_round + i, fixed_p, best, r.u < fixed_p);
-    oracle.Add(first_round + i, best, best, r.u < best);
+    const uint64_t round = first_round + i;
+    if (!any) {
+      r.card = true;
+      ++w.title_cards;
+      TitleCard(truth, r, block.start.data() + r.first_p);
+      r.best = start_reward ? r.card_start : r.card_start * r.card_qualify;
+      const Outcome card = Show(r.card_start, r.card_qualify, r, false);
+      fixed.Add(round, card, r.best);
+      oracle.Add(round, card, r.best);
+      continue;
+    }
+    const uint32_t f = (*w.best_fixed)[r.title];
+    fixed.Add(round, Show(block.start[r.first_p + f], block.qualify[r.first_p + f], r, truth.IsMisleading(r.title, f)),
+              r.best);
+    oracle.Add(round,
+               Show(block.start[r.first_p + oracle_v], block.qualify[r.first_p + oracle_v], r,
+                    truth.IsMisleading(r.title, oracle_v)),
+               r.best);
   }
 }
 
@@ -452,7 +687,9 @@ std::vector<Lane> MakeLanes(std::vector<std::unique_ptr<ArtworkPolicy>>& policie
   lanes.reserve(policies.size());
   for (size_t i = 0; i < policies.size(); ++i) {
     lanes.push_back(Lane{policies[i].get(), names[i], Rng(DeriveSeed(options.seed, kPolicyStreamBase + i)),
-                         CurveBuilder(names[i], result.checkpoints), {}, nullptr, {}, Status::OK()});
+                         DeriveSeed(options.seed, kGateStreamBase + i),
+                         CurveBuilder(names[i], result.checkpoints, options.reward), {}, nullptr, {}, {},
+                         Status::OK()});
     lanes.back().pending.reserve(std::min<uint32_t>(options.update_batch, kBlockRounds));
   }
   if (options.log_policy) {
@@ -462,6 +699,17 @@ std::vector<Lane> MakeLanes(std::vector<std::unique_ptr<ArtworkPolicy>>& policie
   return lanes;
 }
 
+// Eligible misleading variants of titles the simulator draws.
+uint64_t CountMisleading(const GroundTruth& truth, const EligibleSet& eligible) {
+  uint64_t n = 0;
+  for (uint32_t t = 0; t < truth.title_count(); ++t) {
+    if (truth.ArtworkCount(t) < 2) continue;
+    for (uint32_t v = 0; v < truth.ArtworkCount(t); ++v) {
+      n += truth.IsMisleading(t, v) && eligible.Allowed(truth, t, v) ? 1 : 0;
+    }
+  }
+  return n;
+}
 // Round counts at which the curves are sampled: evenly spaced, the last one
 // the final round, at most one per round.
 std::vector<uint64_t> CheckpointRounds(uint64_t rounds, uint32_t checkpoints) {
@@ -487,6 +735,10 @@ double Last(const std::vector<double>& v) { return v.empty() ? 0.0 : v.back(); }
 
 }  // namespace
 
+std::string_view SimulationRewardName(SimulationReward reward) {
+  return reward == SimulationReward::kStart ? "start" : "qualifying";
+}
+
 std::vector<float> MemberContexts(const Dataset& dataset, const ArtworkFeatures& features) {
   const size_t dim = features.member_dim();
   const uint32_t members = dataset.members.size();
@@ -506,12 +758,15 @@ Result<SimulationResult> SimulateArtwork(const Dataset& dataset, const GroundTru
                                          const ProgressCallback& progress) {
   MARQUEE_RETURN_IF_ERROR(CheckService(dataset, truth));
   MARQUEE_RETURN_IF_ERROR(CheckPolicies(policies, names, truth));
-  MARQUEE_RETURN_IF_ERROR(CheckOptions(options, policies.size()));
+  MARQUEE_RETURN_IF_ERROR(CheckOptions(options, policies.size(), truth));
   MARQUEE_ASSIGN_OR_RETURN(const RoundSampler sampler, RoundSampler::Create(truth));
 
   SimulationResult result;
+  result.reward = options.reward;
   result.checkpoints = CheckpointRounds(options.rounds, options.checkpoints);
-  const std::vector<uint32_t> best_fixed = BestFixedArtwork(truth, sampler);
+  const EligibleSet eligible = MakeEligibleSet(truth, options.eligible);
+  const std::vector<uint32_t> best_fixed = BestFixedArtwork(truth, sampler, eligible, options.reward);
+  result.misleading_variants = CountMisleading(truth, eligible);
 
   // Contexts come from the first policy's features; all are built on the same
   // catalog (checked above), so they describe members alike.
@@ -519,7 +774,10 @@ Result<SimulationResult> SimulateArtwork(const Dataset& dataset, const GroundTru
   World world;
   world.truth = &truth;
   world.contexts = &contexts;
+  world.eligible = &eligible;
   world.update_batch = options.update_batch;
+  world.sessions_per_change = options.sessions_per_change;
+  world.reward = options.reward;
   if (!policies.empty()) {
     contexts = MemberContexts(dataset, policies[0]->features());
     world.member_dim = policies[0]->features().member_dim();
@@ -528,15 +786,17 @@ Result<SimulationResult> SimulateArtwork(const Dataset& dataset, const GroundTru
   std::vector<Lane> lanes = MakeLanes(policies, names, options, result);
   if (options.log_policy) result.log.context_dim = static_cast<uint32_t>(world.member_dim);
 
-  CurveBuilder fixed(kBestFixedName, result.checkpoints);
-  CurveBuilder oracle(kOracleName, result.checkpoints);
-  Rng world_rng(DeriveSeed(options.seed, kWorldStream));
+  CurveBuilder fixed(kBestFixedName, result.checkpoints, options.reward);
+  CurveBuilder oracle(kOracleName, result.checkpoints, options.reward);
+  WorldSide side{&truth, &sampler, &eligible, &best_fixed, options.reward,
+                 Rng(DeriveSeed(options.seed, kWorldStream)), Rng(DeriveSeed(options.seed, kQualifyStream)),
+                 std::vector<uint32_t>(truth.member_count(), 0), 0};
   ProgressReporter reporter(progress, "simulating artwork policies", options.rounds);
   Block block;
   const int threads = std::max(1, std::min<int>(ThreadCount(), static_cast<int>(lanes.size())));
   for (uint64_t first = 0; first < options.rounds; first += kBlockRounds) {
     const uint64_t count = std::min<uint64_t>(kBlockRounds, options.rounds - first);
-    DrawBlock(truth, sampler, best_fixed, first, count, world_rng, block, fixed, oracle);
+    DrawBlock(side, first, count, block, fixed, oracle);
     // One thread a policy: each touches only its own policy and lane.
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads) if (threads > 1)
     for (size_t i = 0; i < lanes.size(); ++i) PlayBlock(lanes[i], world, block);
@@ -549,12 +809,14 @@ Result<SimulationResult> SimulateArtwork(const Dataset& dataset, const GroundTru
   }
   result.policies.push_back(fixed.Finish(options.rounds));
   result.policies.push_back(oracle.Finish(options.rounds));
+  result.title_card_rounds = side.title_cards;
   reporter.Finish();
   return result;
 }
 
 Result<double> TruePolicyValue(const Dataset& dataset, const GroundTruth& truth,
-                               const ArtworkPolicy& policy, uint64_t rounds, uint64_t seed) {
+                               const ArtworkPolicy& policy, uint64_t rounds, uint64_t seed,
+                               SimulationReward reward) {
   MARQUEE_RETURN_IF_ERROR(CheckService(dataset, truth));
   MARQUEE_RETURN_IF_ERROR(CheckFeatures(policy.features(), truth, "the policy"));
   if (rounds == 0) return Status::InvalidArgument("rounds must be at least 1");
@@ -573,7 +835,7 @@ Result<double> TruePolicyValue(const Dataset& dataset, const GroundTruth& truth,
       probabilities.resize(truth.ArtworkCount(title));
       policy.Probabilities(context, probabilities);
       for (uint32_t v = 0; v < probabilities.size(); ++v) {
-        sum += probabilities[v] * truth.PlayProbability(member, title, v);
+        sum += probabilities[v] * ExpectedReward(truth, reward, member, title, v);
       }
     }
     sums[chunk] = sum;
@@ -590,18 +852,23 @@ std::string FormatRegretTable(const SimulationResult& result) {
     if (c.name == kOracleName) oracle = &c;
     if (!uniform && c.name.rfind("uniform", 0) == 0) uniform = &c;
   }
+  const bool misleading = result.misleading_variants > 0;
   std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> header = {"policy", "play rate", "cum. regret", "regret % of oracle"};
+  std::vector<std::string> header = {"policy", "start rate", "qualifying rate", "cum. regret",
+                                     "regret % of oracle"};
   if (uniform) header.push_back("lift vs uniform");
+  if (misleading) header.push_back("misleading shown");
   rows.push_back(header);
   for (const PolicyCurve& c : result.policies) {
-    std::vector<std::string> row = {c.name, Percent(c.mean_reward), Fixed1(Last(c.cumulative_regret))};
+    std::vector<std::string> row = {c.name, Percent(c.mean_start), Percent(c.mean_qualifying),
+                                    Fixed1(Last(c.cumulative_regret))};
     const double oracle_reward = oracle ? Last(oracle->cumulative_reward) : 0.0;
     row.push_back(oracle_reward > 0.0 ? Percent(Last(c.cumulative_regret) / oracle_reward) : "-");
     if (uniform) {
       row.push_back(uniform->mean_reward > 0.0 ? Percent(c.mean_reward / uniform->mean_reward - 1.0, true)
                                                : "-");
     }
+    if (misleading) row.push_back(Percent(c.misleading_share));
     rows.push_back(std::move(row));
   }
   std::vector<size_t> width(header.size(), 0);
@@ -637,7 +904,9 @@ std::string RegretChartSvg(const SimulationResult& result, const std::string& ti
   ChartOptions options;
   options.title = title;
   options.x_label = "rounds";
-  options.y_label = "cumulative regret (expected plays lost to the oracle)";
+  options.y_label = result.reward == SimulationReward::kStart
+                        ? "cumulative regret (expected starts lost to the oracle)"
+                        : "cumulative regret (expected qualifying plays lost to the oracle)";
   return LineChartSvg(series, options);
 }
 

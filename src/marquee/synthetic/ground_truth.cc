@@ -13,6 +13,7 @@ constexpr uint32_t kMetaTag = FourCC("META");
 constexpr uint32_t kMembersTag = FourCC("MEMB");
 constexpr uint32_t kTitlesTag = FourCC("TITL");
 constexpr uint32_t kArtworkTag = FourCC("ARTW");
+constexpr uint32_t kHonestyTag = FourCC("HNST");  // optional (see ground_truth.h)
 
 Status Bad(const std::string& what) { return Status::Corruption("ground truth: " + what); }
 
@@ -72,6 +73,18 @@ Status ValidateArtwork(const GroundTruth& t) {
   }
   for (float v : t.artwork_appeal) {
     if (!std::isfinite(v) || v <= 0.0f) return Bad("artwork appeal must be positive and finite");
+  }
+  if (!t.artwork_qualify.empty() && t.artwork_qualify.size() != t.artwork_count()) {
+    return Bad("qualifying probabilities have the wrong size");
+  }
+  for (float v : t.artwork_qualify) {
+    if (!(v >= 0.0f && v <= 1.0f)) return Bad("qualifying probability outside [0, 1]");
+  }
+  if (!t.artwork_misleading.empty() && t.artwork_misleading.size() != t.artwork_count()) {
+    return Bad("misleading flags have the wrong size");
+  }
+  for (uint8_t v : t.artwork_misleading) {
+    if (v > 1) return Bad("misleading flag " + std::to_string(v) + " is neither 0 nor 1");
   }
   return Status::OK();
 }
@@ -135,6 +148,11 @@ void GroundTruth::TrueAffinities(uint32_t member, std::span<float> out) const {
   for (uint32_t i = 0; i < out.size(); ++i) out[i] = static_cast<float>(Affinity(*this, choice, taste, i));
 }
 
+double GroundTruth::BasePlayProbability(uint32_t member, uint32_t title) const {
+  const double base = kBasePlayFloor + kBasePlayScale * TasteMatch(member, title) * title_quality[title];
+  return std::clamp(base, 0.0, 1.0);
+}
+
 double GroundTruth::PlayProbability(uint32_t member, uint32_t title, uint32_t variant) const {
   double base = kBasePlayFloor + kBasePlayScale * TasteMatch(member, title) * title_quality[title];
   double p = base * ArtworkAppeal(ArtworkIndex(title, variant), Kind(member));
@@ -185,6 +203,13 @@ Status SaveGroundTruth(const GroundTruth& truth, const std::string& path) {
   PutArray(artwork, truth.artwork_offsets);
   PutArray(artwork, truth.artwork_appeal);
   w.AddSection(kArtworkTag, std::move(artwork));
+
+  if (!truth.artwork_qualify.empty() || !truth.artwork_misleading.empty()) {
+    ByteWriter honesty;
+    PutArray(honesty, truth.artwork_qualify);
+    PutArray(honesty, truth.artwork_misleading);
+    w.AddSection(kHonestyTag, std::move(honesty));
+  }
   return w.Write(path);
 }
 
@@ -230,6 +255,12 @@ Result<GroundTruth> LoadGroundTruth(const std::string& path) {
     t.artwork_offsets = in.Array<uint32_t>();
     t.artwork_appeal = in.Array<float>();
   }));
+  if (r.Has(kHonestyTag)) {
+    MARQUEE_RETURN_IF_ERROR(ReadSection(r, kHonestyTag, "honesty", [&](ByteReader& in) {
+      t.artwork_qualify = in.Array<float>();
+      t.artwork_misleading = in.Array<uint8_t>();
+    }));
+  }
   Status valid = t.Validate();
   if (!valid.ok()) return valid.WithContext(path);
   return t;

@@ -9,7 +9,16 @@
 // kinds, they are interpretable ("the Horror fans"), and an artwork whose mood
 // matches a kind appeals more to it. See synthetic.cc for the full model.
 //
-// Saved as a SectionFile with magic "MQTRUTH" (conventionally *.mqt).
+// Honest artwork (issue 11 §4): a started play *qualifies* (the member keeps
+// watching; data/qualifying_play.h) with a probability of the variant's own,
+// and a few variants are *misleading*: they draw more starts than the title's
+// other images but few of those starts qualify (see synthetic.cc).
+//
+// Saved as a SectionFile with magic "MQTRUTH" (conventionally *.mqt). The
+// honesty section (HNST: qualifying probabilities and misleading flags) is
+// optional: files written before it load with both vectors empty, which
+// means every start qualifies (probability 1, the rule before issue 11) and
+// no variant misleads; readers before it skip the section.
 #pragma once
 
 #include <cstdint>
@@ -58,6 +67,12 @@ struct GroundTruth {
   // the same order as the catalog's titles()[t].artwork[k].
   std::vector<uint32_t> artwork_offsets;  // titles + 1
   std::vector<float> artwork_appeal;      // artworks x genre_count: play-probability multiplier
+  // Per artwork: P(a started play qualifies), in [0, 1]; empty = 1 for every
+  // artwork (files written before the honesty section).
+  std::vector<float> artwork_qualify;
+  // Per artwork: 1 for a misleading variant (many starts, early abandonment);
+  // empty = none.
+  std::vector<uint8_t> artwork_misleading;
 
   uint32_t member_count() const { return static_cast<uint32_t>(member_kind.size()); }
   uint32_t title_count() const { return static_cast<uint32_t>(title_quality.size()); }
@@ -95,7 +110,22 @@ struct GroundTruth {
 
   // Probability that `member` plays `title` when shown artwork variant
   // `variant` (0-based within the title), in [0, 1]. For bandit simulation.
+  // A *start*: whether the play then qualifies is QualifyProbability.
   double PlayProbability(uint32_t member, uint32_t title, uint32_t variant) const;
+  // The same with a neutral image (appeal 1): BasePlayProbability * appeal,
+  // clamped to [0, 1], is PlayProbability.
+  double BasePlayProbability(uint32_t member, uint32_t title) const;
+
+  // Probability that a play started from variant `variant` of `title`
+  // qualifies (the member keeps watching), in [0, 1]; 1 when the truth has no
+  // honesty section. P(qualifying play) = PlayProbability * QualifyProbability.
+  double QualifyProbability(uint32_t title, uint32_t variant) const {
+    return artwork_qualify.empty() ? 1.0 : artwork_qualify[ArtworkIndex(title, variant)];
+  }
+  // Whether the variant is one of the generator's deliberately misleading images.
+  bool IsMisleading(uint32_t title, uint32_t variant) const {
+    return !artwork_misleading.empty() && artwork_misleading[ArtworkIndex(title, variant)] != 0;
+  }
 
   // Internal consistency (sizes, ranges, finiteness); Corruption otherwise.
   Status Validate() const;

@@ -50,6 +50,15 @@
 // with customary alterations; unset_source_share quarantined), source title
 // (reused_artwork_share from another title) and manifest hash.
 //
+// Honesty (issue 11 §4), from a stream of its own (kHonesty) so that no draw
+// above moves: a play started from an honest variant qualifies (the member
+// keeps watching) with probability ~ U(0.70, 0.85); among titles with three
+// or more variants, a misleading_share draw one *misleading* variant, whose
+// appeal for every kind becomes 1.5 times the best of the title's other
+// variants for that kind (more starts than any honest image) while only
+// U(0.12, 0.18) of its starts qualify -- so it loses on qualifying plays
+// (1.5 x 0.18 < 0.70) while winning on starts.
+//
 // Members. m0000000, ... Taste ~ Dirichlet(taste_concentration * base genre
 // shares) -- sparse, mostly on two or three genres. Kind = the dominant genre
 // (argmax of taste): interpretable, and what artwork appeal is keyed by.
@@ -170,7 +179,7 @@ Status ValidateModel(const SyntheticConfig& c) {
   const std::pair<const char*, double> shares[] = {
       {"minor_share", c.minor_share}, {"deceased_share", c.deceased_share},
       {"episode_share", c.episode_share}, {"unset_source_share", c.unset_source_share},
-      {"reused_artwork_share", c.reused_artwork_share}};
+      {"reused_artwork_share", c.reused_artwork_share}, {"misleading_share", c.misleading_share}};
   for (const auto& [name, value] : shares) {
     if (!InRange(value, 0.0, 1.0)) return Invalid(name, "0 to 1", std::to_string(value));
   }

@@ -47,6 +47,10 @@ struct SyntheticConfig {
   double episode_share = 0.25;             // titles that are episodes of a series
   double unset_source_share = 0.01;        // artwork without a digital source type (quarantined)
   double reused_artwork_share = 0.03;      // artwork from another title's photography
+  // Honesty (its own stream too): share of titles with >= 3 variants that get
+  // one misleading variant (many starts, few qualifying plays), about one
+  // title in twenty.
+  double misleading_share = 0.05;
 
   // InvalidArgument naming the field and what was expected.
   Status Validate() const;

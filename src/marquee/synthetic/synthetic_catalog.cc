@@ -56,6 +56,15 @@ constexpr double kStyleSpread = 0.3;
 constexpr double kArtworkSpread = 0.1;
 constexpr double kKindArtworkSpread = 0.05;
 
+// Honesty (see synthetic.cc): P(a start qualifies) for honest and
+// misleading variants, and how much more a misleading image draws.
+constexpr double kHonestQualifyLow = 0.70;
+constexpr double kHonestQualifyHigh = 0.85;
+constexpr double kMisleadingQualifyLow = 0.12;
+constexpr double kMisleadingQualifyHigh = 0.18;
+constexpr double kMisleadingStartBoost = 1.5;
+constexpr uint32_t kMisleadingMinVariants = 3;
+
 constexpr double kRestrictedShare = 0.25;  // titles not available everywhere
 constexpr std::array<const char*, 5> kAgencies = {
     "Northlight Talent", "Meridian Artists", "Bluewater Management", "Keystone Agency",
@@ -458,6 +467,43 @@ void FillArtworkAppeal(const SyntheticConfig& config, const std::vector<TitleDra
   }
 }
 
+// Qualifying probabilities and misleading variants. Runs after the appeal is
+// drawn and only rewrites the appeal of the misleading variants, so every
+// other draw is what it was before honesty existed.
+void FillHonesty(const SyntheticConfig& config, GroundTruth& truth) {
+  const uint32_t kinds = truth.genre_count;
+  const uint64_t stream = StreamSeed(config.seed, Stream::kHonesty);
+  truth.artwork_qualify.assign(truth.artwork_count(), 0.0f);
+  truth.artwork_misleading.assign(truth.artwork_count(), 0);
+  const int64_t n = truth.title_count();
+#pragma omp parallel for schedule(dynamic, 64)
+  for (int64_t t = 0; t < n; ++t) {
+    Rng rng(DeriveSeed(stream, static_cast<uint64_t>(t)));
+    const uint32_t title = static_cast<uint32_t>(t);
+    const uint32_t variants = truth.ArtworkCount(title);
+    const uint32_t first = truth.ArtworkIndex(title, 0);
+    for (uint32_t v = 0; v < variants; ++v) {
+      truth.artwork_qualify[first + v] =
+          static_cast<float>(kHonestQualifyLow + (kHonestQualifyHigh - kHonestQualifyLow) * rng.Uniform());
+    }
+    const bool misleading = rng.Bernoulli(config.misleading_share);
+    const uint32_t pick = rng.Below(std::max<uint32_t>(variants, 1));
+    const double u = rng.Uniform();
+    if (!misleading || variants < kMisleadingMinVariants) continue;
+    truth.artwork_misleading[first + pick] = 1;
+    truth.artwork_qualify[first + pick] =
+        static_cast<float>(kMisleadingQualifyLow + (kMisleadingQualifyHigh - kMisleadingQualifyLow) * u);
+    float* appeal = truth.artwork_appeal.data();
+    for (uint32_t k = 0; k < kinds; ++k) {
+      float best = 0.0f;
+      for (uint32_t v = 0; v < variants; ++v) {
+        if (v != pick) best = std::max(best, appeal[static_cast<size_t>(first + v) * kinds + k]);
+      }
+      appeal[static_cast<size_t>(first + pick) * kinds + k] = static_cast<float>(kMisleadingStartBoost * best);
+    }
+  }
+}
+
 }  // namespace
 
 void GenerateCatalog(const SyntheticConfig& config, const ProgressCallback& progress,
@@ -485,6 +531,7 @@ void GenerateCatalog(const SyntheticConfig& config, const ProgressCallback& prog
   truth.title_popularity = Popularity(config);
   FillTitleTruth(catalog, drafts, truth);
   FillArtworkAppeal(config, drafts, truth);
+  FillHonesty(config, truth);
 }
 
 }  // namespace marquee::synthetic

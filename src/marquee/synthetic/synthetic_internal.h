@@ -28,6 +28,7 @@ enum class Stream : uint64_t {
   kPlays,
   kPerformerFacts,  // birth and death dates, unions, representatives
   kTitleFacts,      // runtimes, release dates, episodes, credits, artwork provenance
+  kHonesty,         // qualifying probabilities and misleading variants
 };
 inline uint64_t StreamSeed(uint64_t seed, Stream stream) {
   return DeriveSeed(seed, 0x53594e5448000000ULL + static_cast<uint64_t>(stream));
