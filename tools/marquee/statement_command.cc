@@ -137,7 +137,7 @@ Command AddStatementCommand(CLI::App& root) {
   app->add_option("--consents", args->consents, "the consent log (JSON lines) the fee terms come from")->required();
   app->add_option("--performer", args->performers, "performer id; repeat for several statements")->required();
   app->add_option("--from", args->from, "first day, YYYY-MM-DD (UTC, inclusive; default: the ledger's start)");
-  app->add_option("--to", args->to, "last day, YYYY-MM-DD (UTC, inclusive; default: now)");
+  app->add_option("--to", args->to, "last day, YYYY-MM-DD (UTC, inclusive; default: the ledger's end)");
   app->add_option("--format", args->format, "text, json or html (default: text)");
   app->add_option("--out", args->out, "write here (atomically) instead of standard output");
   app->add_option("--bonus-rules", args->bonus_rules, "bonus rules file(s) (rules/*.json) for bonus eligibility");

@@ -96,7 +96,7 @@ PerformerTotals LedgerAccounts::ForPerformer(std::string_view performer_id, cons
   totals.performer_id = std::string(performer_id);
   std::unordered_set<std::string_view> shown;  // impressions of this performer, live (any time)
   for (const ImpressionRecord& impression : impressions_) {
-    if (!IsLive(impression.impression_id)) continue;
+    if (Reversed(impression.impression_id)) continue;
     for (const LedgerPerformer& p : impression.performers) {
       if (p.performer_id != performer_id) continue;
       shown.insert(impression.impression_id);
@@ -104,7 +104,7 @@ PerformerTotals LedgerAccounts::ForPerformer(std::string_view performer_id, cons
     }
   }
   for (const PlayRecord& play : plays_) {
-    if (!play.qualified || !period.Contains(play.time) || !IsLive(play.play_id)) continue;
+    if (!play.qualified || !period.Contains(play.time) || Reversed(play.play_id)) continue;
     if (!shown.contains(play.impression_id)) continue;
     ++totals.qualifying_plays;
     ++totals.qualifying_plays_by_title[play.title_id];
@@ -119,14 +119,14 @@ std::map<std::string, PerformerTotals> LedgerAccounts::AllPerformers(const Perio
     for (const LedgerPerformer& p : impression.performers) {
       PerformerTotals& totals = all[p.performer_id];
       totals.performer_id = p.performer_id;
-      if (IsLive(impression.impression_id) && period.Contains(impression.time)) {
+      if (!Reversed(impression.impression_id) && period.Contains(impression.time)) {
         CountImpression(impression, p, totals);
       }
     }
-    if (IsLive(impression.impression_id)) live.emplace(impression.impression_id, &impression);
+    if (!Reversed(impression.impression_id)) live.emplace(impression.impression_id, &impression);
   }
   for (const PlayRecord& play : plays_) {
-    if (!play.qualified || !period.Contains(play.time) || !IsLive(play.play_id)) continue;
+    if (!play.qualified || !period.Contains(play.time) || Reversed(play.play_id)) continue;
     auto it = live.find(play.impression_id);
     if (it == live.end()) continue;
     for (const LedgerPerformer& p : it->second->performers) {
@@ -141,7 +141,7 @@ std::map<std::string, PerformerTotals> LedgerAccounts::AllPerformers(const Perio
 std::map<ConsentRef, int64_t> LedgerAccounts::FirstImpressionByConsent(std::string_view performer_id) const {
   std::map<ConsentRef, int64_t> first;
   for (const ImpressionRecord& impression : impressions_) {
-    if (!IsLive(impression.impression_id)) continue;
+    if (Reversed(impression.impression_id)) continue;
     for (const LedgerPerformer& p : impression.performers) {
       if (p.performer_id != performer_id) continue;
       auto [it, added] = first.emplace(ConsentRef{p.consent_id, p.consent_version}, impression.time);

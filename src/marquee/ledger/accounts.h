@@ -144,6 +144,9 @@ class LedgerAccounts {
   };
 
   bool Remember(const std::string& entry_id, EntryKind kind, size_t index);
+  // For a folded impression or play (ids are unique among them): whether a
+  // reversal names it. No allocation, unlike IsLive.
+  bool Reversed(const std::string& entry_id) const { return reversed_.contains(entry_id); }
   // Adds the impression's counts for `performer_id` into `totals`.
   static void CountImpression(const ImpressionRecord& impression, const LedgerPerformer& performer,
                               PerformerTotals& totals);

@@ -36,16 +36,27 @@ int64_t CountOf(const std::map<ConsentRef, int64_t>& counts, const ConsentRef& r
   return it == counts.end() ? 0 : it->second;
 }
 
+// The version's qualifying impressions, all time, before the period's start
+// and before its end: what cumulative rounding is computed from.
+struct CountsToDate {
+  std::map<ConsentRef, int64_t> before_from;
+  std::map<ConsentRef, int64_t> before_to;
+};
+
+CountsToDate CountsFor(const LedgerAccounts& accounts, std::string_view performer_id, const Period& period) {
+  CountsToDate counts;
+  counts.before_to = accounts.ForPerformer(performer_id, {kOpenFrom, period.to}).impressions_by_consent;
+  if (period.from != kOpenFrom) {
+    counts.before_from = accounts.ForPerformer(performer_id, {kOpenFrom, period.from}).impressions_by_consent;
+  }
+  return counts;
+}
+
 // The fees of one consent version for the period (see statement.h).
-Status FillFees(const LedgerAccounts& accounts, std::string_view performer_id, const Period& period,
-                const std::map<ConsentRef, int64_t>& first_impression, ConsentFeeLine& line) {
-  const int64_t to_date = CountOf(accounts.ForPerformer(performer_id, {kOpenFrom, period.to}).impressions_by_consent,
-                                  line.consent);
-  const int64_t before = period.from == kOpenFrom
-                             ? 0
-                             : CountOf(accounts.ForPerformer(performer_id, {kOpenFrom, period.from})
-                                           .impressions_by_consent,
-                                       line.consent);
+Status FillFees(const CountsToDate& counts, const Period& period, const std::map<ConsentRef, int64_t>& first_impression,
+                ConsentFeeLine& line) {
+  const int64_t to_date = CountOf(counts.before_to, line.consent);
+  const int64_t before = CountOf(counts.before_from, line.consent);
   line.qualifying_impressions_to_date = to_date;
   if (!line.found) return Status::OK();
   MARQUEE_ASSIGN_OR_RETURN(Micros fee_to, ImpressionFee(line.terms.rate_per_1000_qualifying_micros, to_date));
@@ -117,6 +128,7 @@ Result<PerformerStatement> BuildStatement(const LedgerAccounts& accounts, const 
   for (const auto& [ref, time] : first) {
     if (options.period.Contains(time)) relied.insert(ref);
   }
+  const CountsToDate counts = CountsFor(accounts, performer_id, options.period);
   for (const ConsentRef& ref : relied) {
     ConsentFeeLine line;
     line.consent = ref;
@@ -131,7 +143,7 @@ Result<PerformerStatement> BuildStatement(const LedgerAccounts& accounts, const 
                                        "no fee is computed for it",
                                        QuoteForError(ref.consent_id), ref.version));
     }
-    MARQUEE_RETURN_IF_ERROR(FillFees(accounts, performer_id, options.period, first, line));
+    MARQUEE_RETURN_IF_ERROR(FillFees(counts, options.period, first, line));
     if (__builtin_add_overflow(s.total_fees_micros, line.total_micros, &s.total_fees_micros)) {
       return Status::InvalidArgument("the statement's total fees overflow int64 micros");
     }
