@@ -287,6 +287,20 @@ TEST(LedgerVerifyTest, VerifiesAStoreAndReportsABrokenChain) {
   EXPECT_EQ(v->chain.first_bad, 3u);
   EXPECT_NE(VerificationText(*v).find("chain broken at row 3"), std::string::npos) << VerificationText(*v);
 
+  // A ledger the store cannot read is a finding too, not an error.
+  class UnreadableLedger : public MemoryLedgerStore {
+   public:
+    Result<LedgerPage> LedgerAfter(uint64_t, size_t) const override {
+      return Status::Corruption("ledger row 4: unknown kind 9");
+    }
+  };
+  UnreadableLedger unreadable;
+  v = VerifyLedger(unreadable, VerifyDataset());
+  ASSERT_TRUE(v.ok()) << v.status().ToString();
+  EXPECT_FALSE(v->ok);
+  EXPECT_NE(VerificationText(*v).find("ledger unreadable: ledger row 4: unknown kind 9"), std::string::npos)
+      << VerificationText(*v);
+
   VerifyOptions bad;
   bad.reward_window_seconds = -1;
   EXPECT_EQ(VerifyLedger(store, VerifyDataset(), bad).status().field(), "reward_window_seconds");

@@ -306,7 +306,17 @@ Result<LedgerVerification> VerifyLedger(const EventStore& store, const Dataset& 
   }
   if (options.page == 0) return Status::InvalidField("page", "page: expected >= 1");
   MARQUEE_RETURN_IF_ERROR(ValidateQualifyingPlayRule(options.qualifying));
-  MARQUEE_ASSIGN_OR_RETURN(ChainVerification chain, store.VerifyLedgerChain());
+  Result<ChainVerification> chain = store.VerifyLedgerChain();
+  if (!chain.ok() && chain.status().code() == Status::Code::kCorruption) {
+    // A row that cannot even be read (an unknown kind) breaks the ledger as
+    // surely as a bad hash: a finding, not a failure to look.
+    LedgerVerification report;
+    report.ok = false;
+    report.chain.ok = false;
+    report.chain.problem = chain.status().message();
+    return report;
+  }
+  if (!chain.ok()) return chain.status();
   std::vector<Event> events;  // every kind: an event's position is its event_seq
   MARQUEE_RETURN_IF_ERROR(store.Scan(options.page, [&](std::span<const Event> page) {
     events.insert(events.end(), page.begin(), page.end());
@@ -316,7 +326,7 @@ Result<LedgerVerification> VerifyLedger(const EventStore& store, const Dataset& 
     rows.insert(rows.end(), page.begin(), page.end());
   }));
   LedgerVerification report = RecomputeLedger(events, rows, dataset, options);
-  report.chain = std::move(chain);
+  report.chain = std::move(*chain);
   if (!report.chain.ok) report.ok = false;
   return report;
 }
@@ -331,7 +341,10 @@ std::string VerificationText(const LedgerVerification& v) {
                       v.performers);
   } else {
     out = "ledger verification FAILED\n";
-    if (!v.chain.ok) out += fmt::format("  chain broken at row {}: {}\n", v.chain.first_bad, v.chain.problem);
+    if (!v.chain.ok && v.chain.first_bad == 0) out += fmt::format("  ledger unreadable: {}\n", v.chain.problem);
+    if (!v.chain.ok && v.chain.first_bad != 0) {
+      out += fmt::format("  chain broken at row {}: {}\n", v.chain.first_bad, v.chain.problem);
+    }
     if (v.mismatch_count > 0) {
       out += fmt::format("  {} mismatches between the events and the ledger; the first {}:\n", v.mismatch_count,
                          v.mismatches.size());

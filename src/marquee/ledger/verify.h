@@ -96,8 +96,9 @@ LedgerVerification RecomputeLedger(std::span<const Event> events, std::span<cons
 
 // (a) store.VerifyLedgerChain(), then RecomputeLedger over every event
 // (EventStore::Scan) and every ledger row. A read error is the Status
-// (Unsupported for a store without a ledger); a broken chain or a mismatch
-// is reported in the result. InvalidArgument naming "reward_window_seconds"
+// (Unsupported for a store without a ledger); a broken chain, a row the
+// store cannot read (Corruption: reported as the chain's problem, nothing
+// recomputed) or a mismatch is reported in the result. InvalidArgument naming "reward_window_seconds"
 // or "page" for bad options.
 Result<LedgerVerification> VerifyLedger(const EventStore& store, const Dataset& dataset,
                                         const VerifyOptions& options = {});
