@@ -37,6 +37,9 @@ Command AddServeCommand(CLI::App& root);
 Command AddSimulateArtworkCommand(CLI::App& root);
 Command AddTrainPolicyCommand(CLI::App& root);
 Command AddOpeCommand(CLI::App& root);
+Command AddLedgerCommand(CLI::App& root);
+Command AddStatementCommand(CLI::App& root);
+Command AddReportCommand(CLI::App& root);
 
 // Prints "marquee <command>: error: <message>" to stderr; returns kExitFailure.
 int ReportError(std::string_view command, const Status& status);

@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
       AddDemoCommand(app),     AddGenerateCommand(app),  AddImportCommand(app),
       AddCatalogCommand(app),  AddConsentCommand(app), AddInfoCommand(app),     AddTrainCommand(app),     AddRecommendCommand(app),
       AddSimilarCommand(app),  AddEvaluateCommand(app),  AddTuneCommand(app), AddServeCommand(app),
-      AddSimulateArtworkCommand(app), AddTrainPolicyCommand(app), AddOpeCommand(app)};
+      AddSimulateArtworkCommand(app), AddTrainPolicyCommand(app), AddOpeCommand(app),
+      AddLedgerCommand(app), AddStatementCommand(app), AddReportCommand(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
