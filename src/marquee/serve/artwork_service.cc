@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "marquee/data/id_map.h"
+#include "marquee/ledger/ledger_rows.h"
 
 namespace marquee::serve {
 
@@ -323,9 +324,35 @@ void ArtworkService::ChooseBehindGate(const ConsentGate::Snapshot& gate, const A
   e.propensity = c.propensity;
 }
 
+LedgerEntry ArtworkService::ImpressionEntry(std::string_view member_id, const ArtworkChoice& c, const Event& e,
+                                            const ArtworkRequest& request) const {
+  ImpressionLedgerRow row;
+  row.impression_id = c.impression_id;
+  row.time = e.time;
+  row.member_hash = HashMemberId(member_id);
+  row.title_id = e.title_id;
+  row.artwork_id = e.artwork_id;
+  row.territory = request.territory;
+  row.propensity = c.propensity;
+  row.eligible_set_hash = EligibleSetHash(e.eligible_artwork_ids);
+  row.eligible_count = c.eligible_count;
+  row.policy_version = policy_name_ + "@" + std::to_string(c.policy_version);
+  if (c.title_card) {
+    row.ineligible_reason = std::string(c.reason);
+    return ToLedgerEntry(row);
+  }
+  for (const ReliedConsent& r : c.relied_on) row.performers.push_back({r.performer_id, r.consent_id, r.version});
+  const Artwork& art = dataset_.catalog.titles()[c.title].artwork[c.variant];
+  row.digital_source_type = std::string(DigitalSourceTypeCode(art.digital_source_type));
+  row.replica_kind = std::string(ReplicaKindName(art.replica_kind));
+  row.disclosure_required = c.disclosure.required;
+  row.disclosure_basis = c.disclosure.basis;
+  return ToLedgerEntry(row);
+}
+
 std::vector<ArtworkChoice> ArtworkService::Choose(std::string_view member_id, std::span<const uint32_t> titles,
                                                   int64_t now, std::vector<Event>& impressions, const History* live,
-                                                  const ArtworkRequest& request) {
+                                                  const ArtworkRequest& request, std::vector<LedgerEntry>* ledger) {
   auto shared_context = std::make_shared<std::vector<float>>(features_->member_dim());
   std::vector<float>& context = *shared_context;
   if (live != nullptr) {
@@ -355,6 +382,7 @@ std::vector<ArtworkChoice> ArtworkService::Choose(std::string_view member_id, st
     e.impression_id = c.impression_id;
     if (gate != nullptr) {
       ChooseBehindGate(*gate, *published->policy, context, request, now, c, e);
+      if (ledger != nullptr) ledger->push_back(ImpressionEntry(member_id, c, e, request));
     } else {
       ArtworkDecision d = Decide(*published->policy, {context, c.title}, options_.seed, c.impression_id);
       c.variant = d.variant;
@@ -381,11 +409,17 @@ void ArtworkService::NoteLogged(std::string_view member_id, std::span<const Artw
   Enqueue(std::move(item));
 }
 
+bool ArtworkService::Qualifies(const Event& play) const {
+  const uint32_t title = dataset_.titles.Find(play.title_id);
+  const uint32_t runtime = title == IdMap::kNotFound ? 0 : dataset_.catalog.titles()[title].runtime_minutes;
+  return IsQualifyingPlay(options_.qualifying, play.watch_fraction.value_or(1.0f), runtime);
+}
+
 void ArtworkService::NoteOutcomes(std::span<const Event> events, int64_t now) {
   LearnItem item;
   item.now = now;
   for (const Event& e : events) {
-    if (e.kind == EventKind::kPlay || e.kind == EventKind::kClick) item.events.push_back(e);
+    if (e.kind == EventKind::kClick || (e.kind == EventKind::kPlay && Qualifies(e))) item.events.push_back(e);
   }
   // Queued even without outcomes: `now` expires impressions whose window passed.
   Enqueue(std::move(item));

@@ -56,6 +56,7 @@
 #include "marquee/bandit/policy.h"
 #include "marquee/bandit/reward_attribution.h"
 #include "marquee/data/dataset.h"
+#include "marquee/data/qualifying_play.h"
 #include "marquee/models/recommender.h"
 #include "marquee/serve/consent_gate.h"
 #include "marquee/serve/impression_ids.h"
@@ -104,6 +105,10 @@ struct ArtworkServiceOptions {
   // outlive the service. Null: no gate, every variant may be chosen (tools
   // and tests that serve no performers' likenesses).
   const ConsentGate* gate = nullptr;
+  // Which plays reward an impression (issue 11 §4, honest artwork): only
+  // those that qualify (data/qualifying_play.h) -- a bare start of a title
+  // abandoned at once does not. The ledger's plays qualify by the same rule.
+  QualifyingPlayRule qualifying;
 };
 
 // Where the service's policy came from, when a snapshot path is set
@@ -188,14 +193,21 @@ class ArtworkService {
   // (Event::eligible_artwork_ids), and a title with no eligible variant gets
   // a title card (ArtworkChoice::title_card) and an impression with an empty
   // artwork id, propensity 1.
+  //
+  // Behind a gate, with `ledger` given, one ledger entry per impression
+  // (ledger/ledger_rows.h ImpressionLedgerRow: the performers and consents it
+  // relied on, territory, propensity, eligible-set hash, policy version,
+  // provenance and disclosure) is appended to it, in the impressions' order,
+  // for the caller to store in the impressions' transaction.
   std::vector<ArtworkChoice> Choose(std::string_view member_id, std::span<const uint32_t> titles, int64_t now,
                                     std::vector<Event>& impressions, const History* live = nullptr,
-                                    const ArtworkRequest& request = {});
+                                    const ArtworkRequest& request = {}, std::vector<LedgerEntry>* ledger = nullptr);
   // The impressions of `choices` are durable: wait for their outcomes.
   // Enqueues for the learner and returns (never blocks on learning).
   void NoteLogged(std::string_view member_id, std::span<const ArtworkChoice> choices, int64_t now);
-  // Durable plays and clicks: reward the impressions they answer. Also learns
-  // the expired impressions as reward 0. Enqueues for the learner and returns.
+  // Durable plays and clicks: reward the impressions they answer (plays only
+  // when they qualify, options().qualifying). Also learns the expired
+  // impressions as reward 0. Enqueues for the learner and returns.
   void NoteOutcomes(std::span<const Event> events, int64_t now);
 
   // Blocks until every call enqueued before this one has been applied to the
@@ -222,6 +234,7 @@ class ArtworkService {
   // "thompson scale=0.3": fixed for the service's life (the policy learns, it is never replaced).
   const std::string& policy_name() const { return policy_name_; }
   const Dataset& dataset() const { return dataset_; }
+  const ArtworkServiceOptions& options() const { return options_; }
 
   // For tests: while paused, the learner takes nothing from the queue (what
   // it is applying it finishes), so the queue fills up.
@@ -241,6 +254,9 @@ class ArtworkService {
     ArtworkPolicyCounters counters;
     uint64_t version = 0;  // publishes since start
   };
+  // The ledger entry of impression `e` chosen as `c`.
+  LedgerEntry ImpressionEntry(std::string_view member_id, const ArtworkChoice& c, const Event& e,
+                              const ArtworkRequest& request) const;
   // Fills `choice` (an impression id minted) by the gate's verdicts.
   void ChooseBehindGate(const ConsentGate::Snapshot& gate, const ArtworkPolicy& policy,
                         std::span<const float> context, const ArtworkRequest& request, int64_t now,
@@ -253,6 +269,8 @@ class ArtworkService {
   void JoinSnapshotThread();
   void StopLearner();
   void MemberContext(std::string_view member_id, std::span<float> out) const;
+  // Whether a play counts as a reward (options_.qualifying).
+  bool Qualifies(const Event& play) const;
   void Enqueue(LearnItem item);
   void LearnLoop();
   // Feeds one item to the attributor and updates the policy with what it

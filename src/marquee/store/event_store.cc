@@ -114,6 +114,10 @@ Result<LedgerPage> EventStore::LedgerAfter(uint64_t, size_t) const {
   return Status::Unsupported("this event store keeps no ledger");
 }
 
+Result<std::optional<LedgerRow>> EventStore::FindLedgerEntry(std::string_view) const {
+  return std::optional<LedgerRow>();
+}
+
 Result<uint64_t> EventStore::LedgerCount() const { return uint64_t{0}; }
 
 }  // namespace marquee

@@ -91,6 +91,9 @@ class EventStore {
   // Ledger rows with seq > after, in order, at most `limit`. Unsupported by
   // default.
   virtual Result<LedgerPage> LedgerAfter(uint64_t after, size_t limit) const;
+  // The ledger row with `entry_id`, or nullopt when there is none (also by
+  // default).
+  virtual Result<std::optional<LedgerRow>> FindLedgerEntry(std::string_view entry_id) const;
   // Ledger rows stored (0 by default).
   virtual Result<uint64_t> LedgerCount() const;
   // Every ledger row from the start, a page at a time, in seq order.

@@ -82,6 +82,8 @@ constexpr std::string_view kSelectLedgerAfter =
     "SELECT seq, kind, entry_id, time, payload, prev_hash, hash FROM ledger WHERE seq > ?1 ORDER BY seq "
     "LIMIT ?2";
 constexpr std::string_view kCountLedger = "SELECT count(*) FROM ledger";
+constexpr std::string_view kSelectLedgerEntry =
+    "SELECT seq, kind, entry_id, time, payload, prev_hash, hash FROM ledger WHERE entry_id = ?1";
 // Every read selects the same columns in this order; see ReadEventRow.
 #define MARQUEE_EVENT_COLUMNS \
   "seq, kind, member, title, time, watch_fraction, rating, artwork, propensity, impression_id, eligible"
@@ -398,7 +400,7 @@ struct SqliteEventStore::Impl {
   struct Reader {
     Connection connection;
     Statement select_member, select_after, count_events, last_sequence;
-    Statement select_ledger_after, count_ledger;
+    Statement select_ledger_after, count_ledger, select_ledger_entry;
   };
   // Returns its reader to the pool when it goes out of scope.
   class ReaderLease {
@@ -464,6 +466,7 @@ Result<std::unique_ptr<SqliteEventStore::Impl::Reader>> SqliteEventStore::Impl::
   MARQUEE_ASSIGN_OR_RETURN(reader->count_events, Statement::Prepare(db, kCountEvents, path));
   MARQUEE_ASSIGN_OR_RETURN(reader->last_sequence, Statement::Prepare(db, kLastSequence, path));
   MARQUEE_ASSIGN_OR_RETURN(reader->select_ledger_after, Statement::Prepare(db, kSelectLedgerAfter, path));
+  MARQUEE_ASSIGN_OR_RETURN(reader->select_ledger_entry, Statement::Prepare(db, kSelectLedgerEntry, path));
   MARQUEE_ASSIGN_OR_RETURN(reader->count_ledger, Statement::Prepare(db, kCountLedger, path));
   return reader;
 }
@@ -701,6 +704,18 @@ Result<LedgerPage> SqliteEventStore::LedgerAfter(uint64_t after, size_t limit) c
   query.BindInt64(2, static_cast<int64_t>(std::min<uint64_t>(limit, kMax)));
   MARQUEE_ASSIGN_OR_RETURN(page.rows, impl_->ReadLedger(*lease, query, &page.last_sequence));
   return page;
+}
+
+Result<std::optional<LedgerRow>> SqliteEventStore::FindLedgerEntry(std::string_view entry_id) const {
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Impl::Reader> reader, impl_->AcquireReader());
+  Impl::ReaderLease lease(impl_.get(), std::move(reader));
+  Statement& query = lease->select_ledger_entry;
+  ResetOnExit reset(query);
+  query.BindText(1, entry_id);
+  uint64_t last = 0;
+  MARQUEE_ASSIGN_OR_RETURN(std::vector<LedgerRow> rows, impl_->ReadLedger(*lease, query, &last));
+  if (rows.empty()) return std::optional<LedgerRow>();
+  return std::optional<LedgerRow>(std::move(rows.front()));
 }
 
 Result<uint64_t> SqliteEventStore::LedgerCount() const {

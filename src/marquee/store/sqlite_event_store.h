@@ -36,6 +36,7 @@ class SqliteEventStore final : public EventStore {
   Status AppendWithLedger(std::span<const Event> events, std::span<const LedgerEntry> ledger,
                           Durability durability) override;
   Result<LedgerPage> LedgerAfter(uint64_t after, size_t limit) const override;
+  Result<std::optional<LedgerRow>> FindLedgerEntry(std::string_view entry_id) const override;
   Result<uint64_t> LedgerCount() const override;
   Result<std::vector<Event>> MemberEvents(std::string_view member_id) const override;
   Result<EventPage> PageAfter(uint64_t after, size_t limit) const override;

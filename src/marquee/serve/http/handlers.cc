@@ -1,6 +1,8 @@
 #include "marquee/util/json_fields.h"
 #include "marquee/serve/http/handlers.h"
 
+#include "marquee/serve/play_ledger.h"
+
 #include <ctime>
 
 #include "marquee/serve/http/openapi.h"
@@ -194,10 +196,12 @@ Parsed<std::vector<ArtworkChoice>> Handlers::ChooseArtwork(std::string_view memb
   if (live->has_value()) live_history = (*live)->scoring();
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   std::vector<Event> impressions;
-  std::vector<ArtworkChoice> choices =
-      artwork_->Choose(member_id, titles, now, impressions, live_history ? &*live_history : nullptr, {territory});
-  // Shown only once recorded: an impression that cannot be logged is not served.
-  Status logged = events_.Append(impressions, ingest_.impressions);
+  std::vector<LedgerEntry> ledger;
+  std::vector<ArtworkChoice> choices = artwork_->Choose(member_id, titles, now, impressions,
+                                                        live_history ? &*live_history : nullptr, {territory}, &ledger);
+  // Shown only once recorded: an impression that cannot be logged is not
+  // served; its ledger rows commit in the same transaction.
+  Status logged = events_.AppendWithLedger(impressions, ledger, ingest_.impressions);
   if (!logged.ok()) return FromStatus(logged);
   metrics_.AddEventsIngested(impressions.size());
   artwork_->NoteLogged(member_id, choices, now);
@@ -298,8 +302,18 @@ Reply Handlers::SimilarTitles(std::string_view title_id, const QueryParams& para
 Reply Handlers::PostEvents(std::string_view body) {
   Parsed<std::vector<Event>> events = ParseEventsRequest(body, static_cast<int64_t>(std::time(nullptr)));
   if (!events.ok()) return Reply::Error(events.error());
+  // Behind the consent gate plays are accounted for: their ledger rows
+  // (attributed impression, seconds watched, qualified) commit with them.
+  std::vector<LedgerEntry> ledger;
+  if (artwork_ != nullptr && consent_ != nullptr && consent_->enabled()) {
+    Result<std::vector<LedgerEntry>> plays =
+        PlayLedgerEntries(events_, models_.dataset(), *events, artwork_->options().reward.reward_window_seconds,
+                          artwork_->options().qualifying);
+    if (!plays.ok()) return Reply::Error(FromStatus(plays.status()));
+    ledger = std::move(*plays);
+  }
   // Answer only once the store says the events are durable.
-  Status appended = events_.Append(*events, ingest_.posted_events);
+  Status appended = events_.AppendWithLedger(*events, ledger, ingest_.posted_events);
   if (!appended.ok()) return Reply::Error(FromStatus(appended));
   recommendations_.NoteAppended(*events);
   if (artwork_ != nullptr) artwork_->NoteOutcomes(*events, static_cast<int64_t>(std::time(nullptr)));
