@@ -12,6 +12,9 @@
 #include "marquee/consent/consent_json.h"
 #include "marquee/consent/consent_log.h"
 #include "marquee/consent/synthetic_consents.h"
+#include "marquee/ledger/accounts.h"
+#include "marquee/ledger/ledger_input.h"
+#include "marquee/ledger/verify.h"
 #include "../serve_test_fixture.h"
 
 namespace marquee {
@@ -269,6 +272,44 @@ TEST_F(ServerConsentTest, NothingEligibleGivesATitleCardWithTheReason) {
     return;
   }
   GTEST_SKIP() << "every title has a variant without a recognizable performer";
+}
+
+// Impressions and plays served for real leave a ledger that verifies: the
+// chain is intact, every impression and play has its row, and the
+// per-performer totals recomputed from the raw events equal the ledger's.
+TEST_F(ServerConsentTest, TheLedgerOfARealSessionVerifies) {
+  StartGated();
+  const std::vector<uint32_t> titles = TitlesWithArtwork();
+  const std::vector<uint32_t> some(titles.begin(), titles.begin() + std::min<size_t>(titles.size(), 20));
+  uint64_t impressions = 0;
+  int played = 0;
+  for (int m = 0; m < 12; ++m) {
+    const std::string member(dataset().members.ExternalId(m));
+    json reply = Get(ArtworkPath(member, some, m % 3 == 0 ? "GB" : "US"));
+    impressions += reply["artwork"].size();
+    // The member plays three of the titles shown: one abandoned at once, two watched.
+    json plays = json::array();
+    for (int k = 0; k < 3; ++k) {
+      plays.push_back({{"kind", "play"},
+                       {"member", member},
+                       {"title", reply["artwork"][k]["title"]},
+                       {"watch_fraction", k == 0 ? 0.02 : 0.8}});
+      ++played;
+    }
+    Post("/v1/events", json{{"events", plays}}.dump());
+    // Resending the same batch is idempotent in the ledger.
+    if (m == 0) Post("/v1/events", json{{"events", plays}}.dump());
+  }
+  Result<LedgerVerification> verified = VerifyLedger(*events_, dataset());
+  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  EXPECT_TRUE(verified->ok) << VerificationText(*verified);
+  EXPECT_TRUE(verified->chain.ok);
+  EXPECT_EQ(verified->impression_rows, impressions);
+  EXPECT_EQ(verified->play_rows, static_cast<uint64_t>(played));
+  EXPECT_GT(verified->performers, 0u);
+  // Two of each member's three plays qualify, and they are attributed.
+  Result<LedgerAccounts> accounts = FoldLedger(*events_);
+  ASSERT_TRUE(accounts.ok()) << accounts.status().ToString();
 }
 
 TEST_F(ServerConsentTest, ABadTerritoryIsRefused) {
