@@ -11,6 +11,7 @@
 #include "marquee/consent/catalog_likeness.h"
 #include "marquee/consent/consent_log.h"
 #include "marquee/consent/synthetic_consents.h"
+#include "marquee/data/honest_artwork.h"
 #include "serve_test_fixture.h"
 #include "../test_util.h"
 
@@ -173,7 +174,8 @@ TEST_F(ConsentGateTest, WithoutALogNoRecognizableLikenessIsShown) {
 }
 
 TEST_F(ConsentGateTest, TurnedOffEveryDeclaredVariantIsEligible) {
-  Result<std::unique_ptr<serve::ConsentGate>> gate = serve::ConsentGate::Open(dataset(), {.enabled = false});
+  Result<std::unique_ptr<serve::ConsentGate>> gate =
+      serve::ConsentGate::Open(dataset(), {.enabled = false, .allow_misrepresenting_artwork = true});
   ASSERT_TRUE(gate.ok());
   const auto snapshot = (*gate)->Current();
   const auto& titles = dataset().catalog.titles();
@@ -183,6 +185,33 @@ TEST_F(ConsentGateTest, TurnedOffEveryDeclaredVariantIsEligible) {
       EXPECT_EQ(snapshot->Verdict(t, v, "US", kNow, scratch).eligible, !titles[t].artwork[v].quarantined());
     }
   }
+}
+
+TEST_F(ConsentGateTest, VariantsMisrepresentingTheCastAreExcludedByDefault) {
+  serve::ConsentGateOptions options{.enabled = false};
+  Result<std::unique_ptr<serve::ConsentGate>> strict = serve::ConsentGate::Open(dataset(), options);
+  options.allow_misrepresenting_artwork = true;
+  Result<std::unique_ptr<serve::ConsentGate>> lenient = serve::ConsentGate::Open(dataset(), options);
+  ASSERT_TRUE(strict.ok() && lenient.ok());
+  const auto& titles = dataset().catalog.titles();
+  int excluded = 0;
+  for (uint32_t t = 0; t < titles.size(); ++t) {
+    for (uint32_t v = 0; v < titles[t].artwork.size(); ++v) {
+      serve::VariantVerdict a, b;
+      const bool misrepresents = MisrepresentsCast(dataset().catalog, t, v);
+      // Off, the gate checks no consent but still the cast rule.
+      const bool quarantined = titles[t].artwork[v].quarantined();
+      const auto strict_now = (*strict)->Current();
+      const serve::VariantVerdict& got = strict_now->Verdict(t, v, "US", kNow, a);
+      EXPECT_EQ(got.eligible, !misrepresents && !quarantined) << titles[t].artwork[v].id;
+      EXPECT_EQ((*lenient)->Current()->Verdict(t, v, "US", kNow, b).eligible, !quarantined);
+      if (misrepresents) {
+        EXPECT_EQ(got.reason, "misrepresents_cast");
+        ++excluded;
+      }
+    }
+  }
+  EXPECT_GT(excluded, 0);
 }
 
 TEST(VerdictBoundaries, EveryTimeARecordNames) {

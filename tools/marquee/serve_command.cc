@@ -333,6 +333,9 @@ Command AddServeCommand(CLI::App& root) {
          [args](const std::string& value) { args->stack.consent.enabled = value == "on"; },
          "on: artwork is gated by consent (default); off: not checked, only to measure the gate's cost")
       ->check(CLI::IsMember({"on", "off"}));
+  app->add_flag("--allow-misrepresenting-artwork", args->stack.consent.allow_misrepresenting_artwork,
+                "also show variants picturing only supporting or background performers of a title whose leads "
+                "they leave out (excluded by default)");
   AddDurabilityOption(*app, "--impression-durability", &args->stack.ingest.impressions,
                       "impressions logged with artwork are acknowledged once written (process: survive a "
                       "server crash or kill -9, not a power cut) or once fsynced (fsync: survive power loss, "

@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "marquee/consent/catalog_likeness.h"
+#include "marquee/data/honest_artwork.h"
 #include "marquee/util/civil_time.h"
 
 namespace marquee::serve {
@@ -64,7 +65,10 @@ ConsentGate::ConsentGate(const Dataset& dataset, const ConsentGateOptions& optio
     flat += static_cast<uint32_t>(t.artwork.size());
   }
   first_variant_.push_back(flat);
-  misrepresents_.assign(flat, 0);
+  // HonestArtworkMask indexes variants in the same flat order (1 = honest).
+  const std::vector<uint8_t> honest = HonestArtworkMask(dataset.catalog);
+  misrepresents_.resize(flat);
+  for (uint32_t i = 0; i < flat; ++i) misrepresents_[i] = honest[i] == 0 ? 1 : 0;
 }
 
 Result<std::unique_ptr<ConsentGate>> ConsentGate::Open(const Dataset& dataset, const ConsentGateOptions& options) {
@@ -107,12 +111,12 @@ VariantVerdict ConsentGate::Decide(const ConsentRegistry& registry, uint32_t tit
     v.reason = "quarantined";
     return v;
   }
-  if (!options_.enabled) {
-    v.eligible = true;
-    return v;
-  }
   if (!options_.allow_misrepresenting_artwork && misrepresents_[first_variant_[title] + variant] != 0) {
     v.reason = "misrepresents_cast";
+    return v;
+  }
+  if (!options_.enabled) {
+    v.eligible = true;
     return v;
   }
   Eligibility e = registry.Check(LikenessUseOf(dataset_, title, variant, options_.use, territory, now));

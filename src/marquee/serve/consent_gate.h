@@ -53,9 +53,10 @@
 namespace marquee::serve {
 
 struct ConsentGateOptions {
-  // false: every declared (non-quarantined) variant is eligible and nothing is
-  // checked -- the server as it was before the gate, kept only to measure
-  // what the gate costs (bench/). marquee serve warns when it is off.
+  // false: consent is not checked -- every declared (non-quarantined)
+  // variant that does not misrepresent the cast is eligible, as before the
+  // gate; kept only to measure what the gate costs (bench/). marquee serve
+  // warns when it is off.
   bool enabled = true;
   // The consent log (consent/consent_log.h) the registry is replayed from and
   // admin writes are appended to; created when missing. Empty: no log -- the
