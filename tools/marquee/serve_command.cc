@@ -37,6 +37,7 @@ struct ServeArgs {
   std::string retrieval = "exact";
   bool deprecated_threads = false;  // serve --threads was given
   std::string snapshot_every = "5m";
+  std::vector<std::string> bonus_rules;
 };
 
 // A --*-durability option over `level`, refusing any other value with the
@@ -128,6 +129,12 @@ int RunServe(const ServeArgs& args) {
     std::fprintf(stderr, "marquee serve: --threads is deprecated for the HTTP workers; use --http-threads\n");
   }
 
+  serve::ServerOptions server_options = args.server;
+  if (!args.bonus_rules.empty()) {
+    Result<BonusRuleBook> book = BonusRuleBook::LoadFiles(args.bonus_rules);
+    if (!book.ok()) return ReportError("serve", book.status().WithContext("--bonus-rules"));
+    server_options.bonus_rules = std::make_shared<const BonusRuleBook>(std::move(*book));
+  }
   serve::ServingStackOptions options = args.stack;
   options.retrieval.mode = args.retrieval == "hnsw" ? serve::RetrievalOptions::Mode::kHnsw
                                                     : serve::RetrievalOptions::Mode::kExact;
@@ -186,7 +193,7 @@ int RunServe(const ServeArgs& args) {
                                             : gate.consent_log.c_str());
     }
   }
-  serve::Server server(args.server, *stack->models, *stack->events, *stack->recommendations,
+  serve::Server server(server_options, *stack->models, *stack->events, *stack->recommendations,
                        stack->artwork.get(), stack->ingest, stack->consent.get());
   Status started = server.Start();
   if (!started.ok()) return ReportError("serve", started);
@@ -333,6 +340,16 @@ Command AddServeCommand(CLI::App& root) {
          [args](const std::string& value) { args->stack.consent.enabled = value == "on"; },
          "on: artwork is gated by consent (default); off: not checked, only to measure the gate's cost")
       ->check(CLI::IsMember({"on", "off"}));
+  app->add_option("--bonus-rules", args->bonus_rules,
+                  "streaming-bonus rules file(s) (rules/*.json) for statements and exposure; without: bonus "
+                  "eligibility is not evaluated");
+  app->add_option("--domestic", args->server.domestic_territory,
+                  "the domestic territory of the bonus metric (ISO 3166-1 alpha-2)")
+      ->capture_default_str();
+  app->add_option("--domestic-subscribers", args->server.domestic_subscribers,
+                  "domestic subscribers of the bonus metric (0: the rules' own)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app->add_flag("--allow-misrepresenting-artwork", args->stack.consent.allow_misrepresenting_artwork,
                 "also show variants picturing only supporting or background performers of a title whose leads "
                 "they leave out (excluded by default)");

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <map>
 #include <set>
 
 #include "marquee/consent/catalog_likeness.h"
@@ -46,6 +47,13 @@ class ServerConsentTest : public test::ServeFixture {
 
   json Admin(const std::string& path, const std::string& body, int status) {
     return Post(path, body, status, {{"Authorization", "Bearer s3cret"}});
+  }
+  json Admin_Get(const std::string& path, int status) {
+    auto result = Client()->Get(path.c_str(), httplib::Headers{{"Authorization", "Bearer s3cret"}});
+    EXPECT_TRUE(result) << path;
+    if (!result) return {};
+    EXPECT_EQ(result->status, status) << path << ": " << result->body;
+    return json::parse(result->body, nullptr, false);
   }
 
   // Titles (dense) with at least two variants, some of them eligible in US now.
@@ -307,9 +315,30 @@ TEST_F(ServerConsentTest, TheLedgerOfARealSessionVerifies) {
   EXPECT_EQ(verified->impression_rows, impressions);
   EXPECT_EQ(verified->play_rows, static_cast<uint64_t>(played));
   EXPECT_GT(verified->performers, 0u);
-  // Two of each member's three plays qualify, and they are attributed.
-  Result<LedgerAccounts> accounts = FoldLedger(*events_);
-  ASSERT_TRUE(accounts.ok()) << accounts.status().ToString();
+  // The statement route counts, for a performer, exactly the impression rows
+  // relying on them (counted here from the raw ledger rows).
+  std::map<std::string, int64_t> per_performer;
+  Status scanned = events_->ScanLedger(256, [&](std::span<const LedgerRow> rows) {
+    for (const LedgerRow& row : rows) {
+      if (row.entry.kind != LedgerKind::kImpression) continue;
+      Result<ImpressionLedgerRow> parsed = ParseImpressionRow(row.entry);
+      ASSERT_TRUE(parsed.ok());
+      for (const LedgerPerformer& p : parsed->performers) ++per_performer[p.performer_id];
+    }
+  });
+  ASSERT_TRUE(scanned.ok());
+  ASSERT_FALSE(per_performer.empty());
+  const auto& [performer, count] = *per_performer.begin();
+  json statement = Admin_Get("/v1/performers/" + performer + "/statement", 200);
+  EXPECT_EQ(statement["performer_id"], performer);
+  EXPECT_EQ(statement["qualifying_impressions"].get<int64_t>(), count);
+  // A period before anything was shown holds nothing.
+  json empty = Admin_Get("/v1/performers/" + performer + "/statement?from=2001-01-01&to=2001-12-31", 200);
+  EXPECT_EQ(empty["qualifying_impressions"].get<int64_t>(), 0);
+  EXPECT_EQ(ErrorField(Admin_Get("/v1/performers/" + performer + "/statement?from=2026-13-01", 400)), "from");
+  EXPECT_EQ(Get("/v1/performers/" + performer + "/statement", 401)["error"]["code"], "unauthorized");
+  json exposure = Admin_Get("/v1/titles/" + std::string(dataset().titles.ExternalId(some[0])) + "/exposure", 200);
+  EXPECT_TRUE(exposure.contains("units")) << exposure.dump();
 }
 
 TEST_F(ServerConsentTest, ABadTerritoryIsRefused) {

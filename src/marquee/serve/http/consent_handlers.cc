@@ -4,6 +4,9 @@
 #include <ctime>
 
 #include "marquee/consent/consent_json.h"
+#include "marquee/ledger/exposure.h"
+#include "marquee/ledger/statement.h"
+#include "marquee/util/civil_time.h"
 #include "marquee/serve/http/handlers.h"
 
 namespace marquee::serve {
@@ -37,6 +40,24 @@ Parsed<ConsentEntry> ParseEntry(const json& object) {
   Result<ConsentEntry> entry = ParseConsentEntryJson(object.dump());
   if (!entry.ok()) return FromStatus(entry.status());
   return std::move(*entry);
+}
+
+// ?from=DAY&to=DAY (UTC days, both inclusive) as a Period.
+Parsed<Period> PeriodParams(const QueryParams& params) {
+  Period period;
+  for (const char* name : {"from", "to"}) {
+    auto it = params.find(name);
+    if (it == params.end()) continue;
+    std::optional<int64_t> day = ParseCivilDate(it->second);
+    if (!day) {
+      return ApiError::BadField(name, std::string(name) + ": expected a day YYYY-MM-DD, found \"" +
+                                          it->second.substr(0, 40) + "\"");
+    }
+    if (std::string_view(name) == "from") period.from = *day * kSecondsPerDay;
+    else period.to = (*day + 1) * kSecondsPerDay;
+  }
+  if (period.from >= period.to) return ApiError::BadField("to", "to: expected a day on or after from");
+  return period;
 }
 
 }  // namespace
@@ -107,6 +128,51 @@ Reply Handlers::RestoreTakedown(std::string_view authorization, std::string_view
   Parsed<ConsentEntry> entry = ParseEntry(*object);
   if (!entry.ok()) return Reply::Error(entry.error());
   return AddConsentEntry(*entry);
+}
+
+Reply Handlers::PerformerStatement(std::string_view authorization, std::string_view performer_id,
+                                   const QueryParams& params) {
+  if (auto refused = RefuseUnauthorized(authorization)) return *refused;
+  if (consent_ == nullptr) return Reply::Error(NoGate());
+  Parsed<Period> period = PeriodParams(params);
+  if (!period.ok()) return Reply::Error(period.error());
+  StatementOptions options;
+  options.period = *period;
+  options.exposure.domestic_territory = options_.domestic_territory;
+  options.exposure.domestic_subscribers = options_.domestic_subscribers;
+  options.exposure.rules = options_.bonus_rules.get();
+  const std::shared_ptr<const ConsentGate::Snapshot> gate = consent_->Current();
+  Result<marquee::PerformerStatement> statement = Status::OK();
+  Status read = ledger_book_->Read([&](const LedgerAccounts& accounts) {
+    statement = BuildStatement(accounts, models_.dataset(), gate->registry(), performer_id, options);
+  });
+  if (!read.ok()) return Reply::Error(FromStatus(read));
+  if (!statement.ok()) {
+    ApiError error = FromStatus(statement.status());
+    if (statement.status().field() == "performer") error.http_status = 404;
+    return Reply::Error(error);
+  }
+  return {200, StatementJson(*statement), "application/json"};
+}
+
+Reply Handlers::TitleExposure(std::string_view authorization, std::string_view title_id) {
+  if (auto refused = RefuseUnauthorized(authorization)) return *refused;
+  if (consent_ == nullptr) return Reply::Error(NoGate());
+  ExposureOptions options;
+  options.domestic_territory = options_.domestic_territory;
+  options.domestic_subscribers = options_.domestic_subscribers;
+  options.rules = options_.bonus_rules.get();
+  Result<ExposureReport> report = Status::OK();
+  Status read = ledger_book_->Read([&](const LedgerAccounts& accounts) {
+    report = ComputeExposure(accounts, models_.dataset(), options, title_id);
+  });
+  if (!read.ok()) return Reply::Error(FromStatus(read));
+  if (!report.ok()) {
+    ApiError error = FromStatus(report.status());
+    if (report.status().field() == "title") error.http_status = 404;
+    return Reply::Error(error);
+  }
+  return {200, ExposureJson(*report), "application/json"};
 }
 
 Reply Handlers::ConsentGateStats() {

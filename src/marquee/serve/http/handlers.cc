@@ -66,6 +66,7 @@ Handlers::Handlers(const ServerOptions& options, ModelStore& models, EventStore&
       artwork_(artwork),
       ingest_(ingest),
       consent_(consent),
+      ledger_book_(consent != nullptr ? std::make_unique<LedgerBook>(events) : nullptr),
       openapi_(OpenApiDocument().dump(2)) {}
 
 namespace {

@@ -9,6 +9,7 @@
 #include "marquee/store/event_store.h"
 #include "marquee/serve/http/api_error.h"
 #include "marquee/serve/artwork_service.h"
+#include "marquee/serve/ledger_book.h"
 #include "marquee/serve/http/json_request.h"
 #include "marquee/serve/ingest_options.h"
 #include "marquee/serve/http/metrics.h"
@@ -58,6 +59,14 @@ class Handlers {
   Reply RevokeConsent(std::string_view authorization, std::string_view consent_id, std::string_view body);
   Reply PostTakedown(std::string_view authorization, std::string_view body);
   Reply RestoreTakedown(std::string_view authorization, std::string_view takedown_id, std::string_view body);
+  // GET /v1/performers/{id}/statement?from=YYYY-MM-DD&to=YYYY-MM-DD (days
+  // in UTC, both inclusive; absent: unbounded) and GET /v1/titles/{id}/
+  // exposure: ledger/statement.h and ledger/exposure.h as JSON, from the
+  // ledger as it stands. Admin routes (the figures are the performers' pay).
+  // 400 naming "from"/"to"/"performer"; 404 for an unknown title; 503
+  // without a gate (no ledger is written).
+  Reply PerformerStatement(std::string_view authorization, std::string_view performer_id, const QueryParams& params);
+  Reply TitleExposure(std::string_view authorization, std::string_view title_id);
   // GET /v1/consents/gate: the gate's counters.
   Reply ConsentGateStats();
   Reply Health();
@@ -88,6 +97,7 @@ class Handlers {
   ArtworkService* artwork_;
   const IngestOptions ingest_;
   ConsentGate* consent_;
+  std::unique_ptr<LedgerBook> ledger_book_;  // with a gate: the ledger's running totals
   const std::string openapi_;  // rendered once
 };
 

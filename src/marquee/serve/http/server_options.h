@@ -2,7 +2,10 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
+
+#include "marquee/consent/bonus_rules.h"
 
 namespace marquee::serve {
 
@@ -39,6 +42,14 @@ struct ServerOptions {
   // "US-NY") a request is shown in when it names none (`?territory=`); the
   // consent gate checks consents for it (`serve --territory`).
   std::string default_territory = "US";
+  // Performers' statements and titles' exposure (GET /v1/performers/{id}/
+  // statement, /v1/titles/{id}/exposure): the streaming-bonus rules
+  // (`serve --bonus-rules`; null: bonus eligibility is not evaluated), the
+  // domestic territory and its subscriber count (`--domestic`,
+  // `--domestic-subscribers`; 0: the rules' own).
+  std::shared_ptr<const BonusRuleBook> bonus_rules;
+  std::string domestic_territory = "US";
+  int64_t domestic_subscribers = 0;
 };
 
 }  // namespace marquee::serve
