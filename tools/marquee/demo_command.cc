@@ -18,6 +18,7 @@
 #include "artwork_simulation.h"
 #include "consent_report.h"
 #include "commands.h"
+#include "demo_session.h"
 #include "dataset_report.h"
 #include "marquee/data/dataset_file.h"
 #include "marquee/synthetic/ground_truth.h"
@@ -201,21 +202,30 @@ Status ShowPriceOfConsent(const DemoArgs& args, const SyntheticService& service,
   return RunPriceOfConsent(service.dataset, service.truth, simulation, ungated, stdout);
 }
 
-// Serves the demo model until Ctrl-C or SIGTERM, with the stack `marquee
-// serve` opens (its defaults, retrieval included).
-Status Serve(const DemoArgs& args, Dataset dataset, const std::string& model_dir) {
+// The stack `marquee serve` opens (its defaults, retrieval included), with
+// the demo's consent log in front of the artwork policy. The event store
+// starts empty, so that the ledger holds this run alone.
+Result<serve::ServingStack> OpenDemoStack(const DemoArgs& args, Dataset dataset, const std::string& model_dir) {
   serve::ServingStackOptions stack_options;
   stack_options.dataset = std::make_shared<const Dataset>(std::move(dataset));
   stack_options.model_dir = model_dir;
   stack_options.events_path = args.dir + "/events.db";
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::error_code ignored;
+    std::filesystem::remove(stack_options.events_path + suffix, ignored);
+  }
   // The artwork policy the simulation trained keeps learning from live plays.
   stack_options.artwork_policy = args.dir + "/policies/thompson.mqp";
-  MARQUEE_ASSIGN_OR_RETURN(serve::ServingStack stack, serve::OpenServingStack(stack_options));
+  stack_options.consent.consent_log = args.dir + "/consents.jsonl";
+  return serve::OpenServingStack(stack_options);
+}
+
+// Serves the demo model until Ctrl-C or SIGTERM.
+Status Serve(const DemoArgs& args, serve::ServingStack& stack) {
   serve::ServerOptions options;
   options.port = args.port;
   auto server = std::make_unique<serve::Server>(options, *stack.models, *stack.events, *stack.recommendations,
-                                                stack.artwork.get(), stack.ingest,
-                                                stack.consent.get());
+                                                stack.artwork.get(), stack.ingest, stack.consent.get());
   Status started = server->Start();
   if (!started.ok() && args.port != 0) {  // the demo should not fail on a busy port
     std::printf("\nport %d is not available (%s); using a free one\n", args.port,
@@ -265,8 +275,13 @@ int RunDemo(const DemoArgs& args) {
   if (art.ok()) art = ShowConsents(args, *service);
   if (art.ok()) art = ShowPriceOfConsent(args, *service, ungated);
   if (!art.ok()) return ReportError("demo", art);
+  Result<serve::ServingStack> stack = OpenDemoStack(args, std::move(service->dataset), model_dir);
+  if (!stack.ok()) return ReportError("demo", stack.status());
+  Status session = RunDemoSession(*stack, service->truth,
+                                  {.seed = args.config.seed, .report_path = args.dir + "/statements.html"}, stdout);
+  if (!session.ok()) return ReportError("demo", session);
   if (args.no_serve) return 0;
-  Status served = Serve(args, std::move(service->dataset), model_dir);
+  Status served = Serve(args, *stack);
   return served.ok() ? 0 : ReportError("demo", served);
 }
 }  // namespace
