@@ -8,6 +8,9 @@
 # plays, trains (once) a 64-factor iALS model (TRAIN_FLAGS below), then runs the scenarios, each
 # against a server started for it on a free port with a fresh events DB:
 #   endpoints  every route without artwork at CONNECTIONS connections;
+#   consent    the artwork row with the consent gate on (the synthetic consents of the
+#              service, --consents) and off (--consent-gate off): what the gate and the
+#              ledger rows cost;
 #   artwork    GET recommendations k=20 with artwork on all 20 titles, once
 #              per impression durability level (serve --impression-durability
 #              process, then fsync), at ARTWORK_CONNECTIONS connections;
@@ -55,6 +58,14 @@ fi
 # effective rank ~1 (train warns); 0.001 keeps 63 of 64. A collapsed model
 # would flatter approximate retrieval, so the benchmark pins a healthy one.
 TRAIN_FLAGS="--model ials --factors 64 --iterations 10 --regularization 0.001"
+CONSENTS="$OUT/consents.jsonl"
+if [[ " ${SCENARIOS:-endpoints artwork slow} " == *" consent "* && ( ! -f "$CONSENTS" || "$CONSENTS" -ot "$DATA" ) ]]; then
+  # The same service again (same seed and sizes, so the same catalog), for its consents.
+  echo "writing the service's synthetic consents -> $CONSENTS" >&2
+  "$MARQUEE" generate --members "$MEMBERS" --titles "$TITLES" --plays "$PLAYS" --out "$OUT/consents-tmp.mqd" \
+    --consents "$CONSENTS" >"$OUT/consents.log"
+  rm -f "$OUT/consents-tmp.mqd"
+fi
 if [[ ! -f "$MODEL/model.mqm" || "$MODEL/model.mqm" -ot "$DATA" || "$(cat "$MODEL/train_flags" 2>/dev/null)" != "$TRAIN_FLAGS" ]]; then
   echo "training iALS ($TRAIN_FLAGS) -> $MODEL" >&2
   rm -rf "$MODEL"
@@ -138,6 +149,14 @@ ROWS=$(mktemp)
       for conns in $ARTWORK_CONNECTIONS; do
         # items/s: impressions logged (20 an answer).
         RECS_QUERY="&artwork=true" run "GET recs k=20 +artwork ($level)" 20 "$conns" bench/serve_recommendations.lua
+      done
+    done
+  fi
+  if has consent; then
+    for gate in off on; do
+      if [[ $gate == on ]]; then start_server --consents "$CONSENTS"; else start_server --consent-gate off; fi
+      for conns in $ARTWORK_CONNECTIONS; do
+        RECS_QUERY="&artwork=true" run "GET recs k=20 +artwork (gate $gate)" 20 "$conns" bench/serve_recommendations.lua
       done
     done
   fi

@@ -65,6 +65,16 @@ ConsentGate::ConsentGate(const Dataset& dataset, const ConsentGateOptions& optio
     flat += static_cast<uint32_t>(t.artwork.size());
   }
   first_variant_.push_back(flat);
+  const auto& performers = dataset.catalog.performers();
+  for (uint32_t t = 0; t < titles.size(); ++t) {
+    for (const Artwork& art : titles[t].artwork) {
+      title_by_artwork_[art.id] = t;
+      for (const DepictedPerformer& d : art.depicted) {
+        std::vector<uint32_t>& list = titles_by_performer_[performers[d.performer].id];
+        if (list.empty() || list.back() != t) list.push_back(t);
+      }
+    }
+  }
   // HonestArtworkMask indexes variants in the same flat order (1 = honest).
   const std::vector<uint8_t> honest = HonestArtworkMask(dataset.catalog);
   misrepresents_.resize(flat);
@@ -135,7 +145,8 @@ const VariantVerdict& ConsentGate::Snapshot::Verdict(uint32_t title, uint32_t va
   if (now >= segment_start_ && now < segment_end_) {
     auto it = std::lower_bound(territories_.begin(), territories_.end(), territory);
     if (it != territories_.end() && *it == territory) {
-      return tables_[it - territories_.begin()][gate_->first_variant_[title] + variant];
+      const size_t titles = gate_->first_variant_.size() - 1;
+      return (*rows_[(it - territories_.begin()) * titles + title])[variant];
     }
   }
   gate_->slow_checks_.fetch_add(1, std::memory_order_relaxed);
@@ -143,8 +154,20 @@ const VariantVerdict& ConsentGate::Snapshot::Verdict(uint32_t title, uint32_t va
   return scratch;
 }
 
-void ConsentGate::Publish(std::shared_ptr<const ConsentRegistry> registry, int64_t now) {
+std::shared_ptr<const std::vector<VariantVerdict>> ConsentGate::BuildRow(const ConsentRegistry& registry,
+                                                                         uint32_t title, const std::string& territory,
+                                                                         int64_t now) const {
+  auto row = std::make_shared<std::vector<VariantVerdict>>();
+  const uint32_t variants = first_variant_[title + 1] - first_variant_[title];
+  row->reserve(variants);
+  for (uint32_t v = 0; v < variants; ++v) row->push_back(Decide(registry, title, v, territory, now));
+  return row;
+}
+
+void ConsentGate::Publish(std::shared_ptr<const ConsentRegistry> registry, int64_t now,
+                          const std::vector<uint32_t>* touched) {
   const Clock::time_point start = Clock::now();
+  const std::shared_ptr<const Snapshot> previous = current_.load();
   auto snapshot = std::make_shared<Snapshot>();
   snapshot->gate_ = this;
   snapshot->version_ = ++publishes_;
@@ -159,20 +182,50 @@ void ConsentGate::Publish(std::shared_ptr<const ConsentRegistry> registry, int64
     if (upper != bounds.begin()) snapshot->segment_start_ = *(upper - 1);
   }
   snapshot->territories_ = territories_;
-  const auto& titles = dataset_.catalog.titles();
-  snapshot->tables_.resize(territories_.size());
-  for (size_t k = 0; k < territories_.size(); ++k) {
-    std::vector<VariantVerdict>& table = snapshot->tables_[k];
-    table.reserve(first_variant_.back());
-    for (uint32_t t = 0; t < titles.size(); ++t) {
-      for (uint32_t v = 0; v < titles[t].artwork.size(); ++v) {
-        table.push_back(Decide(*registry, t, v, territories_[k], now));
-      }
+  const uint32_t titles = static_cast<uint32_t>(first_variant_.size() - 1);
+  const bool reuse = touched != nullptr && previous != nullptr && now >= previous->segment_start_ &&
+                     now < previous->segment_end_;
+  if (reuse) {
+    snapshot->rows_ = previous->rows_;
+    for (size_t k = 0; k < territories_.size(); ++k) {
+      for (uint32_t t : *touched) snapshot->rows_[k * titles + t] = BuildRow(*registry, t, territories_[k], now);
     }
+    last_build_titles_ = touched->size();
+  } else {
+    snapshot->rows_.resize(territories_.size() * titles);
+    for (size_t k = 0; k < territories_.size(); ++k) {
+      for (uint32_t t = 0; t < titles; ++t) snapshot->rows_[k * titles + t] = BuildRow(*registry, t, territories_[k], now);
+    }
+    last_build_titles_ = titles;
   }
   snapshot->registry_ = std::move(registry);
   current_.store(std::move(snapshot));
   last_build_ms_ = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+std::vector<uint32_t> ConsentGate::TouchedTitles(const ConsentEntry& entry, const ConsentRegistry& registry) const {
+  auto of_performer = [&](const std::string& performer_id) {
+    auto it = titles_by_performer_.find(performer_id);
+    return it == titles_by_performer_.end() ? std::vector<uint32_t>{} : it->second;
+  };
+  auto of_material = [&](const std::string& artwork_id) {
+    auto it = title_by_artwork_.find(artwork_id);
+    return it == title_by_artwork_.end() ? std::vector<uint32_t>{} : std::vector<uint32_t>{it->second};
+  };
+  if (const auto* c = std::get_if<ConsentRecord>(&entry)) return of_performer(c->performer_id);
+  if (const auto* r = std::get_if<Revocation>(&entry)) {
+    for (const ConsentRecord& c : registry.consents()) {
+      if (c.consent_id == r->consent_id) return of_performer(c.performer_id);
+    }
+    return {};
+  }
+  if (const auto* t = std::get_if<Takedown>(&entry)) return of_material(t->material);
+  if (const auto* s = std::get_if<Restoration>(&entry)) {
+    for (const Takedown& t : registry.takedowns()) {
+      if (t.takedown_id == s->takedown_id) return of_material(t.material);
+    }
+  }
+  return {};
 }
 
 Status ConsentGate::Add(const ConsentEntry& entry) {
@@ -181,7 +234,10 @@ Status ConsentGate::Add(const ConsentEntry& entry) {
     return Status::Unsupported("this server has no consent log (marquee serve --consents FILE)");
   }
   MARQUEE_RETURN_IF_ERROR(log_->Append(entry));
-  Publish(std::make_shared<ConsentRegistry>(registry_), WallNow());
+  // Only the titles the entry concerns are checked again: a revocation is in
+  // force in the time it takes to check a few variants, whatever the catalog's size.
+  const std::vector<uint32_t> touched = TouchedTitles(entry, registry_);
+  Publish(std::make_shared<ConsentRegistry>(registry_), WallNow(), &touched);
   return Status::OK();
 }
 
@@ -222,6 +278,7 @@ ConsentGateStats ConsentGate::Stats() const {
   MutexLock lock(&write_mutex_);
   stats.publishes = publishes_;
   stats.last_build_ms = last_build_ms_;
+  stats.last_build_titles = last_build_titles_;
   return stats;
 }
 

@@ -39,6 +39,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "marquee/consent/ai_disclosure.h"
@@ -99,6 +100,7 @@ struct ConsentGateStats {
   uint64_t tables = 0;             // territories with a verdict table
   uint64_t slow_checks = 0;        // verdicts computed outside the tables
   double last_build_ms = 0.0;      // how long the last publish took
+  uint64_t last_build_titles = 0;  // titles whose rows the last publish rebuilt
 };
 
 class ConsentGate {
@@ -122,8 +124,10 @@ class ConsentGate {
     std::shared_ptr<const ConsentRegistry> registry_;
     uint64_t version_ = 0;
     int64_t segment_start_ = 0, segment_end_ = 0;
-    std::vector<std::string> territories_;               // sorted; one table each
-    std::vector<std::vector<VariantVerdict>> tables_;    // [territory][flat variant]
+    std::vector<std::string> territories_;  // sorted; one table each
+    // [territory * titles + title]: that title's verdicts, one a variant.
+    // Shared between snapshots: a write rebuilds only the titles it touches.
+    std::vector<std::shared_ptr<const std::vector<VariantVerdict>>> rows_;
   };
 
   // Replays the consent log (its errors, naming file and line) into a
@@ -156,8 +160,17 @@ class ConsentGate {
   // The verdict by the rule, without tables.
   VariantVerdict Decide(const ConsentRegistry& registry, uint32_t title, uint32_t variant,
                         std::string_view territory, int64_t now) const;
-  // Builds and publishes a snapshot of `registry` for the segment holding `now`.
-  void Publish(std::shared_ptr<const ConsentRegistry> registry, int64_t now) REQUIRES(write_mutex_);
+  // Builds and publishes a snapshot of `registry` for the segment holding
+  // `now`. With `touched` (title indices), the rows of every other title are
+  // taken from the current snapshot -- valid only when the records added
+  // since concern those titles alone and `now` is in the current segment
+  // (a new record only adds boundaries, so the new segment lies inside it).
+  void Publish(std::shared_ptr<const ConsentRegistry> registry, int64_t now,
+               const std::vector<uint32_t>* touched = nullptr) REQUIRES(write_mutex_);
+  // The titles whose verdicts `entry` can change.
+  std::vector<uint32_t> TouchedTitles(const ConsentEntry& entry, const ConsentRegistry& registry) const;
+  std::shared_ptr<const std::vector<VariantVerdict>> BuildRow(const ConsentRegistry& registry, uint32_t title,
+                                                             const std::string& territory, int64_t now) const;
   void RefreshLoop();
 
   const Dataset& dataset_;
@@ -165,12 +178,17 @@ class ConsentGate {
   std::vector<uint32_t> first_variant_;  // flat index of each title's variant 0; one past the end last
   std::vector<uint8_t> misrepresents_;   // flat: 1 = misrepresents the cast
   std::vector<std::string> territories_; // sorted, those with tables
+  // What a write touches: the titles whose artwork shows a performer (by
+  // external id), and the title of each artwork id.
+  std::unordered_map<std::string, std::vector<uint32_t>> titles_by_performer_;
+  std::unordered_map<std::string, uint32_t> title_by_artwork_;
 
   mutable Mutex write_mutex_;
   ConsentRegistry registry_ GUARDED_BY(write_mutex_);  // the log writes into it
   std::unique_ptr<ConsentLog> log_ GUARDED_BY(write_mutex_);
   uint64_t publishes_ GUARDED_BY(write_mutex_) = 0;
   double last_build_ms_ GUARDED_BY(write_mutex_) = 0.0;
+  uint64_t last_build_titles_ GUARDED_BY(write_mutex_) = 0;
   mutable std::atomic<uint64_t> slow_checks_{0};
 
   std::atomic<std::shared_ptr<const Snapshot>> current_;
