@@ -152,7 +152,7 @@ TEST_F(ServerRevocationLoadTest, NoImpressionReliesOnAConsentAfterItsRevocationW
     ASSERT_EQ(result->status, 201) << result->body;
     effective_at[k] = json::parse(result->body)["effective_at"].get<int64_t>();
     // The poller sees it before the answer arrives, or soon after.
-    const auto wait = Clock::now() + std::chrono::seconds(2);
+    const auto wait = Clock::now() + std::chrono::seconds(10);
     while (measured.load() != static_cast<int>(k) && Clock::now() < wait) std::this_thread::yield();
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
@@ -170,11 +170,13 @@ TEST_F(ServerRevocationLoadTest, NoImpressionReliesOnAConsentAfterItsRevocationW
   for (int64_t d : delay_ns) {
     if (d >= 0) delays.push_back(d);
   }
-  ASSERT_EQ(delays.size(), targets.size()) << "the gate still relied on a revoked consent 2 s after its answer";
+  ASSERT_EQ(delays.size(), targets.size()) << "the gate still relied on a revoked consent 10 s after its answer";
   std::sort(delays.begin(), delays.end());
   std::printf("revocation delay: median %.1f us, max %.1f us, min %.1f us over %zu revocations under load "
               "(send to the gate no longer relying on the consent)\n",
               delays[delays.size() / 2] / 1e3, delays.back() / 1e3, delays.front() / 1e3, delays.size());
+  std::printf("revocation delay: of which the last snapshot build took %.2f ms (the rest: HTTP and the log's fdatasync)\n",
+              consent_gate_->Stats().last_build_ms);
 
   // The ledger: no impression relies on a revoked consent at a time after
   // its revocation was answered; some did before (the test means something).
