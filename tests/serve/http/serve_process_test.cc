@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -30,7 +31,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "marquee/consent/catalog_likeness.h"
+#include "marquee/consent/consent_log.h"
+#include "marquee/consent/synthetic_consents.h"
 #include "marquee/data/dataset_file.h"
+#include "marquee/ledger/ledger_rows.h"
+#include "marquee/ledger/verify.h"
 #include "marquee/store/event_store.h"
 #include "../../test_util.h"
 #include "../../tools/cli_runner.h"
@@ -429,6 +435,113 @@ TEST_F(ServeProcessTest, ShownImpressionsSurviveSigkillAtTheDefaultProcessDurabi
 
 TEST_F(ServeProcessTest, ShownImpressionsSurviveSigkillAtFsyncDurability) {
   CheckShownImpressionsSurviveSigkill({"--impression-durability", "fsync"});
+}
+
+// Artwork behind the consent gate (`--consents`) and plays posted from a few
+// clients; the server is killed with SIGKILL in the middle. The ledger rows
+// are written in the events' transaction, so the store it leaves holds as
+// many impression rows as impression events and as many play rows as
+// distinct plays, its chain verifies, and so does the whole ledger against
+// the raw events and the catalog.
+TEST_F(ServeProcessTest, SigkillDuringServingLeavesImpressionsAndLedgerRowsEqualInNumber) {
+  const std::string consents = events_dir_->File("consents.jsonl");
+  {
+    ConsentRegistry registry(PerformerFactsOf(dataset_->catalog));
+    Result<std::unique_ptr<ConsentLog>> log = ConsentLog::Open(consents, registry);
+    ASSERT_TRUE(log.ok()) << log.status().ToString();
+    for (const ConsentEntry& entry :
+         SyntheticConsents(*dataset_, {.now = static_cast<int64_t>(std::time(nullptr))})) {
+      ASSERT_TRUE((*log)->Append(entry).ok());
+    }
+  }
+  ServeProcess* server = Start({"--consents", consents, "--artwork-policy", "thompson"});
+  ASSERT_NE(server, nullptr);
+  constexpr int kClients = 3;  // fewer than the 4 workers
+  std::atomic<bool> stop{false};
+  std::atomic<int> answers{0};
+  std::atomic<int> shown_with_people{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&, c] {
+      auto client = Client();
+      client->set_keep_alive(true);
+      for (uint32_t i = 0; !stop.load(); ++i) {
+        const std::string member = Member((i * kClients + c) % dataset_->members.size());
+        std::string titles;
+        for (uint32_t k = 0; k < 8; ++k) titles += (k ? "," : "") + Title((i * 7 + k * 11 + c) % 100);
+        auto shown = client->Get(("/v1/members/" + member + "/artwork?titles=" + titles).c_str());
+        if (!shown || shown->status != 200) break;  // the server is gone
+        json reply = json::parse(shown->body, nullptr, false);
+        if (!reply.is_object() || !reply.contains("artwork")) break;
+        for (const json& item : reply["artwork"]) {
+          if (item["artwork"].is_object() && item["artwork"].contains("id")) shown_with_people.fetch_add(1);
+        }
+        // The member plays two of the titles shown: one abandoned at once, one watched.
+        const int64_t now = static_cast<int64_t>(std::time(nullptr));
+        std::vector<Event> plays = {Play(member, Title((i * 7 + c) % 100), now, 0.02f),
+                                    Play(member, Title((i * 7 + 11 + c) % 100), now, 0.9f)};
+        auto posted = client->Post("/v1/events", ToJson(plays).dump(), "application/json");
+        if (!posted || posted->status != 200) break;
+        answers.fetch_add(1);
+      }
+    });
+  }
+  const auto deadline = Clock::now() + std::chrono::seconds(15);
+  while (answers.load() < 300 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  server->Signal(SIGKILL);
+  std::optional<int> status = server->WaitForExit(std::chrono::seconds(10));
+  stop = true;
+  for (std::thread& t : clients) t.join();
+  ASSERT_TRUE(status.has_value()) << "still running after SIGKILL";
+  EXPECT_TRUE(WIFSIGNALED(*status) && WTERMSIG(*status) == SIGKILL);
+  EXPECT_GE(answers.load(), 50) << "too few rounds before the kill: " << ReadFile(last_stderr_);
+  EXPECT_GT(shown_with_people.load(), 0) << "the gate showed no artwork at all";
+
+  std::unique_ptr<EventStore> store = OpenStore(EventsPath());
+  ASSERT_NE(store, nullptr);
+  // Counted here from the raw tables...
+  uint64_t impression_events = 0;
+  std::unordered_set<std::string> plays;
+  Status scanned = store->Scan(10000, [&](std::span<const Event> events) {
+    for (const Event& e : events) {
+      if (e.kind == EventKind::kImpression) ++impression_events;
+      if (e.kind == EventKind::kPlay) {
+        plays.insert(PlayEntryId(e.member_id, e.title_id, e.time, e.watch_fraction.value_or(1.0f)));
+      }
+    }
+  });
+  ASSERT_TRUE(scanned.ok()) << scanned.ToString();
+  uint64_t impression_rows = 0, play_rows = 0, other_rows = 0;
+  Status ledger = store->ScanLedger(10000, [&](std::span<const LedgerRow> rows) {
+    for (const LedgerRow& row : rows) {
+      if (row.entry.kind == LedgerKind::kImpression) {
+        ++impression_rows;
+      } else if (row.entry.kind == LedgerKind::kPlay) {
+        ++play_rows;
+      } else {
+        ++other_rows;
+      }
+    }
+  });
+  ASSERT_TRUE(ledger.ok()) << ledger.ToString();
+  EXPECT_GE(impression_events, 8u * 50);
+  EXPECT_EQ(impression_rows, impression_events);
+  EXPECT_EQ(play_rows, plays.size());
+  EXPECT_EQ(other_rows, 0u);
+  Result<ChainVerification> chain = store->VerifyLedgerChain();
+  ASSERT_TRUE(chain.ok()) << chain.status().ToString();
+  EXPECT_TRUE(chain->ok) << chain->problem;
+  EXPECT_EQ(chain->rows, impression_rows + play_rows);
+  // ...and by the ledger's own verification against the events and the catalog.
+  Result<LedgerVerification> verified = VerifyLedger(*store, *dataset_);
+  ASSERT_TRUE(verified.ok()) << verified.status().ToString();
+  EXPECT_TRUE(verified->ok) << VerificationText(*verified);
+  EXPECT_EQ(verified->impression_rows, impression_events);
+  EXPECT_EQ(verified->play_events, plays.size());
+  std::printf("killed after %d rounds: %llu impression events and rows, %zu distinct plays and rows\n",
+              answers.load(), static_cast<unsigned long long>(impression_events), plays.size());
 }
 
 TEST_F(ServeProcessTest, SigtermWhileIngestingExitsZeroAndKeepsAcknowledgedEvents) {

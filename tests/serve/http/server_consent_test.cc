@@ -5,7 +5,9 @@
 // input with the field named.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <ctime>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -339,6 +341,122 @@ TEST_F(ServerConsentTest, TheLedgerOfARealSessionVerifies) {
   EXPECT_EQ(Get("/v1/performers/" + performer + "/statement", 401)["error"]["code"], "unauthorized");
   json exposure = Admin_Get("/v1/titles/" + std::string(dataset().titles.ExternalId(some[0])) + "/exposure", 200);
   EXPECT_TRUE(exposure.contains("units")) << exposure.dump();
+}
+
+// Each refused consent shape through the admin routes: 400 naming the field
+// (ConsentRefusalShapesTest has the same shapes through the log), and the
+// gate's counts unchanged.
+TEST_F(ServerConsentTest, EachRefusedShapeIsA400NamingItsField) {
+  StartGated();
+  const int64_t now = WallNow();
+  // An adult and, when the catalog has them, a minor and a child under 13, all living.
+  std::string adult, minor, child;
+  for (const Performer& p : dataset().catalog.performers()) {
+    if (!p.birth_date || p.death_date) continue;
+    const int64_t eighteen = BirthdayStart(*p.birth_date, 18);
+    if (eighteen <= now - 86400) {
+      if (adult.empty()) adult = p.id;
+    } else if (eighteen > now + 86400) {
+      if (minor.empty()) minor = p.id;
+      if (child.empty() && BirthdayStart(*p.birth_date, 13) > now + 86400) child = p.id;
+    }
+  }
+  ASSERT_FALSE(adult.empty());
+  const std::string title(dataset().titles.ExternalId(0));
+  ConsentRecord base;
+  base.consent_id = "http-refused";
+  base.performer_id = adult;
+  base.agreement = "none";
+  base.titles = {title};
+  base.uses = {"artwork.personalized"};
+  base.replica_kinds = {ReplicaKind::kNone};
+  base.territories = {"US"};
+  base.valid_from = now - 10;
+  base.valid_until = now + 86400;
+  base.intended_use_description = "stills of the performer shown as personalized artwork on the homepage rows";
+  ConsentRecord minor_base = base;
+  minor_base.grantor = GrantorKind::kCourtApprovedGuardian;
+  minor_base.grantor_name = "family court, case 7";
+
+  struct Case {
+    std::string name;
+    ConsentRecord record;
+    std::string field;
+  };
+  std::vector<Case> cases;
+  auto add = [&](std::string name, const ConsentRecord& from, const std::function<void(ConsentRecord&)>& change,
+                 std::string field) {
+    ConsentRecord c = from;
+    change(c);
+    cases.push_back({std::move(name), std::move(c), std::move(field)});
+  };
+  add("replica without titles", base, [](ConsentRecord& c) {
+    c.replica_kinds = {ReplicaKind::kEmploymentBasedDigitalReplica};
+    c.titles.clear();
+  }, "titles");
+  add("replica for every title", base, [](ConsentRecord& c) {
+    c.replica_kinds = {ReplicaKind::kMaterialAlteration};
+    c.titles = {"*"};
+  }, "titles");
+  add("adult beyond 10 years", base, [](ConsentRecord& c) { c.valid_until = AddCalendarYears(c.valid_from, 10) + 1; },
+      "valid_until");
+  add("empty description", base, [](ConsentRecord& c) { c.intended_use_description.clear(); },
+      "intended_use_description");
+  add("generic description", base, [](ConsentRecord& c) {
+    c.intended_use_description = "the performer's likeness for any and all uses in perpetuity";
+  }, "intended_use_description");
+  add("separately signed without evidence", base, [](ConsentRecord& c) { c.separately_signed = true; },
+      "evidence_hash");
+  add("unknown use", base, [](ConsentRecord& c) { c.uses = {"artwork.everything"}; }, "uses[0]");
+  add("bad territory", base, [](ConsentRecord& c) { c.territories = {"US", "usa"}; }, "territories[1]");
+  if (!minor.empty()) {
+    minor_base.performer_id = minor;
+    add("minor signing themselves", minor_base, [](ConsentRecord& c) {
+      c.grantor = GrantorKind::kSelf;
+      c.grantor_name.clear();
+    }, "grantor");
+    const int64_t eighteen = BirthdayStart(*dataset().catalog.performers()[dataset().catalog.FindPerformer(minor)].birth_date, 18);
+    add("minor past the 18th birthday", minor_base, [&](ConsentRecord& c) { c.valid_until = eighteen + 1; },
+        "valid_until");
+  }
+  if (!child.empty()) {
+    minor_base.performer_id = child;
+    add("child beyond 5 years", minor_base, [](ConsentRecord& c) { c.valid_until = AddCalendarYears(c.valid_from, 5) + 1; },
+        "valid_until");
+  }
+  const json counts_before = Get("/v1/consents/gate");
+  for (const Case& c : cases) {
+    json reply = Admin("/v1/consents", ConsentEntryToJson(c.record), 400);
+    EXPECT_EQ(ErrorField(reply), c.field) << c.name << ": " << reply.dump();
+  }
+  // Takedowns and restorations.
+  const std::string material = dataset().catalog.titles()[0].artwork.empty() ? std::string("x")
+                                                                             : dataset().catalog.titles()[0].artwork[0].id;
+  const json notice = {{"takedown_id", "td-shapes"}, {"performer_id", adult}, {"material", material},
+                       {"contact", "agent@example.com"}};
+  for (const char* missing : {"contact", "material", "performer_id"}) {
+    json bad = notice;
+    bad.erase(missing);
+    EXPECT_EQ(ErrorField(Admin("/v1/takedowns", bad.dump(), 400)), missing);
+    bad[missing] = "";
+    EXPECT_EQ(ErrorField(Admin("/v1/takedowns", bad.dump(), 400)), missing);
+  }
+  json early = notice;
+  early["received_at"] = now;
+  early["restore_not_before"] = now + 14 * 86400 - 1;
+  EXPECT_EQ(ErrorField(Admin("/v1/takedowns", early.dump(), 400)), "restore_not_before");
+  const json counts_after = Get("/v1/consents/gate");
+  for (const char* kind : {"consents", "revocations", "takedowns", "restorations"}) {
+    EXPECT_EQ(counts_after[kind], counts_before[kind]) << kind << ": a refused entry was stored";
+  }
+  json stored = Admin("/v1/takedowns", notice.dump(), 201);
+  const int64_t received = stored["received_at"].get<int64_t>();
+  EXPECT_EQ(ErrorField(Admin("/v1/takedowns/td-shapes/restore",
+                             json{{"restored_at", received + 14 * 86400 - 1}}.dump(), 400)),
+            "restored_at");
+  Admin("/v1/takedowns/td-shapes/restore", json{{"restored_at", received + 14 * 86400}}.dump(), 201);
+  std::printf("refused shapes over HTTP: %zu consents (minor %s, child under 13 %s), 7 takedowns, 1 restoration\n",
+              cases.size(), minor.empty() ? "none in the catalog" : "yes", child.empty() ? "none in the catalog" : "yes");
 }
 
 TEST_F(ServerConsentTest, ABadTerritoryIsRefused) {
