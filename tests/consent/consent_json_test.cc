@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "marquee/consent/eligibility.h"
+
+#include "marquee/util/civil_time.h"
+
 #include <string>
 
 #include "consent_test_util.h"
@@ -113,6 +117,37 @@ TEST(ConsentJsonTest, RefusalsNameTheField) {
   Result<ConsentEntry> r = ParseConsentEntryJson(ConsentWith("valid_until", "true"));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(), "valid_until: expected an integer (unix seconds) in [0, 253402300799], found a boolean");
+}
+
+}  // namespace
+}  // namespace marquee
+
+namespace marquee {
+namespace {
+
+TEST(ConsentJsonPerformerTest, RoundTripsAndRefusesBadDates) {
+  Result<ConsentEntry> entry = ParseConsentEntryJson(
+      R"({"type":"performer","performer_id":"p1","name":"Ada","birth_date":"1950-03-01","death_date":"2026-05-02",)"
+      R"("representative":"Estate of Ada"})");
+  ASSERT_TRUE(entry.ok()) << entry.status().ToString();
+  const auto& p = std::get<PerformerRecord>(*entry);
+  EXPECT_EQ(p.birth_date, *ParseCivilDate("1950-03-01"));
+  EXPECT_EQ(*p.death_date, *ParseCivilDate("2026-05-02"));
+  Result<ConsentEntry> again = ParseConsentEntryJson(ConsentEntryToJson(*entry));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(std::get<PerformerRecord>(*again), p);
+  EXPECT_EQ(ParseConsentEntryJson(R"({"type":"performer","performer_id":"p1"})").status().field(), "birth_date");
+  EXPECT_EQ(ParseConsentEntryJson(R"({"type":"performer","performer_id":"p1","birth_date":19500301})")
+                .status()
+                .field(),
+            "birth_date");
+  // The registry takes it as the performer's facts; a death before the birth is refused.
+  ConsentRegistry registry;
+  ASSERT_TRUE(registry.Add(*entry).ok());
+  EXPECT_EQ(registry.FindPerformer("p1")->representative, "Estate of Ada");
+  PerformerRecord bad = p;
+  bad.death_date = p.birth_date - 1;
+  EXPECT_EQ(registry.Add(bad).field(), "death_date");
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "marquee/consent/consent_json.h"
 
+#include "marquee/util/civil_time.h"
+
 #include <set>
 
 #include <fmt/format.h>
@@ -101,6 +103,8 @@ const std::set<std::string> kRevocationFields = {"type", "consent_id", "effectiv
 const std::set<std::string> kTakedownFields = {"type",    "takedown_id", "performer_id",      "material",
                                                "contact", "received_at", "restore_not_before"};
 const std::set<std::string> kRestorationFields = {"type", "takedown_id", "restored_at", "note"};
+const std::set<std::string> kPerformerFields = {"type", "performer_id", "name", "birth_date", "death_date",
+                                                "representative"};
 
 Result<ConsentRecord> ConsentFromObject(const json& o) {
   MARQUEE_RETURN_IF_ERROR(RejectUnknownFields(o, kConsentFields, ""));
@@ -191,6 +195,29 @@ Result<Restoration> RestorationFromObject(const json& o) {
   return r;
 }
 
+// "YYYY-MM-DD" as a civil day.
+Status ReadDay(const json& o, const char* name, bool required, std::optional<int64_t>& out) {
+  const json* value = Find(o, name);
+  if (value == nullptr) return required ? Required(name) : Status::OK();
+  std::optional<int64_t> day = value->is_string() ? ParseCivilDate(value->get<std::string>()) : std::nullopt;
+  if (!day) return Expected(name, "a date YYYY-MM-DD", *value);
+  out = day;
+  return Status::OK();
+}
+
+Result<PerformerRecord> PerformerFromObject(const json& o) {
+  MARQUEE_RETURN_IF_ERROR(RejectUnknownFields(o, kPerformerFields, ""));
+  PerformerRecord p;
+  MARQUEE_RETURN_IF_ERROR(ReadId(o, "performer_id", p.performer_id));
+  MARQUEE_RETURN_IF_ERROR(ReadText(o, "name", false, p.name));
+  std::optional<int64_t> birth;
+  MARQUEE_RETURN_IF_ERROR(ReadDay(o, "birth_date", true, birth));
+  p.birth_date = *birth;
+  MARQUEE_RETURN_IF_ERROR(ReadDay(o, "death_date", false, p.death_date));
+  MARQUEE_RETURN_IF_ERROR(ReadText(o, "representative", false, p.representative));
+  return p;
+}
+
 template <typename T>
 Result<ConsentEntry> AsEntry(Result<T> r) {
   if (!r.ok()) return r.status();
@@ -212,8 +239,10 @@ Result<ConsentEntry> ParseConsentEntryJson(std::string_view text) {
   if (name == "revocation") return AsEntry(RevocationFromObject(o));
   if (name == "takedown") return AsEntry(TakedownFromObject(o));
   if (name == "restoration") return AsEntry(RestorationFromObject(o));
-  if (!type->is_string()) return Expected("type", "consent, revocation, takedown or restoration", *type);
-  return json_fields::Invalid("type", fmt::format("expected consent, revocation, takedown or restoration, found {}",
+  if (name == "performer") return AsEntry(PerformerFromObject(o));
+  if (!type->is_string()) return Expected("type", "consent, revocation, takedown, restoration or performer", *type);
+  return json_fields::Invalid("type", fmt::format("expected consent, revocation, takedown, restoration or "
+                                                  "performer, found {}",
                                                   QuoteForError(name)));
 }
 
@@ -254,6 +283,13 @@ std::string ConsentEntryToJson(const ConsentEntry& entry) {
   } else if (const auto* s = std::get_if<Restoration>(&entry)) {
     j = {{"type", "restoration"}, {"takedown_id", s->takedown_id}, {"restored_at", s->restored_at},
          {"note", s->note}};
+  } else if (const auto* p = std::get_if<PerformerRecord>(&entry)) {
+    j = {{"type", "performer"},
+         {"performer_id", p->performer_id},
+         {"name", p->name},
+         {"birth_date", FormatCivilDate(p->birth_date)},
+         {"representative", p->representative}};
+    if (p->death_date) j["death_date"] = FormatCivilDate(*p->death_date);
   }
   return json_fields::Dump(j);
 }

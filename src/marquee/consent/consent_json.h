@@ -17,6 +17,8 @@
 //   {"type": "takedown", "takedown_id": ID, "performer_id": ID, "material": ARTWORK_ID,
 //    "contact": "...", "received_at": SECONDS, "restore_not_before": SECONDS}
 //   {"type": "restoration", "takedown_id": ID, "restored_at": SECONDS, "note": "..."}
+//   {"type": "performer", "performer_id": ID, "name": "...", "birth_date": "YYYY-MM-DD",
+//    "death_date": "YYYY-MM-DD", "representative": "..."}   (death_date, name, representative optional)
 //
 // Required in a consent: consent_id, performer_id, grantor, agreement, titles,
 // uses, replica_kinds, territories, valid_from, valid_until,

@@ -116,8 +116,22 @@ struct Restoration {
   friend bool operator==(const Restoration&, const Restoration&) = default;
 };
 
+// A performer's facts declared after the catalog, or corrected (a death
+// learned later, a new authorised representative): POST /v1/performers. The
+// newest record of a performer replaces the facts the registry had for them
+// (the catalog's, or an earlier record's); consents already accepted stay.
+struct PerformerRecord {
+  std::string performer_id;
+  std::string name;                   // may be empty
+  int64_t birth_date = 0;             // civil day (days since 1970-01-01); required
+  std::optional<int64_t> death_date;  // civil day; absent while alive
+  std::string representative;         // authorised representative; empty when none
+  friend bool operator==(const PerformerRecord&, const PerformerRecord&) = default;
+};
+
 // One line of a consent file: what the JSON codec reads and the registry takes.
-using ConsentEntry = std::variant<ConsentRecord, Revocation, Takedown, Restoration>;
+// (Append new kinds at the end: callers count entries by index.)
+using ConsentEntry = std::variant<ConsentRecord, Revocation, Takedown, Restoration, PerformerRecord>;
 
 // The limits ingest enforces. Defaults are written here and nowhere else.
 struct IngestRules {

@@ -74,9 +74,21 @@ Status ConsentRegistry::Add(ConsentEntry entry) {
         if constexpr (std::is_same_v<T, ConsentRecord>) return AddConsent(std::move(record));
         else if constexpr (std::is_same_v<T, Revocation>) return AddRevocation(std::move(record));
         else if constexpr (std::is_same_v<T, Takedown>) return AddTakedown(std::move(record));
-        else return AddRestoration(std::move(record));
+        else if constexpr (std::is_same_v<T, Restoration>) return AddRestoration(std::move(record));
+        else return AddPerformer(std::move(record));
       },
       std::move(entry));
+}
+
+Status ConsentRegistry::AddPerformer(PerformerRecord record) {
+  if (record.performer_id.empty()) return Status::InvalidField("performer_id", "performer_id: expected a non-empty id");
+  if (record.death_date && *record.death_date < record.birth_date) {
+    return Status::InvalidField("death_date", fmt::format("death_date: expected a day on or after the birth date {}, "
+                                                          "found {}", FormatCivilDate(record.birth_date),
+                                                          FormatCivilDate(*record.death_date)));
+  }
+  SetPerformer(record.performer_id, {record.birth_date, record.death_date, record.representative});
+  return Status::OK();
 }
 
 Status ConsentRegistry::AddConsent(ConsentRecord consent) {

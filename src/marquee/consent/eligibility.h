@@ -145,6 +145,9 @@ class ConsentRegistry {
   Status AddRevocation(Revocation revocation);
   Status AddTakedown(Takedown notice);
   Status AddRestoration(Restoration restoration);
+  // InvalidField "death_date" for a death before the birth; otherwise the
+  // performer's facts become the record's (SetPerformer).
+  Status AddPerformer(PerformerRecord record);
 
   // The rule at the top of this file.
   Eligibility Check(const LikenessUse& use) const;

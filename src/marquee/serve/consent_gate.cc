@@ -219,6 +219,7 @@ std::vector<uint32_t> ConsentGate::TouchedTitles(const ConsentEntry& entry, cons
     }
     return {};
   }
+  if (const auto* p = std::get_if<PerformerRecord>(&entry)) return of_performer(p->performer_id);
   if (const auto* t = std::get_if<Takedown>(&entry)) return of_material(t->material);
   if (const auto* s = std::get_if<Restoration>(&entry)) {
     for (const Takedown& t : registry.takedowns()) {

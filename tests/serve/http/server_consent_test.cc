@@ -18,6 +18,7 @@
 #include "marquee/ledger/accounts.h"
 #include "marquee/ledger/ledger_input.h"
 #include "marquee/ledger/verify.h"
+#include "marquee/util/civil_time.h"
 #include "../serve_test_fixture.h"
 
 namespace marquee {
@@ -457,6 +458,55 @@ TEST_F(ServerConsentTest, EachRefusedShapeIsA400NamingItsField) {
   Admin("/v1/takedowns/td-shapes/restore", json{{"restored_at", received + 14 * 86400}}.dump(), 201);
   std::printf("refused shapes over HTTP: %zu consents (minor %s, child under 13 %s), 7 takedowns, 1 restoration\n",
               cases.size(), minor.empty() ? "none in the catalog" : "yes", child.empty() ? "none in the catalog" : "yes");
+}
+
+// POST /v1/performers: a death learned after the catalog is honoured at once
+// (rule 8), durable in the log; bad dates are refused naming the field.
+TEST_F(ServerConsentTest, ADeathRecordedThroughTheRouteIsHonouredAtOnce) {
+  StartGated();
+  const int64_t t = WallNow();
+  // A consented variant whose consents do not all survive death.
+  const std::shared_ptr<const serve::ConsentGate::Snapshot> gate = consent_gate_->Current();
+  std::string performer;
+  uint32_t title = 0, variant = 0;
+  for (uint32_t candidate : TitlesWithArtwork()) {
+    for (uint32_t v = 0; v < dataset().catalog.titles()[candidate].artwork.size() && performer.empty(); ++v) {
+      serve::VariantVerdict scratch;
+      const serve::VariantVerdict& verdict = gate->Verdict(candidate, v, "US", t, scratch);
+      if (!verdict.eligible || verdict.relied_on.empty()) continue;
+      performer = verdict.relied_on[0].performer_id;
+      title = candidate;
+      variant = v;
+    }
+    if (!performer.empty()) break;
+  }
+  ASSERT_FALSE(performer.empty());
+  const PerformerFacts facts = *gate->registry().FindPerformer(performer);
+  const std::string born = FormatCivilDate(facts.birth_date);
+  // Refusals first: nothing changes.
+  EXPECT_EQ(ErrorField(Admin("/v1/performers", json{{"performer_id", performer}}.dump(), 400)), "birth_date");
+  EXPECT_EQ(ErrorField(Admin("/v1/performers",
+                             json{{"performer_id", performer}, {"birth_date", born}, {"death_date", "1900-01-01"}}
+                                 .dump(),
+                             400)),
+            "death_date");
+  EXPECT_EQ(ErrorField(Admin("/v1/performers",
+                             json{{"performer_id", performer}, {"birth_date", "1980-02-30"}}.dump(), 400)),
+            "birth_date");
+  // The death, yesterday.
+  const std::string yesterday = FormatCivilDate(t / kSecondsPerDay - 1);
+  json stored = Admin("/v1/performers",
+                      json{{"performer_id", performer}, {"birth_date", born}, {"death_date", yesterday}}.dump(), 201);
+  EXPECT_EQ(stored["death_date"], yesterday);
+  const std::shared_ptr<const serve::ConsentGate::Snapshot> after = consent_gate_->Current();
+  ASSERT_TRUE(after->registry().FindPerformer(performer)->death_date.has_value());
+  // The gate now answers as the rule does with the death known.
+  serve::VariantVerdict scratch;
+  const serve::VariantVerdict& verdict = after->Verdict(title, variant, "US", WallNow(), scratch);
+  Eligibility direct =
+      after->registry().Check(LikenessUseOf(dataset(), title, variant, "artwork.personalized", "US", WallNow()));
+  EXPECT_EQ(verdict.eligible, direct.eligible);
+  if (!direct.eligible) EXPECT_EQ(verdict.reason, "deceased");
 }
 
 TEST_F(ServerConsentTest, ABadTerritoryIsRefused) {

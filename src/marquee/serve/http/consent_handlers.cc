@@ -89,6 +89,16 @@ Reply Handlers::PostConsent(std::string_view authorization, std::string_view bod
   return AddConsentEntry(*entry);
 }
 
+Reply Handlers::PostPerformer(std::string_view authorization, std::string_view body) {
+  if (auto refused = RefuseUnauthorized(authorization)) return *refused;
+  if (consent_ == nullptr) return Reply::Error(NoGate());
+  Parsed<json> object = EntryObject(body, "performer");
+  if (!object.ok()) return Reply::Error(object.error());
+  Parsed<ConsentEntry> entry = ParseEntry(*object);
+  if (!entry.ok()) return Reply::Error(entry.error());
+  return AddConsentEntry(*entry);
+}
+
 Reply Handlers::RevokeConsent(std::string_view authorization, std::string_view consent_id, std::string_view body) {
   if (auto refused = RefuseUnauthorized(authorization)) return *refused;
   if (consent_ == nullptr) return Reply::Error(NoGate());

@@ -56,6 +56,10 @@ class Handlers {
   // time is the request's. 400 naming the field for a refused entry, 404 for
   // an unknown performer, consent or takedown, 503 without a gate or a log.
   Reply PostConsent(std::string_view authorization, std::string_view body);
+  // POST /v1/performers: a performer's facts (consent_json.h "performer":
+  // birth date, death date, representative), durable and in force (a death
+  // recorded here is honoured at once) before the 201.
+  Reply PostPerformer(std::string_view authorization, std::string_view body);
   Reply RevokeConsent(std::string_view authorization, std::string_view consent_id, std::string_view body);
   Reply PostTakedown(std::string_view authorization, std::string_view body);
   Reply RestoreTakedown(std::string_view authorization, std::string_view takedown_id, std::string_view body);
