@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -134,6 +136,102 @@ TEST_F(CliBanditTest, WatchFractionWeightsTheReward) {
     nlohmann::json report = nlohmann::json::parse(r.output);
     EXPECT_DOUBLE_EQ(report["on_policy_value"].get<double>(), expected) << flag;
   }
+}
+
+// A gated log (issue 11 §3): each impression records the set it was chosen
+// among, title cards are counted apart; ope and train-policy use it, and ope
+// refuses a log whose set names an artwork the title does not have or whose
+// choice lies outside its set, naming the impression.
+class GatedLog {
+ public:
+  // The first `n` impressions of `log`, each with the eligible set {chosen,
+  // one other variant of its title seen in the log}, and a title card first.
+  GatedLog(const std::string& log, int n) {
+    std::map<std::string, std::set<std::string>> seen;  // title -> artwork
+    std::ifstream in(log);
+    std::string line;
+    while (std::getline(in, line)) {
+      nlohmann::json e = nlohmann::json::parse(line);
+      if (e["kind"] == "impression") seen[e["title"]].insert(e["artwork"].get<std::string>());
+      lines_.push_back(e);
+    }
+    std::vector<nlohmann::json> kept;
+    int impressions = 0;
+    for (nlohmann::json& e : lines_) {
+      if (e["kind"] == "impression") {
+        if (++impressions > n) break;
+        for (const std::string& other : seen[e["title"]]) {
+          if (other == e["artwork"]) continue;
+          e["eligible"] = {e["artwork"], other};
+          break;
+        }
+      }
+      kept.push_back(e);
+    }
+    nlohmann::json card = kept.front();
+    card.erase("artwork");
+    card.erase("eligible");
+    card["propensity"] = 1.0;
+    card["impression_id"] = "card-1";
+    kept.insert(kept.begin(), card);
+    lines_ = std::move(kept);
+  }
+  // The index in lines_ of the first impression with an eligible set after the card.
+  size_t FirstGated() const {
+    for (size_t i = 1; i < lines_.size(); ++i) {
+      if (lines_[i].contains("eligible")) return i;
+    }
+    return 0;
+  }
+  std::vector<nlohmann::json> lines_;
+
+  void Write(const std::string& path) const {
+    std::ofstream out(path);
+    for (const nlohmann::json& e : lines_) out << e.dump() << "\n";
+  }
+};
+
+TEST_F(CliBanditTest, GatedLogsAreEvaluatedAndTrainedOnWithTitleCardsCounted) {
+  GatedLog gated(Log(), 3000);
+  ASSERT_GT(gated.FirstGated(), 0u);
+  const std::string path = dir_->File("gated.jsonl");
+  gated.Write(path);
+  RunResult ope = RunCli("ope --logs " + path + " --data " + Data() + " --target " +
+                         Policy("epsilon-greedy_epsilon_0.2") + " --bootstrap 50");
+  ASSERT_EQ(ope.exit_code, 0) << ope.output;
+  EXPECT_NE(ope.output.find("3001 impressions: 3000 used, 0 skipped; 1 title cards"), std::string::npos)
+      << ope.output;
+  RunResult trained = RunCli("train-policy --logs " + path + " --data " + Data() + " --policy linucb --out " +
+                             dir_->File("gated.mqp"));
+  ASSERT_EQ(trained.exit_code, 0) << trained.output;
+  EXPECT_NE(trained.output.find("1 title cards"), std::string::npos) << trained.output;
+  EXPECT_NE(trained.output.find("trained linucb on 3000 impressions"), std::string::npos) << trained.output;
+}
+
+TEST_F(CliBanditTest, OpeRefusesATamperedGatedLogNamingTheImpression) {
+  GatedLog gated(Log(), 3000);
+  const size_t at = gated.FirstGated();
+  ASSERT_GT(at, 0u);
+  nlohmann::json& e = gated.lines_[at];
+  const std::string id = e["impression_id"];
+  e["eligible"][1] = "ghost-art";  // not a variant of the title
+  const std::string foreign = dir_->File("tampered.jsonl");
+  gated.Write(foreign);
+  RunResult r = RunCli("ope --logs " + foreign + " --data " + Data() + " --target uniform");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("impression \"" + id + "\" (event " + std::to_string(at + 1) +
+                          "): its eligible set names artwork \"ghost-art\", which is not a variant of title"),
+            std::string::npos)
+      << r.output;
+
+  // The choice outside its set: the reader refuses the line already.
+  e["eligible"] = {"ghost-art"};
+  const std::string outside = dir_->File("outside.jsonl");
+  gated.Write(outside);
+  r = RunCli("ope --logs " + outside + " --data " + Data() + " --target uniform");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find(outside + ":" + std::to_string(at + 1) + ":"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("eligible"), std::string::npos) << r.output;
 }
 
 TEST_F(CliBanditTest, BadInputIsNamed) {

@@ -23,8 +23,9 @@ namespace marquee::cli {
 
 namespace {
 
-// The logged impressions as events: an impression at time = round, and a
-// play one second later, naming its impression, when it was drawn.
+// The logged impressions as events: an impression at time = round (with its
+// eligible set when a gate ruled variants out), and a play one second later,
+// naming its impression, when it was drawn.
 Status WriteLog(const LoggedBanditData& log, const Dataset& dataset, const ArtworkFeatures& features,
                 const std::string& path) {
   return WriteOutput(path, [&](std::FILE* f) {
@@ -38,6 +39,13 @@ Status WriteLog(const LoggedBanditData& log, const Dataset& dataset, const Artwo
       e.artwork_id = dataset.catalog.titles()[title].artwork[log.action[i]].id;
       e.propensity = log.propensity[i];
       e.impression_id = "sim-" + std::to_string(i);
+      // The set a gate left the policy (honest artwork, consent), so that
+      // `ope` evaluates targets over it; none when nothing was ruled out.
+      if (log.eligible_count(i) < log.candidate_count(i)) {
+        for (uint32_t v = 0; v < log.candidate_count(i); ++v) {
+          if (log.is_eligible(i, v)) e.eligible_artwork_ids.push_back(dataset.catalog.titles()[title].artwork[v].id);
+        }
+      }
       std::fprintf(f, "%s\n", EventToJson(e).c_str());
       if (log.reward[i] > 0) {
         Event play;

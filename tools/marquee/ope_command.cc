@@ -9,6 +9,7 @@
 // action distribution simulated from the priors), or a policy spec as
 // CreateArtworkPolicyFromSpec reads it (F.mqp or file:PATH; a kind gives an
 // untrained policy).
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -59,6 +60,19 @@ struct OpeProblem {
 };
 
 constexpr std::string_view kBtsPrefix = "obd-bts:";
+
+// The eligible mask (SimulationOptions::eligible's shape) the log's choices
+// were made under, as far as the log shows it: a variant is ruled out when a
+// record of its title rules it out. Empty when no record rules any out.
+// Titles the log never shows count with every variant.
+std::vector<uint8_t> LoggedEligibleMask(const LoggedBanditData& data, size_t artworks) {
+  if (data.eligible.empty()) return {};
+  std::vector<uint8_t> mask(artworks, 1);
+  for (size_t c = 0; c < data.candidate_ids.size(); ++c) {
+    if (!data.eligible[c]) mask[data.candidate_ids[c]] = 0;
+  }
+  return mask;
+}
 
 std::string CampaignOf(const OpeArgs& args) {
   if (!args.campaign.empty()) return args.campaign;
@@ -148,9 +162,16 @@ Result<OpeProblem> MarqueeProblem(const OpeArgs& args) {
     if (policy == nullptr) {
       MARQUEE_ASSIGN_OR_RETURN(policy, CreateArtworkPolicy("uniform", {}, features));
     }
-    MARQUEE_ASSIGN_OR_RETURN(double value,
-                             TruePolicyValue(dataset, truth, *policy, args.truth_rounds, args.seed));
+    // The target behind the same gate as the log: what the estimators measure.
+    const std::vector<uint8_t> mask = LoggedEligibleMask(log.data, features->artwork_count());
+    MARQUEE_ASSIGN_OR_RETURN(double value, TruePolicyValue(dataset, truth, *policy, args.truth_rounds, args.seed,
+                                                           SimulationOptions{}.reward, mask));
     p.true_value = value;
+    if (!mask.empty()) {
+      p.notes.push_back(fmt::format(
+          "true value behind the log's eligible sets: {} of {} variants ruled out (title cards left out)",
+          std::count(mask.begin(), mask.end(), 0), mask.size()));
+    }
   }
   p.data = std::move(log.data);
   return p;

@@ -87,7 +87,9 @@ struct SimulationOptions {
   uint64_t seed = 1;
   // When set, the impressions of the policy with this index are kept as a log
   // (for off-policy evaluation against the truth). Title-card rounds have no
-  // impression of an image and are not logged.
+  // impression of an image and are not logged. Records of titles with some
+  // variants ineligible carry their eligible set (LoggedBanditData::eligible;
+  // no mask when no record had a variant ruled out).
   std::optional<size_t> log_policy;
   // The reward the policies learn from (see the top of this file).
   SimulationReward reward = SimulationReward::kQualifyingPlay;
@@ -141,14 +143,20 @@ Result<SimulationResult> SimulateArtwork(const Dataset& dataset, const GroundTru
 // The exact expected reward of a fixed (non-learning) policy on the
 // simulator's distribution of (member, title), estimated over `rounds` draws
 // with the policy's exact probabilities and the true probabilities of
-// `reward` (no Bernoulli noise; every variant eligible). The ground truth an
-// OPE estimate of a simulated log is checked against, so its default is the
-// simulator's. Deterministic for a seed at any thread count; Probabilities()
-// is called from several threads at once (it is const). Errors as
-// SimulateArtwork's.
+// `reward` (no Bernoulli noise). The ground truth an OPE estimate of a
+// simulated log is checked against, so its default is the simulator's. With
+// an `eligible` mask (SimulationOptions::eligible's shape; empty: every
+// variant) the policy chooses as it would behind that gate -- DecideAmong's
+// renormalisation on partly eligible titles -- and title-card draws, which a
+// log does not hold, are left out: the value is per impression of an image,
+// the quantity OPE estimates on a log made under the same mask.
+// Deterministic for a seed at any thread count; Probabilities() is called
+// from several threads at once (it is const). Errors as SimulateArtwork's,
+// and InvalidArgument when every draw is a title card.
 Result<double> TruePolicyValue(const Dataset& dataset, const GroundTruth& truth,
                                const ArtworkPolicy& policy, uint64_t rounds, uint64_t seed,
-                               SimulationReward reward = SimulationOptions{}.reward);
+                               SimulationReward reward = SimulationOptions{}.reward,
+                               const std::vector<uint8_t>& eligible = {});
 
 // Member contexts for every dataset member, from their history in the dataset
 // (members x member_dim, row-major).
