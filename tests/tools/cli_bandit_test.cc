@@ -2,6 +2,7 @@
 // policies), train-policy from the log, and ope on it against the truth.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -21,11 +22,10 @@ class CliBanditTest : public ::testing::Test {
     RunResult generated = RunCli("generate --members 3000 --titles 300 --plays 60000 --seed 5 --out " +
                                  Data() + " --truth " + Truth());
     ASSERT_EQ(generated.exit_code, 0) << generated.output;
-    // Every variant may be shown (--allow-misrepresenting-artwork): ope checks
-    // the log against the target's true value over all variants, which a log
-    // without the excluded ones cannot support.
+    // The honest-artwork rule rules some variants out: the log records each
+    // impression's eligible set, and ope --truth values the target behind
+    // the same sets.
     RunResult simulated = RunCli("simulate-artwork --data " + Data() + " --truth " + Truth() +
-                                 " --allow-misrepresenting-artwork"
                                  " --rounds 40000 --seed 9 --policy uniform --policy "
                                  "epsilon-greedy:epsilon=0.2"
                                  " --policy linucb --plot " +
@@ -62,17 +62,25 @@ TEST_F(CliBanditTest, SimulationPrintsTheTableAndWritesItsFiles) {
   // One JSON line an impression and one a play; 40,000 impressions.
   std::ifstream log(Log());
   std::string line;
-  size_t impressions = 0, plays = 0;
+  size_t impressions = 0, plays = 0, gated = 0;
   while (std::getline(log, line)) {
     nlohmann::json e = nlohmann::json::parse(line);
     if (e["kind"] == "impression") {
       ++impressions;
       EXPECT_GT(e["propensity"].get<double>(), 0.0);
+      if (e.contains("eligible")) {  // the honest rule ruled a variant of this title out
+        ++gated;
+        const std::vector<std::string> set = e["eligible"];
+        EXPECT_NE(std::find(set.begin(), set.end(), e["artwork"].get<std::string>()), set.end()) << line;
+      }
     } else {
       ++plays;
     }
   }
-  EXPECT_EQ(impressions, 40000u);
+  EXPECT_LE(impressions, 40000u);  // title-card rounds are not impressions of an image
+  EXPECT_GT(impressions, 30000u);
+  EXPECT_GT(gated, 0u);
+  EXPECT_LT(gated, impressions);
   EXPECT_GT(plays, 4000u);
   EXPECT_TRUE(std::ifstream(Policy("linucb")).good());
 }
@@ -86,6 +94,8 @@ TEST_F(CliBanditTest, OpeOfATrainedPolicyCoversItsTrueValue) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   nlohmann::json report = nlohmann::json::parse(r.output);
   const double truth = report["true_value"];
+  EXPECT_NE(report["notes"].dump().find("true value behind the log's eligible sets"), std::string::npos)
+      << report["notes"].dump();
   const double logged = report["on_policy_value"];
   EXPECT_GT(truth, logged * 1.05);  // a genuinely different (better) policy
   for (const auto& e : report["estimates"]) {
