@@ -63,13 +63,18 @@ constexpr std::string_view kBtsPrefix = "obd-bts:";
 
 // The eligible mask (SimulationOptions::eligible's shape) the log's choices
 // were made under, as far as the log shows it: a variant is ruled out when a
-// record of its title rules it out. Empty when no record rules any out.
-// Titles the log never shows count with every variant.
-std::vector<uint8_t> LoggedEligibleMask(const LoggedBanditData& data, size_t artworks) {
-  if (data.eligible.empty()) return {};
-  std::vector<uint8_t> mask(artworks, 1);
-  for (size_t c = 0; c < data.candidate_ids.size(); ++c) {
+// record of its title rules it out, every variant of a title the log shows as
+// a title card. Empty when nothing is ruled out. Titles the log never shows
+// count with every variant.
+std::vector<uint8_t> LoggedEligibleMask(const ImpressionLog& log, const ArtworkFeatures& features) {
+  const LoggedBanditData& data = log.data;
+  if (data.eligible.empty() && log.title_card_titles.empty()) return {};
+  std::vector<uint8_t> mask(features.artwork_count(), 1);
+  for (size_t c = 0; c < data.eligible.size(); ++c) {
     if (!data.eligible[c]) mask[data.candidate_ids[c]] = 0;
+  }
+  for (uint32_t title : log.title_card_titles) {
+    for (uint32_t v = 0; v < features.variant_count(title); ++v) mask[features.artwork_offset(title) + v] = 0;
   }
   return mask;
 }
@@ -163,7 +168,7 @@ Result<OpeProblem> MarqueeProblem(const OpeArgs& args) {
       MARQUEE_ASSIGN_OR_RETURN(policy, CreateArtworkPolicy("uniform", {}, features));
     }
     // The target behind the same gate as the log: what the estimators measure.
-    const std::vector<uint8_t> mask = LoggedEligibleMask(log.data, features->artwork_count());
+    const std::vector<uint8_t> mask = LoggedEligibleMask(log, *features);
     MARQUEE_ASSIGN_OR_RETURN(double value, TruePolicyValue(dataset, truth, *policy, args.truth_rounds, args.seed,
                                                            SimulationOptions{}.reward, mask));
     p.true_value = value;

@@ -53,6 +53,8 @@ class Joiner {
     // learning or weighting it would credit the policy with the gate's work.
     if (e.artwork_id.empty() && e.eligible_artwork_ids.empty()) {
       ++log_.title_cards;
+      const uint32_t title = dataset_.titles.Find(e.title_id);
+      if (title != IdMap::kNotFound && title < features_.title_count()) log_.title_card_titles.push_back(title);
       return;
     }
     if (!e.propensity) {

@@ -46,6 +46,7 @@ struct ImpressionLog {
   // Title cards (artwork_id empty, no eligible set): the gate left nothing
   // to choose, so they are neither a choice nor a skip -- counted apart.
   uint64_t title_cards = 0;
+  std::vector<uint32_t> title_card_titles;  // dataset title index of each card of a catalog title
   uint64_t unmatched_outcomes = 0;    // clicks naming an impression that is not pending
   std::vector<std::string> messages;  // the first few reasons, with the event's position
 

@@ -494,6 +494,9 @@ struct Lane {
   std::vector<double> probabilities;  // scratch for logging
   std::unordered_map<uint64_t, Shown> shown;  // by member << 32 | title, when sessions_per_change > 1
   Status status;                      // a policy that misbehaves stops its lane
+  // With a log: each record's round, and the title-card rounds.
+  std::vector<uint64_t>* log_round = nullptr;
+  std::vector<TitleCardRound>* log_title_cards = nullptr;
 
   void Flush() {
     for (const Feedback& f : pending) policy->Update(f.context, f.variant, f.reward);
@@ -517,8 +520,9 @@ struct World {
 };
 
 void LogImpression(Lane& lane, const World& world, const ArtworkContext& context, const Round& round,
-                   uint32_t variant, double propensity, bool rewarded) {
+                   uint64_t round_index, uint32_t variant, double propensity, bool rewarded) {
   LoggedBanditData& log = *lane.log;
+  lane.log_round->push_back(round_index);
   const uint32_t variants = world.truth->ArtworkCount(round.title);
   for (uint32_t v = 0; v < variants; ++v) {
     log.candidate_ids.push_back(world.truth->ArtworkIndex(round.title, v));
@@ -593,6 +597,7 @@ void PlayBlock(Lane& lane, const World& world, const Block& block) {
     const uint64_t round_index = block.first_round + i;
     if (round.card) {  // nothing to choose, nothing to learn
       lane.curve.Add(round_index, Show(round.card_start, round.card_qualify, round, false), round.best);
+      if (lane.log) lane.log_title_cards->push_back({round_index, round.member, round.title});
       continue;
     }
     const ArtworkContext context = world.Context(round);
@@ -610,7 +615,7 @@ void PlayBlock(Lane& lane, const World& world, const Block& block) {
     const Outcome o = Show(block.start[at], block.qualify[at], round, truth.IsMisleading(round.title, v));
     lane.curve.Add(round_index, o, round.best);
     const bool rewarded = world.reward == SimulationReward::kStart ? o.started : o.qualified;
-    if (lane.log) LogImpression(lane, world, context, round, v, decision.propensity, rewarded);
+    if (lane.log) LogImpression(lane, world, context, round, round_index, v, decision.propensity, rewarded);
     lane.pending.push_back({context, v, rewarded ? 1.0 : 0.0});
     if (lane.pending.size() >= world.update_batch) lane.Flush();
   }
@@ -715,6 +720,8 @@ std::vector<Lane> MakeLanes(std::vector<std::unique_ptr<ArtworkPolicy>>& policie
   if (options.log_policy) {
     result.log.source = "simulation: policy '" + names[*options.log_policy] + "' seed=" + Count(options.seed);
     lanes[*options.log_policy].log = &result.log;
+    lanes[*options.log_policy].log_round = &result.log_round;
+    lanes[*options.log_policy].log_title_cards = &result.log_title_cards;
   }
   return lanes;
 }

@@ -113,6 +113,14 @@ struct PolicyCurve {
   double misleading_share = 0.0;    // share of rounds that showed a misleading variant
 };
 
+// A round of the logged policy that showed a title card (no eligible
+// variant): a log writes it as an impression with no image.
+struct TitleCardRound {
+  uint64_t round = 0;
+  uint32_t member = 0;  // dataset member index
+  uint32_t title = 0;   // dataset title index
+};
+
 struct SimulationResult {
   std::vector<uint64_t> checkpoints;    // round counts
   std::vector<PolicyCurve> policies;    // in the order given, then "best fixed artwork", then "oracle"
@@ -121,6 +129,8 @@ struct SimulationResult {
   // contexts the MemberContexts row the policy saw; reward the drawn reward
   // in use (0/1).
   LoggedBanditData log;
+  std::vector<uint64_t> log_round;              // per log record: the round it was shown in
+  std::vector<TitleCardRound> log_title_cards;  // the logged policy's title-card rounds, in order
   SimulationReward reward = SimulationReward::kQualifyingPlay;  // the options'
   uint64_t title_card_rounds = 0;   // rounds of titles with no eligible variant
   uint64_t misleading_variants = 0; // eligible variants of drawable titles that mislead
