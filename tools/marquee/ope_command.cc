@@ -9,6 +9,13 @@
 // action distribution simulated from the priors), or a policy spec as
 // CreateArtworkPolicyFromSpec reads it (F.mqp or file:PATH; a kind gives an
 // untrained policy).
+//
+// Gated logs (issue 11 §3): an impression that records its eligible set is
+// evaluated with the target chosen among that set (renormalised as
+// DecideAmong decides); a log whose set names an artwork the title lacks, or
+// whose choice lies outside its set, is refused naming the impression; title
+// cards are counted in the summary, never weighed. --truth values the target
+// behind the sets (and title cards) the log records.
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
@@ -295,7 +302,7 @@ Command AddOpeCommand(CLI::App& root) {
       ->capture_default_str();
   app->add_option("--truth", args->truth,
                   "marquee format on a synthetic service: its ground truth, to "
-                  "print the target's true value");
+                  "print the target's true value (behind the eligible sets the log records)");
   app->add_option("--truth-rounds", args->truth_rounds,
                   "--truth: (member, title) draws behind the true value")
       ->check(CLI::Range(uint64_t{1000}, uint64_t{1} << 36))
