@@ -159,19 +159,24 @@ TEST(GatedImpressionLogTest, TitleCardsAreCountedNeverTreatedAsAChoice) {
   Dataset d = SmallDataset();
   ArtworkFeatures f(d.catalog);
   const std::vector<Event> events = {
+      Impression("alice", "t0", "t0b", 5, 0.5, "i0", {"t0a", "t0b"}),
       Impression("alice", "t0", "", 10, 1.0, "card-1"),
       Impression("bob", "t0", "t0a", 10, 0.5, "i1", {"t0a", "t0b"}),
       Play("alice", "t0", 12, "card-1"),
       Impression("bob", "t1", "", 20, 1.0, "card-2"),
+      Play("bob", "t0", 30, "i1"),
   };
   ImpressionLog log = JoinImpressions(events, d, f, {}, "cards.jsonl").value();
-  EXPECT_EQ(log.impressions_seen, 3u);
+  EXPECT_EQ(log.impressions_seen, 4u);
   EXPECT_EQ(log.title_cards, 2u);
+  EXPECT_EQ(log.title_card_titles, (std::vector<uint32_t>{0, 1}));
   EXPECT_EQ(log.skipped(), 0u);
-  ASSERT_EQ(log.data.size(), 1u);
-  EXPECT_EQ(log.data.action[0], 0u);
-  EXPECT_EQ(log.data.reward[0], 0.0);  // alice's play answered her title card, not bob's image
-  EXPECT_NE(log.Summary().find("3 impressions: 1 used, 0 skipped; 2 title cards"), std::string::npos)
+  ASSERT_EQ(log.data.size(), 2u);
+  EXPECT_EQ(log.data.action, (std::vector<uint32_t>{1, 0}));
+  // Alice's play named her title card: it answers the card, not her image
+  // of the same title shown before it.
+  EXPECT_EQ(log.data.reward, (std::vector<double>{0.0, 1.0}));
+  EXPECT_NE(log.Summary().find("4 impressions: 2 used, 0 skipped; 2 title cards"), std::string::npos)
       << log.Summary();
 }
 

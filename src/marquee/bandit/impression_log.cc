@@ -10,6 +10,9 @@ namespace marquee {
 namespace {
 
 constexpr size_t kMaxMessages = 5;
+// The record number a title card is attributed under: it has no record, but
+// a play naming it must answer it rather than an older image of the title.
+constexpr uint64_t kTitleCardRecord = ~uint64_t{0};
 
 // Builds the log record by record; rewards come back from the attributor as
 // impressions finish and are written into their records.
@@ -54,7 +57,12 @@ class Joiner {
     if (e.artwork_id.empty() && e.eligible_artwork_ids.empty()) {
       ++log_.title_cards;
       const uint32_t title = dataset_.titles.Find(e.title_id);
-      if (title != IdMap::kNotFound && title < features_.title_count()) log_.title_card_titles.push_back(title);
+      if (title == IdMap::kNotFound || title >= features_.title_count()) return;
+      log_.title_card_titles.push_back(title);
+      // Pending like an image, so that a play naming the card answers it; a
+      // repeated id is the duplicate rule's business, and the card is dropped.
+      attributor_.AddImpression({e.impression_id, e.member_id, e.title_id, e.time, title, 0, kTitleCardRecord},
+                                finished_);
       return;
     }
     if (!e.propensity) {
@@ -143,7 +151,9 @@ class Joiner {
   // Records are pushed right after AddImpression accepts them; an overflow
   // in that call may finish older records only, so every index is valid here.
   void Collect() {
-    for (const Attribution& a : finished_) log_.data.reward[a.impression.record] = a.reward;
+    for (const Attribution& a : finished_) {
+      if (a.impression.record != kTitleCardRecord) log_.data.reward[a.impression.record] = a.reward;
+    }
     finished_.clear();
   }
 

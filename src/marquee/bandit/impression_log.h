@@ -65,7 +65,9 @@ struct ImpressionLog {
 // estimate. An impression with no propensity at all is skipped and counted.
 // Likewise refused, naming the impression id and the event: an eligible set
 // (Event::eligible_artwork_ids) naming an artwork the title does not have, or
-// one twice, or not containing the chosen artwork. Title cards are counted.
+// one twice, or not containing the chosen artwork. Title cards are counted,
+// never records; they are pending like images, so that a play naming a card
+// answers it and not an older image of the title.
 // Impressions without an eligible set join exactly as before sets existed.
 Result<ImpressionLog> JoinImpressions(std::span<const Event> events, const Dataset& dataset,
                                       const ArtworkFeatures& features, const RewardRules& rules,
