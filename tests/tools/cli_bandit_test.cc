@@ -2,7 +2,10 @@
 // policies), train-policy from the log, and ope on it against the truth.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
+#include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -19,11 +22,10 @@ class CliBanditTest : public ::testing::Test {
     RunResult generated = RunCli("generate --members 3000 --titles 300 --plays 60000 --seed 5 --out " +
                                  Data() + " --truth " + Truth());
     ASSERT_EQ(generated.exit_code, 0) << generated.output;
-    // Every variant may be shown (--allow-misrepresenting-artwork): ope checks
-    // the log against the target's true value over all variants, which a log
-    // without the excluded ones cannot support.
+    // The honest-artwork rule rules some variants out: the log records each
+    // impression's eligible set, and ope --truth values the target behind
+    // the same sets.
     RunResult simulated = RunCli("simulate-artwork --data " + Data() + " --truth " + Truth() +
-                                 " --allow-misrepresenting-artwork"
                                  " --rounds 40000 --seed 9 --policy uniform --policy "
                                  "epsilon-greedy:epsilon=0.2"
                                  " --policy linucb --plot " +
@@ -60,17 +62,25 @@ TEST_F(CliBanditTest, SimulationPrintsTheTableAndWritesItsFiles) {
   // One JSON line an impression and one a play; 40,000 impressions.
   std::ifstream log(Log());
   std::string line;
-  size_t impressions = 0, plays = 0;
+  size_t impressions = 0, plays = 0, gated = 0;
   while (std::getline(log, line)) {
     nlohmann::json e = nlohmann::json::parse(line);
     if (e["kind"] == "impression") {
       ++impressions;
       EXPECT_GT(e["propensity"].get<double>(), 0.0);
+      if (e.contains("eligible")) {  // the honest rule ruled a variant of this title out
+        ++gated;
+        const std::vector<std::string> set = e["eligible"];
+        EXPECT_NE(std::find(set.begin(), set.end(), e["artwork"].get<std::string>()), set.end()) << line;
+      }
     } else {
       ++plays;
     }
   }
-  EXPECT_EQ(impressions, 40000u);
+  EXPECT_LE(impressions, 40000u);  // title-card rounds are not impressions of an image
+  EXPECT_GT(impressions, 30000u);
+  EXPECT_GT(gated, 0u);
+  EXPECT_LT(gated, impressions);
   EXPECT_GT(plays, 4000u);
   EXPECT_TRUE(std::ifstream(Policy("linucb")).good());
 }
@@ -84,6 +94,8 @@ TEST_F(CliBanditTest, OpeOfATrainedPolicyCoversItsTrueValue) {
   ASSERT_EQ(r.exit_code, 0) << r.output;
   nlohmann::json report = nlohmann::json::parse(r.output);
   const double truth = report["true_value"];
+  EXPECT_NE(report["notes"].dump().find("true value behind the log's eligible sets"), std::string::npos)
+      << report["notes"].dump();
   const double logged = report["on_policy_value"];
   EXPECT_GT(truth, logged * 1.05);  // a genuinely different (better) policy
   for (const auto& e : report["estimates"]) {
@@ -134,6 +146,102 @@ TEST_F(CliBanditTest, WatchFractionWeightsTheReward) {
     nlohmann::json report = nlohmann::json::parse(r.output);
     EXPECT_DOUBLE_EQ(report["on_policy_value"].get<double>(), expected) << flag;
   }
+}
+
+// A gated log (issue 11 §3): each impression records the set it was chosen
+// among, title cards are counted apart; ope and train-policy use it, and ope
+// refuses a log whose set names an artwork the title does not have or whose
+// choice lies outside its set, naming the impression.
+class GatedLog {
+ public:
+  // The first `n` impressions of `log`, each with the eligible set {chosen,
+  // one other variant of its title seen in the log}, and a title card first.
+  GatedLog(const std::string& log, int n) {
+    std::map<std::string, std::set<std::string>> seen;  // title -> artwork
+    std::ifstream in(log);
+    std::string line;
+    while (std::getline(in, line)) {
+      nlohmann::json e = nlohmann::json::parse(line);
+      if (e["kind"] == "impression") seen[e["title"]].insert(e["artwork"].get<std::string>());
+      lines_.push_back(e);
+    }
+    std::vector<nlohmann::json> kept;
+    int impressions = 0;
+    for (nlohmann::json& e : lines_) {
+      if (e["kind"] == "impression") {
+        if (++impressions > n) break;
+        for (const std::string& other : seen[e["title"]]) {
+          if (other == e["artwork"]) continue;
+          e["eligible"] = {e["artwork"], other};
+          break;
+        }
+      }
+      kept.push_back(e);
+    }
+    nlohmann::json card = kept.front();
+    card.erase("artwork");
+    card.erase("eligible");
+    card["propensity"] = 1.0;
+    card["impression_id"] = "card-1";
+    kept.insert(kept.begin(), card);
+    lines_ = std::move(kept);
+  }
+  // The index in lines_ of the first impression with an eligible set after the card.
+  size_t FirstGated() const {
+    for (size_t i = 1; i < lines_.size(); ++i) {
+      if (lines_[i].contains("eligible")) return i;
+    }
+    return 0;
+  }
+  std::vector<nlohmann::json> lines_;
+
+  void Write(const std::string& path) const {
+    std::ofstream out(path);
+    for (const nlohmann::json& e : lines_) out << e.dump() << "\n";
+  }
+};
+
+TEST_F(CliBanditTest, GatedLogsAreEvaluatedAndTrainedOnWithTitleCardsCounted) {
+  GatedLog gated(Log(), 3000);
+  ASSERT_GT(gated.FirstGated(), 0u);
+  const std::string path = dir_->File("gated.jsonl");
+  gated.Write(path);
+  RunResult ope = RunCli("ope --logs " + path + " --data " + Data() + " --target " +
+                         Policy("epsilon-greedy_epsilon_0.2") + " --bootstrap 50");
+  ASSERT_EQ(ope.exit_code, 0) << ope.output;
+  EXPECT_NE(ope.output.find("3001 impressions: 3000 used, 0 skipped; 1 title cards"), std::string::npos)
+      << ope.output;
+  RunResult trained = RunCli("train-policy --logs " + path + " --data " + Data() + " --policy linucb --out " +
+                             dir_->File("gated.mqp"));
+  ASSERT_EQ(trained.exit_code, 0) << trained.output;
+  EXPECT_NE(trained.output.find("1 title cards"), std::string::npos) << trained.output;
+  EXPECT_NE(trained.output.find("trained linucb on 3000 impressions"), std::string::npos) << trained.output;
+}
+
+TEST_F(CliBanditTest, OpeRefusesATamperedGatedLogNamingTheImpression) {
+  GatedLog gated(Log(), 3000);
+  const size_t at = gated.FirstGated();
+  ASSERT_GT(at, 0u);
+  nlohmann::json& e = gated.lines_[at];
+  const std::string id = e["impression_id"];
+  e["eligible"][1] = "ghost-art";  // not a variant of the title
+  const std::string foreign = dir_->File("tampered.jsonl");
+  gated.Write(foreign);
+  RunResult r = RunCli("ope --logs " + foreign + " --data " + Data() + " --target uniform");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("impression \"" + id + "\" (event " + std::to_string(at + 1) +
+                          "): its eligible set names artwork \"ghost-art\", which is not a variant of title"),
+            std::string::npos)
+      << r.output;
+
+  // The choice outside its set: the reader refuses the line already.
+  e["eligible"] = {"ghost-art"};
+  const std::string outside = dir_->File("outside.jsonl");
+  gated.Write(outside);
+  r = RunCli("ope --logs " + outside + " --data " + Data() + " --target uniform");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find(outside + ":" + std::to_string(at + 1) + ":"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("eligible"), std::string::npos) << r.output;
 }
 
 TEST_F(CliBanditTest, BadInputIsNamed) {
@@ -254,6 +362,62 @@ TEST(CliObdTest, DegenerateLogsAreRefusedOrSaySo) {
     EXPECT_EQ(e["upper"].get<double>(), 0.0) << e.dump();
   }
   EXPECT_NE(zero.output.find("every logged reward is 0"), std::string::npos) << zero.output;
+}
+
+
+// simulate-artwork behind the consent gate (--consents) with --log-out also
+// writes the gated run's log (FILE.gated.jsonl): each impression with the set
+// the gate left, the title cards as impressions with no image. ope counts the
+// cards apart and values the target behind the same gate, and its intervals
+// cover that value.
+TEST(CliGatedSimulationTest, TheConsentGatedLogCarriesItsSetsAndOpeCoversItsTruth) {
+  TempDir dir;
+  const std::string data = dir.File("service.mqd"), truth = dir.File("truth.mqt");
+  RunResult generated = RunCli("generate --members 3000 --titles 300 --plays 60000 --seed 5 --out " + data +
+                               " --truth " + truth + " --consents " + dir.File("consents.jsonl"));
+  ASSERT_EQ(generated.exit_code, 0) << generated.output;
+  RunResult simulated = RunCli("simulate-artwork --data " + data + " --truth " + truth + " --consents " +
+                               dir.File("consents.jsonl") +
+                               " --rounds 40000 --seed 9 --policy uniform --policy epsilon-greedy:epsilon=0.2"
+                               " --log-out " + dir.File("uniform.jsonl") + " --save-policies " + dir.File("p"));
+  ASSERT_EQ(simulated.exit_code, 0) << simulated.output;
+  const std::string gated = dir.File("uniform.gated.jsonl");
+  EXPECT_NE(simulated.output.find("impression log of uniform behind the gate: " + gated), std::string::npos)
+      << simulated.output;
+  std::ifstream log(gated);
+  std::string line;
+  size_t impressions = 0, with_sets = 0, cards = 0;
+  while (std::getline(log, line)) {
+    nlohmann::json e = nlohmann::json::parse(line);
+    if (e["kind"] != "impression") continue;
+    ++impressions;
+    if (!e.contains("artwork")) {
+      ++cards;
+      EXPECT_EQ(e["propensity"].get<double>(), 1.0) << line;
+      continue;
+    }
+    if (!e.contains("eligible")) continue;
+    ++with_sets;
+    const std::vector<std::string> set = e["eligible"];
+    EXPECT_NEAR(e["propensity"].get<double>(), 1.0 / static_cast<double>(set.size()), 1e-12) << line;
+  }
+  EXPECT_EQ(impressions, 40000u);  // every round: an image or a title card
+  EXPECT_GT(with_sets, 0u);
+  EXPECT_GT(cards, 0u) << simulated.output;
+
+  RunResult r = RunCli("ope --logs " + gated + " --data " + data + " --truth " + truth +
+                       " --truth-rounds 200000 --target " + dir.File("p/epsilon-greedy_epsilon_0.2.mqp") +
+                       " --bootstrap 200 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  nlohmann::json report = nlohmann::json::parse(r.output);
+  EXPECT_NE(report["notes"].dump().find(std::to_string(cards) + " title cards"), std::string::npos)
+      << report["notes"].dump();
+  const double value = report["true_value"];
+  for (const auto& e : report["estimates"]) {
+    if (e["estimator"] == "dm" || e["estimator"] == "replay") continue;
+    EXPECT_LE(e["lower"].get<double>(), value) << e.dump();
+    EXPECT_GE(e["upper"].get<double>(), value) << e.dump();
+  }
 }
 
 }  // namespace

@@ -23,21 +23,52 @@ namespace marquee::cli {
 
 namespace {
 
-// The logged impressions as events: an impression at time = round, and a
-// play one second later, naming its impression, when it was drawn.
-Status WriteLog(const LoggedBanditData& log, const Dataset& dataset, const ArtworkFeatures& features,
+// A title card as the gate's server logs it: an impression with no image,
+// chosen by no policy (propensity 1).
+Event TitleCardEvent(const TitleCardRound& card, const Dataset& dataset) {
+  Event e;
+  e.kind = EventKind::kImpression;
+  e.member_id = std::string(dataset.members.ExternalId(card.member));
+  e.title_id = std::string(dataset.titles.ExternalId(card.title));
+  e.time = static_cast<int64_t>(card.round);
+  e.propensity = 1.0;
+  e.impression_id = "card-" + std::to_string(card.round);
+  return e;
+}
+
+// The logged impressions as events, in round order: an impression at time =
+// round (with its eligible set when a gate ruled variants out), a play one
+// second later, naming its impression, when it was drawn, and the title cards
+// of rounds where the gate left no variant.
+Status WriteLog(const SimulationResult& result, const Dataset& dataset, const ArtworkFeatures& features,
                 const std::string& path) {
+  const LoggedBanditData& log = result.log;
   return WriteOutput(path, [&](std::FILE* f) {
+    size_t card = 0;
+    auto cards_before = [&](uint64_t round) {
+      for (; card < result.log_title_cards.size() && result.log_title_cards[card].round < round; ++card) {
+        std::fprintf(f, "%s\n", EventToJson(TitleCardEvent(result.log_title_cards[card], dataset)).c_str());
+      }
+    };
     for (size_t i = 0; i < log.size(); ++i) {
+      const uint64_t round = i < result.log_round.size() ? result.log_round[i] : i;
+      cards_before(round);
       const uint32_t title = RecordTitle(log, features, i);
       Event e;
       e.kind = EventKind::kImpression;
       e.member_id = std::string(dataset.members.ExternalId(log.member[i]));
       e.title_id = std::string(dataset.titles.ExternalId(title));
-      e.time = static_cast<int64_t>(i);
+      e.time = static_cast<int64_t>(round);
       e.artwork_id = dataset.catalog.titles()[title].artwork[log.action[i]].id;
       e.propensity = log.propensity[i];
       e.impression_id = "sim-" + std::to_string(i);
+      // The set a gate left the policy (honest artwork, consent), so that
+      // `ope` evaluates targets over it; none when nothing was ruled out.
+      if (log.eligible_count(i) < log.candidate_count(i)) {
+        for (uint32_t v = 0; v < log.candidate_count(i); ++v) {
+          if (log.is_eligible(i, v)) e.eligible_artwork_ids.push_back(dataset.catalog.titles()[title].artwork[v].id);
+        }
+      }
       std::fprintf(f, "%s\n", EventToJson(e).c_str());
       if (log.reward[i] > 0) {
         Event play;
@@ -49,7 +80,14 @@ Status WriteLog(const LoggedBanditData& log, const Dataset& dataset, const Artwo
         std::fprintf(f, "%s\n", EventToJson(play).c_str());
       }
     }
+    cards_before(~uint64_t{0});
   });
+}
+
+// Where the consent-gated run's log goes: FILE.jsonl -> FILE.gated.jsonl.
+std::string GatedLogPath(const std::string& log_out) {
+  const std::filesystem::path path(log_out);
+  return (path.parent_path() / (path.stem().string() + ".gated" + path.extension().string())).string();
 }
 
 std::string FileSafe(std::string name) {
@@ -241,7 +279,7 @@ Status ShowFiles(const Dataset& dataset, const ArtworkSimulationArgs& args, cons
     std::fprintf(out, "regret plot: %s\n", args.plot.c_str());
   }
   if (!args.log_out.empty()) {
-    MARQUEE_RETURN_IF_ERROR(WriteLog(result.log, dataset, features, args.log_out));
+    MARQUEE_RETURN_IF_ERROR(WriteLog(result, dataset, features, args.log_out));
     std::fprintf(out, "impression log of %s: %s (%zu impressions)\n", lineup.names[0].c_str(),
                  args.log_out.c_str(), result.log.size());
   }
@@ -335,9 +373,10 @@ Status RunPriceOfConsent(const Dataset& dataset, const GroundTruth& truth, const
 
   auto features = std::make_shared<const ArtworkFeatures>(dataset.catalog);
   MARQUEE_ASSIGN_OR_RETURN(Lineup lineup, MakeLineup(args, features));
-  MARQUEE_ASSIGN_OR_RETURN(SimulationResult with,
-                           SimulateArtwork(dataset, truth, lineup.policies, lineup.names,
-                                           OptionsFor(args, PrimaryReward(args), gated), TerminalProgress()));
+  SimulationOptions options = OptionsFor(args, PrimaryReward(args), gated);
+  if (!args.log_out.empty()) options.log_policy = 0;
+  MARQUEE_ASSIGN_OR_RETURN(SimulationResult with, SimulateArtwork(dataset, truth, lineup.policies, lineup.names,
+                                                                  options, TerminalProgress()));
   const GateCounts g = CountGate(dataset, consent, gated);
   std::fprintf(out, "\nPrice of consent (personalized artwork in %s at %s, %s): the same rounds without and with "
                     "the consent gate\n",
@@ -348,6 +387,14 @@ Status RunPriceOfConsent(const Dataset& dataset, const GroundTruth& truth, const
                g.title_cards, g.titles,
                Percent(static_cast<double>(with.title_card_rounds) / static_cast<double>(args.rounds)).c_str());
   std::fprintf(out, "%s", PriceTable(ungated, with).c_str());
+  if (!args.log_out.empty()) {
+    // The log a gated server would have written: each impression with its
+    // eligible set, the title cards as impressions with no image.
+    const std::string path = GatedLogPath(args.log_out);
+    MARQUEE_RETURN_IF_ERROR(WriteLog(with, dataset, *features, path));
+    std::fprintf(out, "  impression log of %s behind the gate: %s (%zu impressions, %zu title cards)\n",
+                 lineup.names[0].c_str(), path.c_str(), with.log.size(), with.log_title_cards.size());
+  }
   const PolicyCurve& open = ungated.policies.back();
   const PolicyCurve& consented = with.policies.back();
   std::fprintf(out, "  the consented oracle makes %s %s plays a round against %s without the gate (%s)\n",

@@ -33,7 +33,9 @@ struct ArtworkSimulationArgs {
                                        "thompson"};
   std::string plot;           // SVG path; empty: none
   std::string log_out;        // JSON lines of the first policy's impressions and
-                              // qualifying plays (starts under --reward start); empty: none
+                              // qualifying plays (starts under --reward start); empty: none.
+                              // With consents, the gated run's log goes to FILE.gated.jsonl
+                              // (eligible sets and title cards included).
   std::string save_policies;  // folder for one .mqp a learned policy; empty: none
 
   // What the policies learn from: "qualifying", "start", or "both" (qualifying,

@@ -9,6 +9,14 @@
 // action distribution simulated from the priors), or a policy spec as
 // CreateArtworkPolicyFromSpec reads it (F.mqp or file:PATH; a kind gives an
 // untrained policy).
+//
+// Gated logs (issue 11 §3): an impression that records its eligible set is
+// evaluated with the target chosen among that set (renormalised as
+// DecideAmong decides); a log whose set names an artwork the title lacks, or
+// whose choice lies outside its set, is refused naming the impression; title
+// cards are counted in the summary, never weighed. --truth values the target
+// behind the sets (and title cards) the log records.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -59,6 +67,24 @@ struct OpeProblem {
 };
 
 constexpr std::string_view kBtsPrefix = "obd-bts:";
+
+// The eligible mask (SimulationOptions::eligible's shape) the log's choices
+// were made under, as far as the log shows it: a variant is ruled out when a
+// record of its title rules it out, every variant of a title the log shows as
+// a title card. Empty when nothing is ruled out. Titles the log never shows
+// count with every variant.
+std::vector<uint8_t> LoggedEligibleMask(const ImpressionLog& log, const ArtworkFeatures& features) {
+  const LoggedBanditData& data = log.data;
+  if (data.eligible.empty() && log.title_card_titles.empty()) return {};
+  std::vector<uint8_t> mask(features.artwork_count(), 1);
+  for (size_t c = 0; c < data.eligible.size(); ++c) {
+    if (!data.eligible[c]) mask[data.candidate_ids[c]] = 0;
+  }
+  for (uint32_t title : log.title_card_titles) {
+    for (uint32_t v = 0; v < features.variant_count(title); ++v) mask[features.artwork_offset(title) + v] = 0;
+  }
+  return mask;
+}
 
 std::string CampaignOf(const OpeArgs& args) {
   if (!args.campaign.empty()) return args.campaign;
@@ -148,9 +174,16 @@ Result<OpeProblem> MarqueeProblem(const OpeArgs& args) {
     if (policy == nullptr) {
       MARQUEE_ASSIGN_OR_RETURN(policy, CreateArtworkPolicy("uniform", {}, features));
     }
-    MARQUEE_ASSIGN_OR_RETURN(double value,
-                             TruePolicyValue(dataset, truth, *policy, args.truth_rounds, args.seed));
+    // The target behind the same gate as the log: what the estimators measure.
+    const std::vector<uint8_t> mask = LoggedEligibleMask(log, *features);
+    MARQUEE_ASSIGN_OR_RETURN(double value, TruePolicyValue(dataset, truth, *policy, args.truth_rounds, args.seed,
+                                                           SimulationOptions{}.reward, mask));
     p.true_value = value;
+    if (!mask.empty()) {
+      p.notes.push_back(fmt::format(
+          "true value behind the log's eligible sets: {} of {} variants ruled out (title cards left out)",
+          std::count(mask.begin(), mask.end(), 0), mask.size()));
+    }
   }
   p.data = std::move(log.data);
   return p;
@@ -269,7 +302,7 @@ Command AddOpeCommand(CLI::App& root) {
       ->capture_default_str();
   app->add_option("--truth", args->truth,
                   "marquee format on a synthetic service: its ground truth, to "
-                  "print the target's true value");
+                  "print the target's true value (behind the eligible sets the log records)");
   app->add_option("--truth-rounds", args->truth_rounds,
                   "--truth: (member, title) draws behind the true value")
       ->check(CLI::Range(uint64_t{1000}, uint64_t{1} << 36))

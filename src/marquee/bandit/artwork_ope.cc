@@ -49,14 +49,31 @@ Result<std::vector<double>> ArtworkTargetProbabilities(const ArtworkRecords& rec
   std::vector<double> target(data.candidate_ids.size());
   for (size_t i = 0; i < data.size(); ++i) {
     std::span<double> row(target.data() + data.offsets[i], data.candidate_count(i));
-    if (policy == nullptr) {
-      std::fill(row.begin(), row.end(), 1.0 / static_cast<double>(row.size()));
+    if (policy == nullptr) {  // uniform over the eligible set, exactly 1/k
+      const double share = 1.0 / static_cast<double>(data.eligible_count(i));
+      for (uint32_t a = 0; a < row.size(); ++a) row[a] = data.is_eligible(i, a) ? share : 0.0;
     } else {
       policy->Probabilities({Context(records, features.member_dim(), i), RecordTitle(data, features, i)},
                             row);
+      RestrictToEligible(data, i, row);
     }
   }
   return target;
+}
+
+void RestrictToEligible(const LoggedBanditData& data, size_t record, std::span<double> row) {
+  const uint32_t allowed = data.eligible_count(record);
+  if (allowed == row.size() || allowed == 0) return;  // nothing ruled out (none: Validate refuses)
+  // The same arithmetic as DecideAmong, so that a policy evaluated on its
+  // own gated log gets weights of exactly 1.
+  double mass = 0.0;
+  for (uint32_t a = 0; a < row.size(); ++a) {
+    if (!data.is_eligible(record, a)) row[a] = 0.0;
+    mass += row[a];
+  }
+  for (uint32_t a = 0; a < row.size(); ++a) {
+    if (data.is_eligible(record, a)) row[a] = mass > 0.0 ? row[a] / mass : 1.0 / static_cast<double>(allowed);
+  }
 }
 
 Result<std::vector<double>> PredictArtworkRewards(const ArtworkRecords& records,

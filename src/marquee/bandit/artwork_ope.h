@@ -28,6 +28,8 @@ struct ArtworkRecords {
 };
 
 // target(a | x_i) of `policy` for every candidate; uniform when policy is null.
+// On a record with an eligible set (LoggedBanditData::eligible) the target
+// chooses among that set as a gated server would (RestrictToEligible).
 Result<std::vector<double>> ArtworkTargetProbabilities(const ArtworkRecords& records,
                                                        const ArtworkFeatures& features,
                                                        const ArtworkPolicy* policy);
@@ -36,6 +38,13 @@ Result<std::vector<double>> ArtworkTargetProbabilities(const ArtworkRecords& rec
 Result<std::vector<double>> PredictArtworkRewards(const ArtworkRecords& records,
                                                   const ArtworkFeatures& features, uint32_t folds,
                                                   double lambda = 1.0);
+
+// DecideAmong's rule (bandit/policy.h) applied to record i's row of target
+// probabilities: 0 outside its eligible set, renormalised over it, and
+// uniform over the set when the policy gives the whole set 0 (a greedy
+// target whose favourite was ruled out). A record with every candidate
+// eligible keeps its row bit for bit, as DecideAmong keeps a full set's.
+void RestrictToEligible(const LoggedBanditData& data, size_t record, std::span<double> row);
 
 // The title whose variants record i's candidates are (the first candidate's
 // title).

@@ -1,5 +1,7 @@
 #include "marquee/bandit/impression_log.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "marquee/data/id_map.h"
@@ -8,6 +10,9 @@ namespace marquee {
 namespace {
 
 constexpr size_t kMaxMessages = 5;
+// The record number a title card is attributed under: it has no record, but
+// a play naming it must answer it rather than an older image of the title.
+constexpr uint64_t kTitleCardRecord = ~uint64_t{0};
 
 // Builds the log record by record; rewards come back from the attributor as
 // impressions finish and are written into their records.
@@ -33,6 +38,10 @@ class Joiner {
     attributor_.ExpireAll(finished_);
     Collect();
     log_.unmatched_outcomes = attributor_.unmatched_clicks();
+    // A log with no gate restricting any record keeps no mask, exactly as
+    // before eligible sets were recorded.
+    std::vector<uint8_t>& eligible = log_.data.eligible;
+    if (std::all_of(eligible.begin(), eligible.end(), [](uint8_t f) { return f != 0; })) eligible.clear();
     return std::move(log_);
   }
 
@@ -43,6 +52,19 @@ class Joiner {
  private:
   void AddImpression(const Event& e, size_t position) {
     ++log_.impressions_seen;
+    // A title card (no image, nothing eligible) was no choice of the policy:
+    // learning or weighting it would credit the policy with the gate's work.
+    if (e.artwork_id.empty() && e.eligible_artwork_ids.empty()) {
+      ++log_.title_cards;
+      const uint32_t title = dataset_.titles.Find(e.title_id);
+      if (title == IdMap::kNotFound || title >= features_.title_count()) return;
+      log_.title_card_titles.push_back(title);
+      // Pending like an image, so that a play naming the card answers it; a
+      // repeated id is the duplicate rule's business, and the card is dropped.
+      attributor_.AddImpression({e.impression_id, e.member_id, e.title_id, e.time, title, 0, kTitleCardRecord},
+                                finished_);
+      return;
+    }
     if (!e.propensity) {
       return Skip(log_.skipped_no_propensity, position, "impression without a propensity");
     }
@@ -61,6 +83,9 @@ class Joiner {
       return Skip(log_.skipped_unknown_title, position,
                   fmt::format("title {} is not in the catalog", QuoteForError(e.title_id)));
     }
+    std::vector<uint8_t> eligible;
+    refused_ = EligibleMask(e, position, title, &eligible);
+    if (!refused_.ok()) return;
     const int variant = FindVariant(title, e.artwork_id);
     if (variant < 0) {
       return Skip(log_.skipped_unknown_artwork, position,
@@ -78,6 +103,7 @@ class Joiner {
     const uint32_t first = features_.artwork_offset(title);
     for (uint32_t v = 0; v < features_.variant_count(title); ++v) d.candidate_ids.push_back(first + v);
     d.offsets.push_back(d.candidate_ids.size());
+    d.eligible.insert(d.eligible.end(), eligible.begin(), eligible.end());
     d.action.push_back(static_cast<uint32_t>(variant));
     d.position.push_back(0);
     d.propensity.push_back(*e.propensity);
@@ -88,10 +114,46 @@ class Joiner {
     log_.time.push_back(e.time);
   }
 
+  // The impression's eligible set as one flag a variant of `title` (all 1
+  // when none was recorded). Refuses, naming the impression, a set that names
+  // an artwork the title does not have or names one twice, and a chosen
+  // artwork outside its set: the propensity is a probability given the set,
+  // so such a record has no meaning an estimator could use.
+  Status EligibleMask(const Event& e, size_t position, uint32_t title, std::vector<uint8_t>* mask) const {
+    const size_t variants = dataset_.catalog.titles()[title].artwork.size();
+    if (e.eligible_artwork_ids.empty()) {
+      mask->assign(variants, 1);
+      return Status::OK();
+    }
+    auto refuse = [&](const std::string& why) {
+      return Status::InvalidArgument(fmt::format("{}: impression {} (event {}): {}", source_,
+                                                 QuoteForError(e.impression_id), position + 1, why));
+    };
+    mask->assign(variants, 0);
+    for (const std::string& id : e.eligible_artwork_ids) {
+      const int v = FindVariant(title, id);
+      if (v < 0) {
+        return refuse(fmt::format("its eligible set names artwork {}, which is not a variant of title {}",
+                                  QuoteForError(id), QuoteForError(e.title_id)));
+      }
+      if ((*mask)[v]) return refuse(fmt::format("its eligible set names artwork {} twice", QuoteForError(id)));
+      (*mask)[v] = 1;
+    }
+    const int chosen = FindVariant(title, e.artwork_id);
+    if (chosen < 0 || !(*mask)[chosen]) {
+      std::string set;
+      for (const std::string& id : e.eligible_artwork_ids) set += (set.empty() ? "" : ", ") + QuoteForError(id);
+      return refuse(fmt::format("artwork {} is not in its eligible set [{}]", QuoteForError(e.artwork_id), set));
+    }
+    return Status::OK();
+  }
+
   // Records are pushed right after AddImpression accepts them; an overflow
   // in that call may finish older records only, so every index is valid here.
   void Collect() {
-    for (const Attribution& a : finished_) log_.data.reward[a.impression.record] = a.reward;
+    for (const Attribution& a : finished_) {
+      if (a.impression.record != kTitleCardRecord) log_.data.reward[a.impression.record] = a.reward;
+    }
     finished_.clear();
   }
 
@@ -127,6 +189,9 @@ std::string ImpressionLog::Summary() const {
     s += fmt::format(" ({} without propensity, {} unknown title, {} unknown artwork, {} duplicate id)",
                      skipped_no_propensity, skipped_unknown_title, skipped_unknown_artwork,
                      skipped_duplicate_id);
+  }
+  if (title_cards > 0) {
+    s += fmt::format("; {} title cards (no image shown, nothing to learn or weigh)", title_cards);
   }
   s += fmt::format("; {} clicks for unknown impressions", unmatched_outcomes);
   return s;

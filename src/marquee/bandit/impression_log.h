@@ -28,7 +28,9 @@
 namespace marquee {
 
 struct ImpressionLog {
-  // Candidates are global artwork indices (ArtworkFeatures numbering),
+  // Candidates are global artwork indices (ArtworkFeatures numbering), the
+  // eligible mask set when some impression recorded a set that rules a
+  // variant out,
   // member[i] the dataset member index (IdMap::kNotFound for members the
   // dataset does not know), position 0.
   LoggedBanditData data;
@@ -41,14 +43,18 @@ struct ImpressionLog {
   uint64_t skipped_unknown_title = 0;
   uint64_t skipped_unknown_artwork = 0;
   uint64_t skipped_duplicate_id = 0;  // a second impression with an id still pending
+  // Title cards (artwork_id empty, no eligible set): the gate left nothing
+  // to choose, so they are neither a choice nor a skip -- counted apart.
+  uint64_t title_cards = 0;
+  std::vector<uint32_t> title_card_titles;  // dataset title index of each card of a catalog title
   uint64_t unmatched_outcomes = 0;    // clicks naming an impression that is not pending
   std::vector<std::string> messages;  // the first few reasons, with the event's position
 
   uint64_t skipped() const {
     return skipped_no_propensity + skipped_unknown_title + skipped_unknown_artwork + skipped_duplicate_id;
   }
-  // One line: "12000 impressions: 11980 used, 20 skipped (...); 3 clicks for
-  // unknown impressions".
+  // One line: "12000 impressions: 11980 used, 20 skipped (...); 4 title cards
+  // (...); 3 clicks for unknown impressions" (title cards only when there are).
   std::string Summary() const;
 };
 
@@ -57,6 +63,12 @@ struct ImpressionLog {
 // [kMinPropensity, 1] (a subnormal such as 1e-320 included): such a record
 // is refused, not skipped, since dropping the rarest impressions biases every
 // estimate. An impression with no propensity at all is skipped and counted.
+// Likewise refused, naming the impression id and the event: an eligible set
+// (Event::eligible_artwork_ids) naming an artwork the title does not have, or
+// one twice, or not containing the chosen artwork. Title cards are counted,
+// never records; they are pending like images, so that a play naming a card
+// answers it and not an older image of the title.
+// Impressions without an eligible set join exactly as before sets existed.
 Result<ImpressionLog> JoinImpressions(std::span<const Event> events, const Dataset& dataset,
                                       const ArtworkFeatures& features, const RewardRules& rules,
                                       const std::string& source);

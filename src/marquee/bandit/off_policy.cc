@@ -56,7 +56,11 @@ Status CheckOptions(const OpeOptions& options) {
 }
 
 // One row of target probabilities: entries in [0, 1] that sum to 1, so that
-// DM's expectation and replay's draw are over a real distribution.
+// DM's expectation and replay's draw are over a real distribution, and 0
+// outside the record's eligible set: the target is evaluated on the choice
+// the behaviour policy faced, so a weight, DM's expectation and replay's draw
+// never reach a candidate the gate ruled out (ArtworkTargetProbabilities
+// renormalises over the set as DecideAmong does).
 Status CheckTargetRow(const LoggedBanditData& data, std::span<const double> row, size_t i) {
   double sum = 0.0;
   for (size_t a = 0; a < row.size(); ++a) {
@@ -64,6 +68,13 @@ Status CheckTargetRow(const LoggedBanditData& data, std::span<const double> row,
       return Status::InvalidArgument(data.source + ": record " + std::to_string(i) +
                                      ": target probability " + Number(row[a]) + " of candidate " +
                                      std::to_string(a) + " is not in [0, 1]");
+    }
+    if (row[a] != 0.0 && !data.is_eligible(i, static_cast<uint32_t>(a))) {
+      return Status::InvalidArgument(data.source + ": record " + std::to_string(i) +
+                                     ": target probability " + Number(row[a]) + " of candidate " +
+                                     std::to_string(a) +
+                                     ", which is not in the record's eligible set (renormalise the "
+                                     "target over the set)");
     }
     sum += row[a];
   }
@@ -373,13 +384,15 @@ void WarnAboutReplay(const LoggedBanditData& data, const Sums& all, OpeReport* r
     report->warnings.push_back(
         "replay kept no records (the target never chose the logged action); it is undefined");
   }
+  // Uniform over what the behaviour policy could choose: the eligible set.
   for (size_t i = 0; i < data.size(); ++i) {
-    const double uniform = 1.0 / data.candidate_count(i);
+    const uint32_t k = data.eligible_count(i);
+    const double uniform = 1.0 / k;
     if (std::abs(data.propensity[i] - uniform) > 1e-9 * uniform) {
       report->warnings.push_back("replay is unbiased only on a uniformly logged log, and record " +
                                  std::to_string(i) + " has propensity " +
-                                 Number(data.propensity[i]) + " among " +
-                                 std::to_string(data.candidate_count(i)) + " candidates");
+                                 Number(data.propensity[i]) + " among " + std::to_string(k) +
+                                 (k < data.candidate_count(i) ? " eligible" : "") + " candidates");
       return;
     }
   }

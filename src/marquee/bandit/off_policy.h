@@ -10,6 +10,12 @@
 //           of r_i weighted by 1/propensity_i (Li et al. 2011, unbiased when the
 //           log is uniform; the weight -- K on a uniform log -- corrects for
 //           records with few candidates being kept more often)
+// A log that records eligible sets (LoggedBanditData::eligible) needs a
+// target that is 0 outside each record's set, renormalised over it (what the
+// target would have done behind the same gate): then w_i, DM's sum over a
+// and replay's draw all run over the eligible set only, and the estimates
+// stay unbiased for the gated target. EvaluateOffPolicy refuses a target
+// with mass outside the set.
 // Each comes with a percentile bootstrap confidence interval (resampling
 // records), and the report carries the weight diagnostics: the sum and the
 // largest of the weights and the effective sample size (sum w)^2 / sum w^2,
@@ -87,7 +93,8 @@ struct OpeReport {
 
 // InvalidArgument when the data does not validate (propensities below
 // kMinPropensity, rewards outside [0, 1]), the target does not match its
-// shape, a target row does not sum to 1 (within 1e-6), DM/DR are asked
+// shape, a target row does not sum to 1 (within 1e-6) or gives a candidate
+// outside the record's eligible set a probability, DM/DR are asked
 // without predictions, or a record's terms are not finite (naming the
 // record). Every number of a returned report is finite (CheckOpeReportFinite).
 Result<OpeReport> EvaluateOffPolicy(const LoggedBanditData& data, const OpeTarget& target,

@@ -323,6 +323,21 @@ EligibleSet MakeEligibleSet(const GroundTruth& truth, const std::vector<uint8_t>
   return e;
 }
 
+// DecideAmong's rule (bandit/policy.h) on a probability vector: 0 outside
+// the set, renormalised over it, uniform over it when it has no mass.
+void RenormaliseOver(const std::vector<bool>& set, std::vector<double>& p) {
+  double mass = 0.0;
+  uint32_t allowed = 0;
+  for (uint32_t v = 0; v < p.size(); ++v) {
+    if (!set[v]) p[v] = 0.0;
+    mass += p[v];
+    allowed += set[v] ? 1 : 0;
+  }
+  for (uint32_t v = 0; v < p.size(); ++v) {
+    if (set[v]) p[v] = mass > 0.0 ? p[v] / mass : 1.0 / static_cast<double>(allowed);
+  }
+}
+
 // Per title the eligible variant with the highest expected reward averaged
 // over the simulator's members for that title (ties: the lowest index; 0 for
 // a title without eligible variants, which shows a title card).
@@ -479,6 +494,9 @@ struct Lane {
   std::vector<double> probabilities;  // scratch for logging
   std::unordered_map<uint64_t, Shown> shown;  // by member << 32 | title, when sessions_per_change > 1
   Status status;                      // a policy that misbehaves stops its lane
+  // With a log: each record's round, and the title-card rounds.
+  std::vector<uint64_t>* log_round = nullptr;
+  std::vector<TitleCardRound>* log_title_cards = nullptr;
 
   void Flush() {
     for (const Feedback& f : pending) policy->Update(f.context, f.variant, f.reward);
@@ -502,10 +520,16 @@ struct World {
 };
 
 void LogImpression(Lane& lane, const World& world, const ArtworkContext& context, const Round& round,
-                   uint32_t variant, double propensity, bool rewarded) {
+                   uint64_t round_index, uint32_t variant, double propensity, bool rewarded) {
   LoggedBanditData& log = *lane.log;
+  lane.log_round->push_back(round_index);
   const uint32_t variants = world.truth->ArtworkCount(round.title);
-  for (uint32_t v = 0; v < variants; ++v) log.candidate_ids.push_back(world.truth->ArtworkIndex(round.title, v));
+  for (uint32_t v = 0; v < variants; ++v) {
+    log.candidate_ids.push_back(world.truth->ArtworkIndex(round.title, v));
+    // The set the policy chose among (DecideAmong's), so that OPE gives the
+    // target the same one; trimmed in SimulateArtwork when nothing is ruled out.
+    log.eligible.push_back(world.eligible->Allowed(*world.truth, round.title, v) ? 1 : 0);
+  }
   log.offsets.push_back(log.candidate_ids.size());
   log.action.push_back(variant);
   log.position.push_back(0);
@@ -573,6 +597,7 @@ void PlayBlock(Lane& lane, const World& world, const Block& block) {
     const uint64_t round_index = block.first_round + i;
     if (round.card) {  // nothing to choose, nothing to learn
       lane.curve.Add(round_index, Show(round.card_start, round.card_qualify, round, false), round.best);
+      if (lane.log) lane.log_title_cards->push_back({round_index, round.member, round.title});
       continue;
     }
     const ArtworkContext context = world.Context(round);
@@ -590,7 +615,7 @@ void PlayBlock(Lane& lane, const World& world, const Block& block) {
     const Outcome o = Show(block.start[at], block.qualify[at], round, truth.IsMisleading(round.title, v));
     lane.curve.Add(round_index, o, round.best);
     const bool rewarded = world.reward == SimulationReward::kStart ? o.started : o.qualified;
-    if (lane.log) LogImpression(lane, world, context, round, v, decision.propensity, rewarded);
+    if (lane.log) LogImpression(lane, world, context, round, round_index, v, decision.propensity, rewarded);
     lane.pending.push_back({context, v, rewarded ? 1.0 : 0.0});
     if (lane.pending.size() >= world.update_batch) lane.Flush();
   }
@@ -695,6 +720,8 @@ std::vector<Lane> MakeLanes(std::vector<std::unique_ptr<ArtworkPolicy>>& policie
   if (options.log_policy) {
     result.log.source = "simulation: policy '" + names[*options.log_policy] + "' seed=" + Count(options.seed);
     lanes[*options.log_policy].log = &result.log;
+    lanes[*options.log_policy].log_round = &result.log_round;
+    lanes[*options.log_policy].log_title_cards = &result.log_title_cards;
   }
   return lanes;
 }
@@ -810,39 +837,63 @@ Result<SimulationResult> SimulateArtwork(const Dataset& dataset, const GroundTru
   result.policies.push_back(fixed.Finish(options.rounds));
   result.policies.push_back(oracle.Finish(options.rounds));
   result.title_card_rounds = side.title_cards;
+  // A log where no record had a variant ruled out keeps no mask, as before gates.
+  std::vector<uint8_t>& logged_eligible = result.log.eligible;
+  if (std::all_of(logged_eligible.begin(), logged_eligible.end(), [](uint8_t f) { return f != 0; })) {
+    logged_eligible.clear();
+  }
   reporter.Finish();
   return result;
 }
 
 Result<double> TruePolicyValue(const Dataset& dataset, const GroundTruth& truth,
                                const ArtworkPolicy& policy, uint64_t rounds, uint64_t seed,
-                               SimulationReward reward) {
+                               SimulationReward reward, const std::vector<uint8_t>& eligible_mask) {
   MARQUEE_RETURN_IF_ERROR(CheckService(dataset, truth));
   MARQUEE_RETURN_IF_ERROR(CheckFeatures(policy.features(), truth, "the policy"));
   if (rounds == 0) return Status::InvalidArgument("rounds must be at least 1");
+  SimulationOptions check;
+  check.eligible = eligible_mask;
+  MARQUEE_RETURN_IF_ERROR(CheckOptions(check, 1, truth));
   MARQUEE_ASSIGN_OR_RETURN(const RoundSampler sampler, RoundSampler::Create(truth));
+  const EligibleSet eligible = MakeEligibleSet(truth, eligible_mask);
   const std::vector<float> contexts = MemberContexts(dataset, policy.features());
   const size_t dim = policy.features().member_dim();
 
   std::vector<double> sums(kSampleChunks, 0.0);
+  std::vector<uint64_t> shown(kSampleChunks, 0);
   ForChunks(rounds, seed, [&](uint32_t chunk, uint64_t, uint64_t count, Rng& rng) {
     std::vector<double> probabilities;
     double sum = 0.0;
+    uint64_t images = 0;
     for (uint64_t i = 0; i < count; ++i) {
       const uint32_t member = sampler.Member(rng);
       const uint32_t title = sampler.Title(member, rng);
+      // A title card is no impression of the log: it is left out here too.
+      if (eligible.gate[title] == Gate::kNone) continue;
+      ++images;
       const ArtworkContext context{std::span<const float>(contexts.data() + member * dim, dim), title};
       probabilities.resize(truth.ArtworkCount(title));
       policy.Probabilities(context, probabilities);
+      if (eligible.gate[title] == Gate::kSome) RenormaliseOver(eligible.sets[title], probabilities);
       for (uint32_t v = 0; v < probabilities.size(); ++v) {
         sum += probabilities[v] * ExpectedReward(truth, reward, member, title, v);
       }
     }
     sums[chunk] = sum;
+    shown[chunk] = images;
   });
   double total = 0.0;
-  for (double s : sums) total += s;
-  return total / static_cast<double>(rounds);
+  uint64_t images = 0;
+  for (uint32_t c = 0; c < kSampleChunks; ++c) {
+    total += sums[c];
+    images += shown[c];
+  }
+  if (images == 0) {
+    return Status::InvalidArgument("every draw of " + Count(rounds) +
+                                   " showed a title card (no eligible variant): the policy has no value to compute");
+  }
+  return total / static_cast<double>(images);
 }
 
 std::string FormatRegretTable(const SimulationResult& result) {

@@ -87,7 +87,9 @@ struct SimulationOptions {
   uint64_t seed = 1;
   // When set, the impressions of the policy with this index are kept as a log
   // (for off-policy evaluation against the truth). Title-card rounds have no
-  // impression of an image and are not logged.
+  // impression of an image and are not logged. Records of titles with some
+  // variants ineligible carry their eligible set (LoggedBanditData::eligible;
+  // no mask when no record had a variant ruled out).
   std::optional<size_t> log_policy;
   // The reward the policies learn from (see the top of this file).
   SimulationReward reward = SimulationReward::kQualifyingPlay;
@@ -111,6 +113,14 @@ struct PolicyCurve {
   double misleading_share = 0.0;    // share of rounds that showed a misleading variant
 };
 
+// A round of the logged policy that showed a title card (no eligible
+// variant): a log writes it as an impression with no image.
+struct TitleCardRound {
+  uint64_t round = 0;
+  uint32_t member = 0;  // dataset member index
+  uint32_t title = 0;   // dataset title index
+};
+
 struct SimulationResult {
   std::vector<uint64_t> checkpoints;    // round counts
   std::vector<PolicyCurve> policies;    // in the order given, then "best fixed artwork", then "oracle"
@@ -119,6 +129,8 @@ struct SimulationResult {
   // contexts the MemberContexts row the policy saw; reward the drawn reward
   // in use (0/1).
   LoggedBanditData log;
+  std::vector<uint64_t> log_round;              // per log record: the round it was shown in
+  std::vector<TitleCardRound> log_title_cards;  // the logged policy's title-card rounds, in order
   SimulationReward reward = SimulationReward::kQualifyingPlay;  // the options'
   uint64_t title_card_rounds = 0;   // rounds of titles with no eligible variant
   uint64_t misleading_variants = 0; // eligible variants of drawable titles that mislead
@@ -141,14 +153,20 @@ Result<SimulationResult> SimulateArtwork(const Dataset& dataset, const GroundTru
 // The exact expected reward of a fixed (non-learning) policy on the
 // simulator's distribution of (member, title), estimated over `rounds` draws
 // with the policy's exact probabilities and the true probabilities of
-// `reward` (no Bernoulli noise; every variant eligible). The ground truth an
-// OPE estimate of a simulated log is checked against, so its default is the
-// simulator's. Deterministic for a seed at any thread count; Probabilities()
-// is called from several threads at once (it is const). Errors as
-// SimulateArtwork's.
+// `reward` (no Bernoulli noise). The ground truth an OPE estimate of a
+// simulated log is checked against, so its default is the simulator's. With
+// an `eligible` mask (SimulationOptions::eligible's shape; empty: every
+// variant) the policy chooses as it would behind that gate -- DecideAmong's
+// renormalisation on partly eligible titles -- and title-card draws, which a
+// log does not hold, are left out: the value is per impression of an image,
+// the quantity OPE estimates on a log made under the same mask.
+// Deterministic for a seed at any thread count; Probabilities() is called
+// from several threads at once (it is const). Errors as SimulateArtwork's,
+// and InvalidArgument when every draw is a title card.
 Result<double> TruePolicyValue(const Dataset& dataset, const GroundTruth& truth,
                                const ArtworkPolicy& policy, uint64_t rounds, uint64_t seed,
-                               SimulationReward reward = SimulationOptions{}.reward);
+                               SimulationReward reward = SimulationOptions{}.reward,
+                               const std::vector<uint8_t>& eligible = {});
 
 // Member contexts for every dataset member, from their history in the dataset
 // (members x member_dim, row-major).

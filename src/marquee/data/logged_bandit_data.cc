@@ -28,6 +28,10 @@ Status CheckSizes(const LoggedBanditData& d) {
   if (d.propensity.size() != n) return mismatch("propensity", d.propensity.size());
   if (d.reward.size() != n) return mismatch("reward", d.reward.size());
   if (!d.member.empty() && d.member.size() != n) return mismatch("member", d.member.size());
+  if (!d.eligible.empty() && d.eligible.size() != d.candidate_ids.size()) {
+    return Status::InvalidArgument(fmt::format("{}: eligible has {} flags for {} candidates (one a candidate)",
+                                               d.source, d.eligible.size(), d.candidate_ids.size()));
+  }
   if (d.contexts.size() != n * static_cast<size_t>(d.context_dim)) {
     return Status::InvalidArgument(
         fmt::format("{}: contexts has {} values, expected records x context_dim = {} x {}", d.source,
@@ -50,6 +54,12 @@ Status CheckRecord(const LoggedBanditData& d, size_t i) {
     return bad(fmt::format("action {} is not among its {} candidates", d.action[i],
                            d.candidate_count(i)));
   }
+  // A choice outside the eligible set is a gate that did not hold, or a log
+  // whose set was written wrong: either way its propensity means nothing.
+  if (!d.is_eligible(i, d.action[i])) {
+    return bad(fmt::format("action {} is not in its eligible set ({} of {} candidates)", d.action[i],
+                           d.eligible_count(i), d.candidate_count(i)));
+  }
   const double p = d.propensity[i];
   // The negated test also catches NaN, which compares false with everything.
   if (!(p > 0.0 && p <= 1.0)) {
@@ -69,6 +79,13 @@ Status CheckRecord(const LoggedBanditData& d, size_t i) {
 }
 
 }  // namespace
+
+uint32_t LoggedBanditData::eligible_count(size_t i) const {
+  if (eligible.empty()) return candidate_count(i);
+  uint32_t n = 0;
+  for (uint64_t c = offsets[i]; c < offsets[i + 1]; ++c) n += eligible[c] != 0 ? 1 : 0;
+  return n;
+}
 
 Status LoggedBanditData::Validate() const {
   MARQUEE_RETURN_IF_ERROR(CheckSizes(*this));

@@ -6,6 +6,12 @@
 // behaviour policy's probability `propensity[i]`, and observed `reward[i]`.
 // Candidates vary per record (a title's artwork variants) or are the same
 // everywhere (the Open Bandit Dataset's items, where `candidate_ids` repeats).
+//
+// A gate in front of the behaviour policy (the consent gate, issue 11 §3)
+// may leave it only some candidates to choose among. The log then records
+// that eligible set (`eligible`, one flag a candidate), and the propensity is
+// the probability of the choice given the set; an estimator must give the
+// target policy the same set, or IPS, DR and replay are biased.
 #pragma once
 
 #include <cstdint>
@@ -41,12 +47,22 @@ struct LoggedBanditData {
   // Optional: the member or user behind each record (dataset member index), for
   // building per-record policy contexts. Empty when none.
   std::vector<uint32_t> member;
+  // Optional: per candidate (aligned with candidate_ids), 1 when the
+  // behaviour policy could choose it, 0 when a gate had ruled it out. Empty:
+  // every candidate of every record was eligible (logs from before the gate);
+  // a record whose flags are all 1 reads the same.
+  std::vector<uint8_t> eligible;
 
   size_t size() const { return action.size(); }
   uint32_t candidate_count(size_t i) const { return static_cast<uint32_t>(offsets[i + 1] - offsets[i]); }
   uint32_t logged_id(size_t i) const { return candidate_ids[offsets[i] + action[i]]; }
+  // Whether candidate a (an index within record i's candidates) was eligible.
+  bool is_eligible(size_t i, uint32_t a) const { return eligible.empty() || eligible[offsets[i] + a] != 0; }
+  // How many of record i's candidates were eligible.
+  uint32_t eligible_count(size_t i) const;
 
-  // Sizes agree, actions lie within their candidates, propensities are in
+  // Sizes agree, actions lie within their candidates (and, with an eligible
+  // mask, within the record's eligible ones), propensities are in
   // [kMinPropensity, 1], rewards in [0, 1] (NaN is neither). InvalidArgument
   // naming the source and the first bad record otherwise (IPS must never
   // divide by zero, nor by a number whose inverse overflows).
