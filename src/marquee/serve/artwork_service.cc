@@ -289,14 +289,14 @@ void ArtworkService::MemberContext(std::string_view member_id, std::span<float> 
   features_->DatasetMemberVector(dataset_.interactions, dataset_.members.Find(member_id), out);
 }
 
-void ArtworkService::ChooseBehindGate(const ConsentGate::Snapshot& gate, const ArtworkPolicy& policy,
+void ArtworkService::ChooseBehindGate(const ConsentGate::Snapshot& gate, int slot, const ArtworkPolicy& policy,
                                       std::span<const float> context, const ArtworkRequest& request, int64_t now,
                                       ArtworkChoice& c, Event& e) const {
   const std::vector<Artwork>& variants = dataset_.catalog.titles()[c.title].artwork;
   std::vector<bool> eligible(variants.size());
   VariantVerdict scratch;
   for (uint32_t v = 0; v < variants.size(); ++v) {
-    const VariantVerdict& verdict = gate.Verdict(c.title, v, request.territory, now, scratch);
+    const VariantVerdict& verdict = gate.Verdict(c.title, v, slot, request.territory, now, scratch);
     eligible[v] = verdict.eligible;
     if (v == 0) c.reason = verdict.reason;
     if (verdict.eligible) {
@@ -317,19 +317,19 @@ void ArtworkService::ChooseBehindGate(const ConsentGate::Snapshot& gate, const A
   c.propensity = d->propensity;
   c.reason = "eligible";
   // The chosen variant's verdict again: `scratch` may hold another variant's.
-  const VariantVerdict& chosen = gate.Verdict(c.title, c.variant, request.territory, now, scratch);
+  const VariantVerdict& chosen = gate.Verdict(c.title, c.variant, slot, request.territory, now, scratch);
   c.relied_on = chosen.relied_on;
   c.disclosure = chosen.disclosure;
   e.artwork_id = variants[c.variant].id;
   e.propensity = c.propensity;
 }
 
-LedgerEntry ArtworkService::ImpressionEntry(std::string_view member_id, const ArtworkChoice& c, const Event& e,
+LedgerEntry ArtworkService::ImpressionEntry(const std::string& member_hash, const ArtworkChoice& c, const Event& e,
                                             const ArtworkRequest& request) const {
   ImpressionLedgerRow row;
   row.impression_id = c.impression_id;
   row.time = e.time;
-  row.member_hash = HashMemberId(member_id);
+  row.member_hash = member_hash;
   row.title_id = e.title_id;
   row.artwork_id = e.artwork_id;
   row.territory = request.territory;
@@ -366,6 +366,8 @@ std::vector<ArtworkChoice> ArtworkService::Choose(std::string_view member_id, st
   // Likewise one gate snapshot: a request sees one state of the consents.
   const std::shared_ptr<const ConsentGate::Snapshot> gate =
       options_.gate != nullptr ? options_.gate->Current() : nullptr;
+  const int slot = gate != nullptr ? gate->TerritorySlot(request.territory) : -1;
+  const std::string member_hash = gate != nullptr && ledger != nullptr ? HashMemberId(member_id) : std::string();
   for (size_t i = 0; i < titles.size(); ++i) {
     ArtworkChoice& c = choices[i];
     c.title = titles[i];
@@ -381,8 +383,8 @@ std::vector<ArtworkChoice> ArtworkService::Choose(std::string_view member_id, st
     e.time = now;
     e.impression_id = c.impression_id;
     if (gate != nullptr) {
-      ChooseBehindGate(*gate, *published->policy, context, request, now, c, e);
-      if (ledger != nullptr) ledger->push_back(ImpressionEntry(member_id, c, e, request));
+      ChooseBehindGate(*gate, slot, *published->policy, context, request, now, c, e);
+      if (ledger != nullptr) ledger->push_back(ImpressionEntry(member_hash, c, e, request));
     } else {
       ArtworkDecision d = Decide(*published->policy, {context, c.title}, options_.seed, c.impression_id);
       c.variant = d.variant;

@@ -255,10 +255,12 @@ class ArtworkService {
     uint64_t version = 0;  // publishes since start
   };
   // The ledger entry of impression `e` chosen as `c`.
-  LedgerEntry ImpressionEntry(std::string_view member_id, const ArtworkChoice& c, const Event& e,
+  // `member_hash` is HashMemberId(member_id), computed once a request.
+  LedgerEntry ImpressionEntry(const std::string& member_hash, const ArtworkChoice& c, const Event& e,
                               const ArtworkRequest& request) const;
-  // Fills `choice` (an impression id minted) by the gate's verdicts.
-  void ChooseBehindGate(const ConsentGate::Snapshot& gate, const ArtworkPolicy& policy,
+  // Fills `choice` (an impression id minted) by the gate's verdicts;
+  // `slot` is the gate's table for the request's territory.
+  void ChooseBehindGate(const ConsentGate::Snapshot& gate, int slot, const ArtworkPolicy& policy,
                         std::span<const float> context, const ArtworkRequest& request, int64_t now,
                         ArtworkChoice& choice, Event& impression) const;
 

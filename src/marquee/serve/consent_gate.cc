@@ -140,14 +140,17 @@ VariantVerdict ConsentGate::Decide(const ConsentRegistry& registry, uint32_t tit
   return v;
 }
 
-const VariantVerdict& ConsentGate::Snapshot::Verdict(uint32_t title, uint32_t variant, std::string_view territory,
-                                                     int64_t now, VariantVerdict& scratch) const {
-  if (now >= segment_start_ && now < segment_end_) {
-    auto it = std::lower_bound(territories_.begin(), territories_.end(), territory);
-    if (it != territories_.end() && *it == territory) {
-      const size_t titles = gate_->first_variant_.size() - 1;
-      return (*rows_[(it - territories_.begin()) * titles + title])[variant];
-    }
+int ConsentGate::Snapshot::TerritorySlot(std::string_view territory) const {
+  auto it = std::lower_bound(territories_.begin(), territories_.end(), territory);
+  return it != territories_.end() && *it == territory ? static_cast<int>(it - territories_.begin()) : -1;
+}
+
+const VariantVerdict& ConsentGate::Snapshot::Verdict(uint32_t title, uint32_t variant, int slot,
+                                                     std::string_view territory, int64_t now,
+                                                     VariantVerdict& scratch) const {
+  if (slot >= 0 && now >= segment_start_ && now < segment_end_) {
+    const size_t titles = gate_->first_variant_.size() - 1;
+    return (*rows_[static_cast<size_t>(slot) * titles + title])[variant];
   }
   gate_->slow_checks_.fetch_add(1, std::memory_order_relaxed);
   scratch = gate_->Decide(*registry_, title, variant, territory, now);

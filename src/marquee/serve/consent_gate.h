@@ -112,7 +112,14 @@ class ConsentGate {
     // at `now`: a reference into the tables, or into `scratch` after checking
     // the rule directly. Valid while the snapshot and `scratch` are.
     const VariantVerdict& Verdict(uint32_t title, uint32_t variant, std::string_view territory, int64_t now,
-                                  VariantVerdict& scratch) const;
+                                  VariantVerdict& scratch) const {
+      return Verdict(title, variant, TerritorySlot(territory), territory, now, scratch);
+    }
+    // The same with the territory's table looked up once for a request:
+    // `slot` is TerritorySlot(territory).
+    int TerritorySlot(std::string_view territory) const;
+    const VariantVerdict& Verdict(uint32_t title, uint32_t variant, int slot, std::string_view territory,
+                                  int64_t now, VariantVerdict& scratch) const;
     int64_t segment_start() const { return segment_start_; }
     int64_t segment_end() const { return segment_end_; }
     const ConsentRegistry& registry() const { return *registry_; }

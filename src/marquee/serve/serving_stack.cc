@@ -43,7 +43,9 @@ Result<ServingStack> OpenServingStack(const ServingStackOptions& options) {
   if (!options.artwork_policy.empty() && options.artwork_policy != "none") {
     MARQUEE_ASSIGN_OR_RETURN(stack.consent, ConsentGate::Open(*stack.dataset, options.consent));
     ArtworkServiceOptions artwork = options.artwork;
-    artwork.gate = stack.consent.get();
+    // Off, the artwork path is the one from before the gate (no eligible
+    // sets, no ledger): the baseline the gate's cost is measured against.
+    artwork.gate = options.consent.enabled ? stack.consent.get() : nullptr;
     MARQUEE_ASSIGN_OR_RETURN(stack.artwork, OpenArtworkService(*stack.dataset, options.artwork_policy, artwork));
   }
   MARQUEE_ASSIGN_OR_RETURN(stack.recommendations, RecommendationService::Create(*stack.models, *stack.events));

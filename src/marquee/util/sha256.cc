@@ -12,7 +12,11 @@ std::string Sha256Hex(std::string_view bytes) {
   // EVP_Digest fails only when the library cannot allocate a context; a
   // hash chain cannot continue without a digest, so that is fatal rather
   // than a Status every caller would have to thread through.
-  if (EVP_Digest(bytes.data(), bytes.size(), digest, &size, EVP_sha256(), nullptr) != 1 || size != 32) {
+  // Fetched once: EVP_sha256() makes every EVP_Digest look the algorithm up
+  // again under a global lock (OpenSSL 3), which showed on the serving path.
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (kSha256 == nullptr ||
+      EVP_Digest(bytes.data(), bytes.size(), digest, &size, kSha256, nullptr) != 1 || size != 32) {
     std::abort();
   }
   static constexpr char kHex[] = "0123456789abcdef";
