@@ -343,6 +343,9 @@ Command AddServeCommand(CLI::App& root) {
   app->add_option("--bonus-rules", args->bonus_rules,
                   "streaming-bonus rules file(s) (rules/*.json) for statements and exposure; without: bonus "
                   "eligibility is not evaluated");
+  app->add_option("--bonus-agreement", args->server.bonus_agreement,
+                  "the agreement whose bonus rule exposure evaluates (needed when the rules define several, as "
+                  "rules/sag_aftra_2023_streaming_bonus.json does)");
   app->add_option("--domestic", args->server.domestic_territory,
                   "the domestic territory of the bonus metric (ISO 3166-1 alpha-2)")
       ->capture_default_str();

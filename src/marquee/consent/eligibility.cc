@@ -126,8 +126,15 @@ Status ConsentRegistry::AddRevocation(Revocation revocation) {
     return Status::InvalidField("consent_id", fmt::format("consent_id: no consent {} to revoke",
                                                           QuoteForError(revocation.consent_id)));
   }
+  // A revocation that changes nothing (the consent is already revoked from
+  // that time or earlier) is refused: the log holds only what took effect.
+  // An earlier one (a correction) is taken and wins.
   auto [it, inserted] = revoked_from_.emplace(revocation.consent_id, revocation.effective_at);
-  if (!inserted) it->second = std::min(it->second, revocation.effective_at);
+  if (!inserted && it->second <= revocation.effective_at) {
+    return Status::InvalidField("consent_id", fmt::format("consent_id: consent {} is already revoked from {}",
+                                                          QuoteForError(revocation.consent_id), it->second));
+  }
+  if (!inserted) it->second = revocation.effective_at;
   revocations_.push_back(std::move(revocation));
   return Status::OK();
 }

@@ -135,7 +135,8 @@ class ConsentRegistry {
   //     ValidateConsent's refusals; InvalidField "version" for a
   //     (consent_id, version) already present or not above the latest one;
   //     InvalidField "performer_id" for a version naming another performer.
-  //   revocations: InvalidField "consent_id" for an unknown consent.
+  //   revocations: InvalidField "consent_id" for an unknown consent, or one
+  //     already revoked from the same time or earlier.
   //   takedowns: IngestTakedown's refusals; InvalidField "takedown_id" for a
   //     duplicate id; NotFound "performer_id" for an unknown performer.
   //   restorations: InvalidField "takedown_id" for an unknown or already

@@ -186,8 +186,7 @@ std::string Runtime(const ExposureUnit& unit) {
     sum += m;
   }
   return unit.runtime_minutes.size() == 1 ? fmt::format("{} min", sum)
-                                          : fmt::format("{} x {} = {} min", unit.runtime_minutes.size(),
-                                                        unit.runtime_minutes.front(), sum);
+                                          : fmt::format("{} episodes, {} min", unit.runtime_minutes.size(), sum);
 }
 
 }  // namespace

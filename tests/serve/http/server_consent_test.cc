@@ -173,8 +173,11 @@ TEST_F(ServerConsentTest, ARevokedConsentIsNotReliedOnAfterTheAnswer) {
     ASSERT_TRUE(direct.eligible);
     for (const ReliedConsent& r : direct.relied_on) EXPECT_NE(r.consent_id, consent_id);
   }
-  EXPECT_EQ(Get("/v1/consents/gate")["revocations"].get<uint64_t>(),
+  EXPECT_EQ(Admin_Get("/v1/consents/gate", 200)["revocations"].get<uint64_t>(),
             gate->registry().revocations().size() + 1);
+  // The gate's counters are admin; a second revocation changes nothing and is refused.
+  EXPECT_EQ(Get("/v1/consents/gate", 401)["error"]["code"], "unauthorized");
+  EXPECT_EQ(ErrorField(Admin("/v1/consents/" + consent_id + "/revoke", R"({"reason":"again"})", 400)), "consent_id");
 }
 
 TEST_F(ServerConsentTest, AdminRoutesRefuseBadInputNamingTheField) {
@@ -342,6 +345,7 @@ TEST_F(ServerConsentTest, TheLedgerOfARealSessionVerifies) {
   EXPECT_EQ(Get("/v1/performers/" + performer + "/statement", 401)["error"]["code"], "unauthorized");
   json exposure = Admin_Get("/v1/titles/" + std::string(dataset().titles.ExternalId(some[0])) + "/exposure", 200);
   EXPECT_TRUE(exposure.contains("units")) << exposure.dump();
+  EXPECT_EQ(ErrorField(Admin_Get("/v1/titles/no-such-title/exposure", 404)), "title");
 }
 
 // Each refused consent shape through the admin routes: 400 naming the field
@@ -425,7 +429,7 @@ TEST_F(ServerConsentTest, EachRefusedShapeIsA400NamingItsField) {
     add("child beyond 5 years", minor_base, [](ConsentRecord& c) { c.valid_until = AddCalendarYears(c.valid_from, 5) + 1; },
         "valid_until");
   }
-  const json counts_before = Get("/v1/consents/gate");
+  const json counts_before = Admin_Get("/v1/consents/gate", 200);
   for (const Case& c : cases) {
     json reply = Admin("/v1/consents", ConsentEntryToJson(c.record), 400);
     EXPECT_EQ(ErrorField(reply), c.field) << c.name << ": " << reply.dump();
@@ -446,7 +450,7 @@ TEST_F(ServerConsentTest, EachRefusedShapeIsA400NamingItsField) {
   early["received_at"] = now;
   early["restore_not_before"] = now + 14 * 86400 - 1;
   EXPECT_EQ(ErrorField(Admin("/v1/takedowns", early.dump(), 400)), "restore_not_before");
-  const json counts_after = Get("/v1/consents/gate");
+  const json counts_after = Admin_Get("/v1/consents/gate", 200);
   for (const char* kind : {"consents", "revocations", "takedowns", "restorations"}) {
     EXPECT_EQ(counts_after[kind], counts_before[kind]) << kind << ": a refused entry was stored";
   }
@@ -493,6 +497,11 @@ TEST_F(ServerConsentTest, ADeathRecordedThroughTheRouteIsHonouredAtOnce) {
   EXPECT_EQ(ErrorField(Admin("/v1/performers",
                              json{{"performer_id", performer}, {"birth_date", "1980-02-30"}}.dump(), 400)),
             "birth_date");
+  EXPECT_EQ(ErrorField(Admin("/v1/performers",
+                             json{{"performer_id", performer}, {"birth_date", born}, {"death_date", "2999-01-01"}}
+                                 .dump(),
+                             400)),
+            "death_date");
   // The death, yesterday.
   const std::string yesterday = FormatCivilDate(t / kSecondsPerDay - 1);
   json stored = Admin("/v1/performers",

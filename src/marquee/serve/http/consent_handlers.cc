@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include "marquee/consent/consent_json.h"
+#include "marquee/data/id_map.h"
 #include "marquee/ledger/exposure.h"
 #include "marquee/ledger/statement.h"
 #include "marquee/util/civil_time.h"
@@ -96,6 +97,11 @@ Reply Handlers::PostPerformer(std::string_view authorization, std::string_view b
   if (!object.ok()) return Reply::Error(object.error());
   Parsed<ConsentEntry> entry = ParseEntry(*object);
   if (!entry.ok()) return Reply::Error(entry.error());
+  const PerformerRecord& record = std::get<PerformerRecord>(*entry);
+  if (record.death_date && *record.death_date > Now() / kSecondsPerDay) {
+    return Reply::Error(ApiError::BadField("death_date", "death_date: expected a day no later than today, found " +
+                                                             FormatCivilDate(*record.death_date)));
+  }
   return AddConsentEntry(*entry);
 }
 
@@ -165,10 +171,16 @@ Reply Handlers::PerformerStatement(std::string_view authorization, std::string_v
   return {200, StatementJson(*statement), "application/json"};
 }
 
-Reply Handlers::TitleExposure(std::string_view authorization, std::string_view title_id) {
+Reply Handlers::TitleExposure(std::string_view authorization, std::string_view title_id,
+                              const QueryParams& params) {
   if (auto refused = RefuseUnauthorized(authorization)) return *refused;
   if (consent_ == nullptr) return Reply::Error(NoGate());
+  if (models_.dataset().titles.Find(title_id) == IdMap::kNotFound) {
+    return Reply::Error(ApiError::NotFound("title not in the catalog: \"" + std::string(title_id) + "\"", "title"));
+  }
   ExposureOptions options;
+  options.agreement = options_.bonus_agreement;
+  if (auto it = params.find("agreement"); it != params.end()) options.agreement = it->second;
   options.domestic_territory = options_.domestic_territory;
   options.domestic_subscribers = options_.domestic_subscribers;
   options.rules = options_.bonus_rules.get();
@@ -185,7 +197,8 @@ Reply Handlers::TitleExposure(std::string_view authorization, std::string_view t
   return {200, ExposureJson(*report), "application/json"};
 }
 
-Reply Handlers::ConsentGateStats() {
+Reply Handlers::ConsentGateStats(std::string_view authorization) {
+  if (auto refused = RefuseUnauthorized(authorization)) return *refused;
   if (consent_ == nullptr) return Reply::Error(NoGate());
   const serve::ConsentGateStats stats = consent_->Stats();
   return Reply::Json({{"enabled", stats.enabled},

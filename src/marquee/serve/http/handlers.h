@@ -70,9 +70,9 @@ class Handlers {
   // 400 naming "from"/"to"/"performer"; 404 for an unknown title; 503
   // without a gate (no ledger is written).
   Reply PerformerStatement(std::string_view authorization, std::string_view performer_id, const QueryParams& params);
-  Reply TitleExposure(std::string_view authorization, std::string_view title_id);
-  // GET /v1/consents/gate: the gate's counters.
-  Reply ConsentGateStats();
+  Reply TitleExposure(std::string_view authorization, std::string_view title_id, const QueryParams& params);
+  // GET /v1/consents/gate: the gate's counters (admin).
+  Reply ConsentGateStats(std::string_view authorization);
   Reply Health();
   Reply MetricsText();
   Reply OpenApi();

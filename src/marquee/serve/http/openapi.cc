@@ -40,9 +40,14 @@ json Schemas() {
   json string = {{"type", "string"}};
   json artwork = {{"type", "object"},
                   {"nullable", true},
-                  {"description", "the variant shown, logged as an impression; null when the title has none"},
+                  {"description", "the variant shown, logged as an impression; null when the title has none; "
+                                  "{title_card: true, reason} when the consent gate found no variant eligible"},
                   {"properties",
-                   {{"id", string}, {"propensity", {{"type", "number"}}}, {"impression_id", string}}}};
+                   {{"id", string}, {"propensity", {{"type", "number"}}}, {"impression_id", string},
+                    {"ai_disclosure", {{"type", "object"},
+                                       {"properties", {{"required", {{"type", "boolean"}}}, {"text", string},
+                                                       {"basis", string}}}}},
+                    {"title_card", {{"type", "boolean"}}}, {"reason", string}}}};
   json item = {{"type", "object"},
                {"properties",
                 {{"rank", {{"type", "integer"}}}, {"title", string}, {"name", string},
@@ -163,6 +168,30 @@ json Paths() {
       {"required", false},
       {"content", JsonContent({{"type", "object"}, {"properties", {{"model", {{"type", "string"}}}}}})}};
   paths["/v1/models/reload"]["post"]["security"] = {{{"bearer", json::array()}}};
+
+  // The consent gate and the ledger (admin: Authorization: Bearer <token>).
+  const json object = {{"type", "object"}};
+  auto admin_post = [&](const std::string& path, const std::string& summary, bool body_required) {
+    paths[path]["post"] = Operation(summary, {{"201", {{"description", "stored, durable and in force"},
+                                                       {"content", JsonContent(object)}}},
+                                              {"401", Reply("admin token missing or wrong", "Error")}});
+    paths[path]["post"]["requestBody"] = {{"required", body_required}, {"content", JsonContent(object)}};
+    paths[path]["post"]["security"] = {{{"bearer", json::array()}}};
+  };
+  admin_post("/v1/performers", "A performer's facts: birth date, death date, representative", true);
+  admin_post("/v1/consents", "A consent record (consent_json.h); refusals name the field", true);
+  admin_post("/v1/consents/{id}/revoke", "Revoke a consent: {effective_at?, reason?}", false);
+  admin_post("/v1/takedowns", "A takedown notice: performer, material, contact", true);
+  admin_post("/v1/takedowns/{id}/restore", "Restore taken-down material (no sooner than 14 days)", false);
+  auto admin_get = [&](const std::string& path, const std::string& summary) {
+    paths[path]["get"] = Operation(summary, {{"200", {{"description", "ok"}, {"content", JsonContent(object)}}},
+                                             {"401", Reply("admin token missing or wrong", "Error")}});
+    paths[path]["get"]["security"] = {{{"bearer", json::array()}}};
+  };
+  admin_get("/v1/consents/gate", "The consent gate's counters");
+  admin_get("/v1/performers/{id}/statement",
+            "A performer's statement from the ledger; ?from=YYYY-MM-DD&to=YYYY-MM-DD (inclusive)");
+  admin_get("/v1/titles/{id}/exposure", "A title's exposure: hours, views, the bonus metric; ?agreement=");
 
   paths["/healthz"]["get"] = Operation(
       "Liveness", {{"200", {{"description", "ok"},

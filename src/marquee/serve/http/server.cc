@@ -316,11 +316,11 @@ struct Server::Impl {
              [this](const Request& r) { return handlers.PostTakedown(r.authorization, r.body); });
     AddRoute("POST", "/v1/takedowns/{id}/restore",
              [this](const Request& r) { return handlers.RestoreTakedown(r.authorization, r.id, r.body); });
-    AddRoute("GET", "/v1/consents/gate", [this](const Request&) { return handlers.ConsentGateStats(); });
+    AddRoute("GET", "/v1/consents/gate", [this](const Request& r) { return handlers.ConsentGateStats(r.authorization); });
     AddRoute("GET", "/v1/performers/{id}/statement",
              [this](const Request& r) { return handlers.PerformerStatement(r.authorization, r.id, r.params); });
     AddRoute("GET", "/v1/titles/{id}/exposure",
-             [this](const Request& r) { return handlers.TitleExposure(r.authorization, r.id); });
+             [this](const Request& r) { return handlers.TitleExposure(r.authorization, r.id, r.params); });
     AddRoute("GET", "/healthz", [this](const Request&) { return handlers.Health(); });
     AddRoute("GET", "/metrics", [this](const Request&) { return handlers.MetricsText(); });
     AddRoute("GET", "/openapi.json", [this](const Request&) { return handlers.OpenApi(); });

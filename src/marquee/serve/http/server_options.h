@@ -48,6 +48,9 @@ struct ServerOptions {
   // domestic territory and its subscriber count (`--domestic`,
   // `--domestic-subscribers`; 0: the rules' own).
   std::shared_ptr<const BonusRuleBook> bonus_rules;
+  // The agreement whose bonus rule is evaluated (`--bonus-agreement`; a
+  // request's `?agreement=` wins); empty: the rules' only one.
+  std::string bonus_agreement;
   std::string domestic_territory = "US";
   int64_t domestic_subscribers = 0;
 };
