@@ -353,6 +353,15 @@ Command AddServeCommand(CLI::App& root) {
                   "domestic subscribers of the bonus metric (0: the rules' own)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app->add_option("--sessions-per-change", args->stack.artwork.held.sessions_per_change,
+                  "a member's artwork for a title changes at most once per this many of their sessions (1: any "
+                  "time)")
+      ->check(WholeNumber(1, 1000))
+      ->capture_default_str();
+  app->add_option("--session-gap", args->stack.artwork.held.session_gap_seconds,
+                  "seconds of inactivity that end a member's session")
+      ->check(WholeNumber(1, 86400 * 30))
+      ->capture_default_str();
   app->add_flag("--allow-misrepresenting-artwork", args->stack.consent.allow_misrepresenting_artwork,
                 "also show variants picturing only supporting or background performers of a title whose leads "
                 "they leave out (excluded by default)");

@@ -35,6 +35,9 @@ Result<std::unique_ptr<ArtworkService>> ArtworkService::Create(const Dataset& da
   if (options.snapshot_every.count() < 0) {
     return Status::InvalidArgument("artwork service: expected a snapshot interval >= 0");
   }
+  if (options.held.sessions_per_change < 1 || options.held.session_gap_seconds < 1) {
+    return Status::InvalidArgument("artwork service: expected sessions_per_change >= 1 and a session gap >= 1 s");
+  }
   if (options.learn_queue_capacity < 1) {
     return Status::InvalidArgument("artwork service: expected a learn queue capacity >= 1");
   }
@@ -291,7 +294,7 @@ void ArtworkService::MemberContext(std::string_view member_id, std::span<float> 
 
 void ArtworkService::ChooseBehindGate(const ConsentGate::Snapshot& gate, int slot, const ArtworkPolicy& policy,
                                       std::span<const float> context, const ArtworkRequest& request, int64_t now,
-                                      ArtworkChoice& c, Event& e) const {
+                                      std::string_view member_id, uint64_t session, ArtworkChoice& c, Event& e) {
   const std::vector<Artwork>& variants = dataset_.catalog.titles()[c.title].artwork;
   std::vector<bool> eligible(variants.size());
   VariantVerdict scratch;
@@ -302,6 +305,17 @@ void ArtworkService::ChooseBehindGate(const ConsentGate::Snapshot& gate, int slo
     if (verdict.eligible) {
       ++c.eligible_count;
       e.eligible_artwork_ids.push_back(variants[v].id);
+    }
+  }
+  // A variant held for this member (and still eligible) is the only one
+  // this decision may take: the log says so (a set of one, propensity 1).
+  if (held_.enabled() && c.eligible_count > 1) {
+    const std::optional<uint32_t> h = held_.Held(member_id, c.title, session);
+    if (h && *h < variants.size() && eligible[*h]) {
+      std::fill(eligible.begin(), eligible.end(), false);
+      eligible[*h] = true;
+      c.eligible_count = 1;
+      e.eligible_artwork_ids = {variants[*h].id};
     }
   }
   std::optional<ArtworkDecision> d =
@@ -316,6 +330,7 @@ void ArtworkService::ChooseBehindGate(const ConsentGate::Snapshot& gate, int slo
   c.variant = d->variant;
   c.propensity = d->propensity;
   c.reason = "eligible";
+  if (held_.enabled()) held_.Record(member_id, c.title, c.variant, session);
   // The chosen variant's verdict again: `scratch` may hold another variant's.
   const VariantVerdict& chosen = gate.Verdict(c.title, c.variant, slot, request.territory, now, scratch);
   c.relied_on = chosen.relied_on;
@@ -367,6 +382,7 @@ std::vector<ArtworkChoice> ArtworkService::Choose(std::string_view member_id, st
   const std::shared_ptr<const ConsentGate::Snapshot> gate =
       options_.gate != nullptr ? options_.gate->Current() : nullptr;
   const int slot = gate != nullptr ? gate->TerritorySlot(request.territory) : -1;
+  const uint64_t session = gate != nullptr && held_.enabled() ? held_.Visit(member_id, now) : 0;
   const std::string member_hash = gate != nullptr && ledger != nullptr ? HashMemberId(member_id) : std::string();
   for (size_t i = 0; i < titles.size(); ++i) {
     ArtworkChoice& c = choices[i];
@@ -383,7 +399,7 @@ std::vector<ArtworkChoice> ArtworkService::Choose(std::string_view member_id, st
     e.time = now;
     e.impression_id = c.impression_id;
     if (gate != nullptr) {
-      ChooseBehindGate(*gate, slot, *published->policy, context, request, now, c, e);
+      ChooseBehindGate(*gate, slot, *published->policy, context, request, now, member_id, session, c, e);
       if (ledger != nullptr) ledger->push_back(ImpressionEntry(member_hash, c, e, request));
     } else {
       ArtworkDecision d = Decide(*published->policy, {context, c.title}, options_.seed, c.impression_id);

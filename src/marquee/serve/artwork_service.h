@@ -59,6 +59,7 @@
 #include "marquee/data/qualifying_play.h"
 #include "marquee/models/recommender.h"
 #include "marquee/serve/consent_gate.h"
+#include "marquee/serve/held_artwork.h"
 #include "marquee/serve/impression_ids.h"
 #include "marquee/store/event_store.h"
 #include "marquee/util/mutex.h"
@@ -109,6 +110,10 @@ struct ArtworkServiceOptions {
   // those that qualify (data/qualifying_play.h) -- a bare start of a title
   // abandoned at once does not. The ledger's plays qualify by the same rule.
   QualifyingPlayRule qualifying;
+  // Behind a gate: a member's artwork for a title changes at most once per
+  // `held.sessions_per_change` of their sessions (serve/held_artwork.h;
+  // `serve --sessions-per-change`). 1, the default: every decision is free.
+  HeldArtworkOptions held;
 };
 
 // Where the service's policy came from, when a snapshot path is set
@@ -260,9 +265,10 @@ class ArtworkService {
                               const ArtworkRequest& request) const;
   // Fills `choice` (an impression id minted) by the gate's verdicts;
   // `slot` is the gate's table for the request's territory.
+  // `session`: the member's (HeldArtwork::Visit) when variants are held.
   void ChooseBehindGate(const ConsentGate::Snapshot& gate, int slot, const ArtworkPolicy& policy,
                         std::span<const float> context, const ArtworkRequest& request, int64_t now,
-                        ArtworkChoice& choice, Event& impression) const;
+                        std::string_view member_id, uint64_t session, ArtworkChoice& choice, Event& impression);
 
   ArtworkService(const Dataset& dataset, const ArtworkServiceOptions& options,
                  std::shared_ptr<const ArtworkFeatures> features, std::unique_ptr<ArtworkPolicy> policy,
@@ -285,6 +291,7 @@ class ArtworkService {
   ArtworkServiceOptions options_;
   std::shared_ptr<const ArtworkFeatures> features_;
   ImpressionIds impression_ids_;  // distinct per server start
+  HeldArtwork held_{options_.held};
   const std::string policy_name_;
   std::atomic<uint64_t> decisions_{0};
 
