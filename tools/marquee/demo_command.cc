@@ -278,7 +278,11 @@ int RunDemo(const DemoArgs& args) {
   Result<serve::ServingStack> stack = OpenDemoStack(args, std::move(service->dataset), model_dir);
   if (!stack.ok()) return ReportError("demo", stack.status());
   Status session = RunDemoSession(*stack, service->truth,
-                                  {.seed = args.config.seed, .report_path = args.dir + "/statements.html"}, stdout);
+                                  {.seed = args.config.seed,
+                                   .report_path = args.dir + "/statements.html",
+                                   .events_path = args.dir + "/events.db",
+                                   .data_path = args.dir + "/service.mqd",
+                                   .consents_path = args.dir + "/consents.jsonl"}, stdout);
   if (!session.ok()) return ReportError("demo", session);
   if (args.no_serve) return 0;
   Status served = Serve(args, *stack);

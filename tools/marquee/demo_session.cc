@@ -73,6 +73,10 @@ Status RunDemoSession(serve::ServingStack& stack, const GroundTruth& truth, cons
                static_cast<unsigned long long>(verified.impression_rows),
                static_cast<unsigned long long>(verified.play_rows), verified.ok ? "ok" : "MISMATCH");
   if (!verified.ok) std::fputs(VerificationText(verified).c_str(), out);
+  if (!options.events_path.empty()) {
+    std::fprintf(out, "Next: marquee ledger verify --events %s --data %s\n", options.events_path.c_str(),
+                 options.data_path.c_str());
+  }
 
   MARQUEE_ASSIGN_OR_RETURN(LedgerAccounts accounts, FoldLedger(*stack.events));
   std::map<std::string, PerformerTotals> all = accounts.AllPerformers();
@@ -99,6 +103,12 @@ Status RunDemoSession(serve::ServingStack& stack, const GroundTruth& truth, cons
     }));
     std::fprintf(out, "Wrote %s (the statements of the %zu performers with the most qualifying plays, with their impressions by day)\n",
                  options.report_path.c_str(), statements.size());
+    if (!options.events_path.empty()) {
+      std::fprintf(out, "Next: marquee statement --events %s --data %s --consents %s --performer %s --format html "
+                        "--out statement.html\n",
+                   options.events_path.c_str(), options.data_path.c_str(), options.consents_path.c_str(),
+                   statements.front().performer_id.c_str());
+    }
   }
   return Status::OK();
 }

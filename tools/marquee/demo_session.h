@@ -19,6 +19,8 @@ struct DemoSessionOptions {
   uint32_t k = 10;             // titles a homepage row shows
   uint64_t seed = 1;           // the play draws
   std::string report_path;     // the HTML statement report
+  // For the "Next:" lines: the files a user would name to the ledger commands.
+  std::string events_path, data_path, consents_path;
 };
 
 // Runs the session against `stack` (opened with a consent log) and prints to `out`.
