@@ -43,8 +43,10 @@ std::vector<double> FitLosses(IalsRecommender& model, const InteractionMatrix& t
   std::vector<double> losses;
   TrainContext context;
   context.seed = seed;
+  context.loss_every = 1;
   context.on_iteration = [&](const TrainingIteration& it) {
     EXPECT_EQ(it.iteration, losses.size() + 1);
+    EXPECT_TRUE(it.has_loss);
     losses.push_back(it.loss);
   };
   Status s = model.Fit(train, context);
@@ -149,6 +151,28 @@ TEST(IalsTest, ReportedLossEqualsBruteForceLoss) {
     ASSERT_FALSE(losses.empty());
     EXPECT_NEAR(losses.back(), BruteForceLoss(*model, train), 1e-5 * losses.back())
         << p.ToString();
+  }
+}
+
+// The loss costs a pass over every interaction: computed every loss_every
+// iterations and always after the last, the same value either way.
+TEST(IalsTest, LossIsComputedWhenAskedAndAlwaysAtTheEnd) {
+  const InteractionMatrix train = RandomMatrix(40, 25, 0.2, 1);
+  for (uint32_t every : {0u, 2u, 1u}) {
+    std::unique_ptr<IalsRecommender> model = MakeModel({{"factors", "6"}, {"iterations", "5"}});
+    std::vector<TrainingIteration> seen;
+    TrainContext context;
+    context.seed = 7;
+    context.loss_every = every;
+    context.on_iteration = [&](const TrainingIteration& it) { seen.push_back(it); };
+    ASSERT_TRUE(model->Fit(train, context).ok());
+    ASSERT_EQ(seen.size(), 5u);
+    for (const TrainingIteration& it : seen) {
+      const bool expected = it.iteration == 5 || (every > 0 && it.iteration % every == 0);
+      EXPECT_EQ(it.has_loss, expected) << "every " << every << " iteration " << it.iteration;
+      EXPECT_EQ(std::isnan(it.loss), !expected);
+    }
+    EXPECT_NEAR(seen.back().loss, BruteForceLoss(*model, train), 1e-5 * seen.back().loss);
   }
 }
 

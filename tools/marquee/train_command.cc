@@ -19,6 +19,7 @@ struct TrainArgs {
   std::string model;
   std::string out;
   uint64_t seed = 42;
+  uint32_t loss_every = 0;
   std::optional<float> min_rating;
   ModelFlags flags;
 };
@@ -38,9 +39,14 @@ int RunTrain(const TrainArgs& args) {
               train.cols(), static_cast<unsigned long long>(train.nnz()));
   TrainContext context;
   context.seed = args.seed;
+  context.loss_every = args.loss_every;
   context.progress = TerminalProgress();
   context.on_iteration = [](const TrainingIteration& it) {
-    std::printf("  iteration %3u  loss %.6g  %.2fs\n", it.iteration, it.loss, it.seconds);
+    if (it.has_loss) {
+      std::printf("  iteration %3u  loss %.6g  %.2fs\n", it.iteration, it.loss, it.seconds);
+    } else {
+      std::printf("  iteration %3u  %.2fs\n", it.iteration, it.seconds);
+    }
     std::fflush(stdout);
   };
   context.on_notice = [](const TrainingNotice& notice) {
@@ -74,6 +80,10 @@ Command AddTrainCommand(CLI::App& root) {
   app->add_option("--model", args->model, names)->required();
   app->add_option("--out", args->out, "model directory to write")->required();
   app->add_option("--seed", args->seed, "random seed")->capture_default_str();
+  app->add_option("--loss-every", args->loss_every,
+                  "print the training loss every N iterations (a pass over every interaction); 0: after the "
+                  "last only")
+      ->capture_default_str();
   app->add_option("--min-rating", args->min_rating,
                   "train only on ratings >= R, as positives of weight 1");
   args->flags.Register(app);

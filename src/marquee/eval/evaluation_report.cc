@@ -80,7 +80,9 @@ nlohmann::json EvaluationJson(const EvaluationResult& r) {
   }
   nlohmann::json losses = nlohmann::json::array();
   for (const TrainingIteration& it : r.iterations) {
-    losses.push_back({{"iteration", it.iteration}, {"loss", it.loss}, {"seconds", it.seconds}});
+    losses.push_back({{"iteration", it.iteration},
+                      {"loss", it.has_loss ? nlohmann::json(it.loss) : nlohmann::json(nullptr)},
+                      {"seconds", it.seconds}});
   }
   return {{"model", r.model},
           {"parameters", r.parameters.values()},

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <chrono>
 #include <cmath>
 #include <numeric>
@@ -252,9 +253,13 @@ Status IalsRecommender::Fit(const InteractionMatrix& train, const TrainContext& 
     title_gram = Gramian(titles_);  // for the next member half-step (and the loss)
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     if (context.on_iteration) {
-      const double loss = Loss(member_rows, members_, titles_, member_gram, title_gram,
-                               member_lambda, title_lambda);
-      context.on_iteration(TrainingIteration{iteration, loss, seconds});
+      const bool wanted = iteration == options_.iterations ||
+                          (context.loss_every > 0 && iteration % context.loss_every == 0);
+      const double loss = wanted ? Loss(member_rows, members_, titles_, member_gram, title_gram, member_lambda,
+                                        title_lambda)
+                                 : std::numeric_limits<double>::quiet_NaN();
+      context.on_iteration(
+          TrainingIteration{.iteration = iteration, .loss = loss, .has_loss = wanted, .seconds = seconds});
     }
     progress.Advance(1);
   }

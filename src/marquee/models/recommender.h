@@ -41,7 +41,11 @@ struct History {
 // Reported after each training iteration of iterative models.
 struct TrainingIteration {
   uint32_t iteration = 0;  // 1-based
-  double loss = 0;         // the model's objective on the training data
+  // The model's objective on the training data, when it was computed this
+  // iteration (TrainContext::loss_every; always after the last); NaN and
+  // has_loss false otherwise.
+  double loss = 0;
+  bool has_loss = true;
   double seconds = 0;      // wall time of this iteration
 };
 
@@ -57,6 +61,10 @@ struct TrainingNotice {
 
 struct TrainContext {
   uint64_t seed = 42;
+  // Iterative models compute their full loss (a pass over every interaction,
+  // ~14% of an iALS iteration) every this many iterations, and always after
+  // the last; 0: after the last only.
+  uint32_t loss_every = 0;
   ProgressCallback progress;
   std::function<void(const TrainingIteration&)> on_iteration;
   std::function<void(const TrainingNotice&)> on_notice;
