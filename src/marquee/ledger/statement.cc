@@ -156,7 +156,15 @@ Result<PerformerStatement> BuildStatement(const LedgerAccounts& accounts, const 
 
 namespace {
 
-std::string PeriodText(const Period& p) { return fmt::format("[{}, {})", IsoTime(p.from), IsoTime(p.to)); }
+// "all time", "from 2026-01-01T00:00:00Z", "until ...", or "[from, to)" (to excluded).
+std::string PeriodText(const Period& p) {
+  const bool open_from = p.from == std::numeric_limits<int64_t>::min();
+  const bool open_to = p.to == std::numeric_limits<int64_t>::max();
+  if (open_from && open_to) return "all time";
+  if (open_to) return "from " + IsoTime(p.from);
+  if (open_from) return "before " + IsoTime(p.to);
+  return fmt::format("[{}, {})", IsoTime(p.from), IsoTime(p.to));
+}
 
 std::string ViewsText(const ExposureUnit& u) {
   if (!u.views) return "-";
