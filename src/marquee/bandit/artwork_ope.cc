@@ -64,16 +64,9 @@ Result<std::vector<double>> ArtworkTargetProbabilities(const ArtworkRecords& rec
 void RestrictToEligible(const LoggedBanditData& data, size_t record, std::span<double> row) {
   const uint32_t allowed = data.eligible_count(record);
   if (allowed == row.size() || allowed == 0) return;  // nothing ruled out (none: Validate refuses)
-  // The same arithmetic as DecideAmong, so that a policy evaluated on its
-  // own gated log gets weights of exactly 1.
-  double mass = 0.0;
-  for (uint32_t a = 0; a < row.size(); ++a) {
-    if (!data.is_eligible(record, a)) row[a] = 0.0;
-    mass += row[a];
-  }
-  for (uint32_t a = 0; a < row.size(); ++a) {
-    if (data.is_eligible(record, a)) row[a] = mass > 0.0 ? row[a] / mass : 1.0 / static_cast<double>(allowed);
-  }
+  std::vector<bool> eligible(row.size());
+  for (uint32_t a = 0; a < row.size(); ++a) eligible[a] = data.is_eligible(record, a);
+  RenormaliseOver(row, eligible);  // DecideAmong's arithmetic
 }
 
 Result<std::vector<double>> PredictArtworkRewards(const ArtworkRecords& records,

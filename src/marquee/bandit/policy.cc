@@ -49,6 +49,20 @@ ArtworkDecision Decide(const ArtworkPolicy& policy, const ArtworkContext& contex
   return Draw(p, rng);
 }
 
+void RenormaliseOver(std::span<double> p, const std::vector<bool>& eligible) {
+  size_t allowed = 0;
+  for (size_t v = 0; v < p.size(); ++v) allowed += eligible[v] ? 1 : 0;
+  if (allowed == 0 || allowed == p.size()) return;
+  double mass = 0.0;
+  for (size_t v = 0; v < p.size(); ++v) {
+    if (!eligible[v]) p[v] = 0.0;
+    mass += p[v];
+  }
+  for (size_t v = 0; v < p.size(); ++v) {
+    if (eligible[v]) p[v] = mass > 0.0 ? p[v] / mass : 1.0 / static_cast<double>(allowed);
+  }
+}
+
 std::optional<ArtworkDecision> DecideAmong(const ArtworkPolicy& policy, const ArtworkContext& context,
                                            const std::vector<bool>& eligible, uint64_t seed,
                                            std::string_view impression_id) {
@@ -61,16 +75,7 @@ std::optional<ArtworkDecision> DecideAmong(const ArtworkPolicy& policy, const Ar
   Rng rng(DeriveSeed(seed, Hash64(impression_id)));
   std::vector<double> p(variants);
   policy.Probabilities(context, p);
-  double mass = 0.0;
-  for (uint32_t v = 0; v < variants; ++v) {
-    if (!eligible[v]) p[v] = 0.0;
-    mass += p[v];
-  }
-  if (allowed < variants) {  // a full set keeps the policy's own vector
-    for (uint32_t v = 0; v < variants; ++v) {
-      if (eligible[v]) p[v] = mass > 0.0 ? p[v] / mass : 1.0 / static_cast<double>(allowed);
-    }
-  }
+  RenormaliseOver(p, eligible);  // a full set keeps the policy's own vector
   return Draw(p, rng);
 }
 

@@ -100,6 +100,14 @@ ArtworkDecision Decide(const ArtworkPolicy& policy, const ArtworkContext& contex
 // share it evenly. nullopt when no variant is eligible, or when eligible is
 // not one entry a variant (a caller's mistake: refused, not guessed). With every variant
 // eligible the decision is Decide's, bit for bit (same draw).
+// DecideAmong's rule on a probability vector: entries outside `eligible`
+// (one flag an entry) set to 0 and the rest renormalised to sum to 1, or
+// shared evenly when they had no mass. A full or empty set leaves `p` as it
+// is (bit for bit). The one copy of the arithmetic: the simulator and the
+// off-policy estimators restrict target policies with it too, so a policy
+// evaluated on its own gated log gets weights of exactly 1.
+void RenormaliseOver(std::span<double> p, const std::vector<bool>& eligible);
+
 std::optional<ArtworkDecision> DecideAmong(const ArtworkPolicy& policy, const ArtworkContext& context,
                                            const std::vector<bool>& eligible, uint64_t seed,
                                            std::string_view impression_id);

@@ -323,21 +323,6 @@ EligibleSet MakeEligibleSet(const GroundTruth& truth, const std::vector<uint8_t>
   return e;
 }
 
-// DecideAmong's rule (bandit/policy.h) on a probability vector: 0 outside
-// the set, renormalised over it, uniform over it when it has no mass.
-void RenormaliseOver(const std::vector<bool>& set, std::vector<double>& p) {
-  double mass = 0.0;
-  uint32_t allowed = 0;
-  for (uint32_t v = 0; v < p.size(); ++v) {
-    if (!set[v]) p[v] = 0.0;
-    mass += p[v];
-    allowed += set[v] ? 1 : 0;
-  }
-  for (uint32_t v = 0; v < p.size(); ++v) {
-    if (set[v]) p[v] = mass > 0.0 ? p[v] / mass : 1.0 / static_cast<double>(allowed);
-  }
-}
-
 // Per title the eligible variant with the highest expected reward averaged
 // over the simulator's members for that title (ties: the lowest index; 0 for
 // a title without eligible variants, which shows a title card).
@@ -875,7 +860,7 @@ Result<double> TruePolicyValue(const Dataset& dataset, const GroundTruth& truth,
       const ArtworkContext context{std::span<const float>(contexts.data() + member * dim, dim), title};
       probabilities.resize(truth.ArtworkCount(title));
       policy.Probabilities(context, probabilities);
-      if (eligible.gate[title] == Gate::kSome) RenormaliseOver(eligible.sets[title], probabilities);
+      if (eligible.gate[title] == Gate::kSome) RenormaliseOver(probabilities, eligible.sets[title]);
       for (uint32_t v = 0; v < probabilities.size(); ++v) {
         sum += probabilities[v] * ExpectedReward(truth, reward, member, title, v);
       }

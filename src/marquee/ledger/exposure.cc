@@ -7,13 +7,14 @@
 #include <nlohmann/json.hpp>
 
 #include "marquee/ledger/render_util.h"
+#include "marquee/util/svg_chart.h"
 #include "marquee/util/civil_time.h"
 
 namespace marquee {
 
 namespace {
 
-using ledger_render::HtmlEscape;
+
 using ledger_render::Thousands;
 
 std::string UnitIdOf(const Dataset& dataset, uint32_t title) {
@@ -241,18 +242,18 @@ std::string ExposureJson(const ExposureReport& report) {
 std::string ExposureHtml(const ExposureReport& report) {
   std::string out = ledger_render::PageStart("Exposure and the streaming success bonus");
   out += fmt::format("<p>Domestic territory {}; subscribers {}; agreement {}.</p>\n",
-                     HtmlEscape(report.domestic_territory),
+                     XmlEscape(report.domestic_territory),
                      report.domestic_subscribers > 0 ? Thousands(report.domestic_subscribers) : "as the rule sets",
-                     HtmlEscape(report.agreement.empty() ? "none" : report.agreement));
+                     XmlEscape(report.agreement.empty() ? "none" : report.agreement));
   out += "<table><tr><th>title / season</th><th>runtime</th><th>released</th><th>plays</th><th>hours</th>"
          "<th>domestic hours (window)</th><th>views</th><th>ratio</th><th>bonus</th></tr>\n";
   for (const ExposureUnit& u : report.units) {
     out += fmt::format(
         "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
         "<td class=\"n\">{} ({} d)</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
-        HtmlEscape(u.unit_id), Runtime(u), u.release_day ? FormatCivilDate(*u.release_day) : "unknown",
+        XmlEscape(u.unit_id), Runtime(u), u.release_day ? FormatCivilDate(*u.release_day) : "unknown",
         Thousands(u.plays), FormatHours(u.seconds_streamed), FormatHours(u.seconds_domestic), u.window_days,
-        u.views ? Thousands(*u.views) : "-", Ratio(u), HtmlEscape(u.bonus_status));
+        u.views ? Thousands(*u.views) : "-", Ratio(u), XmlEscape(u.bonus_status));
   }
   out += "</table>\n<p class=\"note\">Hours are exact seconds / 3600 shown to the hundredth; views = domestic "
          "seconds in the window / runtime seconds, floored; the trigger is compared in exact integers "

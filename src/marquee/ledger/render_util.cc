@@ -5,24 +5,9 @@
 #include <fmt/format.h>
 
 #include "marquee/util/civil_time.h"
+#include "marquee/util/svg_chart.h"
 
 namespace marquee::ledger_render {
-
-std::string HtmlEscape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
 
 std::string Thousands(int64_t value) {
   // Through uint64 so that the most negative value has a magnitude.
@@ -49,7 +34,7 @@ std::string PageStart(std::string_view title) {
       "th,td{{border:1px solid #999;padding:4px 8px;text-align:left}}td.n{{text-align:right;"
       "font-variant-numeric:tabular-nums}}h2{{margin-top:2em}}.note{{color:#555;font-size:90%}}"
       "@media print{{body{{margin:0}}h2{{page-break-before:auto}}}}</style></head><body>\n<h1>{0}</h1>\n",
-      HtmlEscape(title));
+      XmlEscape(title));
 }
 
 std::string PageEnd() { return "</body></html>\n"; }

@@ -8,9 +8,6 @@
 
 namespace marquee::ledger_render {
 
-// `text` safe inside HTML element content and attribute values.
-std::string HtmlEscape(std::string_view text);
-
 // 1234567 -> "1,234,567"; -5000 -> "-5,000".
 std::string Thousands(int64_t value);
 

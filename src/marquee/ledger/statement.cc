@@ -16,7 +16,7 @@ namespace marquee {
 
 namespace {
 
-using ledger_render::HtmlEscape;
+
 using ledger_render::IsoTime;
 using ledger_render::Thousands;
 using json = nlohmann::ordered_json;
@@ -315,14 +315,14 @@ std::string DailyChart(std::span<const PerformerStatement> statements) {
 std::string StatementSection(const PerformerStatement& s) {
   std::string out = fmt::format("<h2>{}{}</h2>\n<p>Period {}. Qualifying impressions <b>{}</b>; qualifying plays "
                                 "attributed <b>{}</b>; fees <b>{}</b>.</p>\n",
-                                HtmlEscape(s.performer_id),
-                                s.performer_name.empty() ? "" : " &mdash; " + HtmlEscape(s.performer_name),
-                                HtmlEscape(PeriodText(s.period)), Thousands(s.totals.qualifying_impressions),
+                                XmlEscape(s.performer_id),
+                                s.performer_name.empty() ? "" : " &mdash; " + XmlEscape(s.performer_name),
+                                XmlEscape(PeriodText(s.period)), Thousands(s.totals.qualifying_impressions),
                                 Thousands(s.totals.qualifying_plays), FormatMicros(s.total_fees_micros));
   out += "<table><tr><th>title</th><th>territory</th><th>variant kind</th><th>impressions</th></tr>\n";
   for (const auto& [key, count] : s.totals.impressions_by_key) {
-    out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>\n", HtmlEscape(key.title_id),
-                       HtmlEscape(key.territory), HtmlEscape(key.variant_kind), Thousands(count));
+    out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>\n", XmlEscape(key.title_id),
+                       XmlEscape(key.territory), XmlEscape(key.variant_kind), Thousands(count));
   }
   out += "</table>\n<table><tr><th>consent</th><th>version</th><th>flat fee</th><th>rate per 1,000</th>"
          "<th>qualifying impressions</th><th>flat fee due</th><th>impression fee</th><th>total</th></tr>\n";
@@ -330,13 +330,13 @@ std::string StatementSection(const PerformerStatement& s) {
     if (!c.found) {
       out += fmt::format("<tr><td>{}</td><td class=\"n\">{}</td><td colspan=\"6\">not in the consent log: no fee "
                          "computed ({} impressions)</td></tr>\n",
-                         HtmlEscape(c.consent.consent_id), c.consent.version, Thousands(c.qualifying_impressions));
+                         XmlEscape(c.consent.consent_id), c.consent.version, Thousands(c.qualifying_impressions));
       continue;
     }
     out += fmt::format("<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
                        "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
                        "</tr>\n",
-                       HtmlEscape(c.consent.consent_id), c.consent.version, FormatMicros(c.terms.flat_fee_micros),
+                       XmlEscape(c.consent.consent_id), c.consent.version, FormatMicros(c.terms.flat_fee_micros),
                        FormatMicros(c.terms.rate_per_1000_qualifying_micros), Thousands(c.qualifying_impressions),
                        FormatMicros(c.flat_fee_micros), FormatMicros(c.impression_fee_micros),
                        FormatMicros(c.total_micros));
@@ -347,14 +347,14 @@ std::string StatementSection(const PerformerStatement& s) {
     out += "<table><tr><th>title</th><th>agreement</th><th>domestic hours</th><th>views</th><th>bonus</th></tr>\n";
     for (const BonusLine& b : s.bonus) {
       out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>\n",
-                         HtmlEscape(b.title_id), HtmlEscape(b.agreement), FormatHours(b.exposure.seconds_domestic),
-                         HtmlEscape(ViewsText(b.exposure)), HtmlEscape(b.exposure.bonus_status));
+                         XmlEscape(b.title_id), XmlEscape(b.agreement), FormatHours(b.exposure.seconds_domestic),
+                         XmlEscape(ViewsText(b.exposure)), XmlEscape(b.exposure.bonus_status));
     }
     out += "</table>\n";
   }
   if (!s.problems.empty()) {
     out += "<p><b>Problems</b></p><ul>\n";
-    for (const std::string& p : s.problems) out += "<li>" + HtmlEscape(p) + "</li>\n";
+    for (const std::string& p : s.problems) out += "<li>" + XmlEscape(p) + "</li>\n";
     out += "</ul>\n";
   }
   return out;

@@ -9,24 +9,7 @@
 #include <string_view>
 
 namespace marquee {
-namespace {
-
-// Distinguishable on white and for the common colour-vision deficiencies
-// well enough for a handful of curves; past ten, dashes tell them apart.
-constexpr std::array<std::string_view, 10> kColours = {
-    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
-    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
-constexpr std::array<std::string_view, 3> kDashes = {"", "6 3", "2 2"};
-
-constexpr int kMinWidth = 240;
-constexpr int kMinHeight = 160;
-constexpr double kLeftMargin = 70.0;   // room for y tick labels and the y label
-constexpr double kTopMargin = 40.0;    // the title
-constexpr double kBottomMargin = 50.0; // x tick labels and the x label
-constexpr double kLegendGap = 20.0;
-constexpr double kCharWidth = 7.0;     // rough width of a 12px sans-serif character
-
-std::string Escape(std::string_view text) {
+std::string XmlEscape(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
@@ -44,6 +27,24 @@ std::string Escape(std::string_view text) {
   }
   return out;
 }
+
+namespace {
+
+// Distinguishable on white and for the common colour-vision deficiencies
+// well enough for a handful of curves; past ten, dashes tell them apart.
+constexpr std::array<std::string_view, 10> kColours = {
+    "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd",
+    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+constexpr std::array<std::string_view, 3> kDashes = {"", "6 3", "2 2"};
+
+constexpr int kMinWidth = 240;
+constexpr int kMinHeight = 160;
+constexpr double kLeftMargin = 70.0;   // room for y tick labels and the y label
+constexpr double kTopMargin = 40.0;    // the title
+constexpr double kBottomMargin = 50.0; // x tick labels and the x label
+constexpr double kLegendGap = 20.0;
+constexpr double kCharWidth = 7.0;     // rough width of a 12px sans-serif character
+
 
 std::string Fixed(double value, int decimals) {
   char buffer[64];
@@ -114,23 +115,23 @@ void AppendAxes(const Frame& f, const ChartOptions& options, std::string& out) {
     out += "<line x1=\"" + px + "\" y1=\"" + Fixed(f.top, 1) + "\" x2=\"" + px + "\" y2=\"" +
            Fixed(f.bottom, 1) + "\" stroke=\"#e5e5e5\"/>\n";
     out += "<text x=\"" + px + "\" y=\"" + Fixed(f.bottom + 16, 1) +
-           "\" text-anchor=\"middle\">" + Escape(CompactNumber(t)) + "</text>\n";
+           "\" text-anchor=\"middle\">" + XmlEscape(CompactNumber(t)) + "</text>\n";
   }
   for (double t : f.yticks) {
     const std::string py = Fixed(f.Y(t), 1);
     out += "<line x1=\"" + Fixed(f.left, 1) + "\" y1=\"" + py + "\" x2=\"" + Fixed(f.right, 1) +
            "\" y2=\"" + py + "\" stroke=\"#e5e5e5\"/>\n";
     out += "<text x=\"" + Fixed(f.left - 6, 1) + "\" y=\"" + Fixed(f.Y(t) + 4, 1) +
-           "\" text-anchor=\"end\">" + Escape(CompactNumber(t)) + "</text>\n";
+           "\" text-anchor=\"end\">" + XmlEscape(CompactNumber(t)) + "</text>\n";
   }
   out += "<path d=\"M" + Fixed(f.left, 1) + " " + Fixed(f.top, 1) + " V" + Fixed(f.bottom, 1) +
          " H" + Fixed(f.right, 1) + "\" fill=\"none\" stroke=\"#333\"/>\n";
   const double mid_x = (f.left + f.right) / 2;
   const double mid_y = (f.top + f.bottom) / 2;
   out += "<text x=\"" + Fixed(mid_x, 1) + "\" y=\"" + Fixed(f.bottom + 38, 1) +
-         "\" text-anchor=\"middle\">" + Escape(options.x_label) + "</text>\n";
+         "\" text-anchor=\"middle\">" + XmlEscape(options.x_label) + "</text>\n";
   out += "<text x=\"16\" y=\"" + Fixed(mid_y, 1) + "\" text-anchor=\"middle\" transform=\"rotate(-90 16 " +
-         Fixed(mid_y, 1) + ")\">" + Escape(options.y_label) + "</text>\n";
+         Fixed(mid_y, 1) + ")\">" + XmlEscape(options.y_label) + "</text>\n";
 }
 
 std::string StrokeStyle(size_t index) {
@@ -172,7 +173,7 @@ void AppendLegend(const std::vector<LineSeries>& series, double x, double top, s
     out += "<line x1=\"" + Fixed(x, 1) + "\" y1=\"" + Fixed(y, 1) + "\" x2=\"" + Fixed(x + 24, 1) +
            "\" y2=\"" + Fixed(y, 1) + "\" stroke-width=\"2\" " + StrokeStyle(i) + "/>\n";
     out += "<text x=\"" + Fixed(x + 30, 1) + "\" y=\"" + Fixed(y + 4, 1) + "\">" +
-           Escape(series[i].name) + "</text>\n";
+           XmlEscape(series[i].name) + "</text>\n";
   }
 }
 
@@ -247,7 +248,7 @@ std::string LineChartSvg(const std::vector<LineSeries>& series, const ChartOptio
                     "\" font-family=\"sans-serif\" font-size=\"12\">\n";
   out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
   out += "<text x=\"" + Fixed(width / 2, 1) + "\" y=\"24\" text-anchor=\"middle\" font-size=\"16\">" +
-         Escape(options.title) + "</text>\n";
+         XmlEscape(options.title) + "</text>\n";
   AppendAxes(f, options, out);
   for (size_t i = 0; i < series.size(); ++i) AppendSeries(f, series[i], i, out);
   AppendLegend(series, f.right + kLegendGap, f.top, out);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace marquee {
@@ -26,6 +27,12 @@ struct ChartOptions {
   int width = 800;   // pixels, including margins and legend
   int height = 480;
 };
+
+// `text` safe inside XML or HTML text and attribute values: & < > " ' as
+// entities; control characters XML 1.0 forbids (all below 0x20 but tab,
+// newline and carriage return) dropped. The charts' labels and the ledger's
+// HTML reports use it.
+std::string XmlEscape(std::string_view text);
 
 std::string LineChartSvg(const std::vector<LineSeries>& series, const ChartOptions& options);
 
