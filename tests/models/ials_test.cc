@@ -54,6 +54,10 @@ std::vector<double> FitLosses(IalsRecommender& model, const InteractionMatrix& t
   return losses;
 }
 
+// The kernel this CPU picks by default (the solver tests below run for every
+// kernel in ials_kernel_test.cc).
+const ials::IalsKernel& DefaultKernel() { return *ials::SelectIalsKernel(CpuFeatures::Detect(), "").value(); }
+
 std::vector<float> Unpadded(const FactorMatrix& m, uint32_t row) {
   return std::vector<float>(m.Row(row), m.Row(row) + m.factors());
 }
@@ -209,7 +213,7 @@ TEST(IalsTest, RowSolversMatchADenseSolveInDouble) {
   ials::SolverScratch scratch(f);
   FactorMatrix x(2, f);
   ials::SolveRowCholesky(gram, y, row, lambda, x.Row(0), scratch);
-  ials::SolveRowCg(gram, y, row, lambda, 200, x.Row(1), scratch);  // from zero, to convergence
+  ials::SolveRowCg(DefaultKernel(), gram, y, row, lambda, 200, x.Row(1), scratch);  // from zero, to convergence
   for (uint32_t j = 0; j < f; ++j) {
     EXPECT_NEAR(x.Row(0)[j], expected[j], 1e-4 * (1 + std::abs(expected[j]))) << j;
     EXPECT_NEAR(x.Row(1)[j], expected[j], 1e-3 * (1 + std::abs(expected[j]))) << j;
@@ -252,13 +256,13 @@ TEST(IalsTest, CgFromAWarmStartOnlyImprovesTheRowObjective) {
   FactorMatrix x(1, f);
   double previous = objective(x.Row(0));
   for (int step = 0; step < 6; ++step) {
-    ials::SolveRowCg(gram, y, row, 0.1f, 1, x.Row(0), scratch);
+    ials::SolveRowCg(DefaultKernel(), gram, y, row, 0.1f, 1, x.Row(0), scratch);
     const double now = objective(x.Row(0));
     EXPECT_LE(now, previous * (1 + 1e-6)) << step;
     previous = now;
   }
   // Run to convergence (f steps suffice in exact arithmetic): the exact optimum.
-  ials::SolveRowCg(gram, y, row, 0.1f, 3 * f, x.Row(0), scratch);
+  ials::SolveRowCg(DefaultKernel(), gram, y, row, 0.1f, 3 * f, x.Row(0), scratch);
   FactorMatrix exact(1, f);
   ials::SolveRowCholesky(gram, y, row, 0.1f, exact.Row(0), scratch);
   EXPECT_NEAR(objective(x.Row(0)), objective(exact.Row(0)), 1e-4 * previous);

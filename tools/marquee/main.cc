@@ -1,8 +1,13 @@
 // marquee: the command-line entry point. Subcommands live one a file.
+#include <fmt/format.h>
+
 #include <cstdio>
+#include <string>
 #include <vector>
 
 #include "commands.h"
+#include "marquee/models/ials_kernel.h"
+#include "marquee/util/cpu_features.h"
 #include "marquee/util/threads.h"
 
 namespace marquee::cli {
@@ -11,6 +16,13 @@ int ReportError(std::string_view command, const Status& status) {
   std::fprintf(stderr, "marquee %.*s: error: %s\n", static_cast<int>(command.size()),
                command.data(), status.ToString().c_str());
   return kExitFailure;
+}
+
+std::string VersionLine() {
+  const Result<const ials::IalsKernel*> kernel = ials::ActiveIalsKernel();
+  return fmt::format("marquee 0.1.0 (build {}; CPU {}; iALS kernel {})",
+                     *BuildArch() ? BuildArch() : "compiler default", CpuFeatures::Detect().ToString(),
+                     kernel.ok() ? (*kernel)->name : kernel.status().message());
 }
 
 }  // namespace marquee::cli
@@ -25,7 +37,7 @@ int main(int argc, char** argv) {
   app.add_option("--threads", threads, "worker threads (0 = all cores)")
       ->check(CLI::NonNegativeNumber)
       ->envname("MARQUEE_THREADS");
-  app.set_version_flag("--version", "marquee 0.1.0");
+  app.set_version_flag("--version", [] { return VersionLine(); });
 
   std::vector<Command> commands = {
       AddDemoCommand(app),     AddGenerateCommand(app),  AddImportCommand(app),

@@ -2,10 +2,13 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <fmt/format.h>
+#include <string>
 
 #include "commands.h"
 #include "marquee/data/dataset_file.h"
 #include "marquee/models/factor_rank.h"
+#include "marquee/models/ials_kernel.h"
 #include "marquee/models/model_file.h"
 #include "marquee/models/registry.h"
 #include "model_flags.h"
@@ -34,9 +37,15 @@ int RunTrain(const TrainArgs& args) {
 
   InteractionMatrix train = args.min_rating ? dataset->interactions.KeepAtLeast(*args.min_rating)
                                             : dataset->interactions;
-  std::printf("training %s (%s) on %u members x %u titles, %llu interactions\n",
+  std::string kernel;  // the instruction-set variant, where the model has several
+  if (args.model == "ials") {
+    Result<const ials::IalsKernel*> active = ials::ActiveIalsKernel();
+    if (!active.ok()) return ReportError("train", active.status());
+    kernel = fmt::format(", kernel {}", (*active)->name);
+  }
+  std::printf("training %s (%s) on %u members x %u titles, %llu interactions%s\n",
               args.model.c_str(), (*model)->parameters().ToString().c_str(), train.rows(),
-              train.cols(), static_cast<unsigned long long>(train.nnz()));
+              train.cols(), static_cast<unsigned long long>(train.nnz()), kernel.c_str());
   TrainContext context;
   context.seed = args.seed;
   context.loss_every = args.loss_every;

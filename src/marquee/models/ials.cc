@@ -152,7 +152,7 @@ float IalsRecommender::TitleLambda(double extra_sum) const {
 namespace {
 
 // One half-step: every row of `self` solved against the fixed `other`.
-void SolveSide(const IalsRecommender::Options& options, const SparseRows& rows,
+void SolveSide(const IalsRecommender::Options& options, const ials::IalsKernel& kernel, const SparseRows& rows,
                const std::vector<uint32_t>& order, const std::vector<float>& lambda,
                const FactorMatrix& gram, const FactorMatrix& other, FactorMatrix& self) {
   const bool cg = options.solver == IalsRecommender::Solver::kCg;
@@ -163,8 +163,7 @@ void SolveSide(const IalsRecommender::Options& options, const SparseRows& rows,
     for (size_t k = 0; k < order.size(); ++k) {
       const uint32_t r = order[k];
       if (cg) {
-        ials::SolveRowCg(gram, other, rows.Row(r), lambda[r], options.cg_steps, self.Row(r),
-                         scratch);
+        ials::SolveRowCg(kernel, gram, other, rows.Row(r), lambda[r], options.cg_steps, self.Row(r), scratch);
       } else {
         ials::SolveRowCholesky(gram, other, rows.Row(r), lambda[r], self.Row(r), scratch);
       }
@@ -206,6 +205,7 @@ double Loss(const SparseRows& member_rows, const FactorMatrix& members,
 Status IalsRecommender::Fit(const InteractionMatrix& train, const TrainContext& context) {
   using Clock = std::chrono::steady_clock;
   const uint32_t f = options_.factors;
+  MARQUEE_ASSIGN_OR_RETURN(const ials::IalsKernel* kernel, ials::ActiveIalsKernel());
   members_ = FactorMatrix(train.rows(), f);
   titles_ = FactorMatrix(train.cols(), f);
 
@@ -247,9 +247,9 @@ Status IalsRecommender::Fit(const InteractionMatrix& train, const TrainContext& 
   FactorMatrix title_gram = Gramian(titles_);
   for (uint32_t iteration = 1; iteration <= options_.iterations; ++iteration) {
     const Clock::time_point start = Clock::now();
-    SolveSide(options_, member_rows, member_order, member_lambda, title_gram, titles_, members_);
+    SolveSide(options_, *kernel, member_rows, member_order, member_lambda, title_gram, titles_, members_);
     const FactorMatrix member_gram = Gramian(members_);
-    SolveSide(options_, title_rows, title_order, title_lambda, member_gram, members_, titles_);
+    SolveSide(options_, *kernel, title_rows, title_order, title_lambda, member_gram, members_, titles_);
     title_gram = Gramian(titles_);  // for the next member half-step (and the loss)
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     if (context.on_iteration) {

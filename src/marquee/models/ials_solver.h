@@ -23,6 +23,7 @@
 #include <span>
 #include <vector>
 
+#include "marquee/models/ials_kernel.h"
 #include "marquee/util/factor_matrix.h"
 
 namespace marquee::ials {
@@ -66,8 +67,10 @@ class SolverScratch {
 
 // Improves x (a padded row, warm start) by `steps` conjugate-gradient steps
 // on A x = b, never forming A: A p = G p + lambda p + sum_i e_i (y_i.p) y_i.
-void SolveRowCg(const FactorMatrix& gram, const FactorMatrix& other, SparseRow row, float lambda,
-                uint32_t steps, float* x, SolverScratch& scratch);
+// `kernel` is the instruction-set variant (ials_kernel.h; all agree to float
+// rounding).
+void SolveRowCg(const IalsKernel& kernel, const FactorMatrix& gram, const FactorMatrix& other, SparseRow row,
+                float lambda, uint32_t steps, float* x, SolverScratch& scratch);
 
 // Sets x to the exact solution of A x = b (A formed densely, Cholesky
 // factorisation in double).
