@@ -114,7 +114,7 @@ TEST(EaseTest, InverseMatchesGaussJordanForOddTileSizes) {
     for (uint32_t j = 0; j < n; ++j) {
       for (uint32_t i = j; i < n; ++i) a[j * n + i] = spd[i][j];  // lower triangle only
     }
-    ASSERT_TRUE(InvertSymmetricPositiveDefinite<double>(a, work, n, tile));
+    ASSERT_TRUE(InvertSymmetricPositiveDefiniteTiled<double>(a, work, n, tile));
     for (uint32_t i = 0; i < n; ++i) {
       for (uint32_t j = 0; j < n; ++j) {
         ASSERT_NEAR(a[j * n + i], want[i][j], 1e-11) << "tile " << tile << " (" << i << "," << j << ")";
@@ -126,7 +126,7 @@ TEST(EaseTest, InverseMatchesGaussJordanForOddTileSizes) {
 TEST(EaseTest, InverseReportsAMatrixThatIsNotPositiveDefinite) {
   std::vector<float> a = {1, 2, 2, 1};  // eigenvalues 3 and -1
   std::vector<float> work(4);
-  EXPECT_FALSE(InvertSymmetricPositiveDefinite<float>(a, work, 2, 1));
+  EXPECT_FALSE(InvertSymmetricPositiveDefiniteTiled<float>(a, work, 2, 1));
 }
 
 TEST(EaseTest, ScoresAreWeightedSumsOfRows) {

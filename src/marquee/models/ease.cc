@@ -115,7 +115,7 @@ Status EaseRecommender::Fit(const InteractionMatrix& train, const TrainContext& 
   {
     auto work = std::make_unique_for_overwrite<float[]>(entries);
     ProgressReporter reporter(context.progress, "ease: inverting", 3 * ((n + kTile - 1) / kTile));
-    const bool inverted = InvertSymmetricPositiveDefinite<float>(
+    const bool inverted = InvertSymmetricPositiveDefiniteTiled<float>(
         matrix, {work.get(), entries}, n, kTile, [&](uint32_t done, uint32_t) { reporter.Set(done); });
     if (!inverted) {
       return Status::InvalidArgument("ease: X^T X + lambda I is not positive definite in float "
