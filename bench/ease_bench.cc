@@ -39,6 +39,8 @@ void TrainAndServe(const InteractionMatrix& data, double lambda, uint32_t recomm
   }
   std::printf("\nEASE training, %u titles, lambda %g, %d threads\n", data.cols(), lambda,
               ThreadCount());
+  // After the fit: the thread count OpenBLAS was given for the inverse.
+  std::printf("  inverse by %s\n", LinearAlgebraLibrary().c_str());
   std::printf("  %-22s %10s\n", "stage", "seconds");
   for (const auto& [stage, seconds] : timer.stages()) {
     std::printf("  %-22s %10.2f\n", stage.c_str(), seconds);
@@ -171,7 +173,7 @@ int main(int argc, char** argv) {
                                   {"precision_titles", 5000},
                                   {"threads", 0}});
   SetThreadCount(static_cast<int>(flags["threads"]));
-  std::printf("%s\nblas: %s\n", bench::CpuDescription().c_str(), LinearAlgebraLibrary().c_str());
+  std::printf("%s\n", bench::CpuDescription().c_str());
   if (flags["titles"] > 0) {
     SyntheticService service = bench::Generate(uint32_t(flags["members"]),
                                                uint32_t(flags["titles"]), uint64_t(flags["plays"]));
