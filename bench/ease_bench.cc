@@ -1,6 +1,7 @@
-// EASE at catalog scale: training time by stage (Gram matrix, inversion,
-// weights), peak memory, batch recommendation throughput, and float versus
-// double inversion -- speed and how far apart the resulting models are.
+// EASE at catalog scale: the CPU and BLAS, training time by stage (Gram
+// matrix, inversion, weights), peak memory, batch recommendation throughput,
+// and the inverse of one G in float and in double -- speed and how far apart
+// the resulting models are.
 //
 //   build/ease_bench                       # 100,000 x 20,000 x 10M plays
 //   build/ease_bench --members 20000 --titles 5000 --plays 2000000
@@ -38,11 +39,20 @@ void TrainAndServe(const InteractionMatrix& data, double lambda, uint32_t recomm
   }
   std::printf("\nEASE training, %u titles, lambda %g, %d threads\n", data.cols(), lambda,
               ThreadCount());
+  // After the fit: the thread count OpenBLAS was given for the inverse.
+  std::printf("  inverse by %s\n", LinearAlgebraLibrary().c_str());
   std::printf("  %-22s %10s\n", "stage", "seconds");
   for (const auto& [stage, seconds] : timer.stages()) {
     std::printf("  %-22s %10.2f\n", stage.c_str(), seconds);
   }
   std::printf("  %-22s %10.2f\n", "total (Fit)", total);
+  double gram = 0, inverse = 0;
+  for (const auto& [stage, seconds] : timer.stages()) {
+    if (stage == "ease: gram matrix") gram = seconds;
+    if (stage == "ease: inverting") inverse = seconds;
+  }
+  std::printf("  EASE %u titles: gram %.2f s, inverse %.2f s, total %.2f s\n", data.cols(), gram,
+              inverse, total);
   std::printf("  peak RSS %.2f GB (n x n float = %.2f GB)\n", bench::PeakRssGb(),
               4.0 * data.cols() * data.cols() / 1e9);
   const double rate = bench::RecommendThroughput(*model, data, recommend_members);
@@ -61,14 +71,6 @@ std::vector<T> WeightsFromPrecision(const std::vector<T>& p, uint32_t n) {
 }
 
 template <typename T>
-double TimeInverse(std::vector<T>& g, uint32_t n) {
-  std::vector<T> work(g.size());
-  const auto start = std::chrono::steady_clock::now();
-  if (!InvertSymmetricPositiveDefinite<T>(g, work, n)) std::printf("not positive definite\n");
-  return Seconds(start);
-}
-
-template <typename T>
 std::vector<ScoredTitle> Top20(const std::vector<T>& b, uint32_t n, History h) {
   std::vector<float> scores(n, 0.0f);
   std::vector<double> sums(n, 0.0);
@@ -80,48 +82,81 @@ std::vector<ScoredTitle> Top20(const std::vector<T>& b, uint32_t n, History h) {
   return TopK(scores, 20);
 }
 
-void ComparePrecision(const InteractionMatrix& x, double lambda) {
-  const uint32_t n = x.cols();
-  const InteractionMatrix xt = x.Transpose();
-  std::vector<double> g_double(size_t(n) * n, 0.0);
-#pragma omp parallel for schedule(dynamic, 16)
-  for (int64_t i = 0; i < n; ++i) {
-    std::span<double> column(g_double.data() + size_t(i) * n, n);
-    AddCooccurrenceLower<double>(x, xt, uint32_t(i), true, column);
-    column[i] += lambda;
-  }
-  std::vector<float> g_float(g_double.begin(), g_double.end());
-  const double float_seconds = TimeInverse(g_float, n);
-  const double double_seconds = TimeInverse(g_double, n);
-  const std::vector<float> b_float = WeightsFromPrecision(g_float, n);
-  const std::vector<double> b_double = WeightsFromPrecision(g_double, n);
+// One precision of the inverse of G: its time, and how far its B lies from
+// the double one.
+struct InverseRun {
+  const char* name;
+  double seconds = 0;
+  double relative_error = 0;  // max |B - B_ref| / max |B_ref|
+  double same_items = 0;      // share of top-20 titles shared with the reference
+  double same_lists = 0;      // share of top-20 lists identical in order
+};
 
+template <typename T>
+std::vector<double> InvertedWeights(const std::vector<double>& g, uint32_t n, double* seconds) {
+  std::vector<T> a(g.begin(), g.end());
+  const auto start = std::chrono::steady_clock::now();
+  const Status inverted = InvertSymmetricPositiveDefinite(std::span<T>(a), n);
+  *seconds = Seconds(start);
+  if (!inverted.ok()) std::printf("%s\n", inverted.ToString().c_str());
+  const std::vector<T> b = WeightsFromPrecision(a, n);
+  return {b.begin(), b.end()};
+}
+
+void Compare(const InteractionMatrix& x, const std::vector<double>& reference,
+             const std::vector<double>& b, InverseRun& run) {
+  const uint32_t n = x.cols();
   double largest = 0, max_error = 0;
-  for (size_t e = 0; e < b_double.size(); ++e) {
-    largest = std::max(largest, std::abs(b_double[e]));
-    max_error = std::max(max_error, std::abs(b_float[e] - b_double[e]));
+  for (size_t e = 0; e < reference.size(); ++e) {
+    largest = std::max(largest, std::abs(reference[e]));
+    max_error = std::max(max_error, std::abs(b[e] - reference[e]));
   }
+  run.relative_error = max_error / largest;
   const uint32_t members = std::min<uint32_t>(2000, x.rows());
   double same_items = 0, same_lists = 0;
   for (uint32_t m = 0; m < members; ++m) {
-    auto a = Top20(b_float, n, History::Row(x, m));
-    auto b = Top20(b_double, n, History::Row(x, m));
+    auto want = Top20(reference, n, History::Row(x, m));
+    auto got = Top20(b, n, History::Row(x, m));
     uint32_t common = 0;
-    bool identical = a.size() == b.size();
-    for (size_t k = 0; k < a.size(); ++k) {
-      identical = identical && k < b.size() && a[k].title == b[k].title;
-      for (const ScoredTitle& s : b) common += s.title == a[k].title;
+    bool identical = want.size() == got.size();
+    for (size_t k = 0; k < got.size(); ++k) {
+      identical = identical && k < want.size() && got[k].title == want[k].title;
+      for (const ScoredTitle& s : want) common += s.title == got[k].title;
     }
-    same_items += a.empty() ? 1.0 : double(common) / a.size();
+    same_items += got.empty() ? 1.0 : double(common) / got.size();
     same_lists += identical;
   }
-  std::printf("\nfloat vs double inversion, %u titles, lambda %g\n", n, lambda);
-  std::printf("  %-8s %14s\n", "scalar", "invert (s)");
-  std::printf("  %-8s %14.2f\n", "float", float_seconds);
-  std::printf("  %-8s %14.2f\n", "double", double_seconds);
-  std::printf("  max |B_float - B_double| / max |B_double| = %.2e\n", max_error / largest);
-  std::printf("  top-20 lists of %u members: %.2f%% titles shared, %.1f%% identical in order\n",
-              members, 100 * same_items / members, 100 * same_lists / members);
+  run.same_items = same_items / members;
+  run.same_lists = same_lists / members;
+}
+
+// The inverse of the same G in double and in float (EASE's choice); B is
+// compared with the double result.
+void CompareInverses(const InteractionMatrix& x, double lambda) {
+  const uint32_t n = x.cols();
+  const InteractionMatrix xt = x.Transpose();
+  std::vector<double> g(size_t(n) * n, 0.0);
+#pragma omp parallel for schedule(dynamic, 16)
+  for (int64_t i = 0; i < n; ++i) {
+    std::span<double> column(g.data() + size_t(i) * n, n);
+    AddCooccurrenceLower<double>(x, xt, uint32_t(i), true, column);
+    column[i] += lambda;
+  }
+  InverseRun runs[] = {{"double"}, {"float"}};
+  const std::vector<double> reference = InvertedWeights<double>(g, n, &runs[0].seconds);
+  Compare(x, reference, reference, runs[0]);
+  Compare(x, reference, InvertedWeights<float>(g, n, &runs[1].seconds), runs[1]);
+
+  const uint32_t members = std::min<uint32_t>(2000, x.rows());
+  std::printf("\nInverse of G, %u titles, lambda %g, %d threads; B against double,\n"
+              "top-20 lists of %u members\n",
+              n, lambda, ThreadCount(), members);
+  std::printf("  %-16s %10s %14s %14s %14s\n", "scalar", "seconds", "max rel err", "titles shared",
+              "lists same");
+  for (const InverseRun& run : runs) {
+    std::printf("  %-16s %10.2f %14.2e %13.2f%% %13.1f%%\n", run.name, run.seconds,
+                run.relative_error, 100 * run.same_items, 100 * run.same_lists);
+  }
 }
 
 }  // namespace
@@ -138,6 +173,7 @@ int main(int argc, char** argv) {
                                   {"precision_titles", 5000},
                                   {"threads", 0}});
   SetThreadCount(static_cast<int>(flags["threads"]));
+  std::printf("%s\n", bench::CpuDescription().c_str());
   if (flags["titles"] > 0) {
     SyntheticService service = bench::Generate(uint32_t(flags["members"]),
                                                uint32_t(flags["titles"]), uint64_t(flags["plays"]));
@@ -149,7 +185,7 @@ int main(int argc, char** argv) {
     SyntheticService small = bench::Generate(uint32_t(flags["members"] * scale),
                                              uint32_t(flags["precision_titles"]),
                                              uint64_t(flags["plays"] * scale));
-    ComparePrecision(small.dataset.interactions, flags["lambda"]);
+    CompareInverses(small.dataset.interactions, flags["lambda"]);
   }
   return 0;
 }

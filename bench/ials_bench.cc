@@ -14,25 +14,41 @@
 // (RecommendBatch, k = 20, watched titles excluded) over the first
 // --recommend members (default 20000). --param name=value passes any other
 // parameter.
+//
+// For comparisons with other libraries (bench/compare_implicit.sh):
+//   --data FILE.mqd   train on this dataset (from marquee generate or import)
+//                     instead of generating one
+//   --save DIR        with --data: after each fit, write DIR/f<factors>/ as a
+//                     model directory (for marquee recommend), plus the factors
+//                     unpadded, row-major, little-endian float32 (index order of
+//                     the dataset), shape (rows, factors):
+//                       members.f32 (members x factors), titles.f32 (titles x factors)
+//                     and once DIR/matrix/ with the training matrix as CSR:
+//                       shape.txt "members titles nnz", indptr.u64 (members + 1),
+//                       indices.u32 (nnz titles), weights.f32 (nnz weights)
 #include <benchmark/benchmark.h>
 
-#include <cmath>
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "model_bench_util.h"
-#include "marquee/synthetic/synthetic.h"
+#include "marquee/data/dataset_file.h"
 #include "marquee/models/ials.h"
+#include "marquee/models/model_file.h"
+#include "marquee/synthetic/synthetic.h"
 #include "marquee/util/threads.h"
 
 namespace marquee {
 namespace {
 
 struct Flags {
-  SyntheticConfig data;
+  SyntheticConfig data_config;
   std::vector<std::string> factors = {"64", "128"};
   std::vector<std::string> solvers = {"cg", "cholesky"};
   std::string iterations = "15";
@@ -40,6 +56,8 @@ struct Flags {
   uint32_t recommend = 20000;
   bool verbose = false;
   Parameters extra;
+  std::string data;  // a dataset file instead of generated data
+  std::string save;  // where to write models, factors and the matrix (needs `data`)
 };
 
 std::vector<std::string> SplitCommas(const std::string& text) {
@@ -54,10 +72,10 @@ std::vector<std::string> SplitCommas(const std::string& text) {
 }
 
 bool ParseFlags(int argc, char** argv, Flags* flags) {
-  flags->data.members = 100000;
-  flags->data.titles = 20000;
-  flags->data.plays = 10000000;
-  flags->data.seed = 42;
+  flags->data_config.members = 100000;
+  flags->data_config.titles = 20000;
+  flags->data_config.plays = 10000000;
+  flags->data_config.seed = 42;
   for (int i = 1; i < argc; ++i) {
     const std::string flag = argv[i];
     if (flag == "--verbose") {
@@ -66,15 +84,17 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
     }
     if (i + 1 >= argc) return false;
     const std::string value = argv[++i];
-    if (flag == "--members") flags->data.members = std::stoul(value);
-    else if (flag == "--titles") flags->data.titles = std::stoul(value);
-    else if (flag == "--plays") flags->data.plays = std::stoull(value);
-    else if (flag == "--seed") flags->data.seed = std::stoull(value);
+    if (flag == "--members") flags->data_config.members = std::stoul(value);
+    else if (flag == "--titles") flags->data_config.titles = std::stoul(value);
+    else if (flag == "--plays") flags->data_config.plays = std::stoull(value);
+    else if (flag == "--seed") flags->data_config.seed = std::stoull(value);
     else if (flag == "--factors") flags->factors = SplitCommas(value);
     else if (flag == "--solvers") flags->solvers = SplitCommas(value);
     else if (flag == "--iterations") flags->iterations = value;
     else if (flag == "--threads") flags->threads = std::stoi(value);
     else if (flag == "--recommend") flags->recommend = std::stoul(value);
+    else if (flag == "--data") flags->data = value;
+    else if (flag == "--save") flags->save = value;
     else if (flag == "--param") {
       const size_t eq = value.find('=');
       if (eq == std::string::npos) return false;
@@ -86,10 +106,68 @@ bool ParseFlags(int argc, char** argv, Flags* flags) {
   return true;
 }
 
+// `count` items of T to `path`, raw; false (with a message) on failure.
+template <typename T>
+bool WriteRaw(const std::string& path, const T* data, size_t count) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  const bool ok = f != nullptr && std::fwrite(data, sizeof(T), count, f) == count;
+  if (f != nullptr && std::fclose(f) != 0) return false;
+  if (!ok) std::fprintf(stderr, "cannot write %s\n", path.c_str());
+  return ok;
+}
+
+bool WriteFactors(const std::string& path, const FactorMatrix& m) {
+  std::vector<float> rows(static_cast<size_t>(m.rows()) * m.factors());
+  for (uint32_t r = 0; r < m.rows(); ++r) {
+    std::copy_n(m.Row(r), m.factors(), rows.data() + static_cast<size_t>(r) * m.factors());
+  }
+  return WriteRaw(path, rows.data(), rows.size());
+}
+
+bool WriteMatrix(const std::string& dir, const InteractionMatrix& x) {
+  std::filesystem::create_directories(dir);
+  std::FILE* shape = std::fopen((dir + "/shape.txt").c_str(), "w");
+  if (shape == nullptr) return false;
+  std::fprintf(shape, "%u %u %llu\n", x.rows(), x.cols(), static_cast<unsigned long long>(x.nnz()));
+  std::fclose(shape);
+  return WriteRaw(dir + "/indptr.u64", x.indptr().data(), x.indptr().size()) &&
+         WriteRaw(dir + "/indices.u32", x.indices().data(), x.indices().size()) &&
+         WriteRaw(dir + "/weights.f32", x.weights().data(), x.weights().size());
+}
+
+// The model directory marquee recommend reads, and the raw factors.
+bool SaveFit(const std::string& dir, const Recommender& model, const Dataset& dataset,
+             double fit_seconds) {
+  const ModelInfo info =
+      DescribeTrainedModel(model, "ials", dataset, dataset.interactions, fit_seconds);
+  const Status saved = SaveModel(model, info, dataset.members, dataset.titles, dir);
+  if (!saved.ok()) {
+    std::fprintf(stderr, "%s\n", saved.ToString().c_str());
+    return false;
+  }
+  const auto& ials = static_cast<const IalsRecommender&>(model);
+  return WriteFactors(dir + "/members.f32", ials.member_factors()) &&
+         WriteFactors(dir + "/titles.f32", ials.title_factors());
+}
+
 int Run(const Flags& flags) {
   SetThreadCount(flags.threads);
-  const SyntheticService service = bench::Generate(flags.data);
-  const InteractionMatrix& train = service.dataset.interactions;
+  Dataset dataset;
+  if (flags.data.empty()) {
+    dataset = bench::Generate(flags.data_config).dataset;
+  } else {
+    Result<Dataset> loaded = LoadDataset(flags.data);
+    if (!loaded.ok()) {
+      std::fprintf(stderr, "%s\n", loaded.status().ToString().c_str());
+      return 1;
+    }
+    dataset = std::move(loaded).value();
+    std::printf("loaded %s: %u members x %u titles x %llu plays\n", flags.data.c_str(),
+                dataset.interactions.rows(), dataset.interactions.cols(),
+                static_cast<unsigned long long>(dataset.interactions.nnz()));
+  }
+  const InteractionMatrix& train = dataset.interactions;
+  if (!flags.save.empty() && !WriteMatrix(flags.save + "/matrix", train)) return 1;
   std::printf("%d threads\n", flags.threads);
   auto start = std::chrono::steady_clock::now();
   std::printf("%-9s %7s %6s %9s %12s %9s %16s %9s\n", "solver", "factors", "iters", "s/iter",
@@ -126,6 +204,9 @@ int Run(const Flags& flags) {
         std::fprintf(stderr, "%s\n", s.ToString().c_str());
         return 1;
       }
+      if (!flags.save.empty() && !SaveFit(flags.save + "/f" + factors, **model, dataset, fit_seconds)) {
+        return 1;
+      }
       const double members_per_second = bench::RecommendThroughput(**model, train, flags.recommend);
       std::printf("%-9s %7s %6u %9.3f %12.3e %9.2f %16.8e %9.0f\n", solver.c_str(), factors.c_str(),
                   iterations, solve_seconds / iterations,
@@ -146,8 +227,13 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: %s [--members N] [--titles N] [--plays N] [--seed N] [--factors 64,128]\n"
                  "          [--iterations N] [--solvers cg,cholesky] [--threads N]\n"
-                 "          [--recommend N] [--param name=value]... [--verbose]\n",
+                 "          [--recommend N] [--param name=value]... [--verbose]\n"
+                 "          [--data DATASET.mqd [--save DIR]]\n",
                  argv[0]);
+    return 2;
+  }
+  if (!flags.save.empty() && flags.data.empty()) {
+    std::fprintf(stderr, "--save needs --data (the model directory keeps the dataset's ids)\n");
     return 2;
   }
   return marquee::Run(flags);

@@ -37,6 +37,31 @@ inline std::map<std::string, double> ParseFlags(int argc, char** argv,
   return defaults;
 }
 
+// "cpu: <model name> (avx2 yes, avx512f no)" from /proc/cpuinfo: the line
+// that makes a benchmark's figures comparable across machines.
+inline std::string CpuDescription() {
+  std::FILE* f = std::fopen("/proc/cpuinfo", "r");
+  std::string model = "unknown", flags;
+  if (f != nullptr) {
+    char line[8192];
+    while (std::fgets(line, sizeof line, f) != nullptr && (model == "unknown" || flags.empty())) {
+      std::string s(line);
+      const size_t colon = s.find(':');
+      if (colon == std::string::npos) continue;
+      std::string value = s.substr(colon + 1);
+      value.erase(0, value.find_first_not_of(" \t"));
+      if (!value.empty() && value.back() == '\n') value.pop_back();
+      if (s.rfind("model name", 0) == 0) model = value;
+      if (s.rfind("flags", 0) == 0) flags = " " + value + " ";
+    }
+    std::fclose(f);
+  }
+  auto has = [&](const char* flag) {
+    return flags.find(" " + std::string(flag) + " ") != std::string::npos ? "yes" : "no";
+  };
+  return "cpu: " + model + " (avx2 " + has("avx2") + ", avx512f " + has("avx512f") + ")";
+}
+
 inline double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }

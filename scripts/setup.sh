@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake ninja-build pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev
-  libcli11-dev nlohmann-json3-dev zlib1g-dev libeigen3-dev
+  libcli11-dev nlohmann-json3-dev zlib1g-dev libeigen3-dev libopenblas-dev
   libsqlite3-dev libssl-dev libmicrohttpd-dev libcpp-httplib-dev libhnswlib-dev wrk
   libfmt-dev libyaml-cpp-dev python3 clang
 )

@@ -8,7 +8,6 @@
 
 #include "marquee/synthetic/synthetic.h"
 #include "marquee/models/popularity.h"
-#include "marquee/models/spd_inverse.h"
 #include "marquee/util/threads.h"
 #include "dense_reference.h"
 #include "recommender_test_util.h"
@@ -78,7 +77,7 @@ TEST(EaseTest, MatchesDenseGaussJordanOnSmallMatrix) {
   }
 }
 
-// 600 titles: several 256-wide tiles, so every path of the tiled inverse runs.
+// 600 titles: past OpenBLAS's block sizes, so its blocked paths run.
 TEST(EaseTest, MatchesDenseGaussJordanAcrossTiles) {
   const InteractionMatrix x = RandomInteractions(3000, 600, 40, 2);
   auto model = MakeEase({{"lambda", "20"}});
@@ -94,39 +93,24 @@ TEST(EaseTest, DiagonalIsZero) {
   for (uint32_t t = 0; t < 300; ++t) ASSERT_EQ(ease.WeightRow(t)[t], 0.0f) << t;
 }
 
-TEST(EaseTest, InverseMatchesGaussJordanForOddTileSizes) {
-  const uint32_t n = 50;
-  Rng rng(4);
-  DenseMatrix m(n, std::vector<double>(n));
-  for (auto& row : m) {
-    for (double& v : row) v = rng.Uniform(-1, 1);
+// Two titles watched by exactly the same members make X^T X singular; a
+// lambda below float's resolution of the counts cannot repair it.
+TEST(EaseTest, FitRefusesAGramMatrixThatIsNotPositiveDefiniteInFloat) {
+  InteractionBuilder builder;
+  for (uint32_t m = 0; m < 1000; ++m) {
+    builder.Add(m, 0, 1);
+    builder.Add(m, 1, 1);
+    builder.Add(m, 2 + m % 3, 1);
   }
-  DenseMatrix spd(n, std::vector<double>(n, 0.0));  // M M^T + n I
-  for (uint32_t i = 0; i < n; ++i) {
-    for (uint32_t j = 0; j < n; ++j) {
-      for (uint32_t k = 0; k < n; ++k) spd[i][j] += m[i][k] * m[j][k];
-    }
-    spd[i][i] += n;
-  }
-  const DenseMatrix want = GaussJordanInverse(spd);
-  for (uint32_t tile : {1u, 7u, 16u, 50u, 256u}) {
-    std::vector<double> a(n * n), work(n * n);
-    for (uint32_t j = 0; j < n; ++j) {
-      for (uint32_t i = j; i < n; ++i) a[j * n + i] = spd[i][j];  // lower triangle only
-    }
-    ASSERT_TRUE(InvertSymmetricPositiveDefinite<double>(a, work, n, tile));
-    for (uint32_t i = 0; i < n; ++i) {
-      for (uint32_t j = 0; j < n; ++j) {
-        ASSERT_NEAR(a[j * n + i], want[i][j], 1e-11) << "tile " << tile << " (" << i << "," << j << ")";
-      }
-    }
-  }
-}
-
-TEST(EaseTest, InverseReportsAMatrixThatIsNotPositiveDefinite) {
-  std::vector<float> a = {1, 2, 2, 1};  // eigenvalues 3 and -1
-  std::vector<float> work(4);
-  EXPECT_FALSE(InvertSymmetricPositiveDefinite<float>(a, work, 2, 1));
+  const InteractionMatrix x = builder.Build(1000, 5, DuplicateRule::kSum);
+  auto model = MakeEase({{"lambda", "1e-9"}});
+  Status s = model->Fit(x, {});
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << s.ToString();
+  EXPECT_NE(s.message().find("not positive definite"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("use a larger lambda"), std::string::npos) << s.message();
+  EXPECT_EQ(model->title_count(), 0u);
+  // The same data with a usable lambda trains.
+  EXPECT_TRUE(MakeEase({{"lambda", "10"}})->Fit(x, {}).ok());
 }
 
 TEST(EaseTest, ScoresAreWeightedSumsOfRows) {
@@ -153,7 +137,7 @@ TEST(EaseTest, ScoresAreWeightedSumsOfRows) {
 }
 
 // A matrix with many titles and almost no plays: cheap to build, and Fit
-// would need 2 x n^2 floats -- if it allocated before checking, it would die.
+// would need n^2 floats -- if it allocated before checking, it would die.
 InteractionMatrix WideMatrix(uint32_t titles) {
   InteractionBuilder builder;
   builder.Add(0, 0, 1);
@@ -168,24 +152,24 @@ TEST(EaseTest, RefusesACatalogOverTheMemoryLimitBeforeAllocating) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_EQ(s.code(), Status::Code::kResourceExhausted) << s.ToString();
-  EXPECT_NE(s.message().find("200000 titles need 320.0 GB"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("200000 titles need 160.0 GB"), std::string::npos) << s.message();
   EXPECT_NE(s.message().find("1.0 GB are allowed (max_memory_gb)"), std::string::npos)
       << s.message();
   EXPECT_NE(s.message().find("itemknn"), std::string::npos) << s.message();
-  EXPECT_LT(seconds, 1.0);  // no 320 GB touched
+  EXPECT_LT(seconds, 1.0);  // no 160 GB touched
   EXPECT_EQ(model->title_count(), 0u);
 }
 
 TEST(EaseTest, RefusesACatalogOverAvailableMemory) {
   auto model = MakeEase({});
-  Status s = model->Fit(WideMatrix(1000000), {});  // 8 TB
+  Status s = model->Fit(WideMatrix(1000000), {});  // 4 TB
   EXPECT_EQ(s.code(), Status::Code::kResourceExhausted) << s.ToString();
-  EXPECT_NE(s.message().find("1000000 titles need 8000.0 GB"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("1000000 titles need 4000.0 GB"), std::string::npos) << s.message();
   EXPECT_NE(s.message().find("GB are available"), std::string::npos) << s.message();
 }
 
 TEST(EaseTest, FitsWithinAGenerousLimit) {
-  auto model = MakeEase({{"max_memory_gb", "0.01"}});  // needs 2 * 1000^2 * 4 = 8 MB
+  auto model = MakeEase({{"max_memory_gb", "0.005"}});  // needs 1000^2 * 4 = 4 MB
   EXPECT_TRUE(model->Fit(RandomInteractions(100, 1000, 20, 6), {}).ok());
 }
 
@@ -235,17 +219,26 @@ TEST(EaseTest, ParametersIncludeDefaults) {
   EXPECT_EQ(model->name(), "ease");
 }
 
-TEST(EaseTest, DeterministicAtOneAndTwoThreads) {
+// OpenBLAS splits its work by thread count, so B may differ in the last
+// float bits between thread counts (spd_inverse.h); at one thread count a
+// retrain is bit-identical, and across counts scores agree to float rounding.
+TEST(EaseTest, RepeatableAtOneThreadCountAndCloseAcrossThreadCounts) {
   const InteractionMatrix x = RandomInteractions(2000, 700, 40, 8);
   std::vector<std::vector<float>> results;
-  for (int threads : {1, 2}) {
+  for (int threads : {1, 2, 2}) {
     SetThreadCount(threads);
     auto model = MakeEase({{"lambda", "30"}});
     ASSERT_TRUE(model->Fit(x, {}).ok());
     results.push_back(test::AllScores(*model, x));
   }
   SetThreadCount(0);
-  EXPECT_EQ(results[0], results[1]);
+  EXPECT_EQ(results[1], results[2]);
+  float largest = 0;
+  for (float v : results[0]) largest = std::max(largest, std::abs(v));
+  ASSERT_EQ(results[0].size(), results[1].size());
+  for (size_t k = 0; k < results[0].size(); ++k) {
+    ASSERT_NEAR(results[0][k], results[1][k], 1e-5f * largest) << k;
+  }
 }
 
 TEST(EaseTest, BeatsPopularityAndRandomOnASyntheticService) {

@@ -17,11 +17,9 @@ namespace {
 constexpr uint32_t kHeaderTag = FourCC("EASH");
 constexpr uint32_t kWeightsTag = FourCC("EASB");
 constexpr double kBytesPerGb = 1e9;
-// G and the inversion's scratch matrix are alive at once.
-constexpr int kMatricesAtOnce = 2;
-// Tiles of 256 x 256 floats (256 KiB) keep Eigen's products efficient while
-// leaving enough tiles to balance two to a few dozen threads.
-constexpr uint32_t kTile = 256;
+// G becomes P and then B in place (LAPACK's inverse needs no scratch
+// matrix), and a retrain frees the old B first: one n x n matrix at a time.
+constexpr int kMatricesAtOnce = 1;
 
 // MemAvailable from /proc/meminfo in bytes; 0 when it cannot be read.
 double AvailableMemoryBytes() {
@@ -96,7 +94,7 @@ Status EaseRecommender::CheckMemory(uint32_t titles, double bytes_needed) const 
   const double available = overridden ? options_.max_memory_gb * kBytesPerGb : AvailableMemoryBytes();
   if (available == 0 || bytes_needed <= available) return Status::OK();  // 0: unknown
   return Status::ResourceExhausted(
-      fmt::format("ease: {} titles need {} GB for the n x n matrices; {} GB {}; use itemknn or "
+      fmt::format("ease: {} titles need {} GB for the n x n matrix; {} GB {}; use itemknn or "
                   "ials for catalogs this large",
                   titles, FormatGb(bytes_needed), FormatGb(available),
                   overridden ? "are allowed (max_memory_gb)" : "are available"));
@@ -113,13 +111,13 @@ Status EaseRecommender::Fit(const InteractionMatrix& train, const TrainContext& 
   std::vector<float> matrix(entries, 0.0f);  // G, then P, then B
   ComputeGram(train, options_.binary, options_.lambda, matrix, context.progress);
   {
-    auto work = std::make_unique_for_overwrite<float[]>(entries);
-    ProgressReporter reporter(context.progress, "ease: inverting", 3 * ((n + kTile - 1) / kTile));
-    const bool inverted = InvertSymmetricPositiveDefinite<float>(
-        matrix, {work.get(), entries}, n, kTile, [&](uint32_t done, uint32_t) { reporter.Set(done); });
-    if (!inverted) {
-      return Status::InvalidArgument("ease: X^T X + lambda I is not positive definite in float "
-                                     "precision; use a larger lambda");
+    ProgressReporter reporter(context.progress, "ease: inverting", 2);
+    const Status inverted = InvertSymmetricPositiveDefinite(
+        std::span<float>(matrix), n, [&](uint32_t done, uint32_t) { reporter.Set(done); });
+    if (!inverted.ok()) {
+      return Status::InvalidArgument(fmt::format(
+          "ease: X^T X + lambda I cannot be inverted in float precision ({}); use a larger lambda",
+          inverted.message()));
     }
   }
   PrecisionToWeights(matrix, n);

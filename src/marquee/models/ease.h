@@ -9,15 +9,21 @@
 // watched. Often the most accurate model on catalogs up to tens of thousands
 // of titles; the cost is the n x n matrices (n = titles): O(n^2) memory and
 // O(n^3) time to train. Fit() refuses, before allocating, a catalog whose
-// matrices would not fit in memory.
+// matrix would not fit in memory; it holds one n x n float matrix (G, then
+// P, then B, in place; a retrain frees the old B first).
 //
 // Parameters (ranges and help in Table(), defaults in Options): lambda, the
 // L2 weight above; binary (train and score on 1 per interaction instead of
 // its weight); max_memory_gb, the memory Fit() may plan to use for the n x n
 // matrices in GB (1e9 bytes), 0 = MemAvailable of /proc/meminfo.
 //
-// Precision: G is inverted in float, not double (half the memory; the
-// measurements behind the choice are in docs/MEASUREMENTS.md).
+// Fit() fails with InvalidArgument when G is not positive definite in float
+// (possible only for a tiny lambda against large counts), leaving the model
+// empty (title_count() 0).
+//
+// Inverse: LAPACK's Cholesky inverse in float, not double (OpenBLAS,
+// models/spd_inverse.h; half the memory and time; the measurements behind
+// both choices are in docs/MEASUREMENTS.md).
 #pragma once
 
 #include <cstdint>
@@ -58,7 +64,7 @@ class EaseRecommender final : public Recommender {
     return {weights_.data() + static_cast<size_t>(title) * title_count_, title_count_};
   }
 
-  // The bytes Fit() needs for its n x n matrices with `titles` titles.
+  // The bytes Fit() needs for its n x n matrix with `titles` titles.
   static double MemoryNeeded(uint32_t titles);
 
  private:
