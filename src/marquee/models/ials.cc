@@ -305,6 +305,24 @@ void IalsRecommender::ScoreMember(uint32_t member, History history,
   ScoreAll(titles_, members_.Row(member), scores);
 }
 
+bool IalsRecommender::ScoreMembers(std::span<const uint32_t> members, float* scores,
+                                   size_t ld) const {
+  if (members.empty()) return true;
+  bool consecutive = true;
+  for (size_t r = 1; r < members.size() && consecutive; ++r) consecutive = members[r] == members[0] + r;
+  if (consecutive) {
+    ScoreBlock(members_, members[0], static_cast<uint32_t>(members.size()), titles_, scores, ld);
+    return true;
+  }
+  // A gathered copy costs members x f floats, nothing next to the product.
+  FactorMatrix block(static_cast<uint32_t>(members.size()), members_.factors());
+  for (size_t r = 0; r < members.size(); ++r) {
+    std::copy_n(members_.Row(members[r]), members_.stride(), block.Row(static_cast<uint32_t>(r)));
+  }
+  ScoreBlock(block, 0, block.rows(), titles_, scores, ld);
+  return true;
+}
+
 void IalsRecommender::ScoreHistory(History history, std::span<float> scores) const {
   const std::vector<float> folded = FoldIn(history);
   FactorMatrix x(1, options_.factors);  // aligned copy for the vector kernels

@@ -42,7 +42,8 @@
 //
 // Scoring: ScoreMember uses the trained x_u; ScoreHistory solves x exactly
 // for the given history against the trained titles (fold-in); ScoreSimilar is
-// the cosine between title vectors.
+// the cosine between title vectors; ScoreMembers scores a block of trained
+// members as one matrix product (for batch recommendation).
 #pragma once
 
 #include <memory>
@@ -95,6 +96,9 @@ class IalsRecommender final : public Recommender, public FactorModel {
   uint32_t title_count() const override { return titles_.rows(); }
   void ScoreMember(uint32_t member, History history, std::span<float> scores) const override;
   void ScoreHistory(History history, std::span<float> scores) const override;
+  // One ScoreBlock (X_block Y^T) per call: members' rows gathered when they
+  // are not consecutive. Scores match ScoreMember within float rounding.
+  bool ScoreMembers(std::span<const uint32_t> members, float* scores, size_t ld) const override;
   void ScoreSimilar(uint32_t title, std::span<float> scores) const override;
   void SaveState(SectionFileWriter& out) const override;
   Status LoadState(const SectionFileReader& in) override;

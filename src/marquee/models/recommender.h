@@ -11,6 +11,7 @@
 // Scoring is const and safe to call from many threads at once.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -98,6 +99,22 @@ class Recommender {
   }
   // Scores for a history the model never saw.
   virtual void ScoreHistory(History history, std::span<float> scores) const = 0;
+  // Optional batch form of ScoreMember for models that score many members
+  // faster together (iALS: one matrix product per block): writes the scores
+  // of all titles for members[r] to scores[r * ld .. r * ld + title_count()),
+  // as ScoreMember would (up to float rounding: the order of summation may
+  // differ, not the ranking's ties), and returns true. Requires every member
+  // < member_count(), ld >= title_count(), and `scores` writable for
+  // (members.size() - 1) * ld + title_count() floats. Returns false, writing
+  // nothing, when the model has no batch path (the default): callers then
+  // use ScoreMember. Costs per call are amortised over blocks of ~64-256
+  // members; the block's history is not needed (trained member state only).
+  virtual bool ScoreMembers(std::span<const uint32_t> members, float* scores, size_t ld) const {
+    (void)members;
+    (void)scores;
+    (void)ld;
+    return false;
+  }
   // Similarity of every title to `title` (the title itself may score high;
   // callers exclude it).
   virtual void ScoreSimilar(uint32_t title, std::span<float> scores) const = 0;
