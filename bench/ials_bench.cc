@@ -40,6 +40,8 @@
 #include "model_bench_util.h"
 #include "marquee/data/dataset_file.h"
 #include "marquee/models/ials.h"
+#include "marquee/models/ials_kernel.h"
+#include "marquee/util/cpu_features.h"
 #include "marquee/models/model_file.h"
 #include "marquee/synthetic/synthetic.h"
 #include "marquee/util/threads.h"
@@ -168,7 +170,13 @@ int Run(const Flags& flags) {
   }
   const InteractionMatrix& train = dataset.interactions;
   if (!flags.save.empty() && !WriteMatrix(flags.save + "/matrix", train)) return 1;
-  std::printf("%d threads\n", flags.threads);
+  const Result<const ials::IalsKernel*> kernel = ials::ActiveIalsKernel();
+  if (!kernel.ok()) {
+    std::fprintf(stderr, "ials_bench: %s\n", kernel.status().ToString().c_str());
+    return 2;
+  }
+  std::printf("%s\nbuild %s; iALS kernel %s; %d threads\n", bench::CpuDescription().c_str(), BuildArch(),
+              (*kernel)->name, flags.threads);
   auto start = std::chrono::steady_clock::now();
   std::printf("%-9s %7s %6s %9s %12s %9s %16s %9s\n", "solver", "factors", "iters", "s/iter",
               "plays/s", "fit s", "final loss", "rec/s");

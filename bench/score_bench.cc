@@ -11,6 +11,10 @@
 // horizontal sum a title), kept as the baseline.
 #include <benchmark/benchmark.h>
 
+#include "marquee/util/cpu_features.h"
+
+#include "model_bench_util.h"
+
 #include <vector>
 
 #include "marquee/models/top_k.h"
@@ -100,4 +104,11 @@ BENCHMARK(BM_TopK)->Arg(20000)->Unit(benchmark::kMicrosecond);
 }  // namespace
 }  // namespace marquee
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  benchmark::AddCustomContext("cpu", marquee::bench::CpuDescription());
+  benchmark::AddCustomContext("build", marquee::BuildArch());
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
