@@ -106,7 +106,7 @@ BENCHMARK(BM_TopK)->Arg(20000)->Unit(benchmark::kMicrosecond);
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
-  benchmark::AddCustomContext("cpu", marquee::bench::CpuDescription());
+  benchmark::AddCustomContext("machine", marquee::bench::CpuDescription());
   benchmark::AddCustomContext("build", marquee::BuildArch());
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -63,7 +63,7 @@ for row in $ROWS; do
         --seed 42 --out "$data"
       for factors in 64 128; do
         [[ -d "$OUT/ials$factors" ]] || run "$BUILD/marquee" --threads "$THREADS" train --data "$data" \
-          --model ials --factors "$factors" --iterations 15 --out "$OUT/ials$factors"
+          --model ials --factors "$factors" --iterations 15 --regularization 0.001 --out "$OUT/ials$factors"
         run /usr/bin/time -f "wall %e s for 100,000 members" "$BUILD/marquee" --threads "$THREADS" recommend \
           --model "$OUT/ials$factors" --data "$data" --members all --k 20 --out "$OUT/recommend$factors.csv"
       done
