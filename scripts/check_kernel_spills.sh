@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Counts stack traffic in the compiled iALS CG kernels (issue 12 §1): vector
 # instructions (xmm/ymm/zmm) whose memory operand is on the stack (rsp/rbp)
-# are register spills and reloads. Scalar moves (movss/movsd) are left out:
-# they save a float across a call, which every register file needs. The AVX2 kernel is written to fit the 16
+# are register spills and reloads. Scalar instructions (movss, divss, ...:
+# one float or double) are left out: they keep a scalar across a call, which
+# every register file needs; broadcasts count. The AVX2 kernel is written to fit the 16
 # ymm registers and must have none; the others are reported.
 #
 #   scripts/check_kernel_spills.sh OBJECT...   (ctest passes the models library's objects)
@@ -12,7 +13,8 @@ set -euo pipefail
 
 count() {  # prints "vector_instructions stack_accesses" for one object file
   objdump -d --no-show-raw-insn "$1" |
-    awk '/%[xyz]mm/ && !/\tv?movs[sd] / { v++; if ($0 ~ /\(%r[sb]p\)/) s++ } END { printf "%d %d\n", v, s }'
+    awk '/%[xyz]mm/ && (/broadcast/ || !/\tv?[a-z0-9]+s[sd] /) { v++; if ($0 ~ /\(%r[sb]p\)/) s++ }
+         END { printf "%d %d\n", v, s }'
 }
 
 if [ "${1:-}" = "--self-test" ]; then

@@ -3,8 +3,12 @@
 // model sizes (64, 100, 128), and row counts that are not multiples of
 // ScoreAll's eight-row step.
 #include "marquee/util/factor_matrix.h"
+#include "marquee/util/huge_pages.h"
 
 #include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
 
 #include <cmath>
 #include <limits>
@@ -96,6 +100,23 @@ TEST(ScoreBlockTest, EmptyBlockWritesNothing) {
   std::vector<float> scores(9, 42.0f);
   ScoreBlock(queries, 0, 0, m, scores.data(), 9);
   EXPECT_EQ(scores, std::vector<float>(9, 42.0f));
+}
+
+}  // namespace
+}  // namespace marquee
+
+namespace marquee {
+namespace {
+
+TEST(FactorMatrixTest, LargeMatricesAreHugePageAlignedAndEveryMatrixStartsZeroed) {
+  const FactorMatrix large(100000, 64);  // 25.6 MB: gathered by iALS, so on 2 MB pages where allowed
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(large.data()) % kHugePageBytes, 0u);
+  const FactorMatrix small(3, 5);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(small.data()) % 64, 0u);
+  for (const FactorMatrix* m : {&large, &small}) {
+    const size_t n = static_cast<size_t>(m->rows()) * m->stride();
+    EXPECT_EQ(std::count(m->data(), m->data() + n, 0.0f), static_cast<ptrdiff_t>(n));
+  }
 }
 
 }  // namespace

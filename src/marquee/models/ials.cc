@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <omp.h>
+
 #include <algorithm>
 #include <limits>
 #include <chrono>
@@ -36,19 +38,43 @@ struct TransposedRows {
   }
 };
 
+// In parallel over contiguous member ranges: each range counts its plays per
+// title, the counts give every range its own slot in each title's row, and
+// each range then scatters its plays there. Ranges are in member order, so a
+// title's members come out ascending, the same at any thread count.
 TransposedRows Transpose(const InteractionMatrix& train, const std::vector<float>& extra) {
+  const uint32_t titles = train.cols();
+  const uint32_t ranges = static_cast<uint32_t>(std::max(1, omp_get_max_threads()));
+  std::vector<uint32_t> bounds(ranges + 1);
+  for (uint32_t r = 0; r <= ranges; ++r) bounds[r] = static_cast<uint32_t>(uint64_t{train.rows()} * r / ranges);
+  std::vector<std::vector<uint64_t>> next(ranges, std::vector<uint64_t>(titles, 0));
+#pragma omp parallel for schedule(static, 1)
+  for (uint32_t r = 0; r < ranges; ++r) {
+    for (uint64_t k = train.RowBegin(bounds[r]); k < train.RowBegin(bounds[r + 1]); ++k) ++next[r][train.indices()[k]];
+  }
   TransposedRows t;
-  t.indptr.assign(train.cols() + 1, 0);
-  for (uint32_t title : train.indices()) ++t.indptr[title + 1];
-  std::partial_sum(t.indptr.begin(), t.indptr.end(), t.indptr.begin());
+  t.indptr.assign(titles + 1, 0);
+  uint64_t at = 0;
+  for (uint32_t title = 0; title < titles; ++title) {  // counts -> each range's first slot
+    t.indptr[title] = at;
+    for (uint32_t r = 0; r < ranges; ++r) {
+      const uint64_t count = next[r][title];
+      next[r][title] = at;
+      at += count;
+    }
+  }
+  t.indptr[titles] = at;
   t.columns.resize(train.nnz());
   t.extra.resize(train.nnz());
-  std::vector<uint64_t> next(t.indptr.begin(), t.indptr.end() - 1);
-  for (uint32_t member = 0; member < train.rows(); ++member) {
-    for (uint64_t k = train.RowBegin(member); k < train.RowEnd(member); ++k) {
-      const uint64_t at = next[train.indices()[k]]++;
-      t.columns[at] = member;
-      t.extra[at] = extra[k];
+#pragma omp parallel for schedule(static, 1)
+  for (uint32_t r = 0; r < ranges; ++r) {
+    std::vector<uint64_t>& slot = next[r];
+    for (uint32_t member = bounds[r]; member < bounds[r + 1]; ++member) {
+      for (uint64_t k = train.RowBegin(member); k < train.RowEnd(member); ++k) {
+        const uint64_t to = slot[train.indices()[k]]++;
+        t.columns[to] = member;
+        t.extra[to] = extra[k];
+      }
     }
   }
   return t;

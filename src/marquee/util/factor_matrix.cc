@@ -6,9 +6,11 @@
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #include <Eigen/Core>
 #include <algorithm>
+#include <new>
 #include <cstring>
 #include <vector>
 
+#include "marquee/util/huge_pages.h"
 #include "marquee/util/simd_lanes.h"
 
 #ifdef __AVX2__
@@ -85,11 +87,25 @@ inline __m256 ReduceRows8(const __m256* h) {
 
 }  // namespace
 
+namespace {
+
+// Matrices of 2 MB and more are 2 MB aligned and on huge pages where the
+// system allows (util/huge_pages.h): iALS gathers their rows in random order.
+float* AllocateZeroed(size_t bytes) {
+  const size_t alignment = bytes >= kHugePageBytes ? kHugePageBytes : 64;
+  const size_t rounded = (std::max<size_t>(bytes, 64) + alignment - 1) / alignment * alignment;
+  void* p = std::aligned_alloc(alignment, rounded);
+  if (p == nullptr) throw std::bad_alloc();
+  if (alignment == kHugePageBytes) AdviseHugePages(p, rounded);
+  std::memset(p, 0, rounded);  // after the advice, so that the pages fault in huge
+  return static_cast<float*>(p);
+}
+
+}  // namespace
+
 FactorMatrix::FactorMatrix(uint32_t rows, uint32_t factors)
     : rows_(rows), factors_(factors), stride_(PaddedStride(factors)) {
-  const size_t bytes = std::max<size_t>(64, static_cast<size_t>(rows) * stride_ * sizeof(float));
-  data_.reset(static_cast<float*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64)));
-  std::memset(data_.get(), 0, bytes);
+  data_.reset(AllocateZeroed(static_cast<size_t>(rows) * stride_ * sizeof(float)));
 }
 
 FactorMatrix Gramian(const FactorMatrix& m) {
