@@ -120,6 +120,17 @@ void PrintRow(const char* what, uint64_t rows, double seconds, double mb) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1) {  // usage: import_bench [ROWS (default 20000000) [SCRATCH_DIR]]
+    const std::string first = argv[1];
+    if (first == "--help" || first == "-h") {
+      std::printf("usage: %s [ROWS (default 20000000) [SCRATCH_DIR]]\n", argv[0]);
+      return 0;
+    }
+    if (std::strtoull(argv[1], nullptr, 10) == 0) {
+      std::fprintf(stderr, "%s: ROWS must be a positive number, found %s\n", argv[0], argv[1]);
+      return 2;
+    }
+  }
   const uint64_t rows = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 20000000;
   std::string base = argc > 2 ? argv[2] : std::filesystem::temp_directory_path().string();
   std::string pattern = marquee::JoinPath(base, "marquee_import_bench_XXXXXX");

@@ -24,15 +24,29 @@ namespace marquee::bench {
 // "--members 1000 --titles 50": every flag must be in `defaults`.
 inline std::map<std::string, double> ParseFlags(int argc, char** argv,
                                                 std::map<std::string, double> defaults) {
-  for (int i = 1; i + 1 < argc; i += 2) {
-    std::string name = argv[i];
+  auto usage = [&](std::FILE* out) {
+    std::fprintf(out, "usage: %s [--flag value]...; flags (defaults):", argv[0]);
+    for (const auto& [n, v] : defaults) std::fprintf(out, " --%s (%g)", n.c_str(), v);
+    std::fprintf(out, "\n");
+  };
+  for (int i = 1; i < argc; i += 2) {
+    const std::string name = argv[i];
+    if (name == "--help" || name == "-h") {
+      usage(stdout);
+      std::exit(0);
+    }
     if (name.rfind("--", 0) != 0 || !defaults.count(name.substr(2))) {
-      std::fprintf(stderr, "unknown flag %s; flags:", argv[i]);
-      for (const auto& [n, v] : defaults) std::fprintf(stderr, " --%s (%g)", n.c_str(), v);
-      std::fprintf(stderr, "\n");
+      std::fprintf(stderr, "unknown flag %s\n", argv[i]);
+      usage(stderr);
       std::exit(2);
     }
-    defaults[name.substr(2)] = std::atof(argv[i + 1]);
+    char* end = nullptr;
+    const double value = i + 1 < argc ? std::strtod(argv[i + 1], &end) : 0;
+    if (i + 1 >= argc || end == argv[i + 1] || *end != '\0') {
+      std::fprintf(stderr, "%s expects a number, found %s\n", argv[i], i + 1 < argc ? argv[i + 1] : "nothing");
+      std::exit(2);
+    }
+    defaults[name.substr(2)] = value;
   }
   return defaults;
 }

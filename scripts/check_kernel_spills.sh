@@ -8,7 +8,9 @@
 #
 #   scripts/check_kernel_spills.sh OBJECT...   (ctest passes the models library's objects)
 #   scripts/check_kernel_spills.sh --self-test
-# Exit 0: fine; 1: the AVX2 kernel spills; 77: objdump missing (skipped).
+# Exit 0: fine; 1: the AVX2 kernel spills (or has no vector code); 2: the
+# AVX2 kernel's object is not among the arguments, or one does not exist;
+# 77: objdump missing (skipped).
 set -euo pipefail
 
 count() {  # prints "vector_instructions stack_accesses" for one object file
@@ -47,19 +49,29 @@ fi
 
 command -v objdump >/dev/null || { echo "skipped: objdump not found"; exit 77; }
 status=0
+found_avx2=0
 printf '%-22s %8s %8s %7s\n' kernel vector stack share
 for object in "$@"; do
   case "$object" in
     *ials_cg_avx2.cc.o | *ials_cg_avx512.cc.o | *ials_cg_portable.cc.o) ;;
     *) continue ;;
   esac
+  if [ ! -f "$object" ]; then echo "no such object file: $object" >&2; exit 2; fi
   read -r vec stack < <(count "$object")
   name=$(basename "$object" .cc.o)
   share=$(awk -v s="$stack" -v v="$vec" 'BEGIN { printf "%.1f%%", v ? 100 * s / v : 0 }')
   printf '%-22s %8d %8d %7s\n' "$name" "$vec" "$stack" "$share"
+  if [ "$name" = ials_cg_avx2 ]; then
+    found_avx2=1
+    if [ "$vec" -eq 0 ]; then echo "ials_cg_avx2: no vector instructions found; is it compiled for AVX2?" >&2; status=1; fi
+  fi
   if [ "$name" = ials_cg_avx2 ] && [ "$stack" -gt 0 ]; then
     echo "ials_cg_avx2: $stack vector instructions touch the stack; the AVX2 kernel must fit 16 ymm registers" >&2
     status=1
   fi
 done
+if [ "$found_avx2" -eq 0 ]; then
+  echo "no ials_cg_avx2.cc.o among the $# objects given: nothing was checked" >&2
+  exit 2
+fi
 exit "$status"
