@@ -17,6 +17,19 @@
 namespace marquee {
 namespace {
 
+// 64-byte aligned storage for the fp16 rows the kernels load.
+struct AlignedAllocator {
+  using value_type = uint16_t;
+  AlignedAllocator() = default;
+  template <typename U>
+  struct rebind {
+    using other = AlignedAllocator;
+  };
+  uint16_t* allocate(size_t n) { return static_cast<uint16_t*>(std::aligned_alloc(64, (n * 2 + 63) / 64 * 64)); }
+  void deallocate(uint16_t* p, size_t) { std::free(p); }
+  bool operator==(const AlignedAllocator&) const { return true; }
+};
+
 std::vector<const ials::IalsKernel*> RunnableKernels() {
   std::vector<const ials::IalsKernel*> out;
   const CpuFeatures cpu = CpuFeatures::Detect();
@@ -190,6 +203,70 @@ TEST(IalsKernelTest, TrainingWithEachKernelReachesTheSameLoss) {
     losses.push_back(loss);
   }
   for (size_t k = 1; k < losses.size(); ++k) EXPECT_NEAR(losses[k], losses[0], 1e-4 * losses[0]) << k;
+}
+
+
+// The fp16 copy of the gathered rows (CgRowProblem::other_half), scaled by a
+// power of two: the same steps as the float rows within fp16's precision,
+// also for factors far below fp16's normal range (6e-5).
+TEST(IalsKernelTest, ScaledHalfRowsGiveTheFloatStepsWithinHalfPrecision) {
+  for (const ials::IalsKernel* kernel : RunnableKernels()) {
+    if (kernel->to_half == nullptr) continue;
+    for (double magnitude : {1.0, 1e-6}) {
+      for (uint32_t f : {16u, 64u, 100u}) {
+        RowCase c(f, 200, 37, 7 * f);
+        float largest = 0;
+        for (uint32_t i = 0; i < c.y.rows(); ++i) {
+          for (uint32_t j = 0; j < f; ++j) {
+            c.y.Row(i)[j] = static_cast<float>(c.y.Row(i)[j] * magnitude);
+            largest = std::max(largest, std::abs(c.y.Row(i)[j]));
+          }
+        }
+        c.gram = Gramian(c.y);
+        const float scale = std::ldexp(1.0f, 13 - std::ilogb(largest));
+        std::vector<uint16_t, AlignedAllocator> half(static_cast<size_t>(c.y.rows()) * c.y.stride());
+        kernel->to_half(c.y.data(), half.size(), scale, half.data());
+        ials::SolverScratch scratch(f);
+        FactorMatrix x(2, f);
+        const float lambda = static_cast<float>(0.2 * magnitude * magnitude);  // same conditioning
+        ials::SolveRowCg(*kernel, c.gram, c.y, c.row(), lambda, 3, x.Row(0), scratch);
+        ials::SolveRowCg(*kernel, c.gram, c.y, c.row(), lambda, 3, x.Row(1), scratch, half.data(), scale);
+        double norm = 0, diff = 0;
+        for (uint32_t j = 0; j < f; ++j) {
+          norm += static_cast<double>(x.Row(0)[j]) * x.Row(0)[j];
+          diff += static_cast<double>(x.Row(1)[j] - x.Row(0)[j]) * (x.Row(1)[j] - x.Row(0)[j]);
+        }
+        ASSERT_GT(norm, 0) << kernel->name;
+        EXPECT_LT(std::sqrt(diff / norm), 5e-3) << kernel->name << " f=" << f << " magnitude " << magnitude;
+      }
+    }
+  }
+}
+
+TEST(IalsKernelTest, Fp16GatherReachesTheFp32LossWithinOneIn10000) {
+  InteractionBuilder b;
+  Rng rng(17);
+  for (uint32_t u = 0; u < 400; ++u) {
+    for (uint32_t i = 0; i < 150; ++i) {
+      if (rng.Bernoulli(0.05)) b.Add(u, i, static_cast<float>(rng.Uniform(0.2, 3.0)));
+    }
+  }
+  const InteractionMatrix train = b.Build(400, 150, DuplicateRule::kSum);
+  std::vector<double> losses;
+  for (const char* gather : {"fp32", "fp16"}) {
+    Result<std::unique_ptr<Recommender>> model =
+        IalsRecommender::Create({{"factors", "32"}, {"iterations", "8"}, {"gather", gather}});
+    ASSERT_TRUE(model.ok()) << model.status().ToString();
+    TrainContext context;
+    context.seed = 5;
+    double loss = 0;
+    context.on_iteration = [&](const TrainingIteration& it) {
+      if (it.has_loss) loss = it.loss;
+    };
+    ASSERT_TRUE((*model)->Fit(train, context).ok());
+    losses.push_back(loss);
+  }
+  EXPECT_NEAR(losses[1], losses[0], 1e-4 * losses[0]);
 }
 
 }  // namespace

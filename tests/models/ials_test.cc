@@ -107,7 +107,7 @@ TEST(IalsTest, ParametersHaveDefaultsAndRoundTrip) {
   EXPECT_EQ(p.values().at("cg_steps"), "3");
   EXPECT_EQ(p.values().at("confidence"), "linear");
   EXPECT_EQ(p.values().at("regularization_scaling"), "frequency");
-  EXPECT_EQ(p.values().size(), 11u);
+  EXPECT_EQ(p.values().size(), 12u);
   std::unique_ptr<IalsRecommender> again = MakeModel(p);
   EXPECT_EQ(again->parameters(), p);
 }

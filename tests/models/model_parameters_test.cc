@@ -53,6 +53,7 @@ struct Case<IalsRecommender> {
     return {.factors = 7, .iterations = 3, .regularization = 0.5, .alpha = 1.5,
             .confidence = M::Confidence::kLog, .epsilon = 0.25, .scaling = M::Scaling::kPlain,
             .frequency_exponent = 0.75, .solver = M::Solver::kCholesky, .cg_steps = 5,
+            .gather = M::Gather::kFp32,
             .init_scale = 0.125};
   }
   static constexpr const char* kBadName = "factors";
@@ -145,8 +146,16 @@ TEST(ModelParametersTest, SavedTextIsUnchanged) {
   // What model files written before the tables hold must read back the same.
   EXPECT_EQ(IalsRecommender::Table().Write({}).ToString(),
             "alpha=20 cg_steps=3 confidence=linear epsilon=1 factors=64 frequency_exponent=1 "
-            "init_scale=0.01 iterations=15 regularization=0.03 regularization_scaling=frequency "
+            "gather=fp16 init_scale=0.01 iterations=15 regularization=0.03 regularization_scaling=frequency "
             "solver=cg");
+  // A file written before `gather` existed reads with its default.
+  Result<Parameters> old_text = Parameters::Parse(
+      "alpha=20 cg_steps=3 confidence=linear epsilon=1 factors=64 frequency_exponent=1 "
+      "init_scale=0.01 iterations=15 regularization=0.03 regularization_scaling=frequency solver=cg");
+  ASSERT_TRUE(old_text.ok()) << old_text.status().ToString();
+  Result<IalsRecommender::Options> old_options = IalsRecommender::Table().Read(*old_text);
+  ASSERT_TRUE(old_options.ok()) << old_options.status().ToString();
+  EXPECT_TRUE(*old_options == IalsRecommender::Options{});
   EXPECT_EQ(EaseRecommender::Table().Write({}).ToString(),
             "binary=true lambda=500 max_memory_gb=0");
   EXPECT_EQ(ItemKnnRecommender::Table().Write({}).ToString(),

@@ -8,6 +8,8 @@
 #include <limits>
 #include <chrono>
 #include <cmath>
+#include <memory>
+#include <new>
 #include <numeric>
 
 #include "marquee/models/factor_rank.h"
@@ -138,6 +140,9 @@ const ParameterTable<IalsRecommender::Options>& IalsRecommender::Table() {
                 "exponent of the row weight for regularization_scaling=frequency")
         .Choice("solver", &Options::solver, kSolverNames, "row solver")
         .Int("cg_steps", &Options::cg_steps, 1, 1000, "conjugate-gradient steps per row")
+        .Choice("gather", &Options::gather, kGatherNames,
+                "precision of the member rows the CG title half-step reads: fp16 halves their memory "
+                "traffic (kernels avx2 and avx512; sums stay fp32)")
         // A zero start is a fixed point of ALS (every b is zero), hence > 0.
         .Double("init_scale", &Options::init_scale, 1e-12, 10,
                         "standard deviation of the initial factors");
@@ -177,10 +182,44 @@ float IalsRecommender::TitleLambda(double extra_sum) const {
 
 namespace {
 
+struct FreeDeleter {
+  void operator()(uint16_t* p) const { std::free(p); }
+};
+
+// A matrix's rows times `scale` in IEEE fp16 (same stride, 64-byte aligned).
+struct HalfRows {
+  std::unique_ptr<uint16_t[], FreeDeleter> data;  // null: not made (see HalfCopy)
+  float scale = 1;
+};
+
+// fp16 has 11 significant bits but only 5 exponent bits: values below 6e-5
+// lose precision and below 6e-8 vanish, and strongly regularized factors
+// live there. So the copy is scaled by a power of two (exact, and undone in
+// the kernels) that brings the largest |value| to [2^13, 2^14). Not made
+// when a value is not finite (the float path then shows what happened).
+HalfRows HalfCopy(const ials::IalsKernel& kernel, const FactorMatrix& m) {
+  constexpr size_t kChunk = 1 << 16;  // floats a task; a multiple of the 16-float stride
+  const size_t n = static_cast<size_t>(m.rows()) * m.stride();
+  float largest = 0;
+#pragma omp parallel for schedule(static) reduction(max : largest)
+  for (size_t i = 0; i < n; ++i) largest = std::max(largest, std::isfinite(m.data()[i]) ? std::abs(m.data()[i]) : INFINITY);
+  if (!std::isfinite(largest)) return {};
+  HalfRows half;
+  half.scale = largest > 0 ? std::ldexp(1.0f, 13 - std::ilogb(largest)) : 1.0f;
+  half.data.reset(static_cast<uint16_t*>(std::aligned_alloc(64, std::max<size_t>(64, (n * sizeof(uint16_t) + 63) / 64 * 64))));
+  if (!half.data) throw std::bad_alloc();
+#pragma omp parallel for schedule(static)
+  for (size_t begin = 0; begin < n; begin += kChunk) {
+    kernel.to_half(m.data() + begin, std::min(kChunk, n - begin), half.scale, half.data.get() + begin);
+  }
+  return half;
+}
+
 // One half-step: every row of `self` solved against the fixed `other`.
 void SolveSide(const IalsRecommender::Options& options, const ials::IalsKernel& kernel, const SparseRows& rows,
                const std::vector<uint32_t>& order, const std::vector<float>& lambda,
-               const FactorMatrix& gram, const FactorMatrix& other, FactorMatrix& self) {
+               const FactorMatrix& gram, const FactorMatrix& other, FactorMatrix& self,
+               const HalfRows& other_half = HalfRows{}) {
   const bool cg = options.solver == IalsRecommender::Solver::kCg;
 #pragma omp parallel
   {
@@ -189,7 +228,8 @@ void SolveSide(const IalsRecommender::Options& options, const ials::IalsKernel& 
     for (size_t k = 0; k < order.size(); ++k) {
       const uint32_t r = order[k];
       if (cg) {
-        ials::SolveRowCg(kernel, gram, other, rows.Row(r), lambda[r], options.cg_steps, self.Row(r), scratch);
+        ials::SolveRowCg(kernel, gram, other, rows.Row(r), lambda[r], options.cg_steps, self.Row(r), scratch,
+                         other_half.data.get(), other_half.scale);
       } else {
         ials::SolveRowCholesky(gram, other, rows.Row(r), lambda[r], self.Row(r), scratch);
       }
@@ -275,7 +315,16 @@ Status IalsRecommender::Fit(const InteractionMatrix& train, const TrainContext& 
     const Clock::time_point start = Clock::now();
     SolveSide(options_, *kernel, member_rows, member_order, member_lambda, title_gram, titles_, members_);
     const FactorMatrix member_gram = Gramian(members_);
-    SolveSide(options_, *kernel, title_rows, title_order, title_lambda, member_gram, members_, titles_);
+    // The title half-step gathers a member row per play, and at scale those
+    // rows are far (123 MB at Netflix-Prize size): reading them as fp16 halves
+    // the traffic (docs/MEASUREMENTS.md). Null where the kernel reads floats
+    // only, or a value does not fit fp16.
+    const HalfRows member_half =
+        options_.gather == Gather::kFp16 && options_.solver == Solver::kCg && kernel->to_half != nullptr
+            ? HalfCopy(*kernel, members_)
+            : HalfRows{};
+    SolveSide(options_, *kernel, title_rows, title_order, title_lambda, member_gram, members_, titles_,
+              member_half);
     title_gram = Gramian(titles_);  // for the next member half-step (and the loss)
     const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
     if (context.on_iteration) {

@@ -60,6 +60,7 @@ class IalsRecommender final : public Recommender, public FactorModel {
   enum class Confidence { kLinear, kLog };
   enum class Scaling { kPlain, kFrequency };
   enum class Solver { kCg, kCholesky };
+  enum class Gather { kFp16, kFp32 };
 
   inline static constexpr EnumEntry<Confidence> kConfidenceNames[] = {
       {"linear", Confidence::kLinear}, {"log", Confidence::kLog}};
@@ -67,6 +68,7 @@ class IalsRecommender final : public Recommender, public FactorModel {
       {"plain", Scaling::kPlain}, {"frequency", Scaling::kFrequency}};
   inline static constexpr EnumEntry<Solver> kSolverNames[] = {
       {"cg", Solver::kCg}, {"cholesky", Solver::kCholesky}};
+  inline static constexpr EnumEntry<Gather> kGatherNames[] = {{"fp16", Gather::kFp16}, {"fp32", Gather::kFp32}};
 
   // The only place the defaults are written.
   struct Options {
@@ -80,6 +82,7 @@ class IalsRecommender final : public Recommender, public FactorModel {
     double frequency_exponent = 1.0;
     Solver solver = Solver::kCg;
     uint32_t cg_steps = 3;
+    Gather gather = Gather::kFp16;
     double init_scale = 0.01;
     friend bool operator==(const Options&, const Options&) = default;
   };

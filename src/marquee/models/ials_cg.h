@@ -5,6 +5,7 @@
 // on CPUs without that instruction set). Callers go through ials_kernel.h.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 namespace marquee::ials {
@@ -20,6 +21,13 @@ struct CgRowProblem {
   uint32_t length = 0;
   float lambda = 0;    // regularization of this row
   uint32_t steps = 0;  // conjugate-gradient steps
+  // Optional: `other` times other_half_scale in IEEE fp16, same stride and
+  // alignment. Kernels that read fp16 (avx2, avx512) use it, divided by the
+  // scale, for the sparse sums; `other` must still be given (the portable
+  // kernel reads only it). The scale, a power of two, keeps small factors
+  // out of fp16's subnormal range.
+  const uint16_t* other_half = nullptr;
+  float other_half_scale = 1;
 };
 
 // Each improves x (stride floats, 64-byte aligned, padding zero: the warm
@@ -28,6 +36,10 @@ struct CgRowProblem {
 // Defined only where the compiler targets x86-64 (ials_kernel.cc knows which).
 void SolveCgAvx2(const CgRowProblem& problem, float* x, float* scratch);
 void SolveCgAvx512(const CgRowProblem& problem, float* x, float* scratch);
+// out[i] = fp16(scale * in[i]) for n floats (n a multiple of 16; in 32-byte,
+// out 16-byte aligned), rounding to nearest. The caller picks scale so that
+// every product fits fp16's range (65,504).
+void ToHalfF16c(const float* in, size_t n, float scale, uint16_t* out);
 // The same algorithm in portable C++ (no intrinsics): the reference the
 // others are tested against, and the kernel on other architectures.
 void SolveCgPortable(const CgRowProblem& problem, float* x, float* scratch);

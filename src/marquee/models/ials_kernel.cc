@@ -13,10 +13,10 @@ bool Always(const CpuFeatures&) { return true; }
 // Best first: the first one the CPU supports is the default.
 constexpr IalsKernel kKernels[] = {
 #if MARQUEE_IALS_X86_KERNELS
-    {"avx512", "avx512f avx512vl", &HasAvx512, &SolveCgAvx512},
-    {"avx2", "avx2 fma", &HasAvx2, &SolveCgAvx2},
+    {"avx512", "avx512f avx512vl", &HasAvx512, &SolveCgAvx512, &ToHalfF16c},
+    {"avx2", "avx2 fma", &HasAvx2, &SolveCgAvx2, &ToHalfF16c},
 #endif
-    {"portable", "", &Always, &SolveCgPortable},
+    {"portable", "", &Always, &SolveCgPortable, nullptr},
 };
 
 std::string KernelNames() {

@@ -36,6 +36,8 @@ struct IalsKernel {
   const char* needs;       // the CPU features it needs, as CpuFeatures::ToString names them
   bool (*supported)(const CpuFeatures& cpu);
   void (*solve_cg)(const CgRowProblem& problem, float* x, float* scratch);  // see ials_cg.h
+  // Null when solve_cg ignores CgRowProblem::other_half; else its converter.
+  void (*to_half)(const float* in, size_t n, float scale, uint16_t* out);
 };
 
 // The variants compiled into this binary, best first.

@@ -42,7 +42,8 @@ SolverScratch::SolverScratch(uint32_t factors)
 SolverScratch::~SolverScratch() = default;
 
 void SolveRowCg(const IalsKernel& kernel, const FactorMatrix& gram, const FactorMatrix& other, SparseRow row,
-                float lambda, uint32_t steps, float* x, SolverScratch& scratch) {
+                float lambda, uint32_t steps, float* x, SolverScratch& scratch, const uint16_t* other_half,
+                float other_half_scale) {
   const CgRowProblem problem{.gram = gram.data(),
                              .other = other.data(),
                              .stride = other.stride(),
@@ -50,7 +51,9 @@ void SolveRowCg(const IalsKernel& kernel, const FactorMatrix& gram, const Factor
                              .extra = row.extra,
                              .length = row.length,
                              .lambda = lambda,
-                             .steps = steps};
+                             .steps = steps,
+                             .other_half = other_half,
+                             .other_half_scale = other_half_scale};
   kernel.solve_cg(problem, x, scratch.vectors());
 }
 

@@ -70,7 +70,8 @@ class SolverScratch {
 // `kernel` is the instruction-set variant (ials_kernel.h; all agree to float
 // rounding).
 void SolveRowCg(const IalsKernel& kernel, const FactorMatrix& gram, const FactorMatrix& other, SparseRow row,
-                float lambda, uint32_t steps, float* x, SolverScratch& scratch);
+                float lambda, uint32_t steps, float* x, SolverScratch& scratch, const uint16_t* other_half = nullptr,
+                float other_half_scale = 1);
 
 // Sets x to the exact solution of A x = b (A formed densely, Cholesky
 // factorisation in double).
