@@ -41,6 +41,35 @@ std::vector<const ials::IalsKernel*> RunnableKernels() {
 
 const ials::IalsKernel& Portable() { return *ials::SelectIalsKernel(CpuFeatures{}, "portable").value(); }
 
+// members x titles, each pair observed with probability `density`, weights
+// in [0.2, 3).
+InteractionMatrix RandomTrain(uint32_t members, uint32_t titles, double density, uint64_t seed) {
+  InteractionBuilder b;
+  Rng rng(seed);
+  for (uint32_t u = 0; u < members; ++u) {
+    for (uint32_t i = 0; i < titles; ++i) {
+      if (rng.Bernoulli(density)) b.Add(u, i, static_cast<float>(rng.Uniform(0.2, 3.0)));
+    }
+  }
+  return b.Build(members, titles, DuplicateRule::kSum);
+}
+
+// The loss reported after the last iteration of an iALS fit.
+double FinalLoss(const InteractionMatrix& train, const Parameters& parameters, uint64_t seed) {
+  Result<std::unique_ptr<Recommender>> model = IalsRecommender::Create(parameters);
+  EXPECT_TRUE(model.ok()) << model.status().ToString();
+  if (!model.ok()) return 0;
+  TrainContext context;
+  context.seed = seed;
+  double loss = 0;
+  context.on_iteration = [&](const TrainingIteration& it) {
+    if (it.has_loss) loss = it.loss;
+  };
+  const Status fit = (*model)->Fit(train, context);
+  EXPECT_TRUE(fit.ok()) << fit.ToString();
+  return loss;
+}
+
 // A random row problem: `titles` rows of `other`, `length` of them observed.
 struct RowCase {
   RowCase(uint32_t f, uint32_t titles, uint32_t length, uint64_t seed) : y(titles, f), x0(1, f) {
@@ -179,32 +208,14 @@ TEST(IalsKernelTest, TheEnvironmentForcesAVariantAndABadOneStopsTraining) {
 }
 
 TEST(IalsKernelTest, TrainingWithEachKernelReachesTheSameLoss) {
-  InteractionBuilder b;
-  Rng rng(11);
-  for (uint32_t u = 0; u < 300; ++u) {
-    for (uint32_t i = 0; i < 120; ++i) {
-      if (rng.Bernoulli(0.06)) b.Add(u, i, static_cast<float>(rng.Uniform(0.2, 3.0)));
-    }
-  }
-  const InteractionMatrix train = b.Build(300, 120, DuplicateRule::kSum);
+  const InteractionMatrix train = RandomTrain(300, 120, 0.06, 11);
   std::vector<double> losses;
   for (const ials::IalsKernel* kernel : RunnableKernels()) {
     ScopedEnv env(ials::kIalsKernelEnv, kernel->name);
-    Result<std::unique_ptr<Recommender>> model =
-        IalsRecommender::Create({{"factors", "48"}, {"iterations", "6"}, {"solver", "cg"}});
-    ASSERT_TRUE(model.ok());
-    TrainContext context;
-    context.seed = 3;
-    double loss = 0;
-    context.on_iteration = [&](const TrainingIteration& it) {
-      if (it.has_loss) loss = it.loss;
-    };
-    ASSERT_TRUE((*model)->Fit(train, context).ok());
-    losses.push_back(loss);
+    losses.push_back(FinalLoss(train, {{"factors", "48"}, {"iterations", "6"}, {"solver", "cg"}}, 3));
   }
   for (size_t k = 1; k < losses.size(); ++k) EXPECT_NEAR(losses[k], losses[0], 1e-4 * losses[0]) << k;
 }
-
 
 // The fp16 copy of the gathered rows (CgRowProblem::other_half), scaled by a
 // power of two: the same steps as the float rows within fp16's precision,
@@ -244,27 +255,10 @@ TEST(IalsKernelTest, ScaledHalfRowsGiveTheFloatStepsWithinHalfPrecision) {
 }
 
 TEST(IalsKernelTest, Fp16GatherReachesTheFp32LossWithinOneIn10000) {
-  InteractionBuilder b;
-  Rng rng(17);
-  for (uint32_t u = 0; u < 400; ++u) {
-    for (uint32_t i = 0; i < 150; ++i) {
-      if (rng.Bernoulli(0.05)) b.Add(u, i, static_cast<float>(rng.Uniform(0.2, 3.0)));
-    }
-  }
-  const InteractionMatrix train = b.Build(400, 150, DuplicateRule::kSum);
+  const InteractionMatrix train = RandomTrain(400, 150, 0.05, 17);
   std::vector<double> losses;
   for (const char* gather : {"fp32", "fp16"}) {
-    Result<std::unique_ptr<Recommender>> model =
-        IalsRecommender::Create({{"factors", "32"}, {"iterations", "8"}, {"gather", gather}});
-    ASSERT_TRUE(model.ok()) << model.status().ToString();
-    TrainContext context;
-    context.seed = 5;
-    double loss = 0;
-    context.on_iteration = [&](const TrainingIteration& it) {
-      if (it.has_loss) loss = it.loss;
-    };
-    ASSERT_TRUE((*model)->Fit(train, context).ok());
-    losses.push_back(loss);
+    losses.push_back(FinalLoss(train, {{"factors", "32"}, {"iterations", "8"}, {"gather", gather}}, 5));
   }
   EXPECT_NEAR(losses[1], losses[0], 1e-4 * losses[0]);
 }
