@@ -23,14 +23,15 @@ ALLOWED = {
     "synthetic": {"data", "util"},
     "store": {"data", "util"},
     "models": {"data", "util"},
-    "eval": {"models", "data", "util"},
+    "page": {"models", "data", "util"},
+    "eval": {"page", "models", "data", "util"},
     # The simulator runs policies against the synthetic service's ground truth.
     # Policies and rewards need no recommender; add "models" when a bandit does.
     "bandit": {"synthetic", "data", "util"},
     "consent": {"data", "util"},
     "ledger": {"consent", "store", "data", "util"},
-    "serve": {"ledger", "consent", "bandit", "models", "store", "data", "util"},
-    "serve/http": {"serve", "ledger", "consent", "bandit", "models", "store", "data", "util"},
+    "serve": {"ledger", "consent", "bandit", "page", "models", "store", "data", "util"},
+    "serve/http": {"serve", "ledger", "consent", "bandit", "page", "models", "store", "data", "util"},
 }
 
 # Headers only their own library (and its tests) may include.

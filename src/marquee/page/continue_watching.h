@@ -1,0 +1,23 @@
+// Continue Watching: titles the member started and has not finished,
+// most recent first.
+//
+// A play is in progress when 0 <= progress < spec.max_progress and it was
+// played within spec.window_days before now (titles abandoned long ago drop
+// out; finished ones too; plays with unknown progress -- ratings -- never
+// count). For an episode the member finished (progress >= max_progress)
+// within the window, the series' next episode (CatalogIndex::NextEpisode)
+// is proposed in its place when the member has not played it; an episode in
+// progress is proposed itself. Each title's score is its play time (epoch
+// seconds, as float: the row is ordered by recency). The seen mask does not
+// apply (these are seen titles by definition); allowed does.
+#pragma once
+
+#include <memory>
+
+#include "marquee/page/row_generator.h"
+
+namespace marquee::page {
+
+std::unique_ptr<RowGenerator> MakeContinueWatchingRow(const RowSpec& spec);
+
+}  // namespace marquee::page

@@ -1,0 +1,62 @@
+// Page assembly: from the candidate rows of every generator to the page a
+// member sees -- which rows, in which order, which titles in each.
+//
+// Relevance of a title for the member: its score mapped to [0, 1] against
+// the member's own score distribution,
+//   rel(t) = clamp((s(t) - s_ref) / (s_top - s_ref), 0, 1),
+// s_top the best allowed score and s_ref the `depth`-th best (scale-free, so
+// any model's scores and popularity counts compare alike).
+//
+// Value of a row placed at the next position, given what is shown above:
+//   weight * sum_c rel(t_c) D(0, c) / sum_c D(0, c)          (its visible titles)
+//          * (1 - overlap_penalty * share of its first C titles already shown)
+//          * (1 - same_genre_penalty  if the row above is about the same genre)
+// D the two-dimensional discount of page_metrics.h (column part). Rows are
+// chosen greedily, best value first (the marginal-gain greedy of whole-page
+// optimisation), under the rules: a pinned row takes its position when it
+// has titles; required rows are placed before the page runs out; at most
+// max_genre_rows genre rows. With RowOrder::kConfig the candidate rows are
+// taken in the configuration's order instead (the "fixed order" baseline).
+//
+// De-duplication: within the first dedupe_rows rows and dedupe_columns
+// columns (0 = all) a title appears once; a later duplicate is replaced by
+// its row's next title not yet shown. A row left with no titles is dropped.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "marquee/page/page_config.h"
+#include "marquee/page/page_types.h"
+
+namespace marquee::page {
+
+class Relevance {
+ public:
+  // `scores` per title; only titles with allowed[t] (all when empty) count
+  // for s_top and s_ref. depth >= 1.
+  Relevance(std::span<const float> scores, std::span<const uint8_t> allowed, uint32_t depth);
+  float Of(uint32_t title) const;
+  float top() const { return top_; }
+  float ref() const { return ref_; }
+
+ private:
+  std::span<const float> scores_;
+  float top_ = 0.0f, ref_ = 0.0f;
+};
+
+enum class RowOrder : uint8_t { kByValue, kConfig };
+
+struct AssembleRequest {
+  uint32_t rows = 10;
+  uint32_t per_row = 20;
+  RowOrder order = RowOrder::kByValue;
+};
+
+// `candidates` in configuration order (generator order), pins, required and
+// weights already set from their RowSpecs.
+Page AssemblePage(std::vector<CandidateRow> candidates, const PageRules& rules, const Relevance& relevance,
+                  const AssembleRequest& request);
+
+}  // namespace marquee::page
