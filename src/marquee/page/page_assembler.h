@@ -11,6 +11,8 @@
 //   weight * sum_c rel(t_c) D(0, c) / sum_c D(0, c)          (its visible titles)
 //          * (1 - overlap_penalty * share of its first C titles already shown)
 //          * (1 - same_genre_penalty  if the row above is about the same genre)
+// where a row is "about" a genre when it is a genre row, or when more than
+// half of its visible titles have that primary genre.
 // D the two-dimensional discount of page_metrics.h (column part). Rows are
 // chosen greedily, best value first (the marginal-gain greedy of whole-page
 // optimisation), under the rules: a pinned row takes its position when it
@@ -56,7 +58,8 @@ struct AssembleRequest {
 
 // `candidates` in configuration order (generator order), pins, required and
 // weights already set from their RowSpecs.
+// Rows and per_row of `request` >= 1; `catalog` gives the titles' genres.
 Page AssemblePage(std::vector<CandidateRow> candidates, const PageRules& rules, const Relevance& relevance,
-                  const AssembleRequest& request);
+                  const AssembleRequest& request, const Catalog& catalog);
 
 }  // namespace marquee::page
