@@ -42,12 +42,16 @@ struct PageMeasure {
 };
 
 // The visible area is the first `rows` rows and `per_row` columns of `page`.
+// A title shown more than once counts once, at its cell of largest discount
+// (ties: smaller row); visible_titles still counts every filled cell.
 // Binary gain: 1 for each title in `relevant` (distinct titles, any order).
 PageMeasure MeasurePage(const Page& page, std::span<const uint32_t> relevant, uint32_t rows, uint32_t per_row,
                         const Catalog& catalog, const DiscountWeights& weights = {});
 // Graded gain: gain[t] per title (>= 0; e.g. the synthetic service's expected
-// plays); recall is the share of the total gain of the `relevant` titles.
-// ideal uses the largest gains over all titles with allowed[t] (all when empty).
+// plays). The ideal places the rows * per_row largest gains among the titles
+// with allowed[t] (all when empty) in the page's cells of largest discount;
+// recall is the gain of the titles shown over the sum of those largest gains
+// (the most any page of this shape could show); a hit is a title of gain > 0.
 PageMeasure MeasurePageGraded(const Page& page, std::span<const float> gain, std::span<const uint8_t> allowed,
                               uint32_t rows, uint32_t per_row, const Catalog& catalog,
                               const DiscountWeights& weights = {});
