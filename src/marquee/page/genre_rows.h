@@ -4,8 +4,10 @@
 //
 // Affinity of genre g: the sum over the member's plays of weight / |genres
 // of the title| for titles having g (a title's weight shared among its
-// genres). Without plays (a non-personalized page), the genres by the sum of
-// the request's scores' top titles -- the popular genres. Ties: lower genre
+// genres). Without plays (a non-personalized page; also when no play has a
+// positive weight and a genre), the genres by the sum of the request's
+// scores' top titles (the 100 best allowed, each score shared among the
+// title's genres as weights are) -- the popular genres. Ties: lower genre
 // index. Genres with no titles left after the filters are skipped.
 #pragma once
 

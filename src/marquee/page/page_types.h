@@ -66,8 +66,10 @@ struct RowTitle {
 // higher up by the row's next one).
 struct CandidateRow {
   RowKind kind = RowKind::kTopPicks;
-  // Unique within a page and stable across requests: "top_picks",
-  // "because_you_watched:<title_id>", "genre:<genre name>", ...
+  // Unique within a page and stable across requests: a single row is its
+  // kind's name ("top_picks", "popular_in_region", ...); the others
+  // "because_you_watched:<anchor's title index>" (the inputs carry no
+  // external ids) and "genre:<genre name>".
   std::string row_id;
   std::string heading;  // what the member reads: "Because You Watched Heat"
   std::string reason;   // why the row is on the page, one sentence for people and logs

@@ -39,9 +39,10 @@ class RowGenerator {
 std::unique_ptr<RowGenerator> MakeRowGenerator(const RowSpec& spec);
 
 // Appends the best titles of `scores` (higher first, ties to the lower
-// index) among those with allowed[t] && !(skip_seen && seen[t]) &&
-// (keep.empty() || keep[t]) to `out`, at most `k`. The shared ranking step
-// of top picks, genre rows and new releases (one pass, bounded heap).
+// index) among those of `among` (any order; empty = every title of `scores`)
+// with allowed[t] && !(skip_seen && seen[t]) to `out`, at most `k`; scores
+// of -infinity and NaN are left out. The shared ranking step of top picks,
+// genre rows and new releases (one pass, bounded heap).
 void TopAllowed(const PageInputs& in, std::span<const float> scores, std::span<const uint32_t> among,
                 bool skip_seen, uint32_t k, std::vector<RowTitle>& out);
 
