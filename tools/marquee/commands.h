@@ -31,6 +31,7 @@ Command AddDemoCommand(CLI::App& root);
 Command AddTrainCommand(CLI::App& root);
 Command AddRecommendCommand(CLI::App& root);
 Command AddSimilarCommand(CLI::App& root);
+Command AddHomepageCommand(CLI::App& root);
 Command AddEvaluateCommand(CLI::App& root);
 Command AddTuneCommand(CLI::App& root);
 Command AddServeCommand(CLI::App& root);

@@ -1,0 +1,180 @@
+// End-to-end tests of `marquee homepage`: the real binary on a tiny
+// synthetic service whose title names need escaping in HTML.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+
+#include "../test_util.h"
+#include "cli_runner.h"
+#include "marquee/data/dataset_file.h"
+#include "marquee/util/svg_chart.h"
+
+namespace marquee {
+namespace {
+
+using test::RunCli;
+using test::RunResult;
+using test::TempDir;
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+size_t CountOf(const std::string& text, const std::string& what) {
+  size_t n = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + what.size())) ++n;
+  return n;
+}
+
+class CliHomepageTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    RunResult generated =
+        RunCli("generate --members 200 --titles 100 --plays 5000 --seed 13 --out " + Data());
+    ASSERT_EQ(generated.exit_code, 0) << generated.output;
+    // Names that must be escaped in HTML: every tile then shows escaping.
+    Result<Dataset> dataset = LoadDataset(Data());
+    ASSERT_TRUE(dataset.ok()) << dataset.status().ToString();
+    for (Title& title : dataset->catalog.titles()) title.name += " <&> \"Cut\"";
+    ASSERT_TRUE(SaveDataset(*dataset, Data()).ok());
+    member_ = new std::string(dataset->members.ExternalId(0));
+    RunResult trained =
+        RunCli("train --data " + Data() + " --model ials --factors 8 --iterations 3 --out " + Model());
+    ASSERT_EQ(trained.exit_code, 0) << trained.output;
+  }
+  static void TearDownTestSuite() {
+    delete member_;
+    delete dir_;
+  }
+
+  static std::string Data() { return dir_->File("service.mqd"); }
+  static std::string Model() { return dir_->File("ials"); }
+  static std::string Homepage(const std::string& flags) {
+    return "homepage --model " + Model() + " --data " + Data() + " " + flags;
+  }
+  static nlohmann::json ReadJson(const std::string& path) { return nlohmann::json::parse(ReadAll(path)); }
+
+  static TempDir* dir_;
+  static std::string* member_;
+};
+
+TempDir* CliHomepageTest::dir_ = nullptr;
+std::string* CliHomepageTest::member_ = nullptr;
+
+TEST_F(CliHomepageTest, KnownMemberGetsRowsWithoutRepeatedTitles) {
+  std::string json = dir_->File("known.json");
+  RunResult run = RunCli(Homepage("--member " + *member_ + " --rows 6 --per-row 8 --json " + json));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("personalized by ials"), std::string::npos) << run.output;
+
+  nlohmann::json page = ReadJson(json);
+  EXPECT_TRUE(page["personalized"].get<bool>());
+  EXPECT_EQ(page["member"], *member_);
+  ASSERT_FALSE(page["rows"].empty());
+  EXPECT_LE(page["rows"].size(), 6u);
+  std::set<std::string> on_page;
+  for (const nlohmann::json& row : page["rows"]) {
+    // Every row is printed with its heading and why it is there.
+    EXPECT_NE(run.output.find(row["heading"].get<std::string>()), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("why: " + row["reason"].get<std::string>()), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find("[" + row["kind"].get<std::string>() + "]"), std::string::npos);
+    ASSERT_FALSE(row["titles"].empty());
+    EXPECT_LE(row["titles"].size(), 8u);
+    for (const nlohmann::json& title : row["titles"]) {
+      EXPECT_TRUE(on_page.insert(title["title_id"].get<std::string>()).second)
+          << title["title_id"] << " shown twice (row " << row["row_id"] << ")";
+    }
+  }
+}
+
+TEST_F(CliHomepageTest, UnknownMemberGetsThePopularPage) {
+  std::string json = dir_->File("unknown.json");
+  RunResult run = RunCli(Homepage("--member nobody-at-all --json " + json));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("not personalized: member nobody-at-all is unknown"), std::string::npos)
+      << run.output;
+  nlohmann::json page = ReadJson(json);
+  EXPECT_FALSE(page["personalized"].get<bool>());
+  EXPECT_FALSE(page["rows"].empty());
+}
+
+TEST_F(CliHomepageTest, HtmlHasATilePerVisibleTitleAndEscapedNames) {
+  std::string html_path = dir_->File("page.html");
+  std::string json = dir_->File("page.json");
+  RunResult run = RunCli(
+      Homepage("--member " + *member_ + " --rows 4 --per-row 5 --html " + html_path + " --json " + json));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  std::string html = ReadAll(html_path);
+  ASSERT_FALSE(html.empty());
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(html.find("overflow-x"), std::string::npos);
+  // Self-contained: nothing fetched from elsewhere.
+  EXPECT_EQ(html.find("http://"), std::string::npos);
+  EXPECT_EQ(html.find("https://"), std::string::npos);
+  EXPECT_EQ(html.find("<script"), std::string::npos);
+  EXPECT_EQ(html.find("<&>"), std::string::npos) << "an unescaped name";
+
+  nlohmann::json page = ReadJson(json);
+  size_t visible = 0;
+  for (const nlohmann::json& row : page["rows"]) {
+    EXPECT_NE(html.find(XmlEscape(row["heading"].get<std::string>())), std::string::npos);
+    for (const nlohmann::json& title : row["titles"]) {
+      ++visible;
+      EXPECT_NE(html.find("data-title=\"" + title["title_id"].get<std::string>() + "\""), std::string::npos);
+      EXPECT_NE(html.find(">" + XmlEscape(title["name"].get<std::string>()) + "<"), std::string::npos)
+          << title["name"];
+    }
+  }
+  EXPECT_GT(visible, 0u);
+  EXPECT_EQ(CountOf(html, "data-title=\""), visible);
+}
+
+TEST_F(CliHomepageTest, BadConfigFailsNamingTheFileAndLine) {
+  std::string config = dir_->Write("bad-page.yaml", "# a page\n# with a typo below\nno_such_setting: 3\n");
+  std::string html_path = dir_->File("never.html");
+  RunResult run = RunCli(Homepage("--member " + *member_ + " --config " + config + " --html " + html_path));
+  EXPECT_EQ(run.exit_code, 1) << run.output;
+  EXPECT_NE(run.output.find("bad-page.yaml:3: no_such_setting"), std::string::npos) << run.output;
+  EXPECT_FALSE(std::filesystem::exists(html_path));
+
+  RunResult missing = RunCli(Homepage("--member " + *member_ + " --config " + dir_->File("absent.yaml")));
+  EXPECT_EQ(missing.exit_code, 1) << missing.output;
+  EXPECT_NE(missing.output.find("absent.yaml"), std::string::npos) << missing.output;
+}
+
+TEST_F(CliHomepageTest, UnknownRegionOrMaturityFailsNamingTheFlag) {
+  RunResult region = RunCli(Homepage("--member " + *member_ + " --region ZZ"));
+  EXPECT_EQ(region.exit_code, 1) << region.output;
+  EXPECT_NE(region.output.find("--region"), std::string::npos) << region.output;
+  EXPECT_NE(region.output.find("ZZ"), std::string::npos) << region.output;
+
+  RunResult maturity = RunCli(Homepage("--member " + *member_ + " --maturity PG-99"));
+  EXPECT_EQ(maturity.exit_code, 1) << maturity.output;
+  EXPECT_NE(maturity.output.find("--maturity"), std::string::npos) << maturity.output;
+}
+
+TEST_F(CliHomepageTest, UsageErrorsAreRefusedWithoutAPage) {
+  RunResult rows = RunCli(Homepage("--member " + *member_ + " --rows 0"));
+  EXPECT_EQ(rows.exit_code, 2) << rows.output;
+  EXPECT_NE(rows.output.find("--rows"), std::string::npos) << rows.output;
+  RunResult per_row = RunCli(Homepage("--member " + *member_ + " --per-row 0"));
+  EXPECT_EQ(per_row.exit_code, 2) << per_row.output;
+  RunResult date = RunCli(Homepage("--member " + *member_ + " --now 2024-13-01"));
+  EXPECT_EQ(date.exit_code, 1) << date.output;
+  EXPECT_NE(date.output.find("--now"), std::string::npos) << date.output;
+  RunResult data =
+      RunCli("homepage --model " + Model() + " --data " + dir_->File("absent.mqd") + " --member " + *member_);
+  EXPECT_EQ(data.exit_code, 1) << data.output;
+  EXPECT_NE(data.output.find("absent.mqd"), std::string::npos) << data.output;
+}
+
+}  // namespace
+}  // namespace marquee

@@ -1,0 +1,49 @@
+// An assembled homepage (page/page_types.h) rendered for people and programs:
+// text for a terminal, a static HTML page, and JSON. `marquee homepage` and
+// the demo use them; the library builds pages and never formats them.
+//
+// Every function reads titles by the page's dense title indices, which must
+// be indices of `dataset` (the dataset the page was built from).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "marquee/data/dataset.h"
+#include "marquee/page/page_types.h"
+
+namespace marquee::cli {
+
+// The page as plain text, one block a row:
+//    1. Because You Watched Heat  [because_you_watched]
+//       why: <the row's reason>
+//       Collateral (2004) 0.912 | Thief (1981) 0.877 | ...
+// Titles are wrapped at `width` columns (at least one title a line). An
+// empty page is one line saying so. Ends with a newline.
+std::string RenderPageText(const page::Page& page, const Dataset& dataset, size_t width = 100);
+
+// The page as a self-contained HTML document (inline CSS, no scripts, no
+// external resources): the title "Homepage for <member_id>", `subtitle`
+// under it (e.g. "not personalized: ..."; empty = none), then one
+// horizontally scrolling row of tiles per page row under its heading and
+// reason. A tile is a card coloured by the title's primary genre with the
+// title's name on it and, in small type under it, the id of the first
+// artwork variant that is not quarantined (Artwork::quarantined()); a title
+// without one gets a plain title card. Each tile carries
+// data-title="<title id>" (one per visible title). All text is escaped.
+std::string RenderPageHtml(const page::Page& page, const Dataset& dataset, std::string_view member_id,
+                           std::string_view subtitle);
+
+// The page as JSON:
+//   {"personalized": bool,
+//    "rows": [{"kind", "row_id", "heading", "reason",
+//              "anchor": title id or null,
+//              "titles": [{"title_id", "name", "score"}]}]}
+nlohmann::json PageJson(const page::Page& page, const Dataset& dataset);
+
+// The artwork variant a tile shows: the first of `title` that is not
+// quarantined; nullptr when there is none.
+const Artwork* TileArtwork(const Title& title);
+
+}  // namespace marquee::cli
