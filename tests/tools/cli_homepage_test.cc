@@ -43,7 +43,18 @@ class CliHomepageTest : public ::testing::Test {
     // Names that must be escaped in HTML: every tile then shows escaping.
     Result<Dataset> dataset = LoadDataset(Data());
     ASSERT_TRUE(dataset.ok()) << dataset.status().ToString();
-    for (Title& title : dataset->catalog.titles()) title.name += " <&> \"Cut\"";
+    // Tiles show the first variant not quarantined: every even title has
+    // none left (a plain card), every odd one loses its first variant.
+    std::vector<Title>& titles = dataset->catalog.titles();
+    for (size_t t = 0; t < titles.size(); ++t) {
+      titles[t].name += " <&> \"Cut\"";
+      for (size_t v = 0; v < titles[t].artwork.size(); ++v) {
+        if (t % 2 == 0 || v == 0)
+          titles[t].artwork[v].digital_source_type = DigitalSourceType::kUnset;
+        else
+          titles[t].artwork[v].digital_source_type = DigitalSourceType::kDigitalCapture;
+      }
+    }
     ASSERT_TRUE(SaveDataset(*dataset, Data()).ok());
     member_ = new std::string(dataset->members.ExternalId(0));
     RunResult trained =
@@ -59,6 +70,13 @@ class CliHomepageTest : public ::testing::Test {
   static std::string Model() { return dir_->File("ials"); }
   static std::string Homepage(const std::string& flags) {
     return "homepage --model " + Model() + " --data " + Data() + " " + flags;
+  }
+  // The tile of `title_id` in `html`: its <div ...> through its </div>.
+  static std::string Tile(const std::string& html, const std::string& title_id) {
+    size_t at = html.find("data-title=\"" + title_id + "\"");
+    if (at == std::string::npos) return "";
+    size_t begin = html.rfind("<div", at);
+    return html.substr(begin, html.find("</div>", at) - begin);
   }
   static nlohmann::json ReadJson(const std::string& path) { return nlohmann::json::parse(ReadAll(path)); }
 
@@ -135,6 +153,39 @@ TEST_F(CliHomepageTest, HtmlHasATilePerVisibleTitleAndEscapedNames) {
   }
   EXPECT_GT(visible, 0u);
   EXPECT_EQ(CountOf(html, "data-title=\""), visible);
+}
+
+TEST_F(CliHomepageTest, TilesShowTheFirstArtworkNotQuarantined) {
+  std::string html_path = dir_->File("art.html");
+  std::string json = dir_->File("art.json");
+  RunResult run = RunCli(
+      Homepage("--member " + *member_ + " --rows 4 --per-row 6 --html " + html_path + " --json " + json));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  std::string html = ReadAll(html_path);
+  Result<Dataset> dataset = LoadDataset(Data());
+  ASSERT_TRUE(dataset.ok());
+  size_t plain = 0, with_art = 0;
+  nlohmann::json page = ReadJson(json);
+  for (const nlohmann::json& row : page["rows"]) {
+    for (const nlohmann::json& entry : row["titles"]) {
+      std::string id = entry["title_id"].get<std::string>();
+      const Title& title = dataset->catalog.titles()[dataset->titles.Find(id)];
+      std::string tile = Tile(html, id);
+      ASSERT_FALSE(tile.empty()) << id;
+      if (dataset->titles.Find(id) % 2 == 0 || title.artwork.size() < 2) {
+        ++plain;
+        EXPECT_EQ(tile.rfind("<div class=\"tile plain\"", 0), 0u) << tile;
+        EXPECT_EQ(tile.find("class=\"art\""), std::string::npos) << tile;
+      } else {
+        ++with_art;
+        EXPECT_NE(tile.find("<span class=\"art\">" + XmlEscape(title.artwork[1].id) + "</span>"),
+                  std::string::npos)
+            << tile;
+      }
+    }
+  }
+  EXPECT_GT(plain, 0u);
+  EXPECT_GT(with_art, 0u);
 }
 
 TEST_F(CliHomepageTest, BadConfigFailsNamingTheFileAndLine) {
