@@ -22,6 +22,7 @@ Event EveryField() {
   e.propensity = 1.0 / 3.0;  // a double: must survive the text exactly
   e.impression_id = "imp-77";
   e.eligible_artwork_ids = {"a-1", "a-3"};
+  e.placement = PagePlacement{"page-5", "genre:Thriller", 2, 7};
   return e;
 }
 
@@ -53,7 +54,8 @@ TEST(EventJsonTest, RoundTripsWithoutOptionalFields) {
     e.title_id = "t";
     e.time = 0;  // the earliest time, and not the default
     const std::string json = EventToJson(e);
-    for (const char* absent : {"watch_fraction", "rating", "artwork", "propensity", "impression_id", "eligible"}) {
+    for (const char* absent :
+         {"watch_fraction", "rating", "artwork", "propensity", "impression_id", "eligible", "placement"}) {
       EXPECT_EQ(json.find(absent), std::string::npos) << json;
     }
     Result<Event> back = ParseEventJson(json, kDefaultTime);
@@ -230,6 +232,81 @@ TEST(EventJsonTest, EligibleErrorsNameTheField) {
       {"kind": "play", "member": "m", "title": "t", "eligible": ["a"]}]})");
   EXPECT_EQ(batch.field(), "events[1].eligible");
   EXPECT_EQ(batch.message().rfind("events[1].eligible: ", 0), 0u) << batch.message();
+}
+
+TEST(EventJsonTest, PlacementIsAnObjectOfPageRowAndPositions) {
+  Result<Event> e = ParseEventJson(R"({"kind": "impression", "member": "m", "title": "t", "artwork": "a",
+      "placement": {"page_id": "p-1", "row_id": "top_picks", "row": 0, "column": 3}})",
+                                   kDefaultTime);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  ASSERT_TRUE(e->placement.has_value());
+  EXPECT_EQ(*e->placement, (PagePlacement{"p-1", "top_picks", 0, 3}));
+  const std::string json = EventToJson(*e);
+  EXPECT_NE(json.find(R"("placement":{"column":3,"page_id":"p-1","row":0,"row_id":"top_picks"})"),
+            std::string::npos)
+      << json;
+  Result<Event> back = ParseEventJson(json, kDefaultTime);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, *e);
+  // The largest positions survive; an impression without a placement stays without one.
+  Event far = *e;
+  far.placement->row = 4294967295u;
+  far.placement->column = 4294967295u;
+  Result<Event> far_back = ParseEventJson(EventToJson(far), kDefaultTime);
+  ASSERT_TRUE(far_back.ok()) << far_back.status().ToString();
+  EXPECT_EQ(*far_back, far);
+  Event off_page = *e;
+  off_page.placement.reset();
+  EXPECT_EQ(EventToJson(off_page).find("placement"), std::string::npos);
+  EXPECT_EQ(ParseEventJson(EventToJson(off_page), kDefaultTime).value(), off_page);
+}
+
+TEST(EventJsonTest, PlacementErrorsNameTheField) {
+  struct Case {
+    const char* placement;  // the value of "placement" on an impression
+    const char* field;
+    const char* says;
+  };
+  const std::vector<Case> cases = {
+      {R"("p-1")", "placement", "placement: expected a placement object, found a string"},
+      {"null", "placement", "placement: expected a placement object, found null"},
+      {R"({"page_id": "p", "row_id": "r", "row": 0, "column": 0, "slot": 1})", "placement.slot",
+       "unknown field \"slot\""},
+      {R"({"row_id": "r", "row": 0, "column": 0})", "placement.page_id", "placement.page_id: required"},
+      {R"({"page_id": "", "row_id": "r", "row": 0, "column": 0})", "placement.page_id",
+       "placement.page_id: expected a non-empty string id, found an empty string"},
+      {R"({"page_id": "p", "row": 0, "column": 0})", "placement.row_id", "placement.row_id: required"},
+      {R"({"page_id": "p", "row_id": ["r"], "row": 0, "column": 0})", "placement.row_id",
+       "placement.row_id: expected a non-empty string id, found an array"},
+      {R"({"page_id": "p", "row_id": "r", "column": 0})", "placement.row", "placement.row: required"},
+      {R"({"page_id": "p", "row_id": "r", "row": -1, "column": 0})", "placement.row",
+       "placement.row: expected a non-negative integer, found an integer"},
+      {R"({"page_id": "p", "row_id": "r", "row": 1.5, "column": 0})", "placement.row",
+       "placement.row: expected a non-negative integer, found a number"},
+      {R"({"page_id": "p", "row_id": "r", "row": "1", "column": 0})", "placement.row",
+       "placement.row: expected a non-negative integer, found a string"},
+      {R"({"page_id": "p", "row_id": "r", "row": 0})", "placement.column", "placement.column: required"},
+      {R"({"page_id": "p", "row_id": "r", "row": 0, "column": 4294967296})", "placement.column",
+       "placement.column: expected a non-negative integer below 2^32, found 4294967296"},
+  };
+  for (const Case& c : cases) {
+    const std::string json =
+        std::string(R"({"kind": "impression", "member": "m", "title": "t", "placement": )") + c.placement +
+        "}";
+    Status s = ErrorOf(json);
+    EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << json;
+    EXPECT_EQ(s.field(), c.field) << json << " -> " << s.message();
+    EXPECT_NE(s.message().find(c.says), std::string::npos) << json << " -> " << s.message();
+  }
+  // ValidateEvent's rule: only impressions are shown on a page.
+  Status click = ErrorOf(R"({"kind": "click", "member": "m", "title": "t",
+      "placement": {"page_id": "p", "row_id": "r", "row": 0, "column": 0}})");
+  EXPECT_EQ(click.field(), "placement");
+  EXPECT_NE(click.message().find("on a click event"), std::string::npos) << click.message();
+  Status batch = BatchErrorOf(R"({"events": [{"kind": "play", "member": "m", "title": "t"},
+      {"kind": "impression", "member": "m", "title": "t", "placement": {"page_id": "p", "row_id": "r", "row": 0}}]})");
+  EXPECT_EQ(batch.field(), "events[1].placement.column");
+  EXPECT_EQ(batch.message().rfind("events[1].placement.column: ", 0), 0u) << batch.message();
 }
 
 }  // namespace

@@ -78,6 +78,12 @@ TEST(EventStoreTest, RoundTripsEveryField) {
   full.propensity = 0.123456789012345;
   full.impression_id = "imp-9";
   full.eligible_artwork_ids = {"art-7", "art-\"8\"", "art-\xc3\xa9"};  // quotes and non-ASCII survive the JSON column
+  full.placement =
+      PagePlacement{"page-\xc3\xa9", "genre:Thriller", 4294967295u, 0};  // the widest row survives
+
+  Event placed = full;  // a second page position: row 0, a later column
+  placed.member_id = "m5";
+  placed.placement = PagePlacement{"page-2", "top_picks", 0, 11};
 
   Event bare = Play("m2", "t2", 1'700'000'000);  // optionals absent, empty strings
 
@@ -90,17 +96,21 @@ TEST(EventStoreTest, RoundTripsEveryField) {
   click.watch_fraction = 1.0f;
   click.propensity = 1.0;
 
-  std::vector<Event> events = {full, bare, rating, click};
+  std::vector<Event> events = {full, bare, rating, click, placed};
   ASSERT_TRUE(store->Append(events).ok());
 
   EXPECT_EQ(AllEvents(*store), events);
-  EXPECT_EQ(store->Count().value(), 4u);
-  EXPECT_EQ(store->LastSequence().value(), 4u);
+  EXPECT_EQ(store->Count().value(), 5u);
+  EXPECT_EQ(store->LastSequence().value(), 5u);
+  // Every read path returns the placement: by member as well as by page.
+  EXPECT_EQ(store->MemberEvents("m5").value(), std::vector<Event>{placed});
+  EXPECT_EQ(store->EventsAfter(4, 1).value(), std::vector<Event>{placed});
   auto bare_back = store->MemberEvents("m2");
   ASSERT_TRUE(bare_back.ok());
   ASSERT_EQ(bare_back->size(), 1u);
   EXPECT_FALSE((*bare_back)[0].watch_fraction.has_value());
   EXPECT_FALSE((*bare_back)[0].propensity.has_value());
+  EXPECT_FALSE((*bare_back)[0].placement.has_value());
   EXPECT_EQ((*bare_back)[0].artwork_id, "");
 }
 
@@ -440,12 +450,50 @@ TEST(EventStoreTest, RefusesNewerSchemaVersion) {
   TempDir dir;
   std::string path = dir.File("events.db");
   ASSERT_NE(OpenOrDie(path), nullptr);
-  RawExec(path, "UPDATE meta SET value = 7 WHERE key = 'schema_version'");
-  auto store = EventStore::Open(path);
-  ASSERT_FALSE(store.ok());
-  EXPECT_EQ(store.status().code(), Status::Code::kUnsupported);
-  EXPECT_EQ(store.status().message(),
-            path + ": event store schema version 7 is newer than this build supports (2)");
+  for (int version : {4, 7}) {  // the next version, and one far ahead
+    RawExec(path,
+            ("UPDATE meta SET value = " + std::to_string(version) + " WHERE key = 'schema_version'").c_str());
+    auto store = EventStore::Open(path);
+    ASSERT_FALSE(store.ok());
+    EXPECT_EQ(store.status().code(), Status::Code::kUnsupported);
+    EXPECT_EQ(store.status().message(), path + ": event store schema version " + std::to_string(version) +
+                                            " is newer than this build supports (3)");
+  }
+}
+
+// A placement half written behind the store's back (a page id without its
+// positions, a position out of range) is refused with the row named, not
+// read as a position 0.
+TEST(EventStoreTest, BrokenPlacementIsACorruptionNamingTheRow) {
+  TempDir dir;
+  std::string path = dir.File("events.db");
+  Event e;
+  e.kind = EventKind::kImpression;
+  e.member_id = "m";
+  e.title_id = "t";
+  e.placement = PagePlacement{"p", "r", 1, 2};
+  {
+    auto store = OpenOrDie(path);
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->Append(std::vector<Event>{e}).ok());
+  }
+  struct Case {
+    const char* sql;
+    const char* says;
+  };
+  for (const Case& c :
+       {Case{"UPDATE events SET row_position = NULL", "event 1: row_position is NULL"},
+        Case{"UPDATE events SET row_position = 1, column_position = -1", "event 1: column_position is -1"},
+        Case{"UPDATE events SET column_position = 4294967296", "column_position is 4294967296"},
+        Case{"UPDATE events SET column_position = 2, row_id = NULL", "event 1: row_id is NULL"}}) {
+    RawExec(path, c.sql);
+    auto store = OpenOrDie(path);
+    ASSERT_NE(store, nullptr);
+    auto events = store->EventsAfter(0, 10);
+    ASSERT_FALSE(events.ok()) << c.sql;
+    EXPECT_EQ(events.status().code(), Status::Code::kCorruption);
+    EXPECT_NE(events.status().message().find(c.says), std::string::npos) << events.status().ToString();
+  }
 }
 
 TEST(EventStoreTest, RefusesEventsTableOfAnotherShape) {

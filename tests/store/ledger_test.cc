@@ -3,6 +3,7 @@
 // VerifyLedgerChain -- including against rows changed behind the store's back.
 #include "marquee/store/ledger.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -482,13 +483,16 @@ TEST(LedgerTest, UpgradesAVersion1Store) {
     ASSERT_EQ(old.size(), 1u);
     EXPECT_EQ(old[0].impression_id, "old-imp");
     EXPECT_TRUE(old[0].eligible_artwork_ids.empty());
+    EXPECT_FALSE(old[0].placement.has_value());
     EXPECT_EQ(store->LedgerCount().value(), 0u);
     ASSERT_TRUE(store->AppendWithLedger(std::vector<Event>{Impression("new-imp")},
                                         std::vector<LedgerEntry>{Entry("new-imp")}, Durability::kFsync).ok());
     EXPECT_EQ(store->EventsAfter(1, 10).value(), std::vector<Event>{Impression("new-imp")});
     EXPECT_TRUE(VerifyOrDie(*store).ok);
   }
-  EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "2");
+  // Both upgrades, 1 -> 2 and 2 -> 3.
+  EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "3");
+  EXPECT_EQ(RawQuery(path, "SELECT quote(page_id) FROM events WHERE seq = 1"), "NULL");
   EXPECT_EQ(RawQuery(path, "SELECT eligible FROM events WHERE seq = 2"), R"(["a1","a2","a3"])");
   EXPECT_EQ(RawQuery(path, "SELECT quote(eligible) FROM events WHERE seq = 1"), "NULL");
   // Reopening the upgraded store changes nothing.
@@ -513,6 +517,96 @@ TEST(LedgerTest, RefusesAVersion1StoreOfAnotherShape) {
       << store.status().ToString();
   // Left as it was: still version 1, no ledger.
   EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "1");
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM sqlite_master WHERE name = 'ledger'"), "0");
+}
+
+// The tables of a version 2 store, exactly as that build created them.
+constexpr const char* kVersion2Schema =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, kind INTEGER, member TEXT, "
+    "title TEXT, time INTEGER, watch_fraction REAL, rating REAL, artwork TEXT, propensity REAL, "
+    "impression_id TEXT, eligible TEXT);"
+    "CREATE INDEX IF NOT EXISTS events_member_seq ON events(member, seq);"
+    "CREATE TABLE IF NOT EXISTS ledger(seq INTEGER PRIMARY KEY, kind INTEGER, entry_id TEXT UNIQUE, "
+    "time INTEGER, payload TEXT, prev_hash TEXT, hash TEXT);"
+    "INSERT INTO meta(key, value) VALUES ('schema_version', 2);";
+
+// Version 2 -> 3 adds the page placement of impressions (issue 13). Here in
+// the ledger's tests because a version 2 store has a ledger, whose chain
+// must come through the upgrade unchanged.
+TEST(LedgerTest, UpgradesAVersion2Store) {
+  TempDir dir;
+  const std::string path = dir.File("events.db");
+  Event old_play;
+  old_play.kind = EventKind::kPlay;
+  old_play.member_id = "m";
+  old_play.title_id = "t";
+  old_play.time = 4;
+  old_play.watch_fraction = 0.5f;
+  // The old impression's ledger row, chained from the genesis hash as a
+  // version 2 build wrote it.
+  const LedgerEntry old_entry = Entry("old-imp");
+  RawExec(path,
+          std::string(kVersion2Schema) +
+              "INSERT INTO events(kind, member, title, time, watch_fraction) VALUES (0, 'm', 't', 4, 0.5);"
+              "INSERT INTO events(kind, member, title, time, artwork, propensity, impression_id, eligible) "
+              "VALUES (2, 'm', 't', 1700000000, 'a2', 0.5, 'old-imp', '[\"a1\",\"a2\",\"a3\"]');" +
+              fmt::format("INSERT INTO ledger(seq, kind, entry_id, time, payload, prev_hash, hash) "
+                          "VALUES (1, 0, 'old-imp', {}, '{}', '{}', '{}');",
+                          old_entry.time, old_entry.payload, kLedgerGenesisHash,
+                          LedgerHash(kLedgerGenesisHash, 1, old_entry)));
+
+  Event placed = Impression("new-imp");
+  placed.placement = PagePlacement{"page-1", "genre:Thriller", 2, 5};
+  {
+    auto store = OpenOrDie(path);
+    ASSERT_NE(store, nullptr);
+    std::vector<Event> old = store->EventsAfter(0, 10).value();
+    ASSERT_EQ(old.size(), 2u);
+    EXPECT_EQ(old[0], old_play);
+    EXPECT_EQ(old[1], Impression("old-imp"));  // eligible kept, placement absent
+    EXPECT_FALSE(old[1].placement.has_value());
+    const Status appended = store->AppendWithLedger(
+        std::vector<Event>{placed}, std::vector<LedgerEntry>{Entry("new-imp")}, Durability::kFsync);
+    ASSERT_TRUE(appended.ok()) << appended.ToString();
+    EXPECT_EQ(store->EventsAfter(2, 10).value(), std::vector<Event>{placed});
+    EXPECT_EQ(store->MemberEvents("m").value(),
+              (std::vector<Event>{old_play, Impression("old-imp"), placed}));
+    EXPECT_EQ(store->LedgerCount().value(), 2u);
+    EXPECT_TRUE(VerifyOrDie(*store).ok);
+  }
+  EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "3");
+  EXPECT_EQ(RawQuery(path,
+                     "SELECT quote(page_id) || quote(row_id) || quote(row_position) || "
+                     "quote(column_position) FROM events WHERE seq = 2"),
+            "NULLNULLNULLNULL");
+  EXPECT_EQ(RawQuery(path,
+                     "SELECT page_id || '|' || row_id || '|' || row_position || '|' || column_position "
+                     "FROM events WHERE seq = 3"),
+            "page-1|genre:Thriller|2|5");
+  // Reopening the upgraded store changes nothing.
+  auto again = OpenOrDie(path);
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(again->EventsAfter(0, 10).value(), (std::vector<Event>{old_play, Impression("old-imp"), placed}));
+}
+
+TEST(LedgerTest, RefusesAVersion2StoreOfAnotherShape) {
+  TempDir dir;
+  const std::string path = dir.File("events.db");
+  RawExec(path,
+          "CREATE TABLE meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+          "CREATE TABLE events(seq INTEGER PRIMARY KEY, kind INTEGER, member TEXT, title TEXT, time INTEGER, "
+          "watch_fraction REAL, rating REAL, artwork TEXT, propensity REAL, impression_id TEXT);"
+          "INSERT INTO meta(key, value) VALUES ('schema_version', 2);");
+  auto store = EventStore::Open(path);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), Status::Code::kCorruption);
+  EXPECT_NE(store.status().message().find("table events has columns (seq INTEGER, kind INTEGER, member TEXT"),
+            std::string::npos)
+      << store.status().ToString();
+  // Left as it was: still version 2, no placement columns, no ledger.
+  EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "2");
+  EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM pragma_table_info('events') WHERE name = 'page_id'"), "0");
   EXPECT_EQ(RawQuery(path, "SELECT count(*) FROM sqlite_master WHERE name = 'ledger'"), "0");
 }
 

@@ -49,6 +49,20 @@ Status ValidateEligible(const Event& event) {
   return Status::OK();
 }
 
+// The page position (issue 13): only impressions are shown on a page, and
+// the ids that attribute them to a page and a row must be there.
+Status ValidatePlacement(const Event& event) {
+  if (!event.placement) return Status::OK();
+  if (event.kind != EventKind::kImpression) {
+    return FieldError("placement", "no placement on a " + std::string(EventKindName(event.kind)) + " event",
+                      "a placement");
+  }
+  const PagePlacement& placement = *event.placement;
+  if (placement.page_id.empty()) return FieldError("placement.page_id", "a page id", "an empty string");
+  if (placement.row_id.empty()) return FieldError("placement.row_id", "a row id", "an empty string");
+  return Status::OK();
+}
+
 constexpr EventKind kAllKinds[] = {EventKind::kPlay, EventKind::kRating, EventKind::kImpression,
                                    EventKind::kClick};
 
@@ -90,7 +104,8 @@ Status ValidateEvent(const Event& event) {
   if (event.propensity && !IsProbability(*event.propensity)) {
     return FieldError("propensity", "a number in (0, 1]", FormatNumber(*event.propensity));
   }
-  return ValidateEligible(event);
+  MARQUEE_RETURN_IF_ERROR(ValidateEligible(event));
+  return ValidatePlacement(event);
 }
 
 }  // namespace marquee

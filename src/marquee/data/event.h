@@ -23,6 +23,16 @@ std::string_view EventKindName(EventKind kind);
 // The inverse of EventKindName; InvalidArgument naming the accepted names otherwise.
 Result<EventKind> ParseEventKind(std::string_view name);
 
+// Where an impression was shown on a page (issue 13). Absent: not on a page
+// (a recommendation list, an artwork call, logs from before pages).
+struct PagePlacement {
+  std::string page_id;  // the page's id (one per homepage answer), non-empty
+  std::string row_id;   // the row's id on that page, e.g. "top_picks", "genre:Thriller", non-empty
+  uint32_t row = 0;     // 0-based row position on the page
+  uint32_t column = 0;  // 0-based position within the row
+  friend bool operator==(const PagePlacement&, const PagePlacement&) = default;
+};
+
 struct Event {
   EventKind kind = EventKind::kPlay;
   std::string member_id;                   // external member id, non-empty
@@ -38,6 +48,9 @@ struct Event {
   // artwork_id is one of them. Empty: not recorded (a log from before the
   // gate, or a title card with no eligible variant, artwork_id empty).
   std::vector<std::string> eligible_artwork_ids;
+  // The page position the impression was shown at, so that row-level,
+  // position-level and off-policy analyses can condition on it.
+  std::optional<PagePlacement> placement;  // impressions only
   friend bool operator==(const Event&, const Event&) = default;
 };
 
@@ -56,7 +69,9 @@ inline constexpr int64_t kEarliestImportTime = -62167219200;
 // outside (0, 1], a rating that is not finite, a rating event without one,
 // and (field "eligible") eligible artwork ids on an event that is not an
 // impression, an empty or repeated eligible id, or an impression whose
-// artwork_id is not among its (non-empty) eligible ids.
+// artwork_id is not among its (non-empty) eligible ids; (field "placement")
+// a placement on an event that is not an impression, and (fields
+// "placement.page_id", "placement.row_id") an empty page or row id.
 Status ValidateEvent(const Event& event);
 
 }  // namespace marquee

@@ -1,6 +1,8 @@
 #include "marquee/data/event_json.h"
 
 #include <cmath>
+#include <cstdint>
+#include <limits>
 #include <set>
 
 #include <fmt/format.h>
@@ -24,8 +26,10 @@ Status Required(const std::string& field, std::string_view why = "required") {
   return json_fields::Invalid(field, why);
 }
 
-const std::set<std::string> kEventFields = {"kind",       "member",  "title",      "time",          "watch_fraction",
-                                            "rating",     "artwork", "propensity", "impression_id", "eligible"};
+const std::set<std::string> kEventFields = {"kind",           "member",   "title",    "time",
+                                            "watch_fraction", "rating",   "artwork",  "propensity",
+                                            "impression_id",  "eligible", "placement"};
+const std::set<std::string> kPlacementFields = {"page_id", "row_id", "row", "column"};
 
 Status ReadId(const json& object, const char* name, const std::string& prefix, std::string& out) {
   const std::string field = Join(prefix, name);
@@ -87,6 +91,40 @@ Status ReadEligible(const json& object, const std::string& prefix, std::vector<s
   return Status::OK();
 }
 
+// A required position in [0, 2^32) (placement.row, placement.column).
+Status ReadPosition(const json& object, const char* name, const std::string& prefix, uint32_t& out) {
+  const std::string field = Join(prefix, name);
+  auto it = object.find(name);
+  if (it == object.end()) return Required(field);
+  if (!it->is_number_integer() || (!it->is_number_unsigned() && it->get<int64_t>() < 0)) {
+    return Expected(field, "a non-negative integer", *it);
+  }
+  const uint64_t value = it->get<uint64_t>();
+  if (value > std::numeric_limits<uint32_t>::max()) {
+    return json_fields::Invalid(field,
+                                fmt::format("expected a non-negative integer below 2^32, found {}", value));
+  }
+  out = static_cast<uint32_t>(value);
+  return Status::OK();
+}
+
+// "placement": an optional object, every member of it required. Whether the
+// event may carry one (impressions only) is ValidateEvent's rule.
+Status ReadPlacement(const json& object, const std::string& prefix, std::optional<PagePlacement>& out) {
+  auto it = object.find("placement");
+  if (it == object.end()) return Status::OK();
+  const std::string field = Join(prefix, "placement");
+  if (!it->is_object()) return Expected(field, "a placement object", *it);
+  MARQUEE_RETURN_IF_ERROR(RejectUnknownFields(*it, kPlacementFields, field));
+  PagePlacement placement;
+  MARQUEE_RETURN_IF_ERROR(ReadId(*it, "page_id", field, placement.page_id));
+  MARQUEE_RETURN_IF_ERROR(ReadId(*it, "row_id", field, placement.row_id));
+  MARQUEE_RETURN_IF_ERROR(ReadPosition(*it, "row", field, placement.row));
+  MARQUEE_RETURN_IF_ERROR(ReadPosition(*it, "column", field, placement.column));
+  out = std::move(placement);
+  return Status::OK();
+}
+
 // ValidateEvent's verdict on a parsed event, its field under `prefix`.
 Status CheckParsed(const Event& event, const std::string& prefix) {
   Status s = ValidateEvent(event);
@@ -132,6 +170,7 @@ Result<Event> EventFromObject(const json& object, const std::string& prefix, int
   }
   MARQUEE_RETURN_IF_ERROR(ReadString(object, "impression_id", prefix, event.impression_id));
   MARQUEE_RETURN_IF_ERROR(ReadEligible(object, prefix, event.eligible_artwork_ids));
+  MARQUEE_RETURN_IF_ERROR(ReadPlacement(object, prefix, event.placement));
   MARQUEE_RETURN_IF_ERROR(CheckParsed(event, prefix));
   return event;
 }
@@ -181,6 +220,12 @@ std::string EventToJson(const Event& e) {
   if (e.propensity) j["propensity"] = *e.propensity;
   if (!e.impression_id.empty()) j["impression_id"] = e.impression_id;
   if (!e.eligible_artwork_ids.empty()) j["eligible"] = e.eligible_artwork_ids;
+  if (e.placement) {
+    j["placement"] = {{"page_id", e.placement->page_id},
+                      {"row_id", e.placement->row_id},
+                      {"row", e.placement->row},
+                      {"column", e.placement->column}};
+  }
   return json_fields::Dump(j);
 }
 

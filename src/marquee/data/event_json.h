@@ -4,11 +4,15 @@
 //   {"kind": "play"|"rating"|"impression"|"click", "member": ID, "title": ID,
 //    "time": epoch seconds, "watch_fraction": (0,1], "rating": number,
 //    "artwork": ID, "propensity": (0,1], "impression_id": ID,
-//    "eligible": [ID, ...]}
+//    "eligible": [ID, ...],
+//    "placement": {"page_id": ID, "row_id": ID, "row": N, "column": N}}
 //
 // "eligible" (impressions behind the consent gate) lists the artwork ids the
 // policy could choose among; it is left out when empty, and its rules are
 // ValidateEvent's (field "eligible").
+// "placement" (impressions shown on a page, issue 13) says where: the page
+// and row ids and the 0-based row and column positions, all four required;
+// it is left out when absent.
 // The wire names are the v1 API's ("member", "title", "artwork"); ids may be
 // strings or integers (many catalogs number their titles). Unknown fields,
 // wrong types and out-of-range values are errors.

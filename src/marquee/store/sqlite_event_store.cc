@@ -33,8 +33,9 @@ using sqlite::Statement;
 
 // Bump when the tables change; Open refuses files written by a newer build
 // and upgrades older ones (PrepareSchema). Version 2 added events.eligible
-// and the ledger table.
-constexpr int64_t kSchemaVersion = 2;
+// and the ledger table; version 3 the page placement of impressions
+// (events.page_id, row_id, row_position, column_position).
+constexpr int64_t kSchemaVersion = 3;
 constexpr int kBusyTimeoutMs = 10000;
 
 constexpr const char* kCreateMeta =
@@ -42,7 +43,8 @@ constexpr const char* kCreateMeta =
 constexpr const char* kCreateEvents =
     "CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, kind INTEGER, member TEXT, "
     "title TEXT, time INTEGER, watch_fraction REAL, rating REAL, artwork TEXT, propensity REAL, "
-    "impression_id TEXT, eligible TEXT)";
+    "impression_id TEXT, eligible TEXT, page_id TEXT, row_id TEXT, row_position INTEGER, "
+    "column_position INTEGER)";
 constexpr const char* kCreateMemberIndex =
     "CREATE INDEX IF NOT EXISTS events_member_seq ON events(member, seq)";
 // seq is written by the store (the chain hashes it), not left to SQLite.
@@ -53,14 +55,16 @@ constexpr const char* kCreateLedger =
 using Column = std::pair<std::string_view, std::string_view>;  // name, declared type
 
 // The events table as kCreateEvents declares it. A version 1 store has the
-// first kEventColumnsV1 of them.
+// first kEventColumnsV1 of them, a version 2 store the first kEventColumnsV2.
 constexpr Column kEventColumns[] = {
-    {"seq", "INTEGER"},      {"kind", "INTEGER"},         {"member", "TEXT"},
-    {"title", "TEXT"},       {"time", "INTEGER"},         {"watch_fraction", "REAL"},
-    {"rating", "REAL"},      {"artwork", "TEXT"},         {"propensity", "REAL"},
-    {"impression_id", "TEXT"}, {"eligible", "TEXT"},
+    {"seq", "INTEGER"},        {"kind", "INTEGER"},         {"member", "TEXT"},
+    {"title", "TEXT"},         {"time", "INTEGER"},         {"watch_fraction", "REAL"},
+    {"rating", "REAL"},        {"artwork", "TEXT"},         {"propensity", "REAL"},
+    {"impression_id", "TEXT"}, {"eligible", "TEXT"},        {"page_id", "TEXT"},
+    {"row_id", "TEXT"},        {"row_position", "INTEGER"}, {"column_position", "INTEGER"},
 };
 constexpr size_t kEventColumnsV1 = 10;
+constexpr size_t kEventColumnsV2 = 11;
 
 // The ledger table as kCreateLedger declares it.
 constexpr Column kLedgerColumns[] = {
@@ -70,7 +74,8 @@ constexpr Column kLedgerColumns[] = {
 
 constexpr std::string_view kInsertEvent =
     "INSERT INTO events(kind, member, title, time, watch_fraction, rating, artwork, propensity, "
-    "impression_id, eligible) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
+    "impression_id, eligible, page_id, row_id, row_position, column_position) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
 // An entry whose id is stored already is skipped (sqlite3_changes tells).
 // A seq that is taken is still an error: it means another writer extended
 // the chain behind this one's back, and the chain must not fork.
@@ -85,8 +90,9 @@ constexpr std::string_view kCountLedger = "SELECT count(*) FROM ledger";
 constexpr std::string_view kSelectLedgerEntry =
     "SELECT seq, kind, entry_id, time, payload, prev_hash, hash FROM ledger WHERE entry_id = ?1";
 // Every read selects the same columns in this order; see ReadEventRow.
-#define MARQUEE_EVENT_COLUMNS \
-  "seq, kind, member, title, time, watch_fraction, rating, artwork, propensity, impression_id, eligible"
+#define MARQUEE_EVENT_COLUMNS                                                                              \
+  "seq, kind, member, title, time, watch_fraction, rating, artwork, propensity, impression_id, eligible, " \
+  "page_id, row_id, row_position, column_position"
 constexpr std::string_view kSelectMember =
     "SELECT " MARQUEE_EVENT_COLUMNS " FROM events WHERE member = ?1 ORDER BY seq";
 constexpr std::string_view kSelectAfter =
@@ -243,6 +249,20 @@ Status UpgradeFromVersion1(sqlite3* db, const std::string& path) {
   return Exec(db, "ALTER TABLE events ADD COLUMN eligible TEXT", path);
 }
 
+// Version 2 -> 3: events gain the page placement of impressions (NULL for
+// the rows already there: they were logged before pages). Each ALTER only
+// rewrites the schema text, not the rows, so a large store upgrades at once.
+Status UpgradeFromVersion2(sqlite3* db, const std::string& path) {
+  MARQUEE_RETURN_IF_ERROR(CheckEventsShape(db, path, kEventColumnsV2));
+  for (const char* sql : {"ALTER TABLE events ADD COLUMN page_id TEXT",
+                          "ALTER TABLE events ADD COLUMN row_id TEXT",
+                          "ALTER TABLE events ADD COLUMN row_position INTEGER",
+                          "ALTER TABLE events ADD COLUMN column_position INTEGER"}) {
+    MARQUEE_RETURN_IF_ERROR(Exec(db, sql, path));
+  }
+  return Status::OK();
+}
+
 Status WriteSchemaVersion(sqlite3* db, const std::string& path, int64_t stored) {
   const std::string sql =
       stored == 0 ? fmt::format("INSERT INTO meta(key, value) VALUES ('schema_version', {})", kSchemaVersion)
@@ -258,7 +278,9 @@ Status PrepareSchema(sqlite3* db, const std::string& path) {
     MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateMeta, path));
     MARQUEE_ASSIGN_OR_RETURN(int64_t version, ReadSchemaVersion(db, path));
     MARQUEE_RETURN_IF_ERROR(CheckSchemaVersion(version, path));
+    // Step by step, so a version 1 store takes every upgrade since.
     if (version == 1) MARQUEE_RETURN_IF_ERROR(UpgradeFromVersion1(db, path));
+    if (version == 1 || version == 2) MARQUEE_RETURN_IF_ERROR(UpgradeFromVersion2(db, path));
     MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateEvents, path));
     MARQUEE_RETURN_IF_ERROR(CheckEventsShape(db, path));
     MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateMemberIndex, path));
@@ -310,11 +332,45 @@ void BindEvent(Statement& insert, const Event& e, const std::string& eligible) {
   } else {
     insert.BindText(10, eligible);
   }
+  if (e.placement) {
+    insert.BindText(11, e.placement->page_id);
+    insert.BindText(12, e.placement->row_id);
+    insert.BindInt64(13, e.placement->row);
+    insert.BindInt64(14, e.placement->column);
+  } else {
+    for (int i = 11; i <= 14; ++i) insert.BindNull(i);
+  }
 }
 
 std::optional<float> ToOptionalFloat(std::optional<double> value) {
   if (!value) return std::nullopt;
   return static_cast<float>(*value);  // stored from a float, so exact
+}
+
+// Columns 11-14 of a row read as ReadEventRow reads it: absent when page_id
+// is NULL (an event not shown on a page, or logged before version 3).
+Result<std::optional<PagePlacement>> ReadPlacement(const Statement& row, const std::string& path) {
+  if (row.ColumnIsNull(11)) return std::optional<PagePlacement>();
+  const auto position = [&](int column, std::string_view name) -> Result<uint32_t> {
+    // Typed before it is read: reading converts, after which the type is undefined.
+    const bool null = row.ColumnIsNull(column);
+    const int64_t value = null ? 0 : row.ColumnInt64(column);
+    if (null || value < 0 || value > std::numeric_limits<uint32_t>::max()) {
+      return Status::Corruption(fmt::format("{}: event {}: {} is {}, expected a position in [0, 2^32)", path,
+                                            row.ColumnInt64(0), name, null ? "NULL" : std::to_string(value)));
+    }
+    return static_cast<uint32_t>(value);
+  };
+  if (row.ColumnIsNull(12)) {
+    return Status::Corruption(
+        fmt::format("{}: event {}: row_id is NULL, expected the row of page_id", path, row.ColumnInt64(0)));
+  }
+  PagePlacement placement;
+  placement.page_id = row.ColumnText(11);
+  placement.row_id = row.ColumnText(12);
+  MARQUEE_ASSIGN_OR_RETURN(placement.row, position(13, "row_position"));
+  MARQUEE_ASSIGN_OR_RETURN(placement.column, position(14, "column_position"));
+  return std::optional<PagePlacement>(std::move(placement));
 }
 
 // One row of a query that selects the columns in kSelectMember's order.
@@ -335,6 +391,7 @@ Result<Event> ReadEventRow(const Statement& row, const std::string& path) {
   e.propensity = row.ColumnOptionalDouble(8);
   e.impression_id = row.ColumnText(9);
   MARQUEE_ASSIGN_OR_RETURN(e.eligible_artwork_ids, ParseEligible(row.ColumnText(10), row.ColumnInt64(0), path));
+  MARQUEE_ASSIGN_OR_RETURN(e.placement, ReadPlacement(row, path));
   return e;
 }
 

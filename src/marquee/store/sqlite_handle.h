@@ -55,6 +55,7 @@ class Statement {
   int64_t ColumnInt64(int column) const { return sqlite3_column_int64(stmt_.get(), column); }
   std::string ColumnText(int column) const;  // NULL reads as ""
   std::optional<double> ColumnOptionalDouble(int column) const;
+  bool ColumnIsNull(int column) const { return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL; }
 
  private:
   struct Finalizer {

@@ -64,6 +64,12 @@ json Schemas() {
                  {"retrieval", {{"type", "string"}, {"enum", {"exact", "hnsw", "popularity"}}}},
                  {"fallback", {{"type", "boolean"}}}, {"fallback_reason", string},
                  {"recommendations", {{"type", "array"}, {"items", item}}}}}};
+  const json position = {{"type", "integer"}, {"minimum", 0}, {"maximum", 4294967295u}};
+  json placement = {
+      {"type", "object"},
+      {"required", {"page_id", "row_id", "row", "column"}},
+      {"additionalProperties", false},
+      {"properties", {{"page_id", string}, {"row_id", string}, {"row", position}, {"column", position}}}};
   json event = {{"type", "object"},
                 {"required", {"kind", "member", "title"}},
                 {"additionalProperties", false},
@@ -74,7 +80,10 @@ json Schemas() {
                   {"watch_fraction", {{"type", "number"}, {"exclusiveMinimum", 0}, {"maximum", 1}}},
                   {"rating", {{"type", "number"}}}, {"artwork", string},
                   {"propensity", {{"type", "number"}, {"exclusiveMinimum", 0}, {"maximum", 1}}},
-                  {"impression_id", string}}}};
+                  {"impression_id", string},
+                  // Impressions only (ValidateEvent): the gate's eligible set and the page position.
+                  {"eligible", {{"type", "array"}, {"items", string}}},
+                  {"placement", placement}}}};
   json error = {{"type", "object"},
                 {"properties",
                  {{"error",
