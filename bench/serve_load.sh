@@ -14,6 +14,11 @@
 #   artwork    GET recommendations k=20 with artwork on all 20 titles, once
 #              per impression durability level (serve --impression-durability
 #              process, then fsync), at ARTWORK_CONNECTIONS connections;
+#   homepage   GET /v1/members/{id}/homepage, 10 rows x 20 titles with artwork on
+#              the first 4 of each row (40 impressions logged a page), against its
+#              own service of 200,000 members x 20,000 titles x 20M plays (100 plays
+#              a member on average) and iALS 64, at HOMEPAGE_CONNECTIONS
+#              connections; also without artwork;
 #   slow       SLOW_PARTIAL connections trickling a header a byte a second
 #              and SLOW_IDLE idle keep-alive connections (bench/slow_clients.py)
 #              held open while wrk measures /healthz and recommendations at 16.
@@ -32,7 +37,8 @@ OUT=${OUT:-bench-out/serve}
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-"4 16 64 256"}
 ARTWORK_CONNECTIONS=${ARTWORK_CONNECTIONS:-"16 64"}
-SCENARIOS=${SCENARIOS:-"endpoints artwork slow"}
+HOMEPAGE_CONNECTIONS=${HOMEPAGE_CONNECTIONS:-"4 16 64"}
+SCENARIOS=${SCENARIOS:-"endpoints artwork homepage slow"}
 SLOW_PARTIAL=${SLOW_PARTIAL:-100}
 SLOW_IDLE=${SLOW_IDLE:-100}
 # Worker threads run handlers only; idle and slow connections hold none, so
@@ -59,7 +65,7 @@ fi
 # would flatter approximate retrieval, so the benchmark pins a healthy one.
 TRAIN_FLAGS="--model ials --factors 64 --iterations 10 --regularization 0.001"
 CONSENTS="$OUT/consents.jsonl"
-if [[ " ${SCENARIOS:-endpoints artwork slow} " == *" consent "* && ( ! -f "$CONSENTS" || "$CONSENTS" -ot "$DATA" ) ]]; then
+if [[ " $SCENARIOS " == *" consent "* && ( ! -f "$CONSENTS" || "$CONSENTS" -ot "$DATA" ) ]]; then
   # The same service again (same seed and sizes, so the same catalog), for its consents.
   echo "writing the service's synthetic consents -> $CONSENTS" >&2
   "$MARQUEE" generate --members "$MEMBERS" --titles "$TITLES" --plays "$PLAYS" --out "$OUT/consents-tmp.mqd" \
@@ -71,6 +77,27 @@ if [[ ! -f "$MODEL/model.mqm" || "$MODEL/model.mqm" -ot "$DATA" || "$(cat "$MODE
   rm -rf "$MODEL"
   "$MARQUEE" train --data "$DATA" $TRAIN_FLAGS --out "$MODEL" >"$OUT/train.log" 2>&1
   echo "$TRAIN_FLAGS" >"$MODEL/train_flags"
+fi
+
+# The homepage's service: 100 plays a member on average, as the issue's target says.
+HOME_MEMBERS=200000
+HOME_PLAYS=20000000
+HOME_DATA="$OUT/homepage-service.mqd"
+HOME_MODEL="$OUT/homepage-model"
+if [[ " $SCENARIOS " == *" homepage "* ]]; then
+  if [[ ! -f "$HOME_DATA" ]]; then
+    echo "generating $HOME_MEMBERS members x $TITLES titles, $HOME_PLAYS plays -> $HOME_DATA" >&2
+    "$MARQUEE" generate --members "$HOME_MEMBERS" --titles "$TITLES" --plays "$HOME_PLAYS" --out "$HOME_DATA.tmp" \
+      >"$OUT/homepage-generate.log"
+    mv "$HOME_DATA.tmp" "$HOME_DATA"
+  fi
+  if [[ ! -f "$HOME_MODEL/model.mqm" || "$HOME_MODEL/model.mqm" -ot "$HOME_DATA" ||
+        "$(cat "$HOME_MODEL/train_flags" 2>/dev/null)" != "$TRAIN_FLAGS" ]]; then
+    echo "training iALS ($TRAIN_FLAGS) -> $HOME_MODEL" >&2
+    rm -rf "$HOME_MODEL"
+    "$MARQUEE" train --data "$HOME_DATA" $TRAIN_FLAGS --out "$HOME_MODEL" >"$OUT/homepage-train.log" 2>&1
+    echo "$TRAIN_FLAGS" >"$HOME_MODEL/train_flags"
+  fi
 fi
 
 SERVER_PID=""
@@ -87,7 +114,7 @@ trap stop_server EXIT INT TERM
 start_server() {
   stop_server
   rm -f "$EVENTS" "$EVENTS-wal" "$EVENTS-shm"
-  "$MARQUEE" serve --data "$DATA" --model "$MODEL" --events "$EVENTS" --port 0 \
+  "$MARQUEE" serve --data "${SERVE_DATA:-$DATA}" --model "${SERVE_MODEL:-$MODEL}" --events "$EVENTS" --port 0 \
     --http-threads "$SERVER_THREADS" ${SERVE_FLAGS:-} "$@" >"$OUT/serve.log" 2>&1 &
   SERVER_PID=$!
   ADDRESS=""
@@ -158,6 +185,15 @@ ROWS=$(mktemp)
       for conns in $ARTWORK_CONNECTIONS; do
         RECS_QUERY="&artwork=true" run "GET recs k=20 +artwork (gate $gate)" 20 "$conns" bench/serve_recommendations.lua
       done
+    done
+  fi
+  if has homepage; then
+    SERVE_DATA="$HOME_DATA" SERVE_MODEL="$HOME_MODEL" start_server
+    for conns in $HOMEPAGE_CONNECTIONS; do
+      # items/s: impressions logged (40 a page).
+      MEMBERS=$HOME_MEMBERS run "GET homepage 10x20 +artwork 40" 40 "$conns" bench/serve_homepage.lua
+      MEMBERS=$HOME_MEMBERS HOMEPAGE_QUERY="&artwork=false" run "GET homepage 10x20, no artwork" 1 "$conns" \
+        bench/serve_homepage.lua
     done
   fi
   if has slow; then

@@ -26,7 +26,9 @@ std::vector<RowTitle> Expected(const Recommender& model, uint32_t title, uint32_
     if (positives[t] == 0) scores[t] = -std::numeric_limits<float>::infinity();
   }
   std::vector<RowTitle> out;
-  for (const ScoredTitle& s : TopK(scores, k)) out.push_back({s.title, s.score});
+  for (const ScoredTitle& s : TopK(scores, k)) {
+    if (s.score > 0.0f) out.push_back({s.title, s.score});  // not similar at all: left out
+  }
   return out;
 }
 

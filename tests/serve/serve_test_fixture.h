@@ -16,6 +16,7 @@
 #include "marquee/models/model_file.h"
 #include "marquee/models/registry.h"
 #include "marquee/serve/model_store.h"
+#include "marquee/serve/homepage_service.h"
 #include "marquee/serve/serving_stack.h"
 #include "marquee/serve/http/server.h"
 #include "../test_util.h"
@@ -95,6 +96,7 @@ class ServeFixture : public ::testing::Test {
   void TearDown() override {
     if (server_) server_->Stop();
     server_.reset();
+    homepage_.reset();
     recommendations_.reset();
     artwork_.reset();
     consent_gate_.reset();
@@ -136,8 +138,15 @@ class ServeFixture : public ::testing::Test {
     recommendations_ = std::move(*recommendations);
     // Tests need durability against crashes only: no fsync per request.
     const serve::IngestOptions ingest = {.impressions = Durability::kProcess, .posted_events = Durability::kProcess};
+    homepage_.reset();
+    if (!page_config_.empty()) {
+      Result<std::unique_ptr<serve::HomepageService>> homepage =
+          serve::HomepageService::Create(*models_, *recommendations_, {.config_path = page_config_});
+      ASSERT_TRUE(homepage.ok()) << homepage.status().ToString();
+      homepage_ = std::move(*homepage);
+    }
     server_ = std::make_unique<serve::Server>(options, *models_, *events_, *recommendations_, artwork_.get(), ingest,
-                                              consent_gate_.get());
+                                              consent_gate_.get(), homepage_.get());
     Status started = server_->Start();
     ASSERT_TRUE(started.ok()) << started.ToString();
     ASSERT_GT(server_->port(), 0);
@@ -179,6 +188,10 @@ class ServeFixture : public ::testing::Test {
   std::unique_ptr<serve::ConsentGate> consent_gate_;  // before artwork_: destroyed after it
   std::unique_ptr<serve::ArtworkService> artwork_;
   std::unique_ptr<serve::RecommendationService> recommendations_;
+  // The page configuration file StartServer opens the homepage with ("":
+  // the server's own, built-in configuration).
+  std::string page_config_;
+  std::unique_ptr<serve::HomepageService> homepage_;
   std::unique_ptr<serve::Server> server_;
 };
 

@@ -57,7 +57,7 @@ Status RunDemoSession(serve::ServingStack& stack, const GroundTruth& truth, cons
   serve::ServerOptions server_options;
   serve::Metrics metrics;
   serve::Handlers handlers(server_options, *stack.models, *stack.events, metrics, *stack.recommendations,
-                           stack.artwork.get(), stack.ingest, stack.consent.get());
+                           stack.artwork.get(), stack.ingest, stack.consent.get(), stack.homepage.get());
   const Dataset& dataset = *stack.dataset;
   std::mt19937_64 rng(options.seed);
   const uint32_t members = std::min<uint32_t>(options.members, static_cast<uint32_t>(dataset.members.size()));

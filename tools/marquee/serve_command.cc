@@ -194,7 +194,7 @@ int RunServe(const ServeArgs& args) {
     }
   }
   serve::Server server(server_options, *stack->models, *stack->events, *stack->recommendations,
-                       stack->artwork.get(), stack->ingest, stack->consent.get());
+                       stack->artwork.get(), stack->ingest, stack->consent.get(), stack->homepage.get());
   Status started = server.Start();
   if (!started.ok()) return ReportError("serve", started);
   std::printf("serving model %s (%s retrieval); listening on %s\n", stack->models->Current()->version().c_str(),
@@ -323,6 +323,9 @@ Command AddServeCommand(CLI::App& root) {
   app->add_option("--hnsw-m", args->stack.retrieval.m, "hnsw: graph degree M")
       ->check(WholeNumber(2, 256))
       ->capture_default_str();
+  app->add_option("--page-config", args->stack.homepage.config_path,
+                  "the homepage's page configuration (YAML, docs/homepage.md; default: built-in); "
+                  "reloaded by POST /v1/page-config/reload");
   app->add_option("--consents", args->stack.consent.consent_log,
                   "consent log (JSON lines, marquee consent import); created when missing. The gate shows a "
                   "variant depicting a recognizable performer only under a consent covering it; without a log "

@@ -21,13 +21,17 @@ namespace {
 constexpr uint32_t kMaxWhole = std::numeric_limits<uint32_t>::max();
 
 // The defaults of a row that names only its kind. continue_watching is the
-// one kind with a default of its own (pinned on top: what a member half-way
-// through a film looks for first); DefaultPageConfig uses this too, so the
-// built-in page and a file that omits `pin` agree.
+// one kind with defaults of its own: pinned on top (what a member half-way
+// through a film looks for first), and shown with a single title (one
+// unfinished film is worth the row). DefaultPageConfig uses this too, so
+// the built-in page and a file that omits these keys agree.
 RowSpec RowDefaults(RowKind kind) {
   RowSpec spec;
   spec.kind = kind;
-  if (kind == RowKind::kContinueWatching) spec.pin = 0;
+  if (kind == RowKind::kContinueWatching) {
+    spec.pin = 0;
+    spec.min_titles = 1;
+  }
   return spec;
 }
 

@@ -35,6 +35,7 @@ struct RowSpec {
   // Multiplies the row's value in assembly (> 0).
   double weight = 1.0;
   // A row with fewer allowed titles than this is not proposed (>= 1).
+  // continue_watching defaults to 1.
   uint32_t min_titles = 4;
 
   // continue_watching: in progress = progress < max_progress, played within

@@ -40,7 +40,12 @@ std::span<const RowTitle> SimilarTitles::Of(uint32_t title) const {
     }
     const std::vector<ScoredTitle> best = TopK(scores, neighbours_);
     slot.list.reserve(best.size());
-    for (const ScoredTitle& s : best) slot.list.push_back({s.title, s.score});
+    // A neighbour must be similar at all: item-kNN scores unrelated titles 0
+    // (and factor models may score them below), which would pad a thin
+    // anchor's row with arbitrary titles in index order.
+    for (const ScoredTitle& s : best) {
+      if (s.score > 0.0f) slot.list.push_back({s.title, s.score});
+    }
   });
   return slot.list;
 }

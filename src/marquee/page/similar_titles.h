@@ -27,7 +27,8 @@ class SimilarTitles {
   ~SimilarTitles();
 
   // The `neighbours` titles most similar to `title`, best first, the title
-  // itself and titles with no positives left out. Empty for a title out of
+  // itself, titles with no positives and titles of similarity <= 0 (not
+  // similar at all) left out. Empty for a title out of
   // range or without positives. The span lives as long as this object.
   std::span<const RowTitle> Of(uint32_t title) const;
   uint32_t neighbours() const { return neighbours_; }

@@ -94,3 +94,27 @@ void BuildMemberHistory(const ServingModel& model, uint32_t member, std::span<co
 }
 
 }  // namespace marquee::serve
+
+namespace marquee::serve {
+
+std::string NoSignalReason(uint32_t member, const MemberHistory& history) {
+  if (member == IdMap::kNotFound && history.seen.empty()) {
+    // Plays of titles the serving dataset lacks are stored (the next
+    // training uses them) but not history, so "no plays logged" would be
+    // untrue for a member who has some.
+    return "unknown member: not in the dataset and no plays or ratings of this model's titles logged";
+  }
+  if (history.seen.empty()) return "no member signal: the member has no plays or ratings of this model's titles";
+  return "no member signal: none of the member's plays or ratings counts as a positive for this model";
+}
+
+void ScoreMemberHistory(const ServingModel& model, uint32_t member, const MemberHistory& history,
+                        std::span<float> scores) {
+  if (member != IdMap::kNotFound && !history.has_new_titles) {
+    model.model().ScoreMember(member, History::Row(model.scoring_rows(), member), scores);
+  } else {
+    model.model().ScoreHistory(history.scoring(), scores);
+  }
+}
+
+}  // namespace marquee::serve

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "marquee/store/event_store.h"
@@ -34,5 +35,17 @@ struct MemberHistory {
 // reused so that a thread's buffers outlive its requests.
 void BuildMemberHistory(const ServingModel& model, uint32_t member, std::span<const Event> events,
                         MemberHistory& out);
+
+// Why a member with no titles to score (history.titles empty) gets the
+// popular answer instead: an unknown member, no plays of the model's titles,
+// or none that counts as a positive.
+std::string NoSignalReason(uint32_t member, const MemberHistory& history);
+
+// Scores every title for the member: their trained state when the model
+// knows them and nothing new was logged (`member` != IdMap::kNotFound and
+// !history.has_new_titles), else a fold-in of `history`. scores.size() ==
+// the model's title count; `history` must have titles.
+void ScoreMemberHistory(const ServingModel& model, uint32_t member, const MemberHistory& history,
+                        std::span<float> scores);
 
 }  // namespace marquee::serve

@@ -112,6 +112,11 @@ Result<std::shared_ptr<const std::vector<uint8_t>>> RecommendationService::Candi
   return *mask;
 }
 
+Result<std::vector<Event>> RecommendationService::MemberEvents(std::string_view member_id) {
+  if (!MayHaveHistoryEvents(member_id)) return std::vector<Event>();
+  return events_.MemberEvents(member_id);
+}
+
 Result<std::optional<MemberHistory>> RecommendationService::LiveHistory(std::string_view member_id) {
   if (!MayHaveHistoryEvents(member_id)) return std::optional<MemberHistory>();
   MARQUEE_ASSIGN_OR_RETURN(std::vector<Event> events, events_.MemberEvents(member_id));
@@ -144,18 +149,7 @@ Result<Recommendations> RecommendationService::ForMember(std::string_view member
   if (query.exclude_watched) options.exclude = history.seen;
   // Every way of having nothing to score ends here, the same way.
   if (history.titles.empty()) {
-    std::string reason;
-    if (index == IdMap::kNotFound && history.seen.empty()) {
-      // Plays of titles the serving dataset lacks are stored (the next
-      // training uses them) but not history, so "no plays logged" would be
-      // untrue for a member who has some.
-      reason = "unknown member: not in the dataset and no plays or ratings of this model's titles logged";
-    } else if (history.seen.empty()) {
-      reason = "no member signal: the member has no plays or ratings of this model's titles";
-    } else {
-      reason = "no member signal: none of the member's plays or ratings counts as a positive for this model";
-    }
-    PopularityFallback(models_.popularity(), scores, options, std::move(reason), out);
+    PopularityFallback(models_.popularity(), scores, options, NoSignalReason(index, history), out);
     return out;
   }
   if (CanUseIndex(model, options.candidates)) {
@@ -167,11 +161,8 @@ Result<Recommendations> RecommendationService::ForMember(std::string_view member
       out.items = SearchIndex(model, model.factors->FoldIn(history.scoring()), options);
     }
     return out;
-  } else if (index != IdMap::kNotFound && !history.has_new_titles) {
-    model.model().ScoreMember(index, History::Row(model.scoring_rows(), index), scores);
-  } else {
-    model.model().ScoreHistory(history.scoring(), scores);
   }
+  ScoreMemberHistory(model, index, history, scores);
   out.items = Rank(scores, options);
   return out;
 }

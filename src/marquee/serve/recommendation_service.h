@@ -78,13 +78,21 @@ class RecommendationService {
   // (their history is their dataset row). The event store's read errors.
   Result<std::optional<MemberHistory>> LiveHistory(std::string_view member_id);
 
+  // The member's plays and ratings (and any other events) in the event store,
+  // in append order; empty without a query when the member has none (the
+  // common case). The event store's read errors.
+  Result<std::vector<Event>> MemberEvents(std::string_view member_id);
+  // The title mask for a request's filter (nullptr: every title), shared and
+  // cached. InvalidArgument with field "maturity" or "genre" for a value the
+  // catalog does not know.
+  Result<std::shared_ptr<const std::vector<uint8_t>>> Candidates(const TitleFilter& filter);
+
   // Events that the event store has made durable (POST /v1/events calls this
   // before answering), so that the next request for their members reads them.
   void NoteAppended(std::span<const Event> events);
 
  private:
   RecommendationService(ModelStore& models, EventStore& events);
-  Result<std::shared_ptr<const std::vector<uint8_t>>> Candidates(const TitleFilter& filter);
   // False only when the member has no play or rating in the event store, so
   // the per-request store query can be skipped (most members, most of the
   // time: their history is their dataset row). Impressions and clicks are not

@@ -49,6 +49,8 @@ Result<ServingStack> OpenServingStack(const ServingStackOptions& options) {
     MARQUEE_ASSIGN_OR_RETURN(stack.artwork, OpenArtworkService(*stack.dataset, options.artwork_policy, artwork));
   }
   MARQUEE_ASSIGN_OR_RETURN(stack.recommendations, RecommendationService::Create(*stack.models, *stack.events));
+  MARQUEE_ASSIGN_OR_RETURN(stack.homepage,
+                           HomepageService::Create(*stack.models, *stack.recommendations, options.homepage));
   return stack;
 }
 

@@ -12,6 +12,7 @@
 #include "marquee/serve/artwork_service.h"
 #include "marquee/serve/consent_gate.h"
 #include "marquee/serve/ingest_options.h"
+#include "marquee/serve/homepage_service.h"
 #include "marquee/serve/model_store.h"
 #include "marquee/serve/recommendation_service.h"
 #include "marquee/store/event_store.h"
@@ -41,6 +42,8 @@ struct ServingStackOptions {
   // The consent gate in front of the artwork policy (opened with the artwork
   // service; a server without artwork has none).
   ConsentGateOptions consent;
+  // The homepage: its page configuration file ("" = built-in) and neighbours.
+  HomepageOptions homepage;
 };
 
 // Members are declared in the order they are opened, so they are destroyed
@@ -52,6 +55,7 @@ struct ServingStack {
   std::unique_ptr<ConsentGate> consent;     // null without a policy
   std::unique_ptr<ArtworkService> artwork;  // null without a policy
   std::unique_ptr<RecommendationService> recommendations;
+  std::unique_ptr<HomepageService> homepage;
   IngestOptions ingest;  // ServingStackOptions::ingest, for the Server
 };
 

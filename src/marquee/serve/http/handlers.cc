@@ -57,7 +57,7 @@ bool SameSecret(std::string_view a, std::string_view b) {
 
 Handlers::Handlers(const ServerOptions& options, ModelStore& models, EventStore& events,
                    Metrics& metrics, RecommendationService& recommendations, ArtworkService* artwork,
-                   const IngestOptions& ingest, ConsentGate* consent)
+                   const IngestOptions& ingest, ConsentGate* consent, HomepageService* homepage)
     : options_(options),
       models_(models),
       events_(events),
@@ -66,6 +66,7 @@ Handlers::Handlers(const ServerOptions& options, ModelStore& models, EventStore&
       artwork_(artwork),
       ingest_(ingest),
       consent_(consent),
+      homepage_(homepage),
       ledger_book_(consent != nullptr ? std::make_unique<LedgerBook>(events) : nullptr),
       openapi_(OpenApiDocument().dump(2)) {}
 
@@ -181,7 +182,8 @@ Reply Handlers::MemberRecommendations(std::string_view member_id, const QueryPar
 Parsed<std::vector<ArtworkChoice>> Handlers::ChooseArtwork(std::string_view member_id,
                                                            std::span<const uint32_t> titles,
                                                            const std::string& territory,
-                                                           const std::optional<MemberHistory>* live) {
+                                                           const std::optional<MemberHistory>* live,
+                                                           std::span<const PagePlacement> placements) {
   if (artwork_ == nullptr) {
     return ApiError{503, "artwork_disabled", "this server has no artwork policy", "artwork"};
   }
@@ -200,6 +202,14 @@ Parsed<std::vector<ArtworkChoice>> Handlers::ChooseArtwork(std::string_view memb
   std::vector<LedgerEntry> ledger;
   std::vector<ArtworkChoice> choices = artwork_->Choose(member_id, titles, now, impressions,
                                                         live_history ? &*live_history : nullptr, {territory}, &ledger);
+  // Each impression where it was shown: Choose logs them in the choices'
+  // order, skipping titles that got none.
+  if (!placements.empty()) {
+    size_t next = 0;
+    for (size_t i = 0; i < choices.size() && next < impressions.size(); ++i) {
+      if (impressions[next].impression_id == choices[i].impression_id) impressions[next++].placement = placements[i];
+    }
+  }
   // Shown only once recorded: an impression that cannot be logged is not
   // served; its ledger rows commit in the same transaction.
   Status logged = events_.AppendWithLedger(impressions, ledger, ingest_.impressions);

@@ -36,7 +36,7 @@ class Handlers {
   // `consent` may be null: the consent routes then answer 503.
   Handlers(const ServerOptions& options, ModelStore& models, EventStore& events, Metrics& metrics,
            RecommendationService& recommendations, ArtworkService* artwork, const IngestOptions& ingest,
-           ConsentGate* consent = nullptr);
+           ConsentGate* consent = nullptr, HomepageService* homepage = nullptr);
 
   Reply MemberRecommendations(std::string_view member_id, const QueryParams& params);
   Reply HistoryRecommendations(std::string_view body);
@@ -45,6 +45,15 @@ class Handlers {
   // GET /v1/members/{id}/artwork?titles=a,b,c
   Reply MemberArtwork(std::string_view member_id, const QueryParams& params);
   Reply ArtworkPolicyStats();
+  // GET /v1/members/{id}/homepage (homepage_handlers.cc): the page, artwork
+  // for the first artwork_columns titles of every row logged as impressions
+  // with their placement (page id, row id, row, column). 503 without a
+  // homepage service.
+  Reply MemberHomepage(std::string_view member_id, const QueryParams& params);
+  // POST /v1/page-config/reload ({"path"?: file}; admin): reads the page
+  // configuration and swaps it in; 400 naming the file, line and field when
+  // it is refused (the previous one keeps serving).
+  Reply ReloadPageConfig(std::string_view authorization, std::string_view body);
   Reply CurrentModel();
   // `authorization` is the Authorization header ("" when absent).
   Reply ReloadModel(std::string_view authorization, std::string_view body);
@@ -86,7 +95,8 @@ class Handlers {
   // recommendation list carries it); nullptr: read here.
   Parsed<std::vector<ArtworkChoice>> ChooseArtwork(std::string_view member_id, std::span<const uint32_t> titles,
                                                    const std::string& territory,
-                                                   const std::optional<MemberHistory>* live = nullptr);
+                                                   const std::optional<MemberHistory>* live = nullptr,
+                                                   std::span<const PagePlacement> placements = {});
   bool Authorized(std::string_view authorization) const;
   // The 401 reply when `authorization` does not carry the admin token.
   std::optional<Reply> RefuseUnauthorized(std::string_view authorization) const;
@@ -101,6 +111,7 @@ class Handlers {
   ArtworkService* artwork_;
   const IngestOptions ingest_;
   ConsentGate* consent_;
+  HomepageService* homepage_;
   std::unique_ptr<LedgerBook> ledger_book_;  // with a gate: the ledger's running totals
   const std::string openapi_;  // rendered once
 };

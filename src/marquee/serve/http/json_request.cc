@@ -98,16 +98,16 @@ Result<HistoryRequest> ReadHistoryRequest(std::string_view body) {
   return request;
 }
 
-Result<std::optional<std::string>> ReadReloadRequest(std::string_view body) {
+// {"KEY": "path"} or an empty body: the optional path a reload names.
+Result<std::optional<std::string>> ReadReloadRequest(std::string_view body, const std::string& key,
+                                                     std::string_view what) {
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos) return std::optional<std::string>();
   MARQUEE_ASSIGN_OR_RETURN(json object, ParseObject(body));
-  MARQUEE_RETURN_IF_ERROR(RejectUnknownFields(object, {"model"}, ""));
-  auto model = object.find("model");
-  if (model == object.end()) return std::optional<std::string>();
-  if (!model->is_string() || model->get<std::string>().empty()) {
-    return Expected("model", "a model directory path", *model);
-  }
-  return std::optional<std::string>(model->get<std::string>());
+  MARQUEE_RETURN_IF_ERROR(RejectUnknownFields(object, {key}, ""));
+  auto path = object.find(key);
+  if (path == object.end()) return std::optional<std::string>();
+  if (!path->is_string() || path->get<std::string>().empty()) return Expected(key, what, *path);
+  return std::optional<std::string>(path->get<std::string>());
 }
 
 // The HTTP layer's form of a Result: the value, or the ApiError its Status maps to.
@@ -176,6 +176,74 @@ Parsed<std::string> ParseTerritoryParam(const QueryParams& params, const std::st
   return it->second;
 }
 
+namespace {
+
+// ?name=N with N in [min, max]; `fallback` when absent.
+Parsed<uint32_t> ParseCountParam(const QueryParams& params, const std::string& name, uint32_t min, uint32_t max,
+                                 uint32_t fallback) {
+  auto it = params.find(name);
+  if (it == params.end()) return fallback;
+  const std::string& text = it->second;
+  uint32_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    return ApiError::BadField(name, name + ": expected an integer in " + std::to_string(min) + ".." +
+                                        std::to_string(max) + ", found " + QuoteForError(text));
+  }
+  return value;
+}
+
+std::vector<std::string> CommaList(const QueryParams& params, const std::string& name) {
+  std::vector<std::string> out;
+  for (auto [it, end] = params.equal_range(name); it != end; ++it) {
+    std::string_view list = it->second;
+    while (!list.empty()) {
+      const size_t comma = list.find(',');
+      std::string_view id = list.substr(0, comma);
+      list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
+      if (!id.empty()) out.emplace_back(id);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Parsed<HomepageRequest> ParseHomepageRequest(const QueryParams& params, const std::string& default_territory,
+                                             bool artwork_default) {
+  HomepageRequest request;
+  Parsed<uint32_t> rows = ParseCountParam(params, "rows", 1, kMaxPageRows, 0);
+  if (!rows.ok()) return rows.error();
+  Parsed<uint32_t> per_row = ParseCountParam(params, "per_row", 1, kMaxPagePerRow, 0);
+  if (!per_row.ok()) return per_row.error();
+  request.query.rows = *rows;
+  request.query.per_row = *per_row;
+  if (auto it = params.find("region"); it != params.end()) {
+    if (!IsTerritoryCode(it->second)) {
+      return ApiError::BadField("region", "region: expected an ISO 3166 code such as US or DE, found " +
+                                              QuoteForError(it->second));
+    }
+    request.query.region = it->second;
+  }
+  if (auto it = params.find("maturity"); it != params.end()) request.query.max_maturity = it->second;
+  request.query.exclude_ids = CommaList(params, "exclude");
+  if (auto it = params.find("device"); it != params.end()) {
+    const std::string& d = it->second;
+    if (d != "tv" && d != "web" && d != "mobile" && d != "tablet") {
+      return ApiError::BadField("device", "device: expected tv, web, mobile or tablet, found " + QuoteForError(d));
+    }
+    request.device = d;
+  }
+  request.territory = request.query.region.empty() ? default_territory : request.query.region;
+  Parsed<bool> artwork = ParseBoolParam(params, "artwork", artwork_default);
+  if (!artwork.ok()) return artwork.error();
+  request.artwork = *artwork;
+  Parsed<uint32_t> columns = ParseCountParam(params, "artwork_columns", 0, kMaxPagePerRow, kDefaultArtworkColumns);
+  if (!columns.ok()) return columns.error();
+  request.artwork_columns = *columns;
+  return request;
+}
+
 Parsed<HistoryRequest> ParseHistoryRequest(std::string_view body) { return ToParsed(ReadHistoryRequest(body)); }
 
 Parsed<std::vector<Event>> ParseEventsRequest(std::string_view body, int64_t now) {
@@ -183,7 +251,11 @@ Parsed<std::vector<Event>> ParseEventsRequest(std::string_view body, int64_t now
 }
 
 Parsed<std::optional<std::string>> ParseReloadRequest(std::string_view body) {
-  return ToParsed(ReadReloadRequest(body));
+  return ToParsed(ReadReloadRequest(body, "model", "a model directory path"));
+}
+
+Parsed<std::optional<std::string>> ParsePageConfigReloadRequest(std::string_view body) {
+  return ToParsed(ReadReloadRequest(body, "path", "a page configuration file path"));
 }
 
 }  // namespace marquee::serve

@@ -17,6 +17,7 @@
 #include "marquee/data/event.h"
 #include "marquee/data/title_filter.h"
 #include "marquee/serve/http/api_error.h"
+#include "marquee/serve/homepage_service.h"
 #include "marquee/serve/queries.h"
 
 namespace marquee::serve {
@@ -57,6 +58,23 @@ bool IsTerritoryCode(std::string_view text);
 // catalog later, by the service).
 Parsed<TitleFilter> ParseFilterParams(const QueryParams& params);
 
+// GET /v1/members/{id}/homepage: the page's shape and filters, and how many
+// leading titles of each row get artwork (the visible part; the rest is
+// chosen when the member scrolls, through /v1/members/{id}/artwork).
+inline constexpr uint32_t kDefaultArtworkColumns = 4;
+struct HomepageRequest {
+  HomepageQuery query;
+  std::string territory;        // for the consent gate: the region when given, else the server's default
+  std::string device;           // "tv", "web", "mobile", "tablet" or "" (echoed)
+  bool artwork = true;
+  uint32_t artwork_columns = kDefaultArtworkColumns;
+};
+// ?rows=R&per_row=C&region=DE&maturity=PG-13&exclude=a,b&device=tv&artwork=false&artwork_columns=N.
+// Errors name the parameter (400); unknown maturity names and exclusions
+// are checked by the service.
+Parsed<HomepageRequest> ParseHomepageRequest(const QueryParams& params, const std::string& default_territory,
+                                             bool artwork_default);
+
 // A JSON document; malformed text is an error with code "malformed_json".
 Parsed<nlohmann::json> ParseJsonBody(std::string_view body);
 
@@ -79,6 +97,8 @@ Parsed<HistoryRequest> ParseHistoryRequest(std::string_view body);
 Parsed<std::vector<Event>> ParseEventsRequest(std::string_view body, int64_t now);
 
 // POST /v1/models/reload: an empty body or {"model": "DIR"}.
+// POST /v1/page-config/reload: {"path": FILE} or an empty body (the current file again).
+Parsed<std::optional<std::string>> ParsePageConfigReloadRequest(std::string_view body);
 Parsed<std::optional<std::string>> ParseReloadRequest(std::string_view body);
 
 }  // namespace marquee::serve

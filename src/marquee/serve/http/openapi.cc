@@ -116,6 +116,39 @@ json Paths() {
       Param("artwork", "query", {{"type", "boolean"}, {"default", true}},
             "choose each title's artwork (logged as impressions before the answer)")};
 
+  paths["/v1/members/{id}/homepage"]["get"] = Operation(
+      "The member's homepage (docs/homepage.md): rows chosen and ordered for the member (continue watching, "
+      "top picks, because you watched, trending, popular in the region, new releases, genre rows), a title "
+      "once in the visible area, every title available in the region and within the maturity limit. Artwork "
+      "for the first artwork_columns titles of each row, logged as impressions with their placement (page_id, "
+      "row_id, row, column) before the answer. An unknown member gets the popular page with fallback true and "
+      "a fallback_reason",
+      {{"200", {{"description", "member, page_id, model_version, personalized, fallback, fallback_reason?, "
+                                "region, device, per_row, rows: [{position, row_id, kind, title, reason, anchor?: "
+                                "{title, name}, genre?, value, titles: [{column, title, name, score, artwork?}]}]"}}},
+       {"400", Reply("a parameter out of range or unknown (named in field)", "Error")}});
+  paths["/v1/members/{id}/homepage"]["get"]["parameters"] = {
+      Param("id", "path", {{"type", "string"}}, "member id"),
+      Param("rows", "query", {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxPageRows}},
+            "rows on the page (default: the page configuration's)"),
+      Param("per_row", "query", {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxPagePerRow}},
+            "titles per row (default: the page configuration's)"),
+      Param("region", "query", {{"type", "string"}}, "ISO 3166 code: only titles available here; the consent "
+                                                     "territory of the artwork"),
+      Param("maturity", "query", {{"type", "string"}}, "at most this rating (G, PG, PG-13, R, TV-MA, ...)"),
+      Param("exclude", "query", {{"type", "string"}}, "comma-separated title ids the member excluded"),
+      Param("device", "query", {{"type", "string"}, {"enum", {"tv", "web", "mobile", "tablet"}}}, "echoed"),
+      Param("artwork", "query", {{"type", "boolean"}, {"default", true}}, "choose artwork for the visible titles"),
+      Param("artwork_columns", "query",
+            {{"type", "integer"}, {"minimum", 0}, {"maximum", kMaxPagePerRow}, {"default", kDefaultArtworkColumns}},
+            "leading titles of each row that get artwork (the visible part)")};
+  paths["/v1/page-config/reload"]["post"] = Operation(
+      "Reads the page configuration (the body's path, or the current file again) and swaps it in for the "
+      "next requests (admin). A refused file leaves the previous configuration serving; the error names the "
+      "file, line and field",
+      {{"200", {{"description", "source and the row kinds configured"}}},
+       {"400", Reply("the file was refused", "Error")}});
+
   paths["/v1/members/{id}/artwork"]["get"] = Operation(
       "The artwork variant to show a member for each title, with its propensity and impression id "
       "(logged before the answer; rewards arrive as plays or clicks through /v1/events)",

@@ -273,9 +273,18 @@ int BoundPort(int fd) {
 
 struct Server::Impl {
   Impl(ServerOptions opts, ModelStore& models, EventStore& events, RecommendationService& recommendations,
-       ArtworkService* artwork, const IngestOptions& ingest, ConsentGate* consent)
+       ArtworkService* artwork, const IngestOptions& ingest, ConsentGate* consent, HomepageService* homepage)
       : options(std::move(opts)),
-        handlers(options, models, events, metrics, recommendations, artwork, ingest, consent) {}
+        own_homepage(homepage != nullptr ? nullptr : DefaultHomepage(models, recommendations)),
+        handlers(options, models, events, metrics, recommendations, artwork, ingest, consent,
+                 homepage != nullptr ? homepage : own_homepage.get()) {}
+
+  // The built-in page configuration cannot be refused, so this fails only
+  // on what it cannot do without: then the homepage route answers 503.
+  static std::unique_ptr<HomepageService> DefaultHomepage(ModelStore& models, RecommendationService& recommendations) {
+    Result<std::unique_ptr<HomepageService>> made = HomepageService::Create(models, recommendations);
+    return made.ok() ? std::move(*made) : nullptr;
+  }
 
   struct Job {
     MHD_Connection* connection;
@@ -296,7 +305,11 @@ struct Server::Impl {
   void AddRoutes() {
     AddRoute("GET", "/v1/members/{id}/recommendations",
           [this](const Request& r) { return handlers.MemberRecommendations(r.id, r.params); });
+    AddRoute("GET", "/v1/members/{id}/homepage",
+             [this](const Request& r) { return handlers.MemberHomepage(r.id, r.params); });
     AddRoute("POST", "/v1/recommendations", [this](const Request& r) { return handlers.HistoryRecommendations(r.body); });
+    AddRoute("POST", "/v1/page-config/reload",
+             [this](const Request& r) { return handlers.ReloadPageConfig(r.authorization, r.body); });
     AddRoute("GET", "/v1/titles/{id}/similar",
           [this](const Request& r) { return handlers.SimilarTitles(r.id, r.params); });
     AddRoute("POST", "/v1/events", [this](const Request& r) { return handlers.PostEvents(r.body); });
@@ -613,6 +626,7 @@ struct Server::Impl {
 
   ServerOptions options;
   Metrics metrics;
+  std::unique_ptr<HomepageService> own_homepage;  // when the caller gave none
   Handlers handlers;
   std::vector<Route> routes;  // fixed before Start
   Metrics::RouteId unrouted = 0;
@@ -635,9 +649,9 @@ struct Server::Impl {
 
 Server::Server(ServerOptions options, ModelStore& models, EventStore& events,
                RecommendationService& recommendations, ArtworkService* artwork, const IngestOptions& ingest,
-               ConsentGate* consent)
+               ConsentGate* consent, HomepageService* homepage)
     : impl_(std::make_unique<Impl>(std::move(options), models, events, recommendations, artwork, ingest,
-                                   consent)) {
+                                   consent, homepage)) {
   impl_->AddRoutes();
 }
 

@@ -16,6 +16,7 @@
 
 #include "marquee/store/event_store.h"
 #include "marquee/serve/artwork_service.h"
+#include "marquee/serve/homepage_service.h"
 #include "marquee/serve/ingest_options.h"
 #include "marquee/serve/model_store.h"
 #include "marquee/serve/recommendation_service.h"
@@ -30,8 +31,12 @@ class Server {
   // the server. Without an artwork service the artwork routes answer 503.
   // `ingest`: how durable the appended impressions and posted events are.
   // `consent`: the gate the consent admin routes write to (null: they answer 503).
+  // `homepage`: the homepage service (serving_stack.h opens one with the
+  // page configuration file); null: the server makes its own with the
+  // built-in configuration.
   Server(ServerOptions options, ModelStore& models, EventStore& events, RecommendationService& recommendations,
-         ArtworkService* artwork = nullptr, const IngestOptions& ingest = {}, ConsentGate* consent = nullptr);
+         ArtworkService* artwork = nullptr, const IngestOptions& ingest = {}, ConsentGate* consent = nullptr,
+         HomepageService* homepage = nullptr);
   ~Server();  // stops, if running
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

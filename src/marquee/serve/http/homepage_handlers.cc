@@ -1,0 +1,149 @@
+// GET /v1/members/{id}/homepage and POST /v1/page-config/reload.
+#include <string>
+#include <vector>
+
+#include "marquee/serve/http/handlers.h"
+#include "marquee/util/json_writer.h"
+
+namespace marquee::serve {
+
+namespace {
+
+ApiError NoHomepage() { return {503, "homepage_disabled", "this server has no homepage service", "homepage"}; }
+
+// The visible titles that get artwork: the first `columns` of every row, in
+// reading order, with where each is shown.
+void VisibleForArtwork(const Homepage& home, uint32_t columns, std::vector<uint32_t>& titles,
+                       std::vector<PagePlacement>& placements) {
+  for (size_t r = 0; r < home.page.rows.size(); ++r) {
+    const page::CandidateRow& row = home.page.rows[r].row;
+    for (size_t c = 0; c < row.titles.size() && c < columns; ++c) {
+      titles.push_back(row.titles[c].title);
+      placements.push_back({home.page_id, row.row_id, static_cast<uint32_t>(r), static_cast<uint32_t>(c)});
+    }
+  }
+}
+
+void WriteArtworkChoice(JsonWriter& out, const Dataset& dataset, const ArtworkChoice& c) {
+  if (c.title_card) {
+    out.BeginObject().Key("title_card").Bool(true).Key("reason").String(c.reason);
+    out.Key("impression_id").String(c.impression_id).EndObject();
+    return;
+  }
+  if (!c.has_artwork) {
+    out.Null();
+    return;
+  }
+  out.BeginObject()
+      .Key("id").String(dataset.catalog.titles()[c.title].artwork[c.variant].id)
+      .Key("propensity").Double(c.propensity)
+      .Key("impression_id").String(c.impression_id)
+      .Key("ai_disclosure").BeginObject()
+          .Key("required").Bool(c.disclosure.required)
+          .Key("text").String(c.disclosure.text)
+          .Key("basis").String(c.disclosure.basis)
+          .EndObject()
+      .EndObject();
+}
+
+void WriteRow(JsonWriter& out, const Dataset& dataset, const page::PageRow& shown, uint32_t position,
+              std::span<const ArtworkChoice> artwork) {
+  const page::CandidateRow& row = shown.row;
+  out.BeginObject();
+  out.Key("position").Uint(position);
+  out.Key("row_id").String(row.row_id);
+  out.Key("kind").String(page::RowKindName(row.kind));
+  out.Key("title").String(row.heading);
+  out.Key("reason").String(row.reason);
+  if (row.anchor != page::kNoTitle) {
+    out.Key("anchor").BeginObject();
+    out.Key("title").String(dataset.titles.ExternalId(row.anchor));
+    out.Key("name").String(dataset.catalog.titles()[row.anchor].name);
+    out.EndObject();
+  }
+  if (row.genre >= 0) out.Key("genre").String(dataset.catalog.genres()[row.genre]);
+  out.Key("value").Double(shown.value);
+  out.Key("titles").BeginArray();
+  for (size_t c = 0; c < row.titles.size(); ++c) {
+    const uint32_t title = row.titles[c].title;
+    out.BeginObject();
+    out.Key("column").Uint(c);
+    out.Key("title").String(dataset.titles.ExternalId(title));
+    out.Key("name").String(dataset.catalog.titles()[title].name);
+    out.Key("score").Double(row.titles[c].score);
+    if (c < artwork.size()) {
+      out.Key("artwork");
+      WriteArtworkChoice(out, dataset, artwork[c]);
+    }
+    out.EndObject();
+  }
+  out.EndArray();
+  out.EndObject();
+}
+
+}  // namespace
+
+Reply Handlers::MemberHomepage(std::string_view member_id, const QueryParams& params) {
+  if (homepage_ == nullptr) return Reply::Error(NoHomepage());
+  if (member_id.empty()) return Reply::Error(ApiError::BadField("member", "member: expected a non-empty id"));
+  Parsed<HomepageRequest> request = ParseHomepageRequest(params, options_.default_territory, artwork_ != nullptr);
+  if (!request.ok()) return Reply::Error(request.error());
+  Result<Homepage> home = homepage_->ForMember(member_id, request->query);
+  if (!home.ok()) return Reply::Error(FromStatus(home.status()));
+  const Dataset& dataset = *home->model().dataset;
+
+  // Artwork only for what the member sees first, each impression logged with
+  // its place on the page (durable before the page is answered).
+  std::vector<ArtworkChoice> artwork;
+  std::vector<size_t> row_start;  // index into `artwork` of each row's first choice
+  if (request->artwork && request->artwork_columns > 0) {
+    std::vector<uint32_t> titles;
+    std::vector<PagePlacement> placements;
+    VisibleForArtwork(*home, request->artwork_columns, titles, placements);
+    Parsed<std::vector<ArtworkChoice>> chosen =
+        ChooseArtwork(member_id, titles, request->territory, &home->live_history, placements);
+    if (!chosen.ok()) return Reply::Error(chosen.error());
+    artwork = std::move(*chosen);
+  }
+  JsonWriter out;
+  out.BeginObject();
+  out.Key("member").String(member_id);
+  out.Key("page_id").String(home->page_id);
+  out.Key("model_version").String(home->model().version());
+  out.Key("personalized").Bool(!home->fallback);
+  out.Key("fallback").Bool(home->fallback);
+  if (home->fallback) out.Key("fallback_reason").String(home->fallback_reason);
+  out.Key("region").String(request->query.region);
+  out.Key("device").String(request->device);
+  out.Key("per_row").Uint(home->per_row);
+  out.Key("rows").BeginArray();
+  size_t next = 0;
+  for (size_t r = 0; r < home->page.rows.size(); ++r) {
+    const size_t with_artwork = artwork.empty() ? 0
+        : std::min<size_t>(home->page.rows[r].row.titles.size(), request->artwork_columns);
+    WriteRow(out, dataset, home->page.rows[r], static_cast<uint32_t>(r),
+             std::span<const ArtworkChoice>(artwork).subspan(next, with_artwork));
+    next += with_artwork;
+  }
+  out.EndArray();
+  out.EndObject();
+  return {200, out.Take(), "application/json"};
+}
+
+Reply Handlers::ReloadPageConfig(std::string_view authorization, std::string_view body) {
+  if (auto refused = RefuseUnauthorized(authorization)) return *refused;
+  if (homepage_ == nullptr) return Reply::Error(NoHomepage());
+  Parsed<std::optional<std::string>> path = ParsePageConfigReloadRequest(body);
+  if (!path.ok()) return Reply::Error(path.error());
+  Result<std::shared_ptr<const page::PageConfig>> config = homepage_->ReloadConfig(*path);
+  if (!config.ok()) {
+    ApiError error = FromStatus(config.status(), "page_config");
+    error.message = "reload refused, the previous page configuration keeps serving: " + error.message;
+    return Reply::Error(error);
+  }
+  std::vector<std::string> kinds;
+  for (const page::RowSpec& spec : (*config)->rows) kinds.emplace_back(page::RowKindName(spec.kind));
+  return Reply::Json({{"source", (*config)->source}, {"rows", kinds}});
+}
+
+}  // namespace marquee::serve
