@@ -32,6 +32,7 @@ Command AddTrainCommand(CLI::App& root);
 Command AddRecommendCommand(CLI::App& root);
 Command AddSimilarCommand(CLI::App& root);
 Command AddEvaluateCommand(CLI::App& root);
+Command AddEvaluatePageCommand(CLI::App& root);
 Command AddTuneCommand(CLI::App& root);
 Command AddServeCommand(CLI::App& root);
 Command AddSimulateArtworkCommand(CLI::App& root);
