@@ -25,7 +25,7 @@ echo "== synthetic service: 3000 members x 1000 titles x 200000 plays (seed 42)"
   --out "$OUT/synthetic.mqd" --truth "$OUT/synthetic.mqt" > /dev/null
 # shellcheck disable=SC2086
 "$MARQUEE" evaluate-page --data "$OUT/synthetic.mqd" --truth "$OUT/synthetic.mqt" --model ials $IALS \
-  --split-quantile "$QUANTILE" --json "$OUT/synthetic.json" 2> "$OUT/synthetic.log"
+  --split-quantile "$QUANTILE" --row-kinds --json "$OUT/synthetic.json" 2> "$OUT/synthetic.log"
 
 set=ml-latest-small
 if [ -d "$DATA/$set" ]; then
@@ -34,7 +34,7 @@ if [ -d "$DATA/$set" ]; then
   "$MARQUEE" import --format movielens "$DATA/$set" --skip-invalid --out "$OUT/$set.mqd" > /dev/null
   # shellcheck disable=SC2086
   "$MARQUEE" evaluate-page --data "$OUT/$set.mqd" --model ials $IALS \
-    --split-quantile "$QUANTILE" --json "$OUT/$set.json" 2> "$OUT/$set.log"
+    --split-quantile "$QUANTILE" --row-kinds --json "$OUT/$set.json" 2> "$OUT/$set.log"
 else
   echo "skipping $set: $DATA/$set is absent"
 fi

@@ -104,6 +104,20 @@ TEST(PageEvaluationTest, OneListRecallIsRecallOfOneTopKList) {
   EXPECT_NEAR(r.strategies[1].recall, recall / members, 1e-9);
   EXPECT_EQ(r.strategies[1].strategy, PageStrategy::kOneList);
   EXPECT_EQ(r.strategies[1].continue_watching_share, 0.0);
+  // Every row of the one list is Top Picks, so they found every hit.
+  const RowKindResult& top = r.strategies[1].kinds[static_cast<size_t>(page::RowKind::kTopPicks)];
+  EXPECT_EQ(top.kind, page::RowKind::kTopPicks);
+  EXPECT_DOUBLE_EQ(top.rows, kRows);
+  EXPECT_DOUBLE_EQ(top.position, (1.0 + kRows) / 2);
+  EXPECT_DOUBLE_EQ(top.hit_share, 1.0);
+}
+
+TEST(PageEvaluationTest, PairedDifferenceIsTheDifferenceOfTheMeans) {
+  const PageEvaluationResult r = Evaluate(Shared().options);
+  const PagePairedDifference& d = r.personalized_vs_fixed;
+  EXPECT_NEAR(d.mean, r.strategies[3].ndcg - r.strategies[2].ndcg, 1e-12);
+  EXPECT_GT(d.standard_error, 0.0);
+  EXPECT_LE(d.better + d.worse, r.members_evaluated);
 }
 
 TEST(PageEvaluationTest, ResultsDoNotDependOnTheThreadCount) {
@@ -118,7 +132,11 @@ TEST(PageEvaluationTest, ResultsDoNotDependOnTheThreadCount) {
     EXPECT_EQ(one.strategies[s].ndcg, three.strategies[s].ndcg);
     EXPECT_EQ(one.strategies[s].coverage, three.strategies[s].coverage);
     EXPECT_EQ(one.strategies[s].first_hit_column, three.strategies[s].first_hit_column);
+    for (size_t k = 0; k < one.strategies[s].kinds.size(); ++k) {
+      EXPECT_EQ(one.strategies[s].kinds[k].hit_share, three.strategies[s].kinds[k].hit_share);
+    }
   }
+  EXPECT_EQ(one.personalized_vs_fixed.standard_error, three.personalized_vs_fixed.standard_error);
 }
 
 TEST(PageEvaluationTest, GradedGainsFromTheTruthRankPersonalizedPagesAbovePopularity) {

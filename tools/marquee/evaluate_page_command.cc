@@ -36,6 +36,7 @@ struct EvaluatePageArgs {
   std::string config;
   std::string truth;
   std::string json;
+  bool row_kinds = false;
   ModelFlags flags;
 };
 
@@ -126,6 +127,7 @@ Status EvaluatePage(const EvaluatePageArgs& args) {
   if (!result.ok()) return result.status().WithContext("--model " + args.model);
   PrintHeader(*result, dataset);
   std::printf("\n%s", PageEvaluationTable(*result).c_str());
+  if (args.row_kinds) std::printf("\n%s", PageRowKindTable(*result).c_str());
   if (args.json.empty()) return Status::OK();
   const std::string json = PageEvaluationJson(*result);
   return WriteOutput(args.json, [&](std::FILE* f) { std::fprintf(f, "%s\n", json.c_str()); });
@@ -156,6 +158,8 @@ Command AddEvaluatePageCommand(CLI::App& root) {
   app->add_option("--config", args->config, "page configuration (YAML; default: the built-in one)");
   app->add_option("--truth", args->truth, "the synthetic service's ground truth (.mqt): graded measures too");
   app->add_option("--json", args->json, "also write the results as JSON here");
+  app->add_flag("--row-kinds", args->row_kinds,
+                "also print where each strategy put each row kind and the share of the hits it found");
   args->flags.Register(app);
   return {app, [args]() {
             Status s = EvaluatePage(*args);

@@ -19,6 +19,16 @@ namespace marquee {
 namespace {
 
 constexpr size_t kStrategies = std::size(kAllPageStrategies);
+constexpr size_t kKinds = std::size(page::kAllRowKinds);
+
+// Where one page put each row kind and what those rows found.
+struct KindCounts {
+  uint16_t rows[kKinds] = {};
+  uint16_t position_sum[kKinds] = {};  // 1-based
+  uint16_t hits[kKinds] = {};
+};
+
+constexpr size_t IndexOf(PageStrategy strategy) { return static_cast<size_t>(strategy); }
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -28,6 +38,7 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
 struct MemberMeasures {
   page::PageMeasure binary[kStrategies];
   page::PageMeasure graded[kStrategies];
+  KindCounts kinds[kStrategies];
 };
 
 // Read-only state every member's pages are built from.
@@ -84,6 +95,28 @@ void MarkShown(const page::Page& page, uint32_t rows, uint32_t per_row, std::vec
   }
 }
 
+// `relevant` ascending (a CSR row). A title shown twice (only when the rules
+// de-duplicate part of the page) counts once, in its upper row.
+KindCounts CountKinds(const page::Page& page, std::span<const uint32_t> relevant, uint32_t rows,
+                      uint32_t per_row) {
+  KindCounts k;
+  std::vector<uint32_t> found;
+  for (size_t r = 0; r < std::min<size_t>(rows, page.rows.size()); ++r) {
+    const page::CandidateRow& row = page.rows[r].row;
+    const size_t kind = static_cast<size_t>(row.kind);
+    ++k.rows[kind];
+    k.position_sum[kind] += static_cast<uint16_t>(r + 1);
+    for (size_t c = 0; c < std::min<size_t>(per_row, row.titles.size()); ++c) {
+      const uint32_t t = row.titles[c].title;
+      if (!std::binary_search(relevant.begin(), relevant.end(), t)) continue;
+      if (std::find(found.begin(), found.end(), t) != found.end()) continue;
+      found.push_back(t);
+      ++k.hits[kind];
+    }
+  }
+  return k;
+}
+
 MemberMeasures MeasureMember(const PageContext& c, uint32_t member, MemberBuffers& b) {
   b.plays.clear();
   page::AppendRowPlays(c.train_data, member, b.plays);
@@ -117,6 +150,7 @@ MemberMeasures MeasureMember(const PageContext& c, uint32_t member, MemberBuffer
       m.graded[s] = page::MeasurePageGraded(page, b.gain, {}, rows, per_row, c.train_data.catalog,
                                             c.options.discount);
     }
+    m.kinds[s] = CountKinds(page, relevant, rows, per_row);
     MarkShown(page, rows, per_row, b.shown[s]);
   }
   for (const page::PagePlay& p : b.plays) b.seen[p.title] = 0;
@@ -131,6 +165,28 @@ std::vector<uint32_t> EvaluatedMembers(const EvalSplit& split, uint32_t max_memb
     if (max_members != 0 && members.size() == max_members) break;
   }
   return members;
+}
+
+std::vector<RowKindResult> SummarizeKinds(size_t s, std::span<const MemberMeasures> measures) {
+  uint64_t rows[kKinds] = {}, positions[kKinds] = {}, hits[kKinds] = {}, all_hits = 0;
+  for (const MemberMeasures& m : measures) {
+    for (size_t k = 0; k < kKinds; ++k) {
+      rows[k] += m.kinds[s].rows[k];
+      positions[k] += m.kinds[s].position_sum[k];
+      hits[k] += m.kinds[s].hits[k];
+      all_hits += m.kinds[s].hits[k];
+    }
+  }
+  std::vector<RowKindResult> out;
+  for (size_t k = 0; k < kKinds; ++k) {
+    RowKindResult r;
+    r.kind = page::kAllRowKinds[k];
+    r.rows = static_cast<double>(rows[k]) / std::max<size_t>(measures.size(), 1);
+    r.position = rows[k] == 0 ? 0.0 : static_cast<double>(positions[k]) / rows[k];
+    r.hit_share = all_hits == 0 ? 0.0 : static_cast<double>(hits[k]) / all_hits;
+    out.push_back(r);
+  }
+  return out;
 }
 
 // Sums in member order, so that the result does not depend on the threads.
@@ -165,7 +221,30 @@ PageStrategyResult Summarize(PageStrategy strategy, size_t s, std::span<const Me
   }
   const size_t distinct = std::count(shown.begin(), shown.end(), uint8_t{1});
   r.coverage = shown.empty() ? 0.0 : static_cast<double>(distinct) / shown.size();
+  r.kinds = SummarizeKinds(s, measures);
   return r;
+}
+
+PagePairedDifference PairedDifference(std::span<const MemberMeasures> measures, size_t a, size_t b) {
+  PagePairedDifference d;
+  if (measures.empty()) return d;
+  double sum = 0.0;
+  for (const MemberMeasures& m : measures) {
+    const double diff = m.binary[a].ndcg - m.binary[b].ndcg;
+    sum += diff;
+    d.better += diff > 0.0;
+    d.worse += diff < 0.0;
+  }
+  const double n = static_cast<double>(measures.size());
+  d.mean = sum / n;
+  if (measures.size() < 2) return d;
+  double squares = 0.0;
+  for (const MemberMeasures& m : measures) {
+    const double diff = m.binary[a].ndcg - m.binary[b].ndcg - d.mean;
+    squares += diff * diff;
+  }
+  d.standard_error = std::sqrt(squares / (n - 1) / n);
+  return d;
 }
 
 Status CheckShapes(const Dataset& dataset, const EvalSplit& split, const Recommender& model) {
@@ -315,6 +394,8 @@ Result<PageEvaluationResult> EvaluatePagesOnSplit(const Dataset& dataset, const 
   for (size_t s = 0; s < kStrategies; ++s) {
     result.strategies.push_back(Summarize(kAllPageStrategies[s], s, measures, shown[s]));
   }
+  result.personalized_vs_fixed = PairedDifference(measures, IndexOf(PageStrategy::kPersonalized),
+                                                  IndexOf(PageStrategy::kFixedOrder));
   result.evaluate_seconds = SecondsSince(start);
   return result;
 }
@@ -344,6 +425,23 @@ std::string PageEvaluationTable(const PageEvaluationResult& r) {
     out += fmt::format(" {:>9.4f} {:>9.2f} {:>9.2f} {:>7.2f} {:>9.4f} {:>9.4f}\n", s.hit_share, s.first_hit_row,
                        s.first_hit_column, s.genres, s.coverage, s.continue_watching_share);
   }
+  const PagePairedDifference& d = r.personalized_vs_fixed;
+  out += fmt::format("personalized - fixed-order page NDCG: {:+.4f} +- {:.4f} (standard error over members); "
+                     "higher for {} members, lower for {}\n",
+                     d.mean, d.standard_error, d.better, d.worse);
+  return out;
+}
+
+std::string PageRowKindTable(const PageEvaluationResult& r) {
+  std::string out = fmt::format("{:<13} {:<20} {:>13} {:>9} {:>9}\n", "strategy", "row kind", "rows per page",
+                                "position", "hit share");
+  for (const PageStrategyResult& s : r.strategies) {
+    for (const RowKindResult& k : s.kinds) {
+      if (k.rows == 0.0) continue;
+      out += fmt::format("{:<13} {:<20} {:>13.2f} {:>9.2f} {:>9.4f}\n", PageStrategyName(s.strategy),
+                         page::RowKindName(k.kind), k.rows, k.position, k.hit_share);
+    }
+  }
   return out;
 }
 
@@ -360,6 +458,10 @@ std::string PageEvaluationJson(const PageEvaluationResult& r, int indent) {
                         {"visible_titles", s.visible_titles},
                         {"coverage", s.coverage},
                         {"continue_watching_share", s.continue_watching_share}};
+    for (const RowKindResult& k : s.kinds) {
+      j["row_kinds"][std::string(page::RowKindName(k.kind))] = {
+          {"rows", k.rows}, {"position", k.position}, {"hit_share", k.hit_share}};
+    }
     if (r.graded) {
       j["graded_ndcg"] = s.graded_ndcg;
       j["graded_recall"] = s.graded_recall;
@@ -378,7 +480,12 @@ std::string PageEvaluationJson(const PageEvaluationResult& r, int indent) {
                               {"config", r.config_source},
                               {"train_seconds", r.train_seconds},
                               {"evaluate_seconds", r.evaluate_seconds},
-                              {"strategies", std::move(strategies)}};
+                              {"strategies", std::move(strategies)},
+                              {"personalized_vs_fixed_ndcg",
+                               {{"mean", r.personalized_vs_fixed.mean},
+                                {"standard_error", r.personalized_vs_fixed.standard_error},
+                                {"better", r.personalized_vs_fixed.better},
+                                {"worse", r.personalized_vs_fixed.worse}}}};
   return doc.dump(indent);
 }
 

@@ -24,10 +24,10 @@
 // which titles a member happened to play next.
 //
 // Offline there are no regions or maturity limits: every title is allowed.
-// The dataset keeps one cell per member and title (its latest time), so a
-// title played before the split is never among the next plays: Continue
-// Watching rows can only cost recall here, and their share is reported so
-// that the cost can be read.
+// A dataset cell holds a member's plays of a title together, at their latest
+// time, so a title played before the split is almost never among the next
+// plays: Continue Watching rows mostly cost recall here, and their share is
+// reported so that the cost can be read.
 #pragma once
 
 #include <cstdint>
@@ -70,7 +70,7 @@ struct PageEvaluationOptions {
   page::PageConfig config = page::DefaultPageConfig();
   page::DiscountWeights discount;
   // Graded gains; empty = binary measures only. Titles the member played
-  // before the split count 0 (they are never a next play, see above).
+  // before the split count 0 (as in the binary measures, see above).
   PageGainFunction gains;
   // At most this many members, the first by index (0 = all): quick looks.
   uint32_t max_members = 0;
@@ -78,6 +78,16 @@ struct PageEvaluationOptions {
 
   // InvalidArgument naming the field.
   Status Validate() const;
+};
+
+// Where a strategy's pages put one row kind, and what it found.
+struct RowKindResult {
+  page::RowKind kind = page::RowKind::kTopPicks;
+  double rows = 0.0;      // rows of this kind per page (mean over members)
+  double position = 0.0;  // mean 1-based position of those rows (0 when none)
+  // Share of the next plays found on the pages that were found in rows of
+  // this kind (the visible area's hits, each counted once).
+  double hit_share = 0.0;
 };
 
 // Means over the evaluated members unless said otherwise.
@@ -96,6 +106,16 @@ struct PageStrategyResult {
   double continue_watching_share = 0.0;
   // Distinct titles shown on any member's page / titles in the catalog.
   double coverage = 0.0;
+  std::vector<RowKindResult> kinds;  // page::kAllRowKinds order
+};
+
+// Personalized minus fixed-order page NDCG, member by member: the question
+// the issue asks (does assembling by value beat the configured order?) with
+// its noise, since the two pages differ little for most members.
+struct PagePairedDifference {
+  double mean = 0.0;            // mean over members of the difference
+  double standard_error = 0.0;  // of that mean (sample standard deviation / sqrt(n))
+  uint64_t better = 0, worse = 0;  // members whose personalized page scored higher / lower
 };
 
 struct PageEvaluationResult {
@@ -111,6 +131,7 @@ struct PageEvaluationResult {
   double train_seconds = 0.0;
   double evaluate_seconds = 0.0;
   std::vector<PageStrategyResult> strategies;  // kAllPageStrategies order
+  PagePairedDifference personalized_vs_fixed;
 };
 
 // The time before which `quantile` of the data's timed interactions fall,
@@ -134,8 +155,12 @@ Result<PageEvaluationResult> EvaluatePages(const Dataset& dataset, const EvalSpl
                                            const Parameters& parameters, const PageEvaluationOptions& options,
                                            const TrainContext& context);
 
-// One line per strategy, with a header (graded columns when graded).
+// One line per strategy, with a header (graded columns when graded), and a
+// line on the personalized - fixed-order difference.
 std::string PageEvaluationTable(const PageEvaluationResult& result);
+// One line per strategy and row kind on its pages: rows per page, mean
+// position, share of the hits.
+std::string PageRowKindTable(const PageEvaluationResult& result);
 // The result as a JSON document (indented by `indent` spaces).
 std::string PageEvaluationJson(const PageEvaluationResult& result, int indent = 2);
 
