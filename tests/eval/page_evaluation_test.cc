@@ -142,7 +142,9 @@ TEST(PageEvaluationTest, ResultsDoNotDependOnTheThreadCount) {
 TEST(PageEvaluationTest, GradedGainsFromTheTruthRankPersonalizedPagesAbovePopularity) {
   const Fixture& f = Shared();
   PageEvaluationOptions options = f.options;
-  options.gains = [&f](uint32_t member, std::span<float> gain) { f.service.truth.TrueAffinities(member, gain); };
+  options.gains = [&f](uint32_t member, std::span<float> gain) {
+    f.service.truth.TrueAffinities(member, gain);
+  };
   const PageEvaluationResult r = Evaluate(options);
   EXPECT_TRUE(r.graded);
   for (const PageStrategyResult& s : r.strategies) {
@@ -197,7 +199,8 @@ Dataset HandDataset() {
   for (const char* m : {"a", "b", "c"}) d.members.GetOrAdd(m);
   for (const char* t : {"t0", "t1", "t2", "t3", "t4", "t5"}) d.titles.GetOrAdd(t);
   d.catalog.Resize(6);
-  for (uint32_t t = 0; t < 6; ++t) d.catalog.titles()[t].genres = {d.catalog.GenreIndex(t < 3 ? "Drama" : "Comedy")};
+  for (uint32_t t = 0; t < 6; ++t)
+    d.catalog.titles()[t].genres = {d.catalog.GenreIndex(t < 3 ? "Drama" : "Comedy")};
   InteractionBuilder b;
   const std::vector<std::vector<uint32_t>> before = {{0, 1}, {0, 2}, {0, 1, 2}};
   const uint32_t after[] = {2, 5, 4};

@@ -1,7 +1,7 @@
 // `marquee evaluate-page` end to end: the real binary on a small synthetic service.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "../test_util.h"
@@ -32,8 +32,9 @@ TEST_F(CliEvaluatePageTest, PrintsOneRowPerStrategyAndWritesJson) {
   RunResult r = RunCli(Run("--rows 5 --per-row 8 --split-quantile 0.75 --truth " + dir_.File("t.mqt") +
                            " --row-kinds --json " + dir_.File("page.json")));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  for (const char* word : {"recall@(5,8)", "page NDCG", "truth NDCG", "popularity", "one-list", "fixed-order",
-                           "personalized", "CW share", "members evaluated", "row kind", "personalized - fixed-order"}) {
+  for (const char* word :
+       {"recall@(5,8)", "page NDCG", "truth NDCG", "popularity", "one-list", "fixed-order", "personalized",
+        "CW share", "members evaluated", "row kind", "personalized - fixed-order"}) {
     EXPECT_NE(r.output.find(word), std::string::npos) << word << "\n" << r.output;
   }
   nlohmann::json j = nlohmann::json::parse(test::ReadFile(dir_.File("page.json")));

@@ -5,12 +5,12 @@
 // Whole homepages built as of a split date, measured against each member's
 // next plays (eval/page_evaluation.h): a popularity page, one list cut into
 // rows, fixed row order and the personalized assembly, in one table.
+#include <fmt/format.h>
+
 #include <cstdio>
 #include <ctime>
 #include <optional>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "commands.h"
 #include "marquee/data/dataset_file.h"
@@ -51,8 +51,8 @@ Result<PageEvaluationOptions> OptionsFromFlags(const EvaluatePageArgs& args) {
   }
   if (args.split_quantile) {
     if (!(*args.split_quantile > 0.0 && *args.split_quantile < 1.0)) {
-      return Status::InvalidArgument(
-          fmt::format("--split-quantile: expected a number strictly between 0 and 1, got {}", *args.split_quantile));
+      return Status::InvalidArgument(fmt::format(
+          "--split-quantile: expected a number strictly between 0 and 1, got {}", *args.split_quantile));
     }
     options.split_quantile = *args.split_quantile;
   }
@@ -78,9 +78,9 @@ Status CheckTruthShape(const GroundTruth& truth, const Dataset& dataset, const s
   if (truth.member_count() == dataset.members.size() && truth.title_count() == dataset.titles.size()) {
     return Status::OK();
   }
-  return Status::InvalidArgument(fmt::format(
-      "--truth {}: the ground truth is for {} members x {} titles, the dataset has {} x {}", path,
-      truth.member_count(), truth.title_count(), dataset.members.size(), dataset.titles.size()));
+  return Status::InvalidArgument(
+      fmt::format("--truth {}: the ground truth is for {} members x {} titles, the dataset has {} x {}", path,
+                  truth.member_count(), truth.title_count(), dataset.members.size(), dataset.titles.size()));
 }
 
 std::string UtcTime(int64_t seconds) {
@@ -94,13 +94,13 @@ std::string UtcTime(int64_t seconds) {
 
 void PrintHeader(const PageEvaluationResult& r, const Dataset& dataset) {
   std::printf("temporal split at %s: train %llu interactions, %llu members evaluated (%llu next plays)\n",
-              UtcTime(r.split_time).c_str(),
-              static_cast<unsigned long long>(r.train_interactions),
+              UtcTime(r.split_time).c_str(), static_cast<unsigned long long>(r.train_interactions),
               static_cast<unsigned long long>(r.members_evaluated),
               static_cast<unsigned long long>(r.target_interactions));
-  std::printf("model %s (%s), trained in %.1f s; pages %u x %u from %s, built and measured in %.1f s; %zu titles\n",
-              r.model.c_str(), r.parameters.ToString().c_str(), r.train_seconds, r.rows, r.per_row,
-              r.config_source.c_str(), r.evaluate_seconds, static_cast<size_t>(dataset.titles.size()));
+  std::printf(
+      "model %s (%s), trained in %.1f s; pages %u x %u from %s, built and measured in %.1f s; %zu titles\n",
+      r.model.c_str(), r.parameters.ToString().c_str(), r.train_seconds, r.rows, r.per_row,
+      r.config_source.c_str(), r.evaluate_seconds, static_cast<size_t>(dataset.titles.size()));
 }
 
 Status EvaluatePage(const EvaluatePageArgs& args) {
@@ -123,7 +123,8 @@ Status EvaluatePage(const EvaluatePageArgs& args) {
                                                               : "--split-quantile");
   }
   TrainContext context{.seed = args.seed, .progress = TerminalProgress()};
-  Result<PageEvaluationResult> result = EvaluatePages(dataset, *split, args.model, parameters, options, context);
+  Result<PageEvaluationResult> result =
+      EvaluatePages(dataset, *split, args.model, parameters, options, context);
   if (!result.ok()) return result.status().WithContext("--model " + args.model);
   PrintHeader(*result, dataset);
   std::printf("\n%s", PageEvaluationTable(*result).c_str());
@@ -141,7 +142,8 @@ Command AddEvaluatePageCommand(CLI::App& root) {
       "popularity page, one list cut into rows, fixed row order, personalized assembly");
   auto args = std::make_shared<EvaluatePageArgs>();
   app->add_option("--data", args->data, "dataset file (.mqd), with interaction times")->required();
-  app->add_option("--model", args->model, "the model the pages are built on (ials, ease, itemknn, popularity)")
+  app->add_option("--model", args->model,
+                  "the model the pages are built on (ials, ease, itemknn, popularity)")
       ->required();
   auto* time = app->add_option("--split-time", args->split_time,
                                "plays from this date (YYYY-MM-DD, UTC) are the next plays");
@@ -149,7 +151,8 @@ Command AddEvaluatePageCommand(CLI::App& root) {
                   "split where this share of the interactions lies before (default 0.8)")
       ->excludes(time);
   app->add_option("--rows", args->rows, "rows in the visible area (default: the config's, 10)");
-  app->add_option("--per-row", args->per_row, "titles per row in the visible area (default: the config's, 20)");
+  app->add_option("--per-row", args->per_row,
+                  "titles per row in the visible area (default: the config's, 20)");
   app->add_option("--min-history", args->min_history, "members with fewer interactions are not evaluated")
       ->capture_default_str();
   app->add_option("--max-members", args->max_members, "evaluate at most this many members (0 = all)")

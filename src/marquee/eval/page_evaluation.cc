@@ -28,7 +28,9 @@ struct KindCounts {
   uint16_t hits[kKinds] = {};
 };
 
-constexpr size_t IndexOf(PageStrategy strategy) { return static_cast<size_t>(strategy); }
+constexpr size_t IndexOf(PageStrategy strategy) {
+  return static_cast<size_t>(strategy);
+}
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -64,8 +66,8 @@ struct MemberBuffers {
 };
 
 page::Page BuildPage(const PageContext& c, PageStrategy strategy, const page::PageInputs& member_inputs) {
-  const page::AssembleRequest request{.rows = c.options.rows, .per_row = c.options.per_row,
-                                      .order = page::RowOrder::kByValue};
+  const page::AssembleRequest request{
+      .rows = c.options.rows, .per_row = c.options.per_row, .order = page::RowOrder::kByValue};
   switch (strategy) {
     case PageStrategy::kPopularity: {
       page::PageInputs unknown = member_inputs;
@@ -147,8 +149,8 @@ MemberMeasures MeasureMember(const PageContext& c, uint32_t member, MemberBuffer
     const page::Page page = BuildPage(c, kAllPageStrategies[s], in);
     m.binary[s] = page::MeasurePage(page, relevant, rows, per_row, c.train_data.catalog, c.options.discount);
     if (graded) {
-      m.graded[s] = page::MeasurePageGraded(page, b.gain, {}, rows, per_row, c.train_data.catalog,
-                                            c.options.discount);
+      m.graded[s] =
+          page::MeasurePageGraded(page, b.gain, {}, rows, per_row, c.train_data.catalog, c.options.discount);
     }
     m.kinds[s] = CountKinds(page, relevant, rows, per_row);
     MarkShown(page, rows, per_row, b.shown[s]);
@@ -251,9 +253,9 @@ Status CheckShapes(const Dataset& dataset, const EvalSplit& split, const Recomme
   const size_t members = dataset.members.size(), titles = dataset.titles.size();
   if (split.train.rows() != members || split.train.cols() != titles || split.target.rows() != members ||
       split.target.cols() != titles) {
-    return Status::InvalidArgument(fmt::format(
-        "page evaluation: the split is {} x {}, the dataset has {} members x {} titles", split.train.rows(),
-        split.train.cols(), members, titles));
+    return Status::InvalidArgument(
+        fmt::format("page evaluation: the split is {} x {}, the dataset has {} members x {} titles",
+                    split.train.rows(), split.train.cols(), members, titles));
   }
   if (model.member_count() != members || model.title_count() != titles) {
     return Status::InvalidArgument(fmt::format(
@@ -295,8 +297,8 @@ Status PageEvaluationOptions::Validate() const {
     return Status::InvalidArgument(fmt::format("per_row: expected 1..200, got {}", per_row));
   }
   if (!(discount.row >= 0.0) || !(discount.column >= 0.0)) {
-    return Status::InvalidArgument(fmt::format("discount: expected row and column weights >= 0, got {} and {}",
-                                               discount.row, discount.column));
+    return Status::InvalidArgument(fmt::format(
+        "discount: expected row and column weights >= 0, got {} and {}", discount.row, discount.column));
   }
   if (config.rows.empty()) {
     return Status::InvalidArgument("config: expected at least one row kind, " + config.source + " has none");
@@ -349,11 +351,15 @@ Result<PageEvaluationResult> EvaluatePagesOnSplit(const Dataset& dataset, const 
   MARQUEE_RETURN_IF_ERROR(CheckShapes(dataset, split, model));
   const auto start = std::chrono::steady_clock::now();
   const int64_t split_time = split.options.split_time;
-  const Dataset train_data{.members = dataset.members, .titles = dataset.titles, .interactions = split.train,
-                           .catalog = dataset.catalog, .weight_kind = dataset.weight_kind,
+  const Dataset train_data{.members = dataset.members,
+                           .titles = dataset.titles,
+                           .interactions = split.train,
+                           .catalog = dataset.catalog,
+                           .weight_kind = dataset.weight_kind,
                            .source = dataset.source};
-  const page::PageSources sources(train_data, model, options.config,
-                                  {.trending_now = split_time, .title_positives = split.train.ColumnCounts()});
+  const page::PageSources sources(
+      train_data, model, options.config,
+      {.trending_now = split_time, .title_positives = split.train.ColumnCounts()});
   const page::PageBuilder builder(options.config);
   const size_t titles = dataset.titles.size();
   const std::vector<uint8_t> all_allowed(titles, 1), none_seen(titles, 0);
@@ -394,21 +400,23 @@ Result<PageEvaluationResult> EvaluatePagesOnSplit(const Dataset& dataset, const 
   for (size_t s = 0; s < kStrategies; ++s) {
     result.strategies.push_back(Summarize(kAllPageStrategies[s], s, measures, shown[s]));
   }
-  result.personalized_vs_fixed = PairedDifference(measures, IndexOf(PageStrategy::kPersonalized),
-                                                  IndexOf(PageStrategy::kFixedOrder));
+  result.personalized_vs_fixed =
+      PairedDifference(measures, IndexOf(PageStrategy::kPersonalized), IndexOf(PageStrategy::kFixedOrder));
   result.evaluate_seconds = SecondsSince(start);
   return result;
 }
 
 Result<PageEvaluationResult> EvaluatePages(const Dataset& dataset, const EvalSplit& split,
                                            const std::string& model_name, const Parameters& parameters,
-                                           const PageEvaluationOptions& options, const TrainContext& context) {
+                                           const PageEvaluationOptions& options,
+                                           const TrainContext& context) {
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model, CreateRecommender(model_name, parameters));
   const auto start = std::chrono::steady_clock::now();
   Status fitted = model->Fit(split.train, context);
   if (!fitted.ok()) return fitted.WithContext(model_name);
   const double train_seconds = SecondsSince(start);
-  MARQUEE_ASSIGN_OR_RETURN(PageEvaluationResult result, EvaluatePagesOnSplit(dataset, split, *model, options));
+  MARQUEE_ASSIGN_OR_RETURN(PageEvaluationResult result,
+                           EvaluatePagesOnSplit(dataset, split, *model, options));
   result.train_seconds = train_seconds;
   return result;
 }
@@ -422,13 +430,14 @@ std::string PageEvaluationTable(const PageEvaluationResult& r) {
   for (const PageStrategyResult& s : r.strategies) {
     out += fmt::format("{:<13} {:>14.4f} {:>9.4f}", PageStrategyName(s.strategy), s.recall, s.ndcg);
     if (r.graded) out += fmt::format(" {:>10.4f} {:>12.4f}", s.graded_ndcg, s.graded_recall);
-    out += fmt::format(" {:>9.4f} {:>9.2f} {:>9.2f} {:>7.2f} {:>9.4f} {:>9.4f}\n", s.hit_share, s.first_hit_row,
-                       s.first_hit_column, s.genres, s.coverage, s.continue_watching_share);
+    out += fmt::format(" {:>9.4f} {:>9.2f} {:>9.2f} {:>7.2f} {:>9.4f} {:>9.4f}\n", s.hit_share,
+                       s.first_hit_row, s.first_hit_column, s.genres, s.coverage, s.continue_watching_share);
   }
   const PagePairedDifference& d = r.personalized_vs_fixed;
-  out += fmt::format("personalized - fixed-order page NDCG: {:+.4f} +- {:.4f} (standard error over members); "
-                     "higher for {} members, lower for {}\n",
-                     d.mean, d.standard_error, d.better, d.worse);
+  out += fmt::format(
+      "personalized - fixed-order page NDCG: {:+.4f} +- {:.4f} (standard error over members); "
+      "higher for {} members, lower for {}\n",
+      d.mean, d.standard_error, d.better, d.worse);
   return out;
 }
 

@@ -65,8 +65,8 @@ struct PageEvaluationOptions {
   double split_quantile = 0.8;  // (0, 1)
   uint32_t min_history = 2;     // members with fewer interactions are not evaluated
   // The visible area: rows x per_row.
-  uint32_t rows = 10;      // 1..100 (PageRules)
-  uint32_t per_row = 20;   // 1..200
+  uint32_t rows = 10;     // 1..100 (PageRules)
+  uint32_t per_row = 20;  // 1..200
   page::PageConfig config = page::DefaultPageConfig();
   page::DiscountWeights discount;
   // Graded gains; empty = binary measures only. Titles the member played
@@ -93,11 +93,11 @@ struct RowKindResult {
 // Means over the evaluated members unless said otherwise.
 struct PageStrategyResult {
   PageStrategy strategy = PageStrategy::kPersonalized;
-  double recall = 0.0;        // page recall@(rows, per_row) of the next plays
-  double ndcg = 0.0;          // page NDCG, binary gain on the next plays
-  double graded_ndcg = 0.0;   // page NDCG on the graded gains (0 without them)
-  double graded_recall = 0.0; // MeasurePageGraded's recall (0 without gains)
-  double hit_share = 0.0;     // share of members with a next play on the page
+  double recall = 0.0;         // page recall@(rows, per_row) of the next plays
+  double ndcg = 0.0;           // page NDCG, binary gain on the next plays
+  double graded_ndcg = 0.0;    // page NDCG on the graded gains (0 without them)
+  double graded_recall = 0.0;  // MeasurePageGraded's recall (0 without gains)
+  double hit_share = 0.0;      // share of members with a next play on the page
   // 1-based position of the first hit, over members with a hit (0 when none).
   double first_hit_row = 0.0;
   double first_hit_column = 0.0;
@@ -113,8 +113,8 @@ struct PageStrategyResult {
 // the issue asks (does assembling by value beat the configured order?) with
 // its noise, since the two pages differ little for most members.
 struct PagePairedDifference {
-  double mean = 0.0;            // mean over members of the difference
-  double standard_error = 0.0;  // of that mean (sample standard deviation / sqrt(n))
+  double mean = 0.0;               // mean over members of the difference
+  double standard_error = 0.0;     // of that mean (sample standard deviation / sqrt(n))
   uint64_t better = 0, worse = 0;  // members whose personalized page scored higher / lower
 };
 
@@ -146,14 +146,14 @@ Result<EvalSplit> MakePageSplit(const Dataset& dataset, const PageEvaluationOpti
 // Measures every strategy with `model`, already trained on split.train.
 // split must have the dataset's shape (a temporal split of it).
 Result<PageEvaluationResult> EvaluatePagesOnSplit(const Dataset& dataset, const EvalSplit& split,
-                                                  const Recommender& model, const PageEvaluationOptions& options);
+                                                  const Recommender& model,
+                                                  const PageEvaluationOptions& options);
 
 // Creates `model_name` with `parameters`, trains it on split.train (split:
 // MakePageSplit of the dataset) and evaluates the pages.
 Result<PageEvaluationResult> EvaluatePages(const Dataset& dataset, const EvalSplit& split,
-                                           const std::string& model_name,
-                                           const Parameters& parameters, const PageEvaluationOptions& options,
-                                           const TrainContext& context);
+                                           const std::string& model_name, const Parameters& parameters,
+                                           const PageEvaluationOptions& options, const TrainContext& context);
 
 // One line per strategy, with a header (graded columns when graded), and a
 // line on the personalized - fixed-order difference.
