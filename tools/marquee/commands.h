@@ -33,6 +33,7 @@ Command AddRecommendCommand(CLI::App& root);
 Command AddSimilarCommand(CLI::App& root);
 Command AddHomepageCommand(CLI::App& root);
 Command AddEvaluateCommand(CLI::App& root);
+Command AddEvaluatePageCommand(CLI::App& root);
 Command AddTuneCommand(CLI::App& root);
 Command AddServeCommand(CLI::App& root);
 Command AddSimulateArtworkCommand(CLI::App& root);

@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
   std::vector<Command> commands = {
       AddDemoCommand(app),     AddGenerateCommand(app),  AddImportCommand(app),
       AddCatalogCommand(app),  AddConsentCommand(app), AddInfoCommand(app),     AddTrainCommand(app),     AddRecommendCommand(app),
-      AddSimilarCommand(app),  AddHomepageCommand(app), AddEvaluateCommand(app),  AddTuneCommand(app), AddServeCommand(app),
+      AddSimilarCommand(app),  AddHomepageCommand(app), AddEvaluateCommand(app),  AddEvaluatePageCommand(app),
+      AddTuneCommand(app),     AddServeCommand(app),
       AddSimulateArtworkCommand(app), AddTrainPolicyCommand(app), AddOpeCommand(app),
       AddLedgerCommand(app), AddStatementCommand(app), AddReportCommand(app)};
   try {

@@ -4,17 +4,14 @@
 
 namespace marquee::cli {
 
-namespace {
-// "2024-05-01" -> epoch seconds (UTC midnight).
-Result<int64_t> ParseDate(const std::string& text) {
+Result<int64_t> ParseDate(const std::string& text, std::string_view flag) {
   std::tm tm{};
   const char* end = strptime(text.c_str(), "%Y-%m-%d", &tm);
   if (end == nullptr || *end != '\0') {
-    return Status::InvalidArgument("--split-date: expected YYYY-MM-DD, found " + QuoteForError(text));
+    return Status::InvalidArgument(std::string(flag) + ": expected YYYY-MM-DD, found " + QuoteForError(text));
   }
   return static_cast<int64_t>(timegm(&tm));
 }
-}  // namespace
 
 void SplitFlags::Register(CLI::App* app) {
   const char* group = "Evaluation protocol";
@@ -63,7 +60,7 @@ Result<EvalSplit> SplitFlags::MakeOrLoad(const Dataset& dataset) const {
   options.seed = seed;
   if (options.protocol == SplitProtocol::kTemporal) {
     if (split_date.empty()) return Status::InvalidArgument("--protocol temporal needs --split-date YYYY-MM-DD");
-    MARQUEE_ASSIGN_OR_RETURN(options.split_time, ParseDate(split_date));
+    MARQUEE_ASSIGN_OR_RETURN(options.split_time, ParseDate(split_date, "--split-date"));
   }
   const InteractionMatrix data =
       min_rating ? dataset.interactions.KeepAtLeast(*min_rating) : dataset.interactions;

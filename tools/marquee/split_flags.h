@@ -11,6 +11,9 @@
 
 namespace marquee::cli {
 
+// "2024-05-01" -> epoch seconds (UTC midnight); errors name `flag`.
+Result<int64_t> ParseDate(const std::string& text, std::string_view flag);
+
 struct SplitFlags {
   std::string protocol = "random-holdout";
   double fraction = 0.2;

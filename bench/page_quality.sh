@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Page-level quality (issue 13 §3): whole homepages built as of a split date
+# and measured against each member's next plays -- a popularity page, one
+# Top Picks list cut into rows, the configured rows in fixed order, and the
+# personalized assembly -- on the synthetic service (with its ground truth:
+# graded measures against each member's true tastes) and on MovieLens
+# latest-small (skipped when ../shared/data/ml-latest-small is absent).
+#
+#   bench/page_quality.sh            (prints both tables; JSON in $OUT)
+#
+# Both use a temporal split at the 0.8 quantile of interaction times (the
+# synthetic plays fall in the 730 days before 2026-01-01) and the built-in
+# page configuration, 10 rows x 20 titles.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MARQUEE=${MARQUEE:-build/marquee}
+DATA=${DATA:-../shared/data}
+OUT=${OUT:-bench-out/page-quality}
+QUANTILE=${QUANTILE:-0.8}
+IALS=${IALS:-"--factors 64 --iterations 15 --regularization 0.03 --alpha 10"}
+mkdir -p "$OUT"
+
+echo "== synthetic service: 3000 members x 1000 titles x 200000 plays (seed 42)"
+"$MARQUEE" generate --members 3000 --titles 1000 --plays 200000 --seed 42 \
+  --out "$OUT/synthetic.mqd" --truth "$OUT/synthetic.mqt" > /dev/null
+# shellcheck disable=SC2086
+"$MARQUEE" evaluate-page --data "$OUT/synthetic.mqd" --truth "$OUT/synthetic.mqt" --model ials $IALS \
+  --split-quantile "$QUANTILE" --row-kinds --json "$OUT/synthetic.json" 2> "$OUT/synthetic.log"
+
+set=ml-latest-small
+if [ -d "$DATA/$set" ]; then
+  echo
+  echo "== MovieLens latest-small (every rating a play)"
+  "$MARQUEE" import --format movielens "$DATA/$set" --skip-invalid --out "$OUT/$set.mqd" > /dev/null
+  # shellcheck disable=SC2086
+  "$MARQUEE" evaluate-page --data "$OUT/$set.mqd" --model ials $IALS \
+    --split-quantile "$QUANTILE" --row-kinds --json "$OUT/$set.json" 2> "$OUT/$set.log"
+else
+  echo "skipping $set: $DATA/$set is absent"
+fi
