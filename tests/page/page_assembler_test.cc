@@ -3,7 +3,11 @@
 // diversity penalties, each against a hand computation.
 #include "marquee/page/page_assembler.h"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
+#include <numeric>
+#include <random>
 
 #include <gtest/gtest.h>
 
@@ -47,36 +51,62 @@ std::vector<float> DescendingScores() {
   return s;
 }
 
-TEST(PageAssemblerTest, RelevanceMapsScoresBetweenTopAndDepth) {
-  std::vector<float> scores = DescendingScores();
-  // depth 5: top 9 (title 0), ref = 5th best = 5 (title 4).
-  Relevance rel(scores, {}, 5);
-  EXPECT_FLOAT_EQ(rel.top(), 9.0f);
-  EXPECT_FLOAT_EQ(rel.ref(), 5.0f);
+TEST(PageAssemblerTest, RelevanceFallsWithRankAmongAllowedTitles) {
+  std::vector<float> scores = DescendingScores();  // title t ranks t
+  Relevance rel(scores, {}, /*half_rank=*/2);
+  EXPECT_DOUBLE_EQ(rel.Rank(0), 0.0);
+  EXPECT_DOUBLE_EQ(rel.Rank(4), 4.0);
   EXPECT_FLOAT_EQ(rel.Of(0), 1.0f);
-  EXPECT_FLOAT_EQ(rel.Of(2), 0.5f);  // (7 - 5) / (9 - 5)
-  EXPECT_FLOAT_EQ(rel.Of(4), 0.0f);
-  EXPECT_FLOAT_EQ(rel.Of(9), 0.0f);  // below the reference: clamped
-  // Only allowed titles set the scale: without titles 0 and 1, top is 7.
+  EXPECT_FLOAT_EQ(rel.Of(2), 0.5f);         // 1 / (1 + 2/2)
+  EXPECT_FLOAT_EQ(rel.Of(4), 1.0f / 3.0f);  // 1 / (1 + 4/2)
+  // Only allowed titles rank: without titles 0 and 1, title 2 is the best.
   std::vector<uint8_t> allowed(10, 1);
   allowed[0] = allowed[1] = 0;
-  Relevance restricted(scores, allowed, 5);
-  EXPECT_FLOAT_EQ(restricted.top(), 7.0f);
-  EXPECT_FLOAT_EQ(restricted.ref(), 3.0f);
+  Relevance restricted(scores, allowed, 2);
+  EXPECT_FLOAT_EQ(restricted.Of(2), 1.0f);
+  // Equal scores share a rank; an excluded (-inf) title has relevance 0.
+  std::vector<float> ties = {3, 5, 5, 1, -std::numeric_limits<float>::infinity()};
+  Relevance tied(ties, {}, 1);
+  EXPECT_DOUBLE_EQ(tied.Rank(1), 0.0);
+  EXPECT_DOUBLE_EQ(tied.Rank(2), 0.0);
+  EXPECT_DOUBLE_EQ(tied.Rank(0), 2.0);
+  EXPECT_FLOAT_EQ(tied.Of(4), 0.0f);
+}
+
+TEST(PageAssemblerTest, RanksBeyondTheExactPartAreEstimatedCloseToTheTrueRank) {
+  // 20,000 distinct scores in a shuffled order; the true rank of a title is
+  // the number of higher scores, computed by sorting.
+  const uint32_t n = 20000;
+  std::vector<float> scores(n);
+  std::mt19937 rng(5);
+  std::iota(scores.begin(), scores.end(), 0.0f);
+  std::shuffle(scores.begin(), scores.end(), rng);
+  Relevance rel(scores, {}, 20, /*exact=*/100);
+  for (uint32_t t = 0; t < n; t += 37) {
+    const double truth = n - 1 - scores[t];  // scores are 0..n-1, each once
+    if (truth < 100) {
+      EXPECT_DOUBLE_EQ(rel.Rank(t), truth) << t;
+    } else {
+      // A sample of 2048 of 20,000: the share ranked above has a standard
+      // error of sqrt(p (1 - p) / 2048); allow four of them, plus one stride.
+      const double p = truth / n;
+      EXPECT_NEAR(rel.Rank(t), truth, 4.0 * std::sqrt(p * (1.0 - p) / 2048.0) * n + 10.0) << t;
+    }
+  }
 }
 
 TEST(PageAssemblerTest, RowsOrderedByTheRelevanceOfTheirVisibleTitles) {
   Catalog catalog = TwoGenreCatalog();
   std::vector<float> scores = DescendingScores();
-  Relevance rel(scores, {}, 10);  // top 9, ref 0: rel(t) = (9 - t) / 9
+  Relevance rel(scores, {}, 10);  // rel(t) = 1 / (1 + t / 10)
   PageRules rules;
   rules.same_genre_penalty = 0.0;
   std::vector<CandidateRow> rows = {Row("weak", {7, 8}), Row("strong", {0, 1}), Row("middle", {3, 4})};
   Page page = AssemblePage(rows, rules, rel, {.rows = 3, .per_row = 2}, catalog);
   EXPECT_EQ(RowIds(page), (std::vector<std::string>{"strong", "middle", "weak"}));
-  // Value of "strong": (1 * D0 + 8/9 * D1) / (D0 + D1), D0 = 1, D1 = 1/log2(3).
+  // Value of "strong": (1 * D0 + 1/1.1 * D1) / (D0 + D1), D0 = 1, D1 = 1/log2(3).
   double d1 = 1.0 / std::log2(3.0);
-  EXPECT_NEAR(page.rows[0].value, (1.0 + 8.0 / 9.0 * d1) / (1.0 + d1), 1e-6);
+  EXPECT_NEAR(page.rows[0].value, (1.0 + d1 / 1.1) / (1.0 + d1), 1e-6);
   // The fixed order keeps the candidates' order.
   Page fixed = AssemblePage(rows, rules, rel, {.rows = 3, .per_row = 2, .order = RowOrder::kConfig}, catalog);
   EXPECT_EQ(RowIds(fixed), (std::vector<std::string>{"weak", "strong", "middle"}));
@@ -156,7 +186,8 @@ TEST(PageAssemblerTest, GenreRowsCappedAndSameGenreNotBackToBack) {
   PageRules rules;
   rules.same_genre_penalty = 0.9;
   Page page = AssemblePage(rows, rules, rel, {.rows = 3, .per_row = 2}, catalog);
-  // Drama2 (rel 7/9, 6/9) after Drama would be worth a tenth; Comedy (4/9, 3/9) goes between.
+  // Drama2 (rel 1/1.2, 1/1.3) after Drama would be worth a tenth; Comedy
+  // (1/1.5, 1/1.6) goes between.
   EXPECT_EQ(RowIds(page), (std::vector<std::string>{"genre:Drama", "genre:Comedy", "genre:Drama2"}));
   rules.max_genre_rows = 2;
   page = AssemblePage(rows, rules, rel, {.rows = 3, .per_row = 2}, catalog);

@@ -8,34 +8,53 @@
 
 namespace marquee::page {
 
-Relevance::Relevance(std::span<const float> scores, std::span<const uint8_t> allowed, uint32_t depth)
-    : scores_(scores) {
-  // The depth-th best allowed score by a bounded min-heap: one comparison for
-  // most titles, no copy of the score vector.
+Relevance::Relevance(std::span<const float> scores, std::span<const uint8_t> allowed, uint32_t half_rank,
+                     uint32_t exact)
+    : scores_(scores), half_rank_(std::max<uint32_t>(half_rank, 1)) {
+  // The best `exact` scores by a bounded min-heap: one comparison for most
+  // titles. Beside it a systematic sample of every ranked score, for ranks
+  // below the exact part.
+  constexpr size_t kSample = 2048;
+  size_t ranked = 0;
+  for (size_t t = 0; t < scores.size(); ++t) ranked += std::isfinite(scores[t]) && (allowed.empty() || allowed[t]);
+  const size_t step = std::max<size_t>(1, ranked / kSample);
+  stride_ = static_cast<double>(step);
   std::priority_queue<float, std::vector<float>, std::greater<float>> best;
-  depth = std::max<uint32_t>(depth, 1);
+  exact = std::max<uint32_t>(exact, 1);
+  size_t seen = 0;
   for (size_t t = 0; t < scores.size(); ++t) {
-    float s = scores[t];
+    const float s = scores[t];
     if (!std::isfinite(s) || (!allowed.empty() && !allowed[t])) continue;
-    if (best.size() < depth) {
+    if (seen++ % step == 0) sample_.push_back(s);
+    if (best.size() < exact) {
       best.push(s);
     } else if (s > best.top()) {
       best.pop();
       best.push(s);
     }
   }
-  if (best.empty()) return;
-  ref_ = best.top();
-  while (best.size() > 1) best.pop();
-  top_ = best.top();
+  top_.resize(best.size());
+  for (size_t i = best.size(); i-- > 0;) {
+    top_[i] = best.top();
+    best.pop();
+  }
+  std::sort(sample_.begin(), sample_.end(), std::greater<float>());
+}
+
+double Relevance::Rank(uint32_t title) const {
+  const float s = scores_[title];
+  // Titles scoring strictly higher: an exact count while the title is among
+  // the best, else the sample's count scaled up (never less than the exact part).
+  if (!top_.empty() && s >= top_.back()) {
+    return static_cast<double>(std::lower_bound(top_.begin(), top_.end(), s, std::greater<float>()) - top_.begin());
+  }
+  const auto above = std::lower_bound(sample_.begin(), sample_.end(), s, std::greater<float>()) - sample_.begin();
+  return std::max(static_cast<double>(top_.size()), static_cast<double>(above) * stride_);
 }
 
 float Relevance::Of(uint32_t title) const {
-  if (title >= scores_.size()) return 0.0f;
-  float s = scores_[title];
-  if (!std::isfinite(s)) return 0.0f;
-  if (top_ <= ref_) return s >= top_ ? 1.0f : 0.0f;
-  return std::clamp((s - ref_) / (top_ - ref_), 0.0f, 1.0f);
+  if (title >= scores_.size() || !std::isfinite(scores_[title])) return 0.0f;
+  return static_cast<float>(1.0 / (1.0 + Rank(title) / half_rank_));
 }
 
 namespace {
@@ -65,29 +84,26 @@ Layout MakeLayout(const PageRules& rules, const AssembleRequest& request) {
   return layout;
 }
 
-// The titles `row` shows at page position `position`: in the de-duplicated
-// area a title already shown is replaced by the row's next one.
-std::vector<RowTitle> VisibleTitles(const CandidateRow& row, uint32_t position, const Layout& layout) {
-  std::vector<RowTitle> visible;
-  visible.reserve(layout.per_row);
-  bool dedupe = position < layout.dedupe_rows;
-  std::unordered_set<uint32_t> in_row;
-  for (const RowTitle& t : row.titles) {
-    if (visible.size() == layout.per_row) break;
-    if (!in_row.insert(t.title).second) continue;
-    if (dedupe && visible.size() < layout.dedupe_columns && layout.shown.count(t.title)) continue;
-    visible.push_back(t);
+// The titles `row` shows at page position `position`, as indices into
+// row.titles: in the de-duplicated area a title already shown is replaced by
+// the row's next one. (Generators propose each title once in a row.)
+void VisibleTitles(const CandidateRow& row, uint32_t position, const Layout& layout, std::vector<uint32_t>& out) {
+  out.clear();
+  const bool dedupe = position < layout.dedupe_rows;
+  for (uint32_t j = 0; j < row.titles.size() && out.size() < layout.per_row; ++j) {
+    if (dedupe && out.size() < layout.dedupe_columns && layout.shown.count(row.titles[j].title)) continue;
+    out.push_back(j);
   }
-  return visible;
 }
 
 // The genre a row is about (page_assembler.h), or -1.
-int RowGenre(const CandidateRow& row, std::span<const RowTitle> visible, const Catalog& catalog) {
+int RowGenre(const CandidateRow& row, std::span<const uint32_t> visible, const Catalog& catalog,
+             std::vector<uint32_t>& counts) {
   if (row.genre >= 0) return row.genre;
   if (visible.empty()) return -1;
-  std::vector<uint32_t> counts(catalog.genres().size(), 0);
-  for (const RowTitle& t : visible) {
-    const auto& genres = catalog.titles()[t.title].genres;
+  counts.assign(catalog.genres().size(), 0);
+  for (uint32_t j : visible) {
+    const auto& genres = catalog.titles()[row.titles[j].title].genres;
     if (!genres.empty()) ++counts[genres.front()];
   }
   for (size_t g = 0; g < counts.size(); ++g) {
@@ -96,26 +112,27 @@ int RowGenre(const CandidateRow& row, std::span<const RowTitle> visible, const C
   return -1;
 }
 
+// A candidate row as valued for the next position.
 struct Scored {
-  std::vector<RowTitle> visible;
+  std::vector<uint32_t> visible;  // indices into the row's titles
   int genre = -1;
   double value = 0.0;
 };
 
-Scored ScoreRow(const CandidateRow& row, uint32_t position, const Layout& layout, int genre_above,
-                const PageRules& rules, const Relevance& relevance, const Catalog& catalog) {
-  Scored out;
-  out.visible = VisibleTitles(row, position, layout);
-  out.genre = RowGenre(row, out.visible, catalog);
+// `relevance`: of each of the row's titles, computed once per page.
+void ScoreRow(const CandidateRow& row, std::span<const float> relevance, uint32_t position, const Layout& layout,
+              int genre_above, const PageRules& rules, const Catalog& catalog, std::vector<uint32_t>& counts,
+              Scored& out) {
+  VisibleTitles(row, position, layout, out.visible);
+  out.genre = RowGenre(row, out.visible, catalog, counts);
   double gain = 0.0;
-  for (size_t c = 0; c < out.visible.size(); ++c) gain += relevance.Of(out.visible[c].title) * layout.column_discount[c];
-  size_t head = std::min<size_t>(row.titles.size(), layout.per_row);
+  for (size_t c = 0; c < out.visible.size(); ++c) gain += relevance[out.visible[c]] * layout.column_discount[c];
+  const size_t head = std::min<size_t>(row.titles.size(), layout.per_row);
   size_t repeated = 0;
   for (size_t c = 0; c < head; ++c) repeated += layout.shown.count(row.titles[c].title);
-  double overlap = head == 0 ? 0.0 : static_cast<double>(repeated) / static_cast<double>(head);
+  const double overlap = head == 0 ? 0.0 : static_cast<double>(repeated) / static_cast<double>(head);
   out.value = row.weight * gain / layout.discount_sum * (1.0 - rules.overlap_penalty * overlap);
   if (out.genre >= 0 && out.genre == genre_above) out.value *= 1.0 - rules.same_genre_penalty;
-  return out;
 }
 
 // The candidate to place at `position`, or -1: a row pinned here first; then,
@@ -150,28 +167,41 @@ Page AssemblePage(std::vector<CandidateRow> candidates, const PageRules& rules, 
                   const AssembleRequest& request, const Catalog& catalog) {
   Page page;
   Layout layout = MakeLayout(rules, request);
+  // Each candidate title's relevance, once: rows are valued again at every position.
+  std::vector<std::vector<float>> title_relevance(candidates.size());
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    for (const RowTitle& t : candidates[i].titles) title_relevance[i].push_back(relevance.Of(t.title));
+  }
   std::vector<bool> placed(candidates.size(), false);
   std::vector<Scored> scored(candidates.size());
+  std::vector<uint32_t> genre_counts;
   uint32_t genre_rows = 0;
   int genre_above = -1;
   for (uint32_t position = 0; position < request.rows; ++position) {
     for (size_t i = 0; i < candidates.size(); ++i) {
-      if (!placed[i]) scored[i] = ScoreRow(candidates[i], position, layout, genre_above, rules, relevance, catalog);
+      if (placed[i]) continue;
+      ScoreRow(candidates[i], title_relevance[i], position, layout, genre_above, rules, catalog, genre_counts,
+               scored[i]);
     }
-    int chosen = ChooseRow(candidates, scored, placed, position, request.rows - position,
-                           genre_rows >= rules.max_genre_rows, request.order);
+    const int chosen = ChooseRow(candidates, scored, placed, position, request.rows - position,
+                                 genre_rows >= rules.max_genre_rows, request.order);
     if (chosen < 0) break;
     placed[chosen] = true;
-    Scored& s = scored[chosen];
-    if (position < layout.dedupe_rows) {
-      for (uint32_t c = 0; c < s.visible.size() && c < layout.dedupe_columns; ++c) layout.shown.insert(s.visible[c].title);
-    }
-    genre_rows += candidates[chosen].kind == RowKind::kGenre;
-    genre_above = s.genre;
+    const Scored& s = scored[chosen];
     PageRow row;
     row.row = std::move(candidates[chosen]);
-    row.row.titles = std::move(s.visible);
+    std::vector<RowTitle> titles;
+    titles.reserve(s.visible.size());
+    for (uint32_t j : s.visible) titles.push_back(row.row.titles[j]);
+    row.row.titles = std::move(titles);
     row.value = s.value;
+    if (position < layout.dedupe_rows) {
+      for (uint32_t c = 0; c < row.row.titles.size() && c < layout.dedupe_columns; ++c) {
+        layout.shown.insert(row.row.titles[c].title);
+      }
+    }
+    genre_rows += row.row.kind == RowKind::kGenre;
+    genre_above = s.genre;
     page.rows.push_back(std::move(row));
   }
   return page;

@@ -28,7 +28,9 @@ Page PageBuilder::Build(PageInputs in, const AssembleRequest& request) const {
   // Room for de-duplication: a row may lose up to all of its visible titles
   // to rows above it, but in practice a few; twice the row is plenty.
   in.row_length = 2 * request.per_row + 8;
-  Relevance relevance(in.scores, in.allowed, 2 * request.rows * request.per_row);
+  // Relevance halves at the end of the first row's length: the titles a
+  // member would see in one row are the ones that matter most.
+  Relevance relevance(in.scores, in.allowed, request.per_row);
   Page page = AssemblePage(Candidates(in), config_.rules, relevance, request, *in.catalog);
   page.personalized = in.personalized;
   return page;
