@@ -16,23 +16,29 @@
 #include <filesystem>
 
 #include "artwork_simulation.h"
-#include "consent_report.h"
 #include "commands.h"
-#include "demo_session.h"
+#include "consent_report.h"
 #include "dataset_report.h"
+#include "demo_session.h"
 #include "marquee/data/dataset_file.h"
-#include "marquee/synthetic/ground_truth.h"
-#include "marquee/synthetic/synthetic.h"
 #include "marquee/eval/evaluation_report.h"
 #include "marquee/eval/evaluator.h"
 #include "marquee/models/model_file.h"
 #include "marquee/models/recommend.h"
 #include "marquee/models/registry.h"
-#include "marquee/store/event_store.h"
-#include "marquee/serve/serving_stack.h"
+#include "marquee/page/page_builder.h"
+#include "marquee/page/page_sources.h"
 #include "marquee/serve/http/server.h"
-#include "stop_signals.h"
+#include "marquee/serve/serving_stack.h"
+#include "marquee/store/event_store.h"
+#include "marquee/synthetic/ground_truth.h"
+#include "marquee/synthetic/synthetic.h"
+#include "marquee/util/civil_time.h"
+#include "member_page.h"
+#include "output_file.h"
+#include "page_render.h"
 #include "progress_bar.h"
+#include "stop_signals.h"
 
 namespace marquee::cli {
 
@@ -72,24 +78,22 @@ void PrintMember(const SyntheticService& s, uint32_t member) {
   for (uint32_t g = 0; g < genres.size(); ++g) genres[g] = g;
   std::sort(genres.begin(), genres.end(), [&](uint32_t a, uint32_t b) { return taste[a] > taste[b]; });
   for (size_t i = 0; i < std::min<size_t>(3, genres.size()); ++i) {
-    std::printf("%s%s %.0f%%", i ? ", " : "", d.catalog.genres()[genres[i]].c_str(),
-                taste[genres[i]] * 100);
+    std::printf("%s%s %.0f%%", i ? ", " : "", d.catalog.genres()[genres[i]].c_str(), taste[genres[i]] * 100);
   }
   std::printf("\n  watched (%u titles), the first few:\n", d.interactions.RowLength(member));
   auto titles = d.interactions.RowIndices(member);
   auto weights = d.interactions.RowWeights(member);
   for (size_t i = 0; i < std::min<size_t>(8, titles.size()); ++i) {
     const Title& title = d.catalog.titles()[titles[i]];
-    std::printf("    %-34s %-28s watched %.2f\n", title.name.c_str(),
-                GenreList(d.catalog, title).c_str(), weights[i]);
+    std::printf("    %-34s %-28s watched %.2f\n", title.name.c_str(), GenreList(d.catalog, title).c_str(),
+                weights[i]);
   }
 }
 
 Status EvaluateModels(const Dataset& d) {
   SplitOptions options{.protocol = SplitProtocol::kRandomHoldout, .fraction = 0.2, .seed = 42};
   MARQUEE_ASSIGN_OR_RETURN(EvalSplit split, MakeSplit(d.interactions, options));
-  std::printf("\nOffline evaluation: 80/20 holdout per member, %u members\n",
-              split.EvaluatedMembers());
+  std::printf("\nOffline evaluation: 80/20 holdout per member, %u members\n", split.EvaluatedMembers());
   std::vector<EvaluationResult> results;
   for (const char* model : {"popularity", "itemknn", "ials", "ease"}) {
     EvaluateOptions eval{.cutoffs = {10, 20, 100}, .progress = TerminalProgress()};
@@ -107,9 +111,9 @@ Status TrainAndShow(const SyntheticService& s, const std::string& model_dir) {
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model, CreateRecommender("ials", {}));
   const auto start = std::chrono::steady_clock::now();
   MARQUEE_RETURN_IF_ERROR(model->Fit(d.interactions, TrainContext{.seed = 42}));
-  ModelInfo info = DescribeTrainedModel(
-      *model, "ials", d, d.interactions,
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  ModelInfo info =
+      DescribeTrainedModel(*model, "ials", d, d.interactions,
+                           std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   info.version = "ials-demo";
   MARQUEE_RETURN_IF_ERROR(SaveModel(*model, info, d.members, d.titles, model_dir));
 
@@ -130,20 +134,84 @@ Status TrainAndShow(const SyntheticService& s, const std::string& model_dir) {
   return Status::OK();
 }
 
+// The page inputs of `member` as of `now`, every title allowed.
+page::PageInputs DemoInputs(const Dataset& d, const page::PageSources& sources, const MemberInputs& inputs,
+                            std::span<const uint8_t> allowed, int64_t now) {
+  return {.catalog = &d.catalog,
+          .index = &sources.index(),
+          .scores = inputs.scores,
+          .allowed = allowed,
+          .seen = inputs.seen,
+          .plays = inputs.plays,
+          .similar = &sources.similar(),
+          .trending = &sources.trending(),
+          .now = now,
+          .personalized = inputs.personalized};
+}
+
+// The first of the first 200 members whose page has a Continue Watching and
+// a Because You Watched row (a member with recent, unfinished plays), else 0.
+uint32_t ShowcaseMember(const Dataset& d, const Recommender& model, const page::PageSources& sources,
+                        const page::PageBuilder& builder, std::span<const uint8_t> allowed, int64_t now) {
+  for (uint32_t m = 0; m < std::min<uint32_t>(200, d.members.size()); ++m) {
+    MemberInputs inputs = ForMember(model, d, d.interactions, sources, m);
+    bool continue_watching = false, because = false;
+    for (const page::CandidateRow& row : builder.Candidates(DemoInputs(d, sources, inputs, allowed, now))) {
+      continue_watching |= row.kind == page::RowKind::kContinueWatching;
+      because |= row.kind == page::RowKind::kBecauseYouWatched;
+    }
+    if (continue_watching && because) return m;
+  }
+  return 0;
+}
+
+// One member's homepage as of the end of the data, from the saved model and
+// the built-in page configuration: printed (the rows, each with why it is
+// there) and written as an HTML grid next to the regret chart.
+Status ShowHomepage(const SyntheticService& s, const std::string& model_dir, const std::string& html_path) {
+  const Dataset& d = s.dataset;
+  MARQUEE_ASSIGN_OR_RETURN(LoadedModel model, LoadModel(model_dir));
+  const page::PageConfig& config = page::DefaultPageConfig();
+  page::PageSources sources(d, *model.model, config, {.title_positives = d.interactions.ColumnCounts()});
+  const page::PageBuilder builder(config);
+  int64_t now = 0;
+  for (int64_t t : d.interactions.times()) now = std::max(now, t);
+  const std::vector<uint8_t> allowed(d.titles.size(), 1);
+  const uint32_t member = ShowcaseMember(d, *model.model, sources, builder, allowed, now);
+  const MemberInputs inputs = ForMember(*model.model, d, d.interactions, sources, member);
+  const page::Page page =
+      builder.Build(DemoInputs(d, sources, inputs, allowed, now), {.rows = config.rules.rows, .per_row = 20});
+  const std::string member_id(d.members.ExternalId(member));
+  const std::string subtitle =
+      "as of " + FormatCivilDate(UnixDay(now)) + ", iALS, the built-in page configuration";
+  const std::string html = RenderPageHtml(page, d, member_id, subtitle);
+  MARQUEE_RETURN_IF_ERROR(WriteOutput(html_path, [&](std::FILE* f) { std::fputs(html.c_str(), f); }));
+  std::printf("\nThe homepage of %s (%s; %zu rows, 8 of each row's 20 titles shown here; all in %s):\n",
+              member_id.c_str(), subtitle.c_str(), page.rows.size(), html_path.c_str());
+  page::Page shown = page;
+  for (page::PageRow& row : shown.rows) {
+    if (row.row.titles.size() > 8) row.row.titles.resize(8);
+  }
+  std::printf("%s", RenderPageText(shown, d).c_str());
+  return Status::OK();
+}
+
 void PrintCurlLines(const std::string& address, const Dataset& d) {
   const std::string member(d.members.ExternalId(0));
   const std::string title(d.titles.ExternalId(d.interactions.RowIndices(0)[0]));
   const std::string other(d.titles.ExternalId(d.interactions.RowIndices(1)[0]));
   std::printf("\nServing on %s -- try:\n", address.c_str());
   std::printf("  curl '%s/v1/members/%s/recommendations?k=5'\n", address.c_str(), member.c_str());
+  std::printf("  curl '%s/v1/members/%s/homepage?rows=6&per_row=10'\n", address.c_str(), member.c_str());
   std::printf("  curl '%s/v1/titles/%s/similar?k=5'\n", address.c_str(), title.c_str());
   std::printf("  curl -X POST %s/v1/recommendations -d '{\"history\": [\"%s\", \"%s\"], \"k\": 5}'\n",
               address.c_str(), title.c_str(), other.c_str());
-  std::printf("  curl -X POST %s/v1/events -d '{\"kind\": \"play\", \"member\": \"%s\", "
-              "\"title\": \"%s\", \"watch_fraction\": 0.9}'\n",
-              address.c_str(), member.c_str(), other.c_str());
-  std::printf("  curl '%s/v1/members/%s/artwork?titles=%s,%s'\n", address.c_str(), member.c_str(), title.c_str(),
-              other.c_str());
+  std::printf(
+      "  curl -X POST %s/v1/events -d '{\"kind\": \"play\", \"member\": \"%s\", "
+      "\"title\": \"%s\", \"watch_fraction\": 0.9}'\n",
+      address.c_str(), member.c_str(), other.c_str());
+  std::printf("  curl '%s/v1/members/%s/artwork?titles=%s,%s'\n", address.c_str(), member.c_str(),
+              title.c_str(), other.c_str());
   std::printf("  curl %s/v1/artwork/policy\n", address.c_str());
   std::printf("  curl %s/metrics\n", address.c_str());
   std::printf("Ctrl-C stops the server.\n");
@@ -174,15 +242,18 @@ Status RunArtwork(const DemoArgs& args, const SyntheticService& service, Simulat
   const ArtworkSimulationArgs simulation = DemoSimulation(args);
   MARQUEE_RETURN_IF_ERROR(RunArtworkSimulation(service.dataset, service.truth, simulation, stdout, &ungated));
   std::printf("Open %s in a browser to see the regret curves.\n", simulation.plot.c_str());
-  std::printf("Next: marquee ope --logs %s --data %s/service.mqd --truth %s/truth.mqt --target %s/policies/linucb.mqp\n",
-              simulation.log_out.c_str(), args.dir.c_str(), args.dir.c_str(), args.dir.c_str());
+  std::printf(
+      "Next: marquee ope --logs %s --data %s/service.mqd --truth %s/truth.mqt --target "
+      "%s/policies/linucb.mqp\n",
+      simulation.log_out.c_str(), args.dir.c_str(), args.dir.c_str(), args.dir.c_str());
   return Status::OK();
 }
 
 // Performers' consent on the same service: the synthetic consents written as
 // a consent log, and how much of the artwork the consent gate lets through.
 Status ShowConsents(const DemoArgs& args, const SyntheticService& service) {
-  std::printf("\nPerformers' consent (synthetic: some performers never asked, some consents expired or revoked)\n  ");
+  std::printf(
+      "\nPerformers' consent (synthetic: some performers never asked, some consents expired or revoked)\n  ");
   SyntheticConsentOptions options;
   options.seed = args.config.seed;
   const std::string path = args.dir + "/consents.jsonl";
@@ -195,7 +266,8 @@ Status ShowConsents(const DemoArgs& args, const SyntheticService& service) {
 
 // What the consent gate costs in plays: the artwork simulation again, behind
 // the gate of the consents ShowConsents wrote, at the same reference time.
-Status ShowPriceOfConsent(const DemoArgs& args, const SyntheticService& service, const SimulationResult& ungated) {
+Status ShowPriceOfConsent(const DemoArgs& args, const SyntheticService& service,
+                          const SimulationResult& ungated) {
   ArtworkSimulationArgs simulation = DemoSimulation(args);
   simulation.consents = args.dir + "/consents.jsonl";
   simulation.at = SyntheticConsentOptions{}.now;
@@ -205,7 +277,8 @@ Status ShowPriceOfConsent(const DemoArgs& args, const SyntheticService& service,
 // The stack `marquee serve` opens (its defaults, retrieval included), with
 // the demo's consent log in front of the artwork policy. The event store
 // starts empty, so that the ledger holds this run alone.
-Result<serve::ServingStack> OpenDemoStack(const DemoArgs& args, Dataset dataset, const std::string& model_dir) {
+Result<serve::ServingStack> OpenDemoStack(const DemoArgs& args, Dataset dataset,
+                                          const std::string& model_dir) {
   serve::ServingStackOptions stack_options;
   stack_options.dataset = std::make_shared<const Dataset>(std::move(dataset));
   stack_options.model_dir = model_dir;
@@ -229,12 +302,11 @@ Status Serve(const DemoArgs& args, serve::ServingStack& stack) {
                                                 stack.homepage.get());
   Status started = server->Start();
   if (!started.ok() && args.port != 0) {  // the demo should not fail on a busy port
-    std::printf("\nport %d is not available (%s); using a free one\n", args.port,
-                started.message().c_str());
+    std::printf("\nport %d is not available (%s); using a free one\n", args.port, started.message().c_str());
     options.port = 0;
     server = std::make_unique<serve::Server>(options, *stack.models, *stack.events, *stack.recommendations,
                                              stack.artwork.get(), stack.ingest, stack.consent.get(),
-                                                stack.homepage.get());
+                                             stack.homepage.get());
     started = server->Start();
   }
   MARQUEE_RETURN_IF_ERROR(started);
@@ -268,6 +340,7 @@ int RunDemo(const DemoArgs& args) {
   Status shown = EvaluateModels(service->dataset);
   const std::string model_dir = args.dir + "/model";
   if (shown.ok()) shown = TrainAndShow(*service, model_dir);
+  if (shown.ok()) shown = ShowHomepage(*service, model_dir, args.dir + "/homepage.html");
   if (!shown.ok()) return ReportError("demo", shown);
   std::printf("\nWrote %s, %s and %s/.\nNext: marquee recommend --model %s --data %s --members all --k 10\n",
               dataset_path.c_str(), truth_path.c_str(), model_dir.c_str(), model_dir.c_str(),
@@ -284,7 +357,8 @@ int RunDemo(const DemoArgs& args) {
                                    .report_path = args.dir + "/statements.html",
                                    .events_path = args.dir + "/events.db",
                                    .data_path = args.dir + "/service.mqd",
-                                   .consents_path = args.dir + "/consents.jsonl"}, stdout);
+                                   .consents_path = args.dir + "/consents.jsonl"},
+                                  stdout);
   if (!session.ok()) return ReportError("demo", session);
   if (args.no_serve) return 0;
   Status served = Serve(args, *stack);
@@ -298,10 +372,8 @@ Command AddDemoCommand(CLI::App& root) {
   app->add_option("--dir", args->dir, "where to write the demo's files")->capture_default_str();
   app->add_option("--members", args->config.members, "members in the synthetic service")
       ->capture_default_str();
-  app->add_option("--titles", args->config.titles, "titles in the synthetic service")
-      ->capture_default_str();
-  app->add_option("--plays", args->config.plays, "plays in the synthetic service")
-      ->capture_default_str();
+  app->add_option("--titles", args->config.titles, "titles in the synthetic service")->capture_default_str();
+  app->add_option("--plays", args->config.plays, "plays in the synthetic service")->capture_default_str();
   app->add_option("--seed", args->config.seed, "random seed")->capture_default_str();
   app->add_option("--artwork-rounds", args->artwork_rounds, "impressions in the artwork simulation")
       ->check(CLI::Range(uint64_t{1000}, uint64_t{1} << 36))

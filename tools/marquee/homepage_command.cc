@@ -18,6 +18,7 @@
 #include "marquee/util/civil_time.h"
 #include "marquee/util/json_fields.h"
 #include "output_file.h"
+#include "member_page.h"
 #include "page_render.h"
 
 namespace marquee::cli {
@@ -93,33 +94,6 @@ Result<page::PageConfig> PageConfigFor(const HomepageArgs& args) {
   return page::LoadPageConfig(args.config);
 }
 
-// What the page is built from for one member: a known member's scores,
-// history and plays; an unknown one gets popularity and nothing seen.
-struct MemberInputs {
-  bool personalized = false;
-  std::vector<float> scores;
-  std::vector<uint8_t> seen;
-  std::vector<page::PagePlay> plays;
-};
-
-MemberInputs ForMember(const LoadedModel& model, const Dataset& dataset, const InteractionMatrix& history,
-                       const page::PageSources& sources, uint32_t member) {
-  MemberInputs in;
-  size_t titles = dataset.catalog.size();
-  in.seen.assign(titles, 0);
-  if (member == IdMap::kNotFound) {
-    auto popularity = sources.popularity();
-    in.scores.assign(popularity.begin(), popularity.end());
-    return in;
-  }
-  in.personalized = true;
-  in.scores.assign(titles, 0.0f);
-  model.model->ScoreMember(member, History::Row(history, member), in.scores);
-  for (uint32_t t : dataset.interactions.RowIndices(member)) in.seen[t] = 1;
-  page::AppendRowPlays(dataset, member, in.plays);
-  return in;
-}
-
 std::string Summary(const HomepageArgs& args, const LoadedModel& model, const page::PageConfig& config,
                     const page::Page& page, int64_t now) {
   std::string where = args.region.empty() ? "any region" : "region " + args.region;
@@ -172,7 +146,7 @@ int RunHomepage(const HomepageArgs& args) {
   page::PageSourcesOptions options;
   options.title_positives = history.ColumnCounts();
   page::PageSources sources(*dataset, *model->model, *config, std::move(options));
-  MemberInputs member = ForMember(*model, *dataset, history, sources, dataset->members.Find(args.member));
+  MemberInputs member = ForMember(*model->model, *dataset, history, sources, dataset->members.Find(args.member));
 
   page::PageInputs in{.catalog = &dataset->catalog,
                       .index = &sources.index(),

@@ -10,9 +10,12 @@ namespace {
 
 constexpr std::string_view kIndent = "     ";  // under "NNN. "
 
-std::string TitleLabel(const Title& title, float score) {
+// "Name (year) score"; Continue Watching's scores are play times (the row
+// is by recency), which mean nothing to a reader, so its titles go without.
+std::string TitleLabel(const Title& title, float score, page::RowKind kind) {
   std::string label = title.name.empty() ? "(untitled)" : title.name;
   if (title.year != 0) label += fmt::format(" ({})", title.year);
+  if (kind == page::RowKind::kContinueWatching) return label;
   return label + fmt::format(" {:.3g}", score);
 }
 
@@ -59,13 +62,13 @@ section.row h2 { margin: 0; font-size: 19px; }
 .empty { color: #8c8c8c; }
 )";
 
-void AppendTile(const Dataset& dataset, const page::RowTitle& entry, std::string& out) {
+void AppendTile(const Dataset& dataset, const page::RowTitle& entry, page::RowKind kind, std::string& out) {
   const Title& title = dataset.catalog.titles()[entry.title];
   const Artwork* artwork = TileArtwork(title);
   out += fmt::format(R"(<div class="tile{}" style="background: {}" data-title="{}" title="{}">)",
                      artwork ? "" : " plain", GenreColour(dataset.catalog, title),
                      XmlEscape(dataset.titles.ExternalId(entry.title)),
-                     XmlEscape(TitleLabel(title, entry.score)));
+                     XmlEscape(TitleLabel(title, entry.score, kind)));
   out += fmt::format(R"(<span class="name">{}</span>)", XmlEscape(title.name));
   if (artwork) out += fmt::format(R"(<span class="art">{}</span>)", XmlEscape(artwork->id));
   out += "</div>\n";
@@ -77,7 +80,7 @@ void AppendHtmlRow(const Dataset& dataset, const page::PageRow& row, std::string
                      XmlEscape(r.row_id));
   out += fmt::format("\n<h2>{}</h2>\n<p class=\"why\">{}</p>\n<div class=\"tiles\">\n", XmlEscape(r.heading),
                      XmlEscape(r.reason));
-  for (const page::RowTitle& entry : r.titles) AppendTile(dataset, entry, out);
+  for (const page::RowTitle& entry : r.titles) AppendTile(dataset, entry, r.kind, out);
   out += "</div>\n</section>\n";
 }
 
@@ -99,7 +102,7 @@ std::string RenderPageText(const page::Page& page, const Dataset& dataset, size_
     if (!row.reason.empty()) out += fmt::format("{}why: {}\n", kIndent, row.reason);
     std::vector<std::string> labels;
     for (const page::RowTitle& entry : row.titles) {
-      labels.push_back(TitleLabel(dataset.catalog.titles()[entry.title], entry.score));
+      labels.push_back(TitleLabel(dataset.catalog.titles()[entry.title], entry.score, row.kind));
     }
     AppendWrapped(labels, width, out);
   }
