@@ -11,34 +11,32 @@ namespace marquee::page {
 Relevance::Relevance(std::span<const float> scores, std::span<const uint8_t> allowed, uint32_t half_rank,
                      uint32_t exact)
     : scores_(scores), half_rank_(std::max<uint32_t>(half_rank, 1)) {
-  // The best `exact` scores by a bounded min-heap: one comparison for most
-  // titles. Beside it a systematic sample of every ranked score, for ranks
-  // below the exact part.
+  // Two passes and two small sorts instead of a heap over every title: a
+  // systematic sample of the ranked scores estimates the `exact`-th best
+  // score, then every title at or above that estimate is kept and sorted.
   constexpr size_t kSample = 2048;
-  size_t ranked = 0;
-  for (size_t t = 0; t < scores.size(); ++t) ranked += std::isfinite(scores[t]) && (allowed.empty() || allowed[t]);
-  const size_t step = std::max<size_t>(1, ranked / kSample);
+  auto ranked = [&](size_t t) { return std::isfinite(scores[t]) && (allowed.empty() || allowed[t]); };
+  size_t count = 0;
+  for (size_t t = 0; t < scores.size(); ++t) count += ranked(t);
+  const size_t step = std::max<size_t>(1, count / kSample);
   stride_ = static_cast<double>(step);
-  std::priority_queue<float, std::vector<float>, std::greater<float>> best;
-  exact = std::max<uint32_t>(exact, 1);
+  sample_.reserve(count / step + 1);
   size_t seen = 0;
   for (size_t t = 0; t < scores.size(); ++t) {
-    const float s = scores[t];
-    if (!std::isfinite(s) || (!allowed.empty() && !allowed[t])) continue;
-    if (seen++ % step == 0) sample_.push_back(s);
-    if (best.size() < exact) {
-      best.push(s);
-    } else if (s > best.top()) {
-      best.pop();
-      best.push(s);
-    }
-  }
-  top_.resize(best.size());
-  for (size_t i = best.size(); i-- > 0;) {
-    top_[i] = best.top();
-    best.pop();
+    if (ranked(t) && seen++ % step == 0) sample_.push_back(scores[t]);
   }
   std::sort(sample_.begin(), sample_.end(), std::greater<float>());
+  if (sample_.empty()) return;
+  // The sample's estimate of the exact-th best score, taken half as far
+  // again and 8 samples lower, so that the kept titles cover the exact part
+  // despite sampling noise (several standard errors of the sample's count).
+  const size_t exact_samples = (std::max<uint32_t>(exact, 1) + step - 1) / step;
+  const size_t at = std::min(sample_.size() - 1, exact_samples * 3 / 2 + 8);
+  const float threshold = sample_[at];
+  for (size_t t = 0; t < scores.size(); ++t) {
+    if (ranked(t) && scores[t] >= threshold) top_.push_back(scores[t]);
+  }
+  std::sort(top_.begin(), top_.end(), std::greater<float>());
 }
 
 double Relevance::Rank(uint32_t title) const {

@@ -40,11 +40,11 @@ class Relevance {
  public:
   // `scores` per title; only titles with allowed[t] (all when empty) and a
   // finite score are ranked. half_rank >= 1: the rank of relevance 1/2.
-  // Ranks are exact among the best `exact` titles and estimated below them
-  // from a systematic sample of 2048 ranked titles (the share ranked above
-  // has a standard error of about sqrt(p (1 - p) / 2048)).
+  // Ranks are exact among (at least about) the best `exact` titles and
+  // estimated below them from a systematic sample of 2048 ranked titles (the
+  // share ranked above has a standard error of about sqrt(p (1 - p) / 2048)).
   Relevance(std::span<const float> scores, std::span<const uint8_t> allowed, uint32_t half_rank,
-            uint32_t exact = 512);
+            uint32_t exact = 128);
   float Of(uint32_t title) const;
   // 0-based rank of `title` among the ranked titles (estimated beyond `exact`).
   double Rank(uint32_t title) const;
@@ -52,7 +52,7 @@ class Relevance {
  private:
   std::span<const float> scores_;
   double half_rank_ = 1.0;
-  std::vector<float> top_;     // the best `exact` scores, descending
+  std::vector<float> top_;     // every score at or above the sample's estimate of the exact-th, descending
   std::vector<float> sample_;  // every stride_-th ranked title's score, descending
   double stride_ = 1.0;
 };
