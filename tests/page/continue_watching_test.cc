@@ -35,7 +35,9 @@ TEST(PageContinueWatching, InProgressWithinWindowMostRecentFirst) {
   const std::vector<CandidateRow> rows = test::Generate(Spec(RowKind::kContinueWatching), r.Inputs());
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(TitlesOf(rows[0]), (std::vector<uint32_t>{0, 2, 6}));
-  EXPECT_EQ(rows[0].titles[0].score, static_cast<float>(r.now - 1 * kDay));
+  // The score is the share watched (the row is ordered by recency).
+  EXPECT_FLOAT_EQ(rows[0].titles[0].score, 0.5f);
+  EXPECT_FLOAT_EQ(rows[0].titles[1].score, 0.3f);
   EXPECT_EQ(rows[0].row_id, "continue_watching");
   EXPECT_EQ(rows[0].heading, "Continue Watching");
   EXPECT_EQ(rows[0].kind, RowKind::kContinueWatching);
@@ -48,7 +50,8 @@ TEST(PageContinueWatching, NextEpisodeOfAFinishedOne) {
   const std::vector<CandidateRow> rows = test::Generate(Spec(RowKind::kContinueWatching), r.Inputs());
   ASSERT_EQ(rows.size(), 1u);
   EXPECT_EQ(TitlesOf(rows[0]), (std::vector<uint32_t>{8, 0}));
-  EXPECT_EQ(rows[0].titles[0].score, static_cast<float>(r.now - 1 * kDay));
+  EXPECT_FLOAT_EQ(rows[0].titles[0].score, 0.0f);  // the next episode: nothing watched yet
+  EXPECT_FLOAT_EQ(rows[0].titles[1].score, 0.5f);
 }
 
 TEST(PageContinueWatching, NoNextEpisodeAlreadyPlayedOrAfterTheLast) {

@@ -139,6 +139,7 @@ page::PageInputs DemoInputs(const Dataset& d, const page::PageSources& sources, 
                             std::span<const uint8_t> allowed, int64_t now) {
   return {.catalog = &d.catalog,
           .index = &sources.index(),
+          .title_ids = &d.titles,
           .scores = inputs.scores,
           .allowed = allowed,
           .seen = inputs.seen,

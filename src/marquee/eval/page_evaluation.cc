@@ -134,6 +134,7 @@ MemberMeasures MeasureMember(const PageContext& c, uint32_t member, MemberBuffer
   page::PageInputs in;
   in.catalog = &c.train_data.catalog;
   in.index = &c.sources.index();
+  in.title_ids = &c.train_data.titles;
   in.scores = b.scores;
   in.allowed = c.all_allowed;
   in.seen = b.seen;

@@ -86,7 +86,9 @@ class BecauseYouWatchedRows final : public RowGenerator {
   static CandidateRow Row(const PageInputs& in, const Anchor& anchor) {
     const std::string& name = in.catalog->titles()[anchor.title].name;
     CandidateRow row{.kind = RowKind::kBecauseYouWatched,
-                     .row_id = fmt::format("because_you_watched:{}", anchor.title),
+                     .row_id = in.title_ids != nullptr
+                                   ? fmt::format("because_you_watched:{}", in.title_ids->ExternalId(anchor.title))
+                                   : fmt::format("because_you_watched:{}", anchor.title),
                      .heading = fmt::format("Because You Watched {}", name),
                      .reason = Reason(in, *anchor.play, name),
                      .anchor = anchor.title};

@@ -62,11 +62,28 @@ std::vector<uint32_t> NextEpisodes(const Catalog& catalog) {
 
 }  // namespace
 
+namespace {
+
+std::vector<std::string> Regions(const Catalog& catalog) {
+  std::vector<std::string> regions;
+  for (const Title& title : catalog.titles()) regions.insert(regions.end(), title.regions.begin(), title.regions.end());
+  std::sort(regions.begin(), regions.end());
+  regions.erase(std::unique(regions.begin(), regions.end()), regions.end());
+  return regions;
+}
+
+}  // namespace
+
 CatalogIndex::CatalogIndex(const Catalog& catalog)
     : catalog_(catalog),
       genre_titles_(TitlesByGenre(catalog)),
       by_release_(NewestFirst(catalog)),
-      next_episode_(NextEpisodes(catalog)) {}
+      next_episode_(NextEpisodes(catalog)),
+      regions_(Regions(catalog)) {}
+
+bool CatalogIndex::KnowsRegion(std::string_view region) const {
+  return regions_.empty() || std::binary_search(regions_.begin(), regions_.end(), region);
+}
 
 std::span<const uint32_t> CatalogIndex::TitlesOfGenre(uint16_t genre) const {
   if (genre >= genre_titles_.size()) return {};

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -27,12 +28,19 @@ class CatalogIndex {
   // `title` is not an episode or is the last.
   uint32_t NextEpisode(uint32_t title) const;
   const Catalog& catalog() const { return catalog_; }
+  // Every region some title is restricted to, ascending (empty: the catalog
+  // records no regions).
+  const std::vector<std::string>& regions() const { return regions_; }
+  // Whether `region` (exact, case-sensitive) is one of regions(); any region
+  // when the catalog records none.
+  bool KnowsRegion(std::string_view region) const;
 
  private:
   const Catalog& catalog_;
   std::vector<std::vector<uint32_t>> genre_titles_;
   std::vector<uint32_t> by_release_;
   std::vector<uint32_t> next_episode_;  // per title; kNoTitle when none
+  std::vector<std::string> regions_;
 };
 
 }  // namespace marquee::page

@@ -16,6 +16,7 @@ namespace {
 struct Resume {
   int64_t time;
   uint32_t title;
+  float progress;  // share watched; 0 for the next episode of a finished one
 };
 
 class ContinueWatchingRow final : public RowGenerator {
@@ -36,7 +37,7 @@ class ContinueWatchingRow final : public RowGenerator {
       if (row.titles.size() == in.row_length) break;
       const bool listed = std::any_of(row.titles.begin(), row.titles.end(),
                                       [&](const RowTitle& t) { return t.title == r.title; });
-      if (!listed) row.titles.push_back({r.title, static_cast<float>(r.time)});
+      if (!listed) row.titles.push_back({r.title, r.progress});
     }
     const size_t n = row.titles.size();
     row.reason = fmt::format("{} {} you started in the last {} days and have not finished, latest first", n,
@@ -56,11 +57,13 @@ class ContinueWatchingRow final : public RowGenerator {
       if (play.progress < 0 || play.time > in.now || static_cast<double>(in.now - play.time) > window)
         continue;
       uint32_t title = play.title;
+      float progress = play.progress;
       if (play.progress >= finished) {
         title = in.index->NextEpisode(play.title);
+        progress = 0.0f;
         if (title == kNoTitle || in.seen[title]) continue;
       }
-      if (in.allowed[title]) out.push_back({play.time, title});
+      if (in.allowed[title]) out.push_back({play.time, title, progress});
     }
     return out;
   }

@@ -7,8 +7,9 @@
 // count). For an episode the member finished (progress >= max_progress)
 // within the window, the series' next episode (CatalogIndex::NextEpisode)
 // is proposed in its place when the member has not played it; an episode in
-// progress is proposed itself. Each title's score is its play time (epoch
-// seconds, as float: the row is ordered by recency). The seen mask does not
+// progress is proposed itself. The row is ordered by recency; each title's
+// score is the share of it watched (0 for a next episode), what a client
+// draws as the progress bar. The seen mask does not
 // apply (these are seen titles by definition); allowed does.
 #pragma once
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "marquee/data/catalog.h"
+#include "marquee/data/id_map.h"
 #include "marquee/util/status.h"
 
 namespace marquee::page {
@@ -68,8 +69,8 @@ struct CandidateRow {
   RowKind kind = RowKind::kTopPicks;
   // Unique within a page and stable across requests: a single row is its
   // kind's name ("top_picks", "popular_in_region", ...); the others
-  // "because_you_watched:<anchor's title index>" (the inputs carry no
-  // external ids) and "genre:<genre name>".
+  // "because_you_watched:<anchor's title id>" (its dense index when the
+  // inputs carry no title ids) and "genre:<genre name>".
   std::string row_id;
   std::string heading;  // what the member reads: "Because You Watched Heat"
   std::string reason;   // why the row is on the page, one sentence for people and logs
@@ -92,6 +93,9 @@ class TrendingIndex;   // trending.h
 struct PageInputs {
   const Catalog* catalog = nullptr;
   const CatalogIndex* index = nullptr;  // of *catalog; required
+  // The titles' external ids, for row ids that name a title
+  // ("because_you_watched:<title_id>"); null: the dense index is used.
+  const IdMap* title_ids = nullptr;
   // The recommender's score of every title for this member (fold-in of live
   // plays included); for the non-personalized page, popularity.
   std::span<const float> scores;

@@ -4,6 +4,7 @@
 #include <ctime>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "marquee/data/id_map.h"
 
@@ -107,6 +108,14 @@ Result<Homepage> HomepageService::ForMember(std::string_view member_id, const Ho
   MARQUEE_RETURN_IF_ERROR(CheckSize("rows", out.rows, kMaxPageRows));
   MARQUEE_RETURN_IF_ERROR(CheckSize("per_row", out.per_row, kMaxPagePerRow));
 
+  // A region the catalog does not know would quietly show only the titles
+  // available everywhere: a typo, refused like an unknown maturity.
+  const page::CatalogIndex& index = out.state->sources->index();
+  if (!query.region.empty() && !index.KnowsRegion(query.region)) {
+    return Status::InvalidField("region", fmt::format("region: {} is not a region of the catalog (expected one of: {})",
+                                                      QuoteForError(query.region),
+                                                      fmt::join(index.regions(), ", ")));
+  }
   // Which titles may be shown: region and maturity (the cached mask), then
   // the member's exclusions.
   const TitleFilter filter{.region = query.region, .max_maturity = query.max_maturity};
@@ -147,6 +156,7 @@ Result<Homepage> HomepageService::ForMember(std::string_view member_id, const Ho
   page::PageInputs in;
   in.catalog = &dataset.catalog;
   in.index = &out.state->sources->index();
+  in.title_ids = &dataset.titles;
   in.scores = scores;
   in.allowed = allowed;
   in.seen = seen;

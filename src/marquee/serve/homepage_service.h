@@ -83,7 +83,9 @@ class HomepageService {
                                                          const HomepageOptions& options = {});
 
   // Errors: InvalidArgument with field "rows" / "per_row" (out of 1..max),
-  // "maturity" (unknown rating), "exclude" (title ids not in the catalog);
+  // "region" (none of the catalog's titles is restricted to it, when the
+  // catalog records regions), "maturity" (unknown rating), "exclude" (title
+  // ids not in the catalog);
   // the event store's read errors.
   Result<Homepage> ForMember(std::string_view member_id, const HomepageQuery& query);
 

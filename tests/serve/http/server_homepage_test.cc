@@ -51,7 +51,14 @@ TEST_F(ServerHomepageTest, KnownMemberGetsAPersonalizedPageWithArtworkLoggedWher
   for (const json& row : page["rows"]) {
     EXPECT_TRUE(row_ids.insert(row["row_id"].get<std::string>()).second) << row["row_id"];
     EXPECT_LE(row["titles"].size(), 8u);
-    if (row["kind"] == "because_you_watched") EXPECT_TRUE(row.contains("anchor")) << row.dump();
+    if (row["kind"] == "because_you_watched") {
+      ASSERT_TRUE(row.contains("anchor")) << row.dump();
+      // The row id names the anchor by its title id, stable across catalogs.
+      EXPECT_EQ(row["row_id"], "because_you_watched:" + row["anchor"]["title"].get<std::string>());
+    }
+    if (row["kind"] == "continue_watching") {
+      for (const json& t : row["titles"]) EXPECT_LE(t["score"].get<double>(), 1.0);  // the share watched
+    }
     for (const json& t : row["titles"]) {
       // A title once on the page (the whole page is de-duplicated by default).
       EXPECT_TRUE(shown.insert(t["title"].get<std::string>()).second) << t["title"] << " twice";
@@ -177,6 +184,11 @@ TEST_F(ServerHomepageTest, BadParametersAreRefusedNamingTheField) {
   EXPECT_EQ(ErrorField(Get(base + "device=fridge", 400)), "device");
   EXPECT_EQ(ErrorField(Get(base + "maturity=XYZ", 400)), "maturity");
   EXPECT_EQ(ErrorField(Get(base + "region=not-a-region", 400)), "region");
+  // Well formed, but no title of the catalog is restricted to it: a typo,
+  // not a country with only the titles available everywhere.
+  json unknown_region = Get(base + "region=ZZ", 400);
+  EXPECT_EQ(ErrorField(unknown_region), "region");
+  EXPECT_NE(unknown_region.dump().find("expected one of"), std::string::npos) << unknown_region.dump();
   EXPECT_EQ(ErrorField(Get(base + "exclude=no-such-title", 400)), "exclude");
   EXPECT_EQ(ErrorField(Get(base + "artwork=maybe", 400)), "artwork");
 }
@@ -196,6 +208,10 @@ TEST_F(ServerHomepageTest, PageConfigurationReloadsAtomicallyAndABadFileKeepsThe
   EXPECT_NE(refused.dump().find("bad.yaml:4"), std::string::npos) << refused.dump();
   json same = Get("/v1/members/" + member + "/homepage?artwork=false&per_row=8");
   EXPECT_EQ(same["rows"].size(), page["rows"].size());
+  // A file that is not there, or an empty path: the caller's mistake (400).
+  json missing = Post("/v1/page-config/reload", json{{"path", dir.File("absent.yaml")}}.dump(), 400);
+  EXPECT_NE(missing.dump().find("absent.yaml"), std::string::npos) << missing.dump();
+  EXPECT_EQ(ErrorField(Post("/v1/page-config/reload", json{{"path", ""}}.dump(), 400)), "path");
   // A good one swaps in.
   const std::string genres = dir.Write("genres.yaml", "rows:\n  - kind: genre\n    count: 3\n");
   json reloaded = Post("/v1/page-config/reload", json{{"path", genres}}.dump());

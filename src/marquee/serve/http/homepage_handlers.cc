@@ -138,6 +138,11 @@ Reply Handlers::ReloadPageConfig(std::string_view authorization, std::string_vie
   Result<std::shared_ptr<const page::PageConfig>> config = homepage_->ReloadConfig(*path);
   if (!config.ok()) {
     ApiError error = FromStatus(config.status(), "page_config");
+    // A file that cannot be read is the caller's path, not a server fault.
+    if (config.status().code() == Status::Code::kIOError) {
+      error.http_status = 400;
+      error.code = "invalid_argument";
+    }
     error.message = "reload refused, the previous page configuration keeps serving: " + error.message;
     return Reply::Error(error);
   }

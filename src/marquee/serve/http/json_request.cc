@@ -106,7 +106,10 @@ Result<std::optional<std::string>> ReadReloadRequest(std::string_view body, cons
   MARQUEE_RETURN_IF_ERROR(RejectUnknownFields(object, {key}, ""));
   auto path = object.find(key);
   if (path == object.end()) return std::optional<std::string>();
-  if (!path->is_string() || path->get<std::string>().empty()) return Expected(key, what, *path);
+  if (!path->is_string()) return Expected(key, what, *path);
+  if (path->get<std::string>().empty()) {
+    return Status::InvalidField(key, key + ": expected " + std::string(what) + ", found an empty string");
+  }
   return std::optional<std::string>(path->get<std::string>());
 }
 
