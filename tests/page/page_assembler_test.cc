@@ -87,10 +87,12 @@ TEST(PageAssemblerTest, RanksBeyondTheExactPartAreEstimatedCloseToTheTrueRank) {
     if (truth < 100) {
       EXPECT_DOUBLE_EQ(rel.Rank(t), truth) << t;
     } else {
-      // A sample of 2048 of 20,000: the share ranked above has a standard
-      // error of sqrt(p (1 - p) / 2048); allow four of them, plus one stride.
+      // A sample of kRelevanceSample of 20,000: the share ranked above has a
+      // standard error of sqrt(p (1 - p) / kRelevanceSample); allow four of
+      // them, plus one stride.
       const double p = truth / n;
-      EXPECT_NEAR(rel.Rank(t), truth, 4.0 * std::sqrt(p * (1.0 - p) / 2048.0) * n + 10.0) << t;
+      const double stride = static_cast<double>(n / kRelevanceSample);
+      EXPECT_NEAR(rel.Rank(t), truth, 4.0 * std::sqrt(p * (1.0 - p) / kRelevanceSample) * n + stride) << t;
     }
   }
 }

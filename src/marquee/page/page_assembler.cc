@@ -12,18 +12,14 @@ Relevance::Relevance(std::span<const float> scores, std::span<const uint8_t> all
                      uint32_t exact)
     : scores_(scores), half_rank_(std::max<uint32_t>(half_rank, 1)) {
   // Two passes and two small sorts instead of a heap over every title: a
-  // systematic sample of the ranked scores estimates the `exact`-th best
-  // score, then every title at or above that estimate is kept and sorted.
-  constexpr size_t kSample = 2048;
-  auto ranked = [&](size_t t) { return std::isfinite(scores[t]) && (allowed.empty() || allowed[t]); };
-  size_t count = 0;
-  for (size_t t = 0; t < scores.size(); ++t) count += ranked(t);
-  const size_t step = std::max<size_t>(1, count / kSample);
+  // systematic sample (every step-th title by index, the allowed ones kept)
+  // estimates the `exact`-th best score, then every title at or above that
+  // estimate is kept and sorted.
+  const size_t step = std::max<size_t>(1, scores.size() / kRelevanceSample);
   stride_ = static_cast<double>(step);
-  sample_.reserve(count / step + 1);
-  size_t seen = 0;
-  for (size_t t = 0; t < scores.size(); ++t) {
-    if (ranked(t) && seen++ % step == 0) sample_.push_back(scores[t]);
+  auto ranked = [&](size_t t) { return std::isfinite(scores[t]) && (allowed.empty() || allowed[t]); };
+  for (size_t t = 0; t < scores.size(); t += step) {
+    if (ranked(t)) sample_.push_back(scores[t]);
   }
   std::sort(sample_.begin(), sample_.end(), std::greater<float>());
   if (sample_.empty()) return;
@@ -31,10 +27,9 @@ Relevance::Relevance(std::span<const float> scores, std::span<const uint8_t> all
   // again and 8 samples lower, so that the kept titles cover the exact part
   // despite sampling noise (several standard errors of the sample's count).
   const size_t exact_samples = (std::max<uint32_t>(exact, 1) + step - 1) / step;
-  const size_t at = std::min(sample_.size() - 1, exact_samples * 3 / 2 + 8);
-  const float threshold = sample_[at];
+  const float threshold = sample_[std::min(sample_.size() - 1, exact_samples * 3 / 2 + 8)];
   for (size_t t = 0; t < scores.size(); ++t) {
-    if (ranked(t) && scores[t] >= threshold) top_.push_back(scores[t]);
+    if (scores[t] >= threshold && ranked(t)) top_.push_back(scores[t]);
   }
   std::sort(top_.begin(), top_.end(), std::greater<float>());
 }

@@ -36,13 +36,16 @@
 
 namespace marquee::page {
 
+inline constexpr size_t kRelevanceSample = 512;
+
 class Relevance {
  public:
   // `scores` per title; only titles with allowed[t] (all when empty) and a
   // finite score are ranked. half_rank >= 1: the rank of relevance 1/2.
   // Ranks are exact among (at least about) the best `exact` titles and
-  // estimated below them from a systematic sample of 2048 ranked titles (the
-  // share ranked above has a standard error of about sqrt(p (1 - p) / 2048)).
+  // estimated below them from a systematic sample of one title in
+  // n / kRelevanceSample (the share ranked above has a standard error of
+  // about sqrt(p (1 - p) / kRelevanceSample)): plenty to value a row.
   Relevance(std::span<const float> scores, std::span<const uint8_t> allowed, uint32_t half_rank,
             uint32_t exact = 128);
   float Of(uint32_t title) const;
