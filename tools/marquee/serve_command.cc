@@ -200,6 +200,14 @@ int RunServe(const ServeArgs& args) {
   std::printf("serving model %s (%s retrieval); listening on %s\n", stack->models->Current()->version().c_str(),
               std::string(serve::RetrievalModeName(stack->models->retrieval().mode)).c_str(),
               server.address().c_str());
+  {
+    std::shared_ptr<const page::PageConfig> page_config = stack->homepage->config();
+    std::string kinds;
+    for (const page::RowSpec& spec : page_config->rows) {
+      kinds += (kinds.empty() ? "" : ", ") + std::string(page::RowKindName(spec.kind));
+    }
+    std::printf("homepage: page configuration %s (%s)\n", page_config->source.c_str(), kinds.c_str());
+  }
   std::printf("durability: impressions %s, posted events %s\n",
               std::string(DurabilityName(stack->ingest.impressions)).c_str(),
               std::string(DurabilityName(stack->ingest.posted_events)).c_str());
