@@ -166,6 +166,44 @@ TEST(PageEvaluationTest, RefusesASplitTimeOutsideTheData) {
   EXPECT_NE(split.status().message().find("split_time"), std::string::npos) << split.status().ToString();
 }
 
+TEST(PageEvaluationTest, NoMemberToEvaluateIsAnError) {
+  const Fixture& f = Shared();
+  PageEvaluationOptions options = f.options;
+  options.min_history = 100000;
+  Result<EvalSplit> split = MakePageSplit(f.service.dataset, options);
+  ASSERT_TRUE(split.ok()) << split.status().ToString();
+  ASSERT_EQ(split->target.nnz(), 0u);
+  const Status members = CheckMembersToEvaluate(*split);
+  EXPECT_EQ(members.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(members.message().find("no member has interactions on both sides of the split"),
+            std::string::npos)
+      << members.ToString();
+  EXPECT_NE(members.message().find("at least 100000 interactions"), std::string::npos) << members.ToString();
+  Result<PageEvaluationResult> r = EvaluatePagesOnSplit(f.service.dataset, *split, *f.model, options);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("no member evaluated"), std::string::npos) << r.status().ToString();
+  r = EvaluatePages(f.service.dataset, *split, "popularity", {}, options, TrainContext{});
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("no member evaluated"), std::string::npos) << r.status().ToString();
+}
+
+TEST(PageEvaluationTest, MaxMembersCountsOnlyTheirNextPlays) {
+  const Fixture& f = Shared();
+  PageEvaluationOptions options = f.options;
+  options.max_members = 5;
+  const PageEvaluationResult r = Evaluate(options);
+  uint64_t expected = 0;
+  for (uint32_t m = 0, members = 0; m < f.split.target.rows() && members < 5; ++m) {
+    if (f.split.target.RowLength(m) == 0) continue;
+    expected += f.split.target.RowLength(m);
+    ++members;
+  }
+  EXPECT_EQ(r.members_evaluated, 5u);
+  EXPECT_EQ(r.target_interactions, expected);
+  EXPECT_LT(r.target_interactions, f.split.target.nnz());
+  EXPECT_EQ(Evaluate(f.options).target_interactions, f.split.target.nnz());
+}
+
 TEST(PageEvaluationTest, RefusesAnEmptyPageShapeAndABadQuantile) {
   PageEvaluationOptions options;
   options.rows = 0;

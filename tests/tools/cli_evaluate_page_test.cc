@@ -1,11 +1,16 @@
 // `marquee evaluate-page` end to end: the real binary on a small synthetic service.
 #include <gtest/gtest.h>
 
+#include <fmt/format.h>
+
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
 
 #include "../test_util.h"
 #include "cli_runner.h"
+#include "marquee/data/dataset_file.h"
+#include "marquee/eval/page_evaluation.h"
 
 namespace marquee {
 namespace {
@@ -57,7 +62,7 @@ TEST_F(CliEvaluatePageTest, BadInputNamesTheFlagAndFails) {
 
   RunResult date = RunCli(Run("--split-time 2025-13-40"));
   EXPECT_NE(date.exit_code, 0);
-  EXPECT_NE(date.output.find("--split-time: expected YYYY-MM-DD"), std::string::npos) << date.output;
+  EXPECT_NE(date.output.find("--split-time: expected a date YYYY-MM-DD"), std::string::npos) << date.output;
 
   RunResult model = RunCli("evaluate-page --data " + Data() + " --model nosuch");
   EXPECT_NE(model.exit_code, 0);
@@ -66,6 +71,62 @@ TEST_F(CliEvaluatePageTest, BadInputNamesTheFlagAndFails) {
   RunResult truth = RunCli(Run("--truth " + dir_.File("absent.mqt")));
   EXPECT_NE(truth.exit_code, 0);
   EXPECT_NE(truth.output.find("absent.mqt"), std::string::npos) << truth.output;
+}
+
+// A date that does not exist is refused, as `homepage --now` refuses it,
+// rather than moved to the next month (2025-02-30 was 2025-03-02); `evaluate
+// --split-date` reads dates the same way.
+TEST_F(CliEvaluatePageTest, ImpossibleDatesAreRefused) {
+  RunResult page = RunCli(Run("--split-time 2025-02-30"));
+  EXPECT_EQ(page.exit_code, 1) << page.output;
+  EXPECT_NE(page.output.find("--split-time: expected a date YYYY-MM-DD, found \"2025-02-30\""),
+            std::string::npos)
+      << page.output;
+  EXPECT_EQ(page.output.find("members evaluated"), std::string::npos) << page.output;
+
+  RunResult evaluate = RunCli("evaluate --data " + Data() +
+                              " --model popularity --protocol temporal --split-date 2025-02-30");
+  EXPECT_EQ(evaluate.exit_code, 1) << evaluate.output;
+  EXPECT_NE(evaluate.output.find("--split-date: expected a date YYYY-MM-DD, found \"2025-02-30\""),
+            std::string::npos)
+      << evaluate.output;
+}
+
+// No member to evaluate is an error, not a table of zeros.
+TEST_F(CliEvaluatePageTest, NoMemberEvaluatedIsAnError) {
+  const std::string json = dir_.File("none.json");
+  RunResult r = RunCli(Run("--min-history 100000 --json " + json));
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("--min-history 100000: no member evaluated: no member has interactions on both "
+                          "sides of the split"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("at least 100000 interactions"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("popularity"), std::string::npos) << "a table was printed\n" << r.output;
+  EXPECT_FALSE(std::filesystem::exists(json));
+}
+
+// The header's next plays are those of the members evaluated.
+TEST_F(CliEvaluatePageTest, MaxMembersCountsTheNextPlaysOfThoseMembers) {
+  Result<Dataset> dataset = LoadDataset(Data());
+  ASSERT_TRUE(dataset.ok()) << dataset.status().ToString();
+  Result<EvalSplit> split = MakePageSplit(*dataset, PageEvaluationOptions{});
+  ASSERT_TRUE(split.ok()) << split.status().ToString();
+  uint64_t expected = 0;
+  for (uint32_t m = 0, members = 0; m < split->target.rows() && members < 5; ++m) {
+    if (split->target.RowLength(m) == 0) continue;
+    expected += split->target.RowLength(m);
+    ++members;
+  }
+  ASSERT_LT(expected, split->target.nnz());
+
+  RunResult r = RunCli(Run("--max-members 5 --json " + dir_.File("five.json")));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find(fmt::format("5 members evaluated ({} next plays)", expected)), std::string::npos)
+      << r.output;
+  nlohmann::json j = nlohmann::json::parse(test::ReadFile(dir_.File("five.json")));
+  EXPECT_EQ(j["members_evaluated"], 5);
+  EXPECT_EQ(j["target_interactions"], expected);
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // synthetic service whose title names need escaping in HTML.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -11,6 +13,7 @@
 #include "../test_util.h"
 #include "cli_runner.h"
 #include "marquee/data/dataset_file.h"
+#include "marquee/util/civil_time.h"
 #include "marquee/util/svg_chart.h"
 
 namespace marquee {
@@ -101,14 +104,14 @@ TEST_F(CliHomepageTest, KnownMemberGetsRowsWithoutRepeatedTitles) {
   std::set<std::string> on_page;
   for (const nlohmann::json& row : page["rows"]) {
     // Every row is printed with its heading and why it is there.
-    EXPECT_NE(run.output.find(row["heading"].get<std::string>()), std::string::npos) << run.output;
+    EXPECT_NE(run.output.find(row["title"].get<std::string>()), std::string::npos) << run.output;
     EXPECT_NE(run.output.find("why: " + row["reason"].get<std::string>()), std::string::npos) << run.output;
     EXPECT_NE(run.output.find("[" + row["kind"].get<std::string>() + "]"), std::string::npos);
     ASSERT_FALSE(row["titles"].empty());
     EXPECT_LE(row["titles"].size(), 8u);
     for (const nlohmann::json& title : row["titles"]) {
-      EXPECT_TRUE(on_page.insert(title["title_id"].get<std::string>()).second)
-          << title["title_id"] << " shown twice (row " << row["row_id"] << ")";
+      EXPECT_TRUE(on_page.insert(title["title"].get<std::string>()).second)
+          << title["title"] << " shown twice (row " << row["row_id"] << ")";
     }
   }
 }
@@ -121,7 +124,65 @@ TEST_F(CliHomepageTest, UnknownMemberGetsThePopularPage) {
       << run.output;
   nlohmann::json page = ReadJson(json);
   EXPECT_FALSE(page["personalized"].get<bool>());
+  EXPECT_TRUE(page["fallback"].get<bool>());
+  EXPECT_NE(page["fallback_reason"].get<std::string>().find("unknown member"), std::string::npos) << page;
   EXPECT_FALSE(page["rows"].empty());
+}
+
+// The keys of GET /v1/members/{id}/homepage (homepage_handlers.cc), less
+// the serving-only ones, so that a program reads the CLI's page and the
+// route's alike.
+TEST_F(CliHomepageTest, JsonHasTheShapeOfTheHomepageRoute) {
+  std::string json = dir_->File("shape.json");
+  RunResult run = RunCli(Homepage("--member " + *member_ + " --per-row 7 --json " + json));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  nlohmann::json page = ReadJson(json);
+  EXPECT_EQ(page["member"], *member_);
+  EXPECT_TRUE(page["personalized"].get<bool>());
+  EXPECT_FALSE(page["fallback"].get<bool>());
+  EXPECT_FALSE(page.contains("fallback_reason"));
+  EXPECT_EQ(page["region"], "");
+  EXPECT_EQ(page["per_row"], 7);
+  Result<Dataset> dataset = LoadDataset(Data());
+  ASSERT_TRUE(dataset.ok());
+  std::span<const int64_t> times = dataset->interactions.times();
+  ASSERT_FALSE(times.empty());
+  EXPECT_EQ(page["now"], FormatCivilDate(UnixDay(*std::max_element(times.begin(), times.end()))));
+  EXPECT_EQ(page["config"], "built-in");
+  ASSERT_FALSE(page["rows"].empty());
+  const std::set<std::string> row_keys = {"position", "row_id", "kind",  "title", "reason",
+                                          "anchor",   "genre",  "value", "titles"};
+  for (size_t r = 0; r < page["rows"].size(); ++r) {
+    const nlohmann::json& row = page["rows"][r];
+    for (const auto& [key, value] : row.items()) EXPECT_TRUE(row_keys.contains(key)) << key;
+    EXPECT_EQ(row["position"], r);
+    const std::string kind = row["kind"].get<std::string>();
+    EXPECT_EQ(row.contains("anchor"), kind == "because_you_watched") << row;
+    if (row.contains("anchor")) {
+      EXPECT_TRUE(row["anchor"]["title"].is_string());
+      EXPECT_TRUE(row["anchor"]["name"].is_string());
+    }
+    EXPECT_EQ(row.contains("genre"), kind == "genre") << row;
+    EXPECT_TRUE(row["value"].is_number());
+    EXPECT_NE(run.output.find(row["title"].get<std::string>()), std::string::npos);
+    for (size_t c = 0; c < row["titles"].size(); ++c) {
+      const nlohmann::json& title = row["titles"][c];
+      EXPECT_EQ(title.size(), 4u) << title;
+      EXPECT_EQ(title["column"], c);
+      EXPECT_TRUE(title["title"].is_string());
+      EXPECT_TRUE(title["name"].is_string());
+      EXPECT_TRUE(title["score"].is_number());
+    }
+  }
+}
+
+TEST_F(CliHomepageTest, HeaderCountsRowsInTheSingularForOne) {
+  RunResult one = RunCli(Homepage("--member " + *member_ + " --rows 1"));
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  EXPECT_NE(one.output.find("; 1 row\n"), std::string::npos) << one.output;
+  RunResult two = RunCli(Homepage("--member " + *member_ + " --rows 2"));
+  ASSERT_EQ(two.exit_code, 0) << two.output;
+  EXPECT_NE(two.output.find("; 2 rows\n"), std::string::npos) << two.output;
 }
 
 TEST_F(CliHomepageTest, HtmlHasATilePerVisibleTitleAndEscapedNames) {
@@ -143,10 +204,10 @@ TEST_F(CliHomepageTest, HtmlHasATilePerVisibleTitleAndEscapedNames) {
   nlohmann::json page = ReadJson(json);
   size_t visible = 0;
   for (const nlohmann::json& row : page["rows"]) {
-    EXPECT_NE(html.find(XmlEscape(row["heading"].get<std::string>())), std::string::npos);
+    EXPECT_NE(html.find(XmlEscape(row["title"].get<std::string>())), std::string::npos);
     for (const nlohmann::json& title : row["titles"]) {
       ++visible;
-      EXPECT_NE(html.find("data-title=\"" + title["title_id"].get<std::string>() + "\""), std::string::npos);
+      EXPECT_NE(html.find("data-title=\"" + title["title"].get<std::string>() + "\""), std::string::npos);
       EXPECT_NE(html.find(">" + XmlEscape(title["name"].get<std::string>()) + "<"), std::string::npos)
           << title["name"];
     }
@@ -168,7 +229,7 @@ TEST_F(CliHomepageTest, TilesShowTheFirstArtworkNotQuarantined) {
   nlohmann::json page = ReadJson(json);
   for (const nlohmann::json& row : page["rows"]) {
     for (const nlohmann::json& entry : row["titles"]) {
-      std::string id = entry["title_id"].get<std::string>();
+      std::string id = entry["title"].get<std::string>();
       const Title& title = dataset->catalog.titles()[dataset->titles.Find(id)];
       std::string tile = Tile(html, id);
       ASSERT_FALSE(tile.empty()) << id;
@@ -207,6 +268,27 @@ TEST_F(CliHomepageTest, UnknownRegionOrMaturityFailsNamingTheFlag) {
   EXPECT_NE(region.output.find("--region"), std::string::npos) << region.output;
   EXPECT_NE(region.output.find("ZZ"), std::string::npos) << region.output;
 
+  // Regions are compared as the catalog spells them, as the homepage route
+  // does: "de" is no region, and the refusal lists the ones there are.
+  Result<Dataset> dataset = LoadDataset(Data());
+  ASSERT_TRUE(dataset.ok());
+  std::string known;
+  for (const Title& title : dataset->catalog.titles()) {
+    if (!title.regions.empty()) known = title.regions.front();
+  }
+  ASSERT_FALSE(known.empty()) << "the synthetic catalog has no regions";
+  std::string lower = known;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  ASSERT_NE(lower, known);
+  RunResult exact = RunCli(Homepage("--member " + *member_ + " --region " + known));
+  EXPECT_EQ(exact.exit_code, 0) << exact.output;
+  RunResult cased = RunCli(Homepage("--member " + *member_ + " --region " + lower));
+  EXPECT_EQ(cased.exit_code, 1) << cased.output;
+  EXPECT_NE(cased.output.find("--region: \"" + lower + "\" is not a region"), std::string::npos)
+      << cased.output;
+  EXPECT_NE(cased.output.find(known), std::string::npos) << cased.output;
+  EXPECT_EQ(cased.output.find("Popular in"), std::string::npos) << cased.output;
+
   RunResult maturity = RunCli(Homepage("--member " + *member_ + " --maturity PG-99"));
   EXPECT_EQ(maturity.exit_code, 1) << maturity.output;
   EXPECT_NE(maturity.output.find("--maturity"), std::string::npos) << maturity.output;
@@ -218,6 +300,16 @@ TEST_F(CliHomepageTest, UsageErrorsAreRefusedWithoutAPage) {
   EXPECT_NE(rows.output.find("--rows"), std::string::npos) << rows.output;
   RunResult per_row = RunCli(Homepage("--member " + *member_ + " --per-row 0"));
   EXPECT_EQ(per_row.exit_code, 2) << per_row.output;
+  RunResult not_a_number = RunCli(Homepage("--member " + *member_ + " --per-row abc"));
+  EXPECT_EQ(not_a_number.exit_code, 2) << not_a_number.output;
+  EXPECT_NE(not_a_number.output.find("--per-row: expected a positive whole number (at most 200), found abc"),
+            std::string::npos)
+      << not_a_number.output;
+  EXPECT_EQ(not_a_number.output.find("not in range"), std::string::npos) << not_a_number.output;
+  RunResult empty_member = RunCli(Homepage("--member ''"));
+  EXPECT_EQ(empty_member.exit_code, 2) << empty_member.output;
+  EXPECT_NE(empty_member.output.find("--member"), std::string::npos) << empty_member.output;
+  EXPECT_EQ(empty_member.output.find("Homepage for"), std::string::npos) << empty_member.output;
   RunResult date = RunCli(Homepage("--member " + *member_ + " --now 2024-13-01"));
   EXPECT_EQ(date.exit_code, 1) << date.output;
   EXPECT_NE(date.output.find("--now"), std::string::npos) << date.output;
@@ -225,6 +317,32 @@ TEST_F(CliHomepageTest, UsageErrorsAreRefusedWithoutAPage) {
       RunCli("homepage --model " + Model() + " --data " + dir_->File("absent.mqd") + " --member " + *member_);
   EXPECT_EQ(data.exit_code, 1) << data.output;
   EXPECT_NE(data.output.find("absent.mqd"), std::string::npos) << data.output;
+}
+
+// --now moves the rows' time windows, not the model: a date before the data
+// begins is refused, naming the data's first date; a date that does not
+// exist is refused rather than moved to the next month.
+TEST_F(CliHomepageTest, NowMustBeARealDateWithinTheData) {
+  Result<Dataset> dataset = LoadDataset(Data());
+  ASSERT_TRUE(dataset.ok());
+  std::span<const int64_t> times = dataset->interactions.times();
+  ASSERT_FALSE(times.empty());
+  const int64_t first_day = UnixDay(*std::min_element(times.begin(), times.end()));
+
+  RunResult early = RunCli(Homepage("--member " + *member_ + " --now " + FormatCivilDate(first_day - 1)));
+  EXPECT_EQ(early.exit_code, 1) << early.output;
+  EXPECT_NE(early.output.find("--now: " + FormatCivilDate(first_day - 1) + " is before the data's first "
+                              "interaction (" + FormatCivilDate(first_day) + ")"),
+            std::string::npos)
+      << early.output;
+  RunResult first = RunCli(Homepage("--member " + *member_ + " --now " + FormatCivilDate(first_day)));
+  EXPECT_EQ(first.exit_code, 0) << first.output;
+
+  RunResult impossible = RunCli(Homepage("--member " + *member_ + " --now 2025-02-30"));
+  EXPECT_EQ(impossible.exit_code, 1) << impossible.output;
+  EXPECT_NE(impossible.output.find("--now: expected a date YYYY-MM-DD, found \"2025-02-30\""),
+            std::string::npos)
+      << impossible.output;
 }
 
 }  // namespace

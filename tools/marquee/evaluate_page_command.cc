@@ -122,6 +122,9 @@ Status EvaluatePage(const EvaluatePageArgs& args) {
     return split.status().WithContext(options.split_time != 0 ? "--split-time " + args.split_time
                                                               : "--split-quantile");
   }
+  // Before training: a split that leaves nobody to evaluate would print a table of zeros.
+  Status members = CheckMembersToEvaluate(*split);
+  if (!members.ok()) return members.WithContext(fmt::format("--min-history {}", args.min_history));
   TrainContext context{.seed = args.seed, .progress = TerminalProgress()};
   Result<PageEvaluationResult> result =
       EvaluatePages(dataset, *split, args.model, parameters, options, context);

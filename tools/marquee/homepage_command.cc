@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <set>
@@ -17,9 +16,11 @@
 #include "marquee/page/page_sources.h"
 #include "marquee/util/civil_time.h"
 #include "marquee/util/json_fields.h"
-#include "output_file.h"
 #include "member_page.h"
+#include "number_flags.h"
+#include "output_file.h"
 #include "page_render.h"
+#include "split_flags.h"
 
 namespace marquee::cli {
 
@@ -43,22 +44,16 @@ struct HomepageArgs {
   std::string json;
 };
 
-std::string Upper(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // CandidateMask treats every region alike (a title without regions is
 // everywhere), so a misspelt region would silently show the unrestricted
-// titles only; refuse a region that no title of the catalog names.
+// titles only; refuse a region that no title of the catalog names. Exactly
+// as the catalog spells it, as GET /v1/members/{id}/homepage does: "de" is
+// refused rather than shown as "Popular in de".
 Status CheckRegion(const Catalog& catalog, const std::string& region) {
   if (region.empty()) return Status::OK();
   std::set<std::string> known;
-  for (const Title& title : catalog.titles()) {
-    for (const std::string& r : title.regions) known.insert(Upper(r));
-  }
-  if (known.empty() || known.contains(Upper(region))) return Status::OK();
+  for (const Title& title : catalog.titles()) known.insert(title.regions.begin(), title.regions.end());
+  if (known.empty() || known.contains(region)) return Status::OK();
   std::string list;
   for (const std::string& r : known) list += (list.empty() ? "" : ", ") + r;
   return Status::InvalidArgument("--region: " + QuoteForError(region) +
@@ -75,15 +70,21 @@ Result<std::vector<uint8_t>> AllowedTitles(const Catalog& catalog, const Homepag
 
 // --now as epoch seconds; without it the dataset's latest interaction (the
 // page as it would have looked when the data ends), or the clock for data
-// without times.
+// without times. --now moves only the rows' time windows, the model and
+// trending counts stay those of all the data, so a date before the data
+// begins would be a page of the future's scores: refused.
 Result<int64_t> PageTime(const Dataset& dataset, const std::string& now) {
-  if (!now.empty()) {
-    std::optional<int64_t> days = ParseCivilDate(now);
-    if (!days)
-      return Status::InvalidArgument("--now: expected a date YYYY-MM-DD, found " + QuoteForError(now));
-    return *days * kSecondsPerDay;
-  }
   std::span<const int64_t> times = dataset.interactions.times();
+  if (!now.empty()) {
+    MARQUEE_ASSIGN_OR_RETURN(int64_t at, ParseDate(now, "--now"));
+    if (times.empty()) return at;
+    const int64_t first_day = UnixDay(*std::min_element(times.begin(), times.end()));
+    if (UnixDay(at) < first_day) {
+      return Status::InvalidArgument("--now: " + now + " is before the data's first interaction (" +
+                                     FormatCivilDate(first_day) + ")");
+    }
+    return at;
+  }
   if (!times.empty()) return *std::max_element(times.begin(), times.end());
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -105,11 +106,13 @@ std::string Summary(const HomepageArgs& args, const LoadedModel& model, const pa
                 "Homepage for member {} (not personalized: member {} is unknown; the "
                 "popular page)",
                 args.member, args.member);
-  return line + fmt::format("\n{}; config {}; as of {}; {} rows\n\n", where, config.source,
-                            FormatCivilDate(UnixDay(now)), page.rows.size());
+  const size_t rows = page.rows.size();
+  return line + fmt::format("\n{}; config {}; as of {}; {} {}\n\n", where, config.source,
+                            FormatCivilDate(UnixDay(now)), rows, rows == 1 ? "row" : "rows");
 }
 
-Status WriteFiles(const HomepageArgs& args, const page::Page& page, const Dataset& dataset) {
+Status WriteFiles(const HomepageArgs& args, const page::Page& page, const Dataset& dataset,
+                  const PageJsonHeader& header) {
   if (!args.html.empty()) {
     std::string subtitle =
         page.personalized ? "" : "not personalized: member " + args.member + " is unknown; the popular page";
@@ -117,9 +120,7 @@ Status WriteFiles(const HomepageArgs& args, const page::Page& page, const Datase
     MARQUEE_RETURN_IF_ERROR(WriteOutput(args.html, [&](std::FILE* f) { std::fputs(html.c_str(), f); }));
   }
   if (!args.json.empty()) {
-    nlohmann::json j = PageJson(page, dataset);
-    j["member"] = args.member;
-    std::string text = json_fields::Dump(j, 2) + "\n";
+    std::string text = json_fields::Dump(PageJson(page, dataset, header), 2) + "\n";
     MARQUEE_RETURN_IF_ERROR(WriteOutput(args.json, [&](std::FILE* f) { std::fputs(text.c_str(), f); }));
   }
   return Status::OK();
@@ -165,12 +166,26 @@ int RunHomepage(const HomepageArgs& args) {
   page::Page page = page::PageBuilder(*config).Build(in, request);
 
   // The files first: a page that could not be written is not printed as if all went well.
-  Status written = WriteFiles(args, page, *dataset);
+  const PageJsonHeader header{.member = args.member,
+                              .region = args.region,
+                              .per_row = request.per_row,
+                              .now = *now,
+                              .config_source = config->source,
+                              .fallback_reason = "unknown member: not in the dataset"};
+  Status written = WriteFiles(args, page, *dataset, header);
   if (!written.ok()) return ReportError(kCommand, written);
   std::string text = Summary(args, *model, *config, page, *now) + RenderPageText(page, *dataset);
   written = WriteOutput("", [&](std::FILE* f) { std::fputs(text.c_str(), f); });
   if (!written.ok()) return ReportError(kCommand, written);
   return 0;
+}
+
+// Refuses an empty value: `--member ''` would otherwise be taken as an
+// unknown member and quietly get the popular page.
+CLI::Validator NonEmpty(const std::string& what) {
+  return CLI::Validator(
+      [what](std::string& text) { return text.empty() ? "expected " + what + ", found an empty value" : ""; },
+      "NONEMPTY");
 }
 
 }  // namespace
@@ -182,18 +197,22 @@ Command AddHomepageCommand(CLI::App& root) {
   app->add_option("--model", args->model, "model directory (from marquee train)")->required();
   app->add_option("--data", args->data, "the dataset the model was trained on")->required();
   app->add_option("--member", args->member, "member id (unknown: the non-personalized, popular page)")
-      ->required();
+      ->required()
+      ->check(NonEmpty("a member id"));
   args->rows_option = app->add_option("--rows", args->rows, "rows on the page (default: the config's, 10)")
-                          ->check(CLI::Range(1, 100));
+                          ->check(WholeNumber(1, 100));
   args->per_row_option =
       app->add_option("--per-row", args->per_row, "titles shown per row (default: the config's, 20)")
-          ->check(CLI::Range(1, 200));
-  app->add_option("--region", args->region, "only titles available in this region (e.g. DE)");
+          ->check(WholeNumber(1, 200));
+  app->add_option("--region", args->region,
+                  "only titles available in this region, as the catalog spells it (e.g. DE)");
   app->add_option("--maturity", args->maturity,
                   "only titles rated at most this (G, PG, PG-13, R, TV-MA, ...)");
   app->add_option("--config", args->config, "page configuration, YAML (docs/homepage.md); default: built in");
   app->add_option("--now", args->now,
-                  "the date the page is built for, YYYY-MM-DD (default: the data's last)");
+                  "the date the page is built for, YYYY-MM-DD (default: the data's last); it moves the "
+                  "rows' time windows (continue watching, because you watched, new releases) only: the "
+                  "model's scores and trending counts are those of the whole dataset");
   app->add_option("--html", args->html, "also write the page as a self-contained HTML file");
   app->add_option("--json", args->json, "also write the page as JSON");
   return {app, [args]() { return RunHomepage(*args); }};

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "marquee/util/civil_time.h"
 #include "marquee/util/svg_chart.h"
 
 namespace marquee::cli {
@@ -84,6 +85,33 @@ void AppendHtmlRow(const Dataset& dataset, const page::PageRow& row, std::string
   out += "</div>\n</section>\n";
 }
 
+// One row as the homepage route writes it (homepage_handlers.cc WriteRow),
+// without artwork.
+nlohmann::json RowJson(const page::PageRow& shown, size_t position, const Dataset& dataset) {
+  const page::CandidateRow& row = shown.row;
+  nlohmann::json titles = nlohmann::json::array();
+  for (size_t c = 0; c < row.titles.size(); ++c) {
+    const uint32_t title = row.titles[c].title;
+    titles.push_back({{"column", c},
+                      {"title", std::string(dataset.titles.ExternalId(title))},
+                      {"name", dataset.catalog.titles()[title].name},
+                      {"score", static_cast<double>(row.titles[c].score)}});
+  }
+  nlohmann::json j = {{"position", position},
+                      {"row_id", row.row_id},
+                      {"kind", std::string(page::RowKindName(row.kind))},
+                      {"title", row.heading},
+                      {"reason", row.reason}};
+  if (row.anchor != page::kNoTitle) {
+    j["anchor"] = {{"title", std::string(dataset.titles.ExternalId(row.anchor))},
+                   {"name", dataset.catalog.titles()[row.anchor].name}};
+  }
+  if (row.genre >= 0) j["genre"] = dataset.catalog.genres()[row.genre];
+  j["value"] = shown.value;
+  j["titles"] = std::move(titles);
+  return j;
+}
+
 }  // namespace
 
 const Artwork* TileArtwork(const Title& title) {
@@ -123,26 +151,19 @@ std::string RenderPageHtml(const page::Page& page, const Dataset& dataset, std::
   return out;
 }
 
-nlohmann::json PageJson(const page::Page& page, const Dataset& dataset) {
+nlohmann::json PageJson(const page::Page& page, const Dataset& dataset, const PageJsonHeader& header) {
   nlohmann::json rows = nlohmann::json::array();
-  for (const page::PageRow& shown : page.rows) {
-    const page::CandidateRow& row = shown.row;
-    nlohmann::json titles = nlohmann::json::array();
-    for (const page::RowTitle& entry : row.titles) {
-      titles.push_back({{"title_id", std::string(dataset.titles.ExternalId(entry.title))},
-                        {"name", dataset.catalog.titles()[entry.title].name},
-                        {"score", entry.score}});
-    }
-    nlohmann::json anchor = nullptr;
-    if (row.anchor != page::kNoTitle) anchor = std::string(dataset.titles.ExternalId(row.anchor));
-    rows.push_back({{"kind", std::string(page::RowKindName(row.kind))},
-                    {"row_id", row.row_id},
-                    {"heading", row.heading},
-                    {"reason", row.reason},
-                    {"anchor", anchor},
-                    {"titles", titles}});
-  }
-  return {{"personalized", page.personalized}, {"rows", rows}};
+  for (size_t r = 0; r < page.rows.size(); ++r) rows.push_back(RowJson(page.rows[r], r, dataset));
+  nlohmann::json j = {{"member", header.member},
+                      {"personalized", page.personalized},
+                      {"fallback", !page.personalized},
+                      {"region", header.region},
+                      {"per_row", header.per_row},
+                      {"now", FormatCivilDate(UnixDay(header.now))},
+                      {"config", header.config_source},
+                      {"rows", std::move(rows)}};
+  if (!page.personalized) j["fallback_reason"] = header.fallback_reason;
+  return j;
 }
 
 }  // namespace marquee::cli

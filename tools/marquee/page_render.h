@@ -6,6 +6,7 @@
 // be indices of `dataset` (the dataset the page was built from).
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -35,12 +36,27 @@ std::string RenderPageText(const page::Page& page, const Dataset& dataset, size_
 std::string RenderPageHtml(const page::Page& page, const Dataset& dataset, std::string_view member_id,
                            std::string_view subtitle);
 
-// The page as JSON:
-//   {"personalized": bool,
-//    "rows": [{"kind", "row_id", "heading", "reason",
-//              "anchor": title id or null,
-//              "titles": [{"title_id", "name", "score"}]}]}
-nlohmann::json PageJson(const page::Page& page, const Dataset& dataset);
+// What the page's JSON says besides its rows: the request and how it was met.
+struct PageJsonHeader {
+  std::string member;
+  std::string region;           // "" = any region
+  uint32_t per_row = 0;         // titles asked for per row
+  int64_t now = 0;              // the time the page was built for, epoch seconds (written as its date)
+  std::string config_source;    // the page configuration's file, or "built-in"
+  std::string fallback_reason;  // why a page is not personalized (written only then)
+};
+
+// The page as JSON, in the shape of GET /v1/members/{id}/homepage (the
+// serve layer's homepage_handlers.cc) less what only serving has (page_id,
+// model_version, device, artwork), so that a program reads either alike:
+//   {"member", "personalized", "fallback", "fallback_reason" (fallback only),
+//    "region", "per_row", "now" ("YYYY-MM-DD"), "config",
+//    "rows": [{"position" (0-based), "row_id", "kind", "title" (the heading),
+//              "reason", "anchor": {"title": id, "name"} (rows with an anchor),
+//              "genre": name (genre rows), "value" (the assembler's),
+//              "titles": [{"column", "title" (id), "name", "score"}]}]}
+// "now" and "config" are the CLI's own.
+nlohmann::json PageJson(const page::Page& page, const Dataset& dataset, const PageJsonHeader& header);
 
 // The artwork variant a tile shows: the first of `title` that is not
 // quarantined; nullptr when there is none.

@@ -10,12 +10,10 @@
 
 #include <atomic>
 #include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <filesystem>
 #include <cstdint>
 #include <cstdio>
-#include <limits>
 #include <optional>
 #include <memory>
 #include <string>
@@ -26,6 +24,7 @@
 #include "marquee/serve/http/json_request.h"
 #include "marquee/serve/http/server.h"
 #include "marquee/serve/serving_stack.h"
+#include "number_flags.h"
 #include "stop_signals.h"
 
 namespace marquee::cli {
@@ -52,31 +51,6 @@ void AddDurabilityOption(CLI::App& app, const std::string& flag, Durability* lev
           },
           "process|fsync"))
       ->default_str(std::string(DurabilityName(*level)));
-}
-
-// A whole number from `min` to `max`, checked on the text so that every
-// refusal says what was expected ("--max-connections: expected a positive
-// whole number, found abc"): CLI::Range and CLI::PositiveNumber said "not in
-// range 1 to ..." for text that is no number, and printed the largest double
-// as a 300-digit bound. No `max` (the default): no upper bound worth saying.
-CLI::Validator WholeNumber(int64_t min, int64_t max = std::numeric_limits<int64_t>::max()) {
-  const bool bounded = max != std::numeric_limits<int64_t>::max();
-  std::string expected = min == 1 ? "a positive whole number" : fmt::format("a whole number from {}", min);
-  if (bounded) expected += min == 1 ? fmt::format(" (at most {})", max) : fmt::format(" to {}", max);
-  const std::string description =
-      bounded ? fmt::format("INT in [{} - {}]", min, max) : fmt::format("INT >= {}", min);
-  return CLI::Validator(
-      [min, max, expected](std::string& text) {
-        int64_t value = 0;
-        const char* end = text.data() + text.size();
-        auto [stop, ec] = std::from_chars(text.data(), end, value);
-        // Whole text only: "1.5" and "5s" are refused, not read as 1 and 5.
-        if (ec != std::errc() || stop != end || value < min || value > max) {
-          return "expected " + expected + ", found " + text;
-        }
-        return std::string();
-      },
-      description);
 }
 
 // "90", "90s", "5m", "2h": seconds; nullopt when malformed.

@@ -1,16 +1,18 @@
 #include "split_flags.h"
 
-#include <ctime>
+#include "marquee/util/civil_time.h"
 
 namespace marquee::cli {
 
+// The strict civil parser, not strptime + timegm: those take 2025-02-30 and
+// normalize it to 2025-03-02, so a typo would silently move the split.
 Result<int64_t> ParseDate(const std::string& text, std::string_view flag) {
-  std::tm tm{};
-  const char* end = strptime(text.c_str(), "%Y-%m-%d", &tm);
-  if (end == nullptr || *end != '\0') {
-    return Status::InvalidArgument(std::string(flag) + ": expected YYYY-MM-DD, found " + QuoteForError(text));
+  std::optional<int64_t> days = ParseCivilDate(text);
+  if (!days) {
+    return Status::InvalidArgument(std::string(flag) + ": expected a date YYYY-MM-DD, found " +
+                                   QuoteForError(text));
   }
-  return static_cast<int64_t>(timegm(&tm));
+  return *days * kSecondsPerDay;
 }
 
 void SplitFlags::Register(CLI::App* app) {

@@ -1,4 +1,5 @@
-// The flags that choose an evaluation protocol, shared by `evaluate` and `tune`.
+// The flags that choose an evaluation protocol, shared by `evaluate` and `tune`,
+// and the date parsing every date flag uses.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -11,7 +12,8 @@
 
 namespace marquee::cli {
 
-// "2024-05-01" -> epoch seconds (UTC midnight); errors name `flag`.
+// "2024-05-01" -> epoch seconds (UTC midnight); errors name `flag`. Only
+// dates that exist: "2025-02-30" is refused, not moved to March.
 Result<int64_t> ParseDate(const std::string& text, std::string_view flag);
 
 struct SplitFlags {

@@ -13,6 +13,7 @@
 #include "marquee/models/registry.h"
 #include "marquee/page/page_builder.h"
 #include "marquee/page/page_sources.h"
+#include "marquee/util/civil_time.h"
 
 namespace marquee {
 
@@ -168,6 +169,18 @@ std::vector<uint32_t> EvaluatedMembers(const EvalSplit& split, uint32_t max_memb
     if (max_members != 0 && members.size() == max_members) break;
   }
   return members;
+}
+
+uint64_t NextPlays(const EvalSplit& split, std::span<const uint32_t> members) {
+  uint64_t plays = 0;
+  for (uint32_t m : members) plays += split.target.RowLength(m);
+  return plays;
+}
+
+std::string UtcTime(int64_t seconds) {
+  const int64_t day = UnixDay(seconds), in_day = seconds - day * kSecondsPerDay;
+  return fmt::format("{} {:02}:{:02}:{:02} UTC", FormatCivilDate(day), in_day / 3600, in_day / 60 % 60,
+                     in_day % 60);
 }
 
 std::vector<RowKindResult> SummarizeKinds(size_t s, std::span<const MemberMeasures> measures) {
@@ -345,11 +358,20 @@ Result<EvalSplit> MakePageSplit(const Dataset& dataset, const PageEvaluationOpti
   return MakeSplit(dataset.interactions, split);
 }
 
+Status CheckMembersToEvaluate(const EvalSplit& split) {
+  if (split.target.nnz() > 0) return Status::OK();
+  return Status::InvalidArgument(fmt::format(
+      "no member evaluated: no member has interactions on both sides of the split ({}) with at least {} "
+      "interactions (min_history)",
+      UtcTime(split.options.split_time), split.options.min_history));
+}
+
 Result<PageEvaluationResult> EvaluatePagesOnSplit(const Dataset& dataset, const EvalSplit& split,
                                                   const Recommender& model,
                                                   const PageEvaluationOptions& options) {
   MARQUEE_RETURN_IF_ERROR(options.Validate());
   MARQUEE_RETURN_IF_ERROR(CheckShapes(dataset, split, model));
+  MARQUEE_RETURN_IF_ERROR(CheckMembersToEvaluate(split));
   const auto start = std::chrono::steady_clock::now();
   const int64_t split_time = split.options.split_time;
   const Dataset train_data{.members = dataset.members,
@@ -392,7 +414,7 @@ Result<PageEvaluationResult> EvaluatePagesOnSplit(const Dataset& dataset, const 
   result.parameters = model.parameters();
   result.split_time = split_time;
   result.train_interactions = split.train.nnz();
-  result.target_interactions = split.target.nnz();
+  result.target_interactions = NextPlays(split, members);
   result.members_evaluated = members.size();
   result.rows = options.rows;
   result.per_row = options.per_row;
@@ -411,6 +433,7 @@ Result<PageEvaluationResult> EvaluatePages(const Dataset& dataset, const EvalSpl
                                            const std::string& model_name, const Parameters& parameters,
                                            const PageEvaluationOptions& options,
                                            const TrainContext& context) {
+  MARQUEE_RETURN_IF_ERROR(CheckMembersToEvaluate(split));  // before the training it would waste
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model, CreateRecommender(model_name, parameters));
   const auto start = std::chrono::steady_clock::now();
   Status fitted = model->Fit(split.train, context);

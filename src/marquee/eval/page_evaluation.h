@@ -123,6 +123,8 @@ struct PageEvaluationResult {
   Parameters parameters;
   int64_t split_time = 0;
   uint64_t train_interactions = 0;
+  // The next plays of the evaluated members (fewer than the split's when
+  // max_members leaves some out).
   uint64_t target_interactions = 0;
   uint64_t members_evaluated = 0;
   uint32_t rows = 0, per_row = 0;
@@ -142,6 +144,12 @@ Result<int64_t> TimeAtQuantile(const InteractionMatrix& data, double quantile);
 
 // The temporal split of dataset.interactions these options ask for.
 Result<EvalSplit> MakePageSplit(const Dataset& dataset, const PageEvaluationOptions& options);
+
+// OK when `split` leaves a member to evaluate: one with interactions on both
+// sides of the split time and at least the split's min_history. Otherwise
+// InvalidArgument saying so, so that no one reads a table of zeros (means
+// over no member) as a result. EvaluatePages and EvaluatePagesOnSplit check it.
+Status CheckMembersToEvaluate(const EvalSplit& split);
 
 // Measures every strategy with `model`, already trained on split.train.
 // split must have the dataset's shape (a temporal split of it).
