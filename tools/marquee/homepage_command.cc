@@ -151,6 +151,7 @@ int RunHomepage(const HomepageArgs& args) {
 
   page::PageInputs in{.catalog = &dataset->catalog,
                       .index = &sources.index(),
+                      .title_ids = &dataset->titles,
                       .scores = member.scores,
                       .allowed = *allowed,
                       .seen = member.seen,
