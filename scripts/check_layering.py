@@ -39,6 +39,7 @@ PRIVATE_HEADERS = {
     "io/import_common.h",
     "synthetic/synthetic_internal.h",
     "store/sqlite_handle.h",
+    "page/row_common.h",
 }
 
 # Public headers that may include nlohmann/json.hpp: the HTTP layer, the

@@ -4,10 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 #include <string>
 
 #include "../test_util.h"
@@ -22,13 +20,6 @@ namespace {
 using test::RunCli;
 using test::RunResult;
 using test::TempDir;
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 size_t CountOf(const std::string& text, const std::string& what) {
   size_t n = 0;
@@ -81,7 +72,7 @@ class CliHomepageTest : public ::testing::Test {
     size_t begin = html.rfind("<div", at);
     return html.substr(begin, html.find("</div>", at) - begin);
   }
-  static nlohmann::json ReadJson(const std::string& path) { return nlohmann::json::parse(ReadAll(path)); }
+  static nlohmann::json ReadJson(const std::string& path) { return nlohmann::json::parse(test::ReadFile(path)); }
 
   static TempDir* dir_;
   static std::string* member_;
@@ -191,7 +182,7 @@ TEST_F(CliHomepageTest, HtmlHasATilePerVisibleTitleAndEscapedNames) {
   RunResult run = RunCli(
       Homepage("--member " + *member_ + " --rows 4 --per-row 5 --html " + html_path + " --json " + json));
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  std::string html = ReadAll(html_path);
+  std::string html = test::ReadFile(html_path);
   ASSERT_FALSE(html.empty());
   EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
   EXPECT_NE(html.find("overflow-x"), std::string::npos);
@@ -222,7 +213,7 @@ TEST_F(CliHomepageTest, TilesShowTheFirstArtworkNotQuarantined) {
   RunResult run = RunCli(
       Homepage("--member " + *member_ + " --rows 4 --per-row 6 --html " + html_path + " --json " + json));
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  std::string html = ReadAll(html_path);
+  std::string html = test::ReadFile(html_path);
   Result<Dataset> dataset = LoadDataset(Data());
   ASSERT_TRUE(dataset.ok());
   size_t plain = 0, with_art = 0;

@@ -134,22 +134,6 @@ Status TrainAndShow(const SyntheticService& s, const std::string& model_dir) {
   return Status::OK();
 }
 
-// The page inputs of `member` as of `now`, every title allowed.
-page::PageInputs DemoInputs(const Dataset& d, const page::PageSources& sources, const MemberInputs& inputs,
-                            std::span<const uint8_t> allowed, int64_t now) {
-  return {.catalog = &d.catalog,
-          .index = &sources.index(),
-          .title_ids = &d.titles,
-          .scores = inputs.scores,
-          .allowed = allowed,
-          .seen = inputs.seen,
-          .plays = inputs.plays,
-          .similar = &sources.similar(),
-          .trending = &sources.trending(),
-          .now = now,
-          .personalized = inputs.personalized};
-}
-
 // The first of the first 200 members whose page has a Continue Watching and
 // a Because You Watched row (a member with recent, unfinished plays), else 0.
 uint32_t ShowcaseMember(const Dataset& d, const Recommender& model, const page::PageSources& sources,
@@ -157,7 +141,7 @@ uint32_t ShowcaseMember(const Dataset& d, const Recommender& model, const page::
   for (uint32_t m = 0; m < std::min<uint32_t>(200, d.members.size()); ++m) {
     MemberInputs inputs = ForMember(model, d, d.interactions, sources, m);
     bool continue_watching = false, because = false;
-    for (const page::CandidateRow& row : builder.Candidates(DemoInputs(d, sources, inputs, allowed, now))) {
+    for (const page::CandidateRow& row : builder.Candidates(inputs.At(sources, allowed, now))) {
       continue_watching |= row.kind == page::RowKind::kContinueWatching;
       because |= row.kind == page::RowKind::kBecauseYouWatched;
     }
@@ -175,13 +159,12 @@ Status ShowHomepage(const SyntheticService& s, const std::string& model_dir, con
   const page::PageConfig& config = page::DefaultPageConfig();
   page::PageSources sources(d, *model.model, config, {.title_positives = d.interactions.ColumnCounts()});
   const page::PageBuilder builder(config);
-  int64_t now = 0;
-  for (int64_t t : d.interactions.times()) now = std::max(now, t);
+  const int64_t now = d.interactions.LatestTime();
   const std::vector<uint8_t> allowed(d.titles.size(), 1);
   const uint32_t member = ShowcaseMember(d, *model.model, sources, builder, allowed, now);
   const MemberInputs inputs = ForMember(*model.model, d, d.interactions, sources, member);
   const page::Page page =
-      builder.Build(DemoInputs(d, sources, inputs, allowed, now), {.rows = config.rules.rows, .per_row = 20});
+      builder.Build(inputs.At(sources, allowed, now), {.rows = config.rules.rows, .per_row = 20});
   const std::string member_id(d.members.ExternalId(member));
   const std::string subtitle =
       "as of " + FormatCivilDate(UnixDay(now)) + ", iALS, the built-in page configuration";

@@ -2,11 +2,11 @@
 //                  [--region R] [--maturity M] [--config page.yaml] [--now YYYY-MM-DD]
 //                  [--html OUT.html] [--json OUT.json]
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <set>
 
 #include "commands.h"
 #include "marquee/data/dataset_file.h"
@@ -49,21 +49,16 @@ struct HomepageArgs {
 // titles only; refuse a region that no title of the catalog names. Exactly
 // as the catalog spells it, as GET /v1/members/{id}/homepage does: "de" is
 // refused rather than shown as "Popular in de".
-Status CheckRegion(const Catalog& catalog, const std::string& region) {
-  if (region.empty()) return Status::OK();
-  std::set<std::string> known;
-  for (const Title& title : catalog.titles()) known.insert(title.regions.begin(), title.regions.end());
-  if (known.empty() || known.contains(region)) return Status::OK();
-  std::string list;
-  for (const std::string& r : known) list += (list.empty() ? "" : ", ") + r;
-  return Status::InvalidArgument("--region: " + QuoteForError(region) +
-                                 " is not a region of the catalog (expected one of: " + list + ")");
+Status CheckRegion(const page::CatalogIndex& index, const std::string& region) {
+  if (region.empty() || index.KnowsRegion(region)) return Status::OK();
+  return Status::InvalidArgument(fmt::format("--region: {} is not a region of the catalog (expected one of: {})",
+                                             QuoteForError(region), fmt::join(index.regions(), ", ")));
 }
 
-Result<std::vector<uint8_t>> AllowedTitles(const Catalog& catalog, const HomepageArgs& args) {
-  MARQUEE_RETURN_IF_ERROR(CheckRegion(catalog, args.region));
+Result<std::vector<uint8_t>> AllowedTitles(const page::CatalogIndex& index, const HomepageArgs& args) {
+  MARQUEE_RETURN_IF_ERROR(CheckRegion(index, args.region));
   Result<std::vector<uint8_t>> mask =
-      CandidateMask(catalog, {.region = args.region, .max_maturity = args.maturity});
+      CandidateMask(index.catalog(), {.region = args.region, .max_maturity = args.maturity});
   if (!mask.ok()) return Status::InvalidArgument("--maturity: " + mask.status().message());
   return mask;
 }
@@ -85,7 +80,7 @@ Result<int64_t> PageTime(const Dataset& dataset, const std::string& now) {
     }
     return at;
   }
-  if (!times.empty()) return *std::max_element(times.begin(), times.end());
+  if (!times.empty()) return dataset.interactions.LatestTime();
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
@@ -135,8 +130,6 @@ int RunHomepage(const HomepageArgs& args) {
   if (!model.ok()) return ReportError(kCommand, model.status());
   Status match = CheckModelMatchesDataset(*model, *dataset, args.model);
   if (!match.ok()) return ReportError(kCommand, match);
-  Result<std::vector<uint8_t>> allowed = AllowedTitles(dataset->catalog, args);
-  if (!allowed.ok()) return ReportError(kCommand, allowed.status());
   Result<int64_t> now = PageTime(*dataset, args.now);
   if (!now.ok()) return ReportError(kCommand, now.status());
 
@@ -147,20 +140,12 @@ int RunHomepage(const HomepageArgs& args) {
   page::PageSourcesOptions options;
   options.title_positives = history.ColumnCounts();
   page::PageSources sources(*dataset, *model->model, *config, std::move(options));
+  Result<std::vector<uint8_t>> allowed = AllowedTitles(sources.index(), args);
+  if (!allowed.ok()) return ReportError(kCommand, allowed.status());
   MemberInputs member = ForMember(*model->model, *dataset, history, sources, dataset->members.Find(args.member));
 
-  page::PageInputs in{.catalog = &dataset->catalog,
-                      .index = &sources.index(),
-                      .title_ids = &dataset->titles,
-                      .scores = member.scores,
-                      .allowed = *allowed,
-                      .seen = member.seen,
-                      .plays = member.plays,
-                      .similar = &sources.similar(),
-                      .trending = &sources.trending(),
-                      .region = args.region,
-                      .now = *now,
-                      .personalized = member.personalized};
+  page::PageInputs in = member.At(sources, *allowed, *now);
+  in.region = args.region;
   page::AssembleRequest request{
       .rows = args.rows_option->count() ? args.rows : config->rules.rows,
       .per_row = args.per_row_option->count() ? args.per_row : config->rules.per_row};

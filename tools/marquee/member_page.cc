@@ -22,4 +22,15 @@ MemberInputs ForMember(const Recommender& model, const Dataset& dataset, const I
   return in;
 }
 
+page::PageInputs MemberInputs::At(const page::PageSources& sources, std::span<const uint8_t> allowed,
+                                   int64_t now) const {
+  page::PageInputs in = sources.InputsAt(now);
+  in.scores = scores;
+  in.allowed = allowed;
+  in.seen = seen;
+  in.plays = plays;
+  in.personalized = personalized;
+  return in;
+}
+
 }  // namespace marquee::cli

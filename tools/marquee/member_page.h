@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "marquee/data/dataset.h"
@@ -17,6 +18,10 @@ struct MemberInputs {
   std::vector<float> scores;
   std::vector<uint8_t> seen;
   std::vector<page::PagePlay> plays;
+
+  // `sources`' inputs at `now` with this member's scores, seen titles and
+  // plays, under `allowed` (one byte a title). This object must outlive them.
+  page::PageInputs At(const page::PageSources& sources, std::span<const uint8_t> allowed, int64_t now) const;
 };
 
 // `history`: the rows the model scores members by (the dataset's, or its

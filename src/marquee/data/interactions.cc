@@ -63,6 +63,10 @@ InteractionMatrix InteractionMatrix::KeepAtLeast(float min_weight) const {
                            std::move(weights), std::move(times));
 }
 
+int64_t InteractionMatrix::LatestTime() const {
+  return times_.empty() ? 0 : *std::max_element(times_.begin(), times_.end());
+}
+
 std::vector<uint32_t> InteractionMatrix::ColumnCounts() const {
   std::vector<uint32_t> counts(cols_, 0);
   for (uint32_t c : indices_) ++counts[c];

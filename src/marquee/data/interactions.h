@@ -54,6 +54,9 @@ class InteractionMatrix {
   // above a threshold as positives). Shape and times are kept.
   InteractionMatrix KeepAtLeast(float min_weight) const;
 
+  // The latest time of any entry; 0 for a matrix without times.
+  int64_t LatestTime() const;
+
   // Number of entries in each column (title popularity).
   std::vector<uint32_t> ColumnCounts() const;
 

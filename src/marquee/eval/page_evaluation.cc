@@ -132,17 +132,11 @@ MemberMeasures MeasureMember(const PageContext& c, uint32_t member, MemberBuffer
     for (const page::PagePlay& p : b.plays) b.gain[p.title] = 0.0f;
   }
 
-  page::PageInputs in;
-  in.catalog = &c.train_data.catalog;
-  in.index = &c.sources.index();
-  in.title_ids = &c.train_data.titles;
+  page::PageInputs in = c.sources.InputsAt(c.split.options.split_time);
   in.scores = b.scores;
   in.allowed = c.all_allowed;
   in.seen = b.seen;
   in.plays = b.plays;
-  in.similar = &c.sources.similar();
-  in.trending = &c.sources.trending();
-  in.now = c.split.options.split_time;
 
   MemberMeasures m;
   const auto relevant = c.split.target.RowIndices(member);
@@ -328,22 +322,11 @@ Result<int64_t> TimeAtQuantile(const InteractionMatrix& data, double quantile) {
   if (!data.has_times() || data.times().size() < 2) {
     return Status::InvalidArgument("split quantile: the data has no interaction times to split by");
   }
-  std::vector<int64_t> times = data.times();
-  const size_t n = times.size();
+  const size_t n = data.times().size();
   const size_t before = std::clamp<size_t>(static_cast<size_t>(std::llround(quantile * n)), 1, n - 1);
-  std::nth_element(times.begin(), times.begin() + before, times.end());
-  const int64_t at = times[before];
-  const int64_t earliest = *std::min_element(times.begin(), times.end());
-  if (at > earliest) return at;
-  // Ties at the earliest time would leave nothing before the split.
-  int64_t next = std::numeric_limits<int64_t>::max();
-  for (int64_t t : times) {
-    if (t > earliest) next = std::min(next, t);
-  }
-  if (next == std::numeric_limits<int64_t>::max()) {
-    return Status::InvalidArgument("split quantile: every interaction has the same time, nothing to split");
-  }
-  return next;
+  std::optional<int64_t> at = SplitTimeAt(data.times(), before);
+  if (!at) return Status::InvalidArgument("split quantile: every interaction has the same time, nothing to split");
+  return *at;
 }
 
 Result<EvalSplit> MakePageSplit(const Dataset& dataset, const PageEvaluationOptions& options) {

@@ -291,24 +291,31 @@ Result<int64_t> ValidationSplitTime(const EvalSplit& split) {
   const double share = static_cast<double>(split.target.nnz()) /
                        static_cast<double>(split.train.nnz() + split.target.nnz());
   const uint64_t future = std::clamp<uint64_t>(std::llround(share * n), 1, n - 1);
-  std::nth_element(times.begin(), times.begin() + (n - future), times.end());
-  int64_t split_time = times[n - future];
   const int64_t earliest = *std::min_element(times.begin(), times.end());
-  if (split_time > earliest) return split_time;
-  // Ties at the earliest time: the next distinct time keeps train non-empty.
-  int64_t next = std::numeric_limits<int64_t>::max();
-  for (int64_t t : times) {
-    if (t > earliest) next = std::min(next, t);
-  }
-  if (next == std::numeric_limits<int64_t>::max()) {
+  std::optional<int64_t> at = SplitTimeAt(std::move(times), n - future);
+  if (!at) {
     return Status::InvalidArgument(
         "temporal validation split: every training interaction has the same time (" +
         IsoTime(earliest) + "), so there is nothing to split");
   }
-  return next;
+  return *at;
 }
 
 }  // namespace
+
+std::optional<int64_t> SplitTimeAt(std::vector<int64_t> times, size_t index) {
+  std::nth_element(times.begin(), times.begin() + index, times.end());
+  const int64_t at = times[index];
+  const int64_t earliest = *std::min_element(times.begin(), times.end());
+  if (at > earliest) return at;
+  // Ties at the earliest time: the next distinct time keeps the past non-empty.
+  int64_t next = std::numeric_limits<int64_t>::max();
+  for (int64_t t : times) {
+    if (t > earliest) next = std::min(next, t);
+  }
+  if (next == std::numeric_limits<int64_t>::max()) return std::nullopt;
+  return next;
+}
 
 std::string_view SplitProtocolName(SplitProtocol protocol) {
   switch (protocol) {

@@ -16,7 +16,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "marquee/data/interactions.h"
 #include "marquee/util/status.h"
@@ -90,6 +92,13 @@ Result<EvalSplit> MakeSplit(const InteractionMatrix& data, const SplitOptions& o
 // same share of the training interactions in validation target as the test
 // split left of train + target (the quantile of the train times), moved up
 // past the earliest train time when ties would leave validation train empty.
+
+// A temporal split time: the `index`-th smallest of `times` (0 < index <
+// times.size()), moved up to the next distinct time when it equals the
+// earliest, so that something falls before it; nullopt when every time is
+// the same. The one rule behind MakeValidationSplit's temporal split time
+// and page evaluation's TimeAtQuantile.
+std::optional<int64_t> SplitTimeAt(std::vector<int64_t> times, size_t index);
 
 // The split file's format version; readers refuse newer ones.
 inline constexpr uint32_t kSplitFormatVersion = 1;

@@ -12,12 +12,6 @@ double TrendingHalfLife(const PageConfig& config) {
   return RowSpec{}.half_life_days;
 }
 
-int64_t LatestTime(const InteractionMatrix& m) {
-  int64_t latest = 0;
-  for (int64_t t : m.times()) latest = std::max(latest, t);
-  return latest;
-}
-
 std::vector<float> MembersPerTitle(const InteractionMatrix& m) {
   std::vector<uint32_t> counts = m.ColumnCounts();
   return {counts.begin(), counts.end()};
@@ -33,9 +27,21 @@ PageSources::PageSources(const Dataset& dataset, const Recommender& model, const
       similar_(model, options.neighbours, std::move(options.title_positives)),
       trending_(TrendingIndex::Build(dataset.interactions,
                                      options.trending_now != 0 ? options.trending_now
-                                                               : LatestTime(dataset.interactions),
+                                                               : dataset.interactions.LatestTime(),
                                      TrendingHalfLife(config))),
-      popularity_(MembersPerTitle(dataset.interactions)) {}
+      popularity_(options.popularity.empty() ? MembersPerTitle(dataset.interactions)
+                                             : std::move(options.popularity)) {}
+
+PageInputs PageSources::InputsAt(int64_t now) const {
+  PageInputs in;
+  in.catalog = &dataset_.catalog;
+  in.index = &index_;
+  in.title_ids = &dataset_.titles;
+  in.similar = &similar_;
+  in.trending = &trending_;
+  in.now = now;
+  return in;
+}
 
 void AppendRowPlays(const Dataset& dataset, uint32_t member, std::vector<PagePlay>& plays) {
   const InteractionMatrix& m = dataset.interactions;

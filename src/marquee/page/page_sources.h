@@ -34,6 +34,9 @@ struct PageSourcesOptions {
   // Members per title in the model's training rows (ServingModel::
   // title_positives): titles with 0 get no neighbours. Empty: all titles.
   std::vector<uint32_t> title_positives;
+  // Members per title in the dataset, when the caller has counted them
+  // already (the server's ModelStore::popularity()); empty: counted here.
+  std::vector<float> popularity;
 };
 
 class PageSources {
@@ -50,6 +53,11 @@ class PageSources {
   const TrendingIndex& trending() const { return trending_; }
   // Members per title in the dataset: the non-personalized page's scores.
   std::span<const float> popularity() const { return popularity_; }
+
+  // A request's inputs as far as these sources give them -- the catalog, its
+  // index, the title ids, the neighbours, trending -- at `now`; the caller
+  // adds the member's scores, masks and plays (and the region).
+  PageInputs InputsAt(int64_t now) const;
 
  private:
   const Dataset& dataset_;

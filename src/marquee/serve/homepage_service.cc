@@ -61,6 +61,7 @@ std::shared_ptr<const PageState> HomepageService::BuildState(std::shared_ptr<con
   page::PageSourcesOptions sources;
   sources.neighbours = options_.neighbours;
   sources.title_positives = state->model->title_positives;
+  sources.popularity = models_.popularity();  // counted once, when the store opened
   state->sources = std::make_unique<page::PageSources>(*state->model->dataset, state->model->model(),
                                                        *state->config, std::move(sources));
   state->builder = std::make_unique<page::PageBuilder>(*state->config);
@@ -153,18 +154,12 @@ Result<Homepage> HomepageService::ForMember(std::string_view member_id, const Ho
   }
 
   out.now = static_cast<int64_t>(std::time(nullptr));
-  page::PageInputs in;
-  in.catalog = &dataset.catalog;
-  in.index = &out.state->sources->index();
-  in.title_ids = &dataset.titles;
+  page::PageInputs in = out.state->sources->InputsAt(out.now);
   in.scores = scores;
   in.allowed = allowed;
   in.seen = seen;
   in.plays = plays;
-  in.similar = &out.state->sources->similar();
-  in.trending = &out.state->sources->trending();
   in.region = query.region;
-  in.now = out.now;
   in.personalized = personalized;
   out.page = out.state->builder->Build(in, {.rows = out.rows, .per_row = out.per_row});
   out.page_id = "page-" + page_ids_.Next();

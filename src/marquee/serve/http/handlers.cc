@@ -85,8 +85,8 @@ json ArtworkJson(const Dataset& dataset, const ArtworkChoice& c) {
           {"impression_id", c.impression_id},
           {"ai_disclosure", DisclosureJson(c.disclosure)}};
 }
+}  // namespace
 
-// The same object as ArtworkJson, written by JsonWriter (keys sorted).
 void WriteArtwork(JsonWriter& out, const Dataset& dataset, const ArtworkChoice& c) {
   if (c.title_card) {
     out.BeginObject()
@@ -111,7 +111,6 @@ void WriteArtwork(JsonWriter& out, const Dataset& dataset, const ArtworkChoice& 
       .Key("propensity").Double(c.propensity)
       .EndObject();
 }
-}  // namespace
 
 // The list is the answer the server sends most, so it is written with
 // JsonWriter rather than built as a nlohmann tree: the same text Reply::Json
@@ -224,17 +223,10 @@ Reply Handlers::MemberArtwork(std::string_view member_id, const QueryParams& par
   const Dataset& dataset = models_.dataset();
   std::vector<uint32_t> titles;
   std::string unknown;
-  for (auto [it, end] = params.equal_range("titles"); it != end; ++it) {
-    std::string_view list = it->second;
-    while (!list.empty()) {
-      const size_t comma = list.find(',');
-      const std::string_view id = list.substr(0, comma);
-      list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-      if (id.empty()) continue;
-      const uint32_t title = dataset.titles.Find(id);
-      if (title == IdMap::kNotFound) unknown += (unknown.empty() ? "" : ", ") + QuoteForError(id);
-      else titles.push_back(title);
-    }
+  for (const std::string& id : ParseListParam(params, "titles")) {
+    const uint32_t title = dataset.titles.Find(id);
+    if (title == IdMap::kNotFound) unknown += (unknown.empty() ? "" : ", ") + QuoteForError(id);
+    else titles.push_back(title);
   }
   if (!unknown.empty()) return Reply::Error(ApiError::NotFound("titles not in the catalog: " + unknown, "titles"));
   if (titles.empty() || titles.size() > kMaxArtworkTitles) {

@@ -14,6 +14,7 @@
 #include "marquee/serve/ingest_options.h"
 #include "marquee/serve/http/metrics.h"
 #include "marquee/serve/model_store.h"
+#include "marquee/util/json_writer.h"
 #include "marquee/serve/recommendation_service.h"
 #include "marquee/serve/http/server_options.h"
 
@@ -27,6 +28,12 @@ struct Reply {
   static Reply Json(const nlohmann::json& body, int status = 200);
   static Reply Error(const ApiError& error);
 };
+
+// A choice's artwork object as every route writes it -- {id, propensity,
+// impression_id, ai_disclosure}, a title card {title_card, reason,
+// impression_id}, or null for a title without variants -- keys sorted, as
+// nlohmann's objects keep them.
+void WriteArtwork(JsonWriter& out, const Dataset& dataset, const ArtworkChoice& c);
 
 class Handlers {
  public:

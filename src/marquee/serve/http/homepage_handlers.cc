@@ -24,28 +24,6 @@ void VisibleForArtwork(const Homepage& home, uint32_t columns, std::vector<uint3
   }
 }
 
-void WriteArtworkChoice(JsonWriter& out, const Dataset& dataset, const ArtworkChoice& c) {
-  if (c.title_card) {
-    out.BeginObject().Key("title_card").Bool(true).Key("reason").String(c.reason);
-    out.Key("impression_id").String(c.impression_id).EndObject();
-    return;
-  }
-  if (!c.has_artwork) {
-    out.Null();
-    return;
-  }
-  out.BeginObject()
-      .Key("id").String(dataset.catalog.titles()[c.title].artwork[c.variant].id)
-      .Key("propensity").Double(c.propensity)
-      .Key("impression_id").String(c.impression_id)
-      .Key("ai_disclosure").BeginObject()
-          .Key("required").Bool(c.disclosure.required)
-          .Key("text").String(c.disclosure.text)
-          .Key("basis").String(c.disclosure.basis)
-          .EndObject()
-      .EndObject();
-}
-
 void WriteRow(JsonWriter& out, const Dataset& dataset, const page::PageRow& shown, uint32_t position,
               std::span<const ArtworkChoice> artwork) {
   const page::CandidateRow& row = shown.row;
@@ -73,7 +51,7 @@ void WriteRow(JsonWriter& out, const Dataset& dataset, const page::PageRow& show
     out.Key("score").Double(row.titles[c].score);
     if (c < artwork.size()) {
       out.Key("artwork");
-      WriteArtworkChoice(out, dataset, artwork[c]);
+      WriteArtwork(out, dataset, artwork[c]);
     }
     out.EndObject();
   }

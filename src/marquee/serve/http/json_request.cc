@@ -123,16 +123,7 @@ Parsed<T> ToParsed(Result<T> result) {
 }  // namespace
 
 Parsed<uint32_t> ParseKParam(const QueryParams& params, uint32_t fallback) {
-  auto it = params.find("k");
-  if (it == params.end()) return fallback;
-  const std::string& text = it->second;
-  uint32_t k = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), k);
-  if (ec != std::errc() || end != text.data() + text.size() || k < 1 || k > kMaxK) {
-    return ApiError::BadField("k", "k: expected an integer in 1.." + std::to_string(kMaxK) +
-                                       ", found " + QuoteForError(text));
-  }
-  return k;
+  return ParseCountParam(params, "k", 1, kMaxK, fallback);
 }
 
 Parsed<bool> ParseBoolParam(const QueryParams& params, const std::string& name, bool fallback) {
@@ -179,8 +170,6 @@ Parsed<std::string> ParseTerritoryParam(const QueryParams& params, const std::st
   return it->second;
 }
 
-namespace {
-
 // ?name=N with N in [min, max]; `fallback` when absent.
 Parsed<uint32_t> ParseCountParam(const QueryParams& params, const std::string& name, uint32_t min, uint32_t max,
                                  uint32_t fallback) {
@@ -196,7 +185,7 @@ Parsed<uint32_t> ParseCountParam(const QueryParams& params, const std::string& n
   return value;
 }
 
-std::vector<std::string> CommaList(const QueryParams& params, const std::string& name) {
+std::vector<std::string> ParseListParam(const QueryParams& params, const std::string& name) {
   std::vector<std::string> out;
   for (auto [it, end] = params.equal_range(name); it != end; ++it) {
     std::string_view list = it->second;
@@ -210,7 +199,6 @@ std::vector<std::string> CommaList(const QueryParams& params, const std::string&
   return out;
 }
 
-}  // namespace
 
 Parsed<HomepageRequest> ParseHomepageRequest(const QueryParams& params, const std::string& default_territory,
                                              bool artwork_default) {
@@ -229,7 +217,7 @@ Parsed<HomepageRequest> ParseHomepageRequest(const QueryParams& params, const st
     request.query.region = it->second;
   }
   if (auto it = params.find("maturity"); it != params.end()) request.query.max_maturity = it->second;
-  request.query.exclude_ids = CommaList(params, "exclude");
+  request.query.exclude_ids = ParseListParam(params, "exclude");
   if (auto it = params.find("device"); it != params.end()) {
     const std::string& d = it->second;
     if (d != "tv" && d != "web" && d != "mobile" && d != "tablet") {

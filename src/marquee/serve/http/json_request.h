@@ -45,6 +45,12 @@ inline constexpr uint32_t kMaxK = 1000;
 // GET /v1/members/{id}/artwork?titles=...: titles a request may name.
 inline constexpr size_t kMaxArtworkTitles = 200;
 
+// ?name=N, a whole number in [min, max]; `fallback` when absent. The error
+// names the parameter and the range.
+Parsed<uint32_t> ParseCountParam(const QueryParams& params, const std::string& name, uint32_t min, uint32_t max,
+                                 uint32_t fallback);
+// ?name=a,b&name=c: the non-empty items of every comma-separated value, in order.
+std::vector<std::string> ParseListParam(const QueryParams& params, const std::string& name);
 // ?k=N, 1..kMaxK; `fallback` when absent.
 Parsed<uint32_t> ParseKParam(const QueryParams& params, uint32_t fallback = kDefaultK);
 // ?name=true|false|1|0; `fallback` when absent.
