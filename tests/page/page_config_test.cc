@@ -186,6 +186,14 @@ TEST(PageConfigTest, RefusesAnEmptyFile) {
   ExpectError("just text\n", 1, "(file)", "expected a map with rules: and rows:");
 }
 
+TEST(PageConfigTest, RefusesASecondYamlDocument) {
+  // Line 3 holds the second document's first node.
+  ExpectError("rows:\n  - kind: top_picks\n---\nrows:\n  - kind: trending\n", 4, "(file)",
+              "expected one YAML document, found 2");
+  // A lone leading "---" is one document and fine.
+  EXPECT_TRUE(ParsePageConfig("---\nrows:\n  - kind: top_picks\n", "page.yaml").ok());
+}
+
 TEST(PageConfigTest, RefusesAnUnknownTopLevelKey) {
   ExpectError("rows:\n  - kind: genre\nrowz: 3\n", 3, "rowz",
               "unknown key; a page configuration has rules, rows");

@@ -462,7 +462,14 @@ const PageConfig& DefaultPageConfig() {
 
 Result<PageConfig> ParsePageConfig(std::string_view text, std::string_view file_name) {
   try {
-    return ParseDocument(file_name, YAML::Load(std::string(text)));
+    const std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
+    // A second document ("---") would otherwise be read by nobody: refuse it
+    // rather than serve half of what the file says.
+    if (documents.size() > 1) {
+      return ErrorAt(file_name, LineOf(documents[1].Mark()), "(file)",
+                     fmt::format("expected one YAML document, found {} (separated by ---)", documents.size()));
+    }
+    return ParseDocument(file_name, documents.empty() ? YAML::Node() : documents.front());
   } catch (const YAML::Exception& e) {
     // e.msg is yaml-cpp's own description ("illegal map value", ...).
     return ErrorAt(file_name, LineOf(e.mark), "(file)",

@@ -84,12 +84,14 @@ Status WriteBytes(std::FILE* f, const void* data, size_t size, std::string_view 
 Status WriteFileAtomically(const std::string& path,
                            const std::function<Status(std::FILE*)>& write) {
   std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  // Errors name the file the caller asked for (the temporary one is ours).
+  const std::string via = " (through its temporary file " + tmp + ")";
   std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (f == nullptr) return Status::IOError(ErrnoMessage("cannot create", tmp));
+  if (f == nullptr) return Status::IOError(ErrnoMessage("cannot create", path) + via);
   Status s = write(f);
-  if (s.ok() && std::fflush(f) != 0) s = Status::IOError(ErrnoMessage("flush failed", tmp));
-  if (s.ok() && ::fsync(::fileno(f)) != 0) s = Status::IOError(ErrnoMessage("fsync failed", tmp));
-  if (std::fclose(f) != 0 && s.ok()) s = Status::IOError(ErrnoMessage("close failed", tmp));
+  if (s.ok() && std::fflush(f) != 0) s = Status::IOError(ErrnoMessage("flush failed", path) + via);
+  if (s.ok() && ::fsync(::fileno(f)) != 0) s = Status::IOError(ErrnoMessage("fsync failed", path) + via);
+  if (std::fclose(f) != 0 && s.ok()) s = Status::IOError(ErrnoMessage("close failed", path) + via);
   if (s.ok() && std::rename(tmp.c_str(), path.c_str()) != 0) {
     s = Status::IOError(ErrnoMessage("cannot rename into place", path));
   }
