@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -37,10 +38,10 @@ const std::string& PythonWithScipy() {
   return found;
 }
 
-#define REQUIRE_SCIPY()                                                                        \
-  if (PythonWithScipy().empty()) {                                                             \
-    GTEST_SKIP() << "SciPy not found (tried /usr/bin/python3 and python3): install "           \
-                    "python3-scipy to compare these statistics with SciPy";                    \
+#define REQUIRE_SCIPY()                                                              \
+  if (PythonWithScipy().empty()) {                                                   \
+    GTEST_SKIP() << "SciPy not found (tried /usr/bin/python3 and python3): install " \
+                    "python3-scipy to compare these statistics with SciPy";          \
   }
 
 // A Python list literal; 17 significant digits survive the round trip exactly.
@@ -63,7 +64,8 @@ std::vector<double> RunPython(const std::string& code) {
   EXPECT_NE(pipe, nullptr);
   std::array<char, 4096> buf;
   size_t n;
-  while (pipe != nullptr && (n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0) output.append(buf.data(), n);
+  while (pipe != nullptr && (n = std::fread(buf.data(), 1, buf.size(), pipe)) > 0)
+    output.append(buf.data(), n);
   const int status = pipe != nullptr ? ::pclose(pipe) : -1;
   std::remove(path.c_str());
   EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "python failed:\n" << output;
@@ -76,14 +78,14 @@ std::vector<double> RunPython(const std::string& code) {
 
 // |actual - expected| <= rel * |expected| (or an absolute 1e-15 near zero).
 #define EXPECT_REL(actual, expected, rel) \
-  EXPECT_NEAR((actual), (expected), std::max(1e-15, (rel) * std::fabs(expected))) << #actual
+  EXPECT_NEAR((actual), (expected), std::max(1e-15, (rel)*std::fabs(expected))) << #actual
 
 constexpr double kClosedForm = 1e-9;  // closed forms: SciPy and we must agree to rounding
 
 // Hand-typed cells: minutes watched per member, control and treatment.
 const std::vector<double> kControl = {12.5, 7.0, 30.25, 0.0, 18.0, 22.5, 5.75, 14.0, 9.5, 26.0, 3.25, 16.0};
-const std::vector<double> kTreatment = {15.0, 21.5, 8.25, 33.0, 19.75, 27.0, 11.0, 24.5,
-                                        40.0, 6.5,  17.25, 29.0, 13.5, 22.0, 31.75};
+const std::vector<double> kTreatment = {15.0, 21.5, 8.25,  33.0, 19.75, 27.0, 11.0, 24.5,
+                                        40.0, 6.5,  17.25, 29.0, 13.5,  22.0, 31.75};
 
 void ExpectInvalid(const Status& status, const std::string& names) {
   EXPECT_EQ(status.code(), Status::Code::kInvalidArgument) << status.ToString();
@@ -162,6 +164,9 @@ TEST(StatisticsWelchTest, RefusesDegenerateInput) {
   ExpectInvalid(WelchTTest(kControl, with_inf).status(), "treatment[1]");
   ExpectInvalid(WelchTTest(constant, constant).status(), "variance");
   ExpectInvalid(WelchTTest(zero_mean, kTreatment).status(), "control");
+  // Finite values whose squares overflow: refused, never a NaN.
+  const std::vector<double> huge = {1e308, -1e308, 1e308};
+  ExpectInvalid(WelchTTest(huge, kTreatment).status(), "finite result");
   ExpectInvalid(WelchTTest(kControl, kTreatment, {.alpha = 0.0}).status(), "alpha");
   ExpectInvalid(WelchTTest(kControl, kTreatment, {.alpha = 1.0}).status(), "alpha");
   ExpectInvalid(WelchTTest(kControl, kTreatment, {.alpha = std::nan("")}).status(), "alpha");
@@ -242,6 +247,8 @@ TEST(StatisticsRatioTest, DeltaMethodVarianceMatchesSimulation) {
   for (double x : ratios) mean += x / kCells;
   double empirical = 0.0;
   for (double x : ratios) empirical += (x - mean) * (x - mean) / (kCells - 1);
+  RecordProperty("formula_over_empirical", fmt::format("{:.4f}", formula_variance / empirical));
+  RecordProperty("naive_over_empirical", fmt::format("{:.4f}", naive_variance / empirical));
   // The empirical variance of 5000 cells is itself uncertain by sqrt(2/5000) = 2%.
   EXPECT_NEAR(formula_variance / empirical, 1.0, 0.06) << formula_variance << " vs " << empirical;
   // Treating impressions as independent understates the variance badly here.
@@ -258,6 +265,9 @@ TEST(StatisticsRatioTest, RefusesDegenerateInput) {
   ExpectInvalid(DeltaMethodRatio(three, zeros).status(), "denominator");
   ExpectInvalid(DeltaMethodRatio(with_nan, three).status(), "numerator[1]");
   ExpectInvalid(DeltaMethodRatio(three, with_nan).status(), "denominator[1]");
+  ExpectInvalid(
+      DeltaMethodRatio(std::vector<double>{1e308, 1e308}, std::vector<double>{1e-300, 1e-300}).status(),
+      "finite result");
   // CompareRatios names the argument as the caller spells it.
   ExpectInvalid(CompareRatios(three, two, three, three).status(), "control_denominator");
   ExpectInvalid(CompareRatios(three, three, with_nan, three).status(), "treatment_numerator[1]");
@@ -265,7 +275,8 @@ TEST(StatisticsRatioTest, RefusesDegenerateInput) {
   // Every member's ratio equal to R in both cells: Var(R) = 0 in both, SE = 0.
   ExpectInvalid(CompareRatios(three, three, three, three).status(), "variance");
   // A control ratio of 0: the lift divides by it.
-  ExpectInvalid(CompareRatios(zeros, three, kTreatmentPlays, kTreatmentImpressions).status(), "control_numerator");
+  ExpectInvalid(CompareRatios(zeros, three, kTreatmentPlays, kTreatmentImpressions).status(),
+                "control_numerator");
   ExpectInvalid(CompareRatios(kControlPlays, kControlImpressions, kTreatmentPlays, kTreatmentImpressions,
                               {.alpha = 2.0})
                     .status(),
@@ -277,7 +288,7 @@ TEST(StatisticsRatioTest, RefusesDegenerateInput) {
 
 // Pre-experiment minutes (covariate) for the members of kControl and kTreatment.
 const std::vector<double> kControlPre = {10.0, 8.5, 25.0, 2.0, 15.5, 20.0, 4.0, 13.0, 11.0, 22.0, 1.5, 17.0};
-const std::vector<double> kTreatmentPre = {12.0, 16.5, 9.0, 27.5, 14.0, 21.0, 10.5, 18.0,
+const std::vector<double> kTreatmentPre = {12.0, 16.5, 9.0,  27.5, 14.0, 21.0, 10.5, 18.0,
                                            33.0, 5.0,  15.0, 23.5, 12.5, 16.0, 26.0};
 
 TEST(StatisticsCupedTest, MatchesTheFormulaWithNumpyAndScipyWelch) {
@@ -436,12 +447,15 @@ TEST(StatisticsSampleRatioTest, RefusesDegenerateInput) {
   ExpectInvalid(CheckSampleRatio(std::vector<int64_t>{10, 12}, std::vector<double>{1.0}).status(), "shares");
   ExpectInvalid(CheckSampleRatio(std::vector<int64_t>{10, -1}, halves).status(), "counts[1]");
   ExpectInvalid(CheckSampleRatio(std::vector<int64_t>{0, 0}, halves).status(), "counts");
-  ExpectInvalid(CheckSampleRatio(std::vector<int64_t>{10, 12}, std::vector<double>{0.5, 0.6}).status(), "shares");
+  ExpectInvalid(CheckSampleRatio(std::vector<int64_t>{10, 12}, std::vector<double>{0.5, 0.6}).status(),
+                "shares");
   ExpectInvalid(CheckSampleRatio(std::vector<int64_t>{10, 12}, std::vector<double>{1.0, 0.0}).status(),
                 "shares[1]");
-  ExpectInvalid(CheckSampleRatio(std::vector<int64_t>{10, 12}, std::vector<double>{std::nan(""), 0.5}).status(),
-                "shares[0]");
-  ExpectInvalid(CheckSampleRatio(std::vector<int64_t>{10, 12}, halves, {.threshold = 0.0}).status(), "threshold");
+  ExpectInvalid(
+      CheckSampleRatio(std::vector<int64_t>{10, 12}, std::vector<double>{std::nan(""), 0.5}).status(),
+      "shares[0]");
+  ExpectInvalid(CheckSampleRatio(std::vector<int64_t>{10, 12}, halves, {.threshold = 0.0}).status(),
+                "threshold");
 }
 
 // ---------------------------------------------------------------------------
@@ -475,17 +489,31 @@ TEST(StatisticsMultipleComparisonsTest, BenjaminiHochbergKnownAnswers) {
   EXPECT_NEAR((*pulled)[1], 0.03, 1e-15);
 }
 
-TEST(StatisticsMultipleComparisonsTest, MatchesScipyFalseDiscoveryControlWhenPresent) {
+TEST(StatisticsMultipleComparisonsTest, MatchesScipyOrTheDefinitionsInPython) {
   REQUIRE_SCIPY();
-  const std::vector<double> p = {0.001, 0.2, 0.013, 0.04, 0.5, 0.0311, 0.9, 0.008, 0.04, 0.07};
-  const auto has = RunPython("print(1 if hasattr(st, 'false_discovery_control') else 0)");
-  ASSERT_EQ(has.size(), 1u);
-  if (has[0] == 0) GTEST_SKIP() << "this SciPy has no false_discovery_control (added in 1.11); known answers above";
-  const auto py = RunPython(fmt::format("print(*map(repr, st.false_discovery_control({}, method='bh')))", PyList(p)));
+  const std::vector<double> p = {0.001, 0.2, 0.013, 0.04, 0.5, 0.0311, 0.9, 0.008, 0.04, 0.07, 0.0125, 0.3};
+  // SciPy has Benjamini-Hochberg from 1.11 (false_discovery_control) and no
+  // Holm; otherwise both are computed from their definitions, written as
+  // max/min over all j rather than as our running max/min.
+  const auto py = RunPython(fmt::format(R"(
+p = {}; m = len(p); order = sorted(range(m), key=lambda i: p[i]); ps = [p[i] for i in order]
+holm = [0.0] * m; bh = [0.0] * m
+for r, i in enumerate(order):
+    holm[i] = min(1.0, max((m - j) * ps[j] for j in range(r + 1)))
+    bh[i] = min(1.0, min(m * ps[j] / (j + 1) for j in range(r, m)))
+if hasattr(st, 'false_discovery_control'):
+    bh = list(st.false_discovery_control(p, method='bh'))
+print(*map(repr, holm + bh))
+)",
+                                        PyList(p)));
+  ASSERT_EQ(py.size(), 2 * p.size());
+  auto holm = HolmAdjust(p);
   auto bh = BenjaminiHochbergAdjust(p);
-  ASSERT_TRUE(bh.ok());
-  ASSERT_EQ(py.size(), p.size());
-  for (size_t i = 0; i < p.size(); ++i) EXPECT_REL((*bh)[i], py[i], kClosedForm);
+  ASSERT_TRUE(holm.ok() && bh.ok());
+  for (size_t i = 0; i < p.size(); ++i) {
+    EXPECT_REL((*holm)[i], py[i], kClosedForm) << i;
+    EXPECT_REL((*bh)[i], py[p.size() + i], kClosedForm) << i;
+  }
 }
 
 TEST(StatisticsMultipleComparisonsTest, AdjustedValuesAreMonotoneAtLeastPAndInOrder) {
@@ -533,8 +561,8 @@ TEST(StatisticsMultipleComparisonsTest, RefusesInvalidPValuesAndAcceptsNone) {
 
 TEST(StatisticsSignTest, MatchesScipyBinomtest) {
   REQUIRE_SCIPY();
-  const std::vector<std::pair<int64_t, int64_t>> cases = {{5, 5}, {0, 7}, {9, 1}, {60, 40}, {510, 470}, {3, 12},
-                                                          {1, 0}, {2500, 2360}};
+  const std::vector<std::pair<int64_t, int64_t>> cases = {{5, 5},     {0, 7},  {9, 1}, {60, 40},
+                                                          {510, 470}, {3, 12}, {1, 0}, {2500, 2360}};
   std::string code = "for k, n in [";
   for (const auto& [w, l] : cases) code += fmt::format("({}, {}), ", w, w + l);
   code += "]:\n    print(repr(st.binomtest(k, n, 0.5).pvalue))\n";
@@ -558,6 +586,7 @@ TEST(StatisticsSignTest, KnownAnswersAndErrors) {
   ExpectInvalid(SignTest(-1, 3).status(), "wins");
   ExpectInvalid(SignTest(3, -1).status(), "losses");
   ExpectInvalid(SignTest(0, 0).status(), "wins, losses");
+  ExpectInvalid(SignTest(std::numeric_limits<int64_t>::max(), 1).status(), "wins, losses");
 }
 
 TEST(StatisticsBootstrapTest, IsDeterministicForASeedAndCoversTheShare) {
@@ -614,10 +643,11 @@ TEST(StatisticsMsprtTest, MatchesTheMixtureLikelihoodRatio) {
     int64_t n;
     double difference, variance, tau2;
   };
-  const std::vector<Case> cases = {{100, 0.3, 4.0, 0.25}, {1000, 0.05, 1.0, 0.01}, {50, 0.0, 2.0, 1.0},
-                                   {5000, 0.2, 9.0, 0.04}};
+  const std::vector<Case> cases = {
+      {100, 0.3, 4.0, 0.25}, {1000, 0.05, 1.0, 0.01}, {50, 0.0, 2.0, 1.0}, {5000, 0.2, 9.0, 0.04}};
   std::string code = "import math\nfor n, d, s2, tau2 in [";
-  for (const Case& c : cases) code += fmt::format("({}, {:.17g}, {:.17g}, {:.17g}), ", c.n, c.difference, c.variance, c.tau2);
+  for (const Case& c : cases)
+    code += fmt::format("({}, {:.17g}, {:.17g}, {:.17g}), ", c.n, c.difference, c.variance, c.tau2);
   code += R"(]:
     V = 2 * s2
     lam = math.sqrt(V / (V + n * tau2)) * math.exp(n * n * tau2 * d * d / (2 * V * (V + n * tau2)))
@@ -626,7 +656,8 @@ TEST(StatisticsMsprtTest, MatchesTheMixtureLikelihoodRatio) {
   const auto py = RunPython(code);
   ASSERT_EQ(py.size(), cases.size());
   for (size_t i = 0; i < cases.size(); ++i) {
-    auto p = MsprtPValue(cases[i].n, cases[i].difference, cases[i].variance, {.mixing_variance = cases[i].tau2});
+    auto p =
+        MsprtPValue(cases[i].n, cases[i].difference, cases[i].variance, {.mixing_variance = cases[i].tau2});
     ASSERT_TRUE(p.ok()) << p.status().ToString();
     EXPECT_REL(*p, py[i], kClosedForm) << i;
   }
@@ -662,6 +693,8 @@ TEST(StatisticsMsprtTest, PeekingAtEveryLookKeepsTheFalsePositiveRate) {
     msprt_rejections += p < 0.05;
     peeking_z_rejections += z_rejected;
   }
+  RecordProperty("msprt_rejections", msprt_rejections);
+  RecordProperty("peeking_z_rejections", peeking_z_rejections);
   EXPECT_LE(msprt_rejections, kExperiments * 0.05 + 3 * std::sqrt(kExperiments * 0.05));
   EXPECT_GT(peeking_z_rejections, kExperiments * 0.15);
 }

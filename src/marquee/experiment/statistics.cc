@@ -60,8 +60,7 @@ Status CheckCell(std::string_view name, std::span<const double> values) {
 Status CheckSameLength(std::string_view a, std::span<const double> x, std::string_view b,
                        std::span<const double> y) {
   if (x.size() == y.size()) return Status::OK();
-  return Invalid(b, fmt::format("one value per member of {} ({})", a, x.size()),
-                 fmt::format("{}", y.size()));
+  return Invalid(b, fmt::format("one value per member of {} ({})", a, x.size()), fmt::format("{}", y.size()));
 }
 
 Status CheckAlpha(double alpha) {
@@ -73,7 +72,7 @@ Status CheckAlpha(double alpha) {
 // extreme inputs: a NaN is never returned silently).
 Status Finite(std::string_view what, double value) {
   if (std::isfinite(value)) return Status::OK();
-  return Status::InvalidArgument(fmt::format("{} is not finite ({}): the inputs are too extreme", what, value));
+  return Invalid(what, "a finite result", fmt::format("{} (the inputs are too extreme)", value));
 }
 
 double Mean(std::span<const double> x) {
@@ -89,15 +88,21 @@ double Covariance(std::span<const double> x, std::span<const double> y) {
   return sum / static_cast<double>(x.size() - 1);
 }
 
-double Variance(std::span<const double> x) { return Covariance(x, x); }
+double Variance(std::span<const double> x) {
+  return Covariance(x, x);
+}
 
-double NormalQuantile(double alpha) { return boost::math::quantile(Normal(), 1.0 - alpha / 2.0); }
+double NormalQuantile(double alpha) {
+  return boost::math::quantile(Normal(), 1.0 - alpha / 2.0);
+}
 
 double TwoSidedNormalP(double z) {
   return 2.0 * boost::math::cdf(boost::math::complement(Normal(), std::fabs(z)));
 }
 
-Interval Around(double center, double half_width) { return {center - half_width, center + half_width}; }
+Interval Around(double center, double half_width) {
+  return {center - half_width, center + half_width};
+}
 
 // Var(a / b) for independent estimates a and b by the delta method.
 double RatioOfMeansVariance(double a, double var_a, double b, double var_b) {
@@ -149,8 +154,8 @@ Result<MeanComparison> WelchTTest(std::span<const double> control, std::span<con
   const double vc = r.control_variance / static_cast<double>(r.control_n);  // Var(mean_C)
   const double vt = r.treatment_variance / static_cast<double>(r.treatment_n);
   if (!(vc + vt > 0.0)) {
-    return Invalid("control, treatment", "a nonzero variance in at least one cell (the standard error divides t)",
-                   "both constant");
+    return Invalid("control, treatment",
+                   "a nonzero variance in at least one cell (the standard error divides t)", "both constant");
   }
   if (r.control_mean == 0.0) {
     return Invalid("control", "a nonzero mean (the relative lift divides by it)", "mean 0");
@@ -158,18 +163,19 @@ Result<MeanComparison> WelchTTest(std::span<const double> control, std::span<con
   r.difference = r.treatment_mean - r.control_mean;
   r.relative_lift = r.difference / r.control_mean;
   r.standard_error = std::sqrt(vc + vt);
-  r.degrees_of_freedom = (vc + vt) * (vc + vt) /
-                         (vc * vc / static_cast<double>(r.control_n - 1) +
-                          vt * vt / static_cast<double>(r.treatment_n - 1));
+  r.degrees_of_freedom =
+      (vc + vt) * (vc + vt) /
+      (vc * vc / static_cast<double>(r.control_n - 1) + vt * vt / static_cast<double>(r.treatment_n - 1));
   r.t = r.difference / r.standard_error;
   MARQUEE_RETURN_IF_ERROR(Finite("Welch's t", r.t));
   MARQUEE_RETURN_IF_ERROR(Finite("the Welch-Satterthwaite degrees of freedom", r.degrees_of_freedom));
   const StudentT t_dist(r.degrees_of_freedom);
   r.p_value = 2.0 * boost::math::cdf(boost::math::complement(t_dist, std::fabs(r.t)));
+  MARQUEE_RETURN_IF_ERROR(Finite("Welch's p-value", r.p_value));
   const double t_quantile = boost::math::quantile(t_dist, 1.0 - options.alpha / 2.0);
   r.difference_interval = Around(r.difference, t_quantile * r.standard_error);
-  r.relative_lift_standard_error =
-      std::sqrt(RatioOfMeansVariance(r.treatment_mean, vt, r.control_mean, vc));
+  r.relative_lift_standard_error = std::sqrt(RatioOfMeansVariance(r.treatment_mean, vt, r.control_mean, vc));
+  MARQUEE_RETURN_IF_ERROR(Finite("the relative lift", r.relative_lift));
   MARQUEE_RETURN_IF_ERROR(Finite("the relative lift's standard error", r.relative_lift_standard_error));
   r.relative_lift_interval =
       Around(r.relative_lift, NormalQuantile(options.alpha) * r.relative_lift_standard_error);
@@ -196,30 +202,34 @@ Result<RatioEstimate> NamedRatio(std::string_view numerator_name, std::span<cons
   const double syy = Variance(denominator);
   const double sxy = Covariance(numerator, denominator);
   const double ybar2 = r.denominator_mean * r.denominator_mean;
+  const double variance =
+      (sxx - 2.0 * r.ratio * sxy + r.ratio * r.ratio * syy) / (static_cast<double>(r.n) * ybar2);
+  MARQUEE_RETURN_IF_ERROR(Finite("the ratio", r.ratio));
+  MARQUEE_RETURN_IF_ERROR(Finite("the ratio's variance", variance));
   // The quadratic form is Var(x - R·y) >= 0; rounding can leave -1e-17.
-  r.variance = std::max(0.0, (sxx - 2.0 * r.ratio * sxy + r.ratio * r.ratio * syy) /
-                                 (static_cast<double>(r.n) * ybar2));
+  r.variance = std::max(0.0, variance);
   r.standard_error = std::sqrt(r.variance);
-  MARQUEE_RETURN_IF_ERROR(Finite("the ratio's variance", r.variance));
   return r;
 }
 
 }  // namespace
 
-Result<RatioEstimate> DeltaMethodRatio(std::span<const double> numerator, std::span<const double> denominator) {
+Result<RatioEstimate> DeltaMethodRatio(std::span<const double> numerator,
+                                       std::span<const double> denominator) {
   return NamedRatio("numerator", numerator, "denominator", denominator);
 }
 
 Result<RatioComparison> CompareRatios(std::span<const double> control_numerator,
                                       std::span<const double> control_denominator,
                                       std::span<const double> treatment_numerator,
-                                      std::span<const double> treatment_denominator, const TestOptions& options) {
+                                      std::span<const double> treatment_denominator,
+                                      const TestOptions& options) {
   MARQUEE_RETURN_IF_ERROR(CheckAlpha(options.alpha));
   RatioComparison r;
-  MARQUEE_ASSIGN_OR_RETURN(r.control, NamedRatio("control_numerator", control_numerator, "control_denominator",
-                                                  control_denominator));
+  MARQUEE_ASSIGN_OR_RETURN(r.control, NamedRatio("control_numerator", control_numerator,
+                                                 "control_denominator", control_denominator));
   MARQUEE_ASSIGN_OR_RETURN(r.treatment, NamedRatio("treatment_numerator", treatment_numerator,
-                                                    "treatment_denominator", treatment_denominator));
+                                                   "treatment_denominator", treatment_denominator));
   r.standard_error = std::sqrt(r.control.variance + r.treatment.variance);
   if (!(r.standard_error > 0.0)) {
     return Invalid("control, treatment", "a nonzero delta-method variance in at least one cell", "both 0");
@@ -236,6 +246,7 @@ Result<RatioComparison> CompareRatios(std::span<const double> control_numerator,
   r.difference_interval = Around(r.difference, z_quantile * r.standard_error);
   r.relative_lift_standard_error = std::sqrt(
       RatioOfMeansVariance(r.treatment.ratio, r.treatment.variance, r.control.ratio, r.control.variance));
+  MARQUEE_RETURN_IF_ERROR(Finite("the relative lift", r.relative_lift));
   MARQUEE_RETURN_IF_ERROR(Finite("the relative lift's standard error", r.relative_lift_standard_error));
   r.relative_lift_interval = Around(r.relative_lift, z_quantile * r.relative_lift_standard_error);
   return r;
@@ -244,7 +255,8 @@ Result<RatioComparison> CompareRatios(std::span<const double> control_numerator,
 Result<CupedComparison> CupedWelchTTest(std::span<const double> control_metric,
                                         std::span<const double> control_covariate,
                                         std::span<const double> treatment_metric,
-                                        std::span<const double> treatment_covariate, const TestOptions& options) {
+                                        std::span<const double> treatment_covariate,
+                                        const TestOptions& options) {
   MARQUEE_RETURN_IF_ERROR(CheckCell("control_metric", control_metric));
   MARQUEE_RETURN_IF_ERROR(CheckCell("treatment_metric", treatment_metric));
   MARQUEE_RETURN_IF_ERROR(
@@ -260,8 +272,8 @@ Result<CupedComparison> CupedWelchTTest(std::span<const double> control_metric,
   const double var_x = Variance(x);
   const double var_y = Variance(y);
   if (!(var_x > 0.0)) {
-    return Invalid("control_covariate, treatment_covariate", "a nonzero pooled variance (theta divides by it)",
-                   "constant");
+    return Invalid("control_covariate, treatment_covariate",
+                   "a nonzero pooled variance (theta divides by it)", "constant");
   }
   if (!(var_y > 0.0)) {
     return Invalid("control_metric, treatment_metric",
@@ -273,13 +285,15 @@ Result<CupedComparison> CupedWelchTTest(std::span<const double> control_metric,
   for (size_t i = 0; i < y.size(); ++i) y[i] -= r.theta * (x[i] - mean_x);
   r.variance_reduction = 1.0 - Variance(y) / var_y;
   if (r.variance_reduction > kCovariateExplainsAll) {
-    return Invalid("control_covariate, treatment_covariate", "a covariate that is not a linear function of the metric",
+    return Invalid("control_covariate, treatment_covariate",
+                   "a covariate that is not a linear function of the metric",
                    fmt::format("one explaining {} of its variance (nothing would be left to compare)",
                                r.variance_reduction));
   }
   MARQUEE_RETURN_IF_ERROR(Finite("theta", r.theta));
   const std::span<const double> adjusted(y);
-  auto welch = WelchTTest(adjusted.first(control_metric.size()), adjusted.subspan(control_metric.size()), options);
+  auto welch =
+      WelchTTest(adjusted.first(control_metric.size()), adjusted.subspan(control_metric.size()), options);
   // X = Y (or an exact linear function of it) leaves Y_adj constant: refused by Welch.
   if (!welch.ok()) return welch.status().WithContext("the CUPED-adjusted metric");
   r.adjusted = std::move(welch).value();
@@ -290,7 +304,8 @@ Result<SampleRatioCheck> CheckSampleRatio(std::span<const int64_t> counts, std::
                                           const SampleRatioOptions& options) {
   if (counts.size() < 2) return Invalid("counts", "at least 2 cells", fmt::format("{}", counts.size()));
   if (shares.size() != counts.size()) {
-    return Invalid("shares", fmt::format("one share per cell ({})", counts.size()), fmt::format("{}", shares.size()));
+    return Invalid("shares", fmt::format("one share per cell ({})", counts.size()),
+                   fmt::format("{}", shares.size()));
   }
   if (!(options.threshold > 0.0 && options.threshold < 1.0)) {
     return Invalid("threshold", "a number in (0, 1)", fmt::format("{}", options.threshold));
@@ -298,7 +313,8 @@ Result<SampleRatioCheck> CheckSampleRatio(std::span<const int64_t> counts, std::
   double total = 0.0;
   double share_sum = 0.0;
   for (size_t i = 0; i < counts.size(); ++i) {
-    if (counts[i] < 0) return Invalid(fmt::format("counts[{}]", i), "a count >= 0", fmt::format("{}", counts[i]));
+    if (counts[i] < 0)
+      return Invalid(fmt::format("counts[{}]", i), "a count >= 0", fmt::format("{}", counts[i]));
     if (!(shares[i] > 0.0 && shares[i] <= 1.0)) {
       return Invalid(fmt::format("shares[{}]", i), "a share in (0, 1]", fmt::format("{}", shares[i]));
     }
@@ -346,7 +362,8 @@ Result<std::vector<double>> BenjaminiHochbergAdjust(std::span<const double> p_va
   for (size_t rank = m; rank-- > 0;) {
     const size_t i = order[rank];
     // p·(m/j), not m·p/j: the factor is >= 1, so rounding never leaves q below p.
-    running_min = std::min(running_min, p_values[i] * (static_cast<double>(m) / static_cast<double>(rank + 1)));
+    running_min =
+        std::min(running_min, p_values[i] * (static_cast<double>(m) / static_cast<double>(rank + 1)));
     adjusted[i] = running_min;
   }
   return adjusted;
@@ -355,6 +372,9 @@ Result<std::vector<double>> BenjaminiHochbergAdjust(std::span<const double> p_va
 Result<SignTestResult> SignTest(int64_t wins, int64_t losses) {
   if (wins < 0) return Invalid("wins", "a count >= 0", fmt::format("{}", wins));
   if (losses < 0) return Invalid("losses", "a count >= 0", fmt::format("{}", losses));
+  if (wins > std::numeric_limits<int64_t>::max() - losses) {
+    return Invalid("wins, losses", "a total below 2^63", fmt::format("{} and {}", wins, losses));
+  }
   if (wins + losses == 0) return Invalid("wins, losses", "at least one member with a preference", "0 and 0");
   SignTestResult r;
   r.wins = wins;
@@ -388,13 +408,15 @@ Result<Interval> BootstrapShareInterval(std::span<const double> values, const Bo
     mean = sum / n;
   }
   std::sort(means.begin(), means.end());
-  return Interval{SortedQuantile(means, options.alpha / 2.0), SortedQuantile(means, 1.0 - options.alpha / 2.0)};
+  return Interval{SortedQuantile(means, options.alpha / 2.0),
+                  SortedQuantile(means, 1.0 - options.alpha / 2.0)};
 }
 
-Result<double> MsprtPValue(int64_t n_per_cell, double difference, double variance, const MsprtOptions& options,
-                           double previous_p_value) {
+Result<double> MsprtPValue(int64_t n_per_cell, double difference, double variance,
+                           const MsprtOptions& options, double previous_p_value) {
   if (n_per_cell < 1) return Invalid("n_per_cell", "at least 1", fmt::format("{}", n_per_cell));
-  if (!std::isfinite(difference)) return Invalid("difference", "a finite number", fmt::format("{}", difference));
+  if (!std::isfinite(difference))
+    return Invalid("difference", "a finite number", fmt::format("{}", difference));
   if (!(variance > 0.0 && std::isfinite(variance))) {
     return Invalid("variance", "a finite number > 0", fmt::format("{}", variance));
   }
@@ -409,7 +431,8 @@ Result<double> MsprtPValue(int64_t n_per_cell, double difference, double varianc
   const double v = 2.0 * variance;  // one pair's difference
   const double spread = v + n * tau2;
   // 1/Λ in logs: exp of the quadratic term overflows for decisive data.
-  const double log_lambda = 0.5 * std::log(v / spread) + n * n * tau2 * difference * difference / (2.0 * v * spread);
+  const double log_lambda =
+      0.5 * std::log(v / spread) + n * n * tau2 * difference * difference / (2.0 * v * spread);
   const double p = log_lambda <= 0.0 ? 1.0 : std::exp(-log_lambda);
   return std::min(previous_p_value, p);
 }

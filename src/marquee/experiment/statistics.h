@@ -20,7 +20,8 @@
 // argument and what was expected ("control: expected at least 2 members,
 // found 1"): fewer than 2 members in a cell, spans of unequal length, a value
 // that is NaN or infinite, a variance of zero where it divides, shares that do
-// not sum to 1, negative counts. No function returns NaN silently.
+// not sum to 1, negative counts, and results that overflow a double (inputs
+// near its limits). No function returns NaN silently.
 //
 // Thread safety: every function is pure (no shared state); call them from any
 // thread.
@@ -73,15 +74,15 @@ struct MeanComparison {
   double treatment_mean = 0.0;
   double control_variance = 0.0;  // sample variance, n - 1 denominator
   double treatment_variance = 0.0;
-  double difference = 0.0;  // treatment_mean - control_mean
-  double relative_lift = 0.0;  // difference / control_mean
-  double standard_error = 0.0;  // of the difference
+  double difference = 0.0;          // treatment_mean - control_mean
+  double relative_lift = 0.0;       // difference / control_mean
+  double standard_error = 0.0;      // of the difference
   double degrees_of_freedom = 0.0;  // Welch-Satterthwaite
   double t = 0.0;
-  double p_value = 1.0;  // two-sided, Student t with degrees_of_freedom
-  Interval difference_interval;  // t quantile
+  double p_value = 1.0;                       // two-sided, Student t with degrees_of_freedom
+  Interval difference_interval;               // t quantile
   double relative_lift_standard_error = 0.0;  // delta method
-  Interval relative_lift_interval;  // normal quantile
+  Interval relative_lift_interval;            // normal quantile
 };
 
 [[nodiscard]] Result<MeanComparison> WelchTTest(std::span<const double> control,
@@ -103,12 +104,12 @@ struct MeanComparison {
 // Errors: fewer than 2 members, spans of unequal length, a non-finite value,
 // a mean denominator of zero.
 struct RatioEstimate {
-  size_t n = 0;  // members
-  double numerator_mean = 0.0;  // x̄
+  size_t n = 0;                   // members
+  double numerator_mean = 0.0;    // x̄
   double denominator_mean = 0.0;  // ȳ
-  double ratio = 0.0;  // R = Σx / Σy
-  double variance = 0.0;  // Var(R) by the delta method, >= 0
-  double standard_error = 0.0;  // sqrt(variance)
+  double ratio = 0.0;             // R = Σx / Σy
+  double variance = 0.0;          // Var(R) by the delta method, >= 0
+  double standard_error = 0.0;    // sqrt(variance)
 };
 
 [[nodiscard]] Result<RatioEstimate> DeltaMethodRatio(std::span<const double> numerator,
@@ -124,7 +125,7 @@ struct RatioEstimate {
 struct RatioComparison {
   RatioEstimate control;
   RatioEstimate treatment;
-  double difference = 0.0;  // treatment.ratio - control.ratio
+  double difference = 0.0;     // treatment.ratio - control.ratio
   double relative_lift = 0.0;  // difference / control.ratio
   double standard_error = 0.0;
   double z = 0.0;
@@ -163,8 +164,8 @@ struct RatioComparison {
 // the metric: Y_adj would be constant but for rounding).
 struct CupedComparison {
   double theta = 0.0;
-  double variance_reduction = 0.0;  // in [0, 1]
-  MeanComparison adjusted;  // Welch on Y_adj; its means are the adjusted means
+  double variance_reduction = 0.0;  // in [0, 1] (up to rounding)
+  MeanComparison adjusted;          // Welch on Y_adj; its means are the adjusted means
 };
 
 [[nodiscard]] Result<CupedComparison> CupedWelchTTest(std::span<const double> control_metric,
@@ -194,7 +195,7 @@ struct SampleRatioCheck {
   double chi_square = 0.0;
   double degrees_of_freedom = 0.0;  // cells - 1
   double p_value = 1.0;
-  bool mismatch = false;  // p_value < threshold
+  bool mismatch = false;         // p_value < threshold
   std::vector<double> expected;  // E_i, in the order of the counts
 };
 
