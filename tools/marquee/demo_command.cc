@@ -20,6 +20,7 @@
 #include "consent_report.h"
 #include "dataset_report.h"
 #include "demo_session.h"
+#include "experiment_demo.h"
 #include "marquee/data/dataset_file.h"
 #include "marquee/eval/evaluation_report.h"
 #include "marquee/eval/evaluator.h"
@@ -325,6 +326,7 @@ int RunDemo(const DemoArgs& args) {
   const std::string model_dir = args.dir + "/model";
   if (shown.ok()) shown = TrainAndShow(*service, model_dir);
   if (shown.ok()) shown = ShowHomepage(*service, model_dir, args.dir + "/homepage.html");
+  if (shown.ok()) shown = RunExperimentDemo(*service, args.dir, stdout);
   if (!shown.ok()) return ReportError("demo", shown);
   std::printf("\nWrote %s, %s and %s/.\nNext: marquee recommend --model %s --data %s --members all --k 10\n",
               dataset_path.c_str(), truth_path.c_str(), model_dir.c_str(), model_dir.c_str(),

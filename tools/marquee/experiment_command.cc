@@ -24,6 +24,7 @@
 #include "model_flags.h"
 #include "output_file.h"
 #include "progress_bar.h"
+#include "top_lists.h"
 
 namespace marquee::cli {
 
@@ -38,25 +39,6 @@ struct PowerArgs {
   uint64_t seed = 42;
   ModelFlags flags;
 };
-
-// Each member's k best titles they have not played, by `model` scoring from `history`.
-std::vector<uint32_t> TopLists(const Recommender& model, const InteractionMatrix& history,
-                               const InteractionMatrix& played, uint32_t k) {
-  const uint32_t members = history.rows(), titles = history.cols();
-  std::vector<uint32_t> lists(static_cast<size_t>(members) * k, 0);
-#pragma omp parallel
-  {
-    std::vector<float> scores(titles);
-#pragma omp for schedule(dynamic, 64)
-    for (int64_t m = 0; m < static_cast<int64_t>(members); ++m) {
-      model.ScoreMember(static_cast<uint32_t>(m), History::Row(history, static_cast<uint32_t>(m)), scores);
-      ExcludeTitles(scores, played.RowIndices(static_cast<uint32_t>(m)));
-      const std::vector<ScoredTitle> top = TopK(scores, k);
-      for (size_t j = 0; j < top.size(); ++j) lists[m * k + j] = top[j].title;
-    }
-  }
-  return lists;
-}
 
 Result<std::unique_ptr<Recommender>> Train(const std::string& name, const Parameters& parameters,
                                            const InteractionMatrix& data, uint64_t seed, const char* what) {

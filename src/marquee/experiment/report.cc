@@ -286,7 +286,7 @@ Result<ExperimentReport> BuildReport(const ReportInputs& in, const ReportOptions
 }
 
 std::string ReportTable(const ExperimentReport& r) {
-  std::string out = fmt::format("experiment {} (layer {}, {}), {} to {}, as of {}\n", r.name, r.layer, r.method,
+  std::string out = fmt::format("experiment {} (layer {}, {}), {} to {}, data through {}\n", r.name, r.layer, r.method,
                                 FormatCivilDate(UnixDay(r.start)), FormatCivilDate(UnixDay(r.end)),
                                 FormatCivilDate(UnixDay(r.as_of - 1)));
   out += fmt::format("sample ratio: chi-square {:.3f}, p = {:.4g}{}\n\n", r.sample_ratio.chi_square,
@@ -308,10 +308,10 @@ std::string ReportTable(const ExperimentReport& r) {
     out += fmt::format("{:<16} {:<16} {:>+9.2f}% [{:>+8.2f}%, {:>+8.2f}%] {:>9.4f} {:>9.4f} {:>6} {}\n", m.treatment,
                        m.metric, 100 * m.relative_lift, 100 * m.relative_lift_interval.low,
                        100 * m.relative_lift_interval.high, m.p_value, m.adjusted_p_value,
-                       m.cuped ? fmt::format("-{:.0f}%", 100 * m.variance_reduction) : "", m.significant ? "*" : "");
+                       m.cuped ? fmt::format("{:.0f}%", 100 * m.variance_reduction) : "", m.significant ? "*" : "");
   }
-  out += "\nlift: treatment vs control; p: CUPED's where a CUPED column shows the variance it removed; Holm "
-         "over every row; * significant at 5% after Holm\n";
+  out += "\nlift: treatment vs control; CUPED: the share of the variance the pre-period removed (p is then "
+         "CUPED's); Holm over every row; * significant at 5% after Holm\n";
   return out;
 }
 

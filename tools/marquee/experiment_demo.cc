@@ -1,0 +1,110 @@
+#include "experiment_demo.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "marquee/eval/split.h"
+#include "marquee/experiment/experiment_simulation.h"
+#include "marquee/experiment/report.h"
+#include "marquee/experiment/sensitivity.h"
+#include "marquee/models/registry.h"
+#include "marquee/util/civil_time.h"
+#include "marquee/util/file.h"
+#include "marquee/util/svg_chart.h"
+#include "top_lists.h"
+
+namespace marquee::cli {
+
+namespace {
+
+constexpr uint32_t kListLength = 20;
+
+Status WriteText(const std::string& path, const std::string& text) {
+  return WriteFileAtomically(path, [&](std::FILE* f) {
+    std::fputs(text.c_str(), f);
+    return std::ferror(f) ? Status::IOError(path + ": write failed") : Status::OK();
+  });
+}
+
+Result<std::vector<uint32_t>> ListsOf(const InteractionMatrix& train, const InteractionMatrix& played) {
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model, CreateRecommender("ials", {}));
+  MARQUEE_RETURN_IF_ERROR(model->Fit(train, TrainContext{.seed = 42}));
+  return TopLists(*model, train, played, kListLength);
+}
+
+std::string PowerChart(const experiment::SensitivityResult& r) {
+  std::vector<LineSeries> series;
+  for (const experiment::MethodSensitivity& m : r.methods) {
+    LineSeries s{.name = m.method};
+    for (size_t i = 0; i < r.member_counts.size(); ++i) {
+      s.xs.push_back(std::log10(static_cast<double>(r.member_counts[i])));
+      s.ys.push_back(m.power[i]);
+    }
+    series.push_back(std::move(s));
+  }
+  return LineChartSvg(series, {.title = "Power to find the better ranker (5% level)",
+                               .x_label = "members in the experiment (log10)",
+                               .y_label = "power"});
+}
+
+}  // namespace
+
+Status RunExperimentDemo(const SyntheticService& service, const std::string& dir, std::FILE* out) {
+  const Dataset& d = service.dataset;
+  std::fprintf(out, "\nExperiment: iALS (control) against iALS trained on half of each member's plays\n");
+  SplitOptions half{.protocol = SplitProtocol::kRandomHoldout, .fraction = 0.5, .seed = 42};
+  MARQUEE_ASSIGN_OR_RETURN(EvalSplit sampled, MakeSplit(d.interactions, half));
+  MARQUEE_ASSIGN_OR_RETURN(std::vector<uint32_t> control, ListsOf(d.interactions, d.interactions));
+  MARQUEE_ASSIGN_OR_RETURN(std::vector<uint32_t> treatment, ListsOf(sampled.train, d.interactions));
+  std::vector<double> activity(d.members.size());
+  const double mean = static_cast<double>(d.interactions.nnz()) / d.members.size();
+  for (uint32_t m = 0; m < d.members.size(); ++m) activity[m] = d.interactions.RowLength(m) / mean;
+  auto play = [&service](uint32_t m, uint32_t t) { return service.truth.BasePlayProbability(m, t); };
+
+  // Two weeks from the day after the data ends, every member eligible.
+  experiment::ExperimentSpec spec;
+  spec.name = "ials-half-plays";
+  spec.hypothesis = "iALS trained on every play gets more plays than on half of them";
+  spec.layer = "ranking";
+  spec.start = (UnixDay(d.interactions.LatestTime()) + 1) * kSecondsPerDay;
+  spec.end = spec.start + 14 * kSecondsPerDay;
+  spec.cells = {{.name = "control", .share = 0.5}, {.name = "half-plays", .share = 0.5}};
+  MARQUEE_ASSIGN_OR_RETURN(experiment::PlacedExperiment placed, experiment::PlaceExperiment(spec, {}));
+  const experiment::SimulatedService simulated{.members = &d.members,
+                                               .titles = &d.titles,
+                                               .k = kListLength,
+                                               .lists = {control, treatment},
+                                               .activity = activity,
+                                               .play_probability = play};
+  MARQUEE_ASSIGN_OR_RETURN(experiment::SimulatedExperiment run, experiment::SimulateExperiment(placed, simulated));
+  std::fprintf(out, "simulated: %zu members exposed, %zu impressions and plays over 14 days (and 14 before)\n\n",
+               run.exposures.size(), run.events.size());
+  MARQUEE_ASSIGN_OR_RETURN(experiment::ExperimentReport report,
+                           experiment::BuildReport({&placed, run.exposures, run.events, &d.titles, &d.catalog}));
+  std::fputs(experiment::ReportTable(report).c_str(), out);
+  const std::string lift_path = dir + "/experiment_lift.svg";
+  MARQUEE_RETURN_IF_ERROR(WriteText(lift_path, experiment::CumulativeLiftSvg(report)));
+
+  // How many members each method would need for the same two rankers.
+  experiment::SensitivityOptions options;
+  options.member_counts = experiment::MemberCountGrid(200000);
+  options.repetitions = 100;
+  MARQUEE_ASSIGN_OR_RETURN(
+      experiment::SensitivityResult power,
+      experiment::MeasureSensitivity({.members = static_cast<uint32_t>(d.members.size()),
+                                      .k = kListLength,
+                                      .list_a = control,
+                                      .list_b = treatment,
+                                      .activity = activity,
+                                      .play_probability = play},
+                                     options));
+  std::fprintf(out, "\nMembers each method needs to find the better of the two (simulated, 100 experiments a size):\n%s",
+               experiment::SensitivityTable(power).c_str());
+  const std::string power_path = dir + "/experiment_power.svg";
+  MARQUEE_RETURN_IF_ERROR(WriteText(power_path, PowerChart(power)));
+  std::fprintf(out, "Wrote %s and %s\n", lift_path.c_str(), power_path.c_str());
+  return Status::OK();
+}
+
+}  // namespace marquee::cli
