@@ -23,6 +23,7 @@ Event EveryField() {
   e.impression_id = "imp-77";
   e.eligible_artwork_ids = {"a-1", "a-3"};
   e.placement = PagePlacement{"page-5", "genre:Thriller", 2, 7};
+  e.experiment = ExperimentTag{"ials-vs-ease", "", "b"};
   return e;
 }
 
@@ -62,6 +63,33 @@ TEST(EventJsonTest, RoundTripsWithoutOptionalFields) {
     ASSERT_TRUE(back.ok()) << back.status().ToString();
     EXPECT_EQ(*back, e) << json;
   }
+}
+
+TEST(EventJsonTest, ExposuresNameTheirExperimentAndCellAndNoTitle) {
+  const Result<Event> e =
+      ParseEventJson(R"({"kind": "exposure", "member": "m", "time": 5, "experiment": {"name": "x", "cell": "b"}})",
+                     kDefaultTime);
+  ASSERT_TRUE(e.ok()) << e.status().ToString();
+  EXPECT_EQ(e->kind, EventKind::kExposure);
+  EXPECT_TRUE(e->title_id.empty());
+  EXPECT_EQ(e->experiment, (ExperimentTag{"x", "b", ""}));
+  EXPECT_EQ(EventToJson(*e).find("title"), std::string::npos);
+  EXPECT_EQ(*ParseEventJson(EventToJson(*e), kDefaultTime), *e);
+  // What the tag may hold depends on the kind.
+  Status s = ErrorOf(R"({"kind": "exposure", "member": "m"})");
+  EXPECT_EQ(s.field(), "experiment");
+  s = ErrorOf(R"({"kind": "exposure", "member": "m", "experiment": {"name": "x"}})");
+  EXPECT_EQ(s.field(), "experiment.cell");
+  s = ErrorOf(R"({"kind": "play", "member": "m", "title": "t", "experiment": {"name": "x", "team": "a"}})");
+  EXPECT_EQ(s.field(), "experiment");
+  s = ErrorOf(R"({"kind": "impression", "member": "m", "title": "t", "experiment": {"name": "x", "team": "c"}})");
+  EXPECT_EQ(s.field(), "experiment.team");
+  s = ErrorOf(R"({"kind": "impression", "member": "m", "title": "t", "experiment": {"name": "x", "colour": 1}})");
+  EXPECT_NE(s.message().find("colour"), std::string::npos) << s.message();
+  s = ErrorOf(R"({"kind": "impression", "member": "m", "title": "t", "experiment": "x"})");
+  EXPECT_EQ(s.field(), "experiment");
+  s = ErrorOf(R"({"kind": "play", "member": "m"})");  // only exposures may leave out the title
+  EXPECT_EQ(s.field(), "title");
 }
 
 TEST(EventJsonTest, AcceptsIntegerIds) {

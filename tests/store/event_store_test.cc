@@ -265,7 +265,7 @@ TEST(EventStoreTest, ValidationNamesEventIndexAndField) {
   batch[4] = Play("m", "t", 1);
   batch[2].kind = static_cast<EventKind>(9);
   EXPECT_EQ(store->Append(batch).message(),
-            "event 2: kind: expected play, rating, impression or click, found 9");
+            "event 2: kind: expected play, rating, impression, click or exposure, found 9");
   batch[2].watch_fraction = std::nanf("");
   batch[2].kind = EventKind::kPlay;
   EXPECT_FALSE(store->Append(batch).ok());  // NaN is not in (0, 1]
@@ -450,14 +450,14 @@ TEST(EventStoreTest, RefusesNewerSchemaVersion) {
   TempDir dir;
   std::string path = dir.File("events.db");
   ASSERT_NE(OpenOrDie(path), nullptr);
-  for (int version : {4, 7}) {  // the next version, and one far ahead
+  for (int version : {5, 7}) {  // the next version, and one far ahead
     RawExec(path,
             ("UPDATE meta SET value = " + std::to_string(version) + " WHERE key = 'schema_version'").c_str());
     auto store = EventStore::Open(path);
     ASSERT_FALSE(store.ok());
     EXPECT_EQ(store.status().code(), Status::Code::kUnsupported);
     EXPECT_EQ(store.status().message(), path + ": event store schema version " + std::to_string(version) +
-                                            " is newer than this build supports (3)");
+                                            " is newer than this build supports (4)");
   }
 }
 

@@ -491,7 +491,7 @@ TEST(LedgerTest, UpgradesAVersion1Store) {
     EXPECT_TRUE(VerifyOrDie(*store).ok);
   }
   // Both upgrades, 1 -> 2 and 2 -> 3.
-  EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "3");
+  EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "4");
   EXPECT_EQ(RawQuery(path, "SELECT quote(page_id) FROM events WHERE seq = 1"), "NULL");
   EXPECT_EQ(RawQuery(path, "SELECT eligible FROM events WHERE seq = 2"), R"(["a1","a2","a3"])");
   EXPECT_EQ(RawQuery(path, "SELECT quote(eligible) FROM events WHERE seq = 1"), "NULL");
@@ -575,7 +575,7 @@ TEST(LedgerTest, UpgradesAVersion2Store) {
     EXPECT_EQ(store->LedgerCount().value(), 2u);
     EXPECT_TRUE(VerifyOrDie(*store).ok);
   }
-  EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "3");
+  EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "4");
   EXPECT_EQ(RawQuery(path,
                      "SELECT quote(page_id) || quote(row_id) || quote(row_position) || "
                      "quote(column_position) FROM events WHERE seq = 2"),
@@ -619,6 +619,41 @@ TEST(LedgerTest, RefusesALedgerTableOfAnotherShape) {
   EXPECT_EQ(store.status().code(), Status::Code::kCorruption);
   EXPECT_NE(store.status().message().find("table ledger has columns (id INTEGER, note TEXT)"), std::string::npos)
       << store.status().ToString();
+}
+
+// Schema version 4 (issue 14): exposures and interleaved impressions keep
+// their experiment tag; a version 3 store is upgraded in place and its rows
+// read back without one.
+TEST(LedgerTest, ExperimentTagsRoundTripAndAVersion3StoreUpgrades) {
+  TempDir dir;
+  const std::string path = dir.File("events.db");
+  {
+    auto store = OpenOrDie(path);
+    ASSERT_TRUE(store->Append(std::vector<Event>{Impression("i0", 10)}).ok());
+  }
+  // The store as version 3 wrote it.
+  RawExec(path,
+          "ALTER TABLE events DROP COLUMN team; ALTER TABLE events DROP COLUMN cell; "
+          "ALTER TABLE events DROP COLUMN experiment; UPDATE meta SET value = 3 WHERE key = 'schema_version'");
+  auto store = OpenOrDie(path);
+  EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "4");
+  Event exposure;
+  exposure.kind = EventKind::kExposure;
+  exposure.member_id = "m";
+  exposure.time = 20;
+  exposure.experiment = ExperimentTag{"homepage-ease", "ease", ""};
+  Event interleaved = Impression("i1", 21);
+  interleaved.experiment = ExperimentTag{"ials-vs-ease", "", "b"};
+  ASSERT_TRUE(store->Append(std::vector<Event>{exposure, interleaved}).ok());
+  Result<std::vector<Event>> events = store->MemberEvents("m");
+  ASSERT_TRUE(events.ok()) << events.status().ToString();
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_FALSE((*events)[0].experiment.has_value());
+  EXPECT_EQ((*events)[1], exposure);
+  EXPECT_EQ((*events)[2], interleaved);
+  // An exposure must say its experiment and cell.
+  exposure.experiment->cell.clear();
+  EXPECT_EQ(store->Append(std::vector<Event>{exposure}).message(), "event 0: experiment.cell: expected the member's cell, found an empty string");
 }
 
 }  // namespace

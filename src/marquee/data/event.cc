@@ -63,8 +63,33 @@ Status ValidatePlacement(const Event& event) {
   return Status::OK();
 }
 
+// The experiment tag (issue 14): exposures carry experiment and cell,
+// interleaved impressions experiment and team; nothing else carries one.
+Status ValidateExperimentTag(const Event& event) {
+  if (!event.experiment) {
+    if (event.kind == EventKind::kExposure) return FieldError("experiment", "the experiment and cell", "none");
+    return Status::OK();
+  }
+  const ExperimentTag& tag = *event.experiment;
+  if (event.kind != EventKind::kExposure && event.kind != EventKind::kImpression) {
+    return FieldError("experiment", "no experiment on a " + std::string(EventKindName(event.kind)) + " event",
+                      "an experiment");
+  }
+  if (tag.experiment.empty()) return FieldError("experiment.name", "an experiment name", "an empty string");
+  if (event.kind == EventKind::kExposure) {
+    if (tag.cell.empty()) return FieldError("experiment.cell", "the member's cell", "an empty string");
+    if (!tag.team.empty()) return FieldError("experiment.team", "no team on an exposure", QuoteForError(tag.team));
+    return Status::OK();
+  }
+  if (tag.team != "a" && tag.team != "b") {
+    return FieldError("experiment.team", "a or b (the interleaved team)", QuoteForError(tag.team));
+  }
+  if (!tag.cell.empty()) return FieldError("experiment.cell", "no cell on an impression", QuoteForError(tag.cell));
+  return Status::OK();
+}
+
 constexpr EventKind kAllKinds[] = {EventKind::kPlay, EventKind::kRating, EventKind::kImpression,
-                                   EventKind::kClick};
+                                   EventKind::kClick, EventKind::kExposure};
 
 }  // namespace
 
@@ -74,6 +99,7 @@ std::string_view EventKindName(EventKind kind) {
     case EventKind::kRating: return "rating";
     case EventKind::kImpression: return "impression";
     case EventKind::kClick: return "click";
+    case EventKind::kExposure: return "exposure";
   }
   return "unknown";
 }
@@ -82,16 +108,19 @@ Result<EventKind> ParseEventKind(std::string_view name) {
   for (EventKind kind : kAllKinds) {
     if (EventKindName(kind) == name) return kind;
   }
-  return Status::InvalidArgument("expected play, rating, impression or click, found " + QuoteForError(name));
+  return Status::InvalidArgument("expected play, rating, impression, click or exposure, found " +
+                                 QuoteForError(name));
 }
 
 Status ValidateEvent(const Event& event) {
-  if (static_cast<uint8_t>(event.kind) > static_cast<uint8_t>(EventKind::kClick)) {
-    return FieldError("kind", "play, rating, impression or click",
+  if (static_cast<uint8_t>(event.kind) > static_cast<uint8_t>(EventKind::kExposure)) {
+    return FieldError("kind", "play, rating, impression, click or exposure",
                       std::to_string(static_cast<int>(event.kind)));
   }
   if (event.member_id.empty()) return FieldError("member", "a member id", "an empty string");
-  if (event.title_id.empty()) return FieldError("title", "a title id", "an empty string");
+  if (event.title_id.empty() && event.kind != EventKind::kExposure) {
+    return FieldError("title", "a title id", "an empty string");
+  }
   if (event.watch_fraction && !IsProbability(*event.watch_fraction)) {
     return FieldError("watch_fraction", "a number in (0, 1]", FormatNumber(*event.watch_fraction));
   }
@@ -105,7 +134,8 @@ Status ValidateEvent(const Event& event) {
     return FieldError("propensity", "a number in (0, 1]", FormatNumber(*event.propensity));
   }
   MARQUEE_RETURN_IF_ERROR(ValidateEligible(event));
-  return ValidatePlacement(event);
+  MARQUEE_RETURN_IF_ERROR(ValidatePlacement(event));
+  return ValidateExperimentTag(event);
 }
 
 }  // namespace marquee

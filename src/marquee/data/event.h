@@ -15,10 +15,12 @@
 
 namespace marquee {
 
-// Stored as its number: never renumber.
-enum class EventKind : uint8_t { kPlay = 0, kRating = 1, kImpression = 2, kClick = 3 };
+// Stored as its number: never renumber. kExposure: a member's first
+// exposure to an experiment (issue 14), logged by the server, once a member
+// and experiment; it names no title.
+enum class EventKind : uint8_t { kPlay = 0, kRating = 1, kImpression = 2, kClick = 3, kExposure = 4 };
 
-// "play", "rating", "impression", "click".
+// "play", "rating", "impression", "click", "exposure".
 std::string_view EventKindName(EventKind kind);
 // The inverse of EventKindName; InvalidArgument naming the accepted names otherwise.
 Result<EventKind> ParseEventKind(std::string_view name);
@@ -31,6 +33,16 @@ struct PagePlacement {
   uint32_t row = 0;     // 0-based row position on the page
   uint32_t column = 0;  // 0-based position within the row
   friend bool operator==(const PagePlacement&, const PagePlacement&) = default;
+};
+
+// An experiment's mark on an event (issue 14): on an exposure, the
+// experiment and the member's cell; on an impression of an interleaved list,
+// the experiment and the team ("a" or "b") whose ranker picked the title.
+struct ExperimentTag {
+  std::string experiment;  // the experiment's name, non-empty
+  std::string cell;        // exposures: the cell's name, non-empty; impressions: empty
+  std::string team;        // interleaved impressions: "a" or "b"; exposures: empty
+  friend bool operator==(const ExperimentTag&, const ExperimentTag&) = default;
 };
 
 struct Event {
@@ -51,6 +63,7 @@ struct Event {
   // The page position the impression was shown at, so that row-level,
   // position-level and off-policy analyses can condition on it.
   std::optional<PagePlacement> placement;  // impressions only
+  std::optional<ExperimentTag> experiment;  // exposures (required) and interleaved impressions
   friend bool operator==(const Event&, const Event&) = default;
 };
 
@@ -71,7 +84,10 @@ inline constexpr int64_t kEarliestImportTime = -62167219200;
 // impression, an empty or repeated eligible id, or an impression whose
 // artwork_id is not among its (non-empty) eligible ids; (field "placement")
 // a placement on an event that is not an impression, and (fields
-// "placement.page_id", "placement.row_id") an empty page or row id.
+// "placement.page_id", "placement.row_id") an empty page or row id;
+// (field "experiment") an exposure without a tag naming its experiment and
+// cell, a tag on a play, rating or click, an impression's tag without a team
+// "a" or "b" or with a cell. Only an exposure may leave title_id empty.
 Status ValidateEvent(const Event& event);
 
 }  // namespace marquee

@@ -28,8 +28,9 @@ Status Required(const std::string& field, std::string_view why = "required") {
 
 const std::set<std::string> kEventFields = {"kind",           "member",   "title",    "time",
                                             "watch_fraction", "rating",   "artwork",  "propensity",
-                                            "impression_id",  "eligible", "placement"};
+                                            "impression_id",  "eligible", "placement", "experiment"};
 const std::set<std::string> kPlacementFields = {"page_id", "row_id", "row", "column"};
+const std::set<std::string> kExperimentFields = {"name", "cell", "team"};
 
 Status ReadId(const json& object, const char* name, const std::string& prefix, std::string& out) {
   const std::string field = Join(prefix, name);
@@ -125,6 +126,22 @@ Status ReadPlacement(const json& object, const std::string& prefix, std::optiona
   return Status::OK();
 }
 
+// "experiment": an optional object {name, cell?, team?}. Which events may
+// carry one, and which of cell and team, is ValidateEvent's rule.
+Status ReadExperimentTag(const json& object, const std::string& prefix, std::optional<ExperimentTag>& out) {
+  auto it = object.find("experiment");
+  if (it == object.end()) return Status::OK();
+  const std::string field = Join(prefix, "experiment");
+  if (!it->is_object()) return Expected(field, "an experiment object {\"name\": ...}", *it);
+  MARQUEE_RETURN_IF_ERROR(RejectUnknownFields(*it, kExperimentFields, field));
+  ExperimentTag tag;
+  MARQUEE_RETURN_IF_ERROR(ReadId(*it, "name", field, tag.experiment));
+  MARQUEE_RETURN_IF_ERROR(ReadString(*it, "cell", field, tag.cell));
+  MARQUEE_RETURN_IF_ERROR(ReadString(*it, "team", field, tag.team));
+  out = std::move(tag);
+  return Status::OK();
+}
+
 // ValidateEvent's verdict on a parsed event, its field under `prefix`.
 Status CheckParsed(const Event& event, const std::string& prefix) {
   Status s = ValidateEvent(event);
@@ -139,12 +156,15 @@ Result<Event> EventFromObject(const json& object, const std::string& prefix, int
   const std::string kind_field = Join(prefix, "kind");
   auto kind = object.find("kind");
   if (kind == object.end()) return Required(kind_field);
-  if (!kind->is_string()) return Expected(kind_field, "play, rating, impression or click", *kind);
+  if (!kind->is_string()) return Expected(kind_field, "play, rating, impression, click or exposure", *kind);
   Result<EventKind> parsed_kind = ParseEventKind(kind->get<std::string>());
   if (!parsed_kind.ok()) return Status::InvalidField(kind_field, fmt::format("{}: {}", kind_field, parsed_kind.status().message()));
   event.kind = *parsed_kind;
   MARQUEE_RETURN_IF_ERROR(ReadId(object, "member", prefix, event.member_id));
-  MARQUEE_RETURN_IF_ERROR(ReadId(object, "title", prefix, event.title_id));
+  // An exposure names no title (ValidateEvent).
+  if (event.kind != EventKind::kExposure || object.contains("title")) {
+    MARQUEE_RETURN_IF_ERROR(ReadId(object, "title", prefix, event.title_id));
+  }
   event.time = default_time;
   MARQUEE_RETURN_IF_ERROR(ReadTime(object, prefix, event.time));
   std::optional<double> fraction;
@@ -171,6 +191,7 @@ Result<Event> EventFromObject(const json& object, const std::string& prefix, int
   MARQUEE_RETURN_IF_ERROR(ReadString(object, "impression_id", prefix, event.impression_id));
   MARQUEE_RETURN_IF_ERROR(ReadEligible(object, prefix, event.eligible_artwork_ids));
   MARQUEE_RETURN_IF_ERROR(ReadPlacement(object, prefix, event.placement));
+  MARQUEE_RETURN_IF_ERROR(ReadExperimentTag(object, prefix, event.experiment));
   MARQUEE_RETURN_IF_ERROR(CheckParsed(event, prefix));
   return event;
 }
@@ -210,10 +231,9 @@ Result<Event> ParseEventJson(std::string_view text, int64_t default_time) {
 }
 
 std::string EventToJson(const Event& e) {
-  json j = {{"kind", std::string(EventKindName(e.kind))},
-            {"member", e.member_id},
-            {"title", e.title_id},
-            {"time", e.time}};
+  json j = {{"kind", std::string(EventKindName(e.kind))}, {"member", e.member_id}};
+  if (!e.title_id.empty() || e.kind != EventKind::kExposure) j["title"] = e.title_id;
+  j["time"] = e.time;
   if (e.watch_fraction) j["watch_fraction"] = *e.watch_fraction;
   if (e.rating) j["rating"] = *e.rating;
   if (!e.artwork_id.empty()) j["artwork"] = e.artwork_id;
@@ -225,6 +245,12 @@ std::string EventToJson(const Event& e) {
                       {"row_id", e.placement->row_id},
                       {"row", e.placement->row},
                       {"column", e.placement->column}};
+  }
+  if (e.experiment) {
+    json tag = {{"name", e.experiment->experiment}};
+    if (!e.experiment->cell.empty()) tag["cell"] = e.experiment->cell;
+    if (!e.experiment->team.empty()) tag["team"] = e.experiment->team;
+    j["experiment"] = std::move(tag);
   }
   return json_fields::Dump(j);
 }

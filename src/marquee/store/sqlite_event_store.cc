@@ -34,8 +34,10 @@ using sqlite::Statement;
 // Bump when the tables change; Open refuses files written by a newer build
 // and upgrades older ones (PrepareSchema). Version 2 added events.eligible
 // and the ledger table; version 3 the page placement of impressions
-// (events.page_id, row_id, row_position, column_position).
-constexpr int64_t kSchemaVersion = 3;
+// (events.page_id, row_id, row_position, column_position); version 4 the
+// experiment tag of exposures and interleaved impressions (events.experiment,
+// cell, team).
+constexpr int64_t kSchemaVersion = 4;
 constexpr int kBusyTimeoutMs = 10000;
 
 constexpr const char* kCreateMeta =
@@ -44,7 +46,7 @@ constexpr const char* kCreateEvents =
     "CREATE TABLE IF NOT EXISTS events(seq INTEGER PRIMARY KEY, kind INTEGER, member TEXT, "
     "title TEXT, time INTEGER, watch_fraction REAL, rating REAL, artwork TEXT, propensity REAL, "
     "impression_id TEXT, eligible TEXT, page_id TEXT, row_id TEXT, row_position INTEGER, "
-    "column_position INTEGER)";
+    "column_position INTEGER, experiment TEXT, cell TEXT, team TEXT)";
 constexpr const char* kCreateMemberIndex =
     "CREATE INDEX IF NOT EXISTS events_member_seq ON events(member, seq)";
 // seq is written by the store (the chain hashes it), not left to SQLite.
@@ -62,9 +64,11 @@ constexpr Column kEventColumns[] = {
     {"rating", "REAL"},        {"artwork", "TEXT"},         {"propensity", "REAL"},
     {"impression_id", "TEXT"}, {"eligible", "TEXT"},        {"page_id", "TEXT"},
     {"row_id", "TEXT"},        {"row_position", "INTEGER"}, {"column_position", "INTEGER"},
+    {"experiment", "TEXT"},    {"cell", "TEXT"},            {"team", "TEXT"},
 };
 constexpr size_t kEventColumnsV1 = 10;
 constexpr size_t kEventColumnsV2 = 11;
+constexpr size_t kEventColumnsV3 = 15;
 
 // The ledger table as kCreateLedger declares it.
 constexpr Column kLedgerColumns[] = {
@@ -74,8 +78,8 @@ constexpr Column kLedgerColumns[] = {
 
 constexpr std::string_view kInsertEvent =
     "INSERT INTO events(kind, member, title, time, watch_fraction, rating, artwork, propensity, "
-    "impression_id, eligible, page_id, row_id, row_position, column_position) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+    "impression_id, eligible, page_id, row_id, row_position, column_position, experiment, cell, team) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
 // An entry whose id is stored already is skipped (sqlite3_changes tells).
 // A seq that is taken is still an error: it means another writer extended
 // the chain behind this one's back, and the chain must not fork.
@@ -92,7 +96,7 @@ constexpr std::string_view kSelectLedgerEntry =
 // Every read selects the same columns in this order; see ReadEventRow.
 #define MARQUEE_EVENT_COLUMNS                                                                              \
   "seq, kind, member, title, time, watch_fraction, rating, artwork, propensity, impression_id, eligible, " \
-  "page_id, row_id, row_position, column_position"
+  "page_id, row_id, row_position, column_position, experiment, cell, team"
 constexpr std::string_view kSelectMember =
     "SELECT " MARQUEE_EVENT_COLUMNS " FROM events WHERE member = ?1 ORDER BY seq";
 constexpr std::string_view kSelectAfter =
@@ -263,6 +267,17 @@ Status UpgradeFromVersion2(sqlite3* db, const std::string& path) {
   return Status::OK();
 }
 
+// Version 3 -> 4: events gain the experiment tag (NULL for the rows already
+// there: no experiment ran before).
+Status UpgradeFromVersion3(sqlite3* db, const std::string& path) {
+  MARQUEE_RETURN_IF_ERROR(CheckEventsShape(db, path, kEventColumnsV3));
+  for (const char* sql : {"ALTER TABLE events ADD COLUMN experiment TEXT", "ALTER TABLE events ADD COLUMN cell TEXT",
+                          "ALTER TABLE events ADD COLUMN team TEXT"}) {
+    MARQUEE_RETURN_IF_ERROR(Exec(db, sql, path));
+  }
+  return Status::OK();
+}
+
 Status WriteSchemaVersion(sqlite3* db, const std::string& path, int64_t stored) {
   const std::string sql =
       stored == 0 ? fmt::format("INSERT INTO meta(key, value) VALUES ('schema_version', {})", kSchemaVersion)
@@ -281,6 +296,7 @@ Status PrepareSchema(sqlite3* db, const std::string& path) {
     // Step by step, so a version 1 store takes every upgrade since.
     if (version == 1) MARQUEE_RETURN_IF_ERROR(UpgradeFromVersion1(db, path));
     if (version == 1 || version == 2) MARQUEE_RETURN_IF_ERROR(UpgradeFromVersion2(db, path));
+    if (version >= 1 && version <= 3) MARQUEE_RETURN_IF_ERROR(UpgradeFromVersion3(db, path));
     MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateEvents, path));
     MARQUEE_RETURN_IF_ERROR(CheckEventsShape(db, path));
     MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateMemberIndex, path));
@@ -340,6 +356,13 @@ void BindEvent(Statement& insert, const Event& e, const std::string& eligible) {
   } else {
     for (int i = 11; i <= 14; ++i) insert.BindNull(i);
   }
+  if (e.experiment) {
+    insert.BindText(15, e.experiment->experiment);
+    insert.BindText(16, e.experiment->cell);
+    insert.BindText(17, e.experiment->team);
+  } else {
+    for (int i = 15; i <= 17; ++i) insert.BindNull(i);
+  }
 }
 
 std::optional<float> ToOptionalFloat(std::optional<double> value) {
@@ -376,7 +399,7 @@ Result<std::optional<PagePlacement>> ReadPlacement(const Statement& row, const s
 // One row of a query that selects the columns in kSelectMember's order.
 Result<Event> ReadEventRow(const Statement& row, const std::string& path) {
   int64_t kind = row.ColumnInt64(1);
-  if (kind < 0 || kind > static_cast<int64_t>(EventKind::kClick)) {
+  if (kind < 0 || kind > static_cast<int64_t>(EventKind::kExposure)) {
     return Status::Corruption(
         fmt::format("{}: event {}: kind {} is not known", path, row.ColumnInt64(0), kind));
   }
@@ -392,6 +415,8 @@ Result<Event> ReadEventRow(const Statement& row, const std::string& path) {
   e.impression_id = row.ColumnText(9);
   MARQUEE_ASSIGN_OR_RETURN(e.eligible_artwork_ids, ParseEligible(row.ColumnText(10), row.ColumnInt64(0), path));
   MARQUEE_ASSIGN_OR_RETURN(e.placement, ReadPlacement(row, path));
+  // Columns 15-17: the experiment tag, absent when experiment is NULL.
+  if (!row.ColumnIsNull(15)) e.experiment = ExperimentTag{row.ColumnText(15), row.ColumnText(16), row.ColumnText(17)};
   return e;
 }
 

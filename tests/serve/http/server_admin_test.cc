@@ -68,6 +68,12 @@ TEST_F(ServerAdminTest, BadEventsNameTheEventAndField) {
   EXPECT_EQ(field({{"kind", "rating"}, {"member", "m"}, {"title", "t"}}), "rating");
   EXPECT_EQ(field({{"events", json::array()}}), "events");
   EXPECT_EQ(Post("/v1/events", "[", 400)["error"]["code"], "malformed_json");
+  // Exposures and experiment tags are the server's own (issue 14).
+  json exposure = {{"kind", "exposure"}, {"member", "m"}, {"experiment", {{"name", "x"}, {"cell", "b"}}}};
+  EXPECT_EQ(field(exposure), "kind");
+  EXPECT_EQ(field({{"events", {good, exposure}}}), "events[1].kind");
+  json tagged = {{"kind", "impression"}, {"member", "m"}, {"title", "t"}, {"experiment", {{"name", "x"}, {"team", "a"}}}};
+  EXPECT_EQ(field(tagged), "experiment");
   EXPECT_EQ(events_->Count().value(), 0u);  // all or nothing
 }
 

@@ -238,7 +238,24 @@ Parsed<HomepageRequest> ParseHomepageRequest(const QueryParams& params, const st
 Parsed<HistoryRequest> ParseHistoryRequest(std::string_view body) { return ToParsed(ReadHistoryRequest(body)); }
 
 Parsed<std::vector<Event>> ParseEventsRequest(std::string_view body, int64_t now) {
-  return ToParsed(ParseEventsJson(body, now));
+  Parsed<std::vector<Event>> events = ToParsed(ParseEventsJson(body, now));
+  if (!events.ok()) return events;
+  // Exposures and experiment tags are what the server itself logs when it
+  // allocates members (issue 14): a client posting them would forge an
+  // experiment's data.
+  for (size_t i = 0; i < events->size(); ++i) {
+    const Event& e = (*events)[i];
+    const std::string at = events->size() == 1 ? std::string() : fmt::format("events[{}].", i);
+    if (e.kind == EventKind::kExposure) {
+      return ApiError::BadField(at + "kind", at + "kind: exposures are logged by the server when it allocates a "
+                                               "member to an experiment; expected play, rating, impression or click");
+    }
+    if (e.experiment) {
+      return ApiError::BadField(at + "experiment", at + "experiment: set by the server for the experiments it "
+                                                     "runs; expected no experiment on a posted event");
+    }
+  }
+  return events;
 }
 
 Parsed<std::optional<std::string>> ParseReloadRequest(std::string_view body) {
