@@ -510,3 +510,63 @@ TEST(EventStoreTest, RefusesEventsTableOfAnotherShape) {
 
 }  // namespace
 }  // namespace marquee
+
+namespace marquee {
+namespace {
+
+TEST(EventStoreExperimentsTest, CreateStopListAndExposureKeys) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.File("events.db"));
+  auto record = [](std::string name, uint32_t begin, uint32_t end) {
+    return ExperimentRecord{std::move(name), "{\"x\": 1}", begin, end, 100, 0};
+  };
+  // `place` sees what is stored.
+  size_t seen = 99;
+  ASSERT_TRUE(store->CreateExperiment([&](std::span<const ExperimentRecord> existing) -> Result<ExperimentRecord> {
+                     seen = existing.size();
+                     return record("a", 0, 5000);
+                   }).ok());
+  EXPECT_EQ(seen, 0u);
+  ASSERT_TRUE(store->CreateExperiment([&](std::span<const ExperimentRecord> existing) -> Result<ExperimentRecord> {
+                     seen = existing.size();
+                     return record("b", existing.back().range_end, 10000);
+                   }).ok());
+  EXPECT_EQ(seen, 1u);
+  // A refusal from `place` is returned and nothing is stored; so is a name taken.
+  Status refused = store->CreateExperiment(
+      [](std::span<const ExperimentRecord>) -> Result<ExperimentRecord> {
+        return Status::InvalidField("traffic", "traffic: no room");
+      });
+  EXPECT_EQ(refused.field(), "traffic");
+  Status twice = store->CreateExperiment(
+      [&](std::span<const ExperimentRecord>) -> Result<ExperimentRecord> { return record("a", 0, 1); });
+  EXPECT_EQ(twice.field(), "name");
+  Result<std::vector<ExperimentRecord>> all = store->Experiments();
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0], record("a", 0, 5000));
+  EXPECT_EQ((*all)[1].range_begin, 5000u);
+  // Stopping.
+  EXPECT_TRUE(store->StopExperiment("a", 500).ok());
+  EXPECT_EQ(store->StopExperiment("a", 600).field(), "name");
+  EXPECT_EQ(store->StopExperiment("nope", 600).code(), Status::Code::kNotFound);
+  EXPECT_EQ(store->Experiments()->at(0).stopped_at, 500);
+  // Exposure keys: the exposures alone.
+  Event exposure;
+  exposure.kind = EventKind::kExposure;
+  exposure.member_id = "m1";
+  exposure.time = 5;
+  exposure.experiment = ExperimentTag{"a", "control", ""};
+  ASSERT_TRUE(store->Append(std::vector<Event>{exposure, Play("m1", "t", 6)}).ok());
+  Result<std::vector<std::pair<std::string, std::string>>> keys = store->ExposureKeys();
+  ASSERT_TRUE(keys.ok());
+  EXPECT_EQ(*keys, (std::vector<std::pair<std::string, std::string>>{{"a", "m1"}}));
+  // All of it survives reopening.
+  store.reset();
+  store = OpenOrDie(dir.File("events.db"));
+  EXPECT_EQ(store->Experiments()->size(), 2u);
+  EXPECT_EQ(store->ExposureKeys()->size(), 1u);
+}
+
+}  // namespace
+}  // namespace marquee

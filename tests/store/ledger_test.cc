@@ -633,10 +633,13 @@ TEST(LedgerTest, ExperimentTagsRoundTripAndAVersion3StoreUpgrades) {
   }
   // The store as version 3 wrote it.
   RawExec(path,
+          "DROP INDEX events_exposures; DROP TABLE experiments; "
           "ALTER TABLE events DROP COLUMN team; ALTER TABLE events DROP COLUMN cell; "
           "ALTER TABLE events DROP COLUMN experiment; UPDATE meta SET value = 3 WHERE key = 'schema_version'");
   auto store = OpenOrDie(path);
+  ASSERT_NE(store, nullptr);
   EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "4");
+  EXPECT_TRUE(store->Experiments().ok());
   Event exposure;
   exposure.kind = EventKind::kExposure;
   exposure.member_id = "m";

@@ -120,4 +120,20 @@ Result<std::optional<LedgerRow>> EventStore::FindLedgerEntry(std::string_view) c
 
 Result<uint64_t> EventStore::LedgerCount() const { return uint64_t{0}; }
 
+Status EventStore::CreateExperiment(const PlaceExperimentFn&) {
+  return Status::Unsupported("this event store keeps no experiments");
+}
+
+Status EventStore::StopExperiment(std::string_view, int64_t) {
+  return Status::Unsupported("this event store keeps no experiments");
+}
+
+Result<std::vector<ExperimentRecord>> EventStore::Experiments() const {
+  return Status::Unsupported("this event store keeps no experiments");
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> EventStore::ExposureKeys() const {
+  return Status::Unsupported("this event store keeps no experiments");
+}
+
 }  // namespace marquee

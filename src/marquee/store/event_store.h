@@ -62,6 +62,18 @@ struct EventStoreOptions {
   size_t max_readers = 8;
 };
 
+// An experiment as the store keeps it (issue 14): its definition as the
+// experiment library writes it (a JSON document the store does not read),
+// the range of its layer's buckets, and when it was created and stopped.
+struct ExperimentRecord {
+  std::string name;
+  std::string definition;
+  uint32_t range_begin = 0, range_end = 0;
+  int64_t created_at = 0;  // epoch seconds
+  int64_t stopped_at = 0;  // epoch seconds; 0 = not stopped
+  friend bool operator==(const ExperimentRecord&, const ExperimentRecord&) = default;
+};
+
 class EventStore {
  public:
   // Opens or creates the embedded SQLite store at `path` (see
@@ -105,6 +117,21 @@ class EventStore {
   // appends may run meanwhile; it checks the rows committed when each page
   // was read.
   Result<ChainVerification> VerifyLedgerChain() const;
+
+  // Experiments (issue 14). CreateExperiment runs `place` on the
+  // experiments stored and stores what it returns, in one transaction, so
+  // two creations at once cannot both take the same buckets; `place`'s error
+  // is returned as is, and a name stored already is InvalidField "name".
+  // StopExperiment: NotFound for an unknown name, InvalidField "name" for
+  // one stopped already. Experiments(): every one, oldest first.
+  // ExposureKeys(): (experiment, member) of every exposure event stored.
+  // Unsupported by default.
+  using PlaceExperimentFn =
+      std::function<Result<ExperimentRecord>(std::span<const ExperimentRecord> existing)>;
+  virtual Status CreateExperiment(const PlaceExperimentFn& place);
+  virtual Status StopExperiment(std::string_view name, int64_t at);
+  virtual Result<std::vector<ExperimentRecord>> Experiments() const;
+  virtual Result<std::vector<std::pair<std::string, std::string>>> ExposureKeys() const;
 
   // A member's events in the order they were appended.
   virtual Result<std::vector<Event>> MemberEvents(std::string_view member_id) const = 0;

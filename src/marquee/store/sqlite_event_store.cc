@@ -54,6 +54,16 @@ constexpr const char* kCreateLedger =
     "CREATE TABLE IF NOT EXISTS ledger(seq INTEGER PRIMARY KEY, kind INTEGER, entry_id TEXT UNIQUE, "
     "time INTEGER, payload TEXT, prev_hash TEXT, hash TEXT)";
 
+// Experiments (issue 14, schema version 4) and an index of the exposures
+// alone (a partial index: only kind 4 rows are in it), which the server
+// reads at start to log each member's exposure once.
+constexpr const char* kCreateExperiments =
+    "CREATE TABLE IF NOT EXISTS experiments(name TEXT PRIMARY KEY, definition TEXT NOT NULL, "
+    "range_begin INTEGER NOT NULL, range_end INTEGER NOT NULL, created_at INTEGER NOT NULL, "
+    "stopped_at INTEGER NOT NULL)";
+constexpr const char* kCreateExposureIndex =
+    "CREATE INDEX IF NOT EXISTS events_exposures ON events(experiment, member) WHERE kind = 4";
+
 using Column = std::pair<std::string_view, std::string_view>;  // name, declared type
 
 // The events table as kCreateEvents declares it. A version 1 store has the
@@ -301,6 +311,8 @@ Status PrepareSchema(sqlite3* db, const std::string& path) {
     MARQUEE_RETURN_IF_ERROR(CheckEventsShape(db, path));
     MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateMemberIndex, path));
     MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateLedger, path));
+    MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateExperiments, path));
+    MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateExposureIndex, path));
     MARQUEE_RETURN_IF_ERROR(CheckTableShape(db, path, "ledger", kLedgerColumns));
     if (version < kSchemaVersion) MARQUEE_RETURN_IF_ERROR(WriteSchemaVersion(db, path, version));
     return Status::OK();
@@ -843,6 +855,104 @@ Result<uint64_t> SqliteEventStore::LastSequence() const {
   Impl::ReaderLease lease(impl_.get(), std::move(reader));
   MARQUEE_ASSIGN_OR_RETURN(int64_t seq, impl_->ReadScalar(*lease, lease->last_sequence));
   return static_cast<uint64_t>(seq);
+}
+
+namespace {
+
+constexpr std::string_view kSelectExperiments =
+    "SELECT name, definition, range_begin, range_end, created_at, stopped_at FROM experiments "
+    "ORDER BY created_at, name";
+
+Result<std::vector<ExperimentRecord>> ReadExperiments(sqlite3* db, const std::string& path) {
+  MARQUEE_ASSIGN_OR_RETURN(Statement query, Statement::Prepare(db, kSelectExperiments, path));
+  std::vector<ExperimentRecord> out;
+  int rc;
+  while ((rc = query.Step()) == SQLITE_ROW) {
+    out.push_back({query.ColumnText(0), query.ColumnText(1), static_cast<uint32_t>(query.ColumnInt64(2)),
+                   static_cast<uint32_t>(query.ColumnInt64(3)), query.ColumnInt64(4), query.ColumnInt64(5)});
+  }
+  if (rc != SQLITE_DONE) return ErrorStatus(db, rc, path);
+  return out;
+}
+
+}  // namespace
+
+Status SqliteEventStore::CreateExperiment(const PlaceExperimentFn& place) {
+  const std::string& path = impl_->path;
+  MARQUEE_ASSIGN_OR_RETURN(Connection db, OpenConfigured(path, SQLITE_OPEN_READWRITE));
+  // IMMEDIATE: the write lock from the start, so the experiments `place`
+  // saw are still the stored ones when its result is inserted.
+  MARQUEE_RETURN_IF_ERROR(Exec(db.get(), "BEGIN IMMEDIATE", path));
+  Status s = [&]() -> Status {
+    MARQUEE_ASSIGN_OR_RETURN(std::vector<ExperimentRecord> existing, ReadExperiments(db.get(), path));
+    MARQUEE_ASSIGN_OR_RETURN(ExperimentRecord record, place(existing));
+    for (const ExperimentRecord& e : existing) {
+      if (e.name == record.name) {
+        return Status::InvalidField("name", fmt::format("name: an experiment named {} exists already", record.name));
+      }
+    }
+    MARQUEE_ASSIGN_OR_RETURN(
+        Statement insert,
+        Statement::Prepare(db.get(),
+                           "INSERT INTO experiments(name, definition, range_begin, range_end, created_at, "
+                           "stopped_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                           path));
+    insert.BindText(1, record.name);
+    insert.BindText(2, record.definition);
+    insert.BindInt64(3, record.range_begin);
+    insert.BindInt64(4, record.range_end);
+    insert.BindInt64(5, record.created_at);
+    insert.BindInt64(6, record.stopped_at);
+    const int rc = insert.Step();
+    if (rc != SQLITE_DONE) return ErrorStatus(db.get(), rc, path);
+    return Exec(db.get(), "COMMIT", path);
+  }();
+  if (!s.ok()) (void)Exec(db.get(), "ROLLBACK", path);
+  return s;
+}
+
+Status SqliteEventStore::StopExperiment(std::string_view name, int64_t at) {
+  const std::string& path = impl_->path;
+  MARQUEE_ASSIGN_OR_RETURN(Connection db, OpenConfigured(path, SQLITE_OPEN_READWRITE));
+  MARQUEE_RETURN_IF_ERROR(Exec(db.get(), "BEGIN IMMEDIATE", path));
+  Status s = [&]() -> Status {
+    MARQUEE_ASSIGN_OR_RETURN(Statement find,
+                             Statement::Prepare(db.get(), "SELECT stopped_at FROM experiments WHERE name = ?1", path));
+    find.BindText(1, name);
+    const int rc = find.Step();
+    if (rc == SQLITE_DONE) return Status::NotFound(fmt::format("no experiment named {}", name));
+    if (rc != SQLITE_ROW) return ErrorStatus(db.get(), rc, path);
+    if (find.ColumnInt64(0) != 0) {
+      return Status::InvalidField("name", fmt::format("name: experiment {} is stopped already", name));
+    }
+    find.Reset();
+    MARQUEE_ASSIGN_OR_RETURN(
+        Statement update, Statement::Prepare(db.get(), "UPDATE experiments SET stopped_at = ?2 WHERE name = ?1", path));
+    update.BindText(1, name);
+    update.BindInt64(2, at);
+    const int updated = update.Step();
+    if (updated != SQLITE_DONE) return ErrorStatus(db.get(), updated, path);
+    return Exec(db.get(), "COMMIT", path);
+  }();
+  if (!s.ok()) (void)Exec(db.get(), "ROLLBACK", path);
+  return s;
+}
+
+Result<std::vector<ExperimentRecord>> SqliteEventStore::Experiments() const {
+  MARQUEE_ASSIGN_OR_RETURN(Connection db, OpenConfigured(impl_->path, SQLITE_OPEN_READWRITE));
+  return ReadExperiments(db.get(), impl_->path);
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> SqliteEventStore::ExposureKeys() const {
+  const std::string& path = impl_->path;
+  MARQUEE_ASSIGN_OR_RETURN(Connection db, OpenConfigured(path, SQLITE_OPEN_READWRITE));
+  MARQUEE_ASSIGN_OR_RETURN(
+      Statement query, Statement::Prepare(db.get(), "SELECT experiment, member FROM events WHERE kind = 4", path));
+  std::vector<std::pair<std::string, std::string>> out;
+  int rc;
+  while ((rc = query.Step()) == SQLITE_ROW) out.emplace_back(query.ColumnText(0), query.ColumnText(1));
+  if (rc != SQLITE_DONE) return ErrorStatus(db.get(), rc, path);
+  return out;
 }
 
 }  // namespace marquee

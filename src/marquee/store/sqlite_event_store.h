@@ -38,6 +38,12 @@ class SqliteEventStore final : public EventStore {
   Result<LedgerPage> LedgerAfter(uint64_t after, size_t limit) const override;
   Result<std::optional<LedgerRow>> FindLedgerEntry(std::string_view entry_id) const override;
   Result<uint64_t> LedgerCount() const override;
+  // Experiments are rare administrative writes: each call opens a connection
+  // of its own (the busy timeout waits out a group commit).
+  Status CreateExperiment(const PlaceExperimentFn& place) override;
+  Status StopExperiment(std::string_view name, int64_t at) override;
+  Result<std::vector<ExperimentRecord>> Experiments() const override;
+  Result<std::vector<std::pair<std::string, std::string>>> ExposureKeys() const override;
   Result<std::vector<Event>> MemberEvents(std::string_view member_id) const override;
   Result<EventPage> PageAfter(uint64_t after, size_t limit) const override;
   Result<uint64_t> Count() const override;
