@@ -29,7 +29,7 @@ ALLOWED = {
     # Policies and rewards need no recommender; add "models" when a bandit does.
     "bandit": {"synthetic", "data", "util"},
     "consent": {"data", "util"},
-    "experiment": {"data", "util"},
+    "experiment": {"store", "data", "util"},
     "ledger": {"consent", "store", "data", "util"},
     "serve": {"ledger", "consent", "bandit", "page", "models", "store", "data", "util"},
     "serve/http": {"serve", "ledger", "consent", "bandit", "page", "models", "store", "data", "util"},

@@ -1,0 +1,38 @@
+// The experiments of a deployment, kept in its event store (store/event_store.h
+// ExperimentRecord): created, stopped and listed by `marquee experiment` and
+// the server's admin routes alike, and read back for reports.
+//
+// Thread safety: the functions are as thread-safe as the store (the SQLite
+// store serializes creations with a write transaction).
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "marquee/experiment/allocation.h"
+#include "marquee/experiment/report.h"
+#include "marquee/store/event_store.h"
+
+namespace marquee::experiment {
+
+// Every experiment stored, oldest first. Corruption naming the experiment
+// when a stored definition does not parse.
+Result<std::vector<PlacedExperiment>> LoadExperiments(const EventStore& store);
+
+// Places `spec` against the stored experiments (PlaceExperiment's errors)
+// and stores it, atomically; `now` is its creation time.
+Result<PlacedExperiment> CreateExperiment(EventStore& store, const ExperimentSpec& spec, int64_t now);
+
+// The stored experiment named `name`, or NotFound.
+Result<PlacedExperiment> FindExperiment(const EventStore& store, std::string_view name);
+
+// What a report of `experiment` reads from the store: its exposures (the
+// first of each member) and every event of the exposed members.
+struct ExperimentData {
+  std::vector<Exposure> exposures;
+  std::vector<Event> events;
+};
+Result<ExperimentData> ReadExperimentData(const EventStore& store, const PlacedExperiment& experiment);
+
+}  // namespace marquee::experiment
