@@ -125,6 +125,19 @@ void RidgeRegression::InverseTimes(std::span<const float> x, std::span<double> o
   }
 }
 
+void RidgeRegression::InverseTimesSparse(std::span<const uint32_t> index, std::span<const double> value,
+                                         std::span<double> out) const {
+  const size_t d = dim_;
+  std::fill(out.begin(), out.begin() + d, 0.0);
+  double* y = out.data();
+  for (size_t k = 0; k < index.size(); ++k) {
+    const double xi = value[k];
+    const double* row = inverse_.data() + index[k] * d;  // column index[k], by symmetry
+#pragma omp simd
+    for (size_t j = 0; j < d; ++j) y[j] += xi * row[j];
+  }
+}
+
 double RidgeRegression::Mean(std::span<const float> x) const {
   double sum = 0.0;
   const double* theta = theta_.data();

@@ -128,23 +128,53 @@ void ThompsonPolicy::ScoreDistribution(const ArtworkContext& context, std::span<
   const RidgeRegression& shared = models_.shared();
   thread_local std::vector<double> a;
   a.resize(n * dim);
+  if (shared.prepared_for_reads()) {
+    // A published policy: a = A^-1 x, one axpy a non-zero of x; b = x. The
+    // joint features are one-hot blocks (about a quarter of the entries are
+    // non-zero), so each x is listed by its non-zeros once, and the means
+    // and the covariances read only those.
+    thread_local std::vector<uint32_t> index;
+    thread_local std::vector<double> value;
+    thread_local std::vector<size_t> starts;
+    index.clear();
+    value.clear();
+    starts.assign(1, 0);
+    for (size_t v = 0; v < n; ++v) {
+      const float* x = xs.data() + v * dim;
+      for (size_t i = 0; i < dim; ++i) {
+        if (x[i] == 0.0f) continue;
+        index.push_back(static_cast<uint32_t>(i));
+        value.push_back(static_cast<double>(x[i]));
+      }
+      starts.push_back(index.size());
+    }
+    const std::span<const double> theta = shared.theta();
+    for (size_t v = 0; v < n; ++v) {
+      const std::span<const uint32_t> iv(index.data() + starts[v], starts[v + 1] - starts[v]);
+      const std::span<const double> xv(value.data() + starts[v], iv.size());
+      double m = 0.0;
+      for (size_t k = 0; k < iv.size(); ++k) m += theta[iv[k]] * xv[k];
+      mean[v] = m;
+      shared.InverseTimesSparse(iv, xv, {a.data() + v * dim, dim});
+    }
+    for (size_t v = 0; v < n; ++v) {
+      const double* av = a.data() + v * dim;
+      for (size_t w = v; w < n; ++w) {
+        double dot = 0.0;
+        for (size_t k = starts[w]; k < starts[w + 1]; ++k) dot += av[index[k]] * value[k];
+        covariance[v * n + w] = scale2 * dot;
+        covariance[w * n + v] = scale2 * dot;
+      }
+    }
+    return;
+  }
+  // A state that changes between reads: a = b = L^-1 x, one triangular
+  // solve a variant.
   for (size_t v = 0; v < n; ++v) {
     mean[v] = shared.Mean(x_of(v));
-    if (shared.prepared_for_reads()) {
-      // A published policy: a = A^-1 x, one axpy a non-zero of x (the joint
-      // features are one-hot blocks); b = x.
-      shared.InverseTimes(x_of(v), {a.data() + v * dim, dim});
-    } else {
-      // A state that changes between reads: a = b = L^-1 x, one triangular
-      // solve a variant.
-      shared.Whiten(x_of(v), {a.data() + v * dim, dim});
-    }
+    shared.Whiten(x_of(v), {a.data() + v * dim, dim});
   }
-  if (shared.prepared_for_reads()) {
-    FillCovariance(a.data(), xs.data(), n, dim, scale2, covariance);
-  } else {
-    FillCovariance(a.data(), a.data(), n, dim, scale2, covariance);
-  }
+  FillCovariance(a.data(), a.data(), n, dim, scale2, covariance);
 }
 
 void ThompsonPolicy::Probabilities(const ArtworkContext& context, std::span<double> out) const {
@@ -153,7 +183,12 @@ void ThompsonPolicy::Probabilities(const ArtworkContext& context, std::span<doub
     out[0] = 1.0;
     return;
   }
-  std::vector<double> mean(n), factor(n * n);
+  // Per thread, so that a decision allocates nothing after a thread's first.
+  thread_local std::vector<double> mean, factor, scores, wins;
+  mean.resize(n);
+  factor.resize(n * n);
+  scores.resize(n);
+  wins.assign(n, 0.0);
   ScoreDistribution(context, mean, factor);
   SemiDefiniteCholesky(factor, n);
 
@@ -161,11 +196,10 @@ void ThompsonPolicy::Probabilities(const ArtworkContext& context, std::span<doub
   const std::vector<double>& normals = NormalTable();
   const size_t span = kNormalTableSize - n;
   size_t at = static_cast<size_t>(rng.Next() % span);
-  std::vector<double> scores(n);
-  std::vector<double> wins(n, 0.0);
   for (uint32_t s = 0; s < options_.samples; ++s) {
     const double* z = normals.data() + at;
-    at = (at + n) % span;
+    at += n;  // (at + n) % span, without a division a sample
+    if (at >= span) at -= span;
     double best = -INFINITY;
     for (size_t v = 0; v < n; ++v) {
       const double* row = factor.data() + v * n;
@@ -176,7 +210,16 @@ void ThompsonPolicy::Probabilities(const ArtworkContext& context, std::span<doub
     }
     const double floor = best - kTieTolerance * std::max(1.0, std::abs(best));
     size_t ties = 0;
-    for (double score : scores) ties += score >= floor ? 1 : 0;
+    size_t best_v = 0;
+    for (size_t v = 0; v < n; ++v) {
+      if (!(scores[v] >= floor)) continue;  // the split's test below, NaN included
+      ++ties;
+      best_v = v;
+    }
+    if (ties == 1) {  // the usual case: 1.0 / 1, as the shared split below
+      wins[best_v] += 1.0;
+      continue;
+    }
     const double share = 1.0 / static_cast<double>(ties);
     for (size_t v = 0; v < n; ++v) {
       if (scores[v] >= floor) wins[v] += share;
