@@ -149,29 +149,6 @@ TEST(RidgeRegressionTest, InverseTimesMatchesDenseInverseAcrossUpdatesAndCopies)
   EXPECT_TRUE(before == Fit(dim, lambda, obs));  // the inverse is not state
 }
 
-// InverseTimesSparse (the non-zeros of x only) is InverseTimes to the bit on
-// a prepared state: the same rows added in the same order.
-TEST(RidgeRegressionTest, InverseTimesSparseIsInverseTimesBitForBit) {
-  const size_t dim = 6;
-  RidgeRegression model = Fit(dim, 0.7, Observations(dim, 25, 4));
-  model.PrepareForReads();
-  for (const std::vector<float>& x :
-       {std::vector<float>{0.0f, 1.5f, 0.0f, -0.5f, 2.0f, 0.0f}, std::vector<float>{1, 1, 1, 1, 1, 1},
-        std::vector<float>{0, 0, 0, 0, 0, 0}, std::vector<float>{0, 0, 0, 0, 0, 0.3f}}) {
-    std::vector<uint32_t> index;
-    std::vector<double> value;
-    for (size_t i = 0; i < dim; ++i) {
-      if (x[i] == 0.0f) continue;
-      index.push_back(static_cast<uint32_t>(i));
-      value.push_back(x[i]);
-    }
-    std::vector<double> dense(dim, -1.0), sparse(dim, -2.0);  // overwritten, not accumulated into
-    model.InverseTimes(x, dense);
-    model.InverseTimesSparse(index, value, sparse);
-    for (size_t i = 0; i < dim; ++i) EXPECT_EQ(sparse[i], dense[i]) << i;
-  }
-}
-
 TEST(RidgeRegressionTest, WeightCountsAsRepeatedObservations) {
   const std::vector<float> x = {1.0f, 0.5f, -0.25f};
   const std::vector<float> y = {0.0f, 1.0f, 1.0f};

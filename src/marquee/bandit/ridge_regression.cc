@@ -1,6 +1,7 @@
 #include "marquee/bandit/ridge_regression.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <string>
 
@@ -104,6 +105,8 @@ void RidgeRegression::PrepareForReads() {
     e[j] = 0.0;
   }
   inverse_ = std::move(inverse);
+  static std::atomic<uint64_t> next_id{1};
+  prepared_id_ = next_id.fetch_add(1, std::memory_order_relaxed);
 }
 
 void RidgeRegression::InverseTimes(std::span<const float> x, std::span<double> out) const {
@@ -120,19 +123,6 @@ void RidgeRegression::InverseTimes(std::span<const float> x, std::span<double> o
     const double xi = static_cast<double>(x[i]);
     if (xi == 0.0) continue;
     const double* row = inverse.data() + i * d;  // column i, by symmetry
-#pragma omp simd
-    for (size_t j = 0; j < d; ++j) y[j] += xi * row[j];
-  }
-}
-
-void RidgeRegression::InverseTimesSparse(std::span<const uint32_t> index, std::span<const double> value,
-                                         std::span<double> out) const {
-  const size_t d = dim_;
-  std::fill(out.begin(), out.begin() + d, 0.0);
-  double* y = out.data();
-  for (size_t k = 0; k < index.size(); ++k) {
-    const double xi = value[k];
-    const double* row = inverse_.data() + index[k] * d;  // column index[k], by symmetry
 #pragma omp simd
     for (size_t j = 0; j < d; ++j) y[j] += xi * row[j];
   }
