@@ -38,11 +38,6 @@ using sqlite::Statement;
 // (events.page_id, row_id, row_position, column_position).
 constexpr int64_t kSchemaVersion = 3;
 constexpr int kBusyTimeoutMs = 10000;
-// The writer's page cache, in KiB (SQLite's default is 2 MiB). Every
-// impression inserts into the member index at a random member's page; a
-// cache that holds the index's upper levels and the hot leaves saves a read
-// from the OS for most of them. Memory of the one writer connection only.
-constexpr int kWriterCacheKiB = 32 * 1024;
 // WAL pages after which a checkpoint copies the log into the database
 // (SQLite's own automatic checkpoint uses 1000). The checkpoint runs on the
 // store's checkpoint thread, not on the committing leader, so an append
@@ -812,8 +807,6 @@ Result<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(const std::stri
   MARQUEE_ASSIGN_OR_RETURN(impl->insert_ledger, Statement::Prepare(impl->writer.get(), kInsertLedger, path));
   MARQUEE_ASSIGN_OR_RETURN(impl->begin, Statement::Prepare(impl->writer.get(), "BEGIN IMMEDIATE", path));
   MARQUEE_ASSIGN_OR_RETURN(impl->commit, Statement::Prepare(impl->writer.get(), "COMMIT", path));
-  MARQUEE_RETURN_IF_ERROR(
-      Exec(impl->writer.get(), fmt::format("PRAGMA cache_size=-{}", kWriterCacheKiB).c_str(), path));
   MARQUEE_RETURN_IF_ERROR(impl->LoadLedgerTip());
   // Checkpoints move to their own connection and thread (kCheckpointPages);
   // the hook replaces SQLite's automatic checkpoint on the writer.
