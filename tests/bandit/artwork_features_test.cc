@@ -95,5 +95,39 @@ TEST(ArtworkFeaturesTest, JointFeaturesLayout) {
   EXPECT_EQ(x, want3);
 }
 
+
+// JointTermsOf is JointFeatures written as terms: the unit terms and the
+// style block add up to the dense vector entry for entry, with no zero unit
+// term and no entry twice (Thompson sampling's published path reads them).
+TEST(ArtworkFeaturesTest, JointTermsRebuildJointFeatures) {
+  ArtworkFeatures f(SmallCatalog());
+  for (const std::vector<float>& member : {std::vector<float>{1.0f, 0.7f, 0.3f}, std::vector<float>{1.0f, 0.0f, 1.0f}}) {
+    for (uint32_t artwork = 0; artwork < f.artwork_count(); ++artwork) {
+      std::vector<float> want(f.joint_dim());
+      f.JointFeatures(member, artwork, want);
+      ArtworkFeatures::JointTerms terms;
+      f.JointTermsOf(member, artwork, terms);
+      std::vector<float> got(f.joint_dim(), 0.0f);
+      std::vector<int> written(f.joint_dim(), 0);
+      for (uint32_t k = 0; k < terms.count; ++k) {
+        EXPECT_NE(terms.value[k], 0.0f);
+        if (k > 0) EXPECT_LT(terms.index[k - 1], terms.index[k]);
+        got[terms.index[k]] = terms.value[k];
+        ++written[terms.index[k]];
+      }
+      EXPECT_EQ(terms.style, f.style(artwork));
+      if (terms.style >= 0) {
+        EXPECT_EQ(terms.block_start, f.StyleBlockStart(static_cast<uint32_t>(terms.style)));
+        for (uint32_t g = 0; g < f.genre_count(); ++g) {
+          got[terms.block_start + g] = member[1 + g];
+          ++written[terms.block_start + g];
+        }
+      }
+      EXPECT_EQ(got, want) << "artwork " << artwork;
+      for (size_t i = 0; i < written.size(); ++i) EXPECT_LE(written[i], 1) << "artwork " << artwork << " entry " << i;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace marquee

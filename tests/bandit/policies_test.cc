@@ -10,7 +10,10 @@
 #include "marquee/bandit/linucb_policy.h"
 #include "marquee/bandit/policy.h"
 #include "marquee/bandit/ridge_regression.h"
+#include "marquee/bandit/simulator.h"
 #include "marquee/bandit/thompson_policy.h"
+#include "marquee/synthetic/synthetic.h"
+#include "marquee/util/random.h"
 #include "policy_test_util.h"
 
 namespace marquee {
@@ -77,6 +80,64 @@ TEST(ArtworkPoliciesTest, PreparedForReadsDecidesAsTheUnpreparedPolicy) {
       world.Train(*policy, 10, 2);
       world.Train(*prepared, 10, 2);
     }
+  }
+}
+
+// A published Thompson policy (shared model) computes its score covariances
+// from the joint features' terms, with the products that involve the member
+// kept per thread between decisions (thompson_policy.cc): on a catalog with
+// every style and genre of the synthetic service, it decides as the
+// unprepared policy (triangular solves), up to rounding, whether the member
+// changes between decisions or not, and after it is prepared again for a new
+// state.
+TEST(ArtworkPoliciesTest, PublishedThompsonDecidesAsTheUnpreparedPolicyOnASyntheticCatalog) {
+  SyntheticConfig config;
+  config.members = 300;
+  config.titles = 120;
+  config.plays = 3000;
+  Result<SyntheticService> service = GenerateService(config);
+  ASSERT_TRUE(service.ok()) << service.status().ToString();
+  auto features = std::make_shared<const ArtworkFeatures>(service->dataset.catalog);
+  ASSERT_GT(features->style_count(), 1u);
+  const std::vector<float> contexts = MemberContexts(service->dataset, *features);
+  const size_t dim = features->member_dim();
+  auto context = [&](uint32_t member, uint32_t title) {
+    return ArtworkContext{std::span<const float>(contexts.data() + member * dim, dim), title};
+  };
+  Result<std::unique_ptr<ArtworkPolicy>> made = CreateArtworkPolicy("thompson", {}, features);
+  ASSERT_TRUE(made.ok());
+  ArtworkPolicy& policy = **made;
+  Rng rng(5);
+  auto train = [&](ArtworkPolicy& p, int updates) {
+    for (int i = 0; i < updates; ++i) {
+      const uint32_t title = rng.Below(features->title_count());
+      if (features->variant_count(title) == 0) continue;
+      p.Update(context(rng.Below(config.members), title), rng.Below(features->variant_count(title)),
+               rng.Bernoulli(0.3) ? 1.0 : 0.0);
+    }
+  };
+  train(policy, 400);
+  for (int round = 0; round < 2; ++round) {
+    std::unique_ptr<ArtworkPolicy> published = policy.Clone();
+    published->PrepareForReads();
+    // One member for many titles (the cache is reused), then members
+    // alternating (it is rebuilt), then the first member again.
+    std::vector<std::pair<uint32_t, uint32_t>> asks;
+    for (uint32_t t = 0; t < 40; ++t) asks.push_back({7, t});
+    for (uint32_t t = 40; t < 80; ++t) asks.push_back({t % 2 == 0 ? 11u : 12u, t});
+    for (uint32_t t = 80; t < features->title_count(); ++t) asks.push_back({7, t});
+    size_t compared = 0;
+    for (const auto& [member, title] : asks) {
+      const size_t n = features->variant_count(title);
+      if (n < 2) continue;
+      std::vector<double> want(n), got(n);
+      policy.Probabilities(context(member, title), want);
+      published->Probabilities(context(member, title), got);
+      for (size_t v = 0; v < n; ++v) EXPECT_NEAR(got[v], want[v], 1e-12) << "member " << member << " title " << title;
+      ++compared;
+    }
+    EXPECT_GT(compared, 50u);
+    train(policy, 50);  // a new state: the next round's copy is prepared afresh
   }
 }
 

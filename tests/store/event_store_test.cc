@@ -9,6 +9,8 @@
 #include <atomic>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
+#include <chrono>
 #include <limits>
 #include <string>
 #include <thread>
@@ -355,6 +357,43 @@ TEST(EventStoreTest, ReopenKeepsEverything) {
   std::vector<Event> more = {Play("late", "t", 99)};
   ASSERT_TRUE(store->Append(more).ok());
   EXPECT_EQ(store->LastSequence().value(), 51u);
+}
+
+// Checkpoints run on the store's own thread once the WAL passes a few
+// thousand pages (sqlite_event_store.cc kCheckpointPages), not on the
+// appending thread: while the store stays open the database file itself
+// grows (nothing would reach it before close without a checkpoint), every
+// event stays readable, and a reopened store has them all.
+TEST(EventStoreTest, CheckpointsInTheBackgroundWhileOpen) {
+  TempDir dir;
+  const std::string path = dir.File("events.db");
+  const std::string padding(900, 'x');  // ~1 KB an event: 24 MB in all, past the threshold
+  uint64_t appended = 0;
+  {
+    auto store = OpenOrDie(path);
+    ASSERT_NE(store, nullptr);
+    for (int batch = 0; batch < 24; ++batch) {
+      std::vector<Event> events;
+      for (int k = 0; k < 1000; ++k) {
+        Event e = Play("m" + std::to_string(k % 13), "t" + std::to_string(appended), batch);
+        e.title_id += padding;
+        events.push_back(std::move(e));
+        ++appended;
+      }
+      ASSERT_TRUE(store->Append(events, Durability::kProcess).ok());
+    }
+    bool checkpointed = false;
+    for (int wait = 0; wait < 200 && !checkpointed; ++wait) {
+      checkpointed = std::filesystem::file_size(path) > (8u << 20);
+      if (!checkpointed) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    EXPECT_TRUE(checkpointed) << "database file " << std::filesystem::file_size(path) << " bytes";
+    EXPECT_EQ(store->Count().value(), appended);
+  }
+  auto store = OpenOrDie(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(store->Count().value(), appended);
+  EXPECT_EQ(store->LastSequence().value(), appended);
 }
 
 // The child appends batches forever, writing the number of acknowledged

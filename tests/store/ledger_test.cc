@@ -167,6 +167,20 @@ TEST(LedgerTest, EmptyLedgerVerifiesAtTheGenesisHash) {
   EXPECT_EQ(store->Count().value(), 1u);
 }
 
+// LedgerHash's text is the formula's byte for byte at the integers' edges
+// (a negative time, the largest seq) and with a payload holding newlines.
+TEST(LedgerTest, HashTextMatchesTheFormulaAtTheEdges) {
+  const std::string prev(64, 'a');
+  for (const auto& [seq, entry] : std::vector<std::pair<uint64_t, LedgerEntry>>{
+           {1, {LedgerKind::kImpression, "imp-1", -86'400, "{}"}},
+           {std::numeric_limits<uint64_t>::max(), {LedgerKind::kReversal, "rev", std::numeric_limits<int64_t>::min(), "a\nb\n"}},
+           {42, {LedgerKind::kPlay, "p", 0, ""}}}) {
+    const std::string text = prev + "\n" + std::to_string(seq) + "\n" + std::to_string(static_cast<int>(entry.kind)) +
+                             "\n" + entry.entry_id + "\n" + std::to_string(entry.time) + "\n" + entry.payload;
+    EXPECT_EQ(LedgerHash(prev, seq, entry), Sha256Hex(text)) << seq;
+  }
+}
+
 // Row 1's hash, computed here from the formula in store/ledger.h without
 // LedgerHash: the stored chain is what the header says, byte for byte.
 TEST(LedgerTest, RowOneHashIsTheDocumentedFormula) {

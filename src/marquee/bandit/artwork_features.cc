@@ -130,4 +130,27 @@ void ArtworkFeatures::JointFeatures(std::span<const float> member, uint32_t artw
   out[at++] = art.ai_generated ? 1.0f : 0.0f;
 }
 
+void ArtworkFeatures::JointTermsOf(std::span<const float> member, uint32_t artwork, JointTerms& out) const {
+  // JointFeatures' layout, entry by entry, in increasing order.
+  const Art& art = art_[artwork];
+  const float* affinity = member.data() + 1;
+  out.count = 0;
+  auto add = [&](size_t index, float value) {
+    if (value == 0.0f) return;
+    out.index[out.count] = static_cast<uint32_t>(index);
+    out.value[out.count] = value;
+    ++out.count;
+  };
+  add(0, 1.0f);
+  add(1, art.mood >= 0 ? affinity[art.mood] : 0.0f);
+  out.style = art.style;
+  out.block_start = art.style >= 0 ? StyleBlockStart(static_cast<uint32_t>(art.style)) : 0;
+  size_t at = 2 + static_cast<size_t>(style_count()) * genre_count_;
+  if (art.mood >= 0) add(at + static_cast<size_t>(art.mood), 1.0f);
+  at += genre_count_;
+  add(at, art.has_performer ? 1.0f : 0.0f);
+  add(at + 1, art.prominence);
+  add(at + 2, art.ai_generated ? 1.0f : 0.0f);
+}
+
 }  // namespace marquee

@@ -24,6 +24,7 @@
 // artwork_offset(t) + v, the catalog's order (the same as GroundTruth's).
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -65,6 +66,22 @@ class ArtworkFeatures {
   // Joint features of showing `artwork` (global index) to a member with
   // context `member` (a MemberVector). out.size() == joint_dim().
   void JointFeatures(std::span<const float> member, uint32_t artwork, std::span<float> out) const;
+
+  // The same vector as terms, for products with a matrix that need not build
+  // it: x = sum_k value[k] e_{index[k]} (k < count, indices increasing, no
+  // zero values) plus, when style >= 0, the member's genre affinity
+  // (member[1..genres]) placed at block_start = StyleBlockStart(style).
+  // Every non-zero of JointFeatures is in exactly one of the two parts.
+  struct JointTerms {
+    int style = -1;
+    size_t block_start = 0;
+    uint32_t count = 0;
+    std::array<uint32_t, 6> index{};
+    std::array<float, 6> value{};
+  };
+  void JointTermsOf(std::span<const float> member, uint32_t artwork, JointTerms& out) const;
+  // Where style `style`'s block of genres starts in the joint vector.
+  size_t StyleBlockStart(uint32_t style) const { return 2 + static_cast<size_t>(style) * genre_count_; }
 
   // What was read from the tags, for tests and reports. -1 when absent.
   int mood_genre(uint32_t artwork) const { return art_[artwork].mood; }

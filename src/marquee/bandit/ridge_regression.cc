@@ -1,6 +1,7 @@
 #include "marquee/bandit/ridge_regression.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <string>
 
@@ -104,6 +105,8 @@ void RidgeRegression::PrepareForReads() {
     e[j] = 0.0;
   }
   inverse_ = std::move(inverse);
+  static std::atomic<uint64_t> next_id{1};
+  prepared_id_ = next_id.fetch_add(1, std::memory_order_relaxed);
 }
 
 void RidgeRegression::InverseTimes(std::span<const float> x, std::span<double> out) const {

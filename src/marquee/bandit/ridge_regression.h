@@ -49,6 +49,12 @@ class RidgeRegression {
   // most reads (a simulation learning every round) should not pay for it.
   void PrepareForReads();
   bool prepared_for_reads() const { return !inverse_.empty(); }
+  // A^-1 (dim x dim, row-major, symmetric) after PrepareForReads; empty otherwise.
+  std::span<const double> inverse() const { return inverse_; }
+  // Names the prepared A^-1: a number no other PrepareForReads of any model
+  // in the process returned (copies share their original's, as they share
+  // its inverse); 0 when not prepared. For caches of products with it.
+  uint64_t prepared_id() const { return inverse_.empty() ? 0 : prepared_id_; }
   // y = A^-1 x (out.size() == dim). After PrepareForReads: one multiply-add
   // a non-zero of x times dim (one-hot feature blocks make this far cheaper
   // than a triangular solve, and its rows are independent where a solve is a
@@ -77,6 +83,7 @@ class RidgeRegression {
   std::vector<double> b_;
   std::vector<double> theta_;
   std::vector<double> inverse_;  // A^-1 (dim x dim, symmetric) after PrepareForReads; empty otherwise
+  uint64_t prepared_id_ = 0;     // see prepared_id()
 };
 
 }  // namespace marquee

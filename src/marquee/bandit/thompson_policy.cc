@@ -99,6 +99,47 @@ void FillCovariance(const double* a, const B* b, size_t n, size_t dim, double sc
   }
 }
 
+// The Monte Carlo behind Probabilities: `samples` draws of the n scores
+// mean + L z, z read from the normal table at `at` onwards (n a draw,
+// wrapping at `span`); each draw's best score wins 1, split evenly among
+// scores within kTieTolerance of it. N > 0 fixes n at compile time (N == n),
+// so the short loops unroll; N == 0 takes n as it comes. `scores` is
+// scratch of n.
+template <size_t N>
+void CountWins(size_t n_any, const double* mean, const double* factor, const double* normals, size_t at,
+               size_t span, uint32_t samples, double* scores, double* wins) {
+  const size_t n = N > 0 ? N : n_any;
+  for (uint32_t s = 0; s < samples; ++s) {
+    const double* z = normals + at;
+    at += n;  // (at + n) % span, without a division a draw
+    if (at >= span) at -= span;
+    double best = -INFINITY;
+    for (size_t v = 0; v < n; ++v) {
+      const double* row = factor + v * n;
+      double score = mean[v];
+      for (size_t k = 0; k <= v; ++k) score += row[k] * z[k];
+      scores[v] = score;
+      best = std::max(best, score);
+    }
+    const double floor = best - kTieTolerance * std::max(1.0, std::abs(best));
+    size_t ties = 0;
+    size_t best_v = 0;
+    for (size_t v = 0; v < n; ++v) {
+      if (!(scores[v] >= floor)) continue;  // the split's test below, NaN included
+      ++ties;
+      best_v = v;
+    }
+    if (ties == 1) {  // the usual case: 1.0 / 1, as the shared split below
+      wins[best_v] += 1.0;
+      continue;
+    }
+    const double share = 1.0 / static_cast<double>(ties);
+    for (size_t v = 0; v < n; ++v) {
+      if (scores[v] >= floor) wins[v] += share;
+    }
+  }
+}
+
 }  // namespace
 
 ThompsonPolicy::ThompsonPolicy(std::shared_ptr<const ArtworkFeatures> features, Parameters parameters,
@@ -110,6 +151,11 @@ void ThompsonPolicy::ScoreDistribution(const ArtworkContext& context, std::span<
                                        std::span<double> covariance) const {
   const size_t n = mean.size();
   const size_t dim = models_.dim();
+  if (models_.shape() == ArmModels::Shape::kShared && models_.shared().prepared_for_reads() &&
+      dim == features_->joint_dim()) {
+    PreparedScoreDistribution(context, models_.shared(), mean, covariance);
+    return;
+  }
   thread_local std::vector<float> xs;  // per thread: no allocation per decision
   models_.Contexts(context, xs);
   auto x_of = [&](size_t v) { return std::span<const float>(xs.data() + v * dim, dim); };
@@ -123,27 +169,111 @@ void ThompsonPolicy::ScoreDistribution(const ArtworkContext& context, std::span<
     }
     return;
   }
-  // Shared model: cov(x_v.theta, x_w.theta) = x_v^T A^-1 x_w = a_v . b_w for
-  // one of two factorings, chosen by whether A^-1 is kept.
+  // Shared model: cov(x_v.theta, x_w.theta) = x_v^T A^-1 x_w.
   const RidgeRegression& shared = models_.shared();
   thread_local std::vector<double> a;
   a.resize(n * dim);
+  // A state that changes between reads (a published one went to
+  // PreparedScoreDistribution above): a = b = L^-1 x, one triangular solve
+  // a variant.
   for (size_t v = 0; v < n; ++v) {
     mean[v] = shared.Mean(x_of(v));
-    if (shared.prepared_for_reads()) {
-      // A published policy: a = A^-1 x, one axpy a non-zero of x (the joint
-      // features are one-hot blocks); b = x.
-      shared.InverseTimes(x_of(v), {a.data() + v * dim, dim});
-    } else {
-      // A state that changes between reads: a = b = L^-1 x, one triangular
-      // solve a variant.
-      shared.Whiten(x_of(v), {a.data() + v * dim, dim});
+    shared.Whiten(x_of(v), {a.data() + v * dim, dim});
+  }
+  FillCovariance(a.data(), a.data(), n, dim, scale2, covariance);
+}
+
+// The covariances and means of a published policy's shared model from the
+// joint features' terms (ArtworkFeatures::JointTerms): each x_v is at most
+// six unit vectors and one style block holding the member's genre
+// affinity, so with G = A^-1
+//   x_v^T G x_w = sum over term pairs: G[i][j] (units), (G b_s)[i] (a unit
+//                 and a block), b_s^T G b_t (two blocks),
+// and the products with the blocks, b_s the member's affinity in style s's
+// block, are the same for every title of a request: they are computed once
+// per member (and per published state) and kept per thread. That is the same
+// arithmetic as A^-1 x_v dotted with x_w, summed in another order (rounding
+// only), at a few dozen multiply-adds a pair instead of a d-long product a
+// non-zero of every x_v.
+void ThompsonPolicy::PreparedScoreDistribution(const ArtworkContext& context, const RidgeRegression& shared,
+                                               std::span<double> mean, std::span<double> covariance) const {
+  const ArtworkFeatures& features = *features_;
+  const size_t n = mean.size();
+  const size_t d = shared.dim();
+  const size_t genres = features.genre_count();
+  const size_t styles = features.style_count();
+  const std::span<const double> g = shared.inverse();
+  const std::span<const double> theta = shared.theta();
+  const float* affinity = context.member.data() + 1;
+  struct MemberProducts {
+    uint64_t prepared_id = 0;
+    std::vector<float> member;
+    std::vector<double> gb;     // styles x d: G b_s
+    std::vector<double> bgb;    // styles x styles: b_s^T G b_t
+    std::vector<double> theta_b;  // styles: theta . b_s
+  };
+  thread_local MemberProducts cache;
+  if (cache.prepared_id != shared.prepared_id() || cache.member.size() != context.member.size() ||
+      !std::equal(context.member.begin(), context.member.end(), cache.member.begin())) {
+    cache.prepared_id = shared.prepared_id();
+    cache.member.assign(context.member.begin(), context.member.end());
+    cache.gb.assign(styles * d, 0.0);
+    cache.bgb.assign(styles * styles, 0.0);
+    cache.theta_b.assign(styles, 0.0);
+    for (size_t s = 0; s < styles; ++s) {
+      const size_t block = features.StyleBlockStart(static_cast<uint32_t>(s));
+      double* gb = cache.gb.data() + s * d;
+      double tb = 0.0;
+      for (size_t k = 0; k < genres; ++k) {
+        const double a = static_cast<double>(affinity[k]);
+        tb += theta[block + k] * a;
+        const double* row = g.data() + (block + k) * d;  // column block + k, by symmetry
+#pragma omp simd
+        for (size_t j = 0; j < d; ++j) gb[j] += a * row[j];
+      }
+      cache.theta_b[s] = tb;
+    }
+    for (size_t s = 0; s < styles; ++s) {
+      const size_t block = features.StyleBlockStart(static_cast<uint32_t>(s));
+      for (size_t t = 0; t < styles; ++t) {
+        const double* gb = cache.gb.data() + t * d;
+        double sum = 0.0;
+        for (size_t k = 0; k < genres; ++k) sum += static_cast<double>(affinity[k]) * gb[block + k];
+        cache.bgb[s * styles + t] = sum;
+      }
     }
   }
-  if (shared.prepared_for_reads()) {
-    FillCovariance(a.data(), xs.data(), n, dim, scale2, covariance);
-  } else {
-    FillCovariance(a.data(), a.data(), n, dim, scale2, covariance);
+  thread_local std::vector<ArtworkFeatures::JointTerms> terms;
+  terms.resize(n);
+  const uint32_t offset = features.artwork_offset(context.title);
+  for (size_t v = 0; v < n; ++v) {
+    ArtworkFeatures::JointTerms& t = terms[v];
+    features.JointTermsOf(context.member, offset + static_cast<uint32_t>(v), t);
+    double m = t.style >= 0 ? cache.theta_b[static_cast<size_t>(t.style)] : 0.0;
+    for (uint32_t k = 0; k < t.count; ++k) m += theta[t.index[k]] * static_cast<double>(t.value[k]);
+    mean[v] = m;
+  }
+  const double scale2 = options_.scale * options_.scale;
+  for (size_t v = 0; v < n; ++v) {
+    const ArtworkFeatures::JointTerms& tv = terms[v];
+    const double* gbv = tv.style >= 0 ? cache.gb.data() + static_cast<size_t>(tv.style) * d : nullptr;
+    for (size_t w = v; w < n; ++w) {
+      const ArtworkFeatures::JointTerms& tw = terms[w];
+      const double* gbw = tw.style >= 0 ? cache.gb.data() + static_cast<size_t>(tw.style) * d : nullptr;
+      double sum = 0.0;
+      for (uint32_t p = 0; p < tv.count; ++p) {
+        const double* row = g.data() + static_cast<size_t>(tv.index[p]) * d;
+        double inner = gbw != nullptr ? gbw[tv.index[p]] : 0.0;
+        for (uint32_t q = 0; q < tw.count; ++q) inner += row[tw.index[q]] * static_cast<double>(tw.value[q]);
+        sum += static_cast<double>(tv.value[p]) * inner;
+      }
+      if (gbv != nullptr) {
+        for (uint32_t q = 0; q < tw.count; ++q) sum += gbv[tw.index[q]] * static_cast<double>(tw.value[q]);
+        if (gbw != nullptr) sum += cache.bgb[static_cast<size_t>(tv.style) * styles + static_cast<size_t>(tw.style)];
+      }
+      covariance[v * n + w] = scale2 * sum;
+      covariance[w * n + v] = scale2 * sum;
+    }
   }
 }
 
@@ -153,7 +283,12 @@ void ThompsonPolicy::Probabilities(const ArtworkContext& context, std::span<doub
     out[0] = 1.0;
     return;
   }
-  std::vector<double> mean(n), factor(n * n);
+  // Per thread, so that a decision allocates nothing after a thread's first.
+  thread_local std::vector<double> mean, factor, scores, wins;
+  mean.resize(n);
+  factor.resize(n * n);
+  scores.resize(n);
+  wins.assign(n, 0.0);
   ScoreDistribution(context, mean, factor);
   SemiDefiniteCholesky(factor, n);
 
@@ -161,26 +296,15 @@ void ThompsonPolicy::Probabilities(const ArtworkContext& context, std::span<doub
   const std::vector<double>& normals = NormalTable();
   const size_t span = kNormalTableSize - n;
   size_t at = static_cast<size_t>(rng.Next() % span);
-  std::vector<double> scores(n);
-  std::vector<double> wins(n, 0.0);
-  for (uint32_t s = 0; s < options_.samples; ++s) {
-    const double* z = normals.data() + at;
-    at = (at + n) % span;
-    double best = -INFINITY;
-    for (size_t v = 0; v < n; ++v) {
-      const double* row = factor.data() + v * n;
-      double score = mean[v];
-      for (size_t k = 0; k <= v; ++k) score += row[k] * z[k];
-      scores[v] = score;
-      best = std::max(best, score);
-    }
-    const double floor = best - kTieTolerance * std::max(1.0, std::abs(best));
-    size_t ties = 0;
-    for (double score : scores) ties += score >= floor ? 1 : 0;
-    const double share = 1.0 / static_cast<double>(ties);
-    for (size_t v = 0; v < n; ++v) {
-      if (scores[v] >= floor) wins[v] += share;
-    }
+  switch (n) {  // the usual variant counts with their loops unrolled; the same arithmetic
+    case 2: CountWins<2>(n, mean.data(), factor.data(), normals.data(), at, span, options_.samples, scores.data(), wins.data()); break;
+    case 3: CountWins<3>(n, mean.data(), factor.data(), normals.data(), at, span, options_.samples, scores.data(), wins.data()); break;
+    case 4: CountWins<4>(n, mean.data(), factor.data(), normals.data(), at, span, options_.samples, scores.data(), wins.data()); break;
+    case 5: CountWins<5>(n, mean.data(), factor.data(), normals.data(), at, span, options_.samples, scores.data(), wins.data()); break;
+    case 6: CountWins<6>(n, mean.data(), factor.data(), normals.data(), at, span, options_.samples, scores.data(), wins.data()); break;
+    case 7: CountWins<7>(n, mean.data(), factor.data(), normals.data(), at, span, options_.samples, scores.data(), wins.data()); break;
+    case 8: CountWins<8>(n, mean.data(), factor.data(), normals.data(), at, span, options_.samples, scores.data(), wins.data()); break;
+    default: CountWins<0>(n, mean.data(), factor.data(), normals.data(), at, span, options_.samples, scores.data(), wins.data());
   }
   const double norm = 1.0 / static_cast<double>(options_.samples);
   for (size_t v = 0; v < n; ++v) out[v] = wins[v] * norm;

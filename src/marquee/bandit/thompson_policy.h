@@ -41,6 +41,10 @@ class ThompsonPolicy : public LinearPolicy {
   void ScoreDistribution(const ArtworkContext& context, std::span<double> mean,
                          std::span<double> covariance) const;
 
+  // ScoreDistribution of a published (prepared) shared model: see the .cc.
+  void PreparedScoreDistribution(const ArtworkContext& context, const RidgeRegression& shared,
+                                 std::span<double> mean, std::span<double> covariance) const;
+
   ThompsonOptions options_;
 };
 

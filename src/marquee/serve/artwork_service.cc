@@ -296,7 +296,10 @@ void ArtworkService::ChooseBehindGate(const ConsentGate::Snapshot& gate, int slo
                                       std::span<const float> context, const ArtworkRequest& request, int64_t now,
                                       std::string_view member_id, uint64_t session, ArtworkChoice& c, Event& e) {
   const std::vector<Artwork>& variants = dataset_.catalog.titles()[c.title].artwork;
-  std::vector<bool> eligible(variants.size());
+  // Per thread: a request decides up to hundreds of titles.
+  thread_local std::vector<bool> eligible;
+  eligible.assign(variants.size(), false);
+  e.eligible_artwork_ids.reserve(variants.size());
   VariantVerdict scratch;
   for (uint32_t v = 0; v < variants.size(); ++v) {
     const VariantVerdict& verdict = gate.Verdict(c.title, v, slot, request.territory, now, scratch);
@@ -339,7 +342,8 @@ void ArtworkService::ChooseBehindGate(const ConsentGate::Snapshot& gate, int slo
   e.propensity = c.propensity;
 }
 
-LedgerEntry ArtworkService::ImpressionEntry(const std::string& member_hash, const ArtworkChoice& c, const Event& e,
+LedgerEntry ArtworkService::ImpressionEntry(const std::string& member_hash, const std::string& policy_version,
+                                            const ArtworkChoice& c, const Event& e,
                                             const ArtworkRequest& request) const {
   ImpressionLedgerRow row;
   row.impression_id = c.impression_id;
@@ -351,7 +355,7 @@ LedgerEntry ArtworkService::ImpressionEntry(const std::string& member_hash, cons
   row.propensity = c.propensity;
   row.eligible_set_hash = EligibleSetHash(e.eligible_artwork_ids);
   row.eligible_count = c.eligible_count;
-  row.policy_version = policy_name_ + "@" + std::to_string(c.policy_version);
+  row.policy_version = policy_version;
   if (c.title_card) {
     row.ineligible_reason = std::string(c.reason);
     return ToLedgerEntry(row);
@@ -383,7 +387,12 @@ std::vector<ArtworkChoice> ArtworkService::Choose(std::string_view member_id, st
       options_.gate != nullptr ? options_.gate->Current() : nullptr;
   const int slot = gate != nullptr ? gate->TerritorySlot(request.territory) : -1;
   const uint64_t session = gate != nullptr && held_.enabled() ? held_.Visit(member_id, now) : 0;
-  const std::string member_hash = gate != nullptr && ledger != nullptr ? HashMemberId(member_id) : std::string();
+  const bool with_ledger = gate != nullptr && ledger != nullptr;
+  const std::string member_hash = with_ledger ? HashMemberId(member_id) : std::string();
+  const std::string policy_version =
+      with_ledger ? policy_name_ + "@" + std::to_string(published->version) : std::string();
+  if (ledger != nullptr) ledger->reserve(ledger->size() + titles.size());
+  impressions.reserve(impressions.size() + titles.size());
   for (size_t i = 0; i < titles.size(); ++i) {
     ArtworkChoice& c = choices[i];
     c.title = titles[i];
@@ -400,7 +409,7 @@ std::vector<ArtworkChoice> ArtworkService::Choose(std::string_view member_id, st
     e.impression_id = c.impression_id;
     if (gate != nullptr) {
       ChooseBehindGate(*gate, slot, *published->policy, context, request, now, member_id, session, c, e);
-      if (ledger != nullptr) ledger->push_back(ImpressionEntry(member_hash, c, e, request));
+      if (ledger != nullptr) ledger->push_back(ImpressionEntry(member_hash, policy_version, c, e, request));
     } else {
       ArtworkDecision d = Decide(*published->policy, {context, c.title}, options_.seed, c.impression_id);
       c.variant = d.variant;

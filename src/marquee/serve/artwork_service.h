@@ -260,9 +260,10 @@ class ArtworkService {
     uint64_t version = 0;  // publishes since start
   };
   // The ledger entry of impression `e` chosen as `c`.
-  // `member_hash` is HashMemberId(member_id), computed once a request.
-  LedgerEntry ImpressionEntry(const std::string& member_hash, const ArtworkChoice& c, const Event& e,
-                              const ArtworkRequest& request) const;
+  // `member_hash` is HashMemberId(member_id) and `policy_version` the
+  // ledger's "<policy name>@<published version>", each computed once a request.
+  LedgerEntry ImpressionEntry(const std::string& member_hash, const std::string& policy_version,
+                              const ArtworkChoice& c, const Event& e, const ArtworkRequest& request) const;
   // Fills `choice` (an impression id minted) by the gate's verdicts;
   // `slot` is the gate's table for the request's territory.
   // `session`: the member's (HeldArtwork::Visit) when variants are held.

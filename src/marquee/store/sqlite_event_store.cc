@@ -13,6 +13,7 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <thread>
 #include <utility>
 
 #include <fmt/format.h>
@@ -39,6 +40,13 @@ using sqlite::Statement;
 // cell, team).
 constexpr int64_t kSchemaVersion = 4;
 constexpr int kBusyTimeoutMs = 10000;
+// WAL pages after which a checkpoint copies the log into the database
+// (SQLite's own automatic checkpoint uses 1000). The checkpoint runs on the
+// store's checkpoint thread, not on the committing leader, so an append
+// never waits for it (a checkpoint writes megabytes and fsyncs the database
+// file); a few thousand pages let it copy each page once where successive
+// commits rewrote it (the tables' last pages).
+constexpr int kCheckpointPages = 4000;
 
 constexpr const char* kCreateMeta =
     "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL)";
@@ -155,6 +163,14 @@ Status InTransaction(sqlite3* db, std::string_view context, Body&& body) {
     sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);  // the first error is the one to report
   }
   return s;
+}
+
+// Runs a prepared statement that returns no rows (BEGIN, COMMIT) once.
+Status StepOnce(Statement& statement, sqlite3* db, std::string_view context) {
+  ResetOnExit reset(statement);
+  const int rc = statement.Step();
+  if (rc != SQLITE_DONE) return ErrorStatus(db, rc, context);
+  return Status::OK();
 }
 
 Status CheckFolderExists(const std::string& path) {
@@ -477,6 +493,11 @@ struct SqliteEventStore::Impl {
   Connection writer;
   Statement insert;
   Statement insert_ledger;
+  // BEGIN IMMEDIATE and COMMIT, prepared once: CommitGroup runs them for
+  // every group, and parsing them each time (sqlite3_exec) cost more than
+  // binding a row.
+  Statement begin;
+  Statement commit;
   // The writer's synchronous setting, as the last commit left it.
   Durability writer_durability = Durability::kFsync;
   // The newest committed ledger row (0 and the genesis hash: none), read at
@@ -520,6 +541,23 @@ struct SqliteEventStore::Impl {
   Mutex queue_mutex;
   std::vector<PendingAppend*> queue GUARDED_BY(queue_mutex);  // batches no leader has taken yet
   bool leader_active GUARDED_BY(queue_mutex) = false;
+
+  // Checkpoints (kCheckpointPages): the writer's commits report the WAL's
+  // length through WalHook, which wakes this thread; it checkpoints on its
+  // own connection (PASSIVE: it never blocks the writer or the readers, and
+  // copies what no reader still needs). Durability does not depend on it:
+  // a commit is in the WAL (and fsynced there at kFsync) before it returns.
+  Connection checkpointer;
+  Mutex checkpoint_mutex;
+  CondVar checkpoint_wake;
+  bool checkpoint_wanted GUARDED_BY(checkpoint_mutex) = false;
+  bool checkpoint_stop GUARDED_BY(checkpoint_mutex) = false;
+  std::thread checkpoint_thread;  // started by Open, joined by the destructor
+
+  ~Impl() { StopCheckpoints(); }
+  static int WalHook(void* impl, sqlite3* db, const char* name, int pages);
+  void CheckpointLoop();
+  void StopCheckpoints();
 
   Result<std::unique_ptr<Reader>> OpenReader();
   // An idle reader, a new one while fewer than max_readers are open, or the
@@ -655,13 +693,21 @@ Status SqliteEventStore::Impl::CommitGroup(const std::vector<PendingAppend*>& gr
   // The chain advances in locals and is kept only once COMMIT succeeds.
   uint64_t seq = ledger_seq;
   std::string hash = ledger_hash;
-  MARQUEE_RETURN_IF_ERROR(InTransaction(writer.get(), context, [&]() -> Status {
+  // InTransaction's rule (BEGIN IMMEDIATE, rollback on any failure), with
+  // the writer's prepared statements.
+  Status s = StepOnce(begin, writer.get(), context);
+  if (s.ok()) {
     for (const PendingAppend* pending : group) {
-      MARQUEE_RETURN_IF_ERROR(InsertEvents(*pending, context));
-      MARQUEE_RETURN_IF_ERROR(InsertLedger(*pending, context, &seq, &hash));
+      s = InsertEvents(*pending, context);
+      if (s.ok()) s = InsertLedger(*pending, context, &seq, &hash);
+      if (!s.ok()) break;
     }
-    return Status::OK();
-  }));
+    if (s.ok()) s = StepOnce(commit, writer.get(), context);
+    if (!s.ok() && !sqlite3_get_autocommit(writer.get())) {
+      sqlite3_exec(writer.get(), "ROLLBACK", nullptr, nullptr, nullptr);  // the first error is the one to report
+    }
+  }
+  MARQUEE_RETURN_IF_ERROR(s);
   ledger_seq = seq;
   ledger_hash = std::move(hash);
   return Status::OK();
@@ -700,6 +746,41 @@ Status SqliteEventStore::Impl::InsertLedger(const PendingAppend& pending, const 
     *hash = std::move(next_hash);
   }
   return Status::OK();
+}
+
+int SqliteEventStore::Impl::WalHook(void* raw, sqlite3*, const char*, int pages) {
+  if (pages < kCheckpointPages) return SQLITE_OK;
+  auto* impl = static_cast<Impl*>(raw);
+  {
+    MutexLock lock(&impl->checkpoint_mutex);
+    impl->checkpoint_wanted = true;
+  }
+  impl->checkpoint_wake.Signal();
+  return SQLITE_OK;
+}
+
+void SqliteEventStore::Impl::CheckpointLoop() {
+  while (true) {
+    {
+      MutexLock lock(&checkpoint_mutex);
+      while (!checkpoint_wanted && !checkpoint_stop) checkpoint_wake.Wait(&checkpoint_mutex);
+      if (checkpoint_stop) return;
+      checkpoint_wanted = false;
+    }
+    // BUSY (another checkpoint) or an I/O error leaves the WAL longer; the
+    // next commit past the threshold asks again, and the last connection to
+    // close checkpoints what is left.
+    (void)sqlite3_wal_checkpoint_v2(checkpointer.get(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  }
+}
+
+void SqliteEventStore::Impl::StopCheckpoints() {
+  {
+    MutexLock lock(&checkpoint_mutex);
+    checkpoint_stop = true;
+  }
+  checkpoint_wake.SignalAll();
+  if (checkpoint_thread.joinable()) checkpoint_thread.join();
 }
 
 Status SqliteEventStore::Impl::LoadLedgerTip() {
@@ -761,7 +842,18 @@ Result<std::unique_ptr<SqliteEventStore>> SqliteEventStore::Open(const std::stri
   MARQUEE_RETURN_IF_ERROR(PrepareSchema(impl->writer.get(), path));
   MARQUEE_ASSIGN_OR_RETURN(impl->insert, Statement::Prepare(impl->writer.get(), kInsertEvent, path));
   MARQUEE_ASSIGN_OR_RETURN(impl->insert_ledger, Statement::Prepare(impl->writer.get(), kInsertLedger, path));
+  MARQUEE_ASSIGN_OR_RETURN(impl->begin, Statement::Prepare(impl->writer.get(), "BEGIN IMMEDIATE", path));
+  MARQUEE_ASSIGN_OR_RETURN(impl->commit, Statement::Prepare(impl->writer.get(), "COMMIT", path));
   MARQUEE_RETURN_IF_ERROR(impl->LoadLedgerTip());
+  // Checkpoints move to their own connection and thread (kCheckpointPages);
+  // the hook replaces SQLite's automatic checkpoint on the writer.
+  MARQUEE_ASSIGN_OR_RETURN(impl->checkpointer, OpenConfigured(path, SQLITE_OPEN_READWRITE));
+  // A connection learns the file is in WAL mode when it first reads it;
+  // until then sqlite3_wal_checkpoint_v2 does nothing (and says OK).
+  MARQUEE_RETURN_IF_ERROR(Exec(impl->checkpointer.get(), "PRAGMA journal_mode=WAL", path));
+  sqlite3_wal_hook(impl->writer.get(), &Impl::WalHook, impl.get());
+  Impl* raw = impl.get();
+  impl->checkpoint_thread = std::thread([raw] { raw->CheckpointLoop(); });
   impl->max_readers = std::max<size_t>(options.max_readers, 1);
   // One reader now, so that a file readers cannot open is refused here.
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Impl::Reader> first, impl->OpenReader());

@@ -6,7 +6,8 @@
 // caller still waits for its own events to be durable. The group's commit is
 // fsynced when any of its callers asked for Durability::kFsync, and only
 // written to the WAL otherwise. Reads use a second connection and never wait
-// for an fsync.
+// for an fsync. The WAL is checkpointed into the database by the store's own
+// thread (on a third connection), never by an appending caller.
 //
 // Schema version 2: tables events (with `eligible`), ledger (store/ledger.h)
 // and meta. Open upgrades a version 1 file in place, in one transaction.
