@@ -29,6 +29,11 @@ void ExpectError(const std::string& text, const std::string& field, const std::s
   ASSERT_FALSE(spec.ok()) << text;
   EXPECT_EQ(spec.status().field(), field) << spec.status().message();
   EXPECT_EQ(spec.status().message().rfind("exp.json: ", 0), 0u) << spec.status().message();
+  // The field is named once.
+  if (!field.empty() && field != "(document)") {
+    const std::string twice = field + ": " + field + ":";
+    EXPECT_EQ(spec.status().message().find(twice), std::string::npos) << spec.status().message();
+  }
   EXPECT_NE(spec.status().message().find(says), std::string::npos) << spec.status().message();
 }
 

@@ -66,5 +66,47 @@ TEST_F(CliExperimentTest, PowerRefusesBadFlagsNamingThem) {
   EXPECT_NE(r.exit_code, 0);
 }
 
+std::string Spec(const std::string& name, const std::string& extra_cell = "") {
+  return R"({"name": ")" + name + R"(", "layer": "home", "traffic": 0.6, "start": "2026-12-01", "end": "2026-12-15",
+             "cells": [{"name": "control", "share": 0.5}, {"name": "new", "share": 0.5)" + extra_cell + "}]}";
+}
+
+TEST_F(CliExperimentTest, CreateListStopAndTheirRefusals) {
+  const std::string events = dir_->File("events.db");
+  RunResult r = RunCli("experiment create --events " + events + " " + dir_->Write("a.json", Spec("a")));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("created a in layer home: buckets [0, 6000) (60.00% of the layer)"), std::string::npos)
+      << r.output;
+  // The layer has 40% left at those dates.
+  r = RunCli("experiment create --events " + events + " " + dir_->Write("b.json", Spec("b")));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("b.json: traffic: layer home has no free 60.00%"), std::string::npos) << r.output;
+  r = RunCli("experiment create --events " + events + " " + dir_->Write("a2.json", Spec("a")));
+  EXPECT_NE(r.output.find("name: an experiment named a exists already"), std::string::npos) << r.output;
+  // A cell whose model does not load is refused at creation.
+  r = RunCli("experiment create --events " + events + " " +
+             dir_->Write("c.json", Spec("c", R"(, "model": ")" + dir_->File("no-model") + "\"")));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("cells[1].model: the model"), std::string::npos) << r.output;
+  r = RunCli("experiment create --events " + events + " " + dir_->Write("bad.json", R"({"name": "x"})"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("bad.json: start: missing"), std::string::npos) << r.output;
+  r = RunCli("experiment list --events " + events);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("a                        home"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("control, new"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("\nb "), std::string::npos) << r.output;
+  EXPECT_EQ(RunCli("experiment stop --events " + events + " a").exit_code, 0);
+  r = RunCli("experiment stop --events " + events + " a");
+  EXPECT_NE(r.output.find("stopped already"), std::string::npos) << r.output;
+  r = RunCli("experiment stop --events " + events + " zzz");
+  EXPECT_NE(r.output.find("no experiment named zzz"), std::string::npos) << r.output;
+  r = RunCli("experiment list --events " + dir_->File("missing.db"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("no event store there"), std::string::npos) << r.output;
+  r = RunCli("experiment report --events " + events + " --data " + Data() + " nope");
+  EXPECT_NE(r.output.find("no experiment named nope; the store has a"), std::string::npos) << r.output;
+}
+
 }  // namespace
 }  // namespace marquee

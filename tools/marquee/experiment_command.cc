@@ -1,6 +1,12 @@
+// marquee experiment create --events DB FILE.json
+// marquee experiment list --events DB
+// marquee experiment stop --events DB NAME
+// marquee experiment report --events DB --data DATASET NAME [--as-of DATE] [--json OUT] [--chart OUT.svg]
 // marquee experiment power --data SERVICE.mqd --truth SERVICE.mqt --model NAME [model parameters]
-//   [--sample 0.5] [--k 20] [--repetitions 400] [--chart power.svg] [--json OUT]
+//   [--sample 0.5] [--k 20] [--repetitions 400] [--chart power.svg]
 //
+// Experiments kept in the event store (experiment/experiment_registry.h),
+// their A/B report (experiment/report.h), and the sensitivity study:
 // How many members an A/B test, an A/B test with CUPED, and team-draft
 // interleaving need to tell two rankers apart (experiment/sensitivity.h):
 // ranker A is the model trained on every play, ranker B the same model
@@ -11,12 +17,21 @@
 
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <set>
 
 #include "commands.h"
 #include "marquee/data/dataset_file.h"
 #include "marquee/eval/split.h"
+#include "marquee/experiment/bucket.h"
+#include "marquee/experiment/experiment_registry.h"
+#include "marquee/experiment/report.h"
 #include "marquee/experiment/sensitivity.h"
+#include "marquee/models/model_file.h"
+#include "marquee/store/event_store.h"
+#include "marquee/util/civil_time.h"
+#include "marquee/util/file.h"
+#include "split_flags.h"
 #include "marquee/models/registry.h"
 #include "marquee/models/top_k.h"
 #include "marquee/synthetic/ground_truth.h"
@@ -121,11 +136,138 @@ Status Power(const PowerArgs& args) {
   return Status::OK();
 }
 
+struct StoreArgs {
+  std::string events, file, name, data, as_of, json, chart;
+};
+
+// The event store at `path`, which must exist (only create may start one).
+Result<std::unique_ptr<EventStore>> OpenExisting(const std::string& path, bool create) {
+  if (!create && !FileExists(path)) {
+    return Status::NotFound(fmt::format("--events {}: no event store there (marquee serve --events creates one)", path));
+  }
+  Result<std::unique_ptr<EventStore>> store = EventStore::Open(path);
+  if (!store.ok()) return store.status().WithContext("--events " + path);
+  return store;
+}
+
+int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
+
+// A cell's model must load now, not fail when a member reaches the cell.
+Status CheckCellsLoad(const experiment::ExperimentSpec& spec) {
+  for (size_t i = 0; i < spec.cells.size(); ++i) {
+    if (spec.cells[i].model.empty()) continue;
+    Result<LoadedModel> model = LoadModel(spec.cells[i].model);
+    if (!model.ok()) {
+      const std::string field = fmt::format("cells[{}].model", i);
+      return Status::InvalidField(field, fmt::format("{}: the model {} does not load: {}", field, spec.cells[i].model,
+                                                     model.status().message()));
+    }
+  }
+  return Status::OK();
+}
+
+std::string Percent(uint32_t buckets) { return fmt::format("{:.2f}%", 100.0 * buckets / experiment::kBuckets); }
+
+Status Create(const StoreArgs& args) {
+  Result<MappedFile> file = MappedFile::Open(args.file);
+  if (!file.ok()) return file.status();
+  MARQUEE_ASSIGN_OR_RETURN(experiment::ExperimentSpec spec, experiment::ParseExperimentSpec(file->bytes(), args.file));
+  Status loads = CheckCellsLoad(spec);
+  if (!loads.ok()) return loads.WithContext(args.file);
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, OpenExisting(args.events, true));
+  Result<experiment::PlacedExperiment> placed = experiment::CreateExperiment(*store, spec, Now());
+  if (!placed.ok()) return placed.status().WithContext(args.file);
+  std::printf("created %s in layer %s: buckets [%u, %u) (%s of the layer), %s to %s, %zu cells\n", spec.name.c_str(),
+              spec.layer.c_str(), placed->range_begin, placed->range_end,
+              Percent(placed->range_end - placed->range_begin).c_str(), FormatCivilDate(UnixDay(spec.start)).c_str(),
+              FormatCivilDate(UnixDay(spec.end)).c_str(), spec.cells.size());
+  return Status::OK();
+}
+
+std::string State(const experiment::PlacedExperiment& e, int64_t now) {
+  if (e.stopped_at > 0 && e.stopped_at <= now) return "stopped " + FormatCivilDate(UnixDay(e.stopped_at));
+  if (now < e.spec.start) return "scheduled";
+  return now < e.Ends() ? "running" : "ended";
+}
+
+Status List(const StoreArgs& args) {
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, OpenExisting(args.events, false));
+  MARQUEE_ASSIGN_OR_RETURN(std::vector<experiment::PlacedExperiment> all, experiment::LoadExperiments(*store));
+  if (all.empty()) {
+    std::printf("no experiments in %s\n", args.events.c_str());
+    return Status::OK();
+  }
+  std::printf("%-24s %-12s %-12s %8s %-10s %-10s %-20s %s\n", "experiment", "layer", "method", "traffic", "start",
+              "end", "state", "cells");
+  const int64_t now = Now();
+  for (const experiment::PlacedExperiment& e : all) {
+    std::string cells;
+    for (const experiment::CellSpec& c : e.spec.cells) cells += (cells.empty() ? "" : ", ") + c.name;
+    std::printf("%-24s %-12s %-12s %8s %-10s %-10s %-20s %s\n", e.spec.name.c_str(), e.spec.layer.c_str(),
+                std::string(experiment::ExperimentMethodName(e.spec.method)).c_str(),
+                Percent(e.range_end - e.range_begin).c_str(), FormatCivilDate(UnixDay(e.spec.start)).c_str(),
+                FormatCivilDate(UnixDay(e.spec.end)).c_str(), State(e, now).c_str(), cells.c_str());
+  }
+  return Status::OK();
+}
+
+Status Stop(const StoreArgs& args) {
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, OpenExisting(args.events, false));
+  const int64_t now = Now();
+  MARQUEE_RETURN_IF_ERROR(store->StopExperiment(args.name, now));
+  std::printf("stopped %s at %s\n", args.name.c_str(), FormatCivilDate(UnixDay(now)).c_str());
+  return Status::OK();
+}
+
+Status Report(const StoreArgs& args) {
+  experiment::ReportOptions options;
+  if (!args.as_of.empty()) {
+    MARQUEE_ASSIGN_OR_RETURN(int64_t as_of, ParseDate(args.as_of, "--as-of"));
+    options.as_of = as_of + kSecondsPerDay;  // through the end of that day
+  }
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, OpenExisting(args.events, false));
+  MARQUEE_ASSIGN_OR_RETURN(experiment::PlacedExperiment e, experiment::FindExperiment(*store, args.name));
+  MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(args.data));
+  MARQUEE_ASSIGN_OR_RETURN(experiment::ExperimentData data, experiment::ReadExperimentData(*store, e));
+  MARQUEE_ASSIGN_OR_RETURN(
+      experiment::ExperimentReport report,
+      experiment::BuildReport({&e, data.exposures, data.events, &dataset.titles, &dataset.catalog}, options));
+  std::fputs(experiment::ReportTable(report).c_str(), stdout);
+  if (!args.json.empty()) {
+    const std::string json = experiment::ReportJson(report);
+    MARQUEE_RETURN_IF_ERROR(WriteOutput(args.json, [&](std::FILE* f) { std::fprintf(f, "%s\n", json.c_str()); }));
+  }
+  if (!args.chart.empty()) {
+    const std::string svg = experiment::CumulativeLiftSvg(report);
+    MARQUEE_RETURN_IF_ERROR(WriteOutput(args.chart, [&](std::FILE* f) { std::fputs(svg.c_str(), f); }));
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Command AddExperimentCommand(CLI::App& root) {
-  auto* app = root.add_subcommand("experiment", "Experiments: how many members a test needs");
+  auto* app = root.add_subcommand(
+      "experiment", "Experiments: create, list, stop and report A/B tests kept in the event store; power");
   app->require_subcommand(1);
+  auto store_args = std::make_shared<StoreArgs>();
+  auto* create = app->add_subcommand("create", "Create an experiment from its JSON definition (docs/experiments.md)");
+  create->add_option("--events", store_args->events, "the event store (SQLite)")->required();
+  create->add_option("FILE", store_args->file, "the experiment's definition (JSON)")->required();
+  auto* list = app->add_subcommand("list", "List the experiments of an event store");
+  list->add_option("--events", store_args->events, "the event store (SQLite)")->required();
+  auto* stop = app->add_subcommand("stop", "Stop an experiment now (its members leave it)");
+  stop->add_option("--events", store_args->events, "the event store (SQLite)")->required();
+  stop->add_option("NAME", store_args->name, "the experiment")->required();
+  auto* report = app->add_subcommand(
+      "report", "The A/B report of an experiment: per cell and per treatment, with CUPED, Holm and the sample "
+                "ratio check");
+  report->add_option("--events", store_args->events, "the event store (SQLite)")->required();
+  report->add_option("--data", store_args->data, "the served dataset (.mqd): titles' runtimes")->required();
+  report->add_option("NAME", store_args->name, "the experiment")->required();
+  report->add_option("--as-of", store_args->as_of, "report the data through this date (YYYY-MM-DD, UTC)");
+  report->add_option("--json", store_args->json, "also write the report as JSON here");
+  report->add_option("--chart", store_args->chart, "write the cumulative lift chart (SVG) here");
   auto* power = app->add_subcommand(
       "power",
       "Simulate A/B, A/B with CUPED and team-draft interleaving on a synthetic service: the members each "
@@ -145,10 +287,19 @@ Command AddExperimentCommand(CLI::App& root) {
   power->add_option("--seed", args->seed, "seed of training, sampling and simulation")->capture_default_str();
   power->add_option("--chart", args->chart, "write the power curves as SVG here");
   args->flags.Register(power);
-  return {app, [args, power]() {
-            if (!power->parsed()) return 0;
-            Status s = Power(*args);
-            return s.ok() ? 0 : ReportError("experiment power", s);
+  return {app, [args, store_args, power, create, list, stop, report]() {
+            const std::pair<CLI::App*, std::function<Status()>> subcommands[] = {
+                {power, [&] { return Power(*args); }},
+                {create, [&] { return Create(*store_args); }},
+                {list, [&] { return List(*store_args); }},
+                {stop, [&] { return Stop(*store_args); }},
+                {report, [&] { return Report(*store_args); }}};
+            for (const auto& [sub, run] : subcommands) {
+              if (!sub->parsed()) continue;
+              Status s = run();
+              return s.ok() ? 0 : ReportError("experiment " + sub->get_name(), s);
+            }
+            return 2;
           }};
 }
 

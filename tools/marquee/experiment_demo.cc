@@ -9,6 +9,8 @@
 #include "marquee/experiment/report.h"
 #include "marquee/experiment/sensitivity.h"
 #include "marquee/models/registry.h"
+#include "marquee/store/event_store.h"
+#include "marquee/experiment/experiment_registry.h"
 #include "marquee/util/civil_time.h"
 #include "marquee/util/file.h"
 #include "marquee/util/svg_chart.h"
@@ -48,6 +50,26 @@ std::string PowerChart(const experiment::SensitivityResult& r) {
                                .y_label = "power"});
 }
 
+// A fresh store holding the experiment, its exposures and events.
+Status SaveSimulatedExperiment(const std::string& path, const experiment::ExperimentSpec& spec,
+                               const experiment::SimulatedExperiment& run) {
+  for (const char* suffix : {"", "-wal", "-shm"}) std::remove((path + suffix).c_str());
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, EventStore::Open(path));
+  MARQUEE_RETURN_IF_ERROR(experiment::CreateExperiment(*store, spec, spec.start).status());
+  std::vector<Event> events;
+  events.reserve(run.exposures.size());
+  for (const experiment::Exposure& x : run.exposures) {
+    Event e;
+    e.kind = EventKind::kExposure;
+    e.member_id = x.member_id;
+    e.time = x.time;
+    e.experiment = ExperimentTag{spec.name, spec.cells[x.cell].name, ""};
+    events.push_back(std::move(e));
+  }
+  MARQUEE_RETURN_IF_ERROR(store->Append(events, Durability::kProcess));
+  return store->Append(run.events, Durability::kFsync);
+}
+
 }  // namespace
 
 Status RunExperimentDemo(const SyntheticService& service, const std::string& dir, std::FILE* out) {
@@ -83,6 +105,12 @@ Status RunExperimentDemo(const SyntheticService& service, const std::string& dir
   MARQUEE_ASSIGN_OR_RETURN(experiment::ExperimentReport report,
                            experiment::BuildReport({&placed, run.exposures, run.events, &d.titles, &d.catalog}));
   std::fputs(experiment::ReportTable(report).c_str(), out);
+  // The same experiment in an event store, as serving leaves it, for
+  // `marquee experiment list|report` to read.
+  const std::string store_path = dir + "/experiment.db";
+  MARQUEE_RETURN_IF_ERROR(SaveSimulatedExperiment(store_path, spec, run));
+  std::fprintf(out, "Next: marquee experiment report --events %s --data %s/service.mqd %s\n", store_path.c_str(),
+               dir.c_str(), spec.name.c_str());
   const std::string lift_path = dir + "/experiment_lift.svg";
   MARQUEE_RETURN_IF_ERROR(WriteText(lift_path, experiment::CumulativeLiftSvg(report)));
 

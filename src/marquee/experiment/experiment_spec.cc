@@ -12,7 +12,6 @@
 namespace marquee::experiment {
 
 using json_fields::Expected;
-using json_fields::Invalid;
 using json_fields::Join;
 using nlohmann::json;
 
@@ -35,6 +34,11 @@ std::string_view MemberTargetingName(MemberTargeting members) {
 namespace {
 
 constexpr double kShareTolerance = 1e-9;
+
+// InvalidField(field, message); the messages here name their field themselves.
+Status Invalid(const std::string& field, std::string message) {
+  return Status::InvalidField(field, std::move(message));
+}
 
 // [a-z0-9_-], 1..64 characters: names are salts, keys and file names.
 bool IsName(std::string_view s) {
