@@ -163,7 +163,49 @@ TEST_F(ReportTest, ComparisonsAreTheStatisticsOfThePerMemberValues) {
   EXPECT_EQ(json["correction"], "holm");
   EXPECT_EQ(json["comparisons"][0]["metric"], "plays");
   EXPECT_NE(ReportTable(*r).find("new-model"), std::string::npos);
+  // The plain lift is the cell means'; the CUPED one is the p-value's.
+  EXPECT_DOUBLE_EQ(plays.unadjusted_relative_lift, welch.relative_lift);
+  EXPECT_DOUBLE_EQ(plays.relative_lift, cuped.adjusted.difference / welch.control_mean);
   EXPECT_EQ(CumulativeLiftSvg(*r).rfind("<svg", 0), 0u);
+}
+
+TEST_F(ReportTest, AsOfLeavesOutLaterExposuresAndEvents) {
+  const int64_t start = Day("2026-12-01");
+  for (int k = 0; k < 6; ++k) {
+    const std::string c = "c" + std::to_string(k), t = "t" + std::to_string(k);
+    // Half of each cell arrives on day 0, half on day 4.
+    const int64_t exposed = start + (k < 3 ? 0 : 4) * kSecondsPerDay + 60;
+    Expose(c, 0, exposed);
+    Expose(t, 1, exposed);
+    Play(c, exposed + 10);
+    Play(t, exposed + 10);
+    Play(t, exposed + 20 + kSecondsPerDay);  // the next day
+  }
+  const Result<ExperimentReport> early = Build({.as_of = start + 2 * kSecondsPerDay});
+  ASSERT_TRUE(early.ok()) << early.status().message();
+  EXPECT_EQ(early->cells[0].members, 3u);
+  EXPECT_EQ(early->cells[1].members, 3u);
+  EXPECT_DOUBLE_EQ(early->cells[1].plays, 2.0);
+  const Result<ExperimentReport> all = Build();
+  EXPECT_EQ(all->cells[0].members, 6u);
+  // Before the start there is nothing to report.
+  const Result<ExperimentReport> before = Build({.as_of = start});
+  ASSERT_FALSE(before.ok());
+  EXPECT_NE(before.status().message().find("starts on 2026-12-01"), std::string::npos) << before.status().message();
+}
+
+TEST_F(ReportTest, EventsOfTitlesTheDatasetDoesNotKnowAreRefused) {
+  const int64_t start = Day("2026-12-01");
+  Expose("c", 0, start);
+  Expose("t", 1, start);
+  Play("c", start + 10, 0.5f, "film");
+  Play("t", start + 10, 0.5f, "someone-elses-title");
+  const Result<ExperimentReport> r = Build();
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("1 of the exposed members' 2 events name titles the dataset does not know"),
+            std::string::npos)
+      << r.status().message();
+  EXPECT_NE(r.status().message().find("someone-elses-title"), std::string::npos);
 }
 
 TEST_F(ReportTest, ASkewedAllocationMarksTheReportUntrustworthy) {

@@ -67,7 +67,7 @@ TEST_F(CliExperimentTest, PowerRefusesBadFlagsNamingThem) {
 }
 
 std::string Spec(const std::string& name, const std::string& extra_cell = "") {
-  return R"({"name": ")" + name + R"(", "layer": "home", "traffic": 0.6, "start": "2026-12-01", "end": "2026-12-15",
+  return R"({"name": ")" + name + R"(", "layer": "home", "traffic": 0.6, "start": "2036-12-01", "end": "2036-12-15",
              "cells": [{"name": "control", "share": 0.5}, {"name": "new", "share": 0.5)" + extra_cell + "}]}";
 }
 

@@ -28,6 +28,7 @@
 #include "marquee/experiment/report.h"
 #include "marquee/experiment/sensitivity.h"
 #include "marquee/models/model_file.h"
+#include "marquee/page/page_config.h"
 #include "marquee/store/event_store.h"
 #include "marquee/util/civil_time.h"
 #include "marquee/util/file.h"
@@ -87,6 +88,9 @@ Status Power(const PowerArgs& args) {
   if (args.max_members < 100) {
     return Status::InvalidArgument(fmt::format("--max-members: expected at least 100, got {}", args.max_members));
   }
+  if (args.repetitions < 10) {
+    return Status::InvalidArgument(fmt::format("--repetitions: expected at least 10, got {}", args.repetitions));
+  }
   if (args.k == 0 || args.k > 1000) return Status::InvalidArgument(fmt::format("--k: expected 1..1000, got {}", args.k));
   std::set<std::string> used;
   MARQUEE_ASSIGN_OR_RETURN(Parameters parameters, args.flags.For(args.model, &used));
@@ -143,7 +147,8 @@ struct StoreArgs {
 // The event store at `path`, which must exist (only create may start one).
 Result<std::unique_ptr<EventStore>> OpenExisting(const std::string& path, bool create) {
   if (!create && !FileExists(path)) {
-    return Status::NotFound(fmt::format("--events {}: no event store there (marquee serve --events creates one)", path));
+    return Status::NotFound(fmt::format(
+        "--events {}: no event store there (marquee serve --events or marquee experiment create makes one)", path));
   }
   Result<std::unique_ptr<EventStore>> store = EventStore::Open(path);
   if (!store.ok()) return store.status().WithContext("--events " + path);
@@ -152,9 +157,22 @@ Result<std::unique_ptr<EventStore>> OpenExisting(const std::string& path, bool c
 
 int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 
-// A cell's model must load now, not fail when a member reaches the cell.
+// A cell's model, policy and page configuration must load now, not fail
+// when a member reaches the cell.
 Status CheckCellsLoad(const experiment::ExperimentSpec& spec) {
   for (size_t i = 0; i < spec.cells.size(); ++i) {
+    const experiment::CellSpec& cell = spec.cells[i];
+    if (!cell.artwork_policy.empty() && !FileExists(cell.artwork_policy)) {
+      const std::string field = fmt::format("cells[{}].artwork_policy", i);
+      return Status::InvalidField(field, fmt::format("{}: no policy file at {}", field, cell.artwork_policy));
+    }
+    if (!cell.page_config.empty()) {
+      Result<page::PageConfig> config = page::LoadPageConfig(cell.page_config);
+      if (!config.ok()) {
+        const std::string field = fmt::format("cells[{}].page_config", i);
+        return Status::InvalidField(field, fmt::format("{}: {}", field, config.status().message()));
+      }
+    }
     if (spec.cells[i].model.empty()) continue;
     Result<LoadedModel> model = LoadModel(spec.cells[i].model);
     if (!model.ok()) {
@@ -214,7 +232,7 @@ Status List(const StoreArgs& args) {
 Status Stop(const StoreArgs& args) {
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, OpenExisting(args.events, false));
   const int64_t now = Now();
-  MARQUEE_RETURN_IF_ERROR(store->StopExperiment(args.name, now));
+  MARQUEE_RETURN_IF_ERROR(experiment::StopExperiment(*store, args.name, now));
   std::printf("stopped %s at %s\n", args.name.c_str(), FormatCivilDate(UnixDay(now)).c_str());
   return Status::OK();
 }
@@ -227,6 +245,8 @@ Status Report(const StoreArgs& args) {
   }
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, OpenExisting(args.events, false));
   MARQUEE_ASSIGN_OR_RETURN(experiment::PlacedExperiment e, experiment::FindExperiment(*store, args.name));
+  // By default: what has happened so far.
+  if (options.as_of == 0) options.as_of = std::min(e.Ends(), Now());
   MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(args.data));
   MARQUEE_ASSIGN_OR_RETURN(experiment::ExperimentData data, experiment::ReadExperimentData(*store, e));
   MARQUEE_ASSIGN_OR_RETURN(

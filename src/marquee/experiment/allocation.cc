@@ -48,10 +48,18 @@ Result<PlacedExperiment> PlaceExperiment(const ExperimentSpec& spec, std::span<c
     free_from = std::max(free_from, end);
   }
   if (free_from + need > kBuckets) {
+    // The largest gap says whether the room is there but split up.
+    uint32_t largest = 0, from = 0;
+    for (const auto& [begin, end] : taken) {
+      if (begin > from) largest = std::max(largest, begin - from);
+      from = std::max(from, end);
+    }
+    largest = std::max(largest, kBuckets - std::min(from, kBuckets));
     return Status::InvalidField(
-        "traffic", fmt::format("traffic: layer {} has no free {:.2f}% of its members from {} to {}; held by {}",
+        "traffic", fmt::format("traffic: layer {} has no free {:.2f}% of its members from {} to {} in one range "
+                               "(the largest free range is {:.2f}%); held by {}",
                                spec.layer, 100.0 * need / kBuckets, FormatCivilDate(UnixDay(spec.start)),
-                               FormatCivilDate(UnixDay(spec.end)), holders));
+                               FormatCivilDate(UnixDay(spec.end)), 100.0 * largest / kBuckets, holders));
   }
   PlacedExperiment placed;
   placed.spec = spec;

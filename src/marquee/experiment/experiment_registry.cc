@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <set>
 
+#include "marquee/util/civil_time.h"
+
 namespace marquee::experiment {
 
 namespace {
@@ -40,6 +42,10 @@ Result<std::vector<PlacedExperiment>> LoadExperiments(const EventStore& store) {
 }
 
 Result<PlacedExperiment> CreateExperiment(EventStore& store, const ExperimentSpec& spec, int64_t now) {
+  if (spec.end <= now) {
+    return Status::InvalidField("end", fmt::format("end: {} has passed; an experiment must end after today ({})",
+                                                   FormatCivilDate(UnixDay(spec.end)), FormatCivilDate(UnixDay(now))));
+  }
   PlacedExperiment placed;
   MARQUEE_RETURN_IF_ERROR(
       store.CreateExperiment([&](std::span<const ExperimentRecord> existing) -> Result<ExperimentRecord> {
@@ -48,6 +54,15 @@ Result<PlacedExperiment> CreateExperiment(EventStore& store, const ExperimentSpe
         return ExperimentRecord{spec.name, ExperimentSpecJson(spec, -1), placed.range_begin, placed.range_end, now, 0};
       }));
   return placed;
+}
+
+Status StopExperiment(EventStore& store, std::string_view name, int64_t now) {
+  MARQUEE_ASSIGN_OR_RETURN(PlacedExperiment e, FindExperiment(store, name));
+  if (e.stopped_at == 0 && now >= e.spec.end) {
+    return Status::InvalidField("name", fmt::format("name: experiment {} ended on {}; there is nothing to stop", name,
+                                                    FormatCivilDate(UnixDay(e.spec.end))));
+  }
+  return store.StopExperiment(name, now);
 }
 
 Result<PlacedExperiment> FindExperiment(const EventStore& store, std::string_view name) {

@@ -21,8 +21,14 @@ namespace marquee::experiment {
 Result<std::vector<PlacedExperiment>> LoadExperiments(const EventStore& store);
 
 // Places `spec` against the stored experiments (PlaceExperiment's errors)
-// and stores it, atomically; `now` is its creation time.
+// and stores it, atomically; `now` is its creation time. InvalidField "end"
+// when the experiment would have ended already (end <= now).
 Result<PlacedExperiment> CreateExperiment(EventStore& store, const ExperimentSpec& spec, int64_t now);
+
+// Stops the experiment named `name` at `now` (before its start: it never
+// runs). NotFound for an unknown name; InvalidField "name" when it is
+// stopped or has ended already.
+Status StopExperiment(EventStore& store, std::string_view name, int64_t now);
 
 // The stored experiment named `name`, or NotFound.
 Result<PlacedExperiment> FindExperiment(const EventStore& store, std::string_view name);

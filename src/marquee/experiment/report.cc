@@ -65,11 +65,32 @@ void Count(const ReportInputs& in, const ReportOptions& o, const Event& e, Count
   if (std::find(c.days.begin(), c.days.end(), day) == c.days.end()) c.days.push_back(day);
 }
 
+// Events of the exposed members that name titles the dataset does not know
+// mean the report was given another service's dataset: its runtimes (and so
+// hours and take rates) would be wrong, silently.
+Status CheckTitlesKnown(const ReportInputs& in, const std::unordered_map<std::string_view, MemberData>& members) {
+  if (in.titles == nullptr) return Status::OK();
+  uint64_t unknown = 0, titled = 0;
+  std::string_view example;
+  for (const Event& ev : in.events) {
+    if (ev.title_id.empty() || !members.contains(ev.member_id)) continue;
+    ++titled;
+    if (in.titles->Find(ev.title_id) != IdMap::kNotFound) continue;
+    if (unknown++ == 0) example = ev.title_id;
+  }
+  if (unknown == 0) return Status::OK();
+  return Status::InvalidArgument(fmt::format(
+      "titles: {} of the exposed members' {} events name titles the dataset does not know (the first: {}); "
+      "expected the dataset the experiment was served with",
+      unknown, titled, QuoteForError(example)));
+}
+
 Status Check(const ReportInputs& in, const ReportOptions& o) {
   if (in.experiment == nullptr) return Status::InvalidArgument("experiment: expected an experiment to report on");
   if (in.experiment->spec.method != ExperimentMethod::kAB) {
     return Status::InvalidArgument(fmt::format(
-        "experiment {}: an interleaving experiment is read by its preference test, not an A/B report",
+        "experiment {}: an interleaving experiment is read by its preference test (which experiment report does "
+        "not compute yet), not an A/B report",
         in.experiment->spec.name));
   }
   if (o.pre_days < 1) return Status::InvalidArgument(fmt::format("pre_days: expected >= 1, got {}", o.pre_days));
@@ -119,7 +140,7 @@ MetricComparison CompareMeans(size_t metric, const std::string& treatment, const
   m.control = welch->control_mean;
   m.treatment_value = welch->treatment_mean;
   m.difference = welch->difference;
-  m.relative_lift = welch->relative_lift;
+  m.relative_lift = m.unadjusted_relative_lift = welch->relative_lift;
   m.difference_interval = welch->difference_interval;
   m.relative_lift_interval = welch->relative_lift_interval;
   m.p_value = m.welch_p_value = welch->p_value;
@@ -161,7 +182,7 @@ MetricComparison CompareTakeRates(const std::string& treatment, const std::vecto
   m.control = r->control.ratio;
   m.treatment_value = r->treatment.ratio;
   m.difference = r->difference;
-  m.relative_lift = r->relative_lift;
+  m.relative_lift = m.unadjusted_relative_lift = r->relative_lift;
   m.difference_interval = r->difference_interval;
   m.relative_lift_interval = r->relative_lift_interval;
   m.p_value = m.welch_p_value = r->p_value;
@@ -219,8 +240,15 @@ Result<ExperimentReport> BuildReport(const ReportInputs& in, const ReportOptions
   MARQUEE_RETURN_IF_ERROR(Check(in, o));
   const PlacedExperiment& e = *in.experiment;
   const int64_t as_of = o.as_of == 0 ? e.Ends() : std::min(o.as_of, e.Ends());
+  if (as_of <= e.spec.start) {
+    return Status::InvalidArgument(fmt::format("as_of: experiment {} starts on {}; a report needs a time after it",
+                                               e.spec.name, FormatCivilDate(UnixDay(e.spec.start))));
+  }
   const int64_t pre_from = e.spec.start - o.pre_days * kSecondsPerDay;
   std::unordered_map<std::string_view, MemberData> members = CollectMembers(in);
+  // Members first exposed after the report's time are not in it yet.
+  std::erase_if(members, [as_of](const auto& entry) { return entry.second.exposed >= as_of; });
+  MARQUEE_RETURN_IF_ERROR(CheckTitlesKnown(in, members));
   for (const Event& ev : in.events) {
     auto it = members.find(ev.member_id);
     if (it == members.end()) continue;
@@ -289,6 +317,9 @@ std::string ReportTable(const ExperimentReport& r) {
   std::string out = fmt::format("experiment {} (layer {}, {}), {} to {}, data through {}\n", r.name, r.layer, r.method,
                                 FormatCivilDate(UnixDay(r.start)), FormatCivilDate(UnixDay(r.end)),
                                 FormatCivilDate(UnixDay(r.as_of - 1)));
+  uint64_t members = 0;
+  for (const CellSummary& c : r.cells) members += c.members;
+  if (members == 0) return out + "no member has been exposed to it yet: nothing to report\n";
   out += fmt::format("sample ratio: chi-square {:.3f}, p = {:.4g}{}\n\n", r.sample_ratio.chi_square,
                      r.sample_ratio.p_value,
                      r.trustworthy ? "" : "  ** SAMPLE RATIO MISMATCH: the report is not to be trusted **");
@@ -298,20 +329,23 @@ std::string ReportTable(const ExperimentReport& r) {
     out += fmt::format("{:<16} {:>9} {:>7.3f} {:>9.4f} {:>9.4f} {:>9.4f} {:>9.4f} {:>10.4f}\n", c.cell, c.members,
                        c.share, c.plays, c.streaming_hours, c.active_days, c.played_any, c.take_rate);
   }
-  out += fmt::format("\n{:<16} {:<16} {:>10} {:>22} {:>9} {:>9} {:>6} {}\n", "treatment", "metric", "lift",
-                     "95% interval", "p", "Holm p", "CUPED", "");
+  out += fmt::format("\n{:<16} {:<16} {:>9} {:>10} {:>22} {:>9} {:>9} {:>8}\n", "treatment", "metric", "lift",
+                     "CUPED lift", "95% interval", "p", "Holm p", "var cut");
   for (const MetricComparison& m : r.comparisons) {
     if (!m.note.empty()) {
       out += fmt::format("{:<16} {:<16} no test: {}\n", m.treatment, m.metric, m.note);
       continue;
     }
-    out += fmt::format("{:<16} {:<16} {:>+9.2f}% [{:>+8.2f}%, {:>+8.2f}%] {:>9.4f} {:>9.4f} {:>6} {}\n", m.treatment,
-                       m.metric, 100 * m.relative_lift, 100 * m.relative_lift_interval.low,
-                       100 * m.relative_lift_interval.high, m.p_value, m.adjusted_p_value,
-                       m.cuped ? fmt::format("{:.0f}%", 100 * m.variance_reduction) : "", m.significant ? "*" : "");
+    out += fmt::format("{:<16} {:<16} {:>+8.2f}% {:>10} [{:>+8.2f}%, {:>+8.2f}%] {:>9.4f} {:>9.4f} {:>8}{}\n",
+                       m.treatment, m.metric, 100 * m.unadjusted_relative_lift,
+                       m.cuped ? fmt::format("{:+.2f}%", 100 * m.relative_lift) : "",
+                       100 * m.relative_lift_interval.low, 100 * m.relative_lift_interval.high, m.p_value,
+                       m.adjusted_p_value, m.cuped ? fmt::format("{:.0f}%", 100 * m.variance_reduction) : "",
+                       m.significant ? " *" : "");
   }
-  out += "\nlift: treatment vs control; CUPED: the share of the variance the pre-period removed (p is then "
-         "CUPED's); Holm over every row; * significant at 5% after Holm\n";
+  out += "\nlift: treatment vs control from the cell means; CUPED lift: the same difference estimated with the "
+         "pre-period as covariate (less variance: var cut), which the interval and p belong to where it is "
+         "shown; Holm over every row; * significant at 5% after Holm\n";
   return out;
 }
 
@@ -334,6 +368,7 @@ std::string ReportJson(const ExperimentReport& r, int indent) {
                 {"difference_interval", {m.difference_interval.low, m.difference_interval.high}},
                 {"relative_lift", m.relative_lift},
                 {"relative_lift_interval", {m.relative_lift_interval.low, m.relative_lift_interval.high}},
+                {"unadjusted_relative_lift", m.unadjusted_relative_lift},
                 {"p_value", m.p_value}, {"holm_p_value", m.adjusted_p_value}, {"significant", m.significant},
                 {"cuped", m.cuped}, {"welch_p_value", m.welch_p_value}});
       if (m.cuped) j.update({{"theta", m.theta}, {"variance_reduction", m.variance_reduction}});
@@ -362,7 +397,7 @@ std::string ReportJson(const ExperimentReport& r, int indent) {
 }
 
 std::string CumulativeLiftSvg(const ExperimentReport& r) {
-  LineSeries lift{.name = "lift in plays per member (%)"}, low{.name = "95% interval, lower"},
+  LineSeries lift{.name = "lift in plays per member, unadjusted (%)"}, low{.name = "95% interval, lower"},
       high{.name = "95% interval, upper"};
   const int64_t first = UnixDay(r.start);
   for (const LiftPoint& p : r.cumulative_lift) {

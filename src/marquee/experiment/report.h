@@ -84,8 +84,14 @@ struct MetricComparison {
   std::string metric;     // "plays", "streaming_hours", "active_days", "played_any", "take_rate"
   std::string treatment;  // the treatment cell's name
   double control = 0.0, treatment_value = 0.0;
+  // The estimate the p-value belongs to: CUPED's where it applies (the same
+  // difference estimated with less variance, so it differs from the cell
+  // means' difference by chance), else the plain one.
   double difference = 0.0, relative_lift = 0.0;
   Interval difference_interval, relative_lift_interval;
+  // The plain relative lift: (treatment mean - control mean) / control mean,
+  // what the cell table's means give.
+  double unadjusted_relative_lift = 0.0;
   double p_value = 1.0;           // CUPED's where it applies, else Welch's or the delta method's
   double adjusted_p_value = 1.0;  // Holm over the report
   bool significant = false;       // adjusted_p_value < alpha
