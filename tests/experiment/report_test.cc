@@ -230,7 +230,7 @@ TEST_F(ReportTest, RefusesWhatItCannotReport) {
   placed_.spec.method = ExperimentMethod::kInterleaving;
   r = Build();
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("preference test"), std::string::npos);
+  EXPECT_NE(r.status().message().find("preference test (interleaving_report.h)"), std::string::npos);
   placed_.spec.method = ExperimentMethod::kAB;
   EXPECT_FALSE(Build({.pre_days = 0}).ok());
   EXPECT_FALSE(BuildReport({}, {}).ok());

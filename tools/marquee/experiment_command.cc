@@ -25,6 +25,7 @@
 #include "marquee/eval/split.h"
 #include "marquee/experiment/bucket.h"
 #include "marquee/experiment/experiment_registry.h"
+#include "marquee/experiment/interleaving_report.h"
 #include "marquee/experiment/report.h"
 #include "marquee/experiment/sensitivity.h"
 #include "marquee/models/model_file.h"
@@ -249,6 +250,15 @@ Status Report(const StoreArgs& args) {
   if (options.as_of == 0) options.as_of = std::min(e.Ends(), Now());
   MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(args.data));
   MARQUEE_ASSIGN_OR_RETURN(experiment::ExperimentData data, experiment::ReadExperimentData(*store, e));
+  if (e.spec.method == experiment::ExperimentMethod::kInterleaving) {
+    if (!args.json.empty() || !args.chart.empty()) {
+      return Status::InvalidArgument("--json, --chart: an interleaving report is a table only, for now");
+    }
+    MARQUEE_ASSIGN_OR_RETURN(experiment::InterleavingReport report,
+                             experiment::BuildInterleavingReport(e, data.events, {.as_of = options.as_of}));
+    std::fputs(experiment::InterleavingReportTable(report).c_str(), stdout);
+    return Status::OK();
+  }
   MARQUEE_ASSIGN_OR_RETURN(
       experiment::ExperimentReport report,
       experiment::BuildReport({&e, data.exposures, data.events, &dataset.titles, &dataset.catalog}, options));

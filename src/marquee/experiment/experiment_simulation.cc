@@ -5,6 +5,7 @@
 #include <cmath>
 #include <random>
 
+#include "marquee/experiment/interleaving.h"
 #include "marquee/util/civil_time.h"
 #include "marquee/util/random.h"
 
@@ -13,9 +14,6 @@ namespace marquee::experiment {
 namespace {
 
 Status Check(const PlacedExperiment& e, const SimulatedService& s, const ExperimentSimulationOptions& o) {
-  if (e.spec.method != ExperimentMethod::kAB) {
-    return Status::InvalidArgument("experiment: the simulation runs A/B experiments");
-  }
   if (s.members == nullptr || s.titles == nullptr || !s.play_probability || s.k == 0) {
     return Status::InvalidArgument("service: expected member and title ids, k >= 1 and a play probability");
   }
@@ -40,9 +38,11 @@ Status Check(const PlacedExperiment& e, const SimulatedService& s, const Experim
   return Status::OK();
 }
 
-// One session of `list` at `time`: impressions, then plays.
+// One session of `list` at `time`: impressions (tagged with their team when
+// `teams` is given: an interleaved list of `experiment`), then plays.
 void Session(const SimulatedService& s, uint32_t m, std::span<const uint32_t> list, int64_t time,
-             std::mt19937_64& rng, std::vector<Event>& out) {
+             std::mt19937_64& rng, std::vector<Event>& out, std::span<const Team> teams = {},
+             const std::string& experiment = {}) {
   std::uniform_real_distribution<double> u(0.0, 1.0);
   const std::string member_id(s.members->ExternalId(m));
   for (uint32_t j = 0; j < list.size(); ++j) {
@@ -51,6 +51,7 @@ void Session(const SimulatedService& s, uint32_t m, std::span<const uint32_t> li
     e.member_id = member_id;
     e.title_id = std::string(s.titles->ExternalId(list[j]));
     e.time = time;
+    if (!teams.empty()) e.experiment = ExperimentTag{experiment, "", std::string(TeamName(teams[j]))};
     out.push_back(std::move(e));
   }
   for (uint32_t j = 0; j < list.size(); ++j) {
@@ -88,8 +89,21 @@ Result<SimulatedExperiment> SimulateExperiment(const PlacedExperiment& e, const 
       for (int64_t& t : times) t = day * kSecondsPerDay + second(rng);
       std::sort(times.begin(), times.end());
       for (int64_t t : times) {
-        const uint32_t shown = during && in ? cell : 0;
-        Session(s, m, s.lists[shown].subspan(static_cast<size_t>(m) * s.k, s.k), t, rng, out.events);
+        if (during && in && e.spec.method == ExperimentMethod::kInterleaving) {
+          // A fresh team draft each session, as the server would merge them.
+          const auto merged = TeamDraftInterleave(s.lists[0].subspan(static_cast<size_t>(m) * s.k, s.k),
+                                                  s.lists[1].subspan(static_cast<size_t>(m) * s.k, s.k), s.k, rng());
+          std::vector<uint32_t> titles;
+          std::vector<Team> teams;
+          for (const InterleavedTitle& x : merged) {
+            titles.push_back(x.title);
+            teams.push_back(x.team);
+          }
+          Session(s, m, titles, t, rng, out.events, teams, e.spec.name);
+        } else {
+          const uint32_t shown = during && in ? cell : 0;
+          Session(s, m, s.lists[shown].subspan(static_cast<size_t>(m) * s.k, s.k), t, rng, out.events);
+        }
         if (during && in && !exposed) {
           out.exposures.push_back({member_id, cell, t});
           exposed = true;

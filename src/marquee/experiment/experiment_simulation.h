@@ -11,7 +11,9 @@
 // 1/log2(j + 2) x play_probability(m, title), a minute per position later,
 // watching a fraction uniform in [0.1, 1]. The pre-period shows the
 // control's list. A member's exposure is their first session during the
-// experiment (members without one are never exposed, as in serving).
+// experiment (members without one are never exposed, as in serving). In an
+// interleaving experiment its members see both cells' lists merged by team
+// draft, a fresh merge each session, each impression tagged with its team.
 //
 // Thread safety: pure (play_probability is called from this thread only).
 #pragma once
@@ -50,7 +52,7 @@ struct SimulatedExperiment {
 };
 
 // InvalidArgument naming the field: lists not one a cell of members x k,
-// activity not one a member, an interleaving experiment.
+// activity not one a member.
 Result<SimulatedExperiment> SimulateExperiment(const PlacedExperiment& experiment, const SimulatedService& service,
                                                const ExperimentSimulationOptions& options = {});
 

@@ -89,8 +89,8 @@ Status Check(const ReportInputs& in, const ReportOptions& o) {
   if (in.experiment == nullptr) return Status::InvalidArgument("experiment: expected an experiment to report on");
   if (in.experiment->spec.method != ExperimentMethod::kAB) {
     return Status::InvalidArgument(fmt::format(
-        "experiment {}: an interleaving experiment is read by its preference test (which experiment report does "
-        "not compute yet), not an A/B report",
+        "experiment {}: an interleaving experiment is read by its preference test (interleaving_report.h), not an "
+        "A/B report",
         in.experiment->spec.name));
   }
   if (o.pre_days < 1) return Status::InvalidArgument(fmt::format("pre_days: expected >= 1, got {}", o.pre_days));
