@@ -67,21 +67,6 @@ Result<std::unique_ptr<Recommender>> Train(const std::string& name, const Parame
   return model;
 }
 
-std::string PowerChart(const experiment::SensitivityResult& r) {
-  std::vector<LineSeries> series;
-  for (const experiment::MethodSensitivity& m : r.methods) {
-    LineSeries s{.name = m.method};
-    for (size_t i = 0; i < r.member_counts.size(); ++i) {
-      s.xs.push_back(std::log10(static_cast<double>(r.member_counts[i])));
-      s.ys.push_back(m.power[i]);
-    }
-    series.push_back(std::move(s));
-  }
-  return LineChartSvg(series, {.title = "Power to detect the better ranker (5% level)",
-                               .x_label = "members in the experiment (log10)",
-                               .y_label = "power"});
-}
-
 Status Power(const PowerArgs& args) {
   if (!(args.sample > 0.0 && args.sample < 1.0)) {
     return Status::InvalidArgument(fmt::format("--sample: expected a share in (0, 1), got {}", args.sample));
@@ -135,7 +120,7 @@ Status Power(const PowerArgs& args) {
               members, args.k, args.model.c_str(), args.model.c_str(), 100 * args.sample, args.repetitions,
               experiment::SensitivityTable(result).c_str());
   if (args.chart.empty()) return Status::OK();
-  const std::string svg = PowerChart(result);
+  const std::string svg = experiment::SensitivityChartSvg(result);
   MARQUEE_RETURN_IF_ERROR(WriteOutput(args.chart, [&](std::FILE* f) { std::fputs(svg.c_str(), f); }));
   std::printf("wrote %s\n", args.chart.c_str());
   return Status::OK();

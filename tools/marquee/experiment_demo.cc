@@ -35,21 +35,6 @@ Result<std::vector<uint32_t>> ListsOf(const InteractionMatrix& train, const Inte
   return TopLists(*model, train, played, kListLength);
 }
 
-std::string PowerChart(const experiment::SensitivityResult& r) {
-  std::vector<LineSeries> series;
-  for (const experiment::MethodSensitivity& m : r.methods) {
-    LineSeries s{.name = m.method};
-    for (size_t i = 0; i < r.member_counts.size(); ++i) {
-      s.xs.push_back(std::log10(static_cast<double>(r.member_counts[i])));
-      s.ys.push_back(m.power[i]);
-    }
-    series.push_back(std::move(s));
-  }
-  return LineChartSvg(series, {.title = "Power to find the better ranker (5% level)",
-                               .x_label = "members in the experiment (log10)",
-                               .y_label = "power"});
-}
-
 // A fresh store holding the experiment, its exposures and events.
 Status SaveSimulatedExperiment(const std::string& path, const experiment::ExperimentSpec& spec,
                                const experiment::SimulatedExperiment& run) {
@@ -130,7 +115,7 @@ Status RunExperimentDemo(const SyntheticService& service, const std::string& dir
   std::fprintf(out, "\nMembers each method needs to find the better of the two (simulated, 100 experiments a size):\n%s",
                experiment::SensitivityTable(power).c_str());
   const std::string power_path = dir + "/experiment_power.svg";
-  MARQUEE_RETURN_IF_ERROR(WriteText(power_path, PowerChart(power)));
+  MARQUEE_RETURN_IF_ERROR(WriteText(power_path, experiment::SensitivityChartSvg(power)));
   std::fprintf(out, "Wrote %s and %s\n", lift_path.c_str(), power_path.c_str());
   return Status::OK();
 }

@@ -10,6 +10,7 @@
 #include "marquee/experiment/interleaving.h"
 #include "marquee/experiment/statistics.h"
 #include "marquee/util/random.h"
+#include "marquee/util/svg_chart.h"
 
 namespace marquee::experiment {
 
@@ -285,6 +286,21 @@ std::string SensitivityTable(const SensitivityResult& r) {
   if (ab > 0 && il > 0) out += fmt::format("\nA/B needs {:.1f}x the members interleaving needs", ab / il);
   out += "\n";
   return out;
+}
+
+std::string SensitivityChartSvg(const SensitivityResult& r) {
+  std::vector<LineSeries> series;
+  for (const MethodSensitivity& m : r.methods) {
+    LineSeries s{.name = m.method};
+    for (size_t i = 0; i < r.member_counts.size(); ++i) {
+      s.xs.push_back(std::log10(static_cast<double>(r.member_counts[i])));
+      s.ys.push_back(m.power[i]);
+    }
+    series.push_back(std::move(s));
+  }
+  return LineChartSvg(series, {.title = "Power to find the better ranker (5% level)",
+                               .x_label = "members in the experiment, log10 (2 = 100, 3 = 1,000, 5 = 100,000)",
+                               .y_label = "power"});
 }
 
 }  // namespace marquee::experiment

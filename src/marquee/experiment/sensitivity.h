@@ -97,5 +97,7 @@ Result<SensitivityResult> MeasureSensitivity(const SensitivityInputs& inputs, co
 // One line per member count and method, and the members needed per method
 // with the ratio of A/B's to interleaving's.
 std::string SensitivityTable(const SensitivityResult& result);
+// The power curves as an SVG chart: power against log10(members), one line a method.
+std::string SensitivityChartSvg(const SensitivityResult& result);
 
 }  // namespace marquee::experiment
