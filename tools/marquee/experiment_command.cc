@@ -15,7 +15,6 @@
 // ground truth says.
 #include <fmt/format.h>
 
-#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <set>
@@ -37,7 +36,6 @@
 #include "marquee/models/registry.h"
 #include "marquee/models/top_k.h"
 #include "marquee/synthetic/ground_truth.h"
-#include "marquee/util/svg_chart.h"
 #include "model_flags.h"
 #include "output_file.h"
 #include "progress_bar.h"

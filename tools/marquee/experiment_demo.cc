@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <cmath>
 
 #include "marquee/eval/split.h"
 #include "marquee/experiment/experiment_simulation.h"
@@ -12,8 +11,7 @@
 #include "marquee/store/event_store.h"
 #include "marquee/experiment/experiment_registry.h"
 #include "marquee/util/civil_time.h"
-#include "marquee/util/file.h"
-#include "marquee/util/svg_chart.h"
+#include "output_file.h"
 #include "top_lists.h"
 
 namespace marquee::cli {
@@ -21,13 +19,6 @@ namespace marquee::cli {
 namespace {
 
 constexpr uint32_t kListLength = 20;
-
-Status WriteText(const std::string& path, const std::string& text) {
-  return WriteFileAtomically(path, [&](std::FILE* f) {
-    std::fputs(text.c_str(), f);
-    return std::ferror(f) ? Status::IOError(path + ": write failed") : Status::OK();
-  });
-}
 
 Result<std::vector<uint32_t>> ListsOf(const InteractionMatrix& train, const InteractionMatrix& played) {
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model, CreateRecommender("ials", {}));
@@ -97,7 +88,7 @@ Status RunExperimentDemo(const SyntheticService& service, const std::string& dir
   std::fprintf(out, "Next: marquee experiment report --events %s --data %s/service.mqd %s\n", store_path.c_str(),
                dir.c_str(), spec.name.c_str());
   const std::string lift_path = dir + "/experiment_lift.svg";
-  MARQUEE_RETURN_IF_ERROR(WriteText(lift_path, experiment::CumulativeLiftSvg(report)));
+  MARQUEE_RETURN_IF_ERROR(WriteOutput(lift_path, [&](std::FILE* f) { std::fputs(experiment::CumulativeLiftSvg(report).c_str(), f); }));
 
   // How many members each method would need for the same two rankers.
   experiment::SensitivityOptions options;
@@ -115,7 +106,7 @@ Status RunExperimentDemo(const SyntheticService& service, const std::string& dir
   std::fprintf(out, "\nMembers each method needs to find the better of the two (simulated, 100 experiments a size):\n%s",
                experiment::SensitivityTable(power).c_str());
   const std::string power_path = dir + "/experiment_power.svg";
-  MARQUEE_RETURN_IF_ERROR(WriteText(power_path, experiment::SensitivityChartSvg(power)));
+  MARQUEE_RETURN_IF_ERROR(WriteOutput(power_path, [&](std::FILE* f) { std::fputs(experiment::SensitivityChartSvg(power).c_str(), f); }));
   std::fprintf(out, "Wrote %s and %s\n", lift_path.c_str(), power_path.c_str());
   return Status::OK();
 }
