@@ -31,8 +31,8 @@ ALLOWED = {
     "consent": {"data", "util"},
     "experiment": {"store", "data", "util"},
     "ledger": {"consent", "store", "data", "util"},
-    "serve": {"ledger", "consent", "bandit", "page", "models", "store", "data", "util"},
-    "serve/http": {"serve", "ledger", "consent", "bandit", "page", "models", "store", "data", "util"},
+    "serve": {"experiment", "ledger", "consent", "bandit", "page", "models", "store", "data", "util"},
+    "serve/http": {"serve", "experiment", "ledger", "consent", "bandit", "page", "models", "store", "data", "util"},
 }
 
 # Headers only their own library (and its tests) may include.

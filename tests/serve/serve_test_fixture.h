@@ -96,6 +96,7 @@ class ServeFixture : public ::testing::Test {
   void TearDown() override {
     if (server_) server_->Stop();
     server_.reset();
+    experiments_.reset();
     homepage_.reset();
     recommendations_.reset();
     artwork_.reset();
@@ -116,6 +117,7 @@ class ServeFixture : public ::testing::Test {
     options.port = 0;
     if (server_) server_->Stop();
     server_.reset();  // before the services it refers to
+    experiments_.reset();
     artwork_.reset();
     consent_gate_.reset();
     if (!artwork.policy.empty()) {
@@ -145,8 +147,18 @@ class ServeFixture : public ::testing::Test {
       ASSERT_TRUE(homepage.ok()) << homepage.status().ToString();
       homepage_ = std::move(*homepage);
     }
+    experiments_.reset();
+    if (with_experiments_) {
+      serve::ExperimentServiceOptions experiment_options;
+      experiment_options.artwork.seed = artwork.seed;
+      experiment_options.artwork.gate = consent_gate_.get();
+      Result<std::unique_ptr<serve::ExperimentService>> experiments =
+          serve::ExperimentService::Create(*models_, *events_, experiment_options);
+      ASSERT_TRUE(experiments.ok()) << experiments.status().ToString();
+      experiments_ = std::move(*experiments);
+    }
     server_ = std::make_unique<serve::Server>(options, *models_, *events_, *recommendations_, artwork_.get(), ingest,
-                                              consent_gate_.get(), homepage_.get());
+                                              consent_gate_.get(), homepage_.get(), experiments_.get());
     Status started = server_->Start();
     ASSERT_TRUE(started.ok()) << started.ToString();
     ASSERT_GT(server_->port(), 0);
@@ -192,6 +204,9 @@ class ServeFixture : public ::testing::Test {
   // the server's own, built-in configuration).
   std::string page_config_;
   std::unique_ptr<serve::HomepageService> homepage_;
+  // StartServer opens an experiment service over the event store when set.
+  bool with_experiments_ = false;
+  std::unique_ptr<serve::ExperimentService> experiments_;
   std::unique_ptr<serve::Server> server_;
 };
 

@@ -284,14 +284,14 @@ Status Serve(const DemoArgs& args, serve::ServingStack& stack) {
   options.port = args.port;
   auto server = std::make_unique<serve::Server>(options, *stack.models, *stack.events, *stack.recommendations,
                                                 stack.artwork.get(), stack.ingest, stack.consent.get(),
-                                                stack.homepage.get());
+                                                stack.homepage.get(), stack.experiments.get());
   Status started = server->Start();
   if (!started.ok() && args.port != 0) {  // the demo should not fail on a busy port
     std::printf("\nport %d is not available (%s); using a free one\n", args.port, started.message().c_str());
     options.port = 0;
     server = std::make_unique<serve::Server>(options, *stack.models, *stack.events, *stack.recommendations,
                                              stack.artwork.get(), stack.ingest, stack.consent.get(),
-                                             stack.homepage.get());
+                                             stack.homepage.get(), stack.experiments.get());
     started = server->Start();
   }
   MARQUEE_RETURN_IF_ERROR(started);

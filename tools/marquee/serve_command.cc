@@ -168,7 +168,8 @@ int RunServe(const ServeArgs& args) {
     }
   }
   serve::Server server(server_options, *stack->models, *stack->events, *stack->recommendations,
-                       stack->artwork.get(), stack->ingest, stack->consent.get(), stack->homepage.get());
+                       stack->artwork.get(), stack->ingest, stack->consent.get(), stack->homepage.get(),
+                       stack->experiments.get());
   Status started = server.Start();
   if (!started.ok()) return ReportError("serve", started);
   std::printf("serving model %s (%s retrieval); listening on %s\n", stack->models->Current()->version().c_str(),

@@ -98,9 +98,25 @@ Result<std::shared_ptr<const page::PageConfig>> HomepageService::ReloadConfig(
   return config;
 }
 
-Result<Homepage> HomepageService::ForMember(std::string_view member_id, const HomepageQuery& query) {
+std::shared_ptr<const PageState> HomepageService::VariantState(const PageVariant& variant) {
+  std::shared_ptr<const ServingModel> model = variant.model != nullptr ? variant.model : models_.Current();
+  std::shared_ptr<const page::PageConfig> config = variant.config != nullptr ? variant.config : config_.load();
+  // Built under the lock: a variant's first pages wait for one build rather
+  // than each building its own (the catalog index and neighbours take a while).
+  MutexLock lock(&variant_mutex_);
+  for (const std::shared_ptr<const PageState>& state : variant_states_) {
+    if (state->model == model && state->config == config) return state;
+  }
+  std::shared_ptr<const PageState> state = BuildState(std::move(model), std::move(config));
+  if (variant_states_.size() >= kMaxVariantStates) variant_states_.erase(variant_states_.begin());
+  variant_states_.push_back(state);
+  return state;
+}
+
+Result<Homepage> HomepageService::ForMember(std::string_view member_id, const HomepageQuery& query,
+                                            const PageVariant& variant) {
   Homepage out;
-  out.state = State();
+  out.state = variant.model == nullptr && variant.config == nullptr ? State() : VariantState(variant);
   const ServingModel& model = *out.state->model;
   const page::PageConfig& config = *out.state->config;
   const Dataset& dataset = *model.dataset;

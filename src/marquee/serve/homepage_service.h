@@ -75,6 +75,13 @@ struct Homepage {
   const ServingModel& model() const { return *state->model; }
 };
 
+// What an experiment cell changes about a page (serve/experiment_service.h);
+// null members are the service's own.
+struct PageVariant {
+  std::shared_ptr<const ServingModel> model;
+  std::shared_ptr<const page::PageConfig> config;
+};
+
 class HomepageService {
  public:
   // `models` and `recommendations` must outlive the service. Errors: the
@@ -87,7 +94,10 @@ class HomepageService {
   // catalog records regions), "maturity" (unknown rating), "exclude" (title
   // ids not in the catalog);
   // the event store's read errors.
-  Result<Homepage> ForMember(std::string_view member_id, const HomepageQuery& query);
+  // `variant`: an experiment cell's model and/or configuration; its page
+  // sources are built on its first request and kept (kMaxVariantStates).
+  Result<Homepage> ForMember(std::string_view member_id, const HomepageQuery& query,
+                             const PageVariant& variant = {});
 
   // Reads `path` (nullopt: the current file again; the built-in config when
   // there is none) and swaps it in for the next requests. On any error the
@@ -100,6 +110,9 @@ class HomepageService {
                   std::shared_ptr<const page::PageConfig> config);
   // The state for the current model and configuration, built when either changed.
   std::shared_ptr<const PageState> State();
+  // The state for a variant's model and configuration (either null: the
+  // current one), from variant_states_ or built.
+  std::shared_ptr<const PageState> VariantState(const PageVariant& variant);
   std::shared_ptr<const PageState> BuildState(std::shared_ptr<const ServingModel> model,
                                               std::shared_ptr<const page::PageConfig> config) const;
 
@@ -113,6 +126,11 @@ class HomepageService {
   // unless the model or configuration changed since the state was built.
   Mutex rebuild_mutex_;
   std::string config_path_ GUARDED_BY(rebuild_mutex_);
+  // Experiment variants' states, most recently built last; the oldest goes
+  // beyond kMaxVariantStates (an experiment stopped, a model reloaded).
+  static constexpr size_t kMaxVariantStates = 16;
+  Mutex variant_mutex_;
+  std::vector<std::shared_ptr<const PageState>> variant_states_ GUARDED_BY(variant_mutex_);
 };
 
 }  // namespace marquee::serve

@@ -127,8 +127,8 @@ Result<std::optional<MemberHistory>> RecommendationService::LiveHistory(std::str
   return std::optional<MemberHistory>(std::move(history));
 }
 
-Result<Recommendations> RecommendationService::ForMember(std::string_view member_id,
-                                                         const MemberQuery& query) {
+Result<Recommendations> RecommendationService::ForMember(std::string_view member_id, const MemberQuery& query,
+                                                         std::shared_ptr<const ServingModel> model_override) {
   MARQUEE_ASSIGN_OR_RETURN(std::shared_ptr<const std::vector<uint8_t>> mask, Candidates(query.filter));
   // Most members have no logged plays: skip the store query for them.
   std::vector<Event> events;
@@ -137,7 +137,7 @@ Result<Recommendations> RecommendationService::ForMember(std::string_view member
   }
 
   Recommendations out;
-  out.model = models_.Current();
+  out.model = model_override != nullptr ? std::move(model_override) : models_.Current();
   const ServingModel& model = *out.model;
   const uint32_t index = model.dataset->members.Find(member_id);
   thread_local MemberHistory history;

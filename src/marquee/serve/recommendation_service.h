@@ -61,7 +61,10 @@ class RecommendationService {
   // left out when exclude_watched).
   // Errors: InvalidArgument naming the field ("genre", "maturity") for a
   // filter the catalog does not know; the event store's read errors.
-  Result<Recommendations> ForMember(std::string_view member_id, const MemberQuery& query);
+  // `model`: the snapshot to score with (an experiment cell's, trained on
+  // the same dataset); null: the store's current model.
+  Result<Recommendations> ForMember(std::string_view member_id, const MemberQuery& query,
+                                    std::shared_ptr<const ServingModel> model = nullptr);
   // POST /v1/recommendations: fold-in of a history the model never saw. An
   // empty history is the popularity fallback, as for ForMember (not an
   // error). Errors: as ForMember for the filter; InvalidArgument with field "history"

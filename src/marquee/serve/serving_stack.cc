@@ -51,6 +51,9 @@ Result<ServingStack> OpenServingStack(const ServingStackOptions& options) {
   MARQUEE_ASSIGN_OR_RETURN(stack.recommendations, RecommendationService::Create(*stack.models, *stack.events));
   MARQUEE_ASSIGN_OR_RETURN(stack.homepage,
                            HomepageService::Create(*stack.models, *stack.recommendations, options.homepage));
+  ExperimentServiceOptions experiments{.artwork = options.artwork, .retrieval = options.retrieval};
+  experiments.artwork.gate = stack.artwork != nullptr ? stack.artwork->options().gate : nullptr;
+  MARQUEE_ASSIGN_OR_RETURN(stack.experiments, ExperimentService::Create(*stack.models, *stack.events, experiments));
   return stack;
 }
 

@@ -11,6 +11,7 @@
 #include "marquee/data/dataset.h"
 #include "marquee/serve/artwork_service.h"
 #include "marquee/serve/consent_gate.h"
+#include "marquee/serve/experiment_service.h"
 #include "marquee/serve/ingest_options.h"
 #include "marquee/serve/homepage_service.h"
 #include "marquee/serve/model_store.h"
@@ -56,6 +57,8 @@ struct ServingStack {
   std::unique_ptr<ArtworkService> artwork;  // null without a policy
   std::unique_ptr<RecommendationService> recommendations;
   std::unique_ptr<HomepageService> homepage;
+  // The experiments stored in the event store, with their cells' variants.
+  std::unique_ptr<ExperimentService> experiments;
   IngestOptions ingest;  // ServingStackOptions::ingest, for the Server
 };
 

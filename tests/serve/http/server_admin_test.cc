@@ -251,7 +251,7 @@ TEST_F(ServerAdminTest, HealthMetricsAndOpenApi) {
   json openapi = Get("/openapi.json");
   EXPECT_EQ(openapi["openapi"].get<std::string>().substr(0, 2), "3.");
   for (const char* path : {"/v1/members/{id}/recommendations", "/v1/recommendations", "/v1/titles/{id}/similar",
-                           "/v1/events", "/v1/models", "/v1/models/reload", "/healthz", "/metrics", "/openapi.json",
+                           "/v1/events", "/v1/models", "/v1/models/reload", "/v1/experiments", "/v1/experiments/{id}/stop", "/healthz", "/metrics", "/openapi.json",
                            "/v1/members/{id}/artwork", "/v1/artwork/policy", "/v1/performers", "/v1/consents",
                            "/v1/consents/{id}/revoke", "/v1/takedowns", "/v1/takedowns/{id}/restore",
                            "/v1/consents/gate", "/v1/performers/{id}/statement", "/v1/titles/{id}/exposure"}) {

@@ -3,7 +3,9 @@
 
 #include "marquee/serve/play_ledger.h"
 
+#include <chrono>
 #include <ctime>
+#include <functional>
 
 #include "marquee/serve/http/openapi.h"
 #include "marquee/util/json_writer.h"
@@ -57,7 +59,8 @@ bool SameSecret(std::string_view a, std::string_view b) {
 
 Handlers::Handlers(const ServerOptions& options, ModelStore& models, EventStore& events,
                    Metrics& metrics, RecommendationService& recommendations, ArtworkService* artwork,
-                   const IngestOptions& ingest, ConsentGate* consent, HomepageService* homepage)
+                   const IngestOptions& ingest, ConsentGate* consent, HomepageService* homepage,
+                   ExperimentService* experiments)
     : options_(options),
       models_(models),
       events_(events),
@@ -67,6 +70,7 @@ Handlers::Handlers(const ServerOptions& options, ModelStore& models, EventStore&
       ingest_(ingest),
       consent_(consent),
       homepage_(homepage),
+      experiments_(experiments),
       ledger_book_(consent != nullptr ? std::make_unique<LedgerBook>(events) : nullptr),
       openapi_(OpenApiDocument().dump(2)) {}
 
@@ -84,6 +88,21 @@ json ArtworkJson(const Dataset& dataset, const ArtworkChoice& c) {
           {"propensity", c.propensity},
           {"impression_id", c.impression_id},
           {"ai_disclosure", DisclosureJson(c.disclosure)}};
+}
+}  // namespace
+
+namespace {
+// An impression of an interleaved list's title that has no artwork: the
+// credit of plays to teams reads it (experiment/interleaving_report.h).
+Event TeamImpression(const Dataset& dataset, std::string_view member_id, uint32_t title, int64_t now,
+                     const ServedExperiment& experiment, experiment::Team team) {
+  Event e;
+  e.kind = EventKind::kImpression;
+  e.member_id = std::string(member_id);
+  e.title_id = std::string(dataset.titles.ExternalId(title));
+  e.time = now;
+  e.experiment = ExperimentTag{experiment.placed.spec.name, "", std::string(experiment::TeamName(team))};
+  return e;
 }
 }  // namespace
 
@@ -112,11 +131,40 @@ void WriteArtwork(JsonWriter& out, const Dataset& dataset, const ArtworkChoice& 
       .EndObject();
 }
 
+// "experiments": [{"cell", "experiment"}] -- for an interleaving experiment
+// {"experiment", "method": "interleaving"}: its members see both cells, and
+// which ranker picked which title is never told to the client.
+json ExperimentsJson(const ExperimentArm& arm) {
+  JsonWriter out;
+  out.BeginObject();
+  WriteExperiments(out, arm);
+  out.EndObject();
+  return json::parse(out.Take())["experiments"];
+}
+
+void WriteExperiments(JsonWriter& out, const ExperimentArm& arm) {
+  out.Key("experiments").BeginArray();
+  for (const ExperimentArm::Applied& a : arm.applied) {
+    const experiment::ExperimentSpec& spec = a.experiment->placed.spec;
+    out.BeginObject();
+    if (a.interleaving()) {
+      out.Key("experiment").String(spec.name);
+      out.Key("method").String("interleaving");
+    } else {
+      out.Key("cell").String(spec.cells[a.cell].name);
+      out.Key("experiment").String(spec.name);
+    }
+    out.EndObject();
+  }
+  out.EndArray();
+}
+
 // The list is the answer the server sends most, so it is written with
 // JsonWriter rather than built as a nlohmann tree: the same text Reply::Json
 // would give (keys in sorted order, as nlohmann's objects keep them).
 Reply Handlers::RenderList(const Recommendations& list, std::string_view key, std::string_view id,
-                           const std::vector<ArtworkChoice>& artwork) {
+                           const std::vector<ArtworkChoice>& artwork, const ExperimentArm* experiments,
+                           bool interleaved) {
   const Dataset& dataset = *list.model->dataset;
   JsonWriter out;
   // The echoed id goes where its key sorts among the fixed keys.
@@ -124,6 +172,7 @@ Reply Handlers::RenderList(const Recommendations& list, std::string_view key, st
     if (here && !key.empty()) out.Key(key).String(id);
   };
   out.BeginObject();
+  if (experiments != nullptr && !experiments->applied.empty()) WriteExperiments(out, *experiments);
   out.Key("fallback").Bool(list.fallback);
   if (list.fallback) out.Key("fallback_reason").String(list.fallback_reason);
   echo_id_if(key < "model_version");
@@ -140,7 +189,8 @@ Reply Handlers::RenderList(const Recommendations& list, std::string_view key, st
     }
     out.Key("name").String(dataset.catalog.titles()[title].name);
     out.Key("rank").Uint(r + 1);
-    out.Key("score").Double(list.items[r].score);
+    out.Key("score").Double(interleaved ? static_cast<double>(list.items.size() - r) / list.items.size()
+                                        : list.items[r].score);
     out.Key("title").String(dataset.titles.ExternalId(title));
     out.EndObject();
   }
@@ -163,27 +213,77 @@ Reply Handlers::MemberRecommendations(std::string_view member_id, const QueryPar
   Parsed<TitleFilter> filter = ParseFilterParams(params);
   if (!filter.ok()) return Reply::Error(filter.error());
   query.filter = std::move(*filter);
-  Parsed<bool> with_artwork = ParseBoolParam(params, "artwork", artwork_ != nullptr);
-  if (!with_artwork.ok()) return Reply::Error(with_artwork.error());
   Parsed<std::string> territory = ParseTerritoryParam(params, options_.default_territory);
   if (!territory.ok()) return Reply::Error(territory.error());
-  Result<Recommendations> list = recommendations_.ForMember(member_id, query);
+  Parsed<bool> with_artwork = ParseBoolParam(params, "artwork", artwork_ != nullptr);
+  if (!with_artwork.ok()) return Reply::Error(with_artwork.error());
+  const ExperimentArm arm =
+      ResolveExperiments(member_id, *territory, kRankingSurface | (*with_artwork ? kArtworkSurface : 0));
+
+  std::vector<experiment::Team> teams;
+  Result<Recommendations> list = arm.interleaving != nullptr
+                                     ? InterleavedList(member_id, query, *arm.interleaving, teams)
+                                     : recommendations_.ForMember(member_id, query, arm.model);
   if (!list.ok()) return Reply::Error(RecommendationError(list.status()));
-  if (!*with_artwork) return RenderList(*list, "member", member_id);
   std::vector<uint32_t> titles;
   for (const ScoredTitle& item : list->items) titles.push_back(item.title);
+  std::unique_ptr<ExposureClaim> exposures;
+  if (experiments_ != nullptr) {
+    exposures = experiments_->ClaimExposures(member_id, arm, static_cast<int64_t>(std::time(nullptr)));
+  }
+  const ImpressionContext shown{.arm = &arm, .teams = teams, .exposures = exposures.get()};
+  const bool interleaved = arm.interleaving != nullptr;
+  if (!*with_artwork) {
+    if (std::optional<ApiError> error = LogWithoutArtwork(member_id, titles, shown)) return Reply::Error(*error);
+    return RenderList(*list, "member", member_id, {}, &arm, interleaved);
+  }
   // The list's own read of the member's events serves the artwork context too.
-  Parsed<std::vector<ArtworkChoice>> artwork = ChooseArtwork(member_id, titles, *territory, &list->live_history);
+  Parsed<std::vector<ArtworkChoice>> artwork =
+      ChooseArtwork(member_id, titles, *territory, &list->live_history, shown);
   if (!artwork.ok()) return Reply::Error(artwork.error());
-  return RenderList(*list, "member", member_id, *artwork);
+  return RenderList(*list, "member", member_id, *artwork, &arm, interleaved);
+}
+
+ExperimentArm Handlers::ResolveExperiments(std::string_view member_id, std::string_view territory,
+                                           uint8_t surfaces) const {
+  if (experiments_ == nullptr) return {};
+  const bool known = models_.dataset().members.Find(member_id) != IdMap::kNotFound;
+  return experiments_->Resolve({.member_id = member_id,
+                                .now = static_cast<int64_t>(std::time(nullptr)),
+                                .region = territory,
+                                .known_member = known},
+                               surfaces);
+}
+
+Result<Recommendations> Handlers::InterleavedList(std::string_view member_id, const MemberQuery& query,
+                                                  const ServedExperiment& experiment,
+                                                  std::vector<experiment::Team>& teams) {
+  MARQUEE_ASSIGN_OR_RETURN(Recommendations a, recommendations_.ForMember(member_id, query, experiment.cells[0].model));
+  MARQUEE_ASSIGN_OR_RETURN(Recommendations b, recommendations_.ForMember(member_id, query, experiment.cells[1].model));
+  std::vector<uint32_t> list_a, list_b;
+  for (const ScoredTitle& item : a.items) list_a.push_back(item.title);
+  for (const ScoredTitle& item : b.items) list_b.push_back(item.title);
+  const uint64_t seed = std::hash<std::string_view>{}(member_id) ^
+                        static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  const std::vector<experiment::InterleavedTitle> merged = experiment::TeamDraftInterleave(list_a, list_b, query.k, seed);
+  // The answer is a's (its model names the version and dataset); its items
+  // become the merged list. Both lists fall back alike (no member signal).
+  a.items.clear();
+  teams.clear();
+  for (const experiment::InterleavedTitle& t : merged) {
+    a.items.push_back({t.title, 0.0f});
+    teams.push_back(t.team);
+  }
+  return a;
 }
 
 Parsed<std::vector<ArtworkChoice>> Handlers::ChooseArtwork(std::string_view member_id,
                                                            std::span<const uint32_t> titles,
                                                            const std::string& territory,
                                                            const std::optional<MemberHistory>* live,
-                                                           std::span<const PagePlacement> placements) {
-  if (artwork_ == nullptr) {
+                                                           const ImpressionContext& shown) {
+  ArtworkService* artwork = shown.arm != nullptr && shown.arm->artwork != nullptr ? shown.arm->artwork : artwork_;
+  if (artwork == nullptr) {
     return ApiError{503, "artwork_disabled", "this server has no artwork policy", "artwork"};
   }
   // The member's plays logged since start-up shape the context too, through
@@ -199,23 +299,54 @@ Parsed<std::vector<ArtworkChoice>> Handlers::ChooseArtwork(std::string_view memb
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   std::vector<Event> impressions;
   std::vector<LedgerEntry> ledger;
-  std::vector<ArtworkChoice> choices = artwork_->Choose(member_id, titles, now, impressions,
-                                                        live_history ? &*live_history : nullptr, {territory}, &ledger);
-  // Each impression where it was shown: Choose logs them in the choices'
-  // order, skipping titles that got none.
-  if (!placements.empty()) {
-    size_t next = 0;
-    for (size_t i = 0; i < choices.size() && next < impressions.size(); ++i) {
-      if (impressions[next].impression_id == choices[i].impression_id) impressions[next++].placement = placements[i];
+  std::vector<ArtworkChoice> choices = artwork->Choose(member_id, titles, now, impressions,
+                                                       live_history ? &*live_history : nullptr, {territory}, &ledger);
+  // Each impression where it was shown and, in an interleaved list, with its
+  // team: Choose logs them in the choices' order, skipping titles that got none.
+  const ServedExperiment* interleaving = shown.arm != nullptr ? shown.arm->interleaving : nullptr;
+  std::vector<Event> logged;
+  if (shown.exposures != nullptr) logged = shown.exposures->events();
+  size_t next = 0;
+  for (size_t i = 0; i < choices.size(); ++i) {
+    const bool has_impression = next < impressions.size() && impressions[next].impression_id == choices[i].impression_id;
+    if (has_impression) {
+      Event& e = impressions[next++];
+      if (i < shown.placements.size()) e.placement = shown.placements[i];
+      if (interleaving != nullptr && i < shown.teams.size()) {
+        e.experiment = ExperimentTag{interleaving->placed.spec.name, "", std::string(experiment::TeamName(shown.teams[i]))};
+      }
+      logged.push_back(std::move(e));
+    } else if (interleaving != nullptr && i < shown.teams.size()) {
+      logged.push_back(TeamImpression(models_.dataset(), member_id, titles[i], now, *interleaving, shown.teams[i]));
     }
   }
   // Shown only once recorded: an impression that cannot be logged is not
   // served; its ledger rows commit in the same transaction.
-  Status logged = events_.AppendWithLedger(impressions, ledger, ingest_.impressions);
-  if (!logged.ok()) return FromStatus(logged);
-  metrics_.AddEventsIngested(impressions.size());
-  artwork_->NoteLogged(member_id, choices, now);
+  Status stored = events_.AppendWithLedger(logged, ledger, ingest_.impressions);
+  if (!stored.ok()) return FromStatus(stored);
+  if (shown.exposures != nullptr) shown.exposures->Commit();
+  metrics_.AddEventsIngested(logged.size());
+  artwork->NoteLogged(member_id, choices, now);
   return choices;
+}
+
+std::optional<ApiError> Handlers::LogWithoutArtwork(std::string_view member_id, std::span<const uint32_t> titles,
+                                                    const ImpressionContext& shown) {
+  std::vector<Event> logged;
+  if (shown.exposures != nullptr) logged = shown.exposures->events();
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  const ServedExperiment* interleaving = shown.arm != nullptr ? shown.arm->interleaving : nullptr;
+  if (interleaving != nullptr) {
+    for (size_t i = 0; i < titles.size() && i < shown.teams.size(); ++i) {
+      logged.push_back(TeamImpression(models_.dataset(), member_id, titles[i], now, *interleaving, shown.teams[i]));
+    }
+  }
+  if (logged.empty()) return std::nullopt;
+  Status stored = events_.Append(logged, ingest_.impressions);
+  if (!stored.ok()) return FromStatus(stored);
+  if (shown.exposures != nullptr) shown.exposures->Commit();
+  metrics_.AddEventsIngested(logged.size());
+  return std::nullopt;
 }
 
 Reply Handlers::MemberArtwork(std::string_view member_id, const QueryParams& params) {
@@ -236,13 +367,22 @@ Reply Handlers::MemberArtwork(std::string_view member_id, const QueryParams& par
   }
   Parsed<std::string> territory = ParseTerritoryParam(params, options_.default_territory);
   if (!territory.ok()) return Reply::Error(territory.error());
-  Parsed<std::vector<ArtworkChoice>> choices = ChooseArtwork(member_id, titles, *territory);
+  // An artwork experiment's cell chooses here too (its exposure logged with
+  // the impressions); ranking experiments do not shape this answer.
+  const ExperimentArm arm = ResolveExperiments(member_id, *territory, kArtworkSurface);
+  std::unique_ptr<ExposureClaim> exposures;
+  if (experiments_ != nullptr) exposures = experiments_->ClaimExposures(member_id, arm, static_cast<int64_t>(std::time(nullptr)));
+  Parsed<std::vector<ArtworkChoice>> choices =
+      ChooseArtwork(member_id, titles, *territory, nullptr, {.arm = &arm, .exposures = exposures.get()});
   if (!choices.ok()) return Reply::Error(choices.error());
+  ArtworkService* policy = arm.artwork != nullptr ? arm.artwork : artwork_;
   json items = json::array();
   for (const ArtworkChoice& c : *choices) {
     items.push_back({{"title", std::string(dataset.titles.ExternalId(c.title))}, {"artwork", ArtworkJson(dataset, c)}});
   }
-  return Reply::Json({{"member", std::string(member_id)}, {"policy", artwork_->policy_name()}, {"artwork", std::move(items)}});
+  json answer = {{"member", std::string(member_id)}, {"policy", policy->policy_name()}, {"artwork", std::move(items)}};
+  if (!arm.applied.empty()) answer["experiments"] = ExperimentsJson(arm);
+  return Reply::Json(answer);
 }
 
 namespace {
@@ -319,7 +459,9 @@ Reply Handlers::PostEvents(std::string_view body) {
   Status appended = events_.AppendWithLedger(*events, ledger, ingest_.posted_events);
   if (!appended.ok()) return Reply::Error(FromStatus(appended));
   recommendations_.NoteAppended(*events);
-  if (artwork_ != nullptr) artwork_->NoteOutcomes(*events, static_cast<int64_t>(std::time(nullptr)));
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  if (artwork_ != nullptr) artwork_->NoteOutcomes(*events, now);
+  if (experiments_ != nullptr) experiments_->NoteOutcomes(*events, now);
   metrics_.AddEventsIngested(events->size());
   return Reply::Json({{"accepted", events->size()}});
 }

@@ -8,7 +8,9 @@
 
 #include "marquee/store/event_store.h"
 #include "marquee/serve/http/api_error.h"
+#include "marquee/experiment/interleaving.h"
 #include "marquee/serve/artwork_service.h"
+#include "marquee/serve/experiment_service.h"
 #include "marquee/serve/ledger_book.h"
 #include "marquee/serve/http/json_request.h"
 #include "marquee/serve/ingest_options.h"
@@ -34,6 +36,19 @@ struct Reply {
 // impression_id}, or null for a title without variants -- keys sorted, as
 // nlohmann's objects keep them.
 void WriteArtwork(JsonWriter& out, const Dataset& dataset, const ArtworkChoice& c);
+// The "experiments" key of an answer shaped by experiments (handlers.cc).
+void WriteExperiments(JsonWriter& out, const ExperimentArm& arm);
+nlohmann::json ExperimentsJson(const ExperimentArm& arm);
+
+// What an answer logs with its impressions besides the artwork choices:
+// placements, an experiment cell's artwork policy, interleaving teams and
+// first exposures (Handlers::ChooseArtwork).
+struct ImpressionContext {
+  std::span<const PagePlacement> placements;  // one a title, or empty
+  const ExperimentArm* arm = nullptr;          // its artwork policy replaces the server's
+  std::span<const experiment::Team> teams;    // interleaved list: one a title
+  ExposureClaim* exposures = nullptr;         // logged in the same append, committed once durable
+};
 
 class Handlers {
  public:
@@ -43,7 +58,8 @@ class Handlers {
   // `consent` may be null: the consent routes then answer 503.
   Handlers(const ServerOptions& options, ModelStore& models, EventStore& events, Metrics& metrics,
            RecommendationService& recommendations, ArtworkService* artwork, const IngestOptions& ingest,
-           ConsentGate* consent = nullptr, HomepageService* homepage = nullptr);
+           ConsentGate* consent = nullptr, HomepageService* homepage = nullptr,
+           ExperimentService* experiments = nullptr);
 
   Reply MemberRecommendations(std::string_view member_id, const QueryParams& params);
   Reply HistoryRecommendations(std::string_view body);
@@ -61,6 +77,15 @@ class Handlers {
   // configuration and swaps it in; 400 naming the file, line and field when
   // it is refused (the previous one keeps serving).
   Reply ReloadPageConfig(std::string_view authorization, std::string_view body);
+  // Admin routes of the experiments (experiment_handlers.cc; 503 without an
+  // experiment service): POST /v1/experiments (a spec, docs/experiments.md;
+  // 201 with the experiment as placed, 400 naming the field when refused),
+  // GET /v1/experiments (every stored one, with its status), POST
+  // /v1/experiments/{name}/stop (200; 404 for an unknown name, 400 for one
+  // already ended or stopped).
+  Reply PostExperiment(std::string_view authorization, std::string_view body);
+  Reply ListExperiments(std::string_view authorization);
+  Reply StopExperiment(std::string_view authorization, std::string_view name);
   Reply CurrentModel();
   // `authorization` is the Authorization header ("" when absent).
   Reply ReloadModel(std::string_view authorization, std::string_view body);
@@ -94,16 +119,35 @@ class Handlers {
   Reply OpenApi();
 
  private:
+  // `experiments`: the experiments that shaped the list (named in the
+  // answer, without teams); `interleaved`: the list is an interleaving, so
+  // its scores are its order (neither ranker's scale shows).
   Reply RenderList(const Recommendations& list, std::string_view key, std::string_view id,
-                   const std::vector<ArtworkChoice>& artwork = {});
+                   const std::vector<ArtworkChoice>& artwork = {}, const ExperimentArm* experiments = nullptr,
+                   bool interleaved = false);
   // Chooses artwork for `titles` and makes the impressions durable (at
   // ingest_.impressions) before returning them; the error when logging fails (nothing is then shown).
   // `live`: the member's history now when the caller already read it (a
   // recommendation list carries it); nullptr: read here.
+  // `shown`: what else the answer logs with its impressions (ImpressionContext).
   Parsed<std::vector<ArtworkChoice>> ChooseArtwork(std::string_view member_id, std::span<const uint32_t> titles,
                                                    const std::string& territory,
                                                    const std::optional<MemberHistory>* live = nullptr,
-                                                   std::span<const PagePlacement> placements = {});
+                                                   const ImpressionContext& shown = {});
+  // An answer without artwork: logs its exposures and, for an interleaved
+  // list, an impression of every title tagged with its team (the credit of
+  // plays needs them). Nothing is logged when there is neither.
+  std::optional<ApiError> LogWithoutArtwork(std::string_view member_id, std::span<const uint32_t> titles,
+                                            const ImpressionContext& shown);
+  // The member's experiments for a request from `territory`; empty without
+  // an experiment service.
+  // Only experiments changing one of `surfaces` (ExperimentSurface bits).
+  ExperimentArm ResolveExperiments(std::string_view member_id, std::string_view territory, uint8_t surfaces) const;
+  // The list a member in an interleaving experiment sees: both cells'
+  // rankings for `query`, merged by team draft (seeded by the member and the
+  // time, so each request draws anew). `teams` gets each position's team.
+  Result<Recommendations> InterleavedList(std::string_view member_id, const MemberQuery& query,
+                                          const ServedExperiment& experiment, std::vector<experiment::Team>& teams);
   bool Authorized(std::string_view authorization) const;
   // The 401 reply when `authorization` does not carry the admin token.
   std::optional<Reply> RefuseUnauthorized(std::string_view authorization) const;
@@ -119,6 +163,7 @@ class Handlers {
   const IngestOptions ingest_;
   ConsentGate* consent_;
   HomepageService* homepage_;
+  ExperimentService* experiments_;
   std::unique_ptr<LedgerBook> ledger_book_;  // with a gate: the ledger's running totals
   const std::string openapi_;  // rendered once
 };

@@ -1,4 +1,5 @@
 // GET /v1/members/{id}/homepage and POST /v1/page-config/reload.
+#include <ctime>
 #include <string>
 #include <vector>
 
@@ -66,25 +67,40 @@ Reply Handlers::MemberHomepage(std::string_view member_id, const QueryParams& pa
   if (member_id.empty()) return Reply::Error(ApiError::BadField("member", "member: expected a non-empty id"));
   Parsed<HomepageRequest> request = ParseHomepageRequest(params, options_.default_territory, artwork_ != nullptr);
   if (!request.ok()) return Reply::Error(request.error());
-  Result<Homepage> home = homepage_->ForMember(member_id, request->query);
+  const bool with_artwork = request->artwork && request->artwork_columns > 0;
+  ExperimentArm arm = ResolveExperiments(member_id, request->territory,
+                                         kRankingSurface | kPageSurface | (with_artwork ? kArtworkSurface : 0));
+  // Interleaving compares rankers on the recommendation list; its members'
+  // pages are the server's, and this answer does not expose them to it.
+  std::erase_if(arm.applied, [](const ExperimentArm::Applied& a) { return a.interleaving(); });
+  arm.interleaving = nullptr;
+  Result<Homepage> home = homepage_->ForMember(member_id, request->query, {arm.model, arm.page_config});
   if (!home.ok()) return Reply::Error(FromStatus(home.status()));
+  std::unique_ptr<ExposureClaim> exposures;
+  if (experiments_ != nullptr) {
+    exposures = experiments_->ClaimExposures(member_id, arm, static_cast<int64_t>(std::time(nullptr)));
+  }
   const Dataset& dataset = *home->model().dataset;
 
   // Artwork only for what the member sees first, each impression logged with
   // its place on the page (durable before the page is answered).
   std::vector<ArtworkChoice> artwork;
   std::vector<size_t> row_start;  // index into `artwork` of each row's first choice
-  if (request->artwork && request->artwork_columns > 0) {
+  if (with_artwork) {
     std::vector<uint32_t> titles;
     std::vector<PagePlacement> placements;
     VisibleForArtwork(*home, request->artwork_columns, titles, placements);
     Parsed<std::vector<ArtworkChoice>> chosen =
-        ChooseArtwork(member_id, titles, request->territory, &home->live_history, placements);
+        ChooseArtwork(member_id, titles, request->territory, &home->live_history,
+                      {.placements = placements, .arm = &arm, .exposures = exposures.get()});
     if (!chosen.ok()) return Reply::Error(chosen.error());
     artwork = std::move(*chosen);
+  } else if (std::optional<ApiError> error = LogWithoutArtwork(member_id, {}, {.exposures = exposures.get()})) {
+    return Reply::Error(*error);
   }
   JsonWriter out;
   out.BeginObject();
+  if (!arm.applied.empty()) WriteExperiments(out, arm);
   out.Key("member").String(member_id);
   out.Key("page_id").String(home->page_id);
   out.Key("model_version").String(home->model().version());

@@ -235,6 +235,29 @@ json Paths() {
             "A performer's statement from the ledger; ?from=YYYY-MM-DD&to=YYYY-MM-DD (inclusive)");
   admin_get("/v1/titles/{id}/exposure", "A title's exposure: hours, views, the bonus metric; ?agreement=");
 
+  // Experiments (docs/experiments.md). The member routes name the experiments
+  // that shaped an answer in its "experiments" key: [{experiment, cell}], or
+  // [{experiment, method: "interleaving"}] (teams are never revealed).
+  paths["/v1/experiments"]["post"] = Operation(
+      "Create an experiment (a spec as docs/experiments.md; admin). Each cell's model, artwork policy and page "
+      "configuration is loaded first: one that does not load is refused here, naming cells[i].FIELD",
+      {{"201", {{"description", "the experiment as placed: the spec, bucket_range, stopped_at, status"},
+                {"content", JsonContent(object)}}},
+       {"400", Reply("refused, naming the field", "Error")},
+       {"401", Reply("admin token missing or wrong", "Error")}});
+  paths["/v1/experiments"]["post"]["requestBody"] = {{"required", true}, {"content", JsonContent(object)}};
+  paths["/v1/experiments"]["post"]["security"] = {{{"bearer", json::array()}}};
+  admin_get("/v1/experiments",
+            "Every stored experiment with its status (scheduled, running, stopped, ended, or not_serving with "
+            "the error when its variants no longer load)");
+  paths["/v1/experiments/{id}/stop"]["post"] = Operation(
+      "Stop an experiment now (admin): nobody is allocated from then on",
+      {{"200", {{"description", "the experiment, stopped"}, {"content", JsonContent(object)}}},
+       {"400", Reply("it has ended or was stopped already", "Error")},
+       {"404", Reply("no experiment of that name", "Error")},
+       {"401", Reply("admin token missing or wrong", "Error")}});
+  paths["/v1/experiments/{id}/stop"]["post"]["security"] = {{{"bearer", json::array()}}};
+
   paths["/healthz"]["get"] = Operation(
       "Liveness", {{"200", {{"description", "ok"},
                             {"content", JsonContent({{"type", "object"},

@@ -273,11 +273,12 @@ int BoundPort(int fd) {
 
 struct Server::Impl {
   Impl(ServerOptions opts, ModelStore& models, EventStore& events, RecommendationService& recommendations,
-       ArtworkService* artwork, const IngestOptions& ingest, ConsentGate* consent, HomepageService* homepage)
+       ArtworkService* artwork, const IngestOptions& ingest, ConsentGate* consent, HomepageService* homepage,
+       ExperimentService* experiments)
       : options(std::move(opts)),
         own_homepage(homepage != nullptr ? nullptr : DefaultHomepage(models, recommendations)),
         handlers(options, models, events, metrics, recommendations, artwork, ingest, consent,
-                 homepage != nullptr ? homepage : own_homepage.get()) {}
+                 homepage != nullptr ? homepage : own_homepage.get(), experiments) {}
 
   // The built-in page configuration cannot be refused, so this fails only
   // on what it cannot do without: then the homepage route answers 503.
@@ -316,6 +317,11 @@ struct Server::Impl {
     AddRoute("GET", "/v1/members/{id}/artwork",
           [this](const Request& r) { return handlers.MemberArtwork(r.id, r.params); });
     AddRoute("GET", "/v1/artwork/policy", [this](const Request&) { return handlers.ArtworkPolicyStats(); });
+    AddRoute("POST", "/v1/experiments",
+             [this](const Request& r) { return handlers.PostExperiment(r.authorization, r.body); });
+    AddRoute("GET", "/v1/experiments", [this](const Request& r) { return handlers.ListExperiments(r.authorization); });
+    AddRoute("POST", "/v1/experiments/{id}/stop",
+             [this](const Request& r) { return handlers.StopExperiment(r.authorization, r.id); });
     AddRoute("GET", "/v1/models", [this](const Request&) { return handlers.CurrentModel(); });
     AddRoute("POST", "/v1/models/reload",
           [this](const Request& r) { return handlers.ReloadModel(r.authorization, r.body); });
@@ -649,9 +655,9 @@ struct Server::Impl {
 
 Server::Server(ServerOptions options, ModelStore& models, EventStore& events,
                RecommendationService& recommendations, ArtworkService* artwork, const IngestOptions& ingest,
-               ConsentGate* consent, HomepageService* homepage)
+               ConsentGate* consent, HomepageService* homepage, ExperimentService* experiments)
     : impl_(std::make_unique<Impl>(std::move(options), models, events, recommendations, artwork, ingest,
-                                   consent, homepage)) {
+                                   consent, homepage, experiments)) {
   impl_->AddRoutes();
 }
 

@@ -8,6 +8,9 @@
 //   GET  /v1/members/{id}/recommendations   POST /v1/recommendations
 //   GET  /v1/titles/{id}/similar            POST /v1/events
 //   GET  /v1/models                         POST /v1/models/reload (admin)
+//   GET  /v1/experiments (admin)            POST /v1/experiments (admin)
+//   POST /v1/experiments/{name}/stop (admin)
+//   and the artwork, homepage, consent and ledger routes (handlers.h)
 //   GET  /healthz   GET /metrics   GET /openapi.json
 #pragma once
 
@@ -16,6 +19,7 @@
 
 #include "marquee/store/event_store.h"
 #include "marquee/serve/artwork_service.h"
+#include "marquee/serve/experiment_service.h"
 #include "marquee/serve/homepage_service.h"
 #include "marquee/serve/ingest_options.h"
 #include "marquee/serve/model_store.h"
@@ -34,9 +38,12 @@ class Server {
   // `homepage`: the homepage service (serving_stack.h opens one with the
   // page configuration file); null: the server makes its own with the
   // built-in configuration.
+  // `experiments`: the experiment service (serve/experiment_service.h) the
+  // member routes apply and the experiment admin routes write to; null: no
+  // experiments (those routes answer 503).
   Server(ServerOptions options, ModelStore& models, EventStore& events, RecommendationService& recommendations,
          ArtworkService* artwork = nullptr, const IngestOptions& ingest = {}, ConsentGate* consent = nullptr,
-         HomepageService* homepage = nullptr);
+         HomepageService* homepage = nullptr, ExperimentService* experiments = nullptr);
   ~Server();  // stops, if running
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

@@ -1,0 +1,244 @@
+#include "marquee/serve/experiment_service.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "marquee/experiment/experiment_registry.h"
+#include "marquee/serve/serving_stack.h"
+#include "marquee/util/civil_time.h"
+
+namespace marquee::serve {
+
+namespace {
+
+using experiment::CellSpec;
+using experiment::ExperimentMethod;
+using experiment::ExperimentSpec;
+using experiment::PlacedExperiment;
+
+std::string ExposureKey(std::string_view experiment, std::string_view member_id) {
+  std::string key;
+  key.reserve(experiment.size() + 1 + member_id.size());
+  key.append(experiment).push_back('\n');
+  key.append(member_id);
+  return key;
+}
+
+std::string CellField(size_t cell, std::string_view field) { return fmt::format("cells[{}].{}", cell, field); }
+
+// Still serving or yet to start at `now`, and sharing days with `spec`.
+bool Overlaps(const PlacedExperiment& e, const ExperimentSpec& spec, int64_t now) {
+  return e.Ends() > now && e.spec.start < spec.end && spec.start < e.Ends();
+}
+
+// Refuses `status` with the field it was found on, keeping its message.
+Status AtField(const Status& status, const std::string& field) {
+  return Status::InvalidField(field, fmt::format("{}: {}", field, status.message()));
+}
+
+}  // namespace
+
+uint8_t SurfacesOf(const ExperimentSpec& spec) {
+  uint8_t surfaces = spec.method == ExperimentMethod::kInterleaving ? kRankingSurface : 0;
+  for (const CellSpec& c : spec.cells) {
+    if (!c.model.empty() || !c.retrieval.empty()) surfaces |= kRankingSurface;
+    if (!c.artwork_policy.empty()) surfaces |= kArtworkSurface;
+    if (!c.page_config.empty()) surfaces |= kPageSurface;
+  }
+  return surfaces != 0 ? surfaces : (kRankingSurface | kPageSurface);
+}
+
+ExperimentService::ExperimentService(ModelStore& models, EventStore& events, const ExperimentServiceOptions& options)
+    : models_(models), events_(events), options_(options), running_(std::make_shared<const Running>()) {
+  options_.artwork.snapshot_path.clear();  // the server policy's file, not a cell's
+  options_.artwork.on_snapshot = nullptr;
+}
+
+Result<std::unique_ptr<ExperimentService>> ExperimentService::Create(ModelStore& models, EventStore& events,
+                                                                     const ExperimentServiceOptions& options) {
+  std::unique_ptr<ExperimentService> service(new ExperimentService(models, events, options));
+  MARQUEE_ASSIGN_OR_RETURN(std::vector<PlacedExperiment> stored, experiment::LoadExperiments(events));
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  auto running = std::make_shared<Running>();
+  for (PlacedExperiment& placed : stored) {
+    if (placed.Ends() <= now) continue;
+    auto served = std::make_shared<ServedExperiment>();
+    Result<std::vector<CellVariant>> variants = service->LoadVariants(placed.spec);
+    if (variants.ok()) served->cells = std::move(*variants);
+    else served->error = std::string(variants.status().message());
+    served->placed = std::move(placed);
+    running->push_back(std::move(served));
+  }
+  service->running_.store(std::move(running));
+  MARQUEE_ASSIGN_OR_RETURN(auto keys, events.ExposureKeys());
+  MutexLock lock(&service->exposed_mutex_);
+  for (const auto& [name, member] : keys) service->exposed_.insert(ExposureKey(name, member));
+  return service;
+}
+
+Result<std::vector<CellVariant>> ExperimentService::LoadVariants(const ExperimentSpec& spec) const {
+  std::shared_ptr<const ServingModel> current = models_.Current();
+  std::vector<CellVariant> variants(spec.cells.size());
+  for (size_t i = 0; i < spec.cells.size(); ++i) {
+    const CellSpec& cell = spec.cells[i];
+    CellVariant& v = variants[i];
+    if (!cell.model.empty() || !cell.retrieval.empty()) {
+      RetrievalOptions retrieval = options_.retrieval;
+      if (cell.retrieval == "exact") retrieval.mode = RetrievalOptions::Mode::kExact;
+      else if (cell.retrieval == "hnsw") retrieval.mode = RetrievalOptions::Mode::kHnsw;
+      else if (!cell.retrieval.empty()) {
+        return Status::InvalidField(CellField(i, "retrieval"), fmt::format("{}: expected exact or hnsw, found {}",
+                                                                           CellField(i, "retrieval"),
+                                                                           QuoteForError(cell.retrieval)));
+      }
+      const std::string& dir = cell.model.empty() ? current->dir : cell.model;
+      Result<std::unique_ptr<ModelStore>> store = ModelStore::Open(current->dataset, dir, retrieval);
+      if (!store.ok()) return AtField(store.status(), CellField(i, cell.model.empty() ? "retrieval" : "model"));
+      v.model = (*store)->Current();
+    }
+    if (!cell.artwork_policy.empty()) {
+      Result<std::unique_ptr<ArtworkService>> artwork =
+          OpenArtworkService(*current->dataset, "file:" + cell.artwork_policy, options_.artwork);
+      if (!artwork.ok()) return AtField(artwork.status(), CellField(i, "artwork_policy"));
+      v.artwork = std::move(*artwork);
+    }
+    if (!cell.page_config.empty()) {
+      Result<page::PageConfig> config = page::LoadPageConfig(cell.page_config);
+      if (!config.ok()) return AtField(config.status(), CellField(i, "page_config"));
+      v.page_config = std::make_shared<const page::PageConfig>(std::move(*config));
+    }
+  }
+  return variants;
+}
+
+Status ExperimentService::CheckParameters(const ExperimentSpec& spec, int64_t now) const {
+  const uint8_t mine = SurfacesOf(spec);
+  for (const std::shared_ptr<const ServedExperiment>& other : *running_.load()) {
+    const ExperimentSpec& theirs = other->placed.spec;
+    if (theirs.layer == spec.layer || !Overlaps(other->placed, spec, now)) continue;
+    const uint8_t shared_bits = mine & SurfacesOf(theirs);
+    if (shared_bits == 0) continue;
+    const char* shared = (shared_bits & kRankingSurface) ? "ranking (model, retrieval or interleaving)"
+                         : (shared_bits & kArtworkSurface) ? "the artwork policy"
+                                                           : "the page configuration";
+    return Status::InvalidField(
+        "layer", fmt::format("layer: experiment {} of layer {} changes {} until {}; an experiment that changes it "
+                             "too must be in layer {} (a parameter belongs to one layer, so that no member is "
+                             "shaped by two experiments at once)",
+                             theirs.name, theirs.layer, shared, FormatCivilDate(UnixDay(other->placed.Ends())),
+                             theirs.layer));
+  }
+  return Status::OK();
+}
+
+Result<PlacedExperiment> ExperimentService::Add(const ExperimentSpec& spec, int64_t now) {
+  MutexLock lock(&change_mutex_);
+  MARQUEE_RETURN_IF_ERROR(CheckParameters(spec, now));
+  MARQUEE_ASSIGN_OR_RETURN(std::vector<CellVariant> variants, LoadVariants(spec));
+  MARQUEE_ASSIGN_OR_RETURN(PlacedExperiment placed, experiment::CreateExperiment(events_, spec, now));
+  auto served = std::make_shared<ServedExperiment>();
+  served->placed = placed;
+  served->cells = std::move(variants);
+  auto running = std::make_shared<Running>(*running_.load());
+  running->push_back(std::move(served));
+  running_.store(std::move(running));
+  return placed;
+}
+
+Status ExperimentService::Stop(std::string_view name, int64_t now) {
+  MutexLock lock(&change_mutex_);
+  MARQUEE_RETURN_IF_ERROR(experiment::StopExperiment(events_, name, now));
+  auto running = std::make_shared<Running>();
+  for (const std::shared_ptr<const ServedExperiment>& e : *running_.load()) {
+    if (e->placed.spec.name != name) running->push_back(e);
+  }
+  running_.store(std::move(running));
+  return Status::OK();
+}
+
+Result<std::vector<ExperimentService::Listed>> ExperimentService::List() const {
+  MARQUEE_ASSIGN_OR_RETURN(std::vector<PlacedExperiment> stored, experiment::LoadExperiments(events_));
+  std::shared_ptr<const Running> running = running_.load();
+  std::vector<Listed> out;
+  for (PlacedExperiment& placed : stored) {
+    Listed listed{std::move(placed), ""};
+    for (const auto& e : *running) {
+      if (e->placed.spec.name == listed.placed.spec.name) listed.error = e->error;
+    }
+    out.push_back(std::move(listed));
+  }
+  return out;
+}
+
+ExperimentArm ExperimentService::Resolve(const experiment::AllocationRequest& request, uint8_t surfaces) const {
+  ExperimentArm arm;
+  std::shared_ptr<const Running> running = running_.load();
+  if (running->empty()) return arm;
+  std::vector<std::string_view> layers_done;
+  for (const std::shared_ptr<const ServedExperiment>& e : *running) {
+    if (!e->error.empty() || (SurfacesOf(e->placed.spec) & surfaces) == 0) continue;
+    // One experiment at a time keeps Assign's rule (at most one a layer) with
+    // the layers already taken carried across calls.
+    if (std::find(layers_done.begin(), layers_done.end(), e->placed.spec.layer) != layers_done.end()) continue;
+    std::vector<experiment::Assignment> assigned = experiment::Assign({&e->placed, 1}, request);
+    if (assigned.empty()) continue;
+    layers_done.push_back(e->placed.spec.layer);
+    ExperimentArm::Applied applied{e.get(), assigned[0].cell};
+    arm.applied.push_back(applied);
+    if (applied.interleaving()) {
+      arm.interleaving = e.get();
+      continue;
+    }
+    const CellVariant& v = e->cells[applied.cell];
+    if (v.model != nullptr) arm.model = v.model;
+    if (v.artwork != nullptr) arm.artwork = v.artwork.get();
+    if (v.page_config != nullptr) arm.page_config = v.page_config;
+  }
+  if (!arm.applied.empty()) arm.keep_alive = std::move(running);
+  return arm;
+}
+
+std::unique_ptr<ExposureClaim> ExperimentService::ClaimExposures(std::string_view member_id,
+                                                                 const ExperimentArm& arm, int64_t now) {
+  std::unique_ptr<ExposureClaim> claim(new ExposureClaim(*this));
+  if (arm.applied.empty()) return claim;
+  MutexLock lock(&exposed_mutex_);
+  for (const ExperimentArm::Applied& a : arm.applied) {
+    const experiment::ExperimentSpec& spec = a.experiment->placed.spec;
+    std::string key = ExposureKey(spec.name, member_id);
+    if (!exposed_.insert(key).second) continue;
+    Event e;
+    e.kind = EventKind::kExposure;
+    e.member_id = std::string(member_id);
+    e.time = now;
+    e.experiment = ExperimentTag{spec.name, spec.cells[a.cell].name, ""};
+    claim->events_.push_back(std::move(e));
+    claim->keys_.push_back(std::move(key));
+  }
+  return claim;
+}
+
+void ExperimentService::Release(std::span<const std::string> keys) {
+  MutexLock lock(&exposed_mutex_);
+  for (const std::string& key : keys) exposed_.erase(key);
+}
+
+ExposureClaim::~ExposureClaim() {
+  if (!committed_ && !keys_.empty()) service_.Release(keys_);
+}
+
+void ExperimentService::NoteOutcomes(std::span<const Event> events, int64_t now) {
+  for (const std::shared_ptr<const ServedExperiment>& e : *running_.load()) {
+    for (const CellVariant& v : e->cells) {
+      if (v.artwork != nullptr) v.artwork->NoteOutcomes(events, now);
+    }
+  }
+}
+
+size_t ExperimentService::exposure_count() const {
+  MutexLock lock(&exposed_mutex_);
+  return exposed_.size();
+}
+
+}  // namespace marquee::serve
