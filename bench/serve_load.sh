@@ -19,6 +19,9 @@
 #              own service of 200,000 members x 20,000 titles x 20M plays (100 plays
 #              a member on average) and iALS 64, at HOMEPAGE_CONNECTIONS
 #              connections; also without artwork;
+#   experiments  GET recommendations k=20 (no artwork) with every member in an
+#              A/B experiment, then in an interleaving experiment, both cells
+#              serving the same model: what experiments cost a request;
 #   slow       SLOW_PARTIAL connections trickling a header a byte a second
 #              and SLOW_IDLE idle keep-alive connections (bench/slow_clients.py)
 #              held open while wrk measures /healthz and recommendations at 16.
@@ -38,7 +41,7 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-"4 16 64 256"}
 ARTWORK_CONNECTIONS=${ARTWORK_CONNECTIONS:-"16 64"}
 HOMEPAGE_CONNECTIONS=${HOMEPAGE_CONNECTIONS:-"4 16 64"}
-SCENARIOS=${SCENARIOS:-"endpoints artwork homepage slow"}
+SCENARIOS=${SCENARIOS:-"endpoints artwork homepage experiments slow"}
 SLOW_PARTIAL=${SLOW_PARTIAL:-100}
 SLOW_IDLE=${SLOW_IDLE:-100}
 # Worker threads run handlers only; idle and slow connections hold none, so
@@ -194,6 +197,26 @@ ROWS=$(mktemp)
       MEMBERS=$HOME_MEMBERS run "GET homepage 10x20 +artwork 40" 40 "$conns" bench/serve_homepage.lua
       MEMBERS=$HOME_MEMBERS HOMEPAGE_QUERY="&artwork=false" run "GET homepage 10x20, no artwork" 1 "$conns" \
         bench/serve_homepage.lua
+    done
+  fi
+  if has experiments; then
+    # Every member in an experiment whose cells both serve the same model
+    # file (loaded twice): what allocation, the exposure set and the
+    # exposures' appends cost (A/B), and what scoring twice and merging cost
+    # (interleaving). Members are drawn from MEMBERS, so most requests are a
+    # member's first exposure (an event appended) early on, and none later.
+    for method in ab interleaving; do
+      start_server
+      if [[ $method == ab ]]; then
+        cells='[{"name": "control", "share": 0.5}, {"name": "same", "share": 0.5, "model": "'"$MODEL"'"}]'
+      else
+        cells='[{"name": "a", "model": "'"$MODEL"'"}, {"name": "b", "model": "'"$MODEL"'"}]'
+      fi
+      curl -fsS -X POST "$ADDRESS/v1/experiments" -d '{"name": "bench-'"$method"'", "method": "'"$method"'",
+        "start": "'"$(date -u +%F)"'", "end": "'"$(date -u -d '+7 days' +%F)"'", "cells": '"$cells"'}' >/dev/null
+      for conns in $CONNECTIONS; do
+        RECS_QUERY="&artwork=false" run "GET recs k=20, $method experiment" 1 "$conns" bench/serve_recommendations.lua
+      done
     done
   fi
   if has slow; then

@@ -56,6 +56,39 @@ TEST(AllocationTest, PlacementTakesTheLowestFreeRangeAtOverlappingDates) {
   EXPECT_EQ(twice.status().field(), "name");
 }
 
+TEST(AllocationTest, AParameterBelongsToOneLayer) {
+  ExperimentSpec model = Spec("model", "ranking", 0.5, "2026-12-01", "2026-12-15");
+  model.cells[1].model = "models/ease";
+  const std::vector<PlacedExperiment> placed = {*PlaceExperiment(model, {})};
+  // Another layer may not test ranking at overlapping dates (retrieval is ranking too) ...
+  ExperimentSpec retrieval = Spec("retrieval", "homepage", 0.5, "2026-12-10", "2026-12-20");
+  retrieval.cells[1].retrieval = "hnsw";
+  Result<PlacedExperiment> refused = PlaceExperiment(retrieval, placed);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().field(), "layer");
+  EXPECT_NE(refused.status().message().find("experiment model of layer ranking changes ranking"), std::string::npos)
+      << refused.status().message();
+  // ... nor interleave, which is ranking; ...
+  ExperimentSpec interleaving = Spec("interleaving", "other", 0.5, "2026-12-10", "2026-12-20", {});
+  interleaving.method = ExperimentMethod::kInterleaving;
+  interleaving.cells = {{.name = "a", .model = "x"}, {.name = "b", .model = "y"}};
+  EXPECT_EQ(PlaceExperiment(interleaving, placed).status().field(), "layer");
+  // ... but the same layer may (it never shares a member), another layer may
+  // after the first ends, or test another parameter, and A/A tests never clash.
+  retrieval.layer = "ranking";
+  EXPECT_TRUE(PlaceExperiment(retrieval, placed).ok());
+  retrieval.layer = "homepage";
+  retrieval.start = Day("2026-12-15");
+  EXPECT_TRUE(PlaceExperiment(retrieval, placed).ok());
+  ExperimentSpec page = Spec("page", "homepage", 1.0, "2026-12-01", "2026-12-15");
+  page.cells[1].page_config = "page.yaml";
+  EXPECT_TRUE(PlaceExperiment(page, placed).ok());
+  EXPECT_TRUE(PlaceExperiment(Spec("aa", "homepage", 1.0, "2026-12-01", "2026-12-15"), placed).ok());
+  EXPECT_EQ(ParametersOf(page), kPageParameter);
+  EXPECT_EQ(ParametersOf(interleaving), kRankingParameter);
+  EXPECT_EQ(ParametersOf(Spec("aa", "x", 1.0, "2026-12-01", "2026-12-15")), 0);
+}
+
 TEST(AllocationTest, AStoppedExperimentFreesItsRangeFromItsStop) {
   PlacedExperiment a = *PlaceExperiment(Spec("a", "home", 1.0, "2026-12-01", "2026-12-31"), {});
   std::vector<PlacedExperiment> placed = {a};

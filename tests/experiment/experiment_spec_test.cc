@@ -94,6 +94,13 @@ TEST(ExperimentSpecTest, RefusesBadDocumentsNamingTheField) {
   ExpectError(With("\"retrieval\": \"exact\"", "\"colour\": \"red\""), "cells[1].colour", "unknown field \"colour\"");
   ExpectError(With("{\"name\": \"control\", \"share\": 0.5},", ""), "cells", "at least two cells");
   ExpectError(With("\"regions\": [\"DE\", \"FR\"]", "\"regions\": \"DE\""), "regions", "a list of strings");
+  ExpectError(With("\"FR\"", "\"fr\""), "regions[1]", "ISO 3166");
+  // A repeated key, at the top or in a cell: which one counts is not left to the parser.
+  ExpectError(With("\"traffic\": 0.2", "\"traffic\": 0.2, \"traffic\": 0.9"), "traffic", "found it twice");
+  ExpectError(With("\"model\": \"models/ease\"", "\"model\": \"models/ease\", \"model\": \"models/ials\""), "model",
+              "found it twice");
+  // The same key in two different objects is no repetition.
+  EXPECT_TRUE(ParseExperimentSpec(kExample, "exp.json").ok());
 }
 
 TEST(ExperimentSpecTest, InterleavingNeedsTwoCellsThatNameTheirModelsAndNoShares) {

@@ -1,6 +1,7 @@
 #include "marquee/experiment/interleaving_report.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <string>
@@ -104,6 +105,15 @@ TEST(InterleavingReportTest, SimulatedMembersPreferTheBetterRankerAndNothingInAn
   EXPECT_LT(better_a.sign.p_value, 0.001);
   EXPECT_LT(better_a.b_share_interval.high, 0.5);
   EXPECT_NE(InterleavingReportTable(better_a).find("members prefer ials"), std::string::npos);
+  // The JSON carries the same figures.
+  const nlohmann::json j = nlohmann::json::parse(InterleavingReportJson(better_a));
+  EXPECT_EQ(j["members"], better_a.members);
+  EXPECT_EQ(j["preferences"]["a"], better_a.preferences.a);
+  EXPECT_EQ(j["preferences"]["b"], better_a.preferences.b);
+  EXPECT_EQ(j["credited_plays"]["a"], better_a.credited_a);
+  EXPECT_DOUBLE_EQ(j["test"]["p_value"].get<double>(), better_a.sign.p_value);
+  EXPECT_DOUBLE_EQ(j["test"]["b_share_interval"][1].get<double>(), better_a.b_share_interval.high);
+  EXPECT_EQ(j["team_a"], "ials");
   const InterleavingReport same = run(good, good);
   ASSERT_TRUE(same.tested) << same.note;
   EXPECT_GT(same.sign.p_value, 0.01);
@@ -119,6 +129,9 @@ TEST(InterleavingReportTest, RefusesAnABExperimentAndABadWindow) {
   ASSERT_TRUE(empty.ok());
   EXPECT_FALSE(empty->tested);
   EXPECT_NE(InterleavingReportTable(*empty).find("nothing to report"), std::string::npos);
+  const nlohmann::json j = nlohmann::json::parse(InterleavingReportJson(*empty));
+  EXPECT_FALSE(j.contains("test"));
+  EXPECT_EQ(j["no_test"], empty->note);
 }
 
 }  // namespace

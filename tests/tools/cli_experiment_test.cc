@@ -1,6 +1,7 @@
 // End-to-end tests of `marquee experiment power`: the real binary on a small
 // synthetic service with its ground truth.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <string>
 
@@ -97,6 +98,16 @@ TEST_F(CliExperimentTest, CreateListStopAndTheirRefusals) {
   EXPECT_NE(r.output.find("control, new"), std::string::npos) << r.output;
   EXPECT_EQ(r.output.find("\nb "), std::string::npos) << r.output;
   EXPECT_EQ(RunCli("experiment stop --events " + events + " a").exit_code, 0);
+  // --json: the array GET /v1/experiments shows, round-tripping the spec.
+  r = RunCli("experiment list --json --events " + events);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const nlohmann::json listed = nlohmann::json::parse(r.output, nullptr, false);
+  ASSERT_TRUE(listed.is_array()) << r.output;
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0]["name"], "a");
+  EXPECT_EQ(listed[0]["status"], "stopped");
+  EXPECT_EQ(listed[0]["bucket_range"], nlohmann::json::array({0, 6000}));
+  EXPECT_TRUE(listed[0]["stopped_at"].is_number());
   r = RunCli("experiment stop --events " + events + " a");
   EXPECT_NE(r.output.find("stopped already"), std::string::npos) << r.output;
   r = RunCli("experiment stop --events " + events + " zzz");
@@ -106,6 +117,29 @@ TEST_F(CliExperimentTest, CreateListStopAndTheirRefusals) {
   EXPECT_NE(r.output.find("no event store there"), std::string::npos) << r.output;
   r = RunCli("experiment report --events " + events + " --data " + Data() + " nope");
   EXPECT_NE(r.output.find("no experiment named nope; the store has a"), std::string::npos) << r.output;
+}
+
+TEST_F(CliExperimentTest, AnInterleavingReportIsATableAndJsonButNoChart) {
+  const std::string model = dir_->File("popularity");
+  RunResult r = RunCli("train --data " + Data() + " --model popularity --out " + model);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string events = dir_->File("interleaving.db");
+  const std::string spec = R"({"name": "il", "method": "interleaving", "start": "2036-12-01", "end": "2036-12-15",
+      "cells": [{"name": "a", "model": ")" + model + R"("}, {"name": "b", "model": ")" + model + R"("}]})";
+  r = RunCli("experiment create --events " + events + " " + dir_->Write("il.json", spec));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  const std::string report = "experiment report --events " + events + " --data " + Data() + " il";
+  r = RunCli(report + " --chart " + dir_->File("il.svg"));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--chart: an interleaving report has no lift over days"), std::string::npos) << r.output;
+  const std::string json_path = dir_->File("il.json.out");
+  r = RunCli(report + " --json " + json_path);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("interleaving experiment il"), std::string::npos) << r.output;
+  const nlohmann::json j = nlohmann::json::parse(test::ReadFile(json_path), nullptr, false);
+  EXPECT_EQ(j["method"], "interleaving") << j.dump();
+  EXPECT_EQ(j["members"], 0);
+  EXPECT_TRUE(j.contains("no_test"));
 }
 
 }  // namespace

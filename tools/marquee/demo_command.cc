@@ -181,7 +181,7 @@ Status ShowHomepage(const SyntheticService& s, const std::string& model_dir, con
   return Status::OK();
 }
 
-void PrintCurlLines(const std::string& address, const Dataset& d) {
+void PrintCurlLines(const std::string& address, const Dataset& d, const ServedDemoExperiments& experiments) {
   const std::string member(d.members.ExternalId(0));
   const std::string title(d.titles.ExternalId(d.interactions.RowIndices(0)[0]));
   const std::string other(d.titles.ExternalId(d.interactions.RowIndices(1)[0]));
@@ -199,6 +199,12 @@ void PrintCurlLines(const std::string& address, const Dataset& d) {
               title.c_str(), other.c_str());
   std::printf("  curl %s/v1/artwork/policy\n", address.c_str());
   std::printf("  curl %s/metrics\n", address.c_str());
+  std::printf("Two experiments are running (iALS against iALS trained on half the plays), on half the members each:\n");
+  std::printf("  curl %s/v1/experiments\n", address.c_str());
+  std::printf("  curl '%s/v1/members/%s/recommendations?k=5'   # A/B: names its cell\n", address.c_str(),
+              experiments.ab_member.c_str());
+  std::printf("  curl '%s/v1/members/%s/recommendations?k=5'   # interleaved: both rankers, one list\n",
+              address.c_str(), experiments.interleaved_member.c_str());
   std::printf("Ctrl-C stops the server.\n");
   std::fflush(stdout);
 }
@@ -280,6 +286,9 @@ Result<serve::ServingStack> OpenDemoStack(const DemoArgs& args, Dataset dataset,
 
 // Serves the demo model until Ctrl-C or SIGTERM.
 Status Serve(const DemoArgs& args, serve::ServingStack& stack) {
+  // Started after the demo session, whose figures are the control's.
+  MARQUEE_ASSIGN_OR_RETURN(ServedDemoExperiments experiments,
+                           StartServedExperiments(*stack.experiments, *stack.dataset, args.dir));
   serve::ServerOptions options;
   options.port = args.port;
   auto server = std::make_unique<serve::Server>(options, *stack.models, *stack.events, *stack.recommendations,
@@ -295,7 +304,7 @@ Status Serve(const DemoArgs& args, serve::ServingStack& stack) {
     started = server->Start();
   }
   MARQUEE_RETURN_IF_ERROR(started);
-  PrintCurlLines(server->address(), *stack.dataset);
+  PrintCurlLines(server->address(), *stack.dataset, experiments);
   WaitForStopSignal();
   std::printf("\nstopping: finishing requests in flight\n");
   server->Stop();

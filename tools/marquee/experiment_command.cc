@@ -1,5 +1,5 @@
 // marquee experiment create --events DB FILE.json
-// marquee experiment list --events DB
+// marquee experiment list --events DB [--json]
 // marquee experiment stop --events DB NAME
 // marquee experiment report --events DB --data DATASET NAME [--as-of DATE] [--json OUT] [--chart OUT.svg]
 // marquee experiment power --data SERVICE.mqd --truth SERVICE.mqt --model NAME [model parameters]
@@ -126,6 +126,7 @@ Status Power(const PowerArgs& args) {
 
 struct StoreArgs {
   std::string events, file, name, data, as_of, json, chart;
+  bool list_json = false;
 };
 
 // The event store at `path`, which must exist (only create may start one).
@@ -195,6 +196,12 @@ std::string State(const experiment::PlacedExperiment& e, int64_t now) {
 Status List(const StoreArgs& args) {
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, OpenExisting(args.events, false));
   MARQUEE_ASSIGN_OR_RETURN(std::vector<experiment::PlacedExperiment> all, experiment::LoadExperiments(*store));
+  if (args.list_json) {  // one JSON array, as GET /v1/experiments lists them
+    std::string out = "[";
+    for (size_t i = 0; i < all.size(); ++i) out += (i ? ",\n " : "") + experiment::PlacedExperimentJson(all[i], Now());
+    std::printf("%s]\n", out.c_str());
+    return Status::OK();
+  }
   if (all.empty()) {
     std::printf("no experiments in %s\n", args.events.c_str());
     return Status::OK();
@@ -234,12 +241,17 @@ Status Report(const StoreArgs& args) {
   MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(args.data));
   MARQUEE_ASSIGN_OR_RETURN(experiment::ExperimentData data, experiment::ReadExperimentData(*store, e));
   if (e.spec.method == experiment::ExperimentMethod::kInterleaving) {
-    if (!args.json.empty() || !args.chart.empty()) {
-      return Status::InvalidArgument("--json, --chart: an interleaving report is a table only, for now");
+    if (!args.chart.empty()) {
+      return Status::InvalidArgument("--chart: an interleaving report has no lift over days to chart (its test is "
+                                     "one preference share; see the table or --json)");
     }
     MARQUEE_ASSIGN_OR_RETURN(experiment::InterleavingReport report,
                              experiment::BuildInterleavingReport(e, data.events, {.as_of = options.as_of}));
     std::fputs(experiment::InterleavingReportTable(report).c_str(), stdout);
+    if (!args.json.empty()) {
+      const std::string text = experiment::InterleavingReportJson(report) + "\n";
+      MARQUEE_RETURN_IF_ERROR(WriteOutput(args.json, [&](std::FILE* f) { std::fputs(text.c_str(), f); }));
+    }
     return Status::OK();
   }
   MARQUEE_ASSIGN_OR_RETURN(
@@ -269,6 +281,7 @@ Command AddExperimentCommand(CLI::App& root) {
   create->add_option("FILE", store_args->file, "the experiment's definition (JSON)")->required();
   auto* list = app->add_subcommand("list", "List the experiments of an event store");
   list->add_option("--events", store_args->events, "the event store (SQLite)")->required();
+  list->add_flag("--json", store_args->list_json, "print a JSON array (as GET /v1/experiments) instead of the table");
   auto* stop = app->add_subcommand("stop", "Stop an experiment now (its members leave it)");
   stop->add_option("--events", store_args->events, "the event store (SQLite)")->required();
   stop->add_option("NAME", store_args->name, "the experiment")->required();

@@ -2,9 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <ctime>
+
 
 #include "marquee/eval/split.h"
+#include "marquee/experiment/allocation.h"
 #include "marquee/experiment/experiment_simulation.h"
+#include "marquee/experiment/interleaving_report.h"
+#include "marquee/models/model_file.h"
 #include "marquee/experiment/report.h"
 #include "marquee/experiment/sensitivity.h"
 #include "marquee/models/registry.h"
@@ -20,10 +25,18 @@ namespace {
 
 constexpr uint32_t kListLength = 20;
 
-Result<std::vector<uint32_t>> ListsOf(const InteractionMatrix& train, const InteractionMatrix& played) {
+// iALS trained on `train` and every member's top list; saved to `model_dir`
+// as `version` when one is given (a served experiment's cell).
+Result<std::vector<uint32_t>> ListsOf(const Dataset& d, const InteractionMatrix& train, const std::string& model_dir = "",
+                                      const std::string& version = "") {
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model, CreateRecommender("ials", {}));
   MARQUEE_RETURN_IF_ERROR(model->Fit(train, TrainContext{.seed = 42}));
-  return TopLists(*model, train, played, kListLength);
+  if (!model_dir.empty()) {
+    ModelInfo info = DescribeTrainedModel(*model, "ials", d, train, 0.0);
+    info.version = version;
+    MARQUEE_RETURN_IF_ERROR(SaveModel(*model, info, d.members, d.titles, model_dir));
+  }
+  return TopLists(*model, train, d.interactions, kListLength);
 }
 
 // A fresh store holding the experiment, its exposures and events.
@@ -46,6 +59,25 @@ Status SaveSimulatedExperiment(const std::string& path, const experiment::Experi
   return store->Append(run.events, Durability::kFsync);
 }
 
+// The interleaving experiment on the same two rankers, simulated right after
+// the A/B test's period: members see both lists merged by team draft.
+Status RunInterleavingDemo(const experiment::ExperimentSpec& ab, const experiment::SimulatedService& simulated,
+                           const std::string& dir, const std::string& store_path, std::FILE* out) {
+  experiment::ExperimentSpec spec = ab;
+  spec.name = "ials-half-plays-interleaved";
+  spec.method = experiment::ExperimentMethod::kInterleaving;
+  spec.cells = {{.name = "control", .model = dir + "/model"}, {.name = "half-plays", .model = dir + "/model-half"}};
+  MARQUEE_ASSIGN_OR_RETURN(experiment::PlacedExperiment placed, experiment::PlaceExperiment(spec, {}));
+  MARQUEE_ASSIGN_OR_RETURN(experiment::SimulatedExperiment run, experiment::SimulateExperiment(placed, simulated));
+  experiment::InterleavingReportOptions options;
+  MARQUEE_ASSIGN_OR_RETURN(experiment::InterleavingReport report,
+                           experiment::BuildInterleavingReport(placed, run.events, options));
+  std::fprintf(out, "\nThe same two rankers interleaved (team draft: each member sees both, plays credited to the "
+                    "ranker that picked the title):\n%s",
+               experiment::InterleavingReportTable(report).c_str());
+  return SaveSimulatedExperiment(store_path, spec, run);
+}
+
 }  // namespace
 
 Status RunExperimentDemo(const SyntheticService& service, const std::string& dir, std::FILE* out) {
@@ -53,8 +85,9 @@ Status RunExperimentDemo(const SyntheticService& service, const std::string& dir
   std::fprintf(out, "\nExperiment: iALS (control) against iALS trained on half of each member's plays\n");
   SplitOptions half{.protocol = SplitProtocol::kRandomHoldout, .fraction = 0.5, .seed = 42};
   MARQUEE_ASSIGN_OR_RETURN(EvalSplit sampled, MakeSplit(d.interactions, half));
-  MARQUEE_ASSIGN_OR_RETURN(std::vector<uint32_t> control, ListsOf(d.interactions, d.interactions));
-  MARQUEE_ASSIGN_OR_RETURN(std::vector<uint32_t> treatment, ListsOf(sampled.train, d.interactions));
+  MARQUEE_ASSIGN_OR_RETURN(std::vector<uint32_t> control, ListsOf(d, d.interactions));
+  MARQUEE_ASSIGN_OR_RETURN(std::vector<uint32_t> treatment,
+                           ListsOf(d, sampled.train, dir + "/model-half", "ials-half-plays"));
   std::vector<double> activity(d.members.size());
   const double mean = static_cast<double>(d.interactions.nnz()) / d.members.size();
   for (uint32_t m = 0; m < d.members.size(); ++m) activity[m] = d.interactions.RowLength(m) / mean;
@@ -87,6 +120,10 @@ Status RunExperimentDemo(const SyntheticService& service, const std::string& dir
   MARQUEE_RETURN_IF_ERROR(SaveSimulatedExperiment(store_path, spec, run));
   std::fprintf(out, "Next: marquee experiment report --events %s --data %s/service.mqd %s\n", store_path.c_str(),
                dir.c_str(), spec.name.c_str());
+  const std::string interleaving_path = dir + "/interleaving.db";
+  MARQUEE_RETURN_IF_ERROR(RunInterleavingDemo(spec, simulated, dir, interleaving_path, out));
+  std::fprintf(out, "Next: marquee experiment report --events %s --data %s/service.mqd %s-interleaved\n",
+               interleaving_path.c_str(), dir.c_str(), spec.name.c_str());
   const std::string lift_path = dir + "/experiment_lift.svg";
   MARQUEE_RETURN_IF_ERROR(WriteOutput(lift_path, [&](std::FILE* f) { std::fputs(experiment::CumulativeLiftSvg(report).c_str(), f); }));
 
@@ -109,6 +146,39 @@ Status RunExperimentDemo(const SyntheticService& service, const std::string& dir
   MARQUEE_RETURN_IF_ERROR(WriteOutput(power_path, [&](std::FILE* f) { std::fputs(experiment::SensitivityChartSvg(power).c_str(), f); }));
   std::fprintf(out, "Wrote %s and %s\n", lift_path.c_str(), power_path.c_str());
   return Status::OK();
+}
+
+Result<ServedDemoExperiments> StartServedExperiments(serve::ExperimentService& experiments, const Dataset& dataset,
+                                                     const std::string& dir) {
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  experiment::ExperimentSpec ab;
+  ab.name = "demo-half-plays";
+  ab.hypothesis = "iALS trained on every play gets more plays than on half of them";
+  ab.layer = "ranking";
+  ab.traffic = 0.5;
+  ab.start = UnixDay(now) * kSecondsPerDay;
+  ab.end = ab.start + 14 * kSecondsPerDay;
+  ab.cells = {{.name = "control", .share = 0.5}, {.name = "half-plays", .share = 0.5, .model = dir + "/model-half"}};
+  experiment::ExperimentSpec interleaved = ab;
+  interleaved.name = "demo-interleaved";
+  interleaved.method = experiment::ExperimentMethod::kInterleaving;
+  interleaved.cells = {{.name = "control", .model = dir + "/model"}, {.name = "half-plays", .model = dir + "/model-half"}};
+  MARQUEE_ASSIGN_OR_RETURN(experiment::PlacedExperiment placed_ab, experiments.Add(ab, now));
+  MARQUEE_ASSIGN_OR_RETURN(experiment::PlacedExperiment placed_interleaved, experiments.Add(interleaved, now));
+  ServedDemoExperiments out;
+  for (uint32_t m = 0; m < dataset.members.size() && (out.ab_member.empty() || out.interleaved_member.empty()); ++m) {
+    const std::string_view id = dataset.members.ExternalId(m);
+    const uint32_t bucket = experiment::LayerBucket(ab.layer, id);
+    if (out.ab_member.empty() && bucket >= placed_ab.range_begin && bucket < placed_ab.range_end &&
+        experiment::CellOf(ab, id) == 1) {
+      out.ab_member = std::string(id);
+    }
+    if (out.interleaved_member.empty() && bucket >= placed_interleaved.range_begin &&
+        bucket < placed_interleaved.range_end) {
+      out.interleaved_member = std::string(id);
+    }
+  }
+  return out;
 }
 
 }  // namespace marquee::cli

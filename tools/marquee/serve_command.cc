@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <cstdint>
 #include <cstdio>
+#include <ctime>
 #include <optional>
 #include <memory>
 #include <string>
@@ -183,6 +184,23 @@ int RunServe(const ServeArgs& args) {
     }
     std::printf("homepage: page configuration %s (%s)\n", page_config->source.c_str(), kinds.c_str());
   }
+  {
+    // What the experiments in the store will do to answers; one whose cells no
+    // longer load is served to nobody, and says why.
+    Result<std::vector<serve::ExperimentService::Listed>> listed = stack->experiments->List();
+    if (!listed.ok()) return ReportError("serve", listed.status());
+    const int64_t now = static_cast<int64_t>(std::time(nullptr));
+    std::string serving;
+    for (const serve::ExperimentService::Listed& e : *listed) {
+      if (e.placed.Ends() <= now) continue;
+      if (!e.error.empty()) {
+        std::printf("experiment %s is not served: %s\n", e.placed.spec.name.c_str(), e.error.c_str());
+        continue;
+      }
+      serving += (serving.empty() ? "" : ", ") + e.placed.spec.name + (e.placed.RunningAt(now) ? "" : " (scheduled)");
+    }
+    std::printf("experiments: %s\n", serving.empty() ? "none" : serving.c_str());
+  }
   std::printf("durability: impressions %s, posted events %s\n",
               std::string(DurabilityName(stack->ingest.impressions)).c_str(),
               std::string(DurabilityName(stack->ingest.posted_events)).c_str());
@@ -317,7 +335,7 @@ Command AddServeCommand(CLI::App& root) {
                   "territory of requests that name none (?territory=), ISO 3166: US, GB, US-NY")
       ->check(CLI::Validator(
           [](std::string& text) {
-            return serve::IsTerritoryCode(text) ? std::string() : "expected an ISO 3166 code such as US, found " + text;
+            return IsTerritoryCode(text) ? std::string() : "expected an ISO 3166 code such as US, found " + text;
           },
           "CC"))
       ->capture_default_str();

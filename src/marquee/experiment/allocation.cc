@@ -26,6 +26,36 @@ uint32_t CellOf(const ExperimentSpec& spec, std::string_view member_id) {
   return static_cast<uint32_t>(spec.cells.size() - 1);
 }
 
+uint8_t ParametersOf(const ExperimentSpec& spec) {
+  uint8_t changed = spec.method == ExperimentMethod::kInterleaving ? kRankingParameter : 0;
+  for (const CellSpec& c : spec.cells) {
+    if (!c.model.empty() || !c.retrieval.empty()) changed |= kRankingParameter;
+    if (!c.artwork_policy.empty()) changed |= kArtworkParameter;
+    if (!c.page_config.empty()) changed |= kPageParameter;
+  }
+  return changed;
+}
+
+namespace {
+
+// The header's rule: another layer's experiment at overlapping dates changes
+// a parameter `spec` changes.
+Status CheckParameterLayer(const ExperimentSpec& spec, const PlacedExperiment& other) {
+  const uint8_t shared = ParametersOf(spec) & ParametersOf(other.spec);
+  if (shared == 0 || other.spec.layer == spec.layer) return Status::OK();
+  const char* what = (shared & kRankingParameter)   ? "ranking (model, retrieval or interleaving)"
+                     : (shared & kArtworkParameter) ? "the artwork policy"
+                                                    : "the page configuration";
+  return Status::InvalidField(
+      "layer", fmt::format("layer: experiment {} of layer {} changes {} until {}; an experiment that changes it too "
+                           "must be in layer {} (a parameter belongs to one layer, so that no member is shaped by "
+                           "two experiments at once)",
+                           other.spec.name, other.spec.layer, what, FormatCivilDate(UnixDay(other.Ends())),
+                           other.spec.layer));
+}
+
+}  // namespace
+
 Result<PlacedExperiment> PlaceExperiment(const ExperimentSpec& spec, std::span<const PlacedExperiment> existing) {
   std::vector<std::pair<uint32_t, uint32_t>> taken;
   std::string holders;
@@ -34,6 +64,7 @@ Result<PlacedExperiment> PlaceExperiment(const ExperimentSpec& spec, std::span<c
       return Status::InvalidField("name", fmt::format("name: an experiment named {} exists already", spec.name));
     }
     const bool overlaps = e.spec.start < spec.end && spec.start < e.Ends();
+    if (overlaps) MARQUEE_RETURN_IF_ERROR(CheckParameterLayer(spec, e));
     if (e.spec.layer != spec.layer || !overlaps) continue;
     taken.emplace_back(e.range_begin, e.range_end);
     holders += fmt::format("{}{} {:.2f}% ({} to {})", holders.empty() ? "" : ", ", e.spec.name,

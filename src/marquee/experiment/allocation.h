@@ -38,12 +38,27 @@ struct PlacedExperiment {
   friend bool operator==(const PlacedExperiment&, const PlacedExperiment&) = default;
 };
 
+// What an experiment changes, as bits: ranking (a cell's model or
+// retrieval, and every interleaving experiment), the artwork policy, the
+// page configuration; 0 for an A/A test (no cell changes anything), which
+// therefore never conflicts. Each parameter belongs to one layer (Tang et al.,
+// KDD 2010, §4: a layer owns its parameters): a member in two layers'
+// experiments that changed the same one would be shaped by both at once.
+enum ExperimentParameter : uint8_t {
+  kRankingParameter = 1,
+  kArtworkParameter = 2,
+  kPageParameter = 4,
+  kAllParameters = 7,
+};
+uint8_t ParametersOf(const ExperimentSpec& spec);
+
 // Gives `spec` the lowest free range of round(traffic x kBuckets) buckets in
 // its layer, among the experiments of `existing` in the same layer whose
 // dates overlap it (stopped ones keep their range until they stop).
-// InvalidArgument naming the field: `name` already used; `traffic` when the
-// layer's free buckets at those dates are fewer than it needs (the message
-// lists the experiments holding them).
+// InvalidArgument naming the field: `name` already used; `layer` when an
+// experiment of another layer at overlapping dates changes a parameter
+// `spec` changes; `traffic` when the layer's free buckets at those dates are
+// fewer than it needs (the message lists the experiments holding them).
 Result<PlacedExperiment> PlaceExperiment(const ExperimentSpec& spec, std::span<const PlacedExperiment> existing);
 
 // The member and request, as targeting reads them.

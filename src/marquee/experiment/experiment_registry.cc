@@ -1,6 +1,7 @@
 #include "marquee/experiment/experiment_registry.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <set>
@@ -63,6 +64,21 @@ Status StopExperiment(EventStore& store, std::string_view name, int64_t now) {
                                                     FormatCivilDate(UnixDay(e.spec.end))));
   }
   return store.StopExperiment(name, now);
+}
+
+std::string_view ExperimentState(const PlacedExperiment& e, int64_t now) {
+  if (e.stopped_at > 0 && e.stopped_at < e.spec.end && now >= e.stopped_at) return "stopped";
+  if (now >= e.spec.end) return "ended";
+  return now < e.spec.start ? "scheduled" : "running";
+}
+
+std::string PlacedExperimentJson(const PlacedExperiment& e, int64_t now, std::string_view error, int indent) {
+  nlohmann::json out = nlohmann::json::parse(ExperimentSpecJson(e.spec, -1));
+  out["bucket_range"] = {e.range_begin, e.range_end};
+  out["stopped_at"] = e.stopped_at > 0 ? nlohmann::json(e.stopped_at) : nlohmann::json(nullptr);
+  out["status"] = error.empty() ? std::string(ExperimentState(e, now)) : "not_serving";
+  if (!error.empty()) out["error"] = std::string(error);
+  return out.dump(indent);
 }
 
 Result<PlacedExperiment> FindExperiment(const EventStore& store, std::string_view name) {

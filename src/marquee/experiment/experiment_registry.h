@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -29,6 +30,16 @@ Result<PlacedExperiment> CreateExperiment(EventStore& store, const ExperimentSpe
 // runs). NotFound for an unknown name; InvalidField "name" when it is
 // stopped or has ended already.
 Status StopExperiment(EventStore& store, std::string_view name, int64_t now);
+
+// "scheduled", "running", "stopped" or "ended" at `now` (epoch seconds).
+std::string_view ExperimentState(const PlacedExperiment& experiment, int64_t now);
+// The experiment as the admin route and `marquee experiment list --json`
+// show it: its spec (ExperimentSpecJson) plus "bucket_range" [begin, end),
+// "stopped_at" (epoch seconds, null when not stopped) and "status"
+// (ExperimentState, or "not_serving" with "error" when `error` is given: a
+// server could not load its cells). `indent` as nlohmann's dump.
+std::string PlacedExperimentJson(const PlacedExperiment& experiment, int64_t now, std::string_view error = "",
+                                 int indent = -1);
 
 // The stored experiment named `name`, or NotFound.
 Result<PlacedExperiment> FindExperiment(const EventStore& store, std::string_view name);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "marquee/data/territory.h"
 #include "marquee/util/civil_time.h"
 #include "marquee/util/json_fields.h"
 
@@ -190,6 +191,15 @@ Result<ExperimentSpec> ParseObject(const json& doc) {
   }
   spec.method = method == "ab" ? ExperimentMethod::kAB : ExperimentMethod::kInterleaving;
   MARQUEE_RETURN_IF_ERROR(ReadStrings(doc, "regions", spec.regions));
+  // Targeting compares them with the request's territory: a lower-case or
+  // three-letter code would match nobody, silently.
+  for (size_t i = 0; i < spec.regions.size(); ++i) {
+    if (!IsTerritoryCode(spec.regions[i])) {
+      return Status::InvalidField(fmt::format("regions[{}]", i),
+                                  fmt::format("regions[{}]: expected an ISO 3166 code such as US or US-NY, found {}", i,
+                                              QuoteForError(spec.regions[i])));
+    }
+  }
   std::string members = "all";
   MARQUEE_RETURN_IF_ERROR(json_fields::ReadString(doc, "members", "", members));
   if (members == "all" || members == "new" || members == "existing") {
@@ -214,9 +224,27 @@ Result<ExperimentSpec> ParseObject(const json& doc) {
 }  // namespace
 
 Result<ExperimentSpec> ParseExperimentSpec(std::string_view text, std::string_view source) {
-  json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  // JSON leaves a repeated key's meaning open and nlohmann keeps the last:
+  // in a definition that decides what members see, the first of two "model"
+  // keys silently losing is refused instead.
+  std::vector<std::set<std::string>> open_objects;
+  std::string repeated;
+  json::parser_callback_t check = [&](int, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start) open_objects.emplace_back();
+    if (event == json::parse_event_t::object_end && !open_objects.empty()) open_objects.pop_back();
+    if (event == json::parse_event_t::key && !open_objects.empty() && repeated.empty() &&
+        !open_objects.back().insert(parsed.get<std::string>()).second) {
+      repeated = parsed.get<std::string>();
+    }
+    return true;
+  };
+  json doc = json::parse(text, check, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
     return Status::InvalidArgument(fmt::format("{}: expected a JSON object, found text that is not JSON", source));
+  }
+  if (!repeated.empty()) {
+    return Status::InvalidField(repeated, fmt::format("{}: {}: expected each field once in an object, found it twice",
+                                                      source, repeated));
   }
   Result<ExperimentSpec> spec = ParseObject(doc);
   if (!spec.ok()) return spec.status().WithContext(std::string(source));

@@ -1,6 +1,7 @@
 #include "marquee/experiment/interleaving_report.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -110,6 +111,29 @@ std::string InterleavingReportTable(const InterleavingReport& r) {
                      r.sign.p_value < 0.05 ? fmt::format("  -> members prefer {}", r.sign.win_share > 0.5 ? r.cell_b : r.cell_a)
                                            : "  -> no preference shown at 5%");
   return out;
+}
+
+std::string InterleavingReportJson(const InterleavingReport& r, int indent) {
+  using nlohmann::json;
+  json out = {{"experiment", r.name},
+              {"method", "interleaving"},
+              {"team_a", r.cell_a},
+              {"team_b", r.cell_b},
+              {"start", FormatCivilDate(UnixDay(r.start))},
+              {"end", FormatCivilDate(UnixDay(r.end))},
+              {"as_of", r.as_of},
+              {"members", r.members},
+              {"credited_plays", {{"a", r.credited_a}, {"b", r.credited_b}}},
+              {"preferences", {{"a", r.preferences.a}, {"b", r.preferences.b}, {"ties", r.preferences.ties}}},
+              {"preference_delta", r.preference_delta}};
+  if (r.tested) {
+    out["test"] = {{"p_value", r.sign.p_value},
+                   {"b_share", r.sign.win_share},
+                   {"b_share_interval", {r.b_share_interval.low, r.b_share_interval.high}}};
+  } else {
+    out["no_test"] = r.note;
+  }
+  return out.dump(indent);
 }
 
 }  // namespace marquee::experiment

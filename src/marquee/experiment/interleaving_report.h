@@ -54,5 +54,9 @@ Result<InterleavingReport> BuildInterleavingReport(const PlacedExperiment& exper
                                                    const InterleavingReportOptions& options = {});
 
 std::string InterleavingReportTable(const InterleavingReport& report);
+// The report as JSON: the counts, and "test" {p_value, win_share,
+// b_share_interval} when tested, else "no_test" with the reason. `indent` as
+// nlohmann's dump (-1: one line).
+std::string InterleavingReportJson(const InterleavingReport& report, int indent = 2);
 
 }  // namespace marquee::experiment

@@ -27,9 +27,11 @@ std::string ExposureKey(std::string_view experiment, std::string_view member_id)
 
 std::string CellField(size_t cell, std::string_view field) { return fmt::format("cells[{}].{}", cell, field); }
 
-// Still serving or yet to start at `now`, and sharing days with `spec`.
-bool Overlaps(const PlacedExperiment& e, const ExperimentSpec& spec, int64_t now) {
-  return e.Ends() > now && e.spec.start < spec.end && spec.start < e.Ends();
+// The parameters whose answers an experiment shapes: those it changes; an
+// A/A test (changing nothing) shapes the recommendation list and the page.
+uint8_t Shapes(const ExperimentSpec& spec) {
+  const uint8_t changed = experiment::ParametersOf(spec);
+  return changed != 0 ? changed : (experiment::kRankingParameter | experiment::kPageParameter);
 }
 
 // Refuses `status` with the field it was found on, keeping its message.
@@ -38,16 +40,6 @@ Status AtField(const Status& status, const std::string& field) {
 }
 
 }  // namespace
-
-uint8_t SurfacesOf(const ExperimentSpec& spec) {
-  uint8_t surfaces = spec.method == ExperimentMethod::kInterleaving ? kRankingSurface : 0;
-  for (const CellSpec& c : spec.cells) {
-    if (!c.model.empty() || !c.retrieval.empty()) surfaces |= kRankingSurface;
-    if (!c.artwork_policy.empty()) surfaces |= kArtworkSurface;
-    if (!c.page_config.empty()) surfaces |= kPageSurface;
-  }
-  return surfaces != 0 ? surfaces : (kRankingSurface | kPageSurface);
-}
 
 ExperimentService::ExperimentService(ModelStore& models, EventStore& events, const ExperimentServiceOptions& options)
     : models_(models), events_(events), options_(options), running_(std::make_shared<const Running>()) {
@@ -72,7 +64,7 @@ Result<std::unique_ptr<ExperimentService>> ExperimentService::Create(ModelStore&
   }
   service->running_.store(std::move(running));
   MARQUEE_ASSIGN_OR_RETURN(auto keys, events.ExposureKeys());
-  MutexLock lock(&service->exposed_mutex_);
+  WriterLock lock(&service->exposed_mutex_);
   for (const auto& [name, member] : keys) service->exposed_.insert(ExposureKey(name, member));
   return service;
 }
@@ -112,29 +104,8 @@ Result<std::vector<CellVariant>> ExperimentService::LoadVariants(const Experimen
   return variants;
 }
 
-Status ExperimentService::CheckParameters(const ExperimentSpec& spec, int64_t now) const {
-  const uint8_t mine = SurfacesOf(spec);
-  for (const std::shared_ptr<const ServedExperiment>& other : *running_.load()) {
-    const ExperimentSpec& theirs = other->placed.spec;
-    if (theirs.layer == spec.layer || !Overlaps(other->placed, spec, now)) continue;
-    const uint8_t shared_bits = mine & SurfacesOf(theirs);
-    if (shared_bits == 0) continue;
-    const char* shared = (shared_bits & kRankingSurface) ? "ranking (model, retrieval or interleaving)"
-                         : (shared_bits & kArtworkSurface) ? "the artwork policy"
-                                                           : "the page configuration";
-    return Status::InvalidField(
-        "layer", fmt::format("layer: experiment {} of layer {} changes {} until {}; an experiment that changes it "
-                             "too must be in layer {} (a parameter belongs to one layer, so that no member is "
-                             "shaped by two experiments at once)",
-                             theirs.name, theirs.layer, shared, FormatCivilDate(UnixDay(other->placed.Ends())),
-                             theirs.layer));
-  }
-  return Status::OK();
-}
-
 Result<PlacedExperiment> ExperimentService::Add(const ExperimentSpec& spec, int64_t now) {
   MutexLock lock(&change_mutex_);
-  MARQUEE_RETURN_IF_ERROR(CheckParameters(spec, now));
   MARQUEE_ASSIGN_OR_RETURN(std::vector<CellVariant> variants, LoadVariants(spec));
   MARQUEE_ASSIGN_OR_RETURN(PlacedExperiment placed, experiment::CreateExperiment(events_, spec, now));
   auto served = std::make_shared<ServedExperiment>();
@@ -171,13 +142,13 @@ Result<std::vector<ExperimentService::Listed>> ExperimentService::List() const {
   return out;
 }
 
-ExperimentArm ExperimentService::Resolve(const experiment::AllocationRequest& request, uint8_t surfaces) const {
+ExperimentArm ExperimentService::Resolve(const experiment::AllocationRequest& request, uint8_t parameters) const {
   ExperimentArm arm;
   std::shared_ptr<const Running> running = running_.load();
   if (running->empty()) return arm;
   std::vector<std::string_view> layers_done;
   for (const std::shared_ptr<const ServedExperiment>& e : *running) {
-    if (!e->error.empty() || (SurfacesOf(e->placed.spec) & surfaces) == 0) continue;
+    if (!e->error.empty() || (Shapes(e->placed.spec) & parameters) == 0) continue;
     // One experiment at a time keeps Assign's rule (at most one a layer) with
     // the layers already taken carried across calls.
     if (std::find(layers_done.begin(), layers_done.end(), e->placed.spec.layer) != layers_done.end()) continue;
@@ -203,10 +174,22 @@ std::unique_ptr<ExposureClaim> ExperimentService::ClaimExposures(std::string_vie
                                                                  const ExperimentArm& arm, int64_t now) {
   std::unique_ptr<ExposureClaim> claim(new ExposureClaim(*this));
   if (arm.applied.empty()) return claim;
-  MutexLock lock(&exposed_mutex_);
-  for (const ExperimentArm::Applied& a : arm.applied) {
+  std::vector<std::string> keys;
+  keys.reserve(arm.applied.size());
+  for (const ExperimentArm::Applied& a : arm.applied) keys.push_back(ExposureKey(a.experiment->placed.spec.name, member_id));
+  {
+    ReaderLock lock(&exposed_mutex_);
+    if (std::all_of(keys.begin(), keys.end(), [this](const std::string& k) REQUIRES_SHARED(exposed_mutex_) {
+          return exposed_.contains(k);
+        })) {
+      return claim;
+    }
+  }
+  WriterLock lock(&exposed_mutex_);
+  for (size_t i = 0; i < arm.applied.size(); ++i) {
+    const ExperimentArm::Applied& a = arm.applied[i];
     const experiment::ExperimentSpec& spec = a.experiment->placed.spec;
-    std::string key = ExposureKey(spec.name, member_id);
+    std::string& key = keys[i];
     if (!exposed_.insert(key).second) continue;
     Event e;
     e.kind = EventKind::kExposure;
@@ -220,7 +203,7 @@ std::unique_ptr<ExposureClaim> ExperimentService::ClaimExposures(std::string_vie
 }
 
 void ExperimentService::Release(std::span<const std::string> keys) {
-  MutexLock lock(&exposed_mutex_);
+  WriterLock lock(&exposed_mutex_);
   for (const std::string& key : keys) exposed_.erase(key);
 }
 
@@ -237,7 +220,7 @@ void ExperimentService::NoteOutcomes(std::span<const Event> events, int64_t now)
 }
 
 size_t ExperimentService::exposure_count() const {
-  MutexLock lock(&exposed_mutex_);
+  ReaderLock lock(&exposed_mutex_);
   return exposed_.size();
 }
 

@@ -12,11 +12,12 @@
 // What a cell changes is loaded when the experiment is created (Add), so a
 // cell naming a model that does not load, a policy file that does not parse
 // or a page configuration that is refused is an error at creation, never at
-// request time. Each parameter belongs to one layer: an experiment may not
-// change what a running experiment of another layer changes (model and
-// retrieval count as one parameter, "ranking"), or a member in both would be
-// shaped by two experiments at once (Tang et al., KDD 2010, §4: a layer owns
-// its parameters).
+// request time. Each parameter belongs to one layer (allocation.h
+// ParametersOf, enforced when the experiment is placed). A route resolves
+// only the experiments that change what it answers with (the recommendation
+// list: ranking, and artwork when it shows artwork; the homepage: all three;
+// the artwork route: artwork), so a member is exposed to an experiment only
+// when an answer it shaped was shown.
 //
 // A cell's model is fixed when the experiment is created: a reload of the
 // server's model changes the control (which follows the server) and not a
@@ -79,15 +80,6 @@ struct ServedExperiment {
   std::string error;
 };
 
-// What an experiment changes, as a bit set: which routes it shapes. A route
-// resolves only the experiments that change what it answers with (the
-// recommendation list: ranking and artwork; the homepage: all three; the
-// artwork route: artwork), so a member is exposed to an experiment only when
-// an answer it shaped was shown. An experiment whose cells change nothing
-// (an A/A test) counts as ranking and page.
-enum ExperimentSurface : uint8_t { kRankingSurface = 1, kArtworkSurface = 2, kPageSurface = 4, kAllSurfaces = 7 };
-uint8_t SurfacesOf(const experiment::ExperimentSpec& spec);
-
 // The experiments shaping one request.
 struct ExperimentArm {
   struct Applied {
@@ -122,8 +114,8 @@ class ExperimentService {
   // CreateExperiment) and starts serving it. InvalidField naming the field:
   // "cells[i].model" (a directory that does not load or was trained on
   // another dataset), "cells[i].artwork_policy", "cells[i].page_config",
-  // "cells[i].retrieval", a parameter another layer's experiment changes at
-  // overlapping dates, and PlaceExperiment's ("name", "traffic"), "end".
+  // "cells[i].retrieval", and PlaceExperiment's ("name", "layer", "traffic"),
+  // "end".
   Result<experiment::PlacedExperiment> Add(const experiment::ExperimentSpec& spec, int64_t now);
   // Stops it now (StopExperiment's errors); nobody is allocated from then on.
   Status Stop(std::string_view name, int64_t now);
@@ -136,8 +128,9 @@ class ExperimentService {
 
   // The experiments `request` falls in (running, targeted, the member's
   // bucket in their range; at most one a layer) among those changing one of
-  // `surfaces` (ExperimentSurface bits), and the variant they make.
-  ExperimentArm Resolve(const experiment::AllocationRequest& request, uint8_t surfaces = kAllSurfaces) const;
+  // `parameters` (experiment::ExperimentParameter bits), and the variant they make.
+  ExperimentArm Resolve(const experiment::AllocationRequest& request,
+                        uint8_t parameters = experiment::kAllParameters) const;
 
   // Reserves the member's first exposures to the experiments of `arm` and
   // returns them as events (time `now`) for the caller to append with the
@@ -157,7 +150,6 @@ class ExperimentService {
   ExperimentService(ModelStore& models, EventStore& events, const ExperimentServiceOptions& options);
   // The cells' variants; InvalidField naming the cell's field.
   Result<std::vector<CellVariant>> LoadVariants(const experiment::ExperimentSpec& spec) const;
-  Status CheckParameters(const experiment::ExperimentSpec& spec, int64_t now) const;
   void Release(std::span<const std::string> keys);
 
   ModelStore& models_;
@@ -165,7 +157,9 @@ class ExperimentService {
   ExperimentServiceOptions options_;
   std::atomic<std::shared_ptr<const Running>> running_;
   Mutex change_mutex_;  // serializes Add and Stop (guards no data: running_ is atomic)
-  mutable Mutex exposed_mutex_;
+  // Read-locked for the common case (every exposure logged already), so
+  // requests of members seen before do not serialize.
+  mutable SharedMutex exposed_mutex_;
   std::unordered_set<std::string> exposed_ GUARDED_BY(exposed_mutex_);  // experiment + '\n' + member
 };
 

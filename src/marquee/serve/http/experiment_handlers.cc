@@ -2,6 +2,7 @@
 #include <ctime>
 #include <string>
 
+#include "marquee/experiment/experiment_registry.h"
 #include "marquee/experiment/experiment_spec.h"
 #include "marquee/serve/http/handlers.h"
 
@@ -15,23 +16,8 @@ ApiError NoExperiments() {
   return {503, "experiments_disabled", "this server has no experiment service", "experiments"};
 }
 
-// "scheduled", "running", "stopped" or "ended" at `now`.
-std::string StatusAt(const experiment::PlacedExperiment& e, int64_t now) {
-  if (e.stopped_at > 0 && e.stopped_at < e.spec.end && now >= e.stopped_at) return "stopped";
-  if (now >= e.spec.end) return "ended";
-  return now < e.spec.start ? "scheduled" : "running";
-}
-
-// The spec as docs/experiments.md writes it, and where it stands: the
-// layer's bucket range it owns, when it stopped, its status, and (when its
-// variants no longer load) why nobody is allocated.
 json PlacedJson(const experiment::PlacedExperiment& e, const std::string& error, int64_t now) {
-  json out = json::parse(experiment::ExperimentSpecJson(e.spec, -1));
-  out["bucket_range"] = {e.range_begin, e.range_end};
-  out["stopped_at"] = e.stopped_at > 0 ? json(e.stopped_at) : json(nullptr);
-  out["status"] = error.empty() ? StatusAt(e, now) : "not_serving";
-  if (!error.empty()) out["error"] = error;
-  return out;
+  return json::parse(experiment::PlacedExperimentJson(e, now, error));
 }
 
 int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }

@@ -218,7 +218,7 @@ Reply Handlers::MemberRecommendations(std::string_view member_id, const QueryPar
   Parsed<bool> with_artwork = ParseBoolParam(params, "artwork", artwork_ != nullptr);
   if (!with_artwork.ok()) return Reply::Error(with_artwork.error());
   const ExperimentArm arm =
-      ResolveExperiments(member_id, *territory, kRankingSurface | (*with_artwork ? kArtworkSurface : 0));
+      ResolveExperiments(member_id, *territory, experiment::kRankingParameter | (*with_artwork ? experiment::kArtworkParameter : 0));
 
   std::vector<experiment::Team> teams;
   Result<Recommendations> list = arm.interleaving != nullptr
@@ -245,14 +245,14 @@ Reply Handlers::MemberRecommendations(std::string_view member_id, const QueryPar
 }
 
 ExperimentArm Handlers::ResolveExperiments(std::string_view member_id, std::string_view territory,
-                                           uint8_t surfaces) const {
+                                           uint8_t parameters) const {
   if (experiments_ == nullptr) return {};
   const bool known = models_.dataset().members.Find(member_id) != IdMap::kNotFound;
   return experiments_->Resolve({.member_id = member_id,
                                 .now = static_cast<int64_t>(std::time(nullptr)),
                                 .region = territory,
                                 .known_member = known},
-                               surfaces);
+                               parameters);
 }
 
 Result<Recommendations> Handlers::InterleavedList(std::string_view member_id, const MemberQuery& query,
@@ -369,7 +369,7 @@ Reply Handlers::MemberArtwork(std::string_view member_id, const QueryParams& par
   if (!territory.ok()) return Reply::Error(territory.error());
   // An artwork experiment's cell chooses here too (its exposure logged with
   // the impressions); ranking experiments do not shape this answer.
-  const ExperimentArm arm = ResolveExperiments(member_id, *territory, kArtworkSurface);
+  const ExperimentArm arm = ResolveExperiments(member_id, *territory, experiment::kArtworkParameter);
   std::unique_ptr<ExposureClaim> exposures;
   if (experiments_ != nullptr) exposures = experiments_->ClaimExposures(member_id, arm, static_cast<int64_t>(std::time(nullptr)));
   Parsed<std::vector<ArtworkChoice>> choices =

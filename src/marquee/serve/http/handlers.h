@@ -141,8 +141,8 @@ class Handlers {
                                             const ImpressionContext& shown);
   // The member's experiments for a request from `territory`; empty without
   // an experiment service.
-  // Only experiments changing one of `surfaces` (ExperimentSurface bits).
-  ExperimentArm ResolveExperiments(std::string_view member_id, std::string_view territory, uint8_t surfaces) const;
+  // Only experiments changing one of `parameters` (experiment::ExperimentParameter bits).
+  ExperimentArm ResolveExperiments(std::string_view member_id, std::string_view territory, uint8_t parameters) const;
   // The list a member in an interleaving experiment sees: both cells'
   // rankings for `query`, merged by team draft (seeded by the member and the
   // time, so each request draws anew). `teams` gets each position's team.

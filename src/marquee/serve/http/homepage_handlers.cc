@@ -69,7 +69,7 @@ Reply Handlers::MemberHomepage(std::string_view member_id, const QueryParams& pa
   if (!request.ok()) return Reply::Error(request.error());
   const bool with_artwork = request->artwork && request->artwork_columns > 0;
   ExperimentArm arm = ResolveExperiments(member_id, request->territory,
-                                         kRankingSurface | kPageSurface | (with_artwork ? kArtworkSurface : 0));
+                                         experiment::kRankingParameter | experiment::kPageParameter | (with_artwork ? experiment::kArtworkParameter : 0));
   // Interleaving compares rankers on the recommendation list; its members'
   // pages are the server's, and this answer does not expose them to it.
   std::erase_if(arm.applied, [](const ExperimentArm::Applied& a) { return a.interleaving(); });

@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "marquee/data/territory.h"
+
 #include "marquee/data/event.h"
 #include "marquee/data/title_filter.h"
 #include "marquee/serve/http/api_error.h"
@@ -58,8 +60,6 @@ Parsed<bool> ParseBoolParam(const QueryParams& params, const std::string& name, 
 // ?territory=CC or CC-SUB (ISO 3166-1 alpha-2, optionally a 3166-2
 // subdivision of 1 to 3 letters or digits); `fallback` when absent.
 Parsed<std::string> ParseTerritoryParam(const QueryParams& params, const std::string& fallback);
-// True for "US", "US-NY", "GB": the territory shapes the gate accepts.
-bool IsTerritoryCode(std::string_view text);
 // ?genre=A&genre=B&region=US&maturity=PG-13 (names are checked against the
 // catalog later, by the service).
 Parsed<TitleFilter> ParseFilterParams(const QueryParams& params);
