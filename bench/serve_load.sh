@@ -21,7 +21,9 @@
 #              connections; also without artwork;
 #   experiments  GET recommendations k=20 (no artwork) with every member in an
 #              A/B experiment, then in an interleaving experiment, both cells
-#              serving the same model: what experiments cost a request;
+#              serving the same model: what experiments cost a request, for
+#              members new to the experiment (an exposure appended) and for
+#              SEEN_MEMBERS members exposed by a warm-up run (none appended);
 #   slow       SLOW_PARTIAL connections trickling a header a byte a second
 #              and SLOW_IDLE idle keep-alive connections (bench/slow_clients.py)
 #              held open while wrk measures /healthz and recommendations at 16.
@@ -42,6 +44,7 @@ CONNECTIONS=${CONNECTIONS:-"4 16 64 256"}
 ARTWORK_CONNECTIONS=${ARTWORK_CONNECTIONS:-"16 64"}
 HOMEPAGE_CONNECTIONS=${HOMEPAGE_CONNECTIONS:-"4 16 64"}
 SCENARIOS=${SCENARIOS:-"endpoints artwork homepage experiments slow"}
+SEEN_MEMBERS=${SEEN_MEMBERS:-5000}
 SLOW_PARTIAL=${SLOW_PARTIAL:-100}
 SLOW_IDLE=${SLOW_IDLE:-100}
 # Worker threads run handlers only; idle and slow connections hold none, so
@@ -215,7 +218,15 @@ ROWS=$(mktemp)
       curl -fsS -X POST "$ADDRESS/v1/experiments" -d '{"name": "bench-'"$method"'", "method": "'"$method"'",
         "start": "'"$(date -u +%F)"'", "end": "'"$(date -u -d '+7 days' +%F)"'", "cells": '"$cells"'}' >/dev/null
       for conns in $CONNECTIONS; do
-        RECS_QUERY="&artwork=false" run "GET recs k=20, $method experiment" 1 "$conns" bench/serve_recommendations.lua
+        RECS_QUERY="&artwork=false" run "GET recs k=20, $method, new members" 1 "$conns" bench/serve_recommendations.lua
+      done
+      # Members seen before: SEEN_MEMBERS of them, each exposed by a warm-up
+      # run, so no request appends an exposure (the steady state).
+      MEMBERS=$SEEN_MEMBERS RECS_QUERY="&artwork=false" wrk -t 2 -c 8 -d "$DURATION" \
+        -s bench/serve_recommendations.lua "$ADDRESS" >/dev/null 2>&1
+      for conns in $CONNECTIONS; do
+        MEMBERS=$SEEN_MEMBERS RECS_QUERY="&artwork=false" run "GET recs k=20, $method, seen" 1 "$conns" \
+          bench/serve_recommendations.lua
       done
     done
   fi
