@@ -35,6 +35,15 @@ TEST(ExperimentRegistryTest, CreateFindStopAndTheirRefusals) {
   Result<PlacedExperiment> past = CreateExperiment(s, Spec("past"), Day("2026-12-20"));
   ASSERT_FALSE(past.ok());
   EXPECT_EQ(past.status().field(), "end");
+  // So is one that would have started on a day already gone ...
+  Result<PlacedExperiment> late = CreateExperiment(s, Spec("late"), Day("2026-12-02"));
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.status().field(), "start");
+  EXPECT_NE(late.status().message().find("2026-12-01 has passed"), std::string::npos) << late.status().message();
+  // ... while starting later on its first day is fine.
+  ExperimentSpec today = Spec("today");
+  today.layer = "other";
+  EXPECT_TRUE(CreateExperiment(s, today, Day("2026-12-01") + 3600).ok());
   // Stopping after its end is refused; before its start it cancels it.
   Status ended = StopExperiment(s, "a", Day("2026-12-16"));
   EXPECT_EQ(ended.field(), "name");

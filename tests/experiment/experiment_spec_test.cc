@@ -97,8 +97,20 @@ TEST(ExperimentSpecTest, RefusesBadDocumentsNamingTheField) {
   ExpectError(With("\"FR\"", "\"fr\""), "regions[1]", "ISO 3166");
   // A repeated key, at the top or in a cell: which one counts is not left to the parser.
   ExpectError(With("\"traffic\": 0.2", "\"traffic\": 0.2, \"traffic\": 0.9"), "traffic", "found it twice");
-  ExpectError(With("\"model\": \"models/ease\"", "\"model\": \"models/ease\", \"model\": \"models/ials\""), "model",
-              "found it twice");
+  ExpectError(With("\"model\": \"models/ease\"", "\"model\": \"models/ease\", \"model\": \"models/ials\""),
+              "cells[1].model", "found it twice");
+  // An empty path would serve the control's model under the treatment's name.
+  ExpectError(With("\"model\": \"models/ease\"", "\"model\": \"\""), "cells[1].model", "non-empty");
+  ExpectError(With("\"retrieval\": \"exact\"", "\"page_config\": \"\""), "cells[1].page_config", "non-empty");
+  // Less than one bucket in 10,000; a region twice; shares printed readably.
+  ExpectError(With("\"traffic\": 0.2", "\"traffic\": 0.00001"), "traffic", "at least 0.0001");
+  ExpectError(With("[\"DE\", \"FR\"]", "[\"DE\", \"DE\"]"), "regions[1]", "listed twice");
+  {
+    std::string text = With("\"share\": 0.5, \"model\"", "\"share\": 0.2, \"model\"");
+    text.replace(text.find("\"share\": 0.5"), 12, "\"share\": 0.1");  // 0.1 + 0.2 = 0.30000000000000004
+    ExpectError(text, "cells", "summing to 1, found 0.3");
+    EXPECT_EQ(ParseExperimentSpec(text, "exp.json").status().message().find("0.3000"), std::string::npos);
+  }
   // The same key in two different objects is no repetition.
   EXPECT_TRUE(ParseExperimentSpec(kExample, "exp.json").ok());
 }

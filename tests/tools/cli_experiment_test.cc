@@ -126,9 +126,25 @@ TEST_F(CliExperimentTest, AnInterleavingReportIsATableAndJsonButNoChart) {
   const std::string events = dir_->File("interleaving.db");
   const std::string spec = R"({"name": "il", "method": "interleaving", "start": "2036-12-01", "end": "2036-12-15",
       "cells": [{"name": "a", "model": ")" + model + R"("}, {"name": "b", "model": ")" + model + R"("}]})";
+  // --data checks the models against the served dataset: one trained on
+  // another service is refused; without --data the output says nothing was checked.
+  const std::string other_data = dir_->File("other.mqd");
+  ASSERT_EQ(RunCli("generate --members 500 --titles 100 --plays 5000 --seed 9 --out " + other_data).exit_code, 0);
+  const std::string other_model = dir_->File("other-popularity");
+  ASSERT_EQ(RunCli("train --data " + other_data + " --model popularity --out " + other_model).exit_code, 0);
+  std::string foreign = spec;
+  foreign.replace(foreign.rfind(model), model.size(), other_model);
+  r = RunCli("experiment create --events " + events + " --data " + Data() + " " + dir_->Write("foreign.json", foreign));
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("cells[1].model"), std::string::npos) << r.output;
   r = RunCli("experiment create --events " + events + " " + dir_->Write("il.json", spec));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  const std::string report = "experiment report --events " + events + " --data " + Data() + " il";
+  EXPECT_NE(r.output.find("not checked against a dataset"), std::string::npos) << r.output;
+  std::string report = "experiment report --events " + events + " --data " + Data() + " il";
+  r = RunCli(report);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("experiment il starts on 2036-12-01: nothing to report yet"), std::string::npos) << r.output;
+  report += " --as-of 2036-12-05";
   r = RunCli(report + " --chart " + dir_->File("il.svg"));
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("--chart: an interleaving report has no lift over days"), std::string::npos) << r.output;

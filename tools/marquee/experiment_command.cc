@@ -1,4 +1,4 @@
-// marquee experiment create --events DB FILE.json
+// marquee experiment create --events DB FILE.json [--data DATASET]
 // marquee experiment list --events DB [--json]
 // marquee experiment stop --events DB NAME
 // marquee experiment report --events DB --data DATASET NAME [--as-of DATE] [--json OUT] [--chart OUT.svg]
@@ -29,6 +29,7 @@
 #include "marquee/experiment/sensitivity.h"
 #include "marquee/models/model_file.h"
 #include "marquee/page/page_config.h"
+#include "marquee/bandit/policy.h"
 #include "marquee/store/event_store.h"
 #include "marquee/util/civil_time.h"
 #include "marquee/util/file.h"
@@ -144,7 +145,9 @@ int64_t Now() { return static_cast<int64_t>(std::time(nullptr)); }
 
 // A cell's model, policy and page configuration must load now, not fail
 // when a member reaches the cell.
-Status CheckCellsLoad(const experiment::ExperimentSpec& spec) {
+// With `dataset` (create --data), models must have been trained on it and
+// policy files must be this catalog's, as a server serving it checks.
+Status CheckCellsLoad(const experiment::ExperimentSpec& spec, const Dataset* dataset) {
   for (size_t i = 0; i < spec.cells.size(); ++i) {
     const experiment::CellSpec& cell = spec.cells[i];
     if (!cell.artwork_policy.empty() && !FileExists(cell.artwork_policy)) {
@@ -158,12 +161,22 @@ Status CheckCellsLoad(const experiment::ExperimentSpec& spec) {
         return Status::InvalidField(field, fmt::format("{}: {}", field, config.status().message()));
       }
     }
+    if (dataset != nullptr && !cell.artwork_policy.empty()) {
+      auto features = std::make_shared<const ArtworkFeatures>(dataset->catalog);
+      Result<std::unique_ptr<ArtworkPolicy>> policy = LoadArtworkPolicy(cell.artwork_policy, dataset->catalog, features);
+      if (!policy.ok()) {
+        const std::string field = fmt::format("cells[{}].artwork_policy", i);
+        return Status::InvalidField(field, fmt::format("{}: {}", field, policy.status().message()));
+      }
+    }
     if (spec.cells[i].model.empty()) continue;
     Result<LoadedModel> model = LoadModel(spec.cells[i].model);
-    if (!model.ok()) {
+    Status matches = model.ok() && dataset != nullptr ? CheckModelMatchesDataset(*model, *dataset, cell.model)
+                                                      : model.status();
+    if (!matches.ok()) {
       const std::string field = fmt::format("cells[{}].model", i);
       return Status::InvalidField(field, fmt::format("{}: the model {} does not load: {}", field, spec.cells[i].model,
-                                                     model.status().message()));
+                                                     matches.message()));
     }
   }
   return Status::OK();
@@ -175,7 +188,12 @@ Status Create(const StoreArgs& args) {
   Result<MappedFile> file = MappedFile::Open(args.file);
   if (!file.ok()) return file.status();
   MARQUEE_ASSIGN_OR_RETURN(experiment::ExperimentSpec spec, experiment::ParseExperimentSpec(file->bytes(), args.file));
-  Status loads = CheckCellsLoad(spec);
+  std::optional<Dataset> dataset;
+  if (!args.data.empty()) {
+    MARQUEE_ASSIGN_OR_RETURN(Dataset loaded, LoadDataset(args.data));
+    dataset = std::move(loaded);
+  }
+  Status loads = CheckCellsLoad(spec, dataset ? &*dataset : nullptr);
   if (!loads.ok()) return loads.WithContext(args.file);
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, OpenExisting(args.events, true));
   Result<experiment::PlacedExperiment> placed = experiment::CreateExperiment(*store, spec, Now());
@@ -184,6 +202,10 @@ Status Create(const StoreArgs& args) {
               spec.layer.c_str(), placed->range_begin, placed->range_end,
               Percent(placed->range_end - placed->range_begin).c_str(), FormatCivilDate(UnixDay(spec.start)).c_str(),
               FormatCivilDate(UnixDay(spec.end)).c_str(), spec.cells.size());
+  if (!dataset) {
+    std::printf("the cells' models and policy files were not checked against a dataset: pass --data with the "
+                "served dataset to check them now rather than when a server starts\n");
+  }
   return Status::OK();
 }
 
@@ -236,6 +258,14 @@ Status Report(const StoreArgs& args) {
   }
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, OpenExisting(args.events, false));
   MARQUEE_ASSIGN_OR_RETURN(experiment::PlacedExperiment e, experiment::FindExperiment(*store, args.name));
+  if (e.Ends() <= e.spec.start) {
+    return Status::InvalidArgument(fmt::format("experiment {} was stopped before it started on {}: nobody was in it",
+                                               e.spec.name, FormatCivilDate(UnixDay(e.spec.start))));
+  }
+  if (options.as_of == 0 && Now() <= e.spec.start) {
+    return Status::InvalidArgument(fmt::format("experiment {} starts on {}: nothing to report yet", e.spec.name,
+                                               FormatCivilDate(UnixDay(e.spec.start))));
+  }
   // By default: what has happened so far.
   if (options.as_of == 0) options.as_of = std::min(e.Ends(), Now());
   MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(args.data));
@@ -279,6 +309,9 @@ Command AddExperimentCommand(CLI::App& root) {
   auto* create = app->add_subcommand("create", "Create an experiment from its JSON definition (docs/experiments.md)");
   create->add_option("--events", store_args->events, "the event store (SQLite)")->required();
   create->add_option("FILE", store_args->file, "the experiment's definition (JSON)")->required();
+  create->add_option("--data", store_args->data,
+                     "the served dataset (.mqd): check that the cells' models were trained on it and their policy "
+                     "files are its catalog's");
   auto* list = app->add_subcommand("list", "List the experiments of an event store");
   list->add_option("--events", store_args->events, "the event store (SQLite)")->required();
   list->add_flag("--json", store_args->list_json, "print a JSON array (as GET /v1/experiments) instead of the table");

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <set>
 
 #include "marquee/util/civil_time.h"
@@ -42,10 +43,26 @@ Result<std::vector<PlacedExperiment>> LoadExperiments(const EventStore& store) {
   return FromRecords(records);
 }
 
-Result<PlacedExperiment> CreateExperiment(EventStore& store, const ExperimentSpec& spec, int64_t now) {
+ExperimentSpec WithAbsolutePaths(ExperimentSpec spec) {
+  for (CellSpec& cell : spec.cells) {
+    for (std::string* path : {&cell.model, &cell.artwork_policy, &cell.page_config}) {
+      std::error_code ignored;
+      if (!path->empty()) *path = std::filesystem::absolute(*path, ignored).lexically_normal().string();
+    }
+  }
+  return spec;
+}
+
+Result<PlacedExperiment> CreateExperiment(EventStore& store, const ExperimentSpec& requested, int64_t now) {
+  const ExperimentSpec spec = WithAbsolutePaths(requested);
   if (spec.end <= now) {
     return Status::InvalidField("end", fmt::format("end: {} has passed; an experiment must end after today ({})",
                                                    FormatCivilDate(UnixDay(spec.end)), FormatCivilDate(UnixDay(now))));
+  }
+  if (UnixDay(spec.start) < UnixDay(now)) {
+    return Status::InvalidField("start", fmt::format("start: {} has passed; an experiment starts today ({}) or later",
+                                                     FormatCivilDate(UnixDay(spec.start)),
+                                                     FormatCivilDate(UnixDay(now))));
   }
   PlacedExperiment placed;
   MARQUEE_RETURN_IF_ERROR(

@@ -21,9 +21,16 @@ namespace marquee::experiment {
 // when a stored definition does not parse.
 Result<std::vector<PlacedExperiment>> LoadExperiments(const EventStore& store);
 
-// Places `spec` against the stored experiments (PlaceExperiment's errors)
-// and stores it, atomically; `now` is its creation time. InvalidField "end"
-// when the experiment would have ended already (end <= now).
+// `spec` with every cell's file path (model, artwork_policy, page_config)
+// made absolute against the current directory, so that a server started
+// elsewhere finds them.
+ExperimentSpec WithAbsolutePaths(ExperimentSpec spec);
+
+// Places `spec` (WithAbsolutePaths) against the stored experiments
+// (PlaceExperiment's errors) and stores it, atomically; `now` is its
+// creation time. InvalidField "end" when the experiment would have ended
+// already (end <= now), "start" when it would start before today (UTC): its
+// members could not have been exposed on the days already gone.
 Result<PlacedExperiment> CreateExperiment(EventStore& store, const ExperimentSpec& spec, int64_t now);
 
 // Stops the experiment named `name` at `now` (before its start: it never

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -120,6 +121,13 @@ Result<CellSpec> ParseCell(const json& v, size_t index) {
   for (auto [key, out] : {std::pair{"model", &cell.model}, std::pair{"artwork_policy", &cell.artwork_policy},
                           std::pair{"page_config", &cell.page_config}, std::pair{"retrieval", &cell.retrieval}}) {
     MARQUEE_RETURN_IF_ERROR(json_fields::ReadString(v, key, prefix, *out));
+    // An empty value would make the cell serve what the control serves: an
+    // A/A test nobody asked for. Absent is how a cell changes nothing.
+    if (v.contains(key) && out->empty()) {
+      const std::string field = Join(prefix, key);
+      return Invalid(field, fmt::format("{}: expected a non-empty value (leave the field out for a cell that "
+                                        "changes nothing), found \"\"", field));
+    }
   }
   if (!cell.retrieval.empty() && cell.retrieval != "exact" && cell.retrieval != "hnsw") {
     const std::string field = Join(prefix, "retrieval");
@@ -164,7 +172,7 @@ Status CheckCells(const ExperimentSpec& spec) {
     sum += spec.cells[i].share;
   }
   if (std::abs(sum - 1.0) > kShareTolerance) {
-    return Invalid("cells", fmt::format("cells: expected shares summing to 1, found {}", sum));
+    return Invalid("cells", fmt::format("cells: expected shares summing to 1, found {:.6g}", sum));
   }
   return Status::OK();
 }
@@ -178,6 +186,12 @@ Result<ExperimentSpec> ParseObject(const json& doc) {
   MARQUEE_RETURN_IF_ERROR(json_fields::ReadString(doc, "hypothesis", "", spec.hypothesis));
   MARQUEE_RETURN_IF_ERROR(ReadName(doc, "layer", "", false, spec.layer));
   MARQUEE_RETURN_IF_ERROR(ReadShare(doc, "traffic", "", false, spec.traffic));
+  // Allocation has 10,000 buckets a layer: less than one would be rounded up
+  // to one, ten or more times what was asked.
+  if (spec.traffic < 1e-4) {
+    return Invalid("traffic", fmt::format("traffic: expected at least 0.0001 (one of a layer's 10,000 buckets), "
+                                          "found {}", spec.traffic));
+  }
   MARQUEE_RETURN_IF_ERROR(ReadDate(doc, "start", spec.start));
   MARQUEE_RETURN_IF_ERROR(ReadDate(doc, "end", spec.end));
   if (spec.end <= spec.start) {
@@ -194,6 +208,10 @@ Result<ExperimentSpec> ParseObject(const json& doc) {
   // Targeting compares them with the request's territory: a lower-case or
   // three-letter code would match nobody, silently.
   for (size_t i = 0; i < spec.regions.size(); ++i) {
+    if (std::find(spec.regions.begin(), spec.regions.begin() + i, spec.regions[i]) != spec.regions.begin() + i) {
+      return Status::InvalidField(fmt::format("regions[{}]", i), fmt::format("regions[{}]: {} is listed twice", i,
+                                                                             QuoteForError(spec.regions[i])));
+    }
     if (!IsTerritoryCode(spec.regions[i])) {
       return Status::InvalidField(fmt::format("regions[{}]", i),
                                   fmt::format("regions[{}]: expected an ISO 3166 code such as US or US-NY, found {}", i,
@@ -227,14 +245,21 @@ Result<ExperimentSpec> ParseExperimentSpec(std::string_view text, std::string_vi
   // JSON leaves a repeated key's meaning open and nlohmann keeps the last:
   // in a definition that decides what members see, the first of two "model"
   // keys silently losing is refused instead.
+  // The only objects below the top are the cells (depth 2 is inside the
+  // cells array), so counting them gives the repeated key's path.
   std::vector<std::set<std::string>> open_objects;
   std::string repeated;
-  json::parser_callback_t check = [&](int, json::parse_event_t event, json& parsed) {
-    if (event == json::parse_event_t::object_start) open_objects.emplace_back();
+  int cell = -1;
+  json::parser_callback_t check = [&](int depth, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start) {
+      open_objects.emplace_back();
+      if (depth == 2) ++cell;
+    }
     if (event == json::parse_event_t::object_end && !open_objects.empty()) open_objects.pop_back();
     if (event == json::parse_event_t::key && !open_objects.empty() && repeated.empty() &&
         !open_objects.back().insert(parsed.get<std::string>()).second) {
-      repeated = parsed.get<std::string>();
+      repeated = (open_objects.size() > 1 && cell >= 0 ? fmt::format("cells[{}].", cell) : std::string()) +
+                 parsed.get<std::string>();
     }
     return true;
   };

@@ -176,7 +176,18 @@ MetricComparison CompareTakeRates(const std::string& treatment, const std::vecto
   }
   Result<RatioComparison> r = CompareRatios(nc, dc, nt, dt, {.alpha = alpha});
   if (!r.ok()) {
-    m.note = r.status().message();
+    // CompareRatios names its arguments; the report speaks of cells.
+    const std::string_view field = r.status().field();
+    const std::string cell = field.starts_with("control") ? "the control" : "the treatment";
+    if (field == "control_numerator" && !nc.empty()) {
+      m.note = "the control's take rate is 0 (no qualifying plays): a relative lift cannot divide by it";
+    } else if (field.ends_with("_denominator") || field.ends_with("_numerator")) {
+      std::string_view reason = r.status().message();
+      if (reason.starts_with(field) && reason.substr(field.size()).starts_with(": ")) reason.remove_prefix(field.size() + 2);
+      m.note = fmt::format("{} has no take rate to compare: {}", cell, reason);
+    } else {
+      m.note = r.status().message();
+    }
     return m;
   }
   m.control = r->control.ratio;

@@ -85,8 +85,16 @@ Result<std::vector<CellVariant>> ExperimentService::LoadVariants(const Experimen
                                                                            QuoteForError(cell.retrieval)));
       }
       const std::string& dir = cell.model.empty() ? current->dir : cell.model;
-      Result<std::unique_ptr<ModelStore>> store = ModelStore::Open(current->dataset, dir, retrieval);
-      if (!store.ok()) return AtField(store.status(), CellField(i, cell.model.empty() ? "retrieval" : "model"));
+      // The model first (exact), then the retrieval it is asked for, so a
+      // refusal names the field that caused it.
+      RetrievalOptions exact = retrieval;
+      exact.mode = RetrievalOptions::Mode::kExact;
+      Result<std::unique_ptr<ModelStore>> store = ModelStore::Open(current->dataset, dir, exact);
+      if (!store.ok()) return AtField(store.status(), CellField(i, "model"));
+      if (retrieval.mode != RetrievalOptions::Mode::kExact) {
+        store = ModelStore::Open(current->dataset, dir, retrieval);
+        if (!store.ok()) return AtField(store.status(), CellField(i, "retrieval"));
+      }
       v.model = (*store)->Current();
     }
     if (!cell.artwork_policy.empty()) {
@@ -104,7 +112,9 @@ Result<std::vector<CellVariant>> ExperimentService::LoadVariants(const Experimen
   return variants;
 }
 
-Result<PlacedExperiment> ExperimentService::Add(const ExperimentSpec& spec, int64_t now) {
+Result<PlacedExperiment> ExperimentService::Add(const ExperimentSpec& requested, int64_t now) {
+  // Relative paths are the server's working directory's, and stored absolute.
+  const ExperimentSpec spec = experiment::WithAbsolutePaths(requested);
   MutexLock lock(&change_mutex_);
   MARQUEE_ASSIGN_OR_RETURN(std::vector<CellVariant> variants, LoadVariants(spec));
   MARQUEE_ASSIGN_OR_RETURN(PlacedExperiment placed, experiment::CreateExperiment(events_, spec, now));

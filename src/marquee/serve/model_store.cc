@@ -48,8 +48,8 @@ Result<std::shared_ptr<const ServingModel>> ModelStore::Load(const std::string& 
 Status ModelStore::BuildIndex(ServingModel& model, int threads) const {
   model.factors = model.model().AsFactorModel();
   if (model.factors == nullptr) {
-    return Status::InvalidArgument(fmt::format("{}: hnsw retrieval needs an iALS model or another factor "
-                                               "model (it indexes title factors), found a {} model",
+    return Status::InvalidArgument(fmt::format("{}: hnsw retrieval indexes title factors and needs a factor model "
+                                               "such as iALS; this is {}, which has none",
                                                model.dir, model.model().name()));
   }
   auto index = std::make_shared<InnerProductIndex>();

@@ -953,7 +953,7 @@ namespace {
 
 constexpr std::string_view kSelectExperiments =
     "SELECT name, definition, range_begin, range_end, created_at, stopped_at FROM experiments "
-    "ORDER BY created_at, name";
+    "ORDER BY created_at, rowid";
 
 Result<std::vector<ExperimentRecord>> ReadExperiments(sqlite3* db, const std::string& path) {
   MARQUEE_ASSIGN_OR_RETURN(Statement query, Statement::Prepare(db, kSelectExperiments, path));

@@ -35,7 +35,7 @@ class HnswRetrievalTest : public ServeFixture {
 TEST_F(HnswRetrievalTest, RefusesModelsWithoutTitleFactors) {
   Result<std::unique_ptr<serve::ModelStore>> store = serve::ModelStore::Open(*dataset_, KnnDir(), Hnsw(50));
   ASSERT_FALSE(store.ok());
-  EXPECT_NE(store.status().message().find("needs an iALS model"), std::string::npos);
+  EXPECT_NE(store.status().message().find("needs a factor model such as iALS"), std::string::npos);
   EXPECT_NE(store.status().message().find(KnnDir()), std::string::npos);
 }
 

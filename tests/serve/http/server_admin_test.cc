@@ -74,6 +74,11 @@ TEST_F(ServerAdminTest, BadEventsNameTheEventAndField) {
   EXPECT_EQ(field({{"events", {good, exposure}}}), "events[1].kind");
   json tagged = {{"kind", "impression"}, {"member", "m"}, {"title", "t"}, {"experiment", {{"name", "x"}, {"team", "a"}}}};
   EXPECT_EQ(field(tagged), "experiment");
+  // Refused as the server's own before the codec reads them, so the message
+  // never suggests a form that would be refused next: a bare exposure, or a
+  // tag given as a string.
+  EXPECT_EQ(field({{"kind", "exposure"}, {"member", "m"}}), "kind");
+  EXPECT_EQ(field({{"kind", "play"}, {"member", "m"}, {"title", "t"}, {"experiment", "x"}}), "experiment");
   EXPECT_EQ(events_->Count().value(), 0u);  // all or nothing
 }
 

@@ -99,8 +99,9 @@ TEST_F(ServerExperimentsTest, AdminRoutesCreateListAndStopAndRefuseWithTheField)
   json listed = json::parse(result->body);
   ASSERT_EQ(listed["experiments"].size(), 1u) << listed.dump();
   EXPECT_EQ(listed["experiments"][0]["cells"][1]["model"], IalsDir());
-
-  json stopped = Post("/v1/experiments/knn-vs-ials/stop", "", 200, Admin());
+  // It stops now: a body asking for something else is refused, not ignored.
+  EXPECT_EQ(ErrorField(Post("/v1/experiments/knn-vs-ials/stop", R"({"at": "2026-12-05"})", 400, Admin())), "body");
+  json stopped = Post("/v1/experiments/knn-vs-ials/stop", "{}", 200, Admin());
   EXPECT_EQ(stopped["status"], "stopped");
   EXPECT_FALSE(stopped["stopped_at"].is_null());
   EXPECT_EQ(ErrorField(Post("/v1/experiments/knn-vs-ials/stop", "", 400, Admin())), "name");
@@ -108,6 +109,20 @@ TEST_F(ServerExperimentsTest, AdminRoutesCreateListAndStopAndRefuseWithTheField)
   // Stopped: nobody is allocated any more.
   json list = Get("/v1/members/" + Member(0) + "/recommendations?artwork=false");
   EXPECT_FALSE(list.contains("experiments")) << list.dump();
+}
+
+TEST_F(ServerExperimentsTest, ARelativePathIsTheServersAndIsStoredAbsolute) {
+  Start();
+  const std::string relative = std::filesystem::relative(IalsDir()).string();
+  ASSERT_NE(relative.front(), '/');
+  json created = Create(Spec("relative", json::array({{{"name", "control"}, {"share", 0.5}},
+                                                      {{"name", "ials"}, {"share", 0.5}, {"model", relative}}})));
+  const std::string stored = created["cells"][1]["model"];
+  EXPECT_EQ(stored, std::filesystem::absolute(IalsDir()).lexically_normal().string());
+  // The store holds the same absolute path, for a server started elsewhere.
+  Result<experiment::PlacedExperiment> placed = experiment::FindExperiment(*events_, "relative");
+  ASSERT_TRUE(placed.ok());
+  EXPECT_EQ(placed->spec.cells[1].model, stored);
 }
 
 TEST_F(ServerExperimentsTest, EachMemberGetsTheirCellsModelAndTheAnswerNamesIt) {
@@ -363,11 +378,17 @@ TEST_F(ServerExperimentsTest, AnExperimentWhoseModelIsGoneAtRestartIsListedAndAl
   Start();
   Create(Spec("fragile", json::array({{{"name", "control"}, {"share", 0.5}},
                                       {{"name", "ials"}, {"share", 0.5}, {"model", copy}}})));
-  // Retrieval the served model cannot do is refused at creation too.
+  // Retrieval a model cannot do is refused at creation too, on the retrieval
+  // field (the served model, or the cell's own).
   json hnsw = Create(Spec("hnsw", json::array({{{"name", "control"}, {"share", 0.5}},
                                                {{"name", "hnsw"}, {"share", 0.5}, {"retrieval", "hnsw"}}})),
                      400);
   EXPECT_EQ(ErrorField(hnsw), "cells[1].retrieval") << hnsw.dump();
+  json knn_hnsw = Create(Spec("hnsw", json::array({{{"name", "control"}, {"share", 0.5}},
+                                                   {{"name", "hnsw"}, {"share", 0.5}, {"model", KnnDir()},
+                                                    {"retrieval", "hnsw"}}})),
+                         400);
+  EXPECT_EQ(ErrorField(knn_hnsw), "cells[1].retrieval") << knn_hnsw.dump();
   std::filesystem::remove_all(copy);
   Start();  // a restart: the experiment's model no longer loads
   auto result = Client()->Get("/v1/experiments", Admin());

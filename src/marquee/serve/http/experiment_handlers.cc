@@ -46,9 +46,18 @@ Reply Handlers::ListExperiments(std::string_view authorization) {
   return Reply::Json({{"experiments", std::move(items)}});
 }
 
-Reply Handlers::StopExperiment(std::string_view authorization, std::string_view name) {
+Reply Handlers::StopExperiment(std::string_view authorization, std::string_view name, std::string_view body) {
   if (auto refused = RefuseUnauthorized(authorization)) return *refused;
   if (experiments_ == nullptr) return Reply::Error(NoExperiments());
+  // It stops now; a body asking for anything else would be ignored, so it is refused.
+  if (body.find_first_not_of(" \t\r\n") != std::string_view::npos) {
+    Parsed<json> parsed = ParseJsonBody(body);
+    if (!parsed.ok()) return Reply::Error(parsed.error());
+    if (!parsed->is_object() || !parsed->empty()) {
+      return Reply::Error(ApiError::BadField("body", "body: expected no body or {} (an experiment stops when asked), "
+                                                     "found " + parsed->dump().substr(0, 80)));
+    }
+  }
   const int64_t now = Now();
   Status stopped = experiments_->Stop(name, now);
   if (!stopped.ok()) return Reply::Error(FromStatus(stopped, stopped.code() == Status::Code::kNotFound ? "name" : ""));

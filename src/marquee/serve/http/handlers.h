@@ -81,11 +81,11 @@ class Handlers {
   // experiment service): POST /v1/experiments (a spec, docs/experiments.md;
   // 201 with the experiment as placed, 400 naming the field when refused),
   // GET /v1/experiments (every stored one, with its status), POST
-  // /v1/experiments/{name}/stop (200; 404 for an unknown name, 400 for one
-  // already ended or stopped).
+  // /v1/experiments/{name}/stop (body empty or {}; 200; 404 for an unknown
+  // name, 400 for one already ended or stopped, or for any other body).
   Reply PostExperiment(std::string_view authorization, std::string_view body);
   Reply ListExperiments(std::string_view authorization);
-  Reply StopExperiment(std::string_view authorization, std::string_view name);
+  Reply StopExperiment(std::string_view authorization, std::string_view name, std::string_view body);
   Reply CurrentModel();
   // `authorization` is the Authorization header ("" when absent).
   Reply ReloadModel(std::string_view authorization, std::string_view body);

@@ -225,7 +225,38 @@ Parsed<HomepageRequest> ParseHomepageRequest(const QueryParams& params, const st
 
 Parsed<HistoryRequest> ParseHistoryRequest(std::string_view body) { return ToParsed(ReadHistoryRequest(body)); }
 
+namespace {
+
+// Exposures and experiment tags, refused before the event codec reads them
+// (whose errors would explain how to write a tag the server then refuses).
+std::optional<ApiError> ServerOnlyFields(std::string_view body) {
+  const json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return std::nullopt;  // the codec says what is wrong
+  const bool batch = doc.is_object() && doc.contains("events") && doc["events"].is_array();
+  const json& list = batch ? doc["events"] : doc;
+  auto check = [&](const json& e, const std::string& at) -> std::optional<ApiError> {
+    if (!e.is_object()) return std::nullopt;
+    if (e.contains("kind") && e["kind"] == "exposure") {
+      return ApiError::BadField(at + "kind", at + "kind: exposures are logged by the server when it allocates a "
+                                               "member to an experiment; expected play, rating, impression or click");
+    }
+    if (e.contains("experiment")) {
+      return ApiError::BadField(at + "experiment", at + "experiment: set by the server for the experiments it "
+                                                     "runs; expected no experiment on a posted event");
+    }
+    return std::nullopt;
+  };
+  if (!batch) return check(list, "");
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (auto error = check(list[i], list.size() == 1 ? std::string() : fmt::format("events[{}].", i))) return error;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 Parsed<std::vector<Event>> ParseEventsRequest(std::string_view body, int64_t now) {
+  if (std::optional<ApiError> refused = ServerOnlyFields(body)) return *refused;
   Parsed<std::vector<Event>> events = ToParsed(ParseEventsJson(body, now));
   if (!events.ok()) return events;
   // Exposures and experiment tags are what the server itself logs when it

@@ -321,7 +321,7 @@ struct Server::Impl {
              [this](const Request& r) { return handlers.PostExperiment(r.authorization, r.body); });
     AddRoute("GET", "/v1/experiments", [this](const Request& r) { return handlers.ListExperiments(r.authorization); });
     AddRoute("POST", "/v1/experiments/{id}/stop",
-             [this](const Request& r) { return handlers.StopExperiment(r.authorization, r.id); });
+             [this](const Request& r) { return handlers.StopExperiment(r.authorization, r.id, r.body); });
     AddRoute("GET", "/v1/models", [this](const Request&) { return handlers.CurrentModel(); });
     AddRoute("POST", "/v1/models/reload",
           [this](const Request& r) { return handlers.ReloadModel(r.authorization, r.body); });
