@@ -62,6 +62,12 @@ TEST(ExperimentSpecTest, ReadsTheExampleAndRoundTrips) {
   const Result<ExperimentSpec> again = ParseExperimentSpec(ExperimentSpecJson(*spec), "again.json");
   ASSERT_TRUE(again.ok()) << again.status().message();
   EXPECT_EQ(*again, *spec);
+  // The catalog a server records round-trips too.
+  ExperimentSpec recorded = *spec;
+  recorded.catalog = "00ff00ff00ff00ff";
+  const Result<ExperimentSpec> with_catalog = ParseExperimentSpec(ExperimentSpecJson(recorded, -1), "recorded");
+  ASSERT_TRUE(with_catalog.ok()) << with_catalog.status().message();
+  EXPECT_EQ(*with_catalog, recorded);
 }
 
 TEST(ExperimentSpecTest, DefaultsForOmittedFields) {
@@ -105,6 +111,7 @@ TEST(ExperimentSpecTest, RefusesBadDocumentsNamingTheField) {
   // Less than one bucket in 10,000; a region twice; shares printed readably.
   ExpectError(With("\"traffic\": 0.2", "\"traffic\": 0.00001"), "traffic", "at least 0.0001");
   ExpectError(With("[\"DE\", \"FR\"]", "[\"DE\", \"DE\"]"), "regions[1]", "listed twice");
+  ExpectError(With("\"members\"", "\"catalog\": \"xyz\", \"members\""), "catalog", "16 lower-case hex digits");
   {
     std::string text = With("\"share\": 0.5, \"model\"", "\"share\": 0.2, \"model\"");
     text.replace(text.find("\"share\": 0.5"), 12, "\"share\": 0.1");  // 0.1 + 0.2 = 0.30000000000000004

@@ -76,6 +76,7 @@ TEST_F(CliExperimentTest, CreateListStopAndTheirRefusals) {
   const std::string events = dir_->File("events.db");
   RunResult r = RunCli("experiment create --events " + events + " " + dir_->Write("a.json", Spec("a")));
   ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("not checked against a dataset"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("created a in layer home: buckets [0, 6000) (60.00% of the layer)"), std::string::npos)
       << r.output;
   // The layer has 40% left at those dates.
@@ -137,9 +138,14 @@ TEST_F(CliExperimentTest, AnInterleavingReportIsATableAndJsonButNoChart) {
   r = RunCli("experiment create --events " + events + " --data " + Data() + " " + dir_->Write("foreign.json", foreign));
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.output.find("cells[1].model"), std::string::npos) << r.output;
-  r = RunCli("experiment create --events " + events + " " + dir_->Write("il.json", spec));
+  r = RunCli("experiment create --events " + events + " --data " + Data() + " " + dir_->Write("il.json", spec));
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("not checked against a dataset"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("not checked against a dataset"), std::string::npos) << r.output;
+  // Created against a dataset, the experiment records its catalog: a report
+  // against another catalog is refused (its runtimes would give other hours).
+  r = RunCli("experiment report --events " + events + " --data " + other_data + " il --as-of 2036-12-05");
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("not the catalog experiment il was served with"), std::string::npos) << r.output;
   std::string report = "experiment report --events " + events + " --data " + Data() + " il";
   r = RunCli(report);
   EXPECT_NE(r.exit_code, 0);

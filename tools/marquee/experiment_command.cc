@@ -195,6 +195,7 @@ Status Create(const StoreArgs& args) {
   }
   Status loads = CheckCellsLoad(spec, dataset ? &*dataset : nullptr);
   if (!loads.ok()) return loads.WithContext(args.file);
+  if (dataset) spec.catalog = experiment::CatalogFingerprintHex(dataset->titles, dataset->catalog);
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<EventStore> store, OpenExisting(args.events, true));
   Result<experiment::PlacedExperiment> placed = experiment::CreateExperiment(*store, spec, Now());
   if (!placed.ok()) return placed.status().WithContext(args.file);
@@ -269,6 +270,15 @@ Status Report(const StoreArgs& args) {
   // By default: what has happened so far.
   if (options.as_of == 0) options.as_of = std::min(e.Ends(), Now());
   MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(args.data));
+  // Another catalog with the same title ids would give other runtimes, hence
+  // other hours, silently.
+  const std::string catalog = experiment::CatalogFingerprintHex(dataset.titles, dataset.catalog);
+  if (!e.spec.catalog.empty() && e.spec.catalog != catalog) {
+    return Status::InvalidArgument(fmt::format(
+        "--data {}: not the catalog experiment {} was served with (catalog {}, this dataset's {}); pass the dataset "
+        "the server served",
+        args.data, e.spec.name, e.spec.catalog, catalog));
+  }
   MARQUEE_ASSIGN_OR_RETURN(experiment::ExperimentData data, experiment::ReadExperimentData(*store, e));
   if (e.spec.method == experiment::ExperimentMethod::kInterleaving) {
     if (!args.chart.empty()) {

@@ -110,6 +110,12 @@ Status ReadStrings(const json& object, const char* name, std::vector<std::string
   return Status::OK();
 }
 
+bool CatalogInvalid(const std::string& catalog) {
+  if (catalog.empty()) return false;
+  return catalog.size() != 16 ||
+         !std::all_of(catalog.begin(), catalog.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
 Result<CellSpec> ParseCell(const json& v, size_t index) {
   const std::string prefix = fmt::format("cells[{}]", index);
   if (!v.is_object()) return Expected(prefix, "an object with a name", v);
@@ -180,7 +186,8 @@ Status CheckCells(const ExperimentSpec& spec) {
 Result<ExperimentSpec> ParseObject(const json& doc) {
   if (!doc.is_object()) return Expected("(document)", "an object with name, layer, start, end and cells", doc);
   MARQUEE_RETURN_IF_ERROR(json_fields::RejectUnknownFields(
-      doc, {"name", "hypothesis", "layer", "traffic", "start", "end", "method", "regions", "members", "cells"}, ""));
+      doc, {"name", "hypothesis", "layer", "traffic", "start", "end", "method", "regions", "members", "cells", "catalog"},
+      ""));
   ExperimentSpec spec;
   MARQUEE_RETURN_IF_ERROR(ReadName(doc, "name", "", true, spec.name));
   MARQUEE_RETURN_IF_ERROR(json_fields::ReadString(doc, "hypothesis", "", spec.hypothesis));
@@ -204,6 +211,11 @@ Result<ExperimentSpec> ParseObject(const json& doc) {
     return Invalid("method", fmt::format("method: expected ab or interleaving, found {}", QuoteForError(method)));
   }
   spec.method = method == "ab" ? ExperimentMethod::kAB : ExperimentMethod::kInterleaving;
+  MARQUEE_RETURN_IF_ERROR(json_fields::ReadString(doc, "catalog", "", spec.catalog));
+  if (CatalogInvalid(spec.catalog)) {
+    return Invalid("catalog", fmt::format("catalog: expected 16 lower-case hex digits (set by the server), found {}",
+                                          QuoteForError(spec.catalog)));
+  }
   MARQUEE_RETURN_IF_ERROR(ReadStrings(doc, "regions", spec.regions));
   // Targeting compares them with the request's territory: a lower-case or
   // three-letter code would match nobody, silently.
@@ -297,6 +309,7 @@ std::string ExperimentSpecJson(const ExperimentSpec& spec, int indent) {
               {"regions", spec.regions},
               {"members", MemberTargetingName(spec.members)},
               {"cells", std::move(cells)}};
+  if (!spec.catalog.empty()) doc["catalog"] = spec.catalog;
   return json_fields::Dump(doc, indent);
 }
 

@@ -58,6 +58,12 @@ struct ExperimentSpec {
   std::vector<std::string> regions;  // members requesting from these regions only; empty = anywhere
   MemberTargeting members = MemberTargeting::kAll;
   std::vector<CellSpec> cells;  // at least 2; the first is the control
+  // The fingerprint of the catalog it is served with (CatalogFingerprintHex):
+  // set when it is created against a dataset (by the server, or `create
+  // --data`), so that a report against another catalog -- other runtimes,
+  // hence other streaming hours -- is refused. 16 lower-case hex digits; empty
+  // = not recorded.
+  std::string catalog;
   friend bool operator==(const ExperimentSpec&, const ExperimentSpec&) = default;
 };
 

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
+#include "marquee/util/checksum.h"
 #include "marquee/util/civil_time.h"
 #include "marquee/util/json_fields.h"
 #include "marquee/util/svg_chart.h"
@@ -426,6 +427,18 @@ std::string CumulativeLiftSvg(const ExperimentReport& r) {
                                             r.cells.empty() ? "control" : r.cells[0].cell),
                        .x_label = "day of the experiment",
                        .y_label = "lift (%)"});
+}
+
+std::string CatalogFingerprintHex(const IdMap& titles, const Catalog& catalog) {
+  uint64_t h = Hash64(titles.arena(), titles.size());
+  h = Hash64(std::string_view(reinterpret_cast<const char*>(titles.offsets().data()),
+                              titles.offsets().size() * sizeof(titles.offsets()[0])),
+             h);
+  std::vector<uint32_t> runtimes;
+  runtimes.reserve(catalog.size());
+  for (const Title& t : catalog.titles()) runtimes.push_back(t.runtime_minutes);
+  h = Hash64(std::string_view(reinterpret_cast<const char*>(runtimes.data()), runtimes.size() * sizeof(uint32_t)), h);
+  return fmt::format("{:016x}", h);
 }
 
 }  // namespace marquee::experiment

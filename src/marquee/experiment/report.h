@@ -126,6 +126,12 @@ Result<ExperimentReport> BuildReport(const ReportInputs& inputs, const ReportOpt
 // The report as a table a person reads, as JSON, and the cumulative lift
 // chart (SVG).
 std::string ReportTable(const ExperimentReport& report);
+
+// What a report reads of the catalog -- the title ids and runtimes -- as 16
+// lower-case hex digits of a 64-bit hash (util/checksum.h Hash64): the
+// ExperimentSpec::catalog an experiment records when it is created against
+// a dataset, so a report against another catalog can be refused.
+std::string CatalogFingerprintHex(const IdMap& titles, const Catalog& catalog);
 std::string ReportJson(const ExperimentReport& report, int indent = 2);
 std::string CumulativeLiftSvg(const ExperimentReport& report);
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "marquee/experiment/experiment_registry.h"
+#include "marquee/experiment/report.h"
 #include "marquee/serve/serving_stack.h"
 #include "marquee/util/civil_time.h"
 
@@ -114,7 +115,16 @@ Result<std::vector<CellVariant>> ExperimentService::LoadVariants(const Experimen
 
 Result<PlacedExperiment> ExperimentService::Add(const ExperimentSpec& requested, int64_t now) {
   // Relative paths are the server's working directory's, and stored absolute.
-  const ExperimentSpec spec = experiment::WithAbsolutePaths(requested);
+  ExperimentSpec spec = experiment::WithAbsolutePaths(requested);
+  // The catalog served, so that a report against another one is refused.
+  const Dataset& dataset = models_.dataset();
+  const std::string catalog = experiment::CatalogFingerprintHex(dataset.titles, dataset.catalog);
+  if (!spec.catalog.empty() && spec.catalog != catalog) {
+    return Status::InvalidField("catalog", fmt::format("catalog: the definition was made for catalog {}; this server "
+                                                       "serves catalog {}",
+                                                       spec.catalog, catalog));
+  }
+  spec.catalog = catalog;
   MutexLock lock(&change_mutex_);
   MARQUEE_ASSIGN_OR_RETURN(std::vector<CellVariant> variants, LoadVariants(spec));
   MARQUEE_ASSIGN_OR_RETURN(PlacedExperiment placed, experiment::CreateExperiment(events_, spec, now));

@@ -16,6 +16,7 @@
 #include "marquee/experiment/allocation.h"
 #include "marquee/experiment/experiment_registry.h"
 #include "marquee/experiment/interleaving_report.h"
+#include "marquee/experiment/report.h"
 #include "marquee/util/civil_time.h"
 #include "../serve_test_fixture.h"
 
@@ -75,6 +76,12 @@ TEST_F(ServerExperimentsTest, AdminRoutesCreateListAndStopAndRefuseWithTheField)
   EXPECT_EQ(created["status"], "running");
   EXPECT_EQ(created["bucket_range"], json::array({0, 10000}));
   EXPECT_TRUE(created["stopped_at"].is_null());
+  // The served catalog is recorded, for reports to check their dataset against.
+  EXPECT_EQ(created["catalog"], experiment::CatalogFingerprintHex(dataset().titles, dataset().catalog));
+  json other_catalog = spec;
+  other_catalog["name"] = "other-catalog";
+  other_catalog["catalog"] = "0123456789abcdef";
+  EXPECT_EQ(ErrorField(Create(other_catalog, 400)), "catalog");
 
   // A cell whose model does not load is refused at creation, naming the
   // cell's field, and nothing is stored.
