@@ -15,10 +15,16 @@ Result<int64_t> ParseDate(const std::string& text, std::string_view flag) {
   return *days * kSecondsPerDay;
 }
 
-void SplitFlags::Register(CLI::App* app) {
+void SplitFlags::Register(CLI::App* app, bool cold_titles) {
   const char* group = "Evaluation protocol";
-  app->add_option("--protocol", protocol, "random-holdout | leave-last-out | temporal | strong")
-      ->check(CLI::IsMember({"random-holdout", "leave-last-out", "temporal", "strong", "strong-generalization"}))
+  std::vector<std::string> protocols = {"random-holdout", "leave-last-out", "temporal", "strong",
+                                        "strong-generalization"};
+  if (cold_titles) protocols.push_back("cold-titles");
+  app->add_option("--protocol", protocol,
+                  cold_titles ? "random-holdout | leave-last-out | temporal | strong | cold-titles (titles held out "
+                                "entirely, found from their metadata)"
+                              : "random-holdout | leave-last-out | temporal | strong")
+      ->check(CLI::IsMember(protocols))
       ->capture_default_str()
       ->group(group);
   app->add_option("--fraction", fraction, "random-holdout, strong: share of each member's titles held out")

@@ -28,7 +28,8 @@ struct SplitFlags {
   std::string split_file;      // read a saved split instead of making one
   std::string save_split;      // write the split made
 
-  void Register(CLI::App* app);
+  // `cold_titles`: --protocol also takes cold-titles (evaluate).
+  void Register(CLI::App* app, bool cold_titles = false);
   // The split of `dataset` these flags ask for (made, or read from --split).
   Result<EvalSplit> MakeOrLoad(const Dataset& dataset) const;
 };

@@ -25,7 +25,7 @@
 namespace marquee {
 
 struct ColdStartOptions {
-  double lambda = 1.0;  // ridge penalty, >= 0 (0: least squares; needs X^T X invertible)
+  double lambda = 10.0;  // ridge penalty, >= 0 (0: least squares; needs X^T X invertible)
   // The largest vocabulary fitted (the normal matrix is features^2 doubles).
   uint32_t max_features = 8192;
 };
