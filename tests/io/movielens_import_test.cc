@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "../test_util.h"
+#include "marquee/data/dataset_file.h"
 #include "marquee/io/import.h"
 #include "marquee/util/file.h"
 
@@ -255,6 +256,42 @@ TEST(MovieLensImportTest, MalformedRatingLinesStopWithFileAndLine) {
     EXPECT_EQ(s.code(), Status::Code::kParseError) << c.line;
     EXPECT_EQ(s.message(), c.message);
   }
+}
+
+TEST(MovieLensImportTest, TagsBecomeEachTitlesDistinctLowerCaseTagsAndSurviveTheFile) {
+  TempDir dir;
+  dir.Write("movies.csv", kMoviesCsv);
+  dir.Write("ratings.csv", std::string(kHeader) + "7,1,4.0,5\n");
+  dir.Write("tags.csv",
+            "userId,movieId,tag,timestamp\n"
+            "7,1,Pixar,1\n"
+            "8,1,  pixar ,2\n"
+            "8,1,\"toys, talking\",3\n"
+            "9,11,Politics,4\n");
+  Result<ImportResult> r = ImportMovieLens(dir.path(), {});
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  const auto& titles = r->dataset.catalog.titles();
+  EXPECT_EQ(titles[0].tags, (std::vector<std::string>{"pixar", "toys, talking"}));
+  EXPECT_EQ(titles[1].tags, (std::vector<std::string>{"politics"}));
+  EXPECT_TRUE(titles[2].tags.empty());
+  // The dataset file keeps them.
+  const std::string path = dir.File("d.mqd");
+  ASSERT_TRUE(SaveDataset(r->dataset, path).ok());
+  Result<Dataset> loaded = LoadDataset(path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  EXPECT_EQ(loaded->catalog, r->dataset.catalog);
+  // A tag of a movie not in movies.csv stops the import, naming the line;
+  // --skip-invalid skips it.
+  dir.Write("tags.csv", "userId,movieId,tag,timestamp\n7,1,fine,1\n7,4242,lost,2\n");
+  EXPECT_EQ(ImportError(dir.path()).message(), "tags.csv:3: title 4242 is not in movies.csv");
+  ImportOptions skip;
+  skip.skip_invalid = true;
+  Result<ImportResult> skipped = ImportMovieLens(dir.path(), skip);
+  ASSERT_TRUE(skipped.ok());
+  EXPECT_EQ(skipped->dataset.catalog.titles()[0].tags, (std::vector<std::string>{"fine"}));
+  dir.Write("tags.csv", "userId,movieId,label,timestamp\n");
+  EXPECT_EQ(ImportError(dir.path()).message(),
+            "tags.csv:1: expected the header \"userId,movieId,tag,timestamp\", found \"userId,movieId,label,timestamp\"");
 }
 
 TEST(MovieLensImportTest, RatingOfUnknownTitleIsAnError) {

@@ -62,6 +62,15 @@ TEST(TitleFeaturesTest, EachTitleIsTheSetOfWhatDescribesIt) {
   EXPECT_TRUE(Names(*one, one->Row(0)).contains("performer:p1"));
   EXPECT_FALSE(Names(*one, one->Row(0)).contains("performer:p2"));
   EXPECT_EQ(TitleFeatures::Build(c, {.min_performer_titles = 0}).status().field(), "min_performer_titles");
+  EXPECT_EQ(TitleFeatures::Build(c, {.min_tag_titles = 0}).status().field(), "min_tag_titles");
+  // Tags given to two titles become features; a tag on one does not.
+  c.titles()[0].tags = {"heist", "nonlinear"};
+  c.titles()[2].tags = {"heist"};
+  Result<TitleFeatures> tagged = TitleFeatures::Build(c);
+  ASSERT_TRUE(tagged.ok());
+  EXPECT_TRUE(Names(*tagged, tagged->Row(0)).contains("tag:heist"));
+  EXPECT_TRUE(Names(*tagged, tagged->Row(2)).contains("tag:heist"));
+  EXPECT_EQ(tagged->Find("tag:nonlinear"), -1);
 }
 
 // A catalog whose factors are exactly a linear function of the metadata:

@@ -28,6 +28,7 @@ struct EvaluateArgs {
   SplitFlags split;
   ModelFlags flags;
   double metadata_lambda = ColdStartOptions{}.lambda;  // cold-titles: the ridge penalty
+  bool without_tags = false;                            // cold-titles: tags are not features
 };
 
 void PrintSplit(const EvalSplit& split) {
@@ -78,7 +79,8 @@ Status EvaluateColdTitles(const EvaluateArgs& args, std::vector<uint32_t> cutoff
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model, CreateRecommender("ials", parameters));
   MARQUEE_RETURN_IF_ERROR(model->Fit(split.train, TrainContext{.seed = args.split.seed, .progress = TerminalProgress()}));
   const FactorModel* factors = model->AsFactorModel();
-  MARQUEE_ASSIGN_OR_RETURN(TitleFeatures features, TitleFeatures::Build(dataset.catalog));
+  MARQUEE_ASSIGN_OR_RETURN(TitleFeatures features,
+                           TitleFeatures::Build(dataset.catalog, {.tags = !args.without_tags}));
   // The mapping learns from the titles the model learned something about.
   const std::vector<uint32_t> counts = split.train.ColumnCounts();
   std::vector<uint32_t> learned;
@@ -90,9 +92,9 @@ Status EvaluateColdTitles(const EvaluateArgs& args, std::vector<uint32_t> cutoff
                                                  {.lambda = args.metadata_lambda}));
   FactorMatrix cold_vectors(data.cols(), factors->title_factors().factors());
   mapping.MapTitles(features, split.cold, cold_vectors);
-  std::printf("metadata: %zu features (genres, decade, maturity, runtime, billed performers), ridge (lambda %g) "
+  std::printf("metadata: %zu features (genres, decade, maturity, runtime, billed performers%s), ridge (lambda %g) "
               "fit on %zu titles\n",
-              features.feature_count(), args.metadata_lambda, learned.size());
+              features.feature_count(), args.without_tags ? "" : ", tags", args.metadata_lambda, learned.size());
   std::vector<ColdTitleResult> results;
   results.push_back(EvaluateColdTitles(split, "metadata -> iALS factors",
                                        FactorScorer(split, factors->member_factors(), cold_vectors), options));
@@ -151,6 +153,8 @@ Command AddEvaluateCommand(CLI::App& root) {
   app->add_option("--metadata-lambda", args->metadata_lambda,
                   "cold-titles: the ridge penalty of the metadata -> factors mapping (>= 0)")
       ->capture_default_str();
+  app->add_flag("--without-tags", args->without_tags,
+                "cold-titles: leave tags out of the metadata (MovieLens tags come from members who watched)");
   args->flags.Register(app);
   return {app, [args]() {
             Status s = Evaluate(*args);

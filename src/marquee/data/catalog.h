@@ -66,6 +66,9 @@ struct Title {
   std::optional<int32_t> release_date; // days since 1970-01-01 (util/civil_time.h)
   std::optional<EpisodeOf> episode_of; // set for an episode of a series
   std::vector<Credit> credits;         // billing order
+  // Free-text tags members or editors gave it (MovieLens tags.csv), lower
+  // case, trimmed, sorted and unique; empty = none known.
+  std::vector<std::string> tags;
   friend bool operator==(const Title&, const Title&) = default;
 };
 

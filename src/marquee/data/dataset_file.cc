@@ -1,5 +1,7 @@
 #include "marquee/data/dataset_file.h"
 
+#include <algorithm>
+
 #include "marquee/util/section_file.h"
 
 namespace marquee {
@@ -15,6 +17,8 @@ constexpr uint32_t kCatalogTag = FourCC("CATL");
 // order of CATL's performers, titles and variants. Version 1 files have no
 // FACT section and load with unknown facts (and quarantined artwork).
 constexpr uint32_t kFactsTag = FourCC("FACT");
+// Optional: each title's tags, in CATL's title order (a count, then strings).
+constexpr uint32_t kTagsTag = FourCC("TAGS");
 
 // Id maps and the CSR arrays are large: written as borrowed pieces, no copy.
 // Each piece is preceded by its element count so the reader can check sizes.
@@ -288,6 +292,16 @@ Status SaveDataset(const Dataset& dataset, const std::string& path) {
   ByteWriter facts;
   WriteFacts(dataset.catalog, facts);
   w.AddSection(kFactsTag, std::move(facts));
+  const auto& titles = dataset.catalog.titles();
+  if (std::any_of(titles.begin(), titles.end(), [](const Title& t) { return !t.tags.empty(); })) {
+    ByteWriter tags;
+    tags.U32(static_cast<uint32_t>(titles.size()));
+    for (const Title& t : titles) {
+      tags.U32(static_cast<uint32_t>(t.tags.size()));
+      for (const std::string& tag : t.tags) tags.String(tag);
+    }
+    w.AddSection(kTagsTag, std::move(tags));
+  }
   return w.Write(path);
 }
 
@@ -330,6 +344,19 @@ Result<Dataset> LoadDataset(const std::string& path) {
     MARQUEE_ASSIGN_OR_RETURN(std::string_view payload, r.Section(kFactsTag));
     ByteReader in(payload, path + ": catalog facts");
     MARQUEE_RETURN_IF_ERROR(ReadFacts(in, d.catalog));
+  }
+  if (r.Has(kTagsTag)) {
+    MARQUEE_ASSIGN_OR_RETURN(std::string_view payload, r.Section(kTagsTag));
+    ByteReader in(payload, path + ": tags");
+    const uint32_t count = in.U32();
+    if (in.ok() && count != d.catalog.size()) {
+      in.Fail("tags for " + std::to_string(count) + " titles, the catalog has " + std::to_string(d.catalog.size()));
+    }
+    for (uint32_t t = 0; in.ok() && t < count; ++t) {
+      const uint32_t n = in.U32();
+      for (uint32_t i = 0; in.ok() && i < n; ++i) d.catalog.titles()[t].tags.push_back(in.String());
+    }
+    if (!in.ok()) return in.status();
   }
   Status valid = d.Validate();
   if (!valid.ok()) return valid.WithContext(path);

@@ -5,6 +5,8 @@
 #include <array>
 
 #include "marquee/io/import.h"
+
+#include <algorithm>
 #include "marquee/io/import_common.h"
 #include "marquee/io/text_scan.h"
 #include "marquee/util/file.h"
@@ -20,6 +22,7 @@ constexpr std::string_view kStandardGenres[] = {
 
 constexpr std::string_view kRatingsCsvHeader = "userId,movieId,rating,timestamp";
 constexpr std::string_view kMoviesCsvHeader = "movieId,title,genres";
+constexpr std::string_view kTagsCsvHeader = "userId,movieId,tag,timestamp";
 
 // ---------------------------------------------------------------- detection
 
@@ -246,6 +249,48 @@ Status ReadMoviesCsv(const std::string& dir, const ImportOptions& options, RowCo
   });
 }
 
+// tags.csv (latest, 20M, 25M): userId,movieId,tag,timestamp, the tag quoted
+// when it holds a comma. Each title keeps its distinct tags, lower-cased
+// (ASCII) and trimmed: metadata for titles without plays (issue 15). A file
+// that is absent is no error (older releases have none); a movie not in
+// movies.csv is, as in ratings.csv.
+Status ReadTagsCsv(const std::string& dir, const ImportOptions& options, RowCollector& rows) {
+  const std::string path = JoinPath(dir, "tags.csv");
+  if (!FileExists(path)) return Status::OK();
+  MARQUEE_ASSIGN_OR_RETURN(MappedFile file, OpenInput(path, "the MovieLens tags next to ratings.csv"));
+  LineScanner lines(file.bytes());
+  MARQUEE_RETURN_IF_ERROR(ExpectHeader(lines, "tags.csv", kTagsCsvHeader));
+  FieldSplitter splitter(',');
+  std::string id_buffer, tag_buffer;
+  std::vector<Title>& titles = rows.dataset().catalog.titles();
+  std::string_view line;
+  while (lines.Next(&line)) {
+    if (line.empty()) continue;
+    const size_t n = lines.line_number();
+    Status parsed = [&]() -> Status {
+      if (!splitter.Split(line)) return FieldError("tags.csv", n, splitter.error(), line);
+      if (splitter.size() != 4) return FieldCountError("tags.csv", n, "4 fields separated by ','", splitter.size(), line);
+      std::string_view id = splitter[1];
+      MARQUEE_RETURN_IF_ERROR(CheckMovieId("tags.csv", n, &id, options, &id_buffer));
+      const uint32_t title = rows.titles().Find(id);
+      if (title == IdMap::kNotFound || title >= titles.size()) return UnknownTitleError("tags.csv", n, id, "movies.csv");
+      std::string_view tag;
+      MARQUEE_RETURN_IF_ERROR(DecodeText("tags.csv", n, TrimSpaces(splitter[2]), options.encoding, &tag_buffer, &tag));
+      if (tag.empty()) return FieldError("tags.csv", n, "a tag in column 3", splitter[2]);
+      std::string lower(tag);
+      for (char& c : lower) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      }
+      std::vector<std::string>& tags = titles[title].tags;
+      auto at = std::lower_bound(tags.begin(), tags.end(), lower);
+      if (at == tags.end() || *at != lower) tags.insert(at, std::move(lower));
+      return Status::OK();
+    }();
+    if (!parsed.ok()) MARQUEE_RETURN_IF_ERROR(rows.Reject(std::move(parsed)));
+  }
+  return Status::OK();
+}
+
 // ---------------------------------------------------------------- ratings
 
 struct RatingsLayout {
@@ -350,6 +395,7 @@ Result<ImportResult> ImportMovieLens(const std::string& dir, const ImportOptions
         ReadRatings(dir, MakeLayout("ratings.dat", "::", "", "movies.dat"), options, rows));
   } else {
     MARQUEE_RETURN_IF_ERROR(ReadMoviesCsv(dir, options, rows));
+    MARQUEE_RETURN_IF_ERROR(ReadTagsCsv(dir, options, rows));
     MARQUEE_RETURN_IF_ERROR(ReadRatings(
         dir, MakeLayout("ratings.csv", ",", kRatingsCsvHeader, "movies.csv"), options, rows));
   }

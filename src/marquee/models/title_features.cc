@@ -23,7 +23,7 @@ std::string Decade(int32_t year) {
 }
 
 // Every feature name describing `title`, without the performer rule applied.
-std::vector<std::string> Describe(const Title& title, const Catalog& catalog, uint32_t max_credits) {
+std::vector<std::string> Describe(const Title& title, const Catalog& catalog, uint32_t max_credits, bool tags) {
   std::vector<std::string> out = {
       "bias", Decade(title.year),
       "maturity:" + (title.maturity.empty() ? std::string("unknown") : title.maturity),
@@ -31,6 +31,9 @@ std::vector<std::string> Describe(const Title& title, const Catalog& catalog, ui
   for (uint16_t g : title.genres) out.push_back("genre:" + catalog.genres()[g]);
   for (size_t c = 0; c < title.credits.size() && c < max_credits; ++c) {
     out.push_back("performer:" + catalog.performers()[title.credits[c].performer].id);
+  }
+  if (tags) {
+    for (const std::string& tag : title.tags) out.push_back("tag:" + tag);
   }
   return out;
 }
@@ -41,20 +44,28 @@ Result<TitleFeatures> TitleFeatures::Build(const Catalog& catalog, const TitleFe
   if (options.min_performer_titles == 0) {
     return Status::InvalidField("min_performer_titles", "min_performer_titles: expected at least 1, found 0");
   }
-  // Performers credited (within the billed credits) on enough titles.
-  std::unordered_map<std::string, uint32_t> performer_titles;
+  if (options.min_tag_titles == 0) {
+    return Status::InvalidField("min_tag_titles", "min_tag_titles: expected at least 1, found 0");
+  }
+  // Performers (within the billed credits) and tags on enough titles.
+  std::unordered_map<std::string, uint32_t> titles_with;
   for (const Title& t : catalog.titles()) {
-    for (const std::string& name : Describe(t, catalog, options.max_credits)) {
-      if (name.starts_with("performer:")) ++performer_titles[name];
+    for (const std::string& name : Describe(t, catalog, options.max_credits, options.tags)) {
+      if (name.starts_with("performer:") || name.starts_with("tag:")) ++titles_with[name];
     }
   }
+  auto too_rare = [&](const std::string& name) {
+    if (name.starts_with("performer:")) return titles_with[name] < options.min_performer_titles;
+    if (name.starts_with("tag:")) return titles_with[name] < options.min_tag_titles;
+    return false;
+  };
   TitleFeatures f;
   f.options_ = options;
   std::vector<uint32_t> row;
   for (const Title& t : catalog.titles()) {
     row.clear();
-    for (const std::string& name : Describe(t, catalog, options.max_credits)) {
-      if (name.starts_with("performer:") && performer_titles[name] < options.min_performer_titles) continue;
+    for (const std::string& name : Describe(t, catalog, options.max_credits, options.tags)) {
+      if (too_rare(name)) continue;
       auto [it, added] = f.ids_.try_emplace(name, static_cast<uint32_t>(f.names_.size()));
       if (added) f.names_.push_back(name);
       row.push_back(it->second);
@@ -69,7 +80,7 @@ Result<TitleFeatures> TitleFeatures::Build(const Catalog& catalog, const TitleFe
 
 std::vector<uint32_t> TitleFeatures::FeaturesOf(const Title& title, const Catalog& catalog) const {
   std::vector<uint32_t> row;
-  for (const std::string& name : Describe(title, catalog, options_.max_credits)) {
+  for (const std::string& name : Describe(title, catalog, options_.max_credits, options_.tags)) {
     if (auto it = ids_.find(name); it != ids_.end()) row.push_back(it->second);
   }
   std::sort(row.begin(), row.end());

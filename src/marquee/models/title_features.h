@@ -10,6 +10,8 @@
 //                             those credited on at least `min_performer_titles`
 //                             titles of the catalog (rarer ones carry no
 //                             signal a regression could learn from others)
+//   tag:TEXT                  its tags (Title::tags) given to at least
+//                             `min_tag_titles` titles, by the same reasoning
 // The vocabulary is fixed by Build from the catalog; FeaturesOf describes
 // any title -- one added later included -- in that vocabulary, leaving out
 // genres, ratings and performers the vocabulary does not have.
@@ -32,12 +34,16 @@ namespace marquee {
 struct TitleFeatureOptions {
   uint32_t max_credits = 5;           // billed performers a title contributes (>= 0)
   uint32_t min_performer_titles = 2;  // a performer's titles for a feature of their own (>= 1)
+  uint32_t min_tag_titles = 2;        // a tag's titles for a feature of its own (>= 1)
+  // Tags as features. Off for a fair cold-start test where tags come from
+  // members after watching (MovieLens): a title nobody played has none.
+  bool tags = true;
 };
 
 class TitleFeatures {
  public:
   // The vocabulary from `catalog` and every title's row. InvalidArgument
-  // naming the field for min_performer_titles = 0.
+  // naming the field for min_performer_titles or min_tag_titles = 0.
   static Result<TitleFeatures> Build(const Catalog& catalog, const TitleFeatureOptions& options = {});
 
   // Feature names, index = feature id ("bias", "genre:Drama", ...).
