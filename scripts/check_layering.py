@@ -30,6 +30,7 @@ ALLOWED = {
     "bandit": {"synthetic", "data", "util"},
     "consent": {"data", "util"},
     "experiment": {"store", "data", "util"},
+    "forecast": {"models", "data", "util"},
     "ledger": {"consent", "store", "data", "util"},
     "serve": {"experiment", "ledger", "consent", "bandit", "page", "models", "store", "data", "util"},
     "serve/http": {"serve", "experiment", "ledger", "consent", "bandit", "page", "models", "store", "data", "util"},

@@ -174,6 +174,35 @@ TEST_F(CliModelsTest, EvaluateColdTitlesFindsAudiencesFromMetadata) {
   EXPECT_NE(RunCli("tune --data " + data + " --model ials --protocol cold-titles").exit_code, 0);
 }
 
+TEST_F(CliModelsTest, ForecastBacktestBeatsTheGenreMeanAndRefusesBadDates) {
+  // Two synthetic years: launches all through them, release dates in the catalog.
+  const std::string data = dir_.File("launches.mqd");
+  ASSERT_EQ(RunCli("generate --members 10000 --titles 1500 --plays 400000 --seed 5 --out " + data).exit_code, 0);
+  RunResult r = RunCli("forecast --data " + data + " --backtest --days 28");
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // "N launches: median absolute percentage error F% (naive, ...: G%); the 80% interval covered C%"
+  const size_t at = r.output.find("median absolute percentage error ");
+  ASSERT_NE(at, std::string::npos) << r.output;
+  const double forecast = std::stod(r.output.substr(at + 33));
+  const size_t naive_at = r.output.find("mean audience: ", at);
+  ASSERT_NE(naive_at, std::string::npos) << r.output;
+  const double naive = std::stod(r.output.substr(naive_at + 15));
+  EXPECT_LT(forecast, naive) << r.output;
+  const size_t covered_at = r.output.find("interval covered ", at);
+  ASSERT_NE(covered_at, std::string::npos);
+  EXPECT_GT(std::stod(r.output.substr(covered_at + 17)), 50.0) << r.output;
+  // A split date without room on both sides; no --backtest.
+  RunResult early = RunCli("forecast --data " + data + " --backtest --split-date 1999-01-01");
+  EXPECT_NE(early.exit_code, 0);
+  EXPECT_NE(early.output.find("--split-date 1999-01-01: the backtest needs 28 days of data on both sides"),
+            std::string::npos)
+      << early.output;
+  EXPECT_NE(RunCli("forecast --data " + data + " --backtest --split-date 2025-02-30").exit_code, 0);
+  RunResult plain = RunCli("forecast --data " + data);
+  EXPECT_NE(plain.exit_code, 0);
+  EXPECT_NE(plain.output.find("--backtest"), std::string::npos) << plain.output;
+}
+
 TEST_F(CliModelsTest, TunePicksAndReportsTheBest) {
   RunResult r = RunCli("tune --data " + data_ + " --model popularity --space \"half_life=0|30\" "
                        "--strategy grid --metric recall@20 --cutoffs 20 --json " + dir_.File("t.json"));

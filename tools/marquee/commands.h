@@ -43,6 +43,7 @@ Command AddLedgerCommand(CLI::App& root);
 Command AddStatementCommand(CLI::App& root);
 Command AddReportCommand(CLI::App& root);
 Command AddExperimentCommand(CLI::App& root);
+Command AddForecastCommand(CLI::App& root);
 
 // Prints "marquee <command>: error: <message>" to stderr; returns kExitFailure.
 int ReportError(std::string_view command, const Status& status);

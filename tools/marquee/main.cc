@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
       AddSimilarCommand(app),  AddHomepageCommand(app), AddEvaluateCommand(app),  AddEvaluatePageCommand(app),
       AddTuneCommand(app),     AddServeCommand(app),
       AddSimulateArtworkCommand(app), AddTrainPolicyCommand(app), AddOpeCommand(app),
-      AddLedgerCommand(app), AddStatementCommand(app), AddReportCommand(app), AddExperimentCommand(app)};
+      AddLedgerCommand(app), AddStatementCommand(app), AddReportCommand(app), AddExperimentCommand(app), AddForecastCommand(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
