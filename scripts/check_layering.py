@@ -31,6 +31,7 @@ ALLOWED = {
     "consent": {"data", "util"},
     "experiment": {"store", "data", "util"},
     "forecast": {"models", "data", "util"},
+    "ranking": {"models", "data", "util"},
     "ledger": {"consent", "store", "data", "util"},
     "serve": {"experiment", "ledger", "consent", "bandit", "page", "models", "store", "data", "util"},
     "serve/http": {"serve", "experiment", "ledger", "consent", "bandit", "page", "models", "store", "data", "util"},

@@ -11,7 +11,7 @@ PACKAGES=(
   libcli11-dev nlohmann-json3-dev zlib1g-dev libeigen3-dev libopenblas-dev
   libsqlite3-dev libssl-dev libmicrohttpd-dev libcpp-httplib-dev libhnswlib-dev wrk
   libfmt-dev libyaml-cpp-dev python3 clang
-  libxxhash-dev libboost-math1.74-dev python3-scipy
+  libxxhash-dev libboost-math1.74-dev python3-scipy libxgboost-dev
 )
 
 missing=()
