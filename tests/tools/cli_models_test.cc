@@ -200,7 +200,37 @@ TEST_F(CliModelsTest, ForecastBacktestBeatsTheGenreMeanAndRefusesBadDates) {
   EXPECT_NE(RunCli("forecast --data " + data + " --backtest --split-date 2025-02-30").exit_code, 0);
   RunResult plain = RunCli("forecast --data " + data);
   EXPECT_NE(plain.exit_code, 0);
-  EXPECT_NE(plain.output.find("--backtest"), std::string::npos) << plain.output;
+  EXPECT_NE(plain.output.find("--titles, --backtest: expected one of them"), std::string::npos) << plain.output;
+
+  // New titles from a file: a forecast with its interval, who the audience
+  // is, comparables and a chart; what the catalog does not know is named.
+  const std::string titles = dir_.Write(
+      "new.jsonl", R"({"title": "new-1", "name": "Heist", "genres": ["Thriller", "Westerns"], "year": 2026})"
+                   "\n\n"
+                   R"({"title": "new-2", "genres": ["Comedy"], "runtime_minutes": 95, "performers": ["nobody"]})"
+                   "\n");
+  RunResult forecasts = RunCli("forecast --data " + data + " --titles " + titles + " --chart-dir " + dir_.path());
+  ASSERT_EQ(forecasts.exit_code, 0) << forecasts.output;
+  for (const char* expected : {"new-1 Heist: ", "(80% interval)", "not in the catalog, so not used: genre:Westerns",
+                               "performer:nobody", "audience by activity: light", "the audience's favourite genres: ",
+                               "comparable launches (first 28 days): "}) {
+    EXPECT_NE(forecasts.output.find(expected), std::string::npos) << expected << "\n" << forecasts.output;
+  }
+  EXPECT_NE(test::ReadFile(dir_.File("forecast-new-2.svg")).find("<svg"), std::string::npos);
+  // Bad title files name the line and the field.
+  const std::string no_id = dir_.Write("no-id.jsonl", R"({"name": "x"})" "\n");
+  RunResult bad = RunCli("forecast --data " + data + " --titles " + no_id);
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_NE(bad.output.find("no-id.jsonl:1: title"), std::string::npos) << bad.output;
+  const std::string typo = dir_.Write("typo.jsonl", R"({"title": "a", "genre": ["Drama"]})" "\n");
+  bad = RunCli("forecast --data " + data + " --titles " + typo);
+  EXPECT_NE(bad.output.find("typo.jsonl:1: "), std::string::npos) << bad.output;
+  EXPECT_NE(bad.output.find("genre"), std::string::npos) << bad.output;
+  const std::string year = dir_.Write("year.jsonl", R"({"title": "a", "year": "soon"})" "\n");
+  bad = RunCli("forecast --data " + data + " --titles " + year);
+  EXPECT_NE(bad.output.find("year.jsonl:1: year: expected an integer from 1800 to 2200"), std::string::npos)
+      << bad.output;
+  EXPECT_NE(RunCli("forecast --data " + data + " --titles " + dir_.File("absent.jsonl")).exit_code, 0);
 }
 
 TEST_F(CliModelsTest, TunePicksAndReportsTheBest) {

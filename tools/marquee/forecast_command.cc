@@ -1,3 +1,4 @@
+// marquee forecast --data DATASET --titles NEW.jsonl [--days 28] [--chart-dir DIR] [iALS parameters]
 // marquee forecast --data DATASET --backtest [--days 28] [--split-date YYYY-MM-DD] [iALS parameters]
 //
 // The backtest of audience forecasts before launch (forecast/audience_forecast.h):
@@ -12,6 +13,7 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -22,7 +24,10 @@
 #include "marquee/models/registry.h"
 #include "marquee/models/title_features.h"
 #include "marquee/util/civil_time.h"
+#include "marquee/util/svg_chart.h"
 #include "model_flags.h"
+#include "new_titles.h"
+#include "output_file.h"
 #include "progress_bar.h"
 #include "split_flags.h"
 
@@ -37,6 +42,8 @@ int64_t CalibrationDays(int days) { return std::max<int64_t>(180, 4 * static_cas
 struct ForecastArgs {
   std::string data;
   bool backtest = false;
+  std::string titles;  // new titles (JSON lines) to forecast
+  std::string chart_dir;
   int days = ForecastOptions{}.days;
   std::string split_date;
   uint64_t seed = 42;
@@ -78,6 +85,50 @@ bool ShareGenre(const Title& a, const Title& b) {
   return false;
 }
 
+// What a forecast learns from the data before `split_day`: iALS, the
+// metadata mapping, every title's mapped vector, and the calibration on
+// `past` launches.
+struct Model {
+  InteractionMatrix train;
+  std::unique_ptr<Recommender> recommender;
+  const FactorModel* factors = nullptr;
+  TitleFeatures features;
+  ColdStartMapping mapping;
+  FactorMatrix mapped;
+  InteractionMatrix by_title;
+  AudienceForecaster forecaster;
+};
+
+Result<Model> Prepare(const Dataset& dataset, int64_t split_day, const std::vector<uint32_t>& past,
+                      const std::vector<int64_t>& launch, const ForecastArgs& args) {
+  const InteractionMatrix& data = dataset.interactions;
+  InteractionMatrix train = Before(data, split_day * kSecondsPerDay);
+  std::set<std::string> used;
+  MARQUEE_ASSIGN_OR_RETURN(Parameters parameters, args.flags.For("ials", &used));
+  MARQUEE_RETURN_IF_ERROR(CheckAllFlagsUsed(args.flags, used, {"ials"}));
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model, CreateRecommender("ials", parameters));
+  MARQUEE_RETURN_IF_ERROR(model->Fit(train, TrainContext{.seed = args.seed, .progress = TerminalProgress()}));
+  const FactorModel* factors = model->AsFactorModel();
+  MARQUEE_ASSIGN_OR_RETURN(TitleFeatures features, TitleFeatures::Build(dataset.catalog));
+  const std::vector<uint32_t> counts = train.ColumnCounts();
+  std::vector<uint32_t> learned;
+  for (uint32_t t = 0; t < data.cols(); ++t) {
+    if (counts[t] > 0) learned.push_back(t);
+  }
+  MARQUEE_ASSIGN_OR_RETURN(ColdStartMapping mapping, ColdStartMapping::Fit(features, factors->title_factors(), learned));
+  // Every title's vector from its metadata alone: what was known before launch.
+  FactorMatrix mapped(data.cols(), factors->title_factors().factors());
+  std::vector<uint32_t> all(data.cols());
+  std::iota(all.begin(), all.end(), 0u);
+  mapping.MapTitles(features, all, mapped);
+  InteractionMatrix by_title = data.Transpose();
+  MARQUEE_ASSIGN_OR_RETURN(AudienceForecaster forecaster,
+                           AudienceForecaster::Fit(factors->member_factors(), mapped, by_title, launch, past,
+                                                   {.days = args.days}));
+  return Model{std::move(train), std::move(model),  factors,           std::move(features), std::move(mapping),
+               std::move(mapped), std::move(by_title), std::move(forecaster)};
+}
+
 Status Backtest(const ForecastArgs& args) {
   MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(args.data));
   const InteractionMatrix& data = dataset.interactions;
@@ -115,30 +166,10 @@ Status Backtest(const ForecastArgs& args) {
               FormatCivilDate(split_day).c_str(), "interactions", past.size(),
               static_cast<long long>(CalibrationDays(args.days)), upcoming.size(), args.days);
 
-  const InteractionMatrix train = Before(data, split_day * kSecondsPerDay);
-  std::set<std::string> used;
-  MARQUEE_ASSIGN_OR_RETURN(Parameters parameters, args.flags.For("ials", &used));
-  MARQUEE_RETURN_IF_ERROR(CheckAllFlagsUsed(args.flags, used, {"ials"}));
-  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model, CreateRecommender("ials", parameters));
-  MARQUEE_RETURN_IF_ERROR(model->Fit(train, TrainContext{.seed = args.seed, .progress = TerminalProgress()}));
-  const FactorModel* factors = model->AsFactorModel();
-  MARQUEE_ASSIGN_OR_RETURN(TitleFeatures features, TitleFeatures::Build(dataset.catalog));
-  const std::vector<uint32_t> counts = train.ColumnCounts();
-  std::vector<uint32_t> learned;
-  for (uint32_t t = 0; t < data.cols(); ++t) {
-    if (counts[t] > 0) learned.push_back(t);
-  }
-  MARQUEE_ASSIGN_OR_RETURN(ColdStartMapping mapping, ColdStartMapping::Fit(features, factors->title_factors(), learned));
-  // Every title's vector from its metadata alone: what was known before launch.
-  FactorMatrix mapped(data.cols(), factors->title_factors().factors());
-  std::vector<uint32_t> all(data.cols());
-  std::iota(all.begin(), all.end(), 0u);
-  mapping.MapTitles(features, all, mapped);
-  const InteractionMatrix by_title = data.Transpose();
-  MARQUEE_ASSIGN_OR_RETURN(AudienceForecaster forecaster,
-                           AudienceForecaster::Fit(factors->member_factors(), mapped, by_title, launch, past,
-                                                   {.days = args.days}));
-
+  MARQUEE_ASSIGN_OR_RETURN(Model m, Prepare(dataset, split_day, past, launch, args));
+  const FactorMatrix& mapped = m.mapped;
+  const InteractionMatrix& by_title = m.by_title;
+  const AudienceForecaster& forecaster = m.forecaster;
   std::vector<double> errors, naive_errors;
   uint32_t covered = 0;
   std::printf("\n%-10s %-34s %-10s %9s %19s %8s %8s\n", "title", "name", "launch", "forecast", "80% interval",
@@ -174,12 +205,141 @@ Status Backtest(const ForecastArgs& args) {
   return Status::OK();
 }
 
+
+// The share of the first `days` days' audience reached by each day 1..days,
+// averaged over the past launches that had an audience.
+std::vector<double> LaunchCurve(const InteractionMatrix& by_title, const std::vector<int64_t>& launch,
+                                const std::vector<uint32_t>& past, int days) {
+  std::vector<double> curve(days, 0.0);
+  double n = 0.0;
+  for (uint32_t t : past) {
+    const double total = AudienceWithin(by_title, t, launch[t], days);
+    if (total == 0) continue;
+    for (int d = 1; d <= days; ++d) curve[d - 1] += AudienceWithin(by_title, t, launch[t], d) / total;
+    n += 1.0;
+  }
+  for (double& c : curve) c = n > 0 ? c / n : 1.0;
+  return curve;
+}
+
+double Cosine(const float* a, const float* b, uint32_t n) {
+  double ab = 0, aa = 0, bb = 0;
+  for (uint32_t k = 0; k < n; ++k) {
+    ab += double(a[k]) * b[k];
+    aa += double(a[k]) * a[k];
+    bb += double(b[k]) * b[k];
+  }
+  return aa > 0 && bb > 0 ? ab / std::sqrt(aa * bb) : 0.0;
+}
+
+// Forecasts of the titles in args.titles, learning from all the data: the
+// audience, its interval, who they are (by activity, and their favourite
+// genres), the most similar past launches with their actual audiences, and
+// a chart per title.
+Status ForecastNewTitles(const ForecastArgs& args) {
+  MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(args.data));
+  const InteractionMatrix& data = dataset.interactions;
+  if (!data.has_times() || data.nnz() == 0) {
+    return Status::InvalidArgument(args.data + ": a forecast needs interaction times (this dataset has none)");
+  }
+  MARQUEE_ASSIGN_OR_RETURN(std::vector<NewTitle> titles, ReadNewTitles(args.titles, dataset.catalog));
+  const int64_t first_day = UnixDay(*std::min_element(data.times().begin(), data.times().end()));
+  const int64_t end_day = UnixDay(data.LatestTime()) + 1;
+  const std::vector<int64_t> launch = LaunchDays(data, dataset.catalog);
+  std::vector<uint32_t> past;
+  for (uint32_t t = 0; t < data.cols(); ++t) {
+    if (launch[t] != INT64_MIN && launch[t] >= first_day && launch[t] >= end_day - CalibrationDays(args.days) &&
+        launch[t] + args.days <= end_day) {
+      past.push_back(t);
+    }
+  }
+  MARQUEE_ASSIGN_OR_RETURN(Model m, Prepare(dataset, end_day, past, launch, args));
+  const std::vector<double> curve = LaunchCurve(m.by_title, launch, past, args.days);
+  // Members by activity (training plays): the lightest, middle and heaviest thirds.
+  std::vector<uint32_t> activity(data.rows());
+  for (uint32_t u = 0; u < data.rows(); ++u) activity[u] = m.train.RowLength(u);
+  std::vector<uint32_t> sorted = activity;
+  std::sort(sorted.begin(), sorted.end());
+  const uint32_t light = sorted[sorted.size() / 3], heavy = sorted[sorted.size() * 2 / 3];
+  std::printf("forecasts from %s to %s (%zu launches calibrate); first %d days after launch\n",
+              FormatCivilDate(first_day).c_str(), FormatCivilDate(end_day - 1).c_str(), past.size(), args.days);
+  const uint32_t f = m.mapped.factors();
+  std::vector<float> vector(m.mapped.stride(), 0.0f);
+  for (const NewTitle& t : titles) {
+    m.mapping.Map(m.features.FeaturesOf(t.title, dataset.catalog), vector);
+    const AudienceForecast forecast = m.forecaster.Forecast({vector.data(), f});
+    std::printf("\n%s%s%s: %.0f members [%.0f, %.0f] (80%% interval)\n", t.title_id.c_str(),
+                t.title.name.empty() ? "" : " ", t.title.name.c_str(), forecast.expected, forecast.low, forecast.high);
+    if (!t.unknown.empty()) {
+      std::string unknown;
+      for (const std::string& u : t.unknown) unknown += (unknown.empty() ? "" : ", ") + u;
+      std::printf("  not in the catalog, so not used: %s\n", unknown.c_str());
+    }
+    double by_activity[3] = {0, 0, 0};
+    std::vector<double> genre_taste(dataset.catalog.genres().size(), 0.0);
+    for (uint32_t u = 0; u < data.rows(); ++u) {
+      const double p = forecast.probability[u];
+      by_activity[activity[u] <= light ? 0 : activity[u] <= heavy ? 1 : 2] += p;
+      const auto row = m.train.RowIndices(u);
+      if (row.empty() || p == 0) continue;
+      for (uint32_t title : row) {
+        for (uint16_t g : dataset.catalog.titles()[title].genres) genre_taste[g] += p / row.size();
+      }
+    }
+    const double total = std::max(forecast.expected, 1e-12);
+    std::printf("  audience by activity: light %.0f%%, middle %.0f%%, heavy %.0f%%\n", 100 * by_activity[0] / total,
+                100 * by_activity[1] / total, 100 * by_activity[2] / total);
+    std::vector<uint32_t> order(genre_taste.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return genre_taste[a] > genre_taste[b]; });
+    const double taste_total = std::accumulate(genre_taste.begin(), genre_taste.end(), 0.0);
+    std::string tastes;
+    for (size_t i = 0; i < order.size() && i < 3 && taste_total > 0; ++i) {
+      tastes += fmt::format("{}{} {:.0f}%", i ? ", " : "", dataset.catalog.genres()[order[i]],
+                            100 * genre_taste[order[i]] / taste_total);
+    }
+    std::printf("  the audience's favourite genres: %s\n", tastes.empty() ? "(none)" : tastes.c_str());
+    // Comparables: the past launches whose metadata vectors are closest.
+    std::vector<std::pair<double, uint32_t>> similar;
+    for (uint32_t p : past) similar.emplace_back(Cosine(vector.data(), m.mapped.Row(p), f), p);
+    std::sort(similar.begin(), similar.end(), std::greater<>());
+    std::printf("  comparable launches (first %d days):", args.days);
+    for (size_t i = 0; i < similar.size() && i < 3; ++i) {
+      const uint32_t p = similar[i].second;
+      std::printf("%s %s %s (%s): %u", i ? ";" : "", std::string(dataset.titles.ExternalId(p)).c_str(),
+                  dataset.catalog.titles()[p].name.c_str(), FormatCivilDate(launch[p]).c_str(),
+                  AudienceWithin(m.by_title, p, launch[p], args.days));
+    }
+    std::printf("\n");
+    if (!args.chart_dir.empty()) {
+      LineSeries expected{"expected", {}, {}}, low{"80% interval, low", {}, {}}, high{"80% interval, high", {}, {}};
+      for (int d = 0; d <= args.days; ++d) {
+        const double share = d == 0 ? 0.0 : curve[d - 1];
+        for (LineSeries* s : {&expected, &low, &high}) s->xs.push_back(d);
+        expected.ys.push_back(forecast.expected * share);
+        low.ys.push_back(forecast.low * share);
+        high.ys.push_back(forecast.high * share);
+      }
+      const std::string path = args.chart_dir + "/forecast-" + t.title_id + ".svg";
+      const std::string svg = LineChartSvg(
+          {high, expected, low}, {.title = fmt::format("{}: members who will have played it", t.title_id),
+                                  .x_label = "days after launch",
+                                  .y_label = "members (cumulative)"});
+      MARQUEE_RETURN_IF_ERROR(WriteOutput(path, [&](std::FILE* out) { std::fputs(svg.c_str(), out); }));
+      std::printf("  chart: %s\n", path.c_str());
+    }
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Command AddForecastCommand(CLI::App& root) {
-  auto* app = root.add_subcommand("forecast", "Audience forecasts before launch: the backtest (--backtest)");
+  auto* app = root.add_subcommand("forecast", "Audience forecasts before launch (--titles FILE), and their backtest");
   auto args = std::make_shared<ForecastArgs>();
   app->add_option("--data", args->data, "dataset file (.mqd) with interaction times")->required();
+  app->add_option("--titles", args->titles, "new titles to forecast, one JSON object a line (metadata only)");
+  app->add_option("--chart-dir", args->chart_dir, "with --titles: write forecast-TITLE.svg here for each title");
   app->add_flag("--backtest", args->backtest, "forecast the titles launched after --split-date and compare");
   app->add_option("--days", args->days, "the horizon: members who play a title in its first N days")
       ->check(CLI::Range(1, 3650))
@@ -189,12 +349,12 @@ Command AddForecastCommand(CLI::App& root) {
   app->add_option("--seed", args->seed, "random seed")->capture_default_str();
   args->flags.Register(app);
   return {app, [args]() {
-            if (!args->backtest) {
+            if (args->backtest == !args->titles.empty()) {
               return ReportError("forecast", Status::InvalidArgument(
-                                                 "--backtest: the forecast of new titles from a file is not built "
-                                                 "yet; run the backtest with --backtest"));
+                                                 "--titles, --backtest: expected one of them (forecast new titles "
+                                                 "from a file, or backtest the forecasts on the data)"));
             }
-            Status s = Backtest(*args);
+            Status s = args->backtest ? Backtest(*args) : ForecastNewTitles(*args);
             return s.ok() ? 0 : ReportError("forecast", s);
           }};
 }

@@ -1,0 +1,105 @@
+#include "new_titles.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+#include "marquee/util/file.h"
+#include "marquee/util/json_fields.h"
+
+namespace marquee::cli {
+
+namespace {
+
+using nlohmann::json;
+
+Status ReadStringList(const json& object, const char* name, std::vector<std::string>& out) {
+  if (!object.contains(name)) return Status::OK();
+  const json& v = object[name];
+  if (!v.is_array()) return json_fields::Expected(name, "a list of strings", v);
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (!v[i].is_string() || v[i].get<std::string>().empty()) {
+      return json_fields::Expected(fmt::format("{}[{}]", name, i), "a non-empty string", v[i]);
+    }
+    out.push_back(v[i].get<std::string>());
+  }
+  return Status::OK();
+}
+
+Status ReadCount(const json& object, const char* name, int64_t lo, int64_t hi, int64_t& out) {
+  if (!object.contains(name)) return Status::OK();
+  const json& v = object[name];
+  if (!v.is_number_integer() || v.get<int64_t>() < lo || v.get<int64_t>() > hi) {
+    return json_fields::Expected(name, fmt::format("an integer from {} to {}", lo, hi), v);
+  }
+  out = v.get<int64_t>();
+  return Status::OK();
+}
+
+Result<NewTitle> ParseNewTitle(const json& v, const Catalog& catalog) {
+  if (!v.is_object()) return json_fields::Expected("(line)", "an object describing a title", v);
+  MARQUEE_RETURN_IF_ERROR(json_fields::RejectUnknownFields(
+      v, {"title", "name", "genres", "year", "maturity", "runtime_minutes", "performers", "tags"}, ""));
+  NewTitle t;
+  MARQUEE_RETURN_IF_ERROR(json_fields::ReadString(v, "title", "", t.title_id));
+  if (t.title_id.empty()) return json_fields::Expected("title", "the title's id", v.value("title", json()));
+  MARQUEE_RETURN_IF_ERROR(json_fields::ReadString(v, "name", "", t.title.name));
+  MARQUEE_RETURN_IF_ERROR(json_fields::ReadString(v, "maturity", "", t.title.maturity));
+  int64_t year = 0, runtime = 0;
+  MARQUEE_RETURN_IF_ERROR(ReadCount(v, "year", 1800, 2200, year));
+  MARQUEE_RETURN_IF_ERROR(ReadCount(v, "runtime_minutes", 1, 10000, runtime));
+  t.title.year = static_cast<int32_t>(year);
+  t.title.runtime_minutes = static_cast<uint32_t>(runtime);
+  std::vector<std::string> genres, performers, tags;
+  MARQUEE_RETURN_IF_ERROR(ReadStringList(v, "genres", genres));
+  MARQUEE_RETURN_IF_ERROR(ReadStringList(v, "performers", performers));
+  MARQUEE_RETURN_IF_ERROR(ReadStringList(v, "tags", tags));
+  for (const std::string& g : genres) {
+    const int index = catalog.FindGenre(g);
+    if (index < 0) t.unknown.push_back("genre:" + g);
+    else t.title.genres.push_back(static_cast<uint16_t>(index));
+  }
+  for (const std::string& p : performers) {
+    const uint32_t index = catalog.FindPerformer(p);
+    if (index == IdMap::kNotFound) t.unknown.push_back("performer:" + p);
+    else t.title.credits.push_back({index, CastRole::kLead});
+  }
+  std::set<std::string> unique;
+  for (std::string& tag : tags) {
+    for (char& c : tag) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    unique.insert(tag);
+  }
+  t.title.tags.assign(unique.begin(), unique.end());
+  return t;
+}
+
+}  // namespace
+
+Result<std::vector<NewTitle>> ReadNewTitles(const std::string& path, const Catalog& catalog) {
+  MARQUEE_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
+  std::vector<NewTitle> out;
+  std::string_view text = file.bytes();
+  size_t line_number = 0;
+  while (!text.empty()) {
+    const size_t end = text.find('\n');
+    std::string_view line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    ++line_number;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    const json v = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (v.is_discarded()) {
+      return Status::InvalidArgument(fmt::format("{}:{}: expected a JSON object, found text that is not JSON", path,
+                                                 line_number));
+    }
+    Result<NewTitle> title = ParseNewTitle(v, catalog);
+    if (!title.ok()) return title.status().WithContext(fmt::format("{}:{}", path, line_number));
+    out.push_back(std::move(*title));
+  }
+  if (out.empty()) return Status::InvalidArgument(path + ": expected one title a line, found none");
+  return out;
+}
+
+}  // namespace marquee::cli

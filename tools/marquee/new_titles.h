@@ -1,0 +1,29 @@
+// The titles `marquee forecast --titles FILE` forecasts: one JSON object a
+// line, describing a title not yet on the service by its metadata:
+//   {"title": "new-001", "name": "...", "genres": ["Drama"], "year": 2026,
+//    "maturity": "PG-13", "runtime_minutes": 110, "performers": ["p000012"],
+//    "tags": ["heist"]}
+// "title" is required; the rest is optional. Genres and performers the
+// catalog does not know are kept by name in `unknown` (they cannot be
+// features: no title with plays has them).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "marquee/data/catalog.h"
+#include "marquee/util/status.h"
+
+namespace marquee::cli {
+
+struct NewTitle {
+  std::string title_id;
+  Title title;                       // genres and credits as indices into the catalog
+  std::vector<std::string> unknown;  // "genre:X", "performer:Y" the catalog lacks
+};
+
+// Errors: "FILE:LINE: FIELD: expected ..., found ..." (InvalidArgument);
+// NotFound for a missing file; a file with no title.
+Result<std::vector<NewTitle>> ReadNewTitles(const std::string& path, const Catalog& catalog);
+
+}  // namespace marquee::cli
