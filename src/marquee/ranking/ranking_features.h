@@ -1,0 +1,47 @@
+// The features the ranker orders candidates by (issue 15 §1), one row per
+// (member, candidate title), in RankingFeatureNames order:
+//   score:SOURCE      each source's score of the title
+//   rank:SOURCE       its 1-based rank in that source's list; missing (NaN)
+//                     when the source did not retrieve it
+//   retrieved_by      how many sources retrieved it
+//   log_popularity    log(1 + members who played it in training)
+//   trend             the share of those plays in the last `trend_days` days
+//                     of the training data (a title on the rise is near 1)
+//   age_days          days from its launch (release date, else first play)
+//                     to the end of the training data; missing when unknown
+//   genre_match       the mean, over its genres, of the share of the
+//                     member's history in that genre (0 without genres)
+//   member_activity   log(1 + titles in the member's history)
+// Missing values are NaN, which XGBoost routes down a learned default branch.
+//
+// Thread safety: TitleStats is immutable after Compute; AppendRankingFeatures
+// is reentrant.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "marquee/data/catalog.h"
+#include "marquee/data/interactions.h"
+#include "marquee/ranking/candidates.h"
+
+namespace marquee {
+
+struct TitleStats {
+  std::vector<float> log_popularity, trend, age_days;  // one a title
+  // From `train` (with times for trend and age; without, trend is 0 and age
+  // comes from release dates only).
+  static TitleStats Compute(const InteractionMatrix& train, const Catalog& catalog, int trend_days = 14);
+};
+
+std::vector<std::string> RankingFeatureNames(std::span<const CandidateSource> sources);
+
+// Appends candidates.titles.size() rows of RankingFeatureNames().size()
+// floats to `x`. `history`: the member's titles (what genre_match and
+// member_activity read).
+void AppendRankingFeatures(const Candidates& candidates, History history, const Catalog& catalog,
+                           const TitleStats& stats, std::vector<float>& x);
+
+}  // namespace marquee

@@ -1,0 +1,110 @@
+// Candidate gathering and the ranking features (issue 15 §1) on hand-made
+// sources, members and titles whose every feature is computed by hand.
+#include "marquee/ranking/ranking_features.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "marquee/data/id_map.h"
+#include "marquee/util/civil_time.h"
+
+namespace marquee {
+namespace {
+
+// A source that scores every title by a fixed table, whoever asks.
+class TableSource final : public Recommender {
+ public:
+  explicit TableSource(std::vector<float> scores) : scores_(std::move(scores)) {}
+  std::string_view name() const override { return "table"; }
+  Parameters parameters() const override { return {}; }
+  Status Fit(const InteractionMatrix&, const TrainContext&) override { return Status::OK(); }
+  uint32_t member_count() const override { return 0; }
+  uint32_t title_count() const override { return static_cast<uint32_t>(scores_.size()); }
+  void ScoreHistory(History, std::span<float> scores) const override {
+    std::copy(scores_.begin(), scores_.end(), scores.begin());
+  }
+  void ScoreSimilar(uint32_t, std::span<float> scores) const override { ScoreHistory({}, scores); }
+  void SaveState(SectionFileWriter&) const override {}
+  Status LoadState(const SectionFileReader&) override { return Status::OK(); }
+
+ private:
+  std::vector<float> scores_;
+};
+
+TEST(CandidatesTest, TheUnionOfEachSourcesTopKeepsEverySourcesScoreAndRank) {
+  // Six titles; title 0 is excluded (watched).
+  const TableSource a({9, 5, 4, 3, 2, 1}), b({9, 1, 2, 3, 6, 5});
+  const std::vector<CandidateSource> sources = {{"a", &a}, {"b", &b}};
+  const std::vector<uint32_t> watched = {0};
+  const Candidates c = GatherCandidates(sources, IdMap::kNotFound, {}, watched, 2);
+  // a retrieves 1, 2; b retrieves 4, 5: by source, then rank.
+  EXPECT_EQ(c.titles, (std::vector<uint32_t>{1, 2, 4, 5}));
+  EXPECT_EQ(c.Score(0, 0), 5.0f);  // a's score of title 1
+  EXPECT_EQ(c.Score(0, 1), 1.0f);  // b's score of title 1, which b did not retrieve
+  EXPECT_EQ(c.Rank(0, 0), 1u);
+  EXPECT_EQ(c.Rank(0, 1), 0u);
+  EXPECT_EQ(c.Rank(2, 1), 1u);     // title 4 is b's first
+  EXPECT_EQ(c.Rank(3, 1), 2u);
+  EXPECT_EQ(c.retrieved_by, (std::vector<uint32_t>{1, 1, 1, 1}));
+  // With 3 each, title 3 is retrieved by both.
+  const Candidates three = GatherCandidates(sources, IdMap::kNotFound, {}, watched, 3);
+  EXPECT_EQ(three.titles, (std::vector<uint32_t>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(three.retrieved_by[2], 2u);
+}
+
+TEST(RankingFeaturesTest, EachFeatureHasItsHandComputedValue) {
+  Catalog catalog;
+  const uint16_t drama = catalog.GenreIndex("Drama"), comedy = catalog.GenreIndex("Comedy");
+  catalog.Resize(4);
+  catalog.titles()[0].genres = {drama};
+  catalog.titles()[1].genres = {drama, comedy};
+  catalog.titles()[2].genres = {comedy};
+  catalog.titles()[3].release_date = 5;  // day 5; no genres
+  // Training data ends on day 30: title 1 played by two members (days 10 and
+  // 29), title 2 by one (day 20), title 3 by none.
+  InteractionBuilder b;
+  b.Add(0, 0, 1.0f, 1 * kSecondsPerDay);
+  b.Add(0, 1, 1.0f, 10 * kSecondsPerDay);
+  b.Add(1, 1, 1.0f, 29 * kSecondsPerDay);
+  b.Add(1, 2, 1.0f, 20 * kSecondsPerDay);
+  b.Add(2, 0, 1.0f, 30 * kSecondsPerDay);
+  const InteractionMatrix train = b.Build(3, 4, DuplicateRule::kSum);
+  const TitleStats stats = TitleStats::Compute(train, catalog, 14);
+  EXPECT_FLOAT_EQ(stats.log_popularity[1], std::log1p(2.0f));
+  EXPECT_FLOAT_EQ(stats.trend[1], 0.5f);  // day 29 is within the last 14 days, day 10 is not
+  EXPECT_FLOAT_EQ(stats.age_days[1], 20.0f);  // first played day 10, data ends day 30
+  EXPECT_FLOAT_EQ(stats.age_days[3], 25.0f);  // released day 5
+  EXPECT_TRUE(std::isnan(TitleStats::Compute(InteractionMatrix(3, 4, {0, 0, 0, 0}, {}, {}, {}), Catalog(), 14)
+                             .age_days[0]));
+
+  const TableSource a({0, 3, 2, 1});
+  const std::vector<CandidateSource> sources = {{"a", &a}};
+  const std::vector<uint32_t> history_titles = {0};  // a Drama fan
+  const std::vector<float> history_weights = {1.0f};
+  const Candidates c = GatherCandidates(sources, IdMap::kNotFound, {history_titles, history_weights},
+                                        history_titles, 3);
+  ASSERT_EQ(c.titles, (std::vector<uint32_t>{1, 2, 3}));
+  std::vector<float> x;
+  AppendRankingFeatures(c, {history_titles, history_weights}, catalog, stats, x);
+  const std::vector<std::string> names = RankingFeatureNames(sources);
+  EXPECT_EQ(names, (std::vector<std::string>{"score:a", "rank:a", "retrieved_by", "log_popularity", "trend",
+                                             "age_days", "genre_match", "member_activity"}));
+  ASSERT_EQ(x.size(), 3 * names.size());
+  // Title 1 (Drama, Comedy): score 3, rank 1, genre match (1 + 0) / 2.
+  const float* t1 = x.data();
+  EXPECT_EQ(t1[0], 3.0f);
+  EXPECT_EQ(t1[1], 1.0f);
+  EXPECT_EQ(t1[2], 1.0f);
+  EXPECT_FLOAT_EQ(t1[3], std::log1p(2.0f));
+  EXPECT_FLOAT_EQ(t1[6], 0.5f);
+  EXPECT_FLOAT_EQ(t1[7], std::log1p(1.0f));
+  // Title 2 (Comedy): no match. Title 3: no genres, match 0; never played.
+  EXPECT_FLOAT_EQ(x[names.size() + 6], 0.0f);
+  EXPECT_FLOAT_EQ(x[2 * names.size() + 3], 0.0f);
+  EXPECT_FLOAT_EQ(x[2 * names.size() + 5], 25.0f);
+}
+
+}  // namespace
+}  // namespace marquee
