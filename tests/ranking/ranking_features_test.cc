@@ -1,5 +1,6 @@
 // Candidate gathering and the ranking features (issue 15 §1) on hand-made
 // sources, members and titles whose every feature is computed by hand.
+#include "marquee/ranking/ranking_dataset.h"
 #include "marquee/ranking/ranking_features.h"
 
 #include <gtest/gtest.h>
@@ -104,6 +105,44 @@ TEST(RankingFeaturesTest, EachFeatureHasItsHandComputedValue) {
   EXPECT_FLOAT_EQ(x[names.size() + 6], 0.0f);
   EXPECT_FLOAT_EQ(x[2 * names.size() + 3], 0.0f);
   EXPECT_FLOAT_EQ(x[2 * names.size() + 5], 25.0f);
+}
+
+}  // namespace
+}  // namespace marquee
+
+namespace marquee {
+namespace {
+
+TEST(RankingDatasetTest, LabelsAreWhatEachMemberPlayedNextAmongTheirCandidates) {
+  Catalog catalog;
+  catalog.Resize(5);
+  // Member 0 watched title 0 and then played titles 2 and 4; member 1
+  // watched title 1 and then played title 0, which the source ranks last
+  // (outside its top 2: not retrieved); member 2 played nothing next.
+  InteractionBuilder train_b, target_b;
+  train_b.Add(0, 0, 1.0f);
+  train_b.Add(1, 1, 1.0f);
+  train_b.Add(2, 3, 1.0f);
+  target_b.Add(0, 2, 1.0f);
+  target_b.Add(0, 4, 1.0f);
+  target_b.Add(1, 0, 1.0f);
+  const InteractionMatrix train = train_b.Build(3, 5, DuplicateRule::kSum);
+  const InteractionMatrix target = target_b.Build(3, 5, DuplicateRule::kSum);
+  const TableSource source({0.1f, 0.2f, 5, 4, 3});
+  const std::vector<CandidateSource> sources = {{"s", &source}};
+  const TitleStats stats = TitleStats::Compute(train, catalog);
+  const RankingDataset d = BuildRankingDataset(sources, train, target, catalog, stats, {.per_source = 2});
+  // Member 0: candidates 2, 3 (the top 2 not watched); label 1 for title 2.
+  // Member 1: candidates 2, 3; neither was played next: no query.
+  ASSERT_EQ(d.members, (std::vector<uint32_t>{0}));
+  EXPECT_EQ(d.titles[0], (std::vector<uint32_t>{2, 3}));
+  EXPECT_EQ(d.data.label, (std::vector<float>{1.0f, 0.0f}));
+  EXPECT_EQ(d.data.group_sizes, (std::vector<uint32_t>{2}));
+  EXPECT_EQ(d.data.rows(), 2u);
+  EXPECT_TRUE(d.data.Validate().ok());
+  // Two targets of member 0, one retrieved: the ranker cannot do better.
+  EXPECT_EQ(d.targets, 2u);
+  EXPECT_EQ(d.targets_retrieved, 1u);
 }
 
 }  // namespace

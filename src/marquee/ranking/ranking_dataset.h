@@ -1,0 +1,43 @@
+// Training data for the ranker from what members did next (issue 15 §1):
+// the sources, trained on the interactions before a split, gather each
+// member's candidates; a candidate's label is 1 when the member played it
+// at or after the split ("target"), else 0. One query a member, members
+// whose target holds none of their candidates left out (nothing to learn
+// from: every label 0).
+//
+// Thread safety: reentrant (the sources are only scored).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "marquee/data/catalog.h"
+#include "marquee/data/interactions.h"
+#include "marquee/ranking/candidates.h"
+#include "marquee/ranking/lambdamart.h"
+#include "marquee/ranking/ranking_features.h"
+
+namespace marquee {
+
+struct RankingDatasetOptions {
+  uint32_t per_source = 100;  // candidates each source retrieves
+  uint32_t max_members = 0;   // 0 = every member with a target; else the first this many of them
+};
+
+struct RankingDataset {
+  RankingData data;
+  std::vector<uint32_t> members;          // one a query
+  std::vector<std::vector<uint32_t>> titles;  // each query's candidates, in row order
+  uint64_t targets = 0;                   // target titles of the members kept
+  uint64_t targets_retrieved = 0;         // of those, among the candidates (the ranker's ceiling)
+};
+
+// `train`: what the sources learned from (its rows are each member's
+// history and are never retrieved); `target`: what they played next, same
+// shape.
+RankingDataset BuildRankingDataset(std::span<const CandidateSource> sources, const InteractionMatrix& train,
+                                   const InteractionMatrix& target, const Catalog& catalog, const TitleStats& stats,
+                                   const RankingDatasetOptions& options = {});
+
+}  // namespace marquee
