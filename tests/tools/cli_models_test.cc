@@ -151,7 +151,9 @@ TEST_F(CliModelsTest, EvaluateColdTitlesFindsAudiencesFromMetadata) {
   ASSERT_EQ(RunCli("generate --members 3000 --titles 400 --plays 120000 --seed 5 --out " + data).exit_code, 0);
   RunResult r = RunCli("evaluate --data " + data + " --protocol cold-titles --cutoffs 10 --seed 4");
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_NE(r.output.find("protocol cold-titles: 80 of 400 titles held out"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("protocol cold-titles: 80 of the 400 titles with at least 5 members held out"),
+            std::string::npos)
+      << r.output;
   // Each method's AUC from its row (the last three columns: AUC, members, titles).
   auto auc = [&](const std::string& method) {
     const size_t at = r.output.find("\n" + method + " ");
@@ -172,6 +174,18 @@ TEST_F(CliModelsTest, EvaluateColdTitlesFindsAudiencesFromMetadata) {
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_NE(bad.output.find("lambda"), std::string::npos) << bad.output;
   EXPECT_NE(RunCli("tune --data " + data + " --model ials --protocol cold-titles").exit_code, 0);
+  // Flags of other protocols, another model, no penalty, and a protocol's
+  // own flags with another protocol: refused, not ignored.
+  for (const std::string flags : {"--protocol cold-titles --model ease", "--protocol cold-titles --last-n 3",
+                                  "--protocol cold-titles --metadata-lambda 0", "--model popularity --without-tags",
+                                  "--model popularity --metadata-lambda 5"}) {
+    RunResult refused = RunCli("evaluate --data " + data + " " + flags);
+    EXPECT_NE(refused.exit_code, 0) << flags;
+    EXPECT_NE(refused.output.find("--"), std::string::npos) << flags << ": " << refused.output;
+  }
+  RunResult none = RunCli("evaluate --data " + data + " --protocol cold-titles --min-history 100000");
+  EXPECT_NE(none.exit_code, 0);
+  EXPECT_NE(none.output.find("nothing to evaluate"), std::string::npos) << none.output;
 }
 
 TEST_F(CliModelsTest, ForecastBacktestBeatsTheGenreMeanAndRefusesBadDates) {
@@ -211,8 +225,8 @@ TEST_F(CliModelsTest, ForecastBacktestBeatsTheGenreMeanAndRefusesBadDates) {
                    "\n");
   RunResult forecasts = RunCli("forecast --data " + data + " --titles " + titles + " --chart-dir " + dir_.path());
   ASSERT_EQ(forecasts.exit_code, 0) << forecasts.output;
-  for (const char* expected : {"new-1 Heist: ", "(80% interval)", "not in the catalog, so not used: genre:Westerns",
-                               "performer:nobody", "audience by activity: light", "the audience's favourite genres: ",
+  for (const char* expected : {"new-1 Heist: ", "(80% interval)", "not features of the catalog, so not used: genre:Westerns",
+                               "performer:nobody", "audience by activity: light", "genres its audience likes more than members in general", "x",
                                "comparable launches (first 28 days): "}) {
     EXPECT_NE(forecasts.output.find(expected), std::string::npos) << expected << "\n" << forecasts.output;
   }
@@ -231,6 +245,18 @@ TEST_F(CliModelsTest, ForecastBacktestBeatsTheGenreMeanAndRefusesBadDates) {
   EXPECT_NE(bad.output.find("year.jsonl:1: year: expected an integer from 1800 to 2200"), std::string::npos)
       << bad.output;
   EXPECT_NE(RunCli("forecast --data " + data + " --titles " + dir_.File("absent.jsonl")).exit_code, 0);
+  // Ids name chart files: a path is refused, and so is an id listed twice.
+  const std::string slash = dir_.Write("slash.jsonl", R"({"title": "../escaped"})" "\n");
+  bad = RunCli("forecast --data " + data + " --titles " + slash);
+  EXPECT_NE(bad.output.find("slash.jsonl:1: title: expected 1 to 100 letters"), std::string::npos) << bad.output;
+  const std::string twice = dir_.Write("twice.jsonl", R"({"title": "a"})" "\n" R"({"title": "a"})" "\n");
+  bad = RunCli("forecast --data " + data + " --titles " + twice);
+  EXPECT_NE(bad.output.find("twice.jsonl:2: title: a is listed twice"), std::string::npos) << bad.output;
+  // Flags of the other mode are refused rather than ignored.
+  EXPECT_NE(RunCli("forecast --data " + data + " --backtest --chart-dir " + dir_.path()).exit_code, 0);
+  EXPECT_NE(RunCli("forecast --data " + data + " --titles " + titles + " --split-date 2025-01-01").exit_code, 0);
+  // A long horizon moves the default split so that it fits.
+  EXPECT_EQ(RunCli("forecast --data " + data + " --backtest --days 90").exit_code, 0);
 }
 
 TEST_F(CliModelsTest, TunePicksAndReportsTheBest) {

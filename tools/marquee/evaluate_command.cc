@@ -1,8 +1,12 @@
 // marquee evaluate --data DATASET --model ials,ease,... [protocol flags] [model parameters]
 // marquee evaluate --data DATASET --protocol cold-titles [--fraction 0.1] [iALS parameters]
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "marquee/util/json_fields.h"
+#include <fmt/format.h>
+
 #include "commands.h"
 #include "marquee/data/dataset_file.h"
 #include "marquee/eval/cold_titles.h"
@@ -57,9 +61,31 @@ Status WriteReports(const EvaluateArgs& args, const std::vector<EvaluationResult
 // --protocol cold-titles (eval/cold_titles.h): iALS trained without the
 // held-out titles, their vectors mapped from metadata (models/cold_start.h),
 // against the genre baselines and random.
+// The feature groups present in `features` ("genres", "tags", ...), in a
+// fixed order.
+std::string FeatureGroups(const TitleFeatures& features) {
+  const std::vector<std::pair<const char*, const char*>> groups = {
+      {"genre:", "genres"}, {"decade:", "decade"}, {"maturity:", "maturity"}, {"runtime:", "runtime"},
+      {"performer:", "billed performers"}, {"tag:", "tags"}};
+  std::string out;
+  for (const auto& [prefix, name] : groups) {
+    const bool informative = std::any_of(features.names().begin(), features.names().end(), [&](const std::string& f) {
+      return f.starts_with(prefix) && !f.ends_with(":unknown");
+    });
+    if (informative) out += (out.empty() ? "" : ", ") + std::string(name);
+  }
+  return out;
+}
+
 Status EvaluateColdTitles(const EvaluateArgs& args, std::vector<uint32_t> cutoffs) {
   if (!args.split.split_file.empty() || !args.split.save_split.empty()) {
     return Status::InvalidArgument("--split, --save-split: the cold-titles protocol is made from --seed each time");
+  }
+  if (!(args.metadata_lambda > 0.0) || !std::isfinite(args.metadata_lambda)) {
+    return Status::InvalidArgument(fmt::format("--metadata-lambda: expected a finite penalty > 0, found {} (the "
+                                               "metadata's one-hot groups are collinear: without a penalty the "
+                                               "mapping is not unique)",
+                                               args.metadata_lambda));
   }
   std::set<std::string> used;
   MARQUEE_ASSIGN_OR_RETURN(Parameters parameters, args.flags.For("ials", &used));
@@ -67,15 +93,34 @@ Status EvaluateColdTitles(const EvaluateArgs& args, std::vector<uint32_t> cutoff
   MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(args.data));
   const InteractionMatrix data =
       args.split.min_rating ? dataset.interactions.KeepAtLeast(*args.split.min_rating) : dataset.interactions;
+  if (data.nnz() == 0) {
+    return Status::InvalidArgument(fmt::format("--min-rating {}: keeps none of the {} interactions",
+                                               *args.split.min_rating, dataset.interactions.nnz()));
+  }
   const ColdTitleOptions options{.fraction = args.split.fraction,
                                  .min_history = args.split.min_history,
                                  .cutoffs = std::move(cutoffs),
                                  .seed = args.split.seed};
   MARQUEE_ASSIGN_OR_RETURN(ColdTitleSplit split, MakeColdTitleSplit(data, options));
-  std::printf("protocol cold-titles: %zu of %u titles held out with all their %llu interactions; %zu members "
-              "evaluated\n",
-              split.cold.size(), data.cols(), static_cast<unsigned long long>(data.nnz() - split.train.nnz()),
-              split.members.size());
+  const std::vector<uint32_t> audience = data.ColumnCounts();
+  const auto eligible = std::count_if(audience.begin(), audience.end(),
+                                      [&](uint32_t a) { return a >= options.min_audience; });
+  const auto with_cold = std::count_if(split.played.begin(), split.played.end(),
+                                       [](const std::vector<uint32_t>& p) { return !p.empty(); });
+  if (with_cold == 0) {
+    return Status::InvalidArgument(fmt::format("--min-history {}: no member with that much history played a held-out "
+                                               "title; nothing to evaluate",
+                                               options.min_history));
+  }
+  std::printf("protocol cold-titles: %zu of the %lld titles with at least %u members held out, with all their %llu "
+              "interactions; %lld members played one of them\n",
+              split.cold.size(), static_cast<long long>(eligible), options.min_audience,
+              static_cast<unsigned long long>(data.nnz() - split.train.nnz()), static_cast<long long>(with_cold));
+  if (split.cold.size() < 20) {
+    std::printf("warning: only %zu held-out titles: the member-side measures rank among so few that they say "
+                "little (raise --fraction)\n",
+                split.cold.size());
+  }
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model, CreateRecommender("ials", parameters));
   MARQUEE_RETURN_IF_ERROR(model->Fit(split.train, TrainContext{.seed = args.split.seed, .progress = TerminalProgress()}));
   const FactorModel* factors = model->AsFactorModel();
@@ -92,9 +137,14 @@ Status EvaluateColdTitles(const EvaluateArgs& args, std::vector<uint32_t> cutoff
                                                  {.lambda = args.metadata_lambda}));
   FactorMatrix cold_vectors(data.cols(), factors->title_factors().factors());
   mapping.MapTitles(features, split.cold, cold_vectors);
-  std::printf("metadata: %zu features (genres, decade, maturity, runtime, billed performers%s), ridge (lambda %g) "
-              "fit on %zu titles\n",
-              features.feature_count(), args.without_tags ? "" : ", tags", args.metadata_lambda, learned.size());
+  const std::string groups = FeatureGroups(features);
+  std::printf("metadata: %zu features (%s), ridge (lambda %g) fit on %zu titles\n", features.feature_count(),
+              groups.empty() ? "none: the catalog describes no title" : groups.c_str(), args.metadata_lambda,
+              learned.size());
+  if (groups.empty()) {
+    std::printf("warning: without metadata every cold title gets the mean title's vector; the mapping can only "
+                "rank members by activity\n");
+  }
   std::vector<ColdTitleResult> results;
   results.push_back(EvaluateColdTitles(split, "metadata -> iALS factors",
                                        FactorScorer(split, factors->member_factors(), cold_vectors), options));
@@ -107,7 +157,29 @@ Status EvaluateColdTitles(const EvaluateArgs& args, std::vector<uint32_t> cutoff
   return Status::OK();
 }
 
-Status Evaluate(const EvaluateArgs& args) {
+// Flags of one protocol given with another are refused rather than ignored.
+Status CheckProtocolFlags(const EvaluateArgs& args, const CLI::App& app) {
+  const bool cold = args.split.protocol == "cold-titles";
+  if (cold) {
+    for (const char* flag : {"--model", "--last-n", "--split-date", "--heldout-members"}) {
+      if (app.count(flag) > 0) {
+        return Status::InvalidArgument(fmt::format("{}: not used by --protocol cold-titles (it evaluates iALS mapped "
+                                                   "from metadata against fixed baselines)",
+                                                   flag));
+      }
+    }
+  } else {
+    for (const char* flag : {"--metadata-lambda", "--without-tags"}) {
+      if (app.count(flag) > 0) {
+        return Status::InvalidArgument(fmt::format("{}: only --protocol cold-titles uses it", flag));
+      }
+    }
+  }
+  return Status::OK();
+}
+
+Status Evaluate(const EvaluateArgs& args, const CLI::App& app) {
+  MARQUEE_RETURN_IF_ERROR(CheckProtocolFlags(args, app));
   MARQUEE_ASSIGN_OR_RETURN(std::vector<uint32_t> cutoffs, ParseCutoffs(args.cutoffs));
   if (args.split.protocol == "cold-titles") {
     if (!args.json.empty() || !args.csv.empty()) {
@@ -156,8 +228,8 @@ Command AddEvaluateCommand(CLI::App& root) {
   app->add_flag("--without-tags", args->without_tags,
                 "cold-titles: leave tags out of the metadata (MovieLens tags come from members who watched)");
   args->flags.Register(app);
-  return {app, [args]() {
-            Status s = Evaluate(*args);
+  return {app, [args, app]() {
+            Status s = Evaluate(*args, *app);
             return s.ok() ? 0 : ReportError("evaluate", s);
           }};
 }

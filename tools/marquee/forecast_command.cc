@@ -12,6 +12,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <numeric>
 #include <set>
 
@@ -137,15 +138,19 @@ Status Backtest(const ForecastArgs& args) {
   }
   const int64_t first_day = UnixDay(*std::min_element(data.times().begin(), data.times().end()));
   const int64_t last_day = UnixDay(data.LatestTime());
-  int64_t split_day = DefaultSplitDay(data);
+  // By default 80% of the data is before the split, moved earlier when
+  // fewer than two horizons would follow it (launches need their whole
+  // first N days after it).
+  int64_t split_day = std::min(DefaultSplitDay(data), last_day + 1 - 2 * static_cast<int64_t>(args.days));
   if (!args.split_date.empty()) {
     MARQUEE_ASSIGN_OR_RETURN(int64_t split, ParseDate(args.split_date, "--split-date"));
     split_day = UnixDay(split);
   }
   if (split_day - args.days <= first_day || split_day + args.days > last_day + 1) {
     return Status::InvalidArgument(fmt::format(
-        "--split-date {}: the backtest needs {} days of data on both sides of it (the data runs {} to {})",
-        FormatCivilDate(split_day), args.days, FormatCivilDate(first_day), FormatCivilDate(last_day)));
+        "{} {}: the backtest needs {} days of data on both sides of it (the data runs {} to {})",
+        args.split_date.empty() ? "the default split" : "--split-date", FormatCivilDate(split_day), args.days,
+        FormatCivilDate(first_day), FormatCivilDate(last_day)));
   }
   const std::vector<int64_t> launch = LaunchDays(data, dataset.catalog);
   // Calibrate on launches whose whole window is before the split (and after
@@ -158,7 +163,8 @@ Status Backtest(const ForecastArgs& args) {
     if (launch[t] >= split_day && launch[t] + args.days <= last_day + 1) upcoming.push_back(t);
   }
   if (upcoming.empty()) {
-    return Status::InvalidArgument(fmt::format("--split-date {}: no title launches after it with {} days of data",
+    return Status::InvalidArgument(fmt::format("{} {}: no title launches after it with {} days of data",
+                                               args.split_date.empty() ? "the default split" : "--split-date",
                                                FormatCivilDate(split_day), args.days));
   }
   std::printf("backtest: split %s; iALS and the metadata mapping learn from the %s before it; %zu launches in the "
@@ -270,35 +276,53 @@ Status ForecastNewTitles(const ForecastArgs& args) {
     const AudienceForecast forecast = m.forecaster.Forecast({vector.data(), f});
     std::printf("\n%s%s%s: %.0f members [%.0f, %.0f] (80%% interval)\n", t.title_id.c_str(),
                 t.title.name.empty() ? "" : " ", t.title.name.c_str(), forecast.expected, forecast.low, forecast.high);
-    if (!t.unknown.empty()) {
+    std::vector<std::string> unknown_metadata = t.unknown;
+    if (!t.title.maturity.empty() && m.features.Find("maturity:" + t.title.maturity) < 0) {
+      unknown_metadata.push_back("maturity:" + t.title.maturity);
+    }
+    for (const std::string& tag : t.title.tags) {
+      if (m.features.Find("tag:" + tag) < 0) unknown_metadata.push_back("tag:" + tag);
+    }
+    if (!unknown_metadata.empty()) {
       std::string unknown;
-      for (const std::string& u : t.unknown) unknown += (unknown.empty() ? "" : ", ") + u;
-      std::printf("  not in the catalog, so not used: %s\n", unknown.c_str());
+      for (const std::string& u : unknown_metadata) unknown += (unknown.empty() ? "" : ", ") + u;
+      std::printf("  not features of the catalog, so not used: %s\n", unknown.c_str());
     }
     double by_activity[3] = {0, 0, 0};
-    std::vector<double> genre_taste(dataset.catalog.genres().size(), 0.0);
+    // Genre tastes of the expected audience against every member's: a lift
+    // above 1 is a genre the audience likes more than members in general.
+    std::vector<double> audience_taste(dataset.catalog.genres().size(), 0.0), everyone(audience_taste.size(), 0.0);
     for (uint32_t u = 0; u < data.rows(); ++u) {
       const double p = forecast.probability[u];
       by_activity[activity[u] <= light ? 0 : activity[u] <= heavy ? 1 : 2] += p;
       const auto row = m.train.RowIndices(u);
-      if (row.empty() || p == 0) continue;
+      if (row.empty()) continue;
       for (uint32_t title : row) {
-        for (uint16_t g : dataset.catalog.titles()[title].genres) genre_taste[g] += p / row.size();
+        for (uint16_t g : dataset.catalog.titles()[title].genres) {
+          audience_taste[g] += p / row.size();
+          everyone[g] += 1.0 / row.size();
+        }
       }
     }
     const double total = std::max(forecast.expected, 1e-12);
     std::printf("  audience by activity: light %.0f%%, middle %.0f%%, heavy %.0f%%\n", 100 * by_activity[0] / total,
                 100 * by_activity[1] / total, 100 * by_activity[2] / total);
-    std::vector<uint32_t> order(genre_taste.size());
-    std::iota(order.begin(), order.end(), 0u);
-    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return genre_taste[a] > genre_taste[b]; });
-    const double taste_total = std::accumulate(genre_taste.begin(), genre_taste.end(), 0.0);
-    std::string tastes;
-    for (size_t i = 0; i < order.size() && i < 3 && taste_total > 0; ++i) {
-      tastes += fmt::format("{}{} {:.0f}%", i ? ", " : "", dataset.catalog.genres()[order[i]],
-                            100 * genre_taste[order[i]] / taste_total);
+    const double audience_sum = std::accumulate(audience_taste.begin(), audience_taste.end(), 0.0);
+    const double everyone_sum = std::accumulate(everyone.begin(), everyone.end(), 0.0);
+    std::vector<double> lift(audience_taste.size(), 0.0);
+    for (size_t g = 0; g < lift.size(); ++g) {
+      if (everyone[g] > 0 && audience_sum > 0) lift[g] = (audience_taste[g] / audience_sum) / (everyone[g] / everyone_sum);
     }
-    std::printf("  the audience's favourite genres: %s\n", tastes.empty() ? "(none)" : tastes.c_str());
+    std::vector<uint32_t> order(lift.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) { return lift[a] > lift[b]; });
+    std::string tastes;
+    for (size_t i = 0; i < order.size() && i < 3 && lift[order[i]] > 0; ++i) {
+      tastes += fmt::format("{}{} x{:.2f}", i ? ", " : "", dataset.catalog.genres()[order[i]], lift[order[i]]);
+    }
+    std::printf("  genres its audience likes more than members in general (share of their viewing vs everyone's): "
+                "%s\n",
+                tastes.empty() ? "(none)" : tastes.c_str());
     // Comparables: the past launches whose metadata vectors are closest.
     std::vector<std::pair<double, uint32_t>> similar;
     for (uint32_t p : past) similar.emplace_back(Cosine(vector.data(), m.mapped.Row(p), f), p);
@@ -353,6 +377,22 @@ Command AddForecastCommand(CLI::App& root) {
               return ReportError("forecast", Status::InvalidArgument(
                                                  "--titles, --backtest: expected one of them (forecast new titles "
                                                  "from a file, or backtest the forecasts on the data)"));
+            }
+            if (args->backtest && !args->chart_dir.empty()) {
+              return ReportError("forecast", Status::InvalidArgument("--chart-dir: charts are drawn for --titles "
+                                                                     "forecasts, not for the backtest"));
+            }
+            if (!args->backtest && !args->split_date.empty()) {
+              return ReportError("forecast", Status::InvalidArgument("--split-date: the backtest's; --titles "
+                                                                     "forecasts learn from all the data"));
+            }
+            if (!args->chart_dir.empty()) {
+              std::error_code error;
+              std::filesystem::create_directories(args->chart_dir, error);
+              if (error) {
+                return ReportError("forecast", Status::IOError(args->chart_dir + ": cannot create the chart folder: " +
+                                                               error.message()));
+              }
             }
             Status s = args->backtest ? Backtest(*args) : ForecastNewTitles(*args);
             return s.ok() ? 0 : ReportError("forecast", s);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <set>
 
 #include "marquee/util/file.h"
@@ -19,8 +20,10 @@ Status ReadStringList(const json& object, const char* name, std::vector<std::str
   const json& v = object[name];
   if (!v.is_array()) return json_fields::Expected(name, "a list of strings", v);
   for (size_t i = 0; i < v.size(); ++i) {
-    if (!v[i].is_string() || v[i].get<std::string>().empty()) {
-      return json_fields::Expected(fmt::format("{}[{}]", name, i), "a non-empty string", v[i]);
+    if (!v[i].is_string()) return json_fields::Expected(fmt::format("{}[{}]", name, i), "a non-empty string", v[i]);
+    if (v[i].get<std::string>().empty()) {
+      return Status::InvalidField(fmt::format("{}[{}]", name, i),
+                                  fmt::format("{}[{}]: expected a non-empty string, found \"\"", name, i));
     }
     out.push_back(v[i].get<std::string>());
   }
@@ -30,20 +33,55 @@ Status ReadStringList(const json& object, const char* name, std::vector<std::str
 Status ReadCount(const json& object, const char* name, int64_t lo, int64_t hi, int64_t& out) {
   if (!object.contains(name)) return Status::OK();
   const json& v = object[name];
-  if (!v.is_number_integer() || v.get<int64_t>() < lo || v.get<int64_t>() > hi) {
-    return json_fields::Expected(name, fmt::format("an integer from {} to {}", lo, hi), v);
+  if (!v.is_number_integer()) return json_fields::Expected(name, fmt::format("an integer from {} to {}", lo, hi), v);
+  if (v.get<int64_t>() < lo || v.get<int64_t>() > hi) {
+    return Status::InvalidField(name, fmt::format("{}: expected an integer from {} to {}, found {}", name, lo, hi,
+                                                  v.get<int64_t>()));
   }
   out = v.get<int64_t>();
   return Status::OK();
 }
 
+// A title id must name a chart file: letters, digits, '.', '_', '-', 1 to
+// 100 characters, not starting with '.'.
+bool IsSafeId(std::string_view id) {
+  if (id.empty() || id.size() > 100 || id[0] == '.') return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '-';
+  });
+}
+
+// The catalog's genre named `name`, ignoring ASCII case; -1 when none.
+int FindGenreIgnoringCase(const Catalog& catalog, std::string_view name) {
+  const int exact = catalog.FindGenre(name);
+  if (exact >= 0) return exact;
+  auto lower = [](std::string_view text) {
+    std::string out(text);
+    for (char& c : out) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return out;
+  };
+  const std::string wanted = lower(name);
+  for (size_t g = 0; g < catalog.genres().size(); ++g) {
+    if (lower(catalog.genres()[g]) == wanted) return static_cast<int>(g);
+  }
+  return -1;
+}
+
 Result<NewTitle> ParseNewTitle(const json& v, const Catalog& catalog) {
-  if (!v.is_object()) return json_fields::Expected("(line)", "an object describing a title", v);
+  if (!v.is_object()) return json_fields::Expected("line", "an object describing a title", v);
   MARQUEE_RETURN_IF_ERROR(json_fields::RejectUnknownFields(
       v, {"title", "name", "genres", "year", "maturity", "runtime_minutes", "performers", "tags"}, ""));
   NewTitle t;
+  if (!v.contains("title")) return Status::InvalidField("title", "title: missing; expected the new title's id");
   MARQUEE_RETURN_IF_ERROR(json_fields::ReadString(v, "title", "", t.title_id));
-  if (t.title_id.empty()) return json_fields::Expected("title", "the title's id", v.value("title", json()));
+  if (!IsSafeId(t.title_id)) {
+    return Status::InvalidField("title", fmt::format("title: expected 1 to 100 letters, digits, '.', '_' or '-' (it "
+                                                     "names the chart file), found {}",
+                                                     QuoteForError(t.title_id)));
+  }
   MARQUEE_RETURN_IF_ERROR(json_fields::ReadString(v, "name", "", t.title.name));
   MARQUEE_RETURN_IF_ERROR(json_fields::ReadString(v, "maturity", "", t.title.maturity));
   int64_t year = 0, runtime = 0;
@@ -56,7 +94,7 @@ Result<NewTitle> ParseNewTitle(const json& v, const Catalog& catalog) {
   MARQUEE_RETURN_IF_ERROR(ReadStringList(v, "performers", performers));
   MARQUEE_RETURN_IF_ERROR(ReadStringList(v, "tags", tags));
   for (const std::string& g : genres) {
-    const int index = catalog.FindGenre(g);
+    const int index = FindGenreIgnoringCase(catalog, g);
     if (index < 0) t.unknown.push_back("genre:" + g);
     else t.title.genres.push_back(static_cast<uint16_t>(index));
   }
@@ -79,6 +117,7 @@ Result<NewTitle> ParseNewTitle(const json& v, const Catalog& catalog) {
 }  // namespace
 
 Result<std::vector<NewTitle>> ReadNewTitles(const std::string& path, const Catalog& catalog) {
+  std::set<std::string> ids;
   MARQUEE_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
   std::vector<NewTitle> out;
   std::string_view text = file.bytes();
@@ -96,6 +135,10 @@ Result<std::vector<NewTitle>> ReadNewTitles(const std::string& path, const Catal
     }
     Result<NewTitle> title = ParseNewTitle(v, catalog);
     if (!title.ok()) return title.status().WithContext(fmt::format("{}:{}", path, line_number));
+    if (!ids.insert(title->title_id).second) {
+      return Status::InvalidField("title", fmt::format("{}:{}: title: {} is listed twice", path, line_number,
+                                                       title->title_id));
+    }
     out.push_back(std::move(*title));
   }
   if (out.empty()) return Status::InvalidArgument(path + ": expected one title a line, found none");

@@ -3,9 +3,11 @@
 //   {"title": "new-001", "name": "...", "genres": ["Drama"], "year": 2026,
 //    "maturity": "PG-13", "runtime_minutes": 110, "performers": ["p000012"],
 //    "tags": ["heist"]}
-// "title" is required; the rest is optional. Genres and performers the
-// catalog does not know are kept by name in `unknown` (they cannot be
-// features: no title with plays has them).
+// "title" is required (1 to 100 letters, digits, '.', '_', '-': it names
+// the chart file; each once in a file); the rest is optional. Genres match
+// the catalog's ignoring case; genres and performers the catalog does not
+// know are kept by name in `unknown` (they cannot be features: no title
+// with plays has them).
 #pragma once
 
 #include <string>

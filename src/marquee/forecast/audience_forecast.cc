@@ -155,8 +155,8 @@ Result<AudienceForecaster> AudienceForecaster::Fit(const FactorMatrix& member_fa
                                                    std::span<const uint32_t> past, const ForecastOptions& options) {
   MARQUEE_RETURN_IF_ERROR(options.Validate());
   if (past.size() < 4) {
-    return Status::InvalidField("past", fmt::format("past: expected at least 4 past launches with their first {} "
-                                                    "days in the data to calibrate on, found {}",
+    return Status::InvalidField("past", fmt::format("too few launches to calibrate on: expected at least 4 titles "
+                                                    "launched with their first {} days in the data, found {}",
                                                     options.days, past.size()));
   }
   for (uint32_t t : past) {
