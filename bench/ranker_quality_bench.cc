@@ -1,6 +1,9 @@
 // The ranking stage against its sources (issue 15 §1), on a temporal split:
-//   ranker_quality_bench DATASET.mqd [--min-rating R]
+//   ranker_quality_bench DATASET.mqd [--min-rating R] [--per-member] [--rounds N] [--depth D]
 // Everything before the split date (80% of the interactions) is training;
+// with --per-member, each member's latest 20% (by time) is their target
+// instead (MovieLens members rate in bursts, so few have interactions after
+// a global date);
 // inside it, a second temporal split trains the sources on its early part
 // and labels the ranker's candidates with its late part. The sources are
 // then refit on all the training data and the ranker orders their
@@ -45,17 +48,52 @@ Result<Sources> FitSources(const InteractionMatrix& train) {
   return s;
 }
 
-int Run(const std::string& path, std::optional<float> min_rating) {
+// Each member's latest `fraction` of interactions (at least one, when they
+// have two) as target, the rest as train.
+EvalSplit PerMemberSplit(const InteractionMatrix& data, double fraction) {
+  InteractionBuilder train, target;
+  for (uint32_t m = 0; m < data.rows(); ++m) {
+    const auto titles = data.RowIndices(m);
+    const auto weights = data.RowWeights(m);
+    const auto times = data.RowTimes(m);
+    std::vector<size_t> order(titles.size());
+    std::iota(order.begin(), order.end(), size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return times[a] < times[b]; });
+    const size_t held = titles.size() >= 2 ? std::max<size_t>(1, static_cast<size_t>(fraction * titles.size())) : 0;
+    for (size_t j = 0; j < order.size(); ++j) {
+      const size_t i = order[j];
+      (j + held >= order.size() ? target : train).Add(m, titles[i], weights[i], times[i]);
+    }
+  }
+  EvalSplit split;
+  split.train = train.Build(data.rows(), data.cols(), DuplicateRule::kSum);
+  split.target = target.Build(data.rows(), data.cols(), DuplicateRule::kSum);
+  split.query = split.train;
+  return split;
+}
+
+int Run(const std::string& path, std::optional<float> min_rating, bool per_member, const LambdaMartOptions& ranker_options) {
   Result<Dataset> dataset = LoadDataset(path);
   if (!dataset.ok()) return Fail(dataset.status());
   const InteractionMatrix data = min_rating ? dataset->interactions.KeepAtLeast(*min_rating) : dataset->interactions;
-  std::vector<int64_t> times = data.times();
-  SplitOptions so{.protocol = SplitProtocol::kTemporal};
-  so.split_time = *SplitTimeAt(times, times.size() * 8 / 10);
-  Result<EvalSplit> split = MakeSplit(data, so);
-  if (!split.ok()) return Fail(split.status());
-  Result<EvalSplit> inner = MakeValidationSplit(*split);
-  if (!inner.ok()) return Fail(inner.status());
+  // The evaluation split, and inside its training part the ranker's.
+  auto make_splits = [&]() -> Result<std::pair<EvalSplit, EvalSplit>> {
+    if (per_member) {
+      EvalSplit outer = PerMemberSplit(data, 0.2);
+      EvalSplit inner = PerMemberSplit(outer.train, 0.2);
+      return std::make_pair(std::move(outer), std::move(inner));
+    }
+    std::vector<int64_t> times = data.times();
+    SplitOptions so{.protocol = SplitProtocol::kTemporal};
+    so.split_time = *SplitTimeAt(times, times.size() * 8 / 10);
+    MARQUEE_ASSIGN_OR_RETURN(EvalSplit outer, MakeSplit(data, so));
+    MARQUEE_ASSIGN_OR_RETURN(EvalSplit inner, MakeValidationSplit(outer));
+    return std::make_pair(std::move(outer), std::move(inner));
+  };
+  Result<std::pair<EvalSplit, EvalSplit>> splits = make_splits();
+  if (!splits.ok()) return Fail(splits.status());
+  const EvalSplit* split = &splits->first;
+  const EvalSplit* inner = &splits->second;
 
   // The ranker learns from the inner split.
   Result<Sources> early = FitSources(inner->train);
@@ -65,7 +103,7 @@ int Run(const std::string& path, std::optional<float> min_rating) {
                                                 early_stats, {.per_source = 100, .max_members = 5000});
   std::printf("ranker training: %zu members, %u candidate rows; %.1f%% of their next titles retrieved\n",
               ds.members.size(), ds.data.rows(), 100.0 * ds.targets_retrieved / std::max<uint64_t>(ds.targets, 1));
-  Result<LambdaMart> ranker = LambdaMart::Train(ds.data, {.rounds = 150, .learning_rate = 0.1, .max_depth = 6});
+  Result<LambdaMart> ranker = LambdaMart::Train(ds.data, ranker_options);
   if (!ranker.ok()) return Fail(ranker.status());
 
   // Served: the sources refit on all the training data.
@@ -139,6 +177,22 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::optional<float> min_rating;
-  if (argc >= 4 && std::string(argv[2]) == "--min-rating") min_rating = std::strtof(argv[3], nullptr);
-  return marquee::Run(argv[1], min_rating);
+  bool per_member = false;
+  marquee::LambdaMartOptions ranker{.rounds = 50, .learning_rate = 0.1, .max_depth = 3};
+  for (int i = 2; i < argc; ++i) {
+    const std::string flag = argv[i];
+    if (flag == "--min-rating" && i + 1 < argc) {
+      min_rating = std::strtof(argv[++i], nullptr);
+    } else if (flag == "--per-member") {
+      per_member = true;
+    } else if (flag == "--rounds" && i + 1 < argc) {
+      ranker.rounds = std::atoi(argv[++i]);
+    } else if (flag == "--depth" && i + 1 < argc) {
+      ranker.max_depth = std::atoi(argv[++i]);
+    } else {
+      std::fprintf(stderr, "ranker_quality_bench: unknown flag %s\n", flag.c_str());
+      return 2;
+    }
+  }
+  return marquee::Run(argv[1], min_rating, per_member, ranker);
 }
