@@ -245,6 +245,10 @@ TEST_F(CliModelsTest, ForecastBacktestBeatsTheGenreMeanAndRefusesBadDates) {
   EXPECT_NE(bad.output.find("year.jsonl:1: year: expected an integer from 1800 to 2200"), std::string::npos)
       << bad.output;
   EXPECT_NE(RunCli("forecast --data " + data + " --titles " + dir_.File("absent.jsonl")).exit_code, 0);
+  const std::string repeated = dir_.Write("repeated.jsonl", R"({"title": "a", "year": 2020, "year": 2026})" "\n");
+  bad = RunCli("forecast --data " + data + " --titles " + repeated);
+  EXPECT_NE(bad.output.find("repeated.jsonl:1: year: expected each field once, found it twice"), std::string::npos)
+      << bad.output;
   // Ids name chart files: a path is refused, and so is an id listed twice.
   const std::string slash = dir_.Write("slash.jsonl", R"({"title": "../escaped"})" "\n");
   bad = RunCli("forecast --data " + data + " --titles " + slash);

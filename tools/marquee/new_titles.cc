@@ -128,10 +128,15 @@ Result<std::vector<NewTitle>> ReadNewTitles(const std::string& path, const Catal
     text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
     ++line_number;
     if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    const json v = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    std::string repeated;
+    const json v = json_fields::ParseNoRepeatedKeys(line, &repeated);
     if (v.is_discarded()) {
       return Status::InvalidArgument(fmt::format("{}:{}: expected a JSON object, found text that is not JSON", path,
                                                  line_number));
+    }
+    if (!repeated.empty()) {
+      return Status::InvalidField(repeated, fmt::format("{}:{}: {}: expected each field once, found it twice", path,
+                                                        line_number, repeated));
     }
     Result<NewTitle> title = ParseNewTitle(v, catalog);
     if (!title.ok()) return title.status().WithContext(fmt::format("{}:{}", path, line_number));

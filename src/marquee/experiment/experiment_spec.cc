@@ -254,28 +254,8 @@ Result<ExperimentSpec> ParseObject(const json& doc) {
 }  // namespace
 
 Result<ExperimentSpec> ParseExperimentSpec(std::string_view text, std::string_view source) {
-  // JSON leaves a repeated key's meaning open and nlohmann keeps the last:
-  // in a definition that decides what members see, the first of two "model"
-  // keys silently losing is refused instead.
-  // The only objects below the top are the cells (depth 2 is inside the
-  // cells array), so counting them gives the repeated key's path.
-  std::vector<std::set<std::string>> open_objects;
   std::string repeated;
-  int cell = -1;
-  json::parser_callback_t check = [&](int depth, json::parse_event_t event, json& parsed) {
-    if (event == json::parse_event_t::object_start) {
-      open_objects.emplace_back();
-      if (depth == 2) ++cell;
-    }
-    if (event == json::parse_event_t::object_end && !open_objects.empty()) open_objects.pop_back();
-    if (event == json::parse_event_t::key && !open_objects.empty() && repeated.empty() &&
-        !open_objects.back().insert(parsed.get<std::string>()).second) {
-      repeated = (open_objects.size() > 1 && cell >= 0 ? fmt::format("cells[{}].", cell) : std::string()) +
-                 parsed.get<std::string>();
-    }
-    return true;
-  };
-  json doc = json::parse(text, check, /*allow_exceptions=*/false);
+  json doc = json_fields::ParseNoRepeatedKeys(text, &repeated);
   if (doc.is_discarded()) {
     return Status::InvalidArgument(fmt::format("{}: expected a JSON object, found text that is not JSON", source));
   }

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <vector>
+
 namespace marquee::json_fields {
 
 using nlohmann::json;
@@ -60,6 +62,61 @@ Status ReadString(const json& object, const char* name, std::string_view prefix,
 
 std::string Dump(const json& value, int indent) {
   return value.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
+nlohmann::json ParseNoRepeatedKeys(std::string_view text, std::string* repeated) {
+  using json = nlohmann::json;
+  // One frame per open object or array: an object's keys so far and its
+  // current key; an array's current element index.
+  struct Frame {
+    bool array = false;
+    int64_t index = -1;
+    std::string key;
+    std::set<std::string> keys;
+  };
+  std::vector<Frame> frames;
+  repeated->clear();
+  auto path = [&frames]() {
+    std::string out;
+    for (const Frame& f : frames) {
+      if (f.array) out += "[" + std::to_string(f.index) + "]";
+      else if (!f.key.empty()) out += (out.empty() ? "" : ".") + f.key;
+    }
+    return out;
+  };
+  auto element_starts = [&frames]() {
+    if (!frames.empty() && frames.back().array) ++frames.back().index;
+  };
+  json::parser_callback_t check = [&](int, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start:
+      case json::parse_event_t::array_start:
+        element_starts();
+        frames.push_back({.array = event == json::parse_event_t::array_start});
+        break;
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        if (!frames.empty()) frames.pop_back();
+        break;
+      case json::parse_event_t::key:
+        if (!frames.empty()) {
+          Frame& f = frames.back();
+          const std::string key = parsed.get<std::string>();
+          if (!f.keys.insert(key).second && repeated->empty()) {
+            f.key.clear();
+            const std::string where = path();
+            *repeated = where.empty() ? key : where + "." + key;
+          }
+          f.key = key;
+        }
+        break;
+      case json::parse_event_t::value:
+        element_starts();
+        break;
+    }
+    return true;
+  };
+  return json::parse(text, check, /*allow_exceptions=*/false);
 }
 
 }  // namespace marquee::json_fields

@@ -43,6 +43,13 @@ Status RejectUnknownFields(const nlohmann::json& object, const std::set<std::str
 // An optional string member: absent leaves `out` as it is.
 Status ReadString(const nlohmann::json& object, const char* name, std::string_view prefix, std::string& out);
 
+// Parses `text` (nlohmann's parser) and also finds the first key given twice
+// in one object -- JSON leaves its meaning open and nlohmann keeps the last,
+// so a definition's first "model" would silently lose. Returns the document
+// (discarded when `text` is not JSON) and sets *repeated to the key's path
+// ("cells[1].model", "traffic"), or leaves it empty when there is none.
+nlohmann::json ParseNoRepeatedKeys(std::string_view text, std::string* repeated);
+
 // `value` as JSON text that cannot throw: bytes that are not UTF-8 (an id
 // from a dataset written before importers checked encodings) come out as
 // U+FFFD instead of a nlohmann::json::type_error. indent < 0 is one line.
