@@ -53,17 +53,7 @@ struct ForecastArgs {
 
 // The data before `split` (seconds), same shape.
 InteractionMatrix Before(const InteractionMatrix& data, int64_t split) {
-  InteractionBuilder b;
-  b.Reserve(data.nnz());
-  for (uint32_t m = 0; m < data.rows(); ++m) {
-    const auto titles = data.RowIndices(m);
-    const auto weights = data.RowWeights(m);
-    const auto times = data.RowTimes(m);
-    for (size_t i = 0; i < titles.size(); ++i) {
-      if (times[i] < split) b.Add(m, titles[i], weights[i], times[i]);
-    }
-  }
-  return b.Build(data.rows(), data.cols(), DuplicateRule::kSum);
+  return FilterEntries(data, [&](uint32_t, uint64_t i) { return data.times()[i] < split; });
 }
 
 // The day 80% of the interactions happened before.
@@ -176,6 +166,9 @@ Status Backtest(const ForecastArgs& args) {
   const FactorMatrix& mapped = m.mapped;
   const InteractionMatrix& by_title = m.by_title;
   const AudienceForecaster& forecaster = m.forecaster;
+  // The calibration launches' actual audiences, for the naive forecast.
+  std::vector<double> past_audience;
+  for (uint32_t p : past) past_audience.push_back(AudienceWithin(by_title, p, launch[p], args.days));
   std::vector<double> errors, naive_errors;
   uint32_t covered = 0;
   std::printf("\n%-10s %-34s %-10s %9s %19s %8s %8s\n", "title", "name", "launch", "forecast", "80% interval",
@@ -185,11 +178,10 @@ Status Backtest(const ForecastArgs& args) {
     const AudienceForecast f = forecaster.Forecast({mapped.Row(t), mapped.factors()});
     const double actual = AudienceWithin(by_title, t, launch[t], args.days);
     double naive = 0.0, n = 0.0, all_sum = 0.0;
-    for (uint32_t p : past) {
-      const double audience = AudienceWithin(by_title, p, launch[p], args.days);
-      all_sum += audience;
-      if (ShareGenre(dataset.catalog.titles()[t], dataset.catalog.titles()[p])) {
-        naive += audience;
+    for (size_t j = 0; j < past.size(); ++j) {
+      all_sum += past_audience[j];
+      if (ShareGenre(dataset.catalog.titles()[t], dataset.catalog.titles()[past[j]])) {
+        naive += past_audience[j];
         n += 1.0;
       }
     }
@@ -269,6 +261,15 @@ Status ForecastNewTitles(const ForecastArgs& args) {
   const uint32_t light = sorted[sorted.size() / 3], heavy = sorted[sorted.size() * 2 / 3];
   std::printf("forecasts from %s to %s (%zu launches calibrate); first %d days after launch\n",
               FormatCivilDate(first_day).c_str(), FormatCivilDate(end_day - 1).c_str(), past.size(), args.days);
+  // Every member's genre tastes (each member's viewing shares summed), the
+  // baseline of each forecast's audience tastes.
+  std::vector<double> everyone(dataset.catalog.genres().size(), 0.0);
+  for (uint32_t u = 0; u < data.rows(); ++u) {
+    const auto row = m.train.RowIndices(u);
+    for (uint32_t title : row) {
+      for (uint16_t g : dataset.catalog.titles()[title].genres) everyone[g] += 1.0 / row.size();
+    }
+  }
   const uint32_t f = m.mapped.factors();
   std::vector<float> vector(m.mapped.stride(), 0.0f);
   for (const NewTitle& t : titles) {
@@ -291,17 +292,14 @@ Status ForecastNewTitles(const ForecastArgs& args) {
     double by_activity[3] = {0, 0, 0};
     // Genre tastes of the expected audience against every member's: a lift
     // above 1 is a genre the audience likes more than members in general.
-    std::vector<double> audience_taste(dataset.catalog.genres().size(), 0.0), everyone(audience_taste.size(), 0.0);
+    std::vector<double> audience_taste(everyone.size(), 0.0);
     for (uint32_t u = 0; u < data.rows(); ++u) {
       const double p = forecast.probability[u];
       by_activity[activity[u] <= light ? 0 : activity[u] <= heavy ? 1 : 2] += p;
       const auto row = m.train.RowIndices(u);
-      if (row.empty()) continue;
+      if (row.empty() || p == 0) continue;
       for (uint32_t title : row) {
-        for (uint16_t g : dataset.catalog.titles()[title].genres) {
-          audience_taste[g] += p / row.size();
-          everyone[g] += 1.0 / row.size();
-        }
+        for (uint16_t g : dataset.catalog.titles()[title].genres) audience_taste[g] += p / row.size();
       }
     }
     const double total = std::max(forecast.expected, 1e-12);

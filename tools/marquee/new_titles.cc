@@ -8,27 +8,13 @@
 
 #include "marquee/util/file.h"
 #include "marquee/util/json_fields.h"
+#include "marquee/util/strings.h"
 
 namespace marquee::cli {
 
 namespace {
 
 using nlohmann::json;
-
-Status ReadStringList(const json& object, const char* name, std::vector<std::string>& out) {
-  if (!object.contains(name)) return Status::OK();
-  const json& v = object[name];
-  if (!v.is_array()) return json_fields::Expected(name, "a list of strings", v);
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (!v[i].is_string()) return json_fields::Expected(fmt::format("{}[{}]", name, i), "a non-empty string", v[i]);
-    if (v[i].get<std::string>().empty()) {
-      return Status::InvalidField(fmt::format("{}[{}]", name, i),
-                                  fmt::format("{}[{}]: expected a non-empty string, found \"\"", name, i));
-    }
-    out.push_back(v[i].get<std::string>());
-  }
-  return Status::OK();
-}
 
 Status ReadCount(const json& object, const char* name, int64_t lo, int64_t hi, int64_t& out) {
   if (!object.contains(name)) return Status::OK();
@@ -56,16 +42,9 @@ bool IsSafeId(std::string_view id) {
 int FindGenreIgnoringCase(const Catalog& catalog, std::string_view name) {
   const int exact = catalog.FindGenre(name);
   if (exact >= 0) return exact;
-  auto lower = [](std::string_view text) {
-    std::string out(text);
-    for (char& c : out) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-  };
-  const std::string wanted = lower(name);
+  const std::string wanted = AsciiLower(name);
   for (size_t g = 0; g < catalog.genres().size(); ++g) {
-    if (lower(catalog.genres()[g]) == wanted) return static_cast<int>(g);
+    if (AsciiLower(catalog.genres()[g]) == wanted) return static_cast<int>(g);
   }
   return -1;
 }
@@ -90,9 +69,9 @@ Result<NewTitle> ParseNewTitle(const json& v, const Catalog& catalog) {
   t.title.year = static_cast<int32_t>(year);
   t.title.runtime_minutes = static_cast<uint32_t>(runtime);
   std::vector<std::string> genres, performers, tags;
-  MARQUEE_RETURN_IF_ERROR(ReadStringList(v, "genres", genres));
-  MARQUEE_RETURN_IF_ERROR(ReadStringList(v, "performers", performers));
-  MARQUEE_RETURN_IF_ERROR(ReadStringList(v, "tags", tags));
+  MARQUEE_RETURN_IF_ERROR(json_fields::ReadStrings(v, "genres", "", genres));
+  MARQUEE_RETURN_IF_ERROR(json_fields::ReadStrings(v, "performers", "", performers));
+  MARQUEE_RETURN_IF_ERROR(json_fields::ReadStrings(v, "tags", "", tags));
   for (const std::string& g : genres) {
     const int index = FindGenreIgnoringCase(catalog, g);
     if (index < 0) t.unknown.push_back("genre:" + g);
@@ -104,12 +83,7 @@ Result<NewTitle> ParseNewTitle(const json& v, const Catalog& catalog) {
     else t.title.credits.push_back({index, CastRole::kLead});
   }
   std::set<std::string> unique;
-  for (std::string& tag : tags) {
-    for (char& c : tag) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    unique.insert(tag);
-  }
+  for (const std::string& tag : tags) unique.insert(AsciiLower(tag));
   t.title.tags.assign(unique.begin(), unique.end());
   return t;
 }

@@ -1,4 +1,5 @@
 #include "marquee/bandit/artwork_features.h"
+#include "marquee/util/strings.h"
 
 #include <algorithm>
 #include <cctype>
@@ -13,11 +14,6 @@ namespace {
 // member with one play is not certain of their taste.
 constexpr float kAffinityPseudoPlays = 2.0f;
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string_view TagValue(std::string_view tag, std::string_view key) {
   if (tag.size() <= key.size() || tag.substr(0, key.size()) != key) return {};
@@ -30,7 +26,7 @@ ArtworkFeatures::ArtworkFeatures(const Catalog& catalog)
     : genre_count_(static_cast<uint32_t>(catalog.genres().size())) {
   std::unordered_map<std::string, int16_t> genre_by_slug;
   for (uint32_t g = 0; g < genre_count_; ++g) {
-    genre_by_slug.emplace(Lower(catalog.genres()[g]), static_cast<int16_t>(g));
+    genre_by_slug.emplace(AsciiLower(catalog.genres()[g]), static_cast<int16_t>(g));
   }
   // Prominence: how many artworks feature each performer.
   std::vector<uint32_t> featured(catalog.performers().size(), 0);
@@ -56,7 +52,7 @@ ArtworkFeatures::ArtworkFeatures(const Catalog& catalog)
       }
       for (const std::string& tag : artwork.tags) {
         if (std::string_view mood = TagValue(tag, "mood:"); !mood.empty()) {
-          auto it = genre_by_slug.find(Lower(mood));
+          auto it = genre_by_slug.find(AsciiLower(mood));
           if (it != genre_by_slug.end()) art.mood = it->second;
         } else if (std::string_view style = TagValue(tag, "style:"); !style.empty()) {
           auto [it, added] = style_index.emplace(std::string(style), static_cast<int16_t>(styles_.size()));

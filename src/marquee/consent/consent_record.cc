@@ -1,4 +1,5 @@
 #include "marquee/consent/consent_record.h"
+#include "marquee/util/strings.h"
 
 #include <array>
 #include <cctype>
@@ -36,11 +37,6 @@ bool IsTerritoryCode(std::string_view code) {
   return code.size() == 2 && code[0] >= 'A' && code[0] <= 'Z' && code[1] >= 'A' && code[1] <= 'Z';
 }
 
-std::string Lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 int CountWords(std::string_view text) {
   int words = 0;
@@ -105,7 +101,7 @@ Status CheckDescription(std::string_view description, const IngestRules& rules) 
                                                     words));
   }
   // Padded with spaces so "various" matches as a word, not inside "variously".
-  std::string text = " " + Lower(description) + " ";
+  std::string text = " " + AsciiLower(description) + " ";
   for (char& c : text) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && static_cast<unsigned char>(c) < 0x80) c = ' ';
   }

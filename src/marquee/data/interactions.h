@@ -75,6 +75,35 @@ class InteractionMatrix {
   std::vector<int64_t> times_;
 };
 
+// The entries of `data` for which keep(row, entry) holds (entry: the index
+// into indices()/weights()/times()), weights and times included, in a matrix
+// of the same shape. Two passes over the entries, no sorting.
+template <typename Keep>
+InteractionMatrix FilterEntries(const InteractionMatrix& data, const Keep& keep) {
+  std::vector<uint64_t> indptr(static_cast<size_t>(data.rows()) + 1, 0);
+  for (uint32_t r = 0; r < data.rows(); ++r) {
+    uint64_t kept = 0;
+    for (uint64_t i = data.RowBegin(r); i < data.RowEnd(r); ++i) kept += keep(r, i) ? 1 : 0;
+    indptr[r + 1] = indptr[r] + kept;
+  }
+  const uint64_t nnz = indptr.back();
+  std::vector<uint32_t> indices(nnz);
+  std::vector<float> weights(nnz);
+  std::vector<int64_t> times(data.has_times() ? nnz : 0);
+  uint64_t out = 0;
+  for (uint32_t r = 0; r < data.rows(); ++r) {
+    for (uint64_t i = data.RowBegin(r); i < data.RowEnd(r); ++i) {
+      if (!keep(r, i)) continue;
+      indices[out] = data.indices()[i];
+      weights[out] = data.weights()[i];
+      if (data.has_times()) times[out] = data.times()[i];
+      ++out;
+    }
+  }
+  return InteractionMatrix(data.rows(), data.cols(), std::move(indptr), std::move(indices), std::move(weights),
+                           std::move(times));
+}
+
 // How the builder merges several rows for the same (member, title).
 enum class DuplicateRule {
   kSum,   // weights add up (play counts); time = the latest

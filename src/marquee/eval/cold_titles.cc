@@ -50,29 +50,17 @@ Result<ColdTitleSplit> MakeColdTitleSplit(const InteractionMatrix& data, const C
   for (uint32_t t = 0; t < data.cols(); ++t) {
     if (position[t] < 0) split.warm.push_back(t);
   }
-  InteractionBuilder train;
-  train.Reserve(data.nnz());
+  split.train = FilterEntries(data, [&](uint32_t, uint64_t i) { return position[data.indices()[i]] < 0; });
   for (uint32_t m = 0; m < data.rows(); ++m) {
-    const auto titles = data.RowIndices(m);
-    const auto weights = data.RowWeights(m);
-    const auto times = data.RowTimes(m);
+    if (split.train.RowLength(m) < o.min_history) continue;
     std::vector<uint32_t> played;
-    uint32_t kept = 0;
-    for (size_t i = 0; i < titles.size(); ++i) {
-      if (position[titles[i]] >= 0) {
-        played.push_back(static_cast<uint32_t>(position[titles[i]]));
-      } else {
-        train.Add(m, titles[i], weights[i], times.empty() ? 0 : times[i]);
-        ++kept;
-      }
+    for (uint32_t t : data.RowIndices(m)) {
+      if (position[t] >= 0) played.push_back(static_cast<uint32_t>(position[t]));
     }
-    if (kept >= o.min_history) {
-      std::sort(played.begin(), played.end());
-      split.members.push_back(m);
-      split.played.push_back(std::move(played));
-    }
+    std::sort(played.begin(), played.end());
+    split.members.push_back(m);
+    split.played.push_back(std::move(played));
   }
-  split.train = train.Build(data.rows(), data.cols(), DuplicateRule::kSum);
   return split;
 }
 

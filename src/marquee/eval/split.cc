@@ -214,34 +214,6 @@ Result<std::vector<uint8_t>> AssignStrongGeneralization(const InteractionMatrix&
   return dest;
 }
 
-// The entries of `data` for which keep(row, entry) holds, weights and times
-// included, in a matrix of the same shape.
-template <typename Keep>
-InteractionMatrix Filter(const InteractionMatrix& data, const Keep& keep) {
-  std::vector<uint64_t> indptr(static_cast<size_t>(data.rows()) + 1, 0);
-  for (uint32_t r = 0; r < data.rows(); ++r) {
-    uint64_t kept = 0;
-    for (uint64_t i = data.RowBegin(r); i < data.RowEnd(r); ++i) kept += keep(r, i) ? 1 : 0;
-    indptr[r + 1] = indptr[r] + kept;
-  }
-  const uint64_t nnz = indptr.back();
-  std::vector<uint32_t> indices(nnz);
-  std::vector<float> weights(nnz);
-  std::vector<int64_t> times(data.has_times() ? nnz : 0);
-  uint64_t out = 0;
-  for (uint32_t r = 0; r < data.rows(); ++r) {
-    for (uint64_t i = data.RowBegin(r); i < data.RowEnd(r); ++i) {
-      if (!keep(r, i)) continue;
-      indices[out] = data.indices()[i];
-      weights[out] = data.weights()[i];
-      if (data.has_times()) times[out] = data.times()[i];
-      ++out;
-    }
-  }
-  return InteractionMatrix(data.rows(), data.cols(), std::move(indptr), std::move(indices),
-                           std::move(weights), std::move(times));
-}
-
 EvalSplit Assemble(const InteractionMatrix& data, const std::vector<uint8_t>& dest,
                    const SplitOptions& options) {
   EvalSplit split;
@@ -250,14 +222,14 @@ EvalSplit Assemble(const InteractionMatrix& data, const std::vector<uint8_t>& de
   auto goes_to = [&](Destination d) {
     return [&dest, d](uint32_t, uint64_t i) { return dest[i] == d; };
   };
-  split.train = Filter(data, goes_to(kTrain));
-  split.target = Filter(data, goes_to(kTarget));
+  split.train = FilterEntries(data, goes_to(kTrain));
+  split.target = FilterEntries(data, goes_to(kTarget));
   if (split.fold_in) {
-    split.query = Filter(data, goes_to(kQuery));
+    split.query = FilterEntries(data, goes_to(kQuery));
   } else {
     // Weak generalization: an evaluated member's query is their train row.
     const InteractionMatrix& target = split.target;
-    split.query = Filter(data, [&](uint32_t r, uint64_t i) {
+    split.query = FilterEntries(data, [&](uint32_t r, uint64_t i) {
       return dest[i] == kTrain && target.RowLength(r) > 0;
     });
   }

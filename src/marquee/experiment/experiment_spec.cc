@@ -96,20 +96,6 @@ Status ReadDate(const json& object, const char* name, int64_t& out) {
   return Status::OK();
 }
 
-Status ReadStrings(const json& object, const char* name, std::vector<std::string>& out) {
-  if (!object.contains(name)) return Status::OK();
-  const json& v = object[name];
-  const std::string field = name;
-  if (!v.is_array()) return Expected(field, "a list of strings", v);
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (!v[i].is_string() || v[i].get<std::string>().empty()) {
-      return Expected(fmt::format("{}[{}]", field, i), "a non-empty string", v[i]);
-    }
-    out.push_back(v[i].get<std::string>());
-  }
-  return Status::OK();
-}
-
 bool CatalogInvalid(const std::string& catalog) {
   if (catalog.empty()) return false;
   return catalog.size() != 16 ||
@@ -216,7 +202,7 @@ Result<ExperimentSpec> ParseObject(const json& doc) {
     return Invalid("catalog", fmt::format("catalog: expected 16 lower-case hex digits (set by the server), found {}",
                                           QuoteForError(spec.catalog)));
   }
-  MARQUEE_RETURN_IF_ERROR(ReadStrings(doc, "regions", spec.regions));
+  MARQUEE_RETURN_IF_ERROR(json_fields::ReadStrings(doc, "regions", "", spec.regions));
   // Targeting compares them with the request's territory: a lower-case or
   // three-letter code would match nobody, silently.
   for (size_t i = 0; i < spec.regions.size(); ++i) {

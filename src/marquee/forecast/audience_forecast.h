@@ -35,16 +35,13 @@
 #include <vector>
 
 #include "marquee/data/dataset.h"
+#include "marquee/data/launch_days.h"
 #include "marquee/models/cold_start.h"
 #include "marquee/models/title_features.h"
 #include "marquee/util/factor_matrix.h"
 #include "marquee/util/status.h"
 
 namespace marquee {
-
-// Each title's launch day (days since 1970-01-01, UTC): its release date,
-// else the day of its first interaction in `data`; INT64_MIN when neither.
-std::vector<int64_t> LaunchDays(const InteractionMatrix& data, const Catalog& catalog);
 
 // Members of `by_title` (data.Transpose()) row `title` whose time is in
 // [launch_day, launch_day + days) (days since 1970-01-01).

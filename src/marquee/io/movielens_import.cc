@@ -277,10 +277,7 @@ Status ReadTagsCsv(const std::string& dir, const ImportOptions& options, RowColl
       std::string_view tag;
       MARQUEE_RETURN_IF_ERROR(DecodeText("tags.csv", n, TrimSpaces(splitter[2]), options.encoding, &tag_buffer, &tag));
       if (tag.empty()) return FieldError("tags.csv", n, "a tag in column 3", splitter[2]);
-      std::string lower(tag);
-      for (char& c : lower) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-      }
+      std::string lower = AsciiLower(tag);
       std::vector<std::string>& tags = titles[title].tags;
       auto at = std::lower_bound(tags.begin(), tags.end(), lower);
       if (at == tags.end() || *at != lower) tags.insert(at, std::move(lower));

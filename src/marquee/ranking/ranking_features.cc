@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "marquee/data/launch_days.h"
 #include "marquee/util/civil_time.h"
 
 namespace marquee {
@@ -13,7 +14,6 @@ TitleStats TitleStats::Compute(const InteractionMatrix& train, const Catalog& ca
   const uint32_t n = train.cols();
   TitleStats s;
   std::vector<uint32_t> members(n, 0), recent(n, 0);
-  std::vector<int64_t> first(n, INT64_MAX);
   const int64_t end = train.has_times() ? train.LatestTime() : 0;
   const int64_t recent_from = end - static_cast<int64_t>(trend_days) * kSecondsPerDay;
   for (uint32_t m = 0; m < train.rows(); ++m) {
@@ -21,12 +21,10 @@ TitleStats TitleStats::Compute(const InteractionMatrix& train, const Catalog& ca
     const auto times = train.RowTimes(m);
     for (size_t i = 0; i < titles.size(); ++i) {
       ++members[titles[i]];
-      if (!times.empty()) {
-        recent[titles[i]] += times[i] > recent_from;
-        first[titles[i]] = std::min(first[titles[i]], times[i]);
-      }
+      if (!times.empty()) recent[titles[i]] += times[i] > recent_from;
     }
   }
+  const std::vector<int64_t> launch = LaunchDays(train, catalog);
   const float nan = std::numeric_limits<float>::quiet_NaN();
   s.log_popularity.resize(n);
   s.trend.resize(n);
@@ -34,10 +32,7 @@ TitleStats TitleStats::Compute(const InteractionMatrix& train, const Catalog& ca
   for (uint32_t t = 0; t < n; ++t) {
     s.log_popularity[t] = std::log1p(static_cast<float>(members[t]));
     s.trend[t] = members[t] > 0 ? static_cast<float>(recent[t]) / members[t] : 0.0f;
-    int64_t launch_day = INT64_MIN;
-    if (t < catalog.size() && catalog.titles()[t].release_date) launch_day = *catalog.titles()[t].release_date;
-    else if (first[t] != INT64_MAX) launch_day = UnixDay(first[t]);
-    if (launch_day != INT64_MIN && end != 0) s.age_days[t] = static_cast<float>(UnixDay(end) - launch_day);
+    if (launch[t] != INT64_MIN && end != 0) s.age_days[t] = static_cast<float>(UnixDay(end) - launch[t]);
   }
   return s;
 }

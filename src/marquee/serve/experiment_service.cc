@@ -239,9 +239,4 @@ void ExperimentService::NoteOutcomes(std::span<const Event> events, int64_t now)
   }
 }
 
-size_t ExperimentService::exposure_count() const {
-  ReaderLock lock(&exposed_mutex_);
-  return exposed_.size();
-}
-
 }  // namespace marquee::serve

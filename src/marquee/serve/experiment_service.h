@@ -141,9 +141,6 @@ class ExperimentService {
   // (ArtworkService::NoteOutcomes).
   void NoteOutcomes(std::span<const Event> events, int64_t now);
 
-  // Exposures logged (or reserved) since start plus those stored before.
-  size_t exposure_count() const;
-
  private:
   friend class ExposureClaim;
   using Running = std::vector<std::shared_ptr<const ServedExperiment>>;

@@ -60,6 +60,19 @@ Status ReadString(const json& object, const char* name, std::string_view prefix,
   return Status::OK();
 }
 
+Status ReadStrings(const json& object, const char* name, std::string_view prefix, std::vector<std::string>& out) {
+  if (!object.contains(name)) return Status::OK();
+  const json& v = object[name];
+  const std::string field = Join(prefix, name);
+  if (!v.is_array()) return Expected(field, "a list of strings", v);
+  for (size_t i = 0; i < v.size(); ++i) {
+    const std::string element = fmt::format("{}[{}]", field, i);
+    if (!v[i].is_string() || v[i].get<std::string>().empty()) return Expected(element, "a non-empty string", v[i]);
+    out.push_back(v[i].get<std::string>());
+  }
+  return Status::OK();
+}
+
 std::string Dump(const json& value, int indent) {
   return value.dump(indent, ' ', false, json::error_handler_t::replace);
 }

@@ -11,6 +11,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -42,6 +43,11 @@ Status RejectUnknownFields(const nlohmann::json& object, const std::set<std::str
 
 // An optional string member: absent leaves `out` as it is.
 Status ReadString(const nlohmann::json& object, const char* name, std::string_view prefix, std::string& out);
+
+// An optional list of non-empty strings, appended to `out`; absent adds
+// nothing. Errors name the member ("regions") or the element ("regions[2]").
+Status ReadStrings(const nlohmann::json& object, const char* name, std::string_view prefix,
+                   std::vector<std::string>& out);
 
 // Parses `text` (nlohmann's parser) and also finds the first key given twice
 // in one object -- JSON leaves its meaning open and nlohmann keeps the last,

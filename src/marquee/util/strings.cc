@@ -22,4 +22,12 @@ std::string_view TrimSpaces(std::string_view text) {
   return text.substr(b, e - b);
 }
 
+std::string AsciiLower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 }  // namespace marquee

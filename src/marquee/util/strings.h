@@ -2,6 +2,7 @@
 // on the command line, plain delimited files).
 #pragma once
 
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -14,5 +15,9 @@ void SplitPlain(std::string_view line, char delimiter, std::vector<std::string_v
 
 // Strips ASCII spaces and tabs at both ends.
 std::string_view TrimSpaces(std::string_view text);
+
+// `text` with ASCII letters in lower case; other bytes (UTF-8 included) as
+// they are, whatever the locale.
+std::string AsciiLower(std::string_view text);
 
 }  // namespace marquee

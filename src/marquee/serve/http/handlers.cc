@@ -227,10 +227,7 @@ Reply Handlers::MemberRecommendations(std::string_view member_id, const QueryPar
   if (!list.ok()) return Reply::Error(RecommendationError(list.status()));
   std::vector<uint32_t> titles;
   for (const ScoredTitle& item : list->items) titles.push_back(item.title);
-  std::unique_ptr<ExposureClaim> exposures;
-  if (experiments_ != nullptr) {
-    exposures = experiments_->ClaimExposures(member_id, arm, static_cast<int64_t>(std::time(nullptr)));
-  }
+  const std::unique_ptr<ExposureClaim> exposures = ClaimExposures(member_id, arm);
   const ImpressionContext shown{.arm = &arm, .teams = teams, .exposures = exposures.get()};
   const bool interleaved = arm.interleaving != nullptr;
   if (!*with_artwork) {
@@ -253,6 +250,11 @@ ExperimentArm Handlers::ResolveExperiments(std::string_view member_id, std::stri
                                 .region = territory,
                                 .known_member = known},
                                parameters);
+}
+
+std::unique_ptr<ExposureClaim> Handlers::ClaimExposures(std::string_view member_id, const ExperimentArm& arm) {
+  if (experiments_ == nullptr || arm.applied.empty()) return nullptr;
+  return experiments_->ClaimExposures(member_id, arm, static_cast<int64_t>(std::time(nullptr)));
 }
 
 Result<Recommendations> Handlers::InterleavedList(std::string_view member_id, const MemberQuery& query,
@@ -370,8 +372,7 @@ Reply Handlers::MemberArtwork(std::string_view member_id, const QueryParams& par
   // An artwork experiment's cell chooses here too (its exposure logged with
   // the impressions); ranking experiments do not shape this answer.
   const ExperimentArm arm = ResolveExperiments(member_id, *territory, experiment::kArtworkParameter);
-  std::unique_ptr<ExposureClaim> exposures;
-  if (experiments_ != nullptr) exposures = experiments_->ClaimExposures(member_id, arm, static_cast<int64_t>(std::time(nullptr)));
+  const std::unique_ptr<ExposureClaim> exposures = ClaimExposures(member_id, arm);
   Parsed<std::vector<ArtworkChoice>> choices =
       ChooseArtwork(member_id, titles, *territory, nullptr, {.arm = &arm, .exposures = exposures.get()});
   if (!choices.ok()) return Reply::Error(choices.error());

@@ -143,6 +143,9 @@ class Handlers {
   // an experiment service.
   // Only experiments changing one of `parameters` (experiment::ExperimentParameter bits).
   ExperimentArm ResolveExperiments(std::string_view member_id, std::string_view territory, uint8_t parameters) const;
+  // The member's first exposures to the experiments of `arm`, reserved now
+  // (ExperimentService::ClaimExposures); null when no experiment applies.
+  std::unique_ptr<ExposureClaim> ClaimExposures(std::string_view member_id, const ExperimentArm& arm);
   // The list a member in an interleaving experiment sees: both cells'
   // rankings for `query`, merged by team draft (seeded by the member and the
   // time, so each request draws anew). `teams` gets each position's team.

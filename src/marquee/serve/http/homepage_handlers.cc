@@ -76,10 +76,7 @@ Reply Handlers::MemberHomepage(std::string_view member_id, const QueryParams& pa
   arm.interleaving = nullptr;
   Result<Homepage> home = homepage_->ForMember(member_id, request->query, {arm.model, arm.page_config});
   if (!home.ok()) return Reply::Error(FromStatus(home.status()));
-  std::unique_ptr<ExposureClaim> exposures;
-  if (experiments_ != nullptr) {
-    exposures = experiments_->ClaimExposures(member_id, arm, static_cast<int64_t>(std::time(nullptr)));
-  }
+  const std::unique_ptr<ExposureClaim> exposures = ClaimExposures(member_id, arm);
   const Dataset& dataset = *home->model().dataset;
 
   // Artwork only for what the member sees first, each impression logged with
