@@ -99,8 +99,7 @@ int Run(const std::string& path, std::optional<float> min_rating, bool per_membe
   Result<Sources> early = FitSources(inner->train);
   if (!early.ok()) return Fail(early.status());
   const TitleStats early_stats = TitleStats::Compute(inner->train, dataset->catalog);
-  const RankingDataset ds = BuildRankingDataset(early->list, inner->train, inner->target, dataset->catalog,
-                                                early_stats, {.per_source = 100, .max_members = 5000});
+  const RankingDataset ds = BuildRankingDataset(early->list, inner->train, inner->target, early_stats, {.per_source = 100, .max_members = 5000});
   std::printf("ranker training: %zu members, %u candidate rows; %.1f%% of their next titles retrieved\n",
               ds.members.size(), ds.data.rows(), 100.0 * ds.targets_retrieved / std::max<uint64_t>(ds.targets, 1));
   Result<LambdaMart> ranker = LambdaMart::Train(ds.data, ranker_options);
@@ -133,7 +132,7 @@ int Run(const std::string& path, std::optional<float> min_rating, bool per_membe
       per_source[s].Add(list, next);
     }
     x.clear();
-    AppendRankingFeatures(c, history, dataset->catalog, stats, x);
+    AppendRankingFeatures(c, history, stats, x);
     Result<std::vector<float>> predicted = ranker->Predict(x, static_cast<uint32_t>(c.titles.size()));
     if (!predicted.ok()) return Fail(predicted.status());
     std::vector<uint32_t> order(c.titles.size());

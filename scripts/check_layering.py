@@ -33,8 +33,8 @@ ALLOWED = {
     "forecast": {"models", "data", "util"},
     "ranking": {"models", "data", "util"},
     "ledger": {"consent", "store", "data", "util"},
-    "serve": {"experiment", "ledger", "consent", "bandit", "page", "models", "store", "data", "util"},
-    "serve/http": {"serve", "experiment", "ledger", "consent", "bandit", "page", "models", "store", "data", "util"},
+    "serve": {"ranking", "experiment", "ledger", "consent", "bandit", "page", "models", "store", "data", "util"},
+    "serve/http": {"serve", "ranking", "experiment", "ledger", "consent", "bandit", "page", "models", "store", "data", "util"},
 }
 
 # Headers only their own library (and its tests) may include.

@@ -88,7 +88,7 @@ TEST(RankingFeaturesTest, EachFeatureHasItsHandComputedValue) {
                                         history_titles, 3);
   ASSERT_EQ(c.titles, (std::vector<uint32_t>{1, 2, 3}));
   std::vector<float> x;
-  AppendRankingFeatures(c, {history_titles, history_weights}, catalog, stats, x);
+  AppendRankingFeatures(c, {history_titles, history_weights}, stats, x);
   const std::vector<std::string> names = RankingFeatureNames(sources);
   EXPECT_EQ(names, (std::vector<std::string>{"score:a", "rank:a", "retrieved_by", "log_popularity", "trend",
                                              "age_days", "genre_match", "member_activity"}));
@@ -131,7 +131,7 @@ TEST(RankingDatasetTest, LabelsAreWhatEachMemberPlayedNextAmongTheirCandidates) 
   const TableSource source({0.1f, 0.2f, 5, 4, 3});
   const std::vector<CandidateSource> sources = {{"s", &source}};
   const TitleStats stats = TitleStats::Compute(train, catalog);
-  const RankingDataset d = BuildRankingDataset(sources, train, target, catalog, stats, {.per_source = 2});
+  const RankingDataset d = BuildRankingDataset(sources, train, target, stats, {.per_source = 2});
   // Member 0: candidates 2, 3 (the top 2 not watched); label 1 for title 2.
   // Member 1: candidates 2, 3; neither was played next: no query.
   ASSERT_EQ(d.members, (std::vector<uint32_t>{0}));

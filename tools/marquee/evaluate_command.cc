@@ -204,7 +204,14 @@ Status Evaluate(const EvaluateArgs& args, const CLI::App& app) {
   for (size_t i = 0; i < models.size(); ++i) {
     EvaluateOptions options{.cutoffs = cutoffs, .progress = TerminalProgress()};
     TrainContext context{.seed = args.split.seed, .progress = TerminalProgress()};
-    Result<EvaluationResult> r = TrainAndEvaluate(models[i], parameters[i], split, options, context);
+    context.on_notice = [](const TrainingNotice& notice) {
+      std::fflush(stdout);
+      std::fprintf(stderr, "%s: %s\n", notice.level == TrainingNotice::Level::kWarning ? "warning" : "note",
+                   notice.message.c_str());
+    };
+    Result<std::unique_ptr<Recommender>> model = CreateModel(models[i], parameters[i], dataset);
+    if (!model.ok()) return model.status().WithContext(models[i]);
+    Result<EvaluationResult> r = TrainAndEvaluate(std::move(*model), split, options, context);
     if (!r.ok()) return r.status().WithContext(models[i]);
     results.push_back(std::move(*r));
   }

@@ -28,6 +28,7 @@
 #include "marquee/experiment/report.h"
 #include "marquee/experiment/sensitivity.h"
 #include "marquee/models/model_file.h"
+#include "marquee/ranking/ranker_file.h"
 #include "marquee/page/page_config.h"
 #include "marquee/bandit/policy.h"
 #include "marquee/store/event_store.h"
@@ -170,7 +171,7 @@ Status CheckCellsLoad(const experiment::ExperimentSpec& spec, const Dataset* dat
       }
     }
     if (spec.cells[i].model.empty()) continue;
-    Result<LoadedModel> model = LoadModel(spec.cells[i].model);
+    Result<LoadedModel> model = LoadAnyModel(spec.cells[i].model);
     Status matches = model.ok() && dataset != nullptr ? CheckModelMatchesDataset(*model, *dataset, cell.model)
                                                       : model.status();
     if (!matches.ok()) {

@@ -12,6 +12,7 @@
 #include "marquee/data/dataset_file.h"
 #include "marquee/data/title_filter.h"
 #include "marquee/models/model_file.h"
+#include "marquee/ranking/ranker_file.h"
 #include "marquee/page/page_builder.h"
 #include "marquee/page/page_sources.h"
 #include "marquee/util/civil_time.h"
@@ -126,7 +127,7 @@ int RunHomepage(const HomepageArgs& args) {
   if (!config.ok()) return ReportError(kCommand, config.status());
   Result<Dataset> dataset = LoadDataset(args.data);
   if (!dataset.ok()) return ReportError(kCommand, dataset.status());
-  Result<LoadedModel> model = LoadModel(args.model);
+  Result<LoadedModel> model = LoadAnyModel(args.model);
   if (!model.ok()) return ReportError(kCommand, model.status());
   Status match = CheckModelMatchesDataset(*model, *dataset, args.model);
   if (!match.ok()) return ReportError(kCommand, match);

@@ -7,8 +7,36 @@
 #include <charconv>
 
 #include "marquee/models/registry.h"
+#include "marquee/ranking/ranker.h"
 
 namespace marquee::cli {
+
+std::vector<std::string> ModelNames() {
+  std::vector<std::string> names = RecommenderNames();
+  names.emplace_back("ranker");
+  return names;
+}
+
+Result<std::vector<ParameterInfo>> ModelParameters(const std::string& model) {
+  if (model == "ranker") return RankerRecommender::Table().Describe();
+  Result<std::vector<ParameterInfo>> infos = RecommenderParameters(model);
+  if (!infos.ok()) {
+    return Status::InvalidArgument(
+        fmt::format("unknown model {} (expected one of: {})", QuoteForError(model), fmt::join(ModelNames(), ", ")));
+  }
+  return infos;
+}
+
+Result<std::unique_ptr<Recommender>> CreateModel(const std::string& model, const Parameters& parameters,
+                                                 const Dataset& dataset) {
+  if (model == "ranker") {
+    MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<RankerRecommender> ranker,
+                             RankerRecommender::Create(parameters, &dataset.catalog));
+    return std::unique_ptr<Recommender>(std::move(ranker));
+  }
+  MARQUEE_RETURN_IF_ERROR(ModelParameters(model).status());
+  return CreateRecommender(model, parameters);
+}
 
 namespace {
 // One flag per parameter name; a name several models share ("binary") is one
@@ -25,8 +53,8 @@ std::string FlagName(std::string parameter) {
 
 std::vector<Flag> FlagsFromTables() {
   std::vector<Flag> flags;
-  for (const std::string& model : RecommenderNames()) {
-    Result<std::vector<ParameterInfo>> infos = RecommenderParameters(model);
+  for (const std::string& model : ModelNames()) {
+    Result<std::vector<ParameterInfo>> infos = ModelParameters(model);
     if (!infos.ok()) continue;  // every registered name has a table
     for (const ParameterInfo& info : *infos) {
       const std::string help = fmt::format("{}: {}; {} (default {})", model, info.help,
@@ -45,7 +73,7 @@ std::vector<Flag> FlagsFromTables() {
 
 std::set<std::string> KnownParameters(const std::string& model) {
   std::set<std::string> names;
-  Result<std::vector<ParameterInfo>> infos = RecommenderParameters(model);
+  Result<std::vector<ParameterInfo>> infos = ModelParameters(model);
   if (infos.ok()) {
     for (const ParameterInfo& info : *infos) names.insert(info.name);
   }

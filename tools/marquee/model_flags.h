@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "marquee/data/dataset.h"
+#include "marquee/models/recommender.h"
 #include "marquee/util/parameters.h"
 
 namespace marquee::cli {
@@ -29,6 +31,15 @@ struct ModelFlags {
   // some model took, so that leftovers can be reported.
   Result<Parameters> For(const std::string& model, std::set<std::string>* used) const;
 };
+
+// The registry's models and "ranker" (ranking/ranker.h), which the command
+// line offers alike.
+std::vector<std::string> ModelNames();
+Result<std::vector<ParameterInfo>> ModelParameters(const std::string& model);
+// A model to Fit on `dataset`'s interactions (the ranker reads its catalog,
+// so `dataset` must outlive the Fit).
+Result<std::unique_ptr<Recommender>> CreateModel(const std::string& model, const Parameters& parameters,
+                                                 const Dataset& dataset);
 
 // Errors for flags that no selected model knows.
 Status CheckAllFlagsUsed(const ModelFlags& flags, const std::set<std::string>& used,

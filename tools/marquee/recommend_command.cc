@@ -8,6 +8,7 @@
 #include "marquee/data/dataset_file.h"
 #include "marquee/data/title_filter.h"
 #include "marquee/models/model_file.h"
+#include "marquee/ranking/ranker_file.h"
 #include "marquee/models/recommend.h"
 #include "output_file.h"
 #include "progress_bar.h"
@@ -77,7 +78,7 @@ void WriteJson(std::FILE* f, const Dataset& d, std::span<const uint32_t> members
 }
 
 int RunRecommend(const RecommendArgs& args) {
-  Result<LoadedModel> model = LoadModel(args.model);
+  Result<LoadedModel> model = LoadAnyModel(args.model);
   if (!model.ok()) return ReportError("recommend", model.status());
   Result<Dataset> dataset = LoadDataset(args.data);
   if (!dataset.ok()) return ReportError("recommend", dataset.status());

@@ -6,6 +6,7 @@
 #include "commands.h"
 #include "marquee/data/dataset_file.h"
 #include "marquee/models/model_file.h"
+#include "marquee/ranking/ranker_file.h"
 #include "marquee/models/recommend.h"
 #include "model_flags.h"
 #include "output_file.h"
@@ -23,7 +24,7 @@ struct SimilarArgs {
 };
 
 int RunSimilar(const SimilarArgs& args) {
-  Result<LoadedModel> model = LoadModel(args.model);
+  Result<LoadedModel> model = LoadAnyModel(args.model);
   if (!model.ok()) return ReportError("similar", model.status());
   std::optional<Dataset> dataset;  // only for title names
   if (!args.data.empty()) {

@@ -1,4 +1,5 @@
 // marquee train --data DATASET --model NAME --out MODEL_DIR [model parameters]
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -11,12 +12,34 @@
 #include "marquee/models/ials_kernel.h"
 #include "marquee/models/model_file.h"
 #include "marquee/models/registry.h"
+#include "marquee/ranking/ranker_file.h"
 #include "model_flags.h"
 #include "progress_bar.h"
 
 namespace marquee::cli {
 
 namespace {
+// What the ranker learned from and which features mattered (XGBoost's
+// total-gain importance, as shares).
+void PrintRankerSummary(const RankerRecommender& ranker, const std::string& dir) {
+  for (size_t i = 0; i < ranker.sources().size(); ++i) {
+    std::printf("  candidate model %-10s %s (%.2fs)\n", ranker.sources()[i].name.c_str(),
+                RankerSourceDir(dir, ranker.sources()[i].name).c_str(), ranker.source_train_seconds(i));
+  }
+  const std::vector<std::string> names = ranker.FeatureNames();
+  const std::vector<double> gain = ranker.TotalGain();
+  double total = 0;
+  for (double g : gain) total += g;
+  std::vector<size_t> order(names.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return gain[a] > gain[b]; });
+  std::printf("  feature importance (share of total gain):");
+  for (size_t i : order) {
+    if (gain[i] > 0) std::printf(" %s %.1f%%", names[i].c_str(), 100.0 * gain[i] / std::max(total, 1e-12));
+  }
+  std::printf("\n");
+}
+
 struct TrainArgs {
   std::string data;
   std::string model;
@@ -32,7 +55,7 @@ int RunTrain(const TrainArgs& args) {
   if (!dataset.ok()) return ReportError("train", dataset.status());
   Result<Parameters> parameters = args.flags.All();
   if (!parameters.ok()) return ReportError("train", parameters.status());
-  Result<std::unique_ptr<Recommender>> model = CreateRecommender(args.model, *parameters);
+  Result<std::unique_ptr<Recommender>> model = CreateModel(args.model, *parameters, *dataset);
   if (!model.ok()) return ReportError("train", model.status());
 
   InteractionMatrix train = args.min_rating ? dataset->interactions.KeepAtLeast(*args.min_rating)
@@ -72,8 +95,11 @@ int RunTrain(const TrainArgs& args) {
   ModelInfo info = DescribeTrainedModel(**model, args.model, *dataset, train, seconds);
   info.has_min_rating = args.min_rating.has_value();
   info.min_rating = args.min_rating.value_or(0);
-  Status saved = SaveModel(**model, info, dataset->members, dataset->titles, args.out);
+  auto* ranker = dynamic_cast<RankerRecommender*>(model->get());
+  Status saved = ranker != nullptr ? SaveRanker(*ranker, info, *dataset, train, args.out)
+                                   : SaveModel(**model, info, dataset->members, dataset->titles, args.out);
   if (!saved.ok()) return ReportError("train", saved);
+  if (ranker != nullptr) PrintRankerSummary(*ranker, args.out);
   std::printf("trained in %.2fs; wrote %s (version %s)\n", seconds, args.out.c_str(),
               info.version.c_str());
   return 0;
@@ -85,7 +111,7 @@ Command AddTrainCommand(CLI::App& root) {
   auto args = std::make_shared<TrainArgs>();
   app->add_option("--data", args->data, "dataset file (.mqd)")->required();
   std::string names;
-  for (const std::string& n : RecommenderNames()) names += (names.empty() ? "" : " | ") + n;
+  for (const std::string& n : ModelNames()) names += (names.empty() ? "" : " | ") + n;
   app->add_option("--model", args->model, names)->required();
   app->add_option("--out", args->out, "model directory to write")->required();
   app->add_option("--seed", args->seed, "random seed")->capture_default_str();

@@ -138,6 +138,11 @@ Result<EvaluationResult> TrainAndEvaluate(const std::string& model_name,
                                           const TrainContext& context) {
   MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model,
                            CreateRecommender(model_name, parameters));
+  return TrainAndEvaluate(std::move(model), split, options, context);
+}
+
+Result<EvaluationResult> TrainAndEvaluate(std::unique_ptr<Recommender> model, const EvalSplit& split,
+                                          const EvaluateOptions& options, const TrainContext& context) {
   std::vector<TrainingIteration> iterations;
   TrainContext ctx = context;
   ctx.on_iteration = [&](const TrainingIteration& it) {

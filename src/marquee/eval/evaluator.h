@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,10 @@ Result<EvaluationResult> TrainAndEvaluate(const std::string& model_name,
                                           const Parameters& parameters, const EvalSplit& split,
                                           const EvaluateOptions& options,
                                           const TrainContext& context);
+// The same for a model the caller created (the ranker, which reads the
+// catalog; ranking/ranker.h).
+Result<EvaluationResult> TrainAndEvaluate(std::unique_ptr<Recommender> model, const EvalSplit& split,
+                                          const EvaluateOptions& options, const TrainContext& context);
 
 // Checks a metric name such as "ndcg@10" against the cutoffs to be evaluated.
 Status ValidateMetricName(const std::string& name, const std::vector<uint32_t>& cutoffs);

@@ -172,7 +172,7 @@ Status SaveModel(const Recommender& model, const ModelInfo& info, const IdMap& m
   return WriteSummary(info, dir);
 }
 
-Result<LoadedModel> LoadModel(const std::string& dir) {
+Result<ModelFile> OpenModelFile(const std::string& dir) {
   if (!IsDirectory(dir) && FileExists(dir)) {
     return Status::InvalidArgument(dir + ": expected a model directory (written by 'marquee train "
                                          "--out DIR'), found a file");
@@ -195,16 +195,26 @@ Result<LoadedModel> LoadModel(const std::string& dir) {
   if (titles.size() != info.titles || members.size() != info.members) {
     return Status::Corruption(path + ": id lists do not match the model's sizes");
   }
-  Result<std::unique_ptr<Recommender>> model = CreateRecommender(info.model, info.parameters);
-  if (!model.ok()) return model.status().WithContext(path);
-  Status state = (*model)->LoadState(in);
-  if (!state.ok()) return state.WithContext(path);
-  if ((*model)->title_count() != info.titles) {
-    return Status::Corruption(path + ": model state has " + std::to_string((*model)->title_count()) +
-                              " titles, metadata says " + std::to_string(info.titles));
+  return ModelFile{std::move(info), std::move(members), std::move(titles), std::move(in)};
+}
+
+Result<LoadedModel> LoadModel(const std::string& dir) {
+  MARQUEE_ASSIGN_OR_RETURN(ModelFile file, OpenModelFile(dir));
+  const std::string& path = file.reader.path();
+  if (file.info.model == "ranker") {
+    return Status::InvalidArgument(path + ": a ranker, which loads together with its candidate models "
+                                          "(LoadAnyModel, ranking/ranker_file.h)");
   }
-  return LoadedModel{std::move(model).value(), std::move(info), std::move(members),
-                     std::move(titles)};
+  Result<std::unique_ptr<Recommender>> model = CreateRecommender(file.info.model, file.info.parameters);
+  if (!model.ok()) return model.status().WithContext(path);
+  Status state = (*model)->LoadState(file.reader);
+  if (!state.ok()) return state.WithContext(path);
+  if ((*model)->title_count() != file.info.titles) {
+    return Status::Corruption(path + ": model state has " + std::to_string((*model)->title_count()) +
+                              " titles, metadata says " + std::to_string(file.info.titles));
+  }
+  return LoadedModel{std::move(model).value(), std::move(file.info), std::move(file.members),
+                     std::move(file.titles)};
 }
 
 Status CheckModelMatchesDataset(const LoadedModel& model, const Dataset& dataset,

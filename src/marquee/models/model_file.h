@@ -57,12 +57,29 @@ ModelInfo DescribeTrainedModel(const Recommender& model, const std::string& name
 Status SaveModel(const Recommender& model, const ModelInfo& info, const IdMap& members,
                  const IdMap& titles, const std::string& dir);
 
+// A model file opened and its common sections read, before any model is
+// built from it: what LoadModel and the loader of composite models (the
+// ranker, ranking/ranker_file.h) share. `reader` holds the model's own
+// sections.
+struct ModelFile {
+  ModelInfo info;
+  IdMap members;
+  IdMap titles;
+  SectionFileReader reader;
+};
+// NotFound when DIR has no model.mqm, InvalidArgument when DIR is a file,
+// Corruption (naming the file) when it is damaged.
+Result<ModelFile> OpenModelFile(const std::string& dir);
+
 struct LoadedModel {
   std::unique_ptr<Recommender> model;
   ModelInfo info;
   IdMap members;
   IdMap titles;
 };
+// A model of the registry (models/registry.h). A ranker's directory is
+// refused with a message naming LoadAnyModel (ranking/ranker_file.h), which
+// loads both kinds.
 Result<LoadedModel> LoadModel(const std::string& dir);
 
 // OK when the model was trained on a dataset with the same ids as `dataset`;

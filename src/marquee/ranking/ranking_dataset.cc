@@ -1,11 +1,39 @@
 #include "marquee/ranking/ranking_dataset.h"
 
 #include <algorithm>
+#include <numeric>
+
+#include "marquee/util/random.h"
 
 namespace marquee {
 
+LabelSplit SplitLatestPerMember(const InteractionMatrix& data, double share, uint64_t seed) {
+  Rng rng(seed);
+  InteractionBuilder train, target;
+  std::vector<size_t> order;
+  for (uint32_t m = 0; m < data.rows(); ++m) {
+    const auto titles = data.RowIndices(m);
+    const auto weights = data.RowWeights(m);
+    const auto times = data.RowTimes(m);
+    order.resize(titles.size());
+    std::iota(order.begin(), order.end(), size_t{0});
+    if (times.empty()) {
+      for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.Below(static_cast<uint32_t>(i))]);
+    } else {
+      std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return times[a] < times[b]; });
+    }
+    const size_t held = titles.size() >= 2 ? std::max<size_t>(1, static_cast<size_t>(share * titles.size())) : 0;
+    for (size_t j = 0; j < order.size(); ++j) {
+      const size_t i = order[j];
+      (j + held >= order.size() ? target : train).Add(m, titles[i], weights[i], times.empty() ? 0 : times[i]);
+    }
+  }
+  return {train.Build(data.rows(), data.cols(), DuplicateRule::kSum),
+          target.Build(data.rows(), data.cols(), DuplicateRule::kSum)};
+}
+
 RankingDataset BuildRankingDataset(std::span<const CandidateSource> sources, const InteractionMatrix& train,
-                                   const InteractionMatrix& target, const Catalog& catalog, const TitleStats& stats,
+                                   const InteractionMatrix& target, const TitleStats& stats,
                                    const RankingDatasetOptions& o) {
   RankingDataset out;
   out.data.features = static_cast<uint32_t>(RankingFeatureNames(sources).size());
@@ -26,7 +54,7 @@ RankingDataset BuildRankingDataset(std::span<const CandidateSource> sources, con
     if (hits == 0) continue;
     out.targets += next.size();
     out.targets_retrieved += hits;
-    AppendRankingFeatures(c, history, catalog, stats, out.data.x);
+    AppendRankingFeatures(c, history, stats, out.data.x);
     out.data.label.insert(out.data.label.end(), labels.begin(), labels.end());
     out.data.group_sizes.push_back(static_cast<uint32_t>(c.titles.size()));
     out.members.push_back(m);

@@ -33,11 +33,20 @@ struct RankingDataset {
   uint64_t targets_retrieved = 0;         // of those, among the candidates (the ranker's ceiling)
 };
 
+// Each member's latest `share` of interactions (by time; a random share, by
+// `seed`, when `data` has no times), at least one of every member with two
+// or more, as `target`; the rest as `train`. Same shape as `data`.
+struct LabelSplit {
+  InteractionMatrix train;
+  InteractionMatrix target;
+};
+LabelSplit SplitLatestPerMember(const InteractionMatrix& data, double share, uint64_t seed);
+
 // `train`: what the sources learned from (its rows are each member's
 // history and are never retrieved); `target`: what they played next, same
 // shape.
 RankingDataset BuildRankingDataset(std::span<const CandidateSource> sources, const InteractionMatrix& train,
-                                   const InteractionMatrix& target, const Catalog& catalog, const TitleStats& stats,
+                                   const InteractionMatrix& target, const TitleStats& stats,
                                    const RankingDatasetOptions& options = {});
 
 }  // namespace marquee

@@ -33,6 +33,42 @@ TitleStats TitleStats::Compute(const InteractionMatrix& train, const Catalog& ca
     s.log_popularity[t] = std::log1p(static_cast<float>(members[t]));
     s.trend[t] = members[t] > 0 ? static_cast<float>(recent[t]) / members[t] : 0.0f;
     if (launch[t] != INT64_MIN && end != 0) s.age_days[t] = static_cast<float>(UnixDay(end) - launch[t]);
+    if (t < catalog.size()) {
+      const std::vector<uint16_t>& g = catalog.titles()[t].genres;
+      s.genres.insert(s.genres.end(), g.begin(), g.end());
+    }
+    s.genre_offsets.push_back(static_cast<uint32_t>(s.genres.size()));
+  }
+  s.genre_count = static_cast<uint32_t>(catalog.genres().size());
+  return s;
+}
+
+void TitleStats::Save(ByteWriter& out) const {
+  out.Array<float>(log_popularity);
+  out.Array<float>(trend);
+  out.Array<float>(age_days);
+  out.Array<uint32_t>(genre_offsets);
+  out.Array<uint16_t>(genres);
+  out.U32(genre_count);
+}
+
+Result<TitleStats> TitleStats::Load(ByteReader& in) {
+  TitleStats s;
+  s.log_popularity = in.Array<float>();
+  s.trend = in.Array<float>();
+  s.age_days = in.Array<float>();
+  s.genre_offsets = in.Array<uint32_t>();
+  s.genres = in.Array<uint16_t>();
+  s.genre_count = in.U32();
+  if (!in.ok()) return in.status();
+  const size_t n = s.log_popularity.size();
+  bool consistent = s.trend.size() == n && s.age_days.size() == n && s.genre_offsets.size() == n + 1 &&
+                    s.genre_offsets.front() == 0 && s.genre_offsets.back() == s.genres.size() &&
+                    std::is_sorted(s.genre_offsets.begin(), s.genre_offsets.end());
+  for (uint16_t g : s.genres) consistent = consistent && g < s.genre_count;
+  if (!consistent) {
+    in.Fail("title statistics: inconsistent sizes or genre indices");
+    return in.status();
   }
   return s;
 }
@@ -47,13 +83,12 @@ std::vector<std::string> RankingFeatureNames(std::span<const CandidateSource> so
   return names;
 }
 
-void AppendRankingFeatures(const Candidates& c, History history, const Catalog& catalog, const TitleStats& stats,
-                           std::vector<float>& x) {
+void AppendRankingFeatures(const Candidates& c, History history, const TitleStats& stats, std::vector<float>& x) {
   // The member's share of history in each genre.
-  std::vector<float> genre_share(catalog.genres().size(), 0.0f);
+  std::vector<float> genre_share(stats.genre_count, 0.0f);
   for (uint32_t t : history.titles) {
-    if (t >= catalog.size()) continue;
-    for (uint16_t g : catalog.titles()[t].genres) genre_share[g] += 1.0f;
+    if (t >= stats.titles()) continue;
+    for (uint16_t g : stats.TitleGenres(t)) genre_share[g] += 1.0f;
   }
   if (!history.titles.empty()) {
     for (float& g : genre_share) g /= static_cast<float>(history.titles.size());
@@ -75,9 +110,10 @@ void AppendRankingFeatures(const Candidates& c, History history, const Catalog& 
     x.push_back(stats.trend[t]);
     x.push_back(stats.age_days[t]);
     float match = 0.0f;
-    if (t < catalog.size() && !catalog.titles()[t].genres.empty()) {
-      for (uint16_t g : catalog.titles()[t].genres) match += genre_share[g];
-      match /= static_cast<float>(catalog.titles()[t].genres.size());
+    const std::span<const uint16_t> genres = stats.TitleGenres(t);
+    if (!genres.empty()) {
+      for (uint16_t g : genres) match += genre_share[g];
+      match /= static_cast<float>(genres.size());
     }
     x.push_back(match);
     x.push_back(activity);

@@ -26,14 +26,32 @@
 #include "marquee/data/catalog.h"
 #include "marquee/data/interactions.h"
 #include "marquee/ranking/candidates.h"
+#include "marquee/util/section_file.h"
+#include "marquee/util/status.h"
 
 namespace marquee {
 
+// What the features need to know of each title, computed once from the
+// training data and the catalog and saved with a ranker, so a served ranker
+// needs no catalog.
 struct TitleStats {
   std::vector<float> log_popularity, trend, age_days;  // one a title
+  // Each title's genre indices: genres[genre_offsets[t] .. genre_offsets[t+1]).
+  std::vector<uint32_t> genre_offsets{0};
+  std::vector<uint16_t> genres;
+  uint32_t genre_count = 0;  // genre indices are below this
+
+  uint32_t titles() const { return static_cast<uint32_t>(log_popularity.size()); }
+  std::span<const uint16_t> TitleGenres(uint32_t t) const {
+    return {genres.data() + genre_offsets[t], genre_offsets[t + 1] - genre_offsets[t]};
+  }
   // From `train` (with times for trend and age; without, trend is 0 and age
-  // comes from release dates only).
+  // comes from release dates only). Titles beyond the catalog have no genres.
   static TitleStats Compute(const InteractionMatrix& train, const Catalog& catalog, int trend_days = 14);
+
+  void Save(ByteWriter& out) const;
+  // Corruption (via `in`'s context) when inconsistent.
+  static Result<TitleStats> Load(ByteReader& in);
 };
 
 std::vector<std::string> RankingFeatureNames(std::span<const CandidateSource> sources);
@@ -41,7 +59,7 @@ std::vector<std::string> RankingFeatureNames(std::span<const CandidateSource> so
 // Appends candidates.titles.size() rows of RankingFeatureNames().size()
 // floats to `x`. `history`: the member's titles (what genre_match and
 // member_activity read).
-void AppendRankingFeatures(const Candidates& candidates, History history, const Catalog& catalog,
-                           const TitleStats& stats, std::vector<float>& x);
+void AppendRankingFeatures(const Candidates& candidates, History history, const TitleStats& stats,
+                           std::vector<float>& x);
 
 }  // namespace marquee

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "marquee/ranking/ranker_file.h"
+
 namespace marquee::serve {
 
 std::string_view RetrievalModeName(RetrievalOptions::Mode mode) {
@@ -29,7 +31,7 @@ Result<std::unique_ptr<ModelStore>> ModelStore::Open(std::shared_ptr<const Datas
 
 Result<std::shared_ptr<const ServingModel>> ModelStore::Load(const std::string& model_dir,
                                                              int index_threads) const {
-  MARQUEE_ASSIGN_OR_RETURN(LoadedModel loaded, LoadModel(model_dir));
+  MARQUEE_ASSIGN_OR_RETURN(LoadedModel loaded, LoadAnyModel(model_dir));
   MARQUEE_RETURN_IF_ERROR(CheckModelMatchesDataset(loaded, *dataset_, model_dir));
   auto model = std::make_shared<ServingModel>();
   model->dataset = dataset_;

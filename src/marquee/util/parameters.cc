@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -78,6 +79,29 @@ Result<std::string> Parameters::GetChoice(std::string_view model, const std::str
     if (c == it->second) return c;
   }
   return BadValue(model, name, fmt::format("one of {}", fmt::join(choices, ", ")), it->second);
+}
+
+Result<std::vector<std::string>> Parameters::GetNameList(std::string_view model, const std::string& name,
+                                                         const std::vector<std::string>& fallback,
+                                                         const std::vector<std::string>& choices) const {
+  used_.insert(name);
+  auto it = values_.find(name);
+  if (it == values_.end()) return fallback;
+  const std::string expected =
+      fmt::format("a comma-separated list of distinct names from {}", fmt::join(choices, ", "));
+  std::vector<std::string> names;
+  std::string_view rest = it->second;
+  while (true) {
+    const size_t comma = rest.find(',');
+    const std::string item(rest.substr(0, comma));
+    const bool known = std::find(choices.begin(), choices.end(), item) != choices.end();
+    const bool repeated = std::find(names.begin(), names.end(), item) != names.end();
+    if (!known || repeated) return BadValue(model, name, expected, it->second);
+    names.push_back(item);
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  return names;
 }
 
 Result<bool> Parameters::GetBool(std::string_view model, const std::string& name,

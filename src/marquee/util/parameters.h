@@ -41,6 +41,11 @@ class Parameters {
                                 const std::string& fallback,
                                 const std::vector<std::string>& choices) const;
   Result<bool> GetBool(std::string_view model, const std::string& name, bool fallback) const;
+  // A comma-separated list of distinct names, each one of `choices`, at
+  // least one ("ials,ease,trending").
+  Result<std::vector<std::string>> GetNameList(std::string_view model, const std::string& name,
+                                               const std::vector<std::string>& fallback,
+                                               const std::vector<std::string>& choices) const;
   // A number in (0, max]: GetDouble for values where zero is meaningless.
   Result<double> GetPositiveDouble(std::string_view model, const std::string& name,
                                    double fallback, double max) const;
@@ -176,6 +181,24 @@ class ParameterTable {
       return Status::OK();
     };
     row.write = [=](const Options& o, Parameters& p) { p.Set(name, o.*member ? "true" : "false"); };
+    return Add(std::move(row));
+  }
+  // A comma-separated list of distinct names from `choices`, at least one.
+  template <class C>
+  ParameterTable& NameList(std::string name, std::vector<std::string> C::*member,
+                           std::vector<std::string> choices, std::string help) {
+    std::string expected = "a comma-separated list of distinct names from";
+    for (size_t i = 0; i < choices.size(); ++i) expected += (i ? ", " : " ") + choices[i];
+    Row row{{name, expected, "", std::move(help)}, {}, {}};
+    row.read = [=](std::string_view model, const Parameters& p, Options& o) -> Status {
+      MARQUEE_ASSIGN_OR_RETURN(o.*member, p.GetNameList(model, name, o.*member, choices));
+      return Status::OK();
+    };
+    row.write = [=](const Options& o, Parameters& p) {
+      std::string text;
+      for (const std::string& v : o.*member) text += (text.empty() ? "" : ",") + v;
+      p.Set(name, text);
+    };
     return Add(std::move(row));
   }
   // One of the names in `entries` (which must outlive the table: a constant).

@@ -1,0 +1,249 @@
+#include "marquee/ranking/ranker.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "marquee/models/registry.h"
+#include "marquee/ranking/lambdamart.h"
+#include "marquee/ranking/ranking_dataset.h"
+
+namespace marquee {
+
+namespace {
+constexpr uint32_t kEnsembleTag = FourCC("RXGB");
+constexpr uint32_t kStatsTag = FourCC("RSTA");
+constexpr uint32_t kSourcesTag = FourCC("RSRC");
+constexpr uint32_t kMembersTag = FourCC("RMEM");
+
+double SecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+Result<std::vector<std::unique_ptr<Recommender>>> FitSources(const std::vector<std::string>& names,
+                                                             const InteractionMatrix& train, uint64_t seed,
+                                                             std::vector<double>* seconds) {
+  std::vector<std::unique_ptr<Recommender>> models;
+  for (const std::string& name : names) {
+    auto [model_name, parameters] = RankerRecommender::SourceModel(name);
+    MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model, CreateRecommender(model_name, parameters));
+    const auto start = std::chrono::steady_clock::now();
+    Status fitted = model->Fit(train, TrainContext{.seed = seed});
+    if (!fitted.ok()) return fitted.WithContext("candidate source " + name);
+    if (seconds != nullptr) seconds->push_back(SecondsSince(start));
+    models.push_back(std::move(model));
+  }
+  return models;
+}
+
+std::vector<CandidateSource> Views(const std::vector<std::string>& names,
+                                   const std::vector<std::unique_ptr<Recommender>>& models) {
+  std::vector<CandidateSource> views;
+  for (size_t i = 0; i < models.size(); ++i) views.push_back({names[i], models[i].get()});
+  return views;
+}
+}  // namespace
+
+const ParameterTable<RankerRecommender::Options>& RankerRecommender::Table() {
+  static const ParameterTable<Options> table = [] {
+    ParameterTable<Options> t("ranker");
+    t.NameList("candidates", &Options::candidates, SourceNames(),
+               "the retrieval sources whose candidates the ranker orders")
+        .Int("per_source", &Options::per_source, 1, 10000, "candidates each source retrieves")
+        .Int("rounds", &Options::rounds, 1, 5000, "boosting rounds (trees)")
+        .Int("depth", &Options::depth, 1, 16, "depth of each tree")
+        .Double("learning_rate", &Options::learning_rate, 1e-4, 1, "shrinkage of each tree (eta)")
+        .Double("label_share", &Options::label_share, 0.01, 0.9,
+                "each member's latest share of plays held back as the ranker's labels")
+        .Int("max_queries", &Options::max_queries, 0, 100000000,
+             "members the ranker learns from (0 = every member with a held-back play retrieved)")
+        .Int("trend_days", &Options::trend_days, 1, 3650, "the window of the trend feature, in days");
+    return t;
+  }();
+  return table;
+}
+
+std::vector<std::string> RankerRecommender::SourceNames() {
+  return {"ials", "ease", "itemknn", "popularity", "trending"};
+}
+
+std::pair<std::string, Parameters> RankerRecommender::SourceModel(std::string_view source) {
+  if (source == "trending") return {"popularity", Parameters{{"half_life", "7"}}};
+  return {std::string(source), Parameters{}};
+}
+
+Result<std::unique_ptr<RankerRecommender>> RankerRecommender::Create(const Parameters& parameters,
+                                                                     const Catalog* catalog) {
+  MARQUEE_ASSIGN_OR_RETURN(Options options, Table().Read(parameters));
+  std::unique_ptr<RankerRecommender> ranker(new RankerRecommender(std::move(options)));
+  ranker->catalog_ = catalog;
+  return ranker;
+}
+
+Parameters RankerRecommender::parameters() const { return Table().Write(options_); }
+
+void RankerRecommender::SetSources(std::vector<std::unique_ptr<Recommender>> models) {
+  source_models_ = std::move(models);
+  sources_ = Views(options_.candidates, source_models_);
+}
+
+Status RankerRecommender::Fit(const InteractionMatrix& train, const TrainContext& context) {
+  if (catalog_ == nullptr) {
+    return Status::InvalidArgument("ranker: Fit needs the catalog the ranker was created with");
+  }
+  const int trend_days = static_cast<int>(options_.trend_days);
+  // The ensemble learns what members played next among the candidates of
+  // sources that had not seen it.
+  const LabelSplit split = SplitLatestPerMember(train, options_.label_share, context.seed);
+  MARQUEE_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<Recommender>> early,
+                           FitSources(options_.candidates, split.train, context.seed, nullptr));
+  const std::vector<CandidateSource> early_views = Views(options_.candidates, early);
+  const TitleStats early_stats = TitleStats::Compute(split.train, *catalog_, trend_days);
+  const RankingDataset dataset =
+      BuildRankingDataset(early_views, split.train, split.target, early_stats,
+                          {.per_source = static_cast<uint32_t>(options_.per_source),
+                           .max_members = static_cast<uint32_t>(options_.max_queries)});
+  if (dataset.members.empty()) {
+    return Status::InvalidArgument(
+        "ranker: no member played a held-back title among the candidates, so there is nothing to learn "
+        "(too few members with two or more plays, or too few candidates: raise per_source)");
+  }
+  training_ = {static_cast<uint32_t>(dataset.members.size()), dataset.data.rows(), dataset.targets,
+               dataset.targets_retrieved};
+  if (context.on_notice) {
+    context.on_notice({TrainingNotice::Level::kInfo,
+                       fmt::format("ranker: learning from {} members, {} candidates; {:.1f}% of their held-back "
+                                   "titles were retrieved",
+                                   training_.queries, training_.rows,
+                                   100.0 * training_.targets_retrieved / std::max<uint64_t>(training_.targets, 1))});
+  }
+  LambdaMartOptions lm;
+  lm.rounds = static_cast<int>(options_.rounds);
+  lm.max_depth = static_cast<int>(options_.depth);
+  lm.learning_rate = options_.learning_rate;
+  lm.seed = context.seed;
+  MARQUEE_ASSIGN_OR_RETURN(LambdaMart booster, LambdaMart::Train(dataset.data, lm));
+  MARQUEE_ASSIGN_OR_RETURN(ensemble_json_, booster.Save());
+  MARQUEE_ASSIGN_OR_RETURN(ensemble_, TreeEnsemble::FromXGBoostJson(ensemble_json_, dataset.data.features));
+  // Served: the sources refit on everything.
+  source_seconds_.clear();
+  MARQUEE_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<Recommender>> full,
+                           FitSources(options_.candidates, train, context.seed, &source_seconds_));
+  SetSources(std::move(full));
+  stats_ = TitleStats::Compute(train, *catalog_, trend_days);
+  member_count_ = train.rows();
+  refs_.clear();
+  return Status::OK();
+}
+
+void RankerRecommender::Score(uint32_t member, History history, std::span<float> scores) const {
+  const Candidates c = GatherCandidates(sources_, member, history, history.titles,
+                                        static_cast<uint32_t>(options_.per_source));
+  std::vector<float> x;
+  x.reserve(c.titles.size() * ensemble_.features());
+  AppendRankingFeatures(c, history, stats_, x);
+  std::vector<float> predicted(c.titles.size());
+  ensemble_.PredictRows(x, predicted);
+  float floor = 0.0f;
+  if (!predicted.empty()) floor = *std::min_element(predicted.begin(), predicted.end()) - 1.0f;
+  std::fill(scores.begin(), scores.end(), floor);
+  for (size_t i = 0; i < c.titles.size(); ++i) scores[c.titles[i]] = predicted[i];
+}
+
+void RankerRecommender::ScoreMember(uint32_t member, History history, std::span<float> scores) const {
+  Score(member, history, scores);
+}
+
+void RankerRecommender::ScoreHistory(History history, std::span<float> scores) const {
+  Score(IdMap::kNotFound, history, scores);
+}
+
+void RankerRecommender::ScoreSimilar(uint32_t title, std::span<float> scores) const {
+  source_models_.front()->ScoreSimilar(title, scores);
+}
+
+void RankerRecommender::SaveState(SectionFileWriter& out) const {
+  ByteWriter ensemble;
+  ensemble.U32(ensemble_.features());
+  ensemble.String(ensemble_json_);
+  out.AddSection(kEnsembleTag, std::move(ensemble));
+  ByteWriter stats;
+  stats_.Save(stats);
+  out.AddSection(kStatsTag, std::move(stats));
+  ByteWriter members;
+  members.U32(member_count_);
+  out.AddSection(kMembersTag, std::move(members));
+  ByteWriter refs;
+  refs.U32(static_cast<uint32_t>(refs_.size()));
+  for (const SourceRef& r : refs_) {
+    refs.String(r.name);
+    refs.String(r.model);
+    refs.U64(r.data_fingerprint);
+    refs.String(r.version);
+  }
+  out.AddSection(kSourcesTag, std::move(refs));
+}
+
+Status RankerRecommender::LoadState(const SectionFileReader& in) {
+  return Status::Unsupported(in.path() +
+                                    ": a ranker loads together with its candidate models (LoadAnyModel)");
+}
+
+Result<std::vector<RankerRecommender::SourceRef>> RankerRecommender::ReadSourceRefs(const SectionFileReader& in) {
+  MARQUEE_ASSIGN_OR_RETURN(std::string_view payload, in.Section(kSourcesTag));
+  ByteReader r(payload, in.path() + ": candidate model references");
+  std::vector<SourceRef> refs(r.U32());
+  if (refs.size() > payload.size()) r.Fail("reference count");
+  for (size_t i = 0; i < refs.size() && r.ok(); ++i) {
+    refs[i].name = r.String();
+    refs[i].model = r.String();
+    refs[i].data_fingerprint = r.U64();
+    refs[i].version = r.String();
+  }
+  if (r.ok() && !r.AtEnd()) r.Fail("trailing bytes");
+  if (!r.ok()) return r.status();
+  return refs;
+}
+
+Result<std::unique_ptr<RankerRecommender>> RankerRecommender::FromState(
+    const Parameters& parameters, const SectionFileReader& in, std::vector<std::unique_ptr<Recommender>> sources) {
+  MARQUEE_ASSIGN_OR_RETURN(Options options, Table().Read(parameters));
+  std::unique_ptr<RankerRecommender> ranker(new RankerRecommender(std::move(options)));
+  if (sources.size() != ranker->options_.candidates.size()) {
+    return Status::InvalidArgument(fmt::format("{}: the ranker has {} candidate sources, {} were given", in.path(),
+                                               ranker->options_.candidates.size(), sources.size()));
+  }
+  MARQUEE_ASSIGN_OR_RETURN(ranker->refs_, ReadSourceRefs(in));
+  MARQUEE_ASSIGN_OR_RETURN(std::string_view payload, in.Section(kEnsembleTag));
+  ByteReader e(payload, in.path() + ": ranking ensemble");
+  const uint32_t features = e.U32();
+  ranker->ensemble_json_ = e.String();
+  if (!e.ok()) return e.status();
+  MARQUEE_ASSIGN_OR_RETURN(payload, in.Section(kStatsTag));
+  ByteReader s(payload, in.path() + ": title statistics");
+  MARQUEE_ASSIGN_OR_RETURN(ranker->stats_, TitleStats::Load(s));
+  MARQUEE_ASSIGN_OR_RETURN(payload, in.Section(kMembersTag));
+  ByteReader m(payload, in.path() + ": member count");
+  ranker->member_count_ = m.U32();
+  if (!m.ok()) return m.status();
+  ranker->SetSources(std::move(sources));
+  if (features != RankingFeatureNames(ranker->sources_).size()) {
+    return Status::Corruption(fmt::format("{}: the ensemble reads {} features, its sources give {}", in.path(),
+                                          features, RankingFeatureNames(ranker->sources_).size()));
+  }
+  Result<TreeEnsemble> ensemble = TreeEnsemble::FromXGBoostJson(ranker->ensemble_json_, features);
+  if (!ensemble.ok()) return Status::Corruption(in.path() + ": " + ensemble.status().message());
+  ranker->ensemble_ = std::move(*ensemble);
+  for (const std::unique_ptr<Recommender>& source : ranker->source_models_) {
+    if (source->title_count() != ranker->stats_.titles()) {
+      return Status::Corruption(fmt::format("{}: a candidate model has {} titles, the ranker {}", in.path(),
+                                            source->title_count(), ranker->stats_.titles()));
+    }
+  }
+  return ranker;
+}
+
+}  // namespace marquee
