@@ -24,6 +24,11 @@
 #              serving the same model: what experiments cost a request, for
 #              members new to the experiment (an exposure appended) and for
 #              SEEN_MEMBERS members exposed by a warm-up run (none appended);
+#   ranker     GET recommendations k=20 (no artwork) and the homepage without
+#              artwork, served by a ranker (issue 15 §1: iALS 64, item-kNN and
+#              trending popularity retrieve 100 titles each, 50 trees of depth 3
+#              order the <= 300 candidates) on the homepage's service, beside
+#              the same requests served by its iALS alone, at RANKER_CONNECTIONS;
 #   slow       SLOW_PARTIAL connections trickling a header a byte a second
 #              and SLOW_IDLE idle keep-alive connections (bench/slow_clients.py)
 #              held open while wrk measures /healthz and recommendations at 16.
@@ -43,7 +48,8 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-"4 16 64 256"}
 ARTWORK_CONNECTIONS=${ARTWORK_CONNECTIONS:-"16 64"}
 HOMEPAGE_CONNECTIONS=${HOMEPAGE_CONNECTIONS:-"4 16 64"}
-SCENARIOS=${SCENARIOS:-"endpoints artwork homepage experiments slow"}
+RANKER_CONNECTIONS=${RANKER_CONNECTIONS:-"1 4 16"}
+SCENARIOS=${SCENARIOS:-"endpoints artwork homepage ranker experiments slow"}
 SEEN_MEMBERS=${SEEN_MEMBERS:-5000}
 SLOW_PARTIAL=${SLOW_PARTIAL:-100}
 SLOW_IDLE=${SLOW_IDLE:-100}
@@ -90,7 +96,9 @@ HOME_MEMBERS=200000
 HOME_PLAYS=20000000
 HOME_DATA="$OUT/homepage-service.mqd"
 HOME_MODEL="$OUT/homepage-model"
-if [[ " $SCENARIOS " == *" homepage "* ]]; then
+RANKER_MODEL="$OUT/ranker-model"
+RANKER_FLAGS="--model ranker --candidates ials,itemknn,trending --param ials.factors=64 --param ials.iterations=10 --param ials.regularization=0.001"
+if [[ " $SCENARIOS " == *" homepage "* || " $SCENARIOS " == *" ranker "* ]]; then
   if [[ ! -f "$HOME_DATA" ]]; then
     echo "generating $HOME_MEMBERS members x $TITLES titles, $HOME_PLAYS plays -> $HOME_DATA" >&2
     "$MARQUEE" generate --members "$HOME_MEMBERS" --titles "$TITLES" --plays "$HOME_PLAYS" --out "$HOME_DATA.tmp" \
@@ -103,6 +111,15 @@ if [[ " $SCENARIOS " == *" homepage "* ]]; then
     rm -rf "$HOME_MODEL"
     "$MARQUEE" train --data "$HOME_DATA" $TRAIN_FLAGS --out "$HOME_MODEL" >"$OUT/homepage-train.log" 2>&1
     echo "$TRAIN_FLAGS" >"$HOME_MODEL/train_flags"
+  fi
+fi
+if [[ " $SCENARIOS " == *" ranker "* ]]; then
+  if [[ ! -f "$RANKER_MODEL/model.mqm" || "$RANKER_MODEL/model.mqm" -ot "$HOME_DATA" ||
+        "$(cat "$RANKER_MODEL/train_flags" 2>/dev/null)" != "$RANKER_FLAGS" ]]; then
+    echo "training the ranker ($RANKER_FLAGS) -> $RANKER_MODEL" >&2
+    rm -rf "$RANKER_MODEL"
+    "$MARQUEE" train --data "$HOME_DATA" $RANKER_FLAGS --out "$RANKER_MODEL" >"$OUT/ranker-train.log" 2>&1
+    echo "$RANKER_FLAGS" >"$RANKER_MODEL/train_flags"
   fi
 fi
 
@@ -200,6 +217,19 @@ ROWS=$(mktemp)
       MEMBERS=$HOME_MEMBERS run "GET homepage 10x20 +artwork 40" 40 "$conns" bench/serve_homepage.lua
       MEMBERS=$HOME_MEMBERS HOMEPAGE_QUERY="&artwork=false" run "GET homepage 10x20, no artwork" 1 "$conns" \
         bench/serve_homepage.lua
+    done
+  fi
+  if has ranker; then
+    for served in ranker ials; do
+      model="$RANKER_MODEL"
+      [[ $served == ials ]] && model="$HOME_MODEL"
+      SERVE_DATA="$HOME_DATA" SERVE_MODEL="$model" start_server
+      for conns in $RANKER_CONNECTIONS; do
+        MEMBERS=$HOME_MEMBERS RECS_QUERY="&artwork=false" run "GET recs k=20, $served" 1 "$conns" \
+          bench/serve_recommendations.lua
+        MEMBERS=$HOME_MEMBERS HOMEPAGE_QUERY="&artwork=false" run "GET homepage no artwork, $served" 1 "$conns" \
+          bench/serve_homepage.lua
+      done
     done
   fi
   if has experiments; then

@@ -107,7 +107,9 @@ Result<Parameters> ModelFlags::For(const std::string& model, std::set<std::strin
   std::set<std::string> known = KnownParameters(model);
   Parameters mine;
   for (const auto& [name, value] : all.values()) {
-    if (known.count(name)) {
+    // The ranker takes its sources' parameters as SOURCE.NAME.
+    const bool source_parameter = model == "ranker" && name.find('.') != std::string::npos;
+    if (known.count(name) || source_parameter) {
       mine.Set(name, value);
       used->insert(name);
     }

@@ -1,6 +1,7 @@
 #include "marquee/ranking/ranker.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <chrono>
@@ -23,13 +24,14 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-Result<std::vector<std::unique_ptr<Recommender>>> FitSources(const std::vector<std::string>& names,
+Result<std::vector<std::unique_ptr<Recommender>>> FitSources(const RankerRecommender::Options& options,
                                                              const InteractionMatrix& train, uint64_t seed,
                                                              std::vector<double>* seconds) {
   std::vector<std::unique_ptr<Recommender>> models;
-  for (const std::string& name : names) {
-    auto [model_name, parameters] = RankerRecommender::SourceModel(name);
-    MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model, CreateRecommender(model_name, parameters));
+  for (const std::string& name : options.candidates) {
+    MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model,
+                             CreateRecommender(RankerRecommender::SourceModel(name).first,
+                                               RankerRecommender::SourceParameters(options, name)));
     const auto start = std::chrono::steady_clock::now();
     Status fitted = model->Fit(train, TrainContext{.seed = seed});
     if (!fitted.ok()) return fitted.WithContext("candidate source " + name);
@@ -75,15 +77,56 @@ std::pair<std::string, Parameters> RankerRecommender::SourceModel(std::string_vi
   return {std::string(source), Parameters{}};
 }
 
+Parameters RankerRecommender::SourceParameters(const Options& options, const std::string& source) {
+  Parameters p = SourceModel(source).second;
+  auto it = options.source_parameters.find(source);
+  if (it != options.source_parameters.end()) {
+    for (const auto& [name, value] : it->second.values()) p.Set(name, value);
+  }
+  return p;
+}
+
+Result<RankerRecommender::Options> RankerRecommender::ReadOptions(const Parameters& parameters) {
+  Parameters own;
+  std::map<std::string, Parameters> by_source;
+  for (const auto& [name, value] : parameters.values()) {
+    const size_t dot = name.find('.');
+    if (dot == std::string::npos) {
+      own.Set(name, value);
+    } else {
+      by_source[name.substr(0, dot)].Set(name.substr(dot + 1), value);
+    }
+  }
+  MARQUEE_ASSIGN_OR_RETURN(Options options, Table().Read(own));
+  for (auto& [source, values] : by_source) {
+    if (std::find(options.candidates.begin(), options.candidates.end(), source) == options.candidates.end()) {
+      return Status::InvalidArgument(fmt::format("ranker: parameter {}.{}: {} is not one of the candidates ({})",
+                                                 source, values.values().begin()->first, QuoteForError(source),
+                                                 fmt::join(options.candidates, ",")));
+    }
+    options.source_parameters[source] = values;
+    Result<std::unique_ptr<Recommender>> check =
+        CreateRecommender(SourceModel(source).first, SourceParameters(options, source));
+    if (!check.ok()) return check.status().WithContext("ranker: candidate source " + source);
+  }
+  return options;
+}
+
 Result<std::unique_ptr<RankerRecommender>> RankerRecommender::Create(const Parameters& parameters,
                                                                      const Catalog* catalog) {
-  MARQUEE_ASSIGN_OR_RETURN(Options options, Table().Read(parameters));
+  MARQUEE_ASSIGN_OR_RETURN(Options options, ReadOptions(parameters));
   std::unique_ptr<RankerRecommender> ranker(new RankerRecommender(std::move(options)));
   ranker->catalog_ = catalog;
   return ranker;
 }
 
-Parameters RankerRecommender::parameters() const { return Table().Write(options_); }
+Parameters RankerRecommender::parameters() const {
+  Parameters p = Table().Write(options_);
+  for (const auto& [source, values] : options_.source_parameters) {
+    for (const auto& [name, value] : values.values()) p.Set(source + "." + name, value);
+  }
+  return p;
+}
 
 void RankerRecommender::SetSources(std::vector<std::unique_ptr<Recommender>> models) {
   source_models_ = std::move(models);
@@ -99,7 +142,7 @@ Status RankerRecommender::Fit(const InteractionMatrix& train, const TrainContext
   // sources that had not seen it.
   const LabelSplit split = SplitLatestPerMember(train, options_.label_share, context.seed);
   MARQUEE_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<Recommender>> early,
-                           FitSources(options_.candidates, split.train, context.seed, nullptr));
+                           FitSources(options_, split.train, context.seed, nullptr));
   const std::vector<CandidateSource> early_views = Views(options_.candidates, early);
   const TitleStats early_stats = TitleStats::Compute(split.train, *catalog_, trend_days);
   const RankingDataset dataset =
@@ -131,7 +174,7 @@ Status RankerRecommender::Fit(const InteractionMatrix& train, const TrainContext
   // Served: the sources refit on everything.
   source_seconds_.clear();
   MARQUEE_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<Recommender>> full,
-                           FitSources(options_.candidates, train, context.seed, &source_seconds_));
+                           FitSources(options_, train, context.seed, &source_seconds_));
   SetSources(std::move(full));
   stats_ = TitleStats::Compute(train, *catalog_, trend_days);
   member_count_ = train.rows();
@@ -210,7 +253,7 @@ Result<std::vector<RankerRecommender::SourceRef>> RankerRecommender::ReadSourceR
 
 Result<std::unique_ptr<RankerRecommender>> RankerRecommender::FromState(
     const Parameters& parameters, const SectionFileReader& in, std::vector<std::unique_ptr<Recommender>> sources) {
-  MARQUEE_ASSIGN_OR_RETURN(Options options, Table().Read(parameters));
+  MARQUEE_ASSIGN_OR_RETURN(Options options, ReadOptions(parameters));
   std::unique_ptr<RankerRecommender> ranker(new RankerRecommender(std::move(options)));
   if (sources.size() != ranker->options_.candidates.size()) {
     return Status::InvalidArgument(fmt::format("{}: the ranker has {} candidate sources, {} were given", in.path(),

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <span>
 #include <string>
@@ -59,13 +60,21 @@ class RankerRecommender final : public Recommender {
     double label_share = 0.2;
     int64_t max_queries = 5000;
     int64_t trend_days = 14;
+    // A source's own parameters, given as "SOURCE.NAME=VALUE" ("ials.factors=64");
+    // each source's other parameters are its model's defaults.
+    std::map<std::string, Parameters> source_parameters;
   };
   static const ParameterTable<Options>& Table();
   // The source names --candidates takes: ials, ease, itemknn, popularity,
   // trending (popularity whose votes halve every 7 days).
   static std::vector<std::string> SourceNames();
-  // The registry model and parameters a source name stands for.
+  // The registry model and default parameters a source name stands for.
   static std::pair<std::string, Parameters> SourceModel(std::string_view source);
+  // Those parameters with options.source_parameters over them.
+  static Parameters SourceParameters(const Options& options, const std::string& source);
+  // The table's parameters plus "SOURCE.NAME" ones, each checked by the
+  // source's model; InvalidArgument naming the parameter otherwise.
+  static Result<Options> ReadOptions(const Parameters& parameters);
 
   // A ranker to Fit; `catalog` must outlive every Fit call.
   static Result<std::unique_ptr<RankerRecommender>> Create(const Parameters& parameters, const Catalog* catalog);
