@@ -91,7 +91,8 @@ TEST(RankingFeaturesTest, EachFeatureHasItsHandComputedValue) {
   AppendRankingFeatures(c, {history_titles, history_weights}, stats, x);
   const std::vector<std::string> names = RankingFeatureNames(sources);
   EXPECT_EQ(names, (std::vector<std::string>{"score:a", "rank:a", "retrieved_by", "log_popularity", "trend",
-                                             "age_days", "genre_match", "member_activity"}));
+                                             "age_days", "genre_match", "member_activity", "next_episode",
+                                             "series_played", "days_since_genre", "year", "runtime_minutes"}));
   ASSERT_EQ(x.size(), 3 * names.size());
   // Title 1 (Drama, Comedy): score 3, rank 1, genre match (1 + 0) / 2.
   const float* t1 = x.data();
@@ -105,6 +106,90 @@ TEST(RankingFeaturesTest, EachFeatureHasItsHandComputedValue) {
   EXPECT_FLOAT_EQ(x[names.size() + 6], 0.0f);
   EXPECT_FLOAT_EQ(x[2 * names.size() + 3], 0.0f);
   EXPECT_FLOAT_EQ(x[2 * names.size() + 5], 25.0f);
+  // Without times, no recency; without metadata, no year or runtime.
+  EXPECT_TRUE(std::isnan(t1[10]));
+  EXPECT_TRUE(std::isnan(t1[11]));
+  EXPECT_TRUE(std::isnan(t1[12]));
+}
+
+// The Continue Watching, recency and metadata features on a series.
+TEST(RankingFeaturesTest, NextEpisodeSeriesRecencyAndMetadata) {
+  Catalog catalog;
+  const uint16_t drama = catalog.GenreIndex("Drama"), comedy = catalog.GenreIndex("Comedy");
+  catalog.Resize(6);
+  // Titles 0..2: episodes 1..3 of series "s" (Comedy); 3 and 4: films; 5:
+  // an episode of another series.
+  for (uint32_t e = 0; e < 3; ++e) {
+    catalog.titles()[e].episode_of = EpisodeOf{"s", 1, e + 1};
+    catalog.titles()[e].genres = {comedy};
+  }
+  catalog.titles()[3].genres = {drama};
+  catalog.titles()[3].year = 1999;
+  catalog.titles()[3].runtime_minutes = 101;
+  catalog.titles()[4].genres = {comedy, drama};
+  catalog.titles()[5].episode_of = EpisodeOf{"other", 1, 1};
+  InteractionBuilder b;
+  b.Add(0, 0, 1.0f, 40 * kSecondsPerDay);
+  const TitleStats stats = TitleStats::Compute(b.Build(1, 6, DuplicateRule::kSum), catalog, 14);
+  EXPECT_EQ(stats.next_episode[0], 1u);
+  EXPECT_EQ(stats.next_episode[2], TitleStats::kNone);
+  EXPECT_EQ(stats.series[0], stats.series[2]);
+  EXPECT_NE(stats.series[0], stats.series[5]);
+
+  // The member watched episode 1 (Comedy) on day 12 and film 3 (Drama) on
+  // day 20.
+  const std::vector<uint32_t> titles = {0, 3};
+  const std::vector<float> weights = {1.0f, 1.0f};
+  const std::vector<int64_t> times = {12 * kSecondsPerDay, 20 * kSecondsPerDay};
+  const TableSource a({0, 5, 4, 0, 3, 2});
+  const std::vector<CandidateSource> sources = {{"a", &a}};
+  const Candidates c = GatherCandidates(sources, IdMap::kNotFound, {titles, weights, times}, titles, 4);
+  ASSERT_EQ(c.titles, (std::vector<uint32_t>{1, 2, 4, 5}));
+  std::vector<float> x;
+  AppendRankingFeatures(c, {titles, weights, times}, stats, x);
+  const size_t n = RankingFeatureNames(sources).size();
+  auto at = [&](size_t candidate, size_t feature) { return x[candidate * n + feature]; };
+  constexpr size_t kNext = 8, kSeries = 9, kSince = 10;
+  EXPECT_EQ(at(0, kNext), 1.0f);  // episode 2 follows the watched episode 1
+  EXPECT_EQ(at(1, kNext), 0.0f);  // episode 3 does not
+  EXPECT_FLOAT_EQ(at(0, kSeries), std::log1p(1.0f));
+  EXPECT_FLOAT_EQ(at(1, kSeries), std::log1p(1.0f));
+  EXPECT_EQ(at(2, kSeries), 0.0f);  // a film
+  EXPECT_EQ(at(3, kSeries), 0.0f);  // another series
+  // Comedy last watched on day 12, anything on day 20: 8 days.
+  EXPECT_FLOAT_EQ(at(0, kSince), 8.0f);
+  EXPECT_FLOAT_EQ(at(2, kSince), 8.0f);  // title 4's first genre is Comedy
+  EXPECT_TRUE(std::isnan(at(3, kSince)));  // no genres
+  // Metadata of film 3 itself is not a candidate (watched); title 4 has none.
+  EXPECT_TRUE(std::isnan(at(2, 11)));
+  EXPECT_FLOAT_EQ(stats.year[3], 1999.0f);
+  EXPECT_FLOAT_EQ(stats.runtime_minutes[3], 101.0f);
+}
+
+TEST(RankingFeaturesTest, TitleStatsRoundTripAndRefuseDamage) {
+  Catalog catalog;
+  catalog.GenreIndex("Drama");
+  catalog.Resize(3);
+  catalog.titles()[1].genres = {0};
+  catalog.titles()[2].year = 2001;
+  catalog.titles()[0].episode_of = EpisodeOf{"s", 1, 1};
+  catalog.titles()[2].episode_of = EpisodeOf{"s", 1, 2};
+  InteractionBuilder b;
+  b.Add(0, 1, 1.0f, 5 * kSecondsPerDay);
+  const TitleStats stats = TitleStats::Compute(b.Build(1, 3, DuplicateRule::kSum), catalog, 14);
+  ByteWriter w;
+  stats.Save(w);
+  const std::string bytes(w.bytes());
+  ByteReader r(bytes, "stats");
+  Result<TitleStats> back = TitleStats::Load(r);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->genres, stats.genres);
+  EXPECT_EQ(back->next_episode, stats.next_episode);
+  EXPECT_EQ(back->series, stats.series);
+  EXPECT_EQ(back->year[2], 2001.0f);
+  // Cut short: refused.
+  ByteReader cut(std::string_view(bytes).substr(0, bytes.size() - 4), "stats");
+  EXPECT_FALSE(TitleStats::Load(cut).ok());
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // `marquee train --model ranker` and the commands that use its model
 // directory (issue 15 §1): what it writes, that recommend and evaluate take
 // it like any model, and its bad-input errors.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -65,6 +66,17 @@ TEST_F(CliRankerTest, RecommendAndEvaluateTakeTheRankerLikeAnyModel) {
   EXPECT_NE(eval.output.find("\npopularity "), std::string::npos) << eval.output;
 }
 
+TEST_F(CliRankerTest, TuneSearchesTheRankersSettingsAndCandidateSets) {
+  RunResult tune = RunCli("tune --data " + Data() + " --model ranker --protocol leave-last-out --last-n 2 " +
+                          "--strategy grid --space \"candidates=popularity|itemknn,popularity;rounds=5|10\" " +
+                          "--per-source 20 --cutoffs 10");
+  ASSERT_EQ(tune.exit_code, 0) << tune.output;
+  EXPECT_NE(tune.output.find("candidates=itemknn,popularity"), std::string::npos) << tune.output;
+  EXPECT_NE(tune.output.find("best on validation:"), std::string::npos) << tune.output;
+  RunResult defaults = RunCli("tune --data " + Data() + " --model ranker --trials 1 --candidates popularity");
+  EXPECT_NE(defaults.output.find("rounds=25|50|100;depth=2|3|5"), std::string::npos) << defaults.output;
+}
+
 TEST_F(CliRankerTest, BadInputsAreClearErrors) {
   const std::string train = "train --data " + Data() + " --model ranker --out " + dir_->File("bad") + " ";
   RunResult unknown = RunCli(train + "--candidates ials,bogus");
@@ -86,6 +98,76 @@ TEST_F(CliRankerTest, BadInputsAreClearErrors) {
   RunResult gone = RunCli("recommend --data " + Data() + " --model " + copy.File("r") + " --k 3");
   EXPECT_NE(gone.exit_code, 0);
   EXPECT_NE(gone.output.find("candidate model popularity"), std::string::npos) << gone.output;
+}
+
+// Three lists shown after the data ends (2026-01-01): member 1 played the
+// second title of theirs, member 2 nothing, member 3 the first, one naming
+// the impression and one by title within the window; a play two hours
+// later is outside the default one-hour window.
+std::string ImpressionLog() {
+  std::string log;
+  const int64_t t0 = 1767225600 + 86400;
+  auto impression = [&](const char* member, const char* title, int64_t time, const char* id, double p) {
+    log += fmt::format(R"({{"kind":"impression","member":"{}","title":"{}","time":{},"impression_id":"{}",)"
+                       R"("artwork":"","propensity":{}}})"
+                       "\n",
+                       member, title, time, id, p);
+  };
+  impression("m0000001", "t000010", t0, "i1", 0.5);
+  impression("m0000001", "t000011", t0, "i2", 0.25);
+  impression("m0000002", "t000012", t0 + 5, "i3", 0.5);
+  impression("m0000003", "t000013", t0 + 9, "i4", 1.0);
+  impression("m0000003", "t000014", t0 + 9, "i5", 1.0);
+  impression("m0000003", "t000999", t0 + 9, "i6", 1.0);  // a title the dataset lacks
+  log += fmt::format(R"({{"kind":"play","member":"m0000001","title":"t000011","time":{},"impression_id":"i2"}})" "\n",
+                     t0 + 60);
+  log += fmt::format(R"({{"kind":"play","member":"m0000003","title":"t000013","time":{}}})" "\n", t0 + 600);
+  log += fmt::format(R"({{"kind":"play","member":"m0000002","title":"t000012","time":{}}})" "\n", t0 + 7200);
+  return log;
+}
+
+TEST_F(CliRankerTest, TrainsFromAnImpressionLog) {
+  const std::string log = dir_->Write("log.jsonl", ImpressionLog());
+  const std::string train = "train --data " + Data() + " --model ranker --candidates ials,popularity " +
+                            "--per-source 30 --rounds 5 --param ials.factors=8 --impressions " + log + " ";
+  RunResult run = RunCli(train + "--out " + dir_->File("from_log"));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("impressions: 5 in 3 lists, 2 followed by a play within 3600s (1 of titles the "
+                            "dataset lacks left out)"),
+            std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("learning from 2 impression lists"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("only 2 queries"), std::string::npos) << run.output;  // the warning
+  RunResult rec = RunCli("recommend --data " + Data() + " --model " + dir_->File("from_log") + " --k 3");
+  EXPECT_EQ(rec.exit_code, 0) << rec.output;
+  // A window of two hours and more catches member 2's play too.
+  RunResult wider = RunCli(train + "--reward-window 7200 --impression-weights inverse-propensity --out " +
+                           dir_->File("from_log2"));
+  ASSERT_EQ(wider.exit_code, 0) << wider.output;
+  EXPECT_NE(wider.output.find("3 followed by a play within 7200s"), std::string::npos) << wider.output;
+}
+
+TEST_F(CliRankerTest, ImpressionLogErrors) {
+  const std::string log = dir_->Write("log2.jsonl", ImpressionLog());
+  RunResult not_ranker = RunCli("train --data " + Data() + " --model ials --impressions " + log + " --out " +
+                                dir_->File("x"));
+  EXPECT_NE(not_ranker.exit_code, 0);
+  EXPECT_NE(not_ranker.output.find("only the ranker learns from impressions"), std::string::npos) << not_ranker.output;
+  // No play within a zero-second window.
+  RunResult none = RunCli("train --data " + Data() + " --model ranker --candidates popularity --impressions " +
+                          log + " --reward-window 0 --out " + dir_->File("x"));
+  EXPECT_NE(none.exit_code, 0);
+  EXPECT_NE(none.output.find("nothing to learn"), std::string::npos) << none.output;
+  const std::string bad = dir_->Write("bad.jsonl", "{\"kind\":\"impression\"}\n");
+  RunResult malformed = RunCli("train --data " + Data() + " --model ranker --impressions " + bad + " --out " +
+                               dir_->File("x"));
+  EXPECT_NE(malformed.exit_code, 0);
+  EXPECT_NE(malformed.output.find("bad.jsonl:1"), std::string::npos) << malformed.output;
+  RunResult missing = RunCli("train --data " + Data() + " --model ranker --impressions /no/such.log --out " +
+                             dir_->File("x"));
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_NE(missing.output.find("/no/such.log"), std::string::npos) << missing.output;
+  EXPECT_FALSE(std::filesystem::exists(dir_->File("x")));
 }
 
 }  // namespace

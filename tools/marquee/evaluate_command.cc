@@ -210,7 +210,7 @@ Status Evaluate(const EvaluateArgs& args, const CLI::App& app) {
                    notice.message.c_str());
     };
     Result<std::unique_ptr<Recommender>> model = CreateModel(models[i], parameters[i], dataset);
-    if (!model.ok()) return model.status().WithContext(models[i]);
+    if (!model.ok()) return model.status();  // its errors name the model
     Result<EvaluationResult> r = TrainAndEvaluate(std::move(*model), split, options, context);
     if (!r.ok()) return r.status().WithContext(models[i]);
     results.push_back(std::move(*r));

@@ -13,6 +13,8 @@
 #include "marquee/models/model_file.h"
 #include "marquee/models/registry.h"
 #include "marquee/ranking/ranker_file.h"
+#include "event_log_input.h"
+#include "impression_lists.h"
 #include "model_flags.h"
 #include "progress_bar.h"
 
@@ -47,8 +49,37 @@ struct TrainArgs {
   uint64_t seed = 42;
   uint32_t loss_every = 0;
   std::optional<float> min_rating;
+  std::string impressions;           // ranker: an event log to learn from
+  int64_t reward_window = kDefaultRewardWindowSeconds;
+  std::string impression_weights = "none";
   ModelFlags flags;
 };
+
+// The ranker trained from a logged impression list instead of held-back
+// plays: sources fitted on what happened before the first impression.
+Status FitRankerFromImpressions(const TrainArgs& args, const Dataset& dataset, const InteractionMatrix& train,
+                                RankerRecommender& ranker, const TrainContext& context) {
+  MARQUEE_ASSIGN_OR_RETURN(std::vector<Event> events, ReadEventLog(args.impressions));
+  ImpressionListOptions options;
+  options.rules.reward_window_seconds = args.reward_window;
+  options.inverse_propensity = args.impression_weights == "inverse-propensity";
+  Result<ImpressionLists> lists = BuildImpressionLists(events, dataset, options);
+  if (!lists.ok()) return lists.status().WithContext(args.impressions);
+  std::printf("impressions: %llu in %zu lists, %llu followed by a play within %llds%s\n",
+              static_cast<unsigned long long>(lists->impressions), lists->lists.size(),
+              static_cast<unsigned long long>(lists->played), static_cast<long long>(args.reward_window),
+              lists->unknown_titles ? fmt::format(" ({} of titles the dataset lacks left out)", lists->unknown_titles).c_str()
+                                    : "");
+  const int64_t first = lists->first_time;
+  const InteractionMatrix before =
+      FilterEntries(train, [&](uint32_t, uint64_t i) { return train.has_times() && train.times()[i] < first; });
+  if (before.nnz() == 0) {
+    return Status::InvalidArgument(args.impressions +
+                                   ": the dataset has no interactions before the first impression, so the sources "
+                                   "could not describe what was shown without knowing what happened next");
+  }
+  return ranker.FitFromImpressions(before, train, lists->lists, context);
+}
 
 int RunTrain(const TrainArgs& args) {
   Result<Dataset> dataset = LoadDataset(args.data);
@@ -87,15 +118,19 @@ int RunTrain(const TrainArgs& args) {
                  notice.level == TrainingNotice::Level::kWarning ? "warning" : "note",
                  notice.message.c_str());
   };
+  auto* ranker = dynamic_cast<RankerRecommender*>(model->get());
+  if (!args.impressions.empty() && ranker == nullptr) {
+    return ReportError("train", Status::InvalidArgument("--impressions: only the ranker learns from impressions"));
+  }
   auto start = std::chrono::steady_clock::now();
-  Status fitted = (*model)->Fit(train, context);
+  Status fitted = args.impressions.empty() ? (*model)->Fit(train, context)
+                                           : FitRankerFromImpressions(args, *dataset, train, *ranker, context);
   if (!fitted.ok()) return ReportError("train", fitted);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   ModelInfo info = DescribeTrainedModel(**model, args.model, *dataset, train, seconds);
   info.has_min_rating = args.min_rating.has_value();
   info.min_rating = args.min_rating.value_or(0);
-  auto* ranker = dynamic_cast<RankerRecommender*>(model->get());
   Status saved = ranker != nullptr ? SaveRanker(*ranker, info, *dataset, train, args.out)
                                    : SaveModel(**model, info, dataset->members, dataset->titles, args.out);
   if (!saved.ok()) return ReportError("train", saved);
@@ -121,6 +156,18 @@ Command AddTrainCommand(CLI::App& root) {
       ->capture_default_str();
   app->add_option("--min-rating", args->min_rating,
                   "train only on ratings >= R, as positives of weight 1");
+  app->add_option("--impressions", args->impressions,
+                  "ranker: learn from this event log (an events database or JSON lines) of impressions and "
+                  "plays instead of held-back plays");
+  app->add_option("--reward-window", args->reward_window,
+                  "--impressions: seconds after an impression in which a play counts as its outcome")
+      ->check(CLI::Range(int64_t{0}, kMaxRewardWindowSeconds))
+      ->capture_default_str();
+  app->add_option("--impression-weights", args->impression_weights,
+                  "--impressions: none, or inverse-propensity (each list weighted by the mean of 1/propensity "
+                  "of its impressions, capped at 10)")
+      ->check(CLI::IsMember({"none", "inverse-propensity"}))
+      ->capture_default_str();
   args->flags.Register(app);
   return {app, [args]() { return RunTrain(*args); }};
 }

@@ -7,6 +7,7 @@
 #include "marquee/eval/evaluation_report.h"
 #include "marquee/eval/tuner.h"
 #include "marquee/models/registry.h"
+#include "marquee/ranking/ranker.h"
 #include "model_flags.h"
 #include "output_file.h"
 #include "progress_bar.h"
@@ -58,10 +59,15 @@ Status Tune(const TuneArgs& args) {
   // Fail on a bad model name or parameter before any data is read.
   MARQUEE_ASSIGN_OR_RETURN(std::vector<Parameters> settings, SearchSettings(options));
   for (const Parameters& p : settings) {
-    MARQUEE_RETURN_IF_ERROR(CreateRecommender(options.model, p).status());
+    if (options.model == "ranker") {
+      MARQUEE_RETURN_IF_ERROR(RankerRecommender::ReadOptions(p).status());
+    } else {
+      MARQUEE_RETURN_IF_ERROR(CreateRecommender(options.model, p).status());
+    }
   }
 
   MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(args.data));
+  options.create = [&](const Parameters& p) { return CreateModel(options.model, p, dataset); };
   MARQUEE_ASSIGN_OR_RETURN(EvalSplit test, args.split.MakeOrLoad(dataset));
   MARQUEE_ASSIGN_OR_RETURN(EvalSplit validation, MakeValidationSplit(test));
   std::printf("tuning %s: %zu settings, %s on a validation split of %u members (%s)\n",
@@ -107,7 +113,9 @@ Command AddTuneCommand(CLI::App& root) {
                   "required except for ials, whose default searches regularization on a log scale "
                   "over the range that fits its regularization_scaling: 0.001:100 for plain "
                   "(lambda itself, as in implicit), 0.0001:1 for frequency (lambda_u / W_u: the "
-                  "penalty as a fraction of the row's total confidence)");
+                  "penalty as a fraction of the row's total confidence), and the ranker, whose default is "
+                  "rounds=25|50|100;depth=2|3|5;learning_rate=0.05|0.1|0.2 (its candidate sets can be "
+                  "searched too: candidates=ials,ease|ials,itemknn,popularity)");
   app->add_option("--strategy", args->strategy, "random | grid")
       ->check(CLI::IsMember({"random", "grid"}))
       ->capture_default_str();

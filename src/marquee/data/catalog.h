@@ -112,4 +112,10 @@ class Catalog {
   IdMap performer_ids_;
 };
 
+// Each title's next episode: the episode after it in (season, episode)
+// order within its series (after a season's last, the next season's first
+// present), by title index; UINT32_MAX for the last episode and for titles
+// that are not episodes.
+std::vector<uint32_t> NextEpisodes(const Catalog& catalog);
+
 }  // namespace marquee

@@ -95,6 +95,7 @@ Result<SearchSpace> SearchSpace::Parse(const std::string& text) {
 }
 
 Result<std::string> DefaultSearchSpace(const std::string& model, const Parameters& fixed) {
+  if (model == "ranker") return std::string("rounds=25|50|100;depth=2|3|5;learning_rate=0.05|0.1|0.2");
   if (model != "ials") {
     return Status::InvalidArgument("no default search space for model '" + model +
                                    "'; give one with --space");
@@ -143,17 +144,20 @@ Result<TuneResult> Tune(const TuneOptions& options, const EvalSplit& validation,
   TuneResult result;
   ProgressReporter reporter(options.progress, "tuning " + options.model, settings.size());
   TrainContext context{.seed = options.seed};
+  auto run = [&](const Parameters& p, const EvalSplit& split) -> Result<EvaluationResult> {
+    if (!options.create) return TrainAndEvaluate(options.model, p, split, options.evaluate, context);
+    MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model, options.create(p));
+    return TrainAndEvaluate(std::move(model), split, options.evaluate, context);
+  };
   for (const Parameters& p : settings) {
-    MARQUEE_ASSIGN_OR_RETURN(EvaluationResult r,
-                             TrainAndEvaluate(options.model, p, validation, options.evaluate, context));
+    MARQUEE_ASSIGN_OR_RETURN(EvaluationResult r, run(p, validation));
     MARQUEE_ASSIGN_OR_RETURN(double score, r.Metric(options.metric));
     result.trials.push_back(TuneTrial{p, score, std::move(r)});
     if (score > result.trials[result.best].score) result.best = result.trials.size() - 1;
     reporter.Advance(1);
   }
   reporter.Finish();
-  MARQUEE_ASSIGN_OR_RETURN(result.test, TrainAndEvaluate(options.model, result.trials[result.best].parameters,
-                                                         test, options.evaluate, context));
+  MARQUEE_ASSIGN_OR_RETURN(result.test, run(result.trials[result.best].parameters, test));
   return result;
 }
 

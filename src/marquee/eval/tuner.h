@@ -8,6 +8,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,9 @@ struct TuneOptions {
   std::string metric = "ndcg@10";   // maximized on the validation split
   EvaluateOptions evaluate;         // cutoffs must include the metric's
   ProgressCallback progress;        // one step a trial
+  // Creates the model of each trial; empty: CreateRecommender(model, ...).
+  // (The ranker needs the catalog, which eval/ does not know.)
+  std::function<Result<std::unique_ptr<Recommender>>(const Parameters&)> create;
 };
 
 struct TuneTrial {
@@ -64,6 +69,8 @@ struct TuneResult {
 //              up to where the penalty dominates Y^T C_u Y, which grows with
 //              alpha -- at the default alpha 20 the optimum on MovieLens-100K
 //              leave-last-out was 10, and 100 already costs 20% of NDCG@10)
+//   (ranker: its trees' size and learning rate, rounds=25|50|100
+//   depth=2|3|5 learning_rate=0.05|0.1|0.2; its sources keep their settings)
 //   frequency  regularization=0.0001:1:log   (lambda_u / W_u^nu: with nu = 1,
 //              the penalty as a fraction of the row's total confidence W_u;
 //              from 1 up the penalty outweighs all of the row's data and the

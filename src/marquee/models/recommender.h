@@ -30,12 +30,15 @@
 namespace marquee {
 
 // A member's history as models see it: titles ascending, one weight each.
+// `times`: when each title was (last) played, epoch seconds, one a title;
+// empty when unknown. Models ignore it; the ranker's recency features read it.
 struct History {
   std::span<const uint32_t> titles;
   std::span<const float> weights;
+  std::span<const int64_t> times = {};
 
   static History Row(const InteractionMatrix& m, uint32_t row) {
-    return {m.RowIndices(row), m.RowWeights(row)};
+    return {m.RowIndices(row), m.RowWeights(row), m.RowTimes(row)};
   }
 };
 

@@ -37,28 +37,6 @@ std::vector<uint32_t> NewestFirst(const Catalog& catalog) {
   return out;
 }
 
-// Each episode's successor in (season, episode) order within its series, so
-// that the episode after a season's last is the next season's first present.
-std::vector<uint32_t> NextEpisodes(const Catalog& catalog) {
-  struct Episode {
-    std::string_view series;
-    uint32_t season, episode, title;
-  };
-  std::vector<Episode> episodes;
-  for (uint32_t t = 0; t < catalog.size(); ++t) {
-    const auto& of = catalog.titles()[t].episode_of;
-    if (of) episodes.push_back({of->series_id, of->season, of->episode, t});
-  }
-  std::sort(episodes.begin(), episodes.end(), [](const Episode& a, const Episode& b) {
-    return std::tie(a.series, a.season, a.episode, a.title) <
-           std::tie(b.series, b.season, b.episode, b.title);
-  });
-  std::vector<uint32_t> next(catalog.size(), kNoTitle);
-  for (size_t i = 0; i + 1 < episodes.size(); ++i) {
-    if (episodes[i].series == episodes[i + 1].series) next[episodes[i].title] = episodes[i + 1].title;
-  }
-  return next;
-}
 
 }  // namespace
 

@@ -44,4 +44,11 @@ struct Candidates {
 Candidates GatherCandidates(std::span<const CandidateSource> sources, uint32_t member, History history,
                             std::span<const uint32_t> exclude, uint32_t per_source);
 
+// `titles` (distinct; e.g. what an impression list showed) as candidates:
+// every source's score and rank of each as GatherCandidates computes them
+// (rank 0 where the title is beyond that source's per_source), so a ranker
+// can learn from lists its sources did not retrieve.
+Candidates DescribeTitles(std::span<const CandidateSource> sources, uint32_t member, History history,
+                          std::span<const uint32_t> exclude, uint32_t per_source, std::span<const uint32_t> titles);
+
 }  // namespace marquee

@@ -19,6 +19,8 @@ constexpr uint32_t kEnsembleTag = FourCC("RXGB");
 constexpr uint32_t kStatsTag = FourCC("RSTA");
 constexpr uint32_t kSourcesTag = FourCC("RSRC");
 constexpr uint32_t kMembersTag = FourCC("RMEM");
+constexpr uint32_t kFewQueries = 100;
+constexpr int kTrainingThreads = 4;
 
 double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -100,14 +102,14 @@ Result<RankerRecommender::Options> RankerRecommender::ReadOptions(const Paramete
   MARQUEE_ASSIGN_OR_RETURN(Options options, Table().Read(own));
   for (auto& [source, values] : by_source) {
     if (std::find(options.candidates.begin(), options.candidates.end(), source) == options.candidates.end()) {
-      return Status::InvalidArgument(fmt::format("ranker: parameter {}.{}: {} is not one of the candidates ({})",
+      return Status::InvalidArgument(fmt::format("parameter {}.{}: {} is not one of the candidates ({})",
                                                  source, values.values().begin()->first, QuoteForError(source),
                                                  fmt::join(options.candidates, ",")));
     }
     options.source_parameters[source] = values;
     Result<std::unique_ptr<Recommender>> check =
         CreateRecommender(SourceModel(source).first, SourceParameters(options, source));
-    if (!check.ok()) return check.status().WithContext("ranker: candidate source " + source);
+    if (!check.ok()) return check.status().WithContext("candidate source " + source);
   }
   return options;
 }
@@ -131,6 +133,18 @@ Parameters RankerRecommender::parameters() const {
 void RankerRecommender::SetSources(std::vector<std::unique_ptr<Recommender>> models) {
   source_models_ = std::move(models);
   sources_ = Views(options_.candidates, source_models_);
+  // Similarity from the first source that relates titles to each other;
+  // popularity's is the same list for every title.
+  similar_source_ = 0;
+  for (size_t i = sources_.size(); i-- > 0;) {
+    if (SourceModel(sources_[i].name).first != "popularity") similar_source_ = i;
+  }
+}
+
+void RankerRecommender::SetStats(TitleStats stats) {
+  stats_ = std::move(stats);
+  max_log_popularity_ = 0.0f;
+  for (float p : stats_.log_popularity) max_log_popularity_ = std::max(max_log_popularity_, p);
 }
 
 Status RankerRecommender::Fit(const InteractionMatrix& train, const TrainContext& context) {
@@ -140,6 +154,12 @@ Status RankerRecommender::Fit(const InteractionMatrix& train, const TrainContext
   const int trend_days = static_cast<int>(options_.trend_days);
   // The ensemble learns what members played next among the candidates of
   // sources that had not seen it.
+  if (!train.has_times() && context.on_notice) {
+    context.on_notice({TrainingNotice::Level::kWarning,
+                       "ranker: the interactions have no times, so the plays held back as labels are a random "
+                       "share of each member's, not their latest: the ranker learns to find held-out titles, "
+                       "not what members play next"});
+  }
   const LabelSplit split = SplitLatestPerMember(train, options_.label_share, context.seed);
   MARQUEE_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<Recommender>> early,
                            FitSources(options_, split.train, context.seed, nullptr));
@@ -154,16 +174,52 @@ Status RankerRecommender::Fit(const InteractionMatrix& train, const TrainContext
         "ranker: no member played a held-back title among the candidates, so there is nothing to learn "
         "(too few members with two or more plays, or too few candidates: raise per_source)");
   }
+  return Learn(dataset, train, context);
+}
+
+Status RankerRecommender::FitFromImpressions(const InteractionMatrix& before, const InteractionMatrix& train,
+                                             std::span<const ImpressionList> lists, const TrainContext& context) {
+  if (catalog_ == nullptr) {
+    return Status::InvalidArgument("ranker: training needs the catalog the ranker was created with");
+  }
+  const int trend_days = static_cast<int>(options_.trend_days);
+  MARQUEE_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<Recommender>> early,
+                           FitSources(options_, before, context.seed, nullptr));
+  const std::vector<CandidateSource> early_views = Views(options_.candidates, early);
+  const TitleStats early_stats = TitleStats::Compute(before, *catalog_, trend_days);
+  const RankingDataset dataset = BuildRankingDatasetFromImpressions(
+      early_views, before, lists, early_stats, static_cast<uint32_t>(options_.per_source));
+  if (dataset.members.empty()) {
+    return Status::InvalidArgument(fmt::format(
+        "ranker: none of the {} impression lists has a title played after it was shown, so there is nothing "
+        "to learn (a longer reward window, or a log with plays)",
+        lists.size()));
+  }
+  return Learn(dataset, train, context);
+}
+
+Status RankerRecommender::Learn(const RankingDataset& dataset, const InteractionMatrix& train,
+                                const TrainContext& context) {
+  const bool from_lists = !dataset.data.group_weight.empty();
   training_ = {static_cast<uint32_t>(dataset.members.size()), dataset.data.rows(), dataset.targets,
                dataset.targets_retrieved};
   if (context.on_notice) {
     context.on_notice({TrainingNotice::Level::kInfo,
-                       fmt::format("ranker: learning from {} members, {} candidates; {:.1f}% of their held-back "
-                                   "titles were retrieved",
-                                   training_.queries, training_.rows,
+                       fmt::format("ranker: learning from {} {}, {} candidates; {:.1f}% of their played titles "
+                                   "were among the sources' own candidates",
+                                   training_.queries, from_lists ? "impression lists" : "members", training_.rows,
                                    100.0 * training_.targets_retrieved / std::max<uint64_t>(training_.targets, 1))});
   }
+  if (training_.queries < kFewQueries && context.on_notice) {
+    context.on_notice({TrainingNotice::Level::kWarning,
+                       fmt::format("ranker: only {} queries to learn from (fewer than {}); its order will be "
+                                   "little better than its sources'",
+                                   training_.queries, kFewQueries)});
+  }
   LambdaMartOptions lm;
+  // A fixed thread count: XGBoost's result depends on it, and the same seed
+  // must give the same ranker on every machine.
+  lm.threads = kTrainingThreads;
   lm.rounds = static_cast<int>(options_.rounds);
   lm.max_depth = static_cast<int>(options_.depth);
   lm.learning_rate = options_.learning_rate;
@@ -171,12 +227,12 @@ Status RankerRecommender::Fit(const InteractionMatrix& train, const TrainContext
   MARQUEE_ASSIGN_OR_RETURN(LambdaMart booster, LambdaMart::Train(dataset.data, lm));
   MARQUEE_ASSIGN_OR_RETURN(ensemble_json_, booster.Save());
   MARQUEE_ASSIGN_OR_RETURN(ensemble_, TreeEnsemble::FromXGBoostJson(ensemble_json_, dataset.data.features));
-  // Served: the sources refit on everything.
+  // Served: the sources fitted on everything.
   source_seconds_.clear();
   MARQUEE_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<Recommender>> full,
                            FitSources(options_, train, context.seed, &source_seconds_));
   SetSources(std::move(full));
-  stats_ = TitleStats::Compute(train, *catalog_, trend_days);
+  SetStats(TitleStats::Compute(train, *catalog_, static_cast<int>(options_.trend_days)));
   member_count_ = train.rows();
   refs_.clear();
   return Status::OK();
@@ -190,9 +246,13 @@ void RankerRecommender::Score(uint32_t member, History history, std::span<float>
   AppendRankingFeatures(c, history, stats_, x);
   std::vector<float> predicted(c.titles.size());
   ensemble_.PredictRows(x, predicted);
+  // Titles no source retrieved follow the candidates, most popular first
+  // (a list longer than the candidates, or one a filter thinned).
   float floor = 0.0f;
-  if (!predicted.empty()) floor = *std::min_element(predicted.begin(), predicted.end()) - 1.0f;
-  std::fill(scores.begin(), scores.end(), floor);
+  if (!predicted.empty()) floor = *std::min_element(predicted.begin(), predicted.end()) - 2.0f;
+  for (size_t t = 0; t < scores.size(); ++t) {
+    scores[t] = floor + stats_.log_popularity[t] / (1.0f + max_log_popularity_);
+  }
   for (size_t i = 0; i < c.titles.size(); ++i) scores[c.titles[i]] = predicted[i];
 }
 
@@ -205,7 +265,7 @@ void RankerRecommender::ScoreHistory(History history, std::span<float> scores) c
 }
 
 void RankerRecommender::ScoreSimilar(uint32_t title, std::span<float> scores) const {
-  source_models_.front()->ScoreSimilar(title, scores);
+  source_models_[similar_source_]->ScoreSimilar(title, scores);
 }
 
 void RankerRecommender::SaveState(SectionFileWriter& out) const {
@@ -267,7 +327,8 @@ Result<std::unique_ptr<RankerRecommender>> RankerRecommender::FromState(
   if (!e.ok()) return e.status();
   MARQUEE_ASSIGN_OR_RETURN(payload, in.Section(kStatsTag));
   ByteReader s(payload, in.path() + ": title statistics");
-  MARQUEE_ASSIGN_OR_RETURN(ranker->stats_, TitleStats::Load(s));
+  MARQUEE_ASSIGN_OR_RETURN(TitleStats stats, TitleStats::Load(s));
+  ranker->SetStats(std::move(stats));
   MARQUEE_ASSIGN_OR_RETURN(payload, in.Section(kMembersTag));
   ByteReader m(payload, in.path() + ": member count");
   ranker->member_count_ = m.U32();

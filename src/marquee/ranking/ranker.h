@@ -13,9 +13,10 @@
 // release dates) it was created with.
 //
 // Scores: the ensemble's margin for each candidate; every other title
-// (not retrieved, or in the history) gets one score below all candidates,
-// so a top-k list is the ranked candidates. ScoreSimilar is the first
-// source's. No batch scoring, no factor capability: the candidates differ
+// (not retrieved, or in the history) scores below all candidates, more
+// popular ones higher, so a top-k list is the ranked candidates followed
+// by popular titles. ScoreSimilar is that of the first source other than
+// popularity and trending (the first source when all are). No batch scoring, no factor capability: the candidates differ
 // by member.
 //
 // Saved by SaveRanker and loaded by LoadAnyModel (ranker_file.h): the
@@ -36,6 +37,7 @@
 #include "marquee/data/catalog.h"
 #include "marquee/models/recommender.h"
 #include "marquee/ranking/candidates.h"
+#include "marquee/ranking/ranking_dataset.h"
 #include "marquee/ranking/ranking_features.h"
 #include "marquee/ranking/tree_ensemble.h"
 
@@ -88,6 +90,14 @@ class RankerRecommender final : public Recommender {
   std::string_view name() const override { return "ranker"; }
   Parameters parameters() const override;
   Status Fit(const InteractionMatrix& train, const TrainContext& context) override;
+  // Training from impression logs instead: the ensemble learns to order
+  // each logged list by what was played after it was shown, its features
+  // from sources fitted on `before` (the interactions before the first
+  // impression, so that no feature knows the outcome); the sources served
+  // are then fitted on `train` (everything). InvalidArgument when no list
+  // has a played title.
+  Status FitFromImpressions(const InteractionMatrix& before, const InteractionMatrix& train,
+                            std::span<const ImpressionList> lists, const TrainContext& context);
   uint32_t member_count() const override { return member_count_; }
   uint32_t title_count() const override { return stats_.titles(); }
   void ScoreMember(uint32_t member, History history, std::span<float> scores) const override;
@@ -122,6 +132,9 @@ class RankerRecommender final : public Recommender {
   explicit RankerRecommender(Options options) : options_(std::move(options)) {}
   void Score(uint32_t member, History history, std::span<float> scores) const;
   void SetSources(std::vector<std::unique_ptr<Recommender>> models);
+  void SetStats(TitleStats stats);
+  // Trains the ensemble on `dataset`, then fits the served sources on `train`.
+  Status Learn(const RankingDataset& dataset, const InteractionMatrix& train, const TrainContext& context);
 
   Options options_;
   const Catalog* catalog_ = nullptr;  // Fit only
@@ -129,6 +142,8 @@ class RankerRecommender final : public Recommender {
   std::vector<CandidateSource> sources_;  // views of source_models_
   std::vector<double> source_seconds_;
   TitleStats stats_;
+  float max_log_popularity_ = 0;
+  size_t similar_source_ = 0;  // whose ScoreSimilar the ranker's is
   std::string ensemble_json_;  // XGBoost's JSON, saved as is
   TreeEnsemble ensemble_;
   uint32_t member_count_ = 0;

@@ -63,4 +63,27 @@ RankingDataset BuildRankingDataset(std::span<const CandidateSource> sources, con
   return out;
 }
 
+RankingDataset BuildRankingDatasetFromImpressions(std::span<const CandidateSource> sources,
+                                                  const InteractionMatrix& train, std::span<const ImpressionList> lists,
+                                                  const TitleStats& stats, uint32_t per_source) {
+  RankingDataset out;
+  out.data.features = static_cast<uint32_t>(RankingFeatureNames(sources).size());
+  for (const ImpressionList& list : lists) {
+    uint32_t played = 0;
+    for (float label : list.labels) played += label > 0;
+    if (played == 0 || list.titles.size() != list.labels.size()) continue;
+    const History history = list.member < train.rows() ? History::Row(train, list.member) : History{};
+    const Candidates c = DescribeTitles(sources, list.member, history, {}, per_source, list.titles);
+    out.targets += played;
+    for (size_t i = 0; i < c.titles.size(); ++i) out.targets_retrieved += list.labels[i] > 0 && c.retrieved_by[i] > 0;
+    AppendRankingFeatures(c, history, stats, out.data.x);
+    out.data.label.insert(out.data.label.end(), list.labels.begin(), list.labels.end());
+    out.data.group_sizes.push_back(static_cast<uint32_t>(c.titles.size()));
+    out.data.group_weight.push_back(list.weight);
+    out.members.push_back(list.member);
+    out.titles.push_back(c.titles);
+  }
+  return out;
+}
+
 }  // namespace marquee

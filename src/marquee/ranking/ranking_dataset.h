@@ -49,4 +49,22 @@ RankingDataset BuildRankingDataset(std::span<const CandidateSource> sources, con
                                    const InteractionMatrix& target, const TitleStats& stats,
                                    const RankingDatasetOptions& options = {});
 
+// One logged list of impressions (issue 15 §1: training from what members
+// did after being shown titles): the titles one answer showed a member, in
+// order, and which of them the member then played.
+struct ImpressionList {
+  uint32_t member = 0;           // dense index; IdMap::kNotFound when the sources never saw them
+  std::vector<uint32_t> titles;  // distinct, as shown
+  std::vector<float> labels;     // one a title: 1 played after being shown, else 0 (or a watch fraction)
+  float weight = 1.0f;           // the query's weight (e.g. from the impressions' propensities)
+};
+
+// One query a list, its rows the list's titles described by the sources
+// (DescribeTitles, members' histories from `train`, watched titles not
+// excluded: they were shown). Lists without a played title are left out
+// (nothing to order); group_weight holds the lists' weights.
+RankingDataset BuildRankingDatasetFromImpressions(std::span<const CandidateSource> sources,
+                                                  const InteractionMatrix& train, std::span<const ImpressionList> lists,
+                                                  const TitleStats& stats, uint32_t per_source);
+
 }  // namespace marquee

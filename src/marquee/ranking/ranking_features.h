@@ -12,6 +12,14 @@
 //   genre_match       the mean, over its genres, of the share of the
 //                     member's history in that genre (0 without genres)
 //   member_activity   log(1 + titles in the member's history)
+//   next_episode      1 when the title is the episode after one in the
+//                     member's history (what Continue Watching proposes), else 0
+//   series_played     log(1 + episodes of the title's series in the history)
+//   days_since_genre  days from the member's latest play of a title of the
+//                     title's first genre to their latest play of any (how
+//                     long since they watched something similar); missing
+//                     without times, without genres, or when none
+//   year, runtime_minutes   the title's metadata; missing when unknown
 // Missing values are NaN, which XGBoost routes down a learned default branch.
 //
 // Thread safety: TitleStats is immutable after Compute; AppendRankingFeatures
@@ -40,6 +48,11 @@ struct TitleStats {
   std::vector<uint32_t> genre_offsets{0};
   std::vector<uint16_t> genres;
   uint32_t genre_count = 0;  // genre indices are below this
+  // Episodes: each title's next episode (NextEpisodes) and dense series
+  // index; kNone for titles that are not episodes (or are the last).
+  static constexpr uint32_t kNone = UINT32_MAX;
+  std::vector<uint32_t> next_episode, series;
+  std::vector<float> year, runtime_minutes;  // NaN when unknown
 
   uint32_t titles() const { return static_cast<uint32_t>(log_popularity.size()); }
   std::span<const uint16_t> TitleGenres(uint32_t t) const {

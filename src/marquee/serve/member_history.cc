@@ -9,6 +9,7 @@ namespace marquee::serve {
 void MemberHistory::Clear() {
   titles.clear();
   weights.clear();
+  times.clear();
   seen.clear();
   has_new_titles = false;
 }
@@ -19,6 +20,7 @@ struct Entry {
   uint32_t title;
   float weight;
   bool positive;  // counts in the scoring history
+  int64_t time;   // epoch seconds; 0 unknown
 };
 
 // An event's weight on the dataset's scale (see WeightKind).
@@ -36,7 +38,7 @@ Entry EventEntry(const ServingModel& model, uint32_t title, const Event& event) 
     positive = !event.rating || *event.rating >= info.min_rating;
     weight = 1.0f;
   }
-  return {title, weight, positive};
+  return {title, weight, positive, event.time};
 }
 
 // Appends the dataset row (scoring weights from the model's scoring rows).
@@ -46,11 +48,13 @@ void AddRow(const ServingModel& model, uint32_t member, std::vector<Entry>& entr
   std::span<const uint32_t> seen = all.RowIndices(member);
   std::span<const uint32_t> liked = scoring.RowIndices(member);
   std::span<const float> liked_weights = scoring.RowWeights(member);
+  std::span<const int64_t> times = all.RowTimes(member);
   size_t j = 0;
-  for (uint32_t title : seen) {
+  for (size_t i = 0; i < seen.size(); ++i) {
+    const uint32_t title = seen[i];
     while (j < liked.size() && liked[j] < title) ++j;
     const bool positive = j < liked.size() && liked[j] == title;
-    entries.push_back({title, positive ? liked_weights[j] : 0.0f, positive});
+    entries.push_back({title, positive ? liked_weights[j] : 0.0f, positive, times.empty() ? 0 : times[i]});
   }
 }
 
@@ -79,14 +83,17 @@ void BuildMemberHistory(const ServingModel& model, uint32_t member, std::span<co
     const uint32_t title = entries[i].title;
     bool positive = false;
     float weight = 0;
+    int64_t time = 0;
     for (; i < entries.size() && entries[i].title == title; ++i) {
       if (entries[i].positive) weight = positive ? std::max(weight, entries[i].weight) : entries[i].weight;
       positive = positive || entries[i].positive;
+      time = std::max(time, entries[i].time);
     }
     out.seen.push_back(title);
     if (positive) {
       out.titles.push_back(title);
       out.weights.push_back(weight);
+      out.times.push_back(time);
     }
   }
   // New titles: the merged set is larger than the row (rows hold each title once).

@@ -18,6 +18,8 @@ struct MemberHistory {
   // What the model scores: titles ascending, one weight each.
   std::vector<uint32_t> titles;
   std::vector<float> weights;
+  // When each was last played or rated (epoch seconds; 0 unknown).
+  std::vector<int64_t> times;
   // Everything the member watched or rated (ascending): what
   // exclude_watched leaves out.
   std::vector<uint32_t> seen;
@@ -25,7 +27,7 @@ struct MemberHistory {
   // not seen this history and must fold it in.
   bool has_new_titles = false;
 
-  History scoring() const { return {titles, weights}; }
+  History scoring() const { return {titles, weights, times}; }
   void Clear();
 };
 

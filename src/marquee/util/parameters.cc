@@ -95,8 +95,10 @@ Result<std::vector<std::string>> Parameters::GetNameList(std::string_view model,
     const size_t comma = rest.find(',');
     const std::string item(rest.substr(0, comma));
     const bool known = std::find(choices.begin(), choices.end(), item) != choices.end();
-    const bool repeated = std::find(names.begin(), names.end(), item) != names.end();
-    if (!known || repeated) return BadValue(model, name, expected, it->second);
+    if (!known) return BadValue(model, name, expected, it->second);
+    if (std::find(names.begin(), names.end(), item) != names.end()) {
+      return BadValue(model, name, expected + " (" + item + " is given twice)", it->second);
+    }
     names.push_back(item);
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);
