@@ -191,8 +191,9 @@ TEST_F(CliModelsTest, EvaluateColdTitlesFindsAudiencesFromMetadata) {
 TEST_F(CliModelsTest, ForecastBacktestBeatsTheGenreMeanAndRefusesBadDates) {
   // Two synthetic years: launches all through them, release dates in the catalog.
   const std::string data = dir_.File("launches.mqd");
-  ASSERT_EQ(RunCli("generate --members 10000 --titles 1500 --plays 400000 --seed 5 --out " + data).exit_code, 0);
-  RunResult r = RunCli("forecast --data " + data + " --backtest --days 28");
+  ASSERT_EQ(RunCli("generate --members 10000 --titles 1500 --plays 400000 --seed 5 --out " + data + " --truth " +
+                   dir_.File("launches.mqt")).exit_code, 0);
+  RunResult r = RunCli("forecast --data " + data + " --backtest --days 28 --truth " + dir_.File("launches.mqt"));
   ASSERT_EQ(r.exit_code, 0) << r.output;
   // "N launches: median absolute percentage error F% (naive, ...: G%); the 80% interval covered C%"
   const size_t at = r.output.find("median absolute percentage error ");
@@ -205,6 +206,18 @@ TEST_F(CliModelsTest, ForecastBacktestBeatsTheGenreMeanAndRefusesBadDates) {
   const size_t covered_at = r.output.find("interval covered ", at);
   ASSERT_NE(covered_at, std::string::npos);
   EXPECT_GT(std::stod(r.output.substr(covered_at + 17)), 50.0) << r.output;
+  // The truth's own expectation misses what happened by the draw's noise
+  // only: far less than any forecast from data.
+  const size_t truth_at = r.output.find("the ground truth's expected audience: median absolute percentage error ");
+  ASSERT_NE(truth_at, std::string::npos) << r.output;
+  EXPECT_LT(std::stod(r.output.substr(truth_at + 72)), forecast) << r.output;
+  // --truth needs --backtest and the truth of this dataset.
+  EXPECT_NE(RunCli("forecast --data " + data + " --titles x.jsonl --truth " + dir_.File("launches.mqt")).exit_code, 0);
+  ASSERT_EQ(RunCli("generate --members 50 --titles 40 --plays 500 --out " + dir_.File("small.mqd") + " --truth " +
+                   dir_.File("small.mqt")).exit_code, 0);
+  RunResult other = RunCli("forecast --data " + data + " --backtest --truth " + dir_.File("small.mqt"));
+  EXPECT_NE(other.exit_code, 0);
+  EXPECT_NE(other.output.find("the ground truth has 50 members and 40 titles"), std::string::npos) << other.output;
   // A split date without room on both sides; no --backtest.
   RunResult early = RunCli("forecast --data " + data + " --backtest --split-date 1999-01-01");
   EXPECT_NE(early.exit_code, 0);

@@ -155,3 +155,38 @@ TEST(SvgChartTest, ControlCharactersAreDropped) {
 
 }  // namespace
 }  // namespace marquee
+
+namespace marquee {
+namespace {
+
+// A band is one shaded polygon: along the highs, then back along the lows,
+// enclosing the line drawn within it; its edges set the vertical range.
+TEST(SvgChartTest, BandsAreShadedPolygonsAroundTheirLine) {
+  const std::vector<BandSeries> bands = {{"80% interval", {0, 1, 2}, {0, 5, 8}, {0, 20, 40}}};
+  const std::string svg = LineChartSvg({{"expected", {0, 1, 2}, {0, 10, 20}}}, {}, bands);
+  EXPECT_EQ(svg.find("<polyline") != std::string::npos, true);
+  EXPECT_EQ(Occurrences(svg, "<polygon"), 1u);
+  EXPECT_NE(svg.find(">80% interval<"), std::string::npos);
+  EXPECT_NE(svg.find("fill-opacity=\"0.2\""), std::string::npos);
+  const size_t at = svg.find("<polygon");
+  const size_t points = svg.find("points=\"", at) + 8;
+  std::vector<std::pair<double, double>> p(6);
+  ASSERT_EQ(std::sscanf(svg.c_str() + points, "%lf,%lf %lf,%lf %lf,%lf %lf,%lf %lf,%lf %lf,%lf", &p[0].first,
+                        &p[0].second, &p[1].first, &p[1].second, &p[2].first, &p[2].second, &p[3].first,
+                        &p[3].second, &p[4].first, &p[4].second, &p[5].first, &p[5].second),
+            12)
+      << svg;
+  // Highs left to right, lows right to left.
+  EXPECT_LT(p[0].first, p[2].first);
+  EXPECT_EQ(p[3].first, p[2].first);
+  EXPECT_EQ(p[5].first, p[0].first);
+  // At x = 2 the high (40) is above the low (8); 40 is on the chart.
+  EXPECT_LT(p[2].second, p[3].second);
+  EXPECT_NE(svg.find(">40<"), std::string::npos);
+  // Non-finite points are skipped, not printed.
+  const std::string gaps = LineChartSvg({}, {}, {{"b", {0, 1, 2}, {0, NAN, 1}, {1, 2, INFINITY}}});
+  for (const char* bad : {"nan", "inf"}) EXPECT_EQ(gaps.find(bad), std::string::npos) << bad;
+}
+
+}  // namespace
+}  // namespace marquee

@@ -26,6 +26,7 @@
 #include "marquee/models/title_features.h"
 #include "marquee/util/civil_time.h"
 #include "marquee/util/svg_chart.h"
+#include "marquee/synthetic/expected_audience.h"
 #include "model_flags.h"
 #include "new_titles.h"
 #include "output_file.h"
@@ -47,9 +48,37 @@ struct ForecastArgs {
   std::string chart_dir;
   int days = ForecastOptions{}.days;
   std::string split_date;
+  std::string truth;  // --backtest on the synthetic service: its ground truth
   uint64_t seed = 42;
   ModelFlags flags;
 };
+
+// The synthetic truth's expected first-N-day audience of each title in
+// `titles` (synthetic/expected_audience.h), members' joins estimated by
+// their first plays.
+Result<std::vector<double>> TruthAudiences(const ForecastArgs& args, const Dataset& dataset,
+                                           const std::vector<uint32_t>& titles, const std::vector<int64_t>& launch) {
+  MARQUEE_ASSIGN_OR_RETURN(GroundTruth truth, LoadGroundTruth(args.truth));
+  const InteractionMatrix& data = dataset.interactions;
+  if (truth.member_count() != data.rows() || truth.title_count() != data.cols()) {
+    return Status::InvalidArgument(fmt::format(
+        "--truth {}: the ground truth has {} members and {} titles, the dataset {} and {}; expected the truth "
+        "written with this dataset (marquee generate --truth)",
+        args.truth, truth.member_count(), truth.title_count(), data.rows(), data.cols()));
+  }
+  std::vector<int64_t> join(data.rows(), data.LatestTime());
+  for (uint32_t m = 0; m < data.rows(); ++m) {
+    const auto times = data.RowTimes(m);
+    if (!times.empty()) join[m] = *std::min_element(times.begin(), times.end());
+  }
+  const std::vector<double> rates = SuccessiveSamplingRates(truth);
+  std::vector<double> expected;
+  for (uint32_t t : titles) {
+    expected.push_back(ExpectedAudienceWithin(truth, dataset.catalog, join, rates, data.LatestTime() + 1, t,
+                                              launch[t], args.days));
+  }
+  return expected;
+}
 
 // The data before `split` (seconds), same shape.
 InteractionMatrix Before(const InteractionMatrix& data, int64_t split) {
@@ -169,10 +198,14 @@ Status Backtest(const ForecastArgs& args) {
   // The calibration launches' actual audiences, for the naive forecast.
   std::vector<double> past_audience;
   for (uint32_t p : past) past_audience.push_back(AudienceWithin(by_title, p, launch[p], args.days));
-  std::vector<double> errors, naive_errors;
+  std::vector<double> errors, naive_errors, truth_errors, forecast_vs_truth;
+  std::vector<double> truth_audience;
+  if (!args.truth.empty()) {
+    MARQUEE_ASSIGN_OR_RETURN(truth_audience, TruthAudiences(args, dataset, upcoming, launch));
+  }
   uint32_t covered = 0;
-  std::printf("\n%-10s %-34s %-10s %9s %19s %8s %8s\n", "title", "name", "launch", "forecast", "80% interval",
-              "actual", "naive");
+  std::printf("\n%-10s %-34s %-10s %9s %19s %8s %8s%s\n", "title", "name", "launch", "forecast", "80% interval",
+              "actual", "naive", truth_audience.empty() ? "" : "    truth");
   for (size_t i = 0; i < upcoming.size(); ++i) {
     const uint32_t t = upcoming[i];
     const AudienceForecast f = forecaster.Forecast({mapped.Row(t), mapped.factors()});
@@ -189,10 +222,16 @@ Status Backtest(const ForecastArgs& args) {
     errors.push_back(std::abs(f.expected - actual) / std::max(actual, 1.0));
     naive_errors.push_back(std::abs(naive - actual) / std::max(actual, 1.0));
     covered += actual >= f.low && actual <= f.high;
+    std::string truth_column;
+    if (!truth_audience.empty()) {
+      truth_errors.push_back(std::abs(truth_audience[i] - actual) / std::max(actual, 1.0));
+      forecast_vs_truth.push_back(std::abs(f.expected - truth_audience[i]) / std::max(truth_audience[i], 1.0));
+      truth_column = fmt::format(" {:8.1f}", truth_audience[i]);
+    }
     if (i < 12) {
-      std::printf("%-10s %-34.34s %-10s %9.1f [%8.1f, %8.1f] %8.0f %8.1f\n",
+      std::printf("%-10s %-34.34s %-10s %9.1f [%8.1f, %8.1f] %8.0f %8.1f%s\n",
                   std::string(dataset.titles.ExternalId(t)).c_str(), dataset.catalog.titles()[t].name.c_str(),
-                  FormatCivilDate(launch[t]).c_str(), f.expected, f.low, f.high, actual, naive);
+                  FormatCivilDate(launch[t]).c_str(), f.expected, f.low, f.high, actual, naive, truth_column.c_str());
     }
   }
   if (upcoming.size() > 12) std::printf("... and %zu more\n", upcoming.size() - 12);
@@ -200,6 +239,11 @@ Status Backtest(const ForecastArgs& args) {
               "the 80%% interval covered %.1f%%\n",
               upcoming.size(), 100.0 * Median(errors), 100.0 * Median(naive_errors),
               100.0 * covered / static_cast<double>(upcoming.size()));
+  if (!truth_audience.empty()) {
+    std::printf("the ground truth's expected audience: median absolute percentage error %.1f%% against what "
+                "happened (the noise no forecast can remove); the forecast is %.1f%% from it (median)\n",
+                100.0 * Median(truth_errors), 100.0 * Median(forecast_vs_truth));
+  }
   return Status::OK();
 }
 
@@ -334,19 +378,22 @@ Status ForecastNewTitles(const ForecastArgs& args) {
     }
     std::printf("\n");
     if (!args.chart_dir.empty()) {
-      LineSeries expected{"expected", {}, {}}, low{"80% interval, low", {}, {}}, high{"80% interval, high", {}, {}};
+      LineSeries expected{"expected", {}, {}};
+      BandSeries band{"80% interval", {}, {}, {}};
       for (int d = 0; d <= args.days; ++d) {
         const double share = d == 0 ? 0.0 : curve[d - 1];
-        for (LineSeries* s : {&expected, &low, &high}) s->xs.push_back(d);
+        expected.xs.push_back(d);
+        band.xs.push_back(d);
         expected.ys.push_back(forecast.expected * share);
-        low.ys.push_back(forecast.low * share);
-        high.ys.push_back(forecast.high * share);
+        band.lows.push_back(forecast.low * share);
+        band.highs.push_back(forecast.high * share);
       }
       const std::string path = args.chart_dir + "/forecast-" + t.title_id + ".svg";
-      const std::string svg = LineChartSvg(
-          {high, expected, low}, {.title = fmt::format("{}: members who will have played it", t.title_id),
-                                  .x_label = "days after launch",
-                                  .y_label = "members (cumulative)"});
+      const std::string svg = LineChartSvg({expected},
+                                           {.title = fmt::format("{}: members who will have played it", t.title_id),
+                                            .x_label = "days after launch",
+                                            .y_label = "members (cumulative)"},
+                                           {band});
       MARQUEE_RETURN_IF_ERROR(WriteOutput(path, [&](std::FILE* out) { std::fputs(svg.c_str(), out); }));
       std::printf("  chart: %s\n", path.c_str());
     }
@@ -368,6 +415,9 @@ Command AddForecastCommand(CLI::App& root) {
       ->capture_default_str();
   app->add_option("--split-date", args->split_date,
                   "YYYY-MM-DD: learn before it, forecast launches after it (default: when 80% of the data is before)");
+  app->add_option("--truth", args->truth,
+                  "--backtest on the synthetic service: its ground truth (marquee generate --truth), to compare "
+                  "each forecast with the audience the truth expects");
   app->add_option("--seed", args->seed, "random seed")->capture_default_str();
   args->flags.Register(app);
   return {app, [args]() {
@@ -379,6 +429,10 @@ Command AddForecastCommand(CLI::App& root) {
             if (args->backtest && !args->chart_dir.empty()) {
               return ReportError("forecast", Status::InvalidArgument("--chart-dir: charts are drawn for --titles "
                                                                      "forecasts, not for the backtest"));
+            }
+            if (!args->backtest && !args->truth.empty()) {
+              return ReportError("forecast", Status::InvalidArgument("--truth: compares the backtest's forecasts "
+                                                                     "with the ground truth; give --backtest"));
             }
             if (!args->backtest && !args->split_date.empty()) {
               return ReportError("forecast", Status::InvalidArgument("--split-date: the backtest's; --titles "

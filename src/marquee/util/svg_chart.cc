@@ -78,18 +78,27 @@ struct Range {
   double lo = 0.0, hi = 1.0;
 };
 
-// The finite extent of the points, or 0..1 when there are none.
-void DataRanges(const std::vector<LineSeries>& series, Range& x, Range& y) {
+// The finite extent of the points (bands' edges included), or 0..1 when
+// there are none.
+void DataRanges(const std::vector<LineSeries>& series, const std::vector<BandSeries>& bands, Range& x, Range& y) {
   double xlo = std::numeric_limits<double>::infinity(), xhi = -xlo;
   double ylo = xlo, yhi = -xlo;
+  auto add = [&](double px, double py) {
+    if (!std::isfinite(px) || !std::isfinite(py)) return;
+    xlo = std::min(xlo, px);
+    xhi = std::max(xhi, px);
+    ylo = std::min(ylo, py);
+    yhi = std::max(yhi, py);
+  };
   for (const LineSeries& s : series) {
     const size_t n = std::min(s.xs.size(), s.ys.size());
+    for (size_t i = 0; i < n; ++i) add(s.xs[i], s.ys[i]);
+  }
+  for (const BandSeries& b : bands) {
+    const size_t n = std::min({b.xs.size(), b.lows.size(), b.highs.size()});
     for (size_t i = 0; i < n; ++i) {
-      if (!std::isfinite(s.xs[i]) || !std::isfinite(s.ys[i])) continue;
-      xlo = std::min(xlo, s.xs[i]);
-      xhi = std::max(xhi, s.xs[i]);
-      ylo = std::min(ylo, s.ys[i]);
-      yhi = std::max(yhi, s.ys[i]);
+      add(b.xs[i], b.lows[i]);
+      add(b.xs[i], b.highs[i]);
     }
   }
   if (xlo <= xhi) x = {xlo, xhi};
@@ -167,6 +176,23 @@ void AppendSeries(const Frame& f, const LineSeries& s, size_t index, std::string
   }
 }
 
+// The band as one polygon: along the highs, back along the lows. Points
+// with a non-finite coordinate are left out.
+void AppendBand(const Frame& f, const BandSeries& b, size_t index, std::string& out) {
+  std::vector<std::pair<double, double>> upper, lower;
+  const size_t n = std::min({b.xs.size(), b.lows.size(), b.highs.size()});
+  for (size_t i = 0; i < n; ++i) {
+    if (!std::isfinite(b.xs[i]) || !std::isfinite(b.lows[i]) || !std::isfinite(b.highs[i])) continue;
+    upper.emplace_back(f.X(b.xs[i]), f.Y(b.highs[i]));
+    lower.emplace_back(f.X(b.xs[i]), f.Y(b.lows[i]));
+  }
+  std::string points;
+  for (const auto& [px, py] : upper) points += (points.empty() ? "" : " ") + Fixed(px, 1) + "," + Fixed(py, 1);
+  for (auto it = lower.rbegin(); it != lower.rend(); ++it) points += " " + Fixed(it->first, 1) + "," + Fixed(it->second, 1);
+  out += "<polygon fill=\"" + std::string(kColours[index % kColours.size()]) +
+         "\" fill-opacity=\"0.2\" stroke=\"none\" points=\"" + points + "\"/>\n";
+}
+
 void AppendLegend(const std::vector<LineSeries>& series, double x, double top, std::string& out) {
   for (size_t i = 0; i < series.size(); ++i) {
     const double y = top + 10 + 20.0 * static_cast<double>(i);
@@ -224,16 +250,19 @@ std::string CompactNumber(double value) {
   return Trimmed(value);
 }
 
-std::string LineChartSvg(const std::vector<LineSeries>& series, const ChartOptions& options) {
+std::string LineChartSvg(const std::vector<LineSeries>& series, const ChartOptions& options,
+                         const std::vector<BandSeries>& bands) {
   const double width = std::max(options.width, kMinWidth);
   const double height = std::max(options.height, kMinHeight);
   size_t longest = 0;
   for (const LineSeries& s : series) longest = std::max(longest, s.name.size());
-  const double legend_width =
-      series.empty() ? 0.0 : std::min(width / 3, 40.0 + kCharWidth * static_cast<double>(longest));
+  for (const BandSeries& b : bands) longest = std::max(longest, b.name.size());
+  const double legend_width = series.empty() && bands.empty()
+                                  ? 0.0
+                                  : std::min(width / 3, 40.0 + kCharWidth * static_cast<double>(longest));
 
   Range x, y;
-  DataRanges(series, x, y);
+  DataRanges(series, bands, x, y);
   Frame f;
   f.left = kLeftMargin;
   f.right = width - legend_width - kLegendGap;
@@ -250,8 +279,18 @@ std::string LineChartSvg(const std::vector<LineSeries>& series, const ChartOptio
   out += "<text x=\"" + Fixed(width / 2, 1) + "\" y=\"24\" text-anchor=\"middle\" font-size=\"16\">" +
          XmlEscape(options.title) + "</text>\n";
   AppendAxes(f, options, out);
+  for (size_t i = 0; i < bands.size(); ++i) AppendBand(f, bands[i], i, out);
   for (size_t i = 0; i < series.size(); ++i) AppendSeries(f, series[i], i, out);
   AppendLegend(series, f.right + kLegendGap, f.top, out);
+  // Bands' legend entries follow the lines': a shaded swatch each.
+  for (size_t i = 0; i < bands.size(); ++i) {
+    const double ly = f.top + 10 + 20.0 * static_cast<double>(series.size() + i);
+    const double lx = f.right + kLegendGap;
+    out += "<rect x=\"" + Fixed(lx, 1) + "\" y=\"" + Fixed(ly - 6, 1) + "\" width=\"24\" height=\"12\" fill=\"" +
+           std::string(kColours[i % kColours.size()]) + "\" fill-opacity=\"0.2\"/>\n";
+    out += "<text x=\"" + Fixed(lx + 30, 1) + "\" y=\"" + Fixed(ly + 4, 1) + "\">" + XmlEscape(bands[i].name) +
+           "</text>\n";
+  }
   out += "</svg>\n";
   return out;
 }

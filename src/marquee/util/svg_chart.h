@@ -20,6 +20,15 @@ struct LineSeries {
   std::vector<double> ys;
 };
 
+// A shaded band between two curves (an interval around a forecast), drawn
+// beneath the lines and named in the legend.
+struct BandSeries {
+  std::string name;
+  std::vector<double> xs;     // points (xs[i], lows[i]..highs[i]); the shortest count
+  std::vector<double> lows;
+  std::vector<double> highs;
+};
+
 struct ChartOptions {
   std::string title;
   std::string x_label;
@@ -34,7 +43,8 @@ struct ChartOptions {
 // HTML reports use it.
 std::string XmlEscape(std::string_view text);
 
-std::string LineChartSvg(const std::vector<LineSeries>& series, const ChartOptions& options);
+std::string LineChartSvg(const std::vector<LineSeries>& series, const ChartOptions& options,
+                         const std::vector<BandSeries>& bands = {});
 
 // Tick values covering [lo, hi] with a step of 1, 2 or 5 x 10^k chosen so that
 // there are about `target` intervals; the first tick is <= lo and the last >=
