@@ -77,6 +77,24 @@ TEST_F(CliRankerTest, TuneSearchesTheRankersSettingsAndCandidateSets) {
   EXPECT_NE(defaults.output.find("rounds=25|50|100;depth=2|3|5"), std::string::npos) << defaults.output;
 }
 
+// A forecast can use a trained model's factors: iALS, or the iALS among a
+// ranker's candidates; a model without factors, or one for the backtest
+// (which must not see the launches), is refused.
+TEST_F(CliRankerTest, ForecastUsesATrainedModelsFactors) {
+  const std::string titles = dir_->Write("new.jsonl", R"({"title": "new-1", "genres": ["Comedy"]})" "\n");
+  RunResult ranker = RunCli("forecast --data " + Data() + " --titles " + titles + " --model " + Ranker());
+  ASSERT_EQ(ranker.exit_code, 0) << ranker.output;
+  EXPECT_NE(ranker.output.find("using " + Ranker() + " (ranker"), std::string::npos) << ranker.output;
+  EXPECT_NE(ranker.output.find("new-1: "), std::string::npos) << ranker.output;
+  RunResult popularity =
+      RunCli("forecast --data " + Data() + " --titles " + titles + " --model " + Ranker() + "/candidates/popularity");
+  EXPECT_NE(popularity.exit_code, 0);
+  EXPECT_NE(popularity.output.find("has none (expected iALS"), std::string::npos) << popularity.output;
+  RunResult backtest = RunCli("forecast --data " + Data() + " --backtest --model " + Ranker());
+  EXPECT_NE(backtest.exit_code, 0);
+  EXPECT_NE(backtest.output.find("has seen the launches"), std::string::npos) << backtest.output;
+}
+
 TEST_F(CliRankerTest, BadInputsAreClearErrors) {
   const std::string train = "train --data " + Data() + " --model ranker --out " + dir_->File("bad") + " ";
   RunResult unknown = RunCli(train + "--candidates ials,bogus");

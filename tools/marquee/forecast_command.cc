@@ -27,6 +27,8 @@
 #include "marquee/util/civil_time.h"
 #include "marquee/util/svg_chart.h"
 #include "marquee/synthetic/expected_audience.h"
+#include "marquee/models/model_file.h"
+#include "marquee/ranking/ranker_file.h"
 #include "model_flags.h"
 #include "new_titles.h"
 #include "output_file.h"
@@ -49,6 +51,7 @@ struct ForecastArgs {
   int days = ForecastOptions{}.days;
   std::string split_date;
   std::string truth;  // --backtest on the synthetic service: its ground truth
+  std::string model;  // --titles: a trained factor model (or a ranker with iALS) instead of training iALS
   uint64_t seed = 42;
   ModelFlags flags;
 };
@@ -105,6 +108,34 @@ bool ShareGenre(const Title& a, const Title& b) {
   return false;
 }
 
+// --model: a trained model whose member and title factors the forecast
+// uses: a factor model (iALS), or a ranker with one among its sources.
+Result<std::unique_ptr<Recommender>> LoadFactorModel(const ForecastArgs& args, const Dataset& dataset,
+                                                     const FactorModel** factors) {
+  MARQUEE_ASSIGN_OR_RETURN(Parameters given, args.flags.All());
+  if (!given.values().empty()) {
+    return Status::InvalidArgument(fmt::format("--model: the model is trained already; its parameters cannot be "
+                                               "given ({} was)",
+                                               given.values().begin()->first));
+  }
+  MARQUEE_ASSIGN_OR_RETURN(LoadedModel loaded, LoadAnyModel(args.model));
+  MARQUEE_RETURN_IF_ERROR(CheckModelMatchesDataset(loaded, dataset, args.model));
+  *factors = loaded.model->AsFactorModel();
+  if (const auto* ranker = dynamic_cast<const RankerRecommender*>(loaded.model.get()); ranker != nullptr) {
+    for (size_t i = 0; i < ranker->sources().size() && *factors == nullptr; ++i) {
+      *factors = ranker->source_model(i).AsFactorModel();
+    }
+  }
+  if (*factors == nullptr) {
+    return Status::InvalidArgument(fmt::format(
+        "--model {}: a forecast scores members against titles' factor vectors, and this {} model has none "
+        "(expected iALS, or a ranker with iALS among its candidates)",
+        args.model, loaded.info.model));
+  }
+  std::printf("using %s (%s, version %s)\n", args.model.c_str(), loaded.info.model.c_str(), loaded.info.version.c_str());
+  return std::move(loaded.model);
+}
+
 // What a forecast learns from the data before `split_day`: iALS, the
 // metadata mapping, every title's mapped vector, and the calibration on
 // `past` launches.
@@ -123,12 +154,18 @@ Result<Model> Prepare(const Dataset& dataset, int64_t split_day, const std::vect
                       const std::vector<int64_t>& launch, const ForecastArgs& args) {
   const InteractionMatrix& data = dataset.interactions;
   InteractionMatrix train = Before(data, split_day * kSecondsPerDay);
-  std::set<std::string> used;
-  MARQUEE_ASSIGN_OR_RETURN(Parameters parameters, args.flags.For("ials", &used));
-  MARQUEE_RETURN_IF_ERROR(CheckAllFlagsUsed(args.flags, used, {"ials"}));
-  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<Recommender> model, CreateRecommender("ials", parameters));
-  MARQUEE_RETURN_IF_ERROR(model->Fit(train, TrainContext{.seed = args.seed, .progress = TerminalProgress()}));
-  const FactorModel* factors = model->AsFactorModel();
+  std::unique_ptr<Recommender> model;
+  const FactorModel* factors = nullptr;
+  if (!args.model.empty()) {
+    MARQUEE_ASSIGN_OR_RETURN(model, LoadFactorModel(args, dataset, &factors));
+  } else {
+    std::set<std::string> used;
+    MARQUEE_ASSIGN_OR_RETURN(Parameters parameters, args.flags.For("ials", &used));
+    MARQUEE_RETURN_IF_ERROR(CheckAllFlagsUsed(args.flags, used, {"ials"}));
+    MARQUEE_ASSIGN_OR_RETURN(model, CreateRecommender("ials", parameters));
+    MARQUEE_RETURN_IF_ERROR(model->Fit(train, TrainContext{.seed = args.seed, .progress = TerminalProgress()}));
+    factors = model->AsFactorModel();
+  }
   MARQUEE_ASSIGN_OR_RETURN(TitleFeatures features, TitleFeatures::Build(dataset.catalog));
   const std::vector<uint32_t> counts = train.ColumnCounts();
   std::vector<uint32_t> learned;
@@ -415,6 +452,9 @@ Command AddForecastCommand(CLI::App& root) {
       ->capture_default_str();
   app->add_option("--split-date", args->split_date,
                   "YYYY-MM-DD: learn before it, forecast launches after it (default: when 80% of the data is before)");
+  app->add_option("--model", args->model,
+                  "--titles: a trained model directory (iALS, or a ranker with iALS among its candidates) whose "
+                  "factors the forecast uses, instead of training iALS on the data");
   app->add_option("--truth", args->truth,
                   "--backtest on the synthetic service: its ground truth (marquee generate --truth), to compare "
                   "each forecast with the audience the truth expects");
@@ -429,6 +469,11 @@ Command AddForecastCommand(CLI::App& root) {
             if (args->backtest && !args->chart_dir.empty()) {
               return ReportError("forecast", Status::InvalidArgument("--chart-dir: charts are drawn for --titles "
                                                                      "forecasts, not for the backtest"));
+            }
+            if (args->backtest && !args->model.empty()) {
+              return ReportError("forecast", Status::InvalidArgument(
+                                                 "--model: the backtest trains iALS on the data before its split "
+                                                 "date; a trained model has seen the launches it would forecast"));
             }
             if (!args->backtest && !args->truth.empty()) {
               return ReportError("forecast", Status::InvalidArgument("--truth: compares the backtest's forecasts "

@@ -78,7 +78,7 @@ Result<LoadedModel> LoadRanker(const std::string& dir, ModelFile file) {
   }
   Result<std::unique_ptr<RankerRecommender>> ranker =
       RankerRecommender::FromState(file.info.parameters, file.reader, std::move(sources));
-  if (!ranker.ok()) return ranker.status().WithContext(path);
+  if (!ranker.ok()) return ranker.status();  // its messages name the file
   if ((*ranker)->title_count() != file.info.titles) {
     return Status::Corruption(fmt::format("{}: the ranker has {} titles, its metadata {}", path,
                                           (*ranker)->title_count(), file.info.titles));
