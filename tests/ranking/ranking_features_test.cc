@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -228,6 +229,36 @@ TEST(RankingDatasetTest, LabelsAreWhatEachMemberPlayedNextAmongTheirCandidates) 
   // Two targets of member 0, one retrieved: the ranker cannot do better.
   EXPECT_EQ(d.targets, 2u);
   EXPECT_EQ(d.targets_retrieved, 1u);
+}
+
+}  // namespace
+}  // namespace marquee
+
+namespace marquee {
+namespace {
+
+// A cap on members draws them from the whole range (imported member
+// indices follow sign-up order), the same ones for the same seed.
+TEST(RankingDatasetTest, AMemberCapSamplesAcrossAllMembers) {
+  constexpr uint32_t kMembers = 100;
+  InteractionBuilder train_b, target_b;
+  for (uint32_t m = 0; m < kMembers; ++m) {
+    train_b.Add(m, 0, 1.0f);
+    target_b.Add(m, 1, 1.0f);
+  }
+  const InteractionMatrix train = train_b.Build(kMembers, 3, DuplicateRule::kSum);
+  const InteractionMatrix target = target_b.Build(kMembers, 3, DuplicateRule::kSum);
+  const TableSource a({0, 2, 1});
+  const std::vector<CandidateSource> sources = {{"a", &a}};
+  const TitleStats stats = TitleStats::Compute(train, Catalog(), 14);
+  const RankingDataset d = BuildRankingDataset(sources, train, target, stats, {.per_source = 2, .max_members = 10, .seed = 5});
+  ASSERT_EQ(d.members.size(), 10u);
+  EXPECT_GT(*std::max_element(d.members.begin(), d.members.end()), 30u);
+  std::vector<uint32_t> distinct = d.members;
+  std::sort(distinct.begin(), distinct.end());
+  EXPECT_EQ(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  const RankingDataset again = BuildRankingDataset(sources, train, target, stats, {.per_source = 2, .max_members = 10, .seed = 5});
+  EXPECT_EQ(again.members, d.members);
 }
 
 }  // namespace

@@ -26,8 +26,9 @@ double SecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// `context`: its seed, and its progress (each source's training shows).
 Result<std::vector<std::unique_ptr<Recommender>>> FitSources(const RankerRecommender::Options& options,
-                                                             const InteractionMatrix& train, uint64_t seed,
+                                                             const InteractionMatrix& train, const TrainContext& context,
                                                              std::vector<double>* seconds) {
   std::vector<std::unique_ptr<Recommender>> models;
   for (const std::string& name : options.candidates) {
@@ -35,7 +36,7 @@ Result<std::vector<std::unique_ptr<Recommender>>> FitSources(const RankerRecomme
                              CreateRecommender(RankerRecommender::SourceModel(name).first,
                                                RankerRecommender::SourceParameters(options, name)));
     const auto start = std::chrono::steady_clock::now();
-    Status fitted = model->Fit(train, TrainContext{.seed = seed});
+    Status fitted = model->Fit(train, TrainContext{.seed = context.seed, .progress = context.progress});
     if (!fitted.ok()) return fitted.WithContext("candidate source " + name);
     if (seconds != nullptr) seconds->push_back(SecondsSince(start));
     models.push_back(std::move(model));
@@ -162,13 +163,14 @@ Status RankerRecommender::Fit(const InteractionMatrix& train, const TrainContext
   }
   const LabelSplit split = SplitLatestPerMember(train, options_.label_share, context.seed);
   MARQUEE_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<Recommender>> early,
-                           FitSources(options_, split.train, context.seed, nullptr));
+                           FitSources(options_, split.train, context, nullptr));
   const std::vector<CandidateSource> early_views = Views(options_.candidates, early);
   const TitleStats early_stats = TitleStats::Compute(split.train, *catalog_, trend_days);
   const RankingDataset dataset =
       BuildRankingDataset(early_views, split.train, split.target, early_stats,
                           {.per_source = static_cast<uint32_t>(options_.per_source),
-                           .max_members = static_cast<uint32_t>(options_.max_queries)});
+                           .max_members = static_cast<uint32_t>(options_.max_queries),
+                           .seed = context.seed});
   if (dataset.members.empty()) {
     return Status::InvalidArgument(
         "ranker: no member played a held-back title among the candidates, so there is nothing to learn "
@@ -184,7 +186,7 @@ Status RankerRecommender::FitFromImpressions(const InteractionMatrix& before, co
   }
   const int trend_days = static_cast<int>(options_.trend_days);
   MARQUEE_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<Recommender>> early,
-                           FitSources(options_, before, context.seed, nullptr));
+                           FitSources(options_, before, context, nullptr));
   const std::vector<CandidateSource> early_views = Views(options_.candidates, early);
   const TitleStats early_stats = TitleStats::Compute(before, *catalog_, trend_days);
   const RankingDataset dataset = BuildRankingDatasetFromImpressions(
@@ -230,7 +232,7 @@ Status RankerRecommender::Learn(const RankingDataset& dataset, const Interaction
   // Served: the sources fitted on everything.
   source_seconds_.clear();
   MARQUEE_ASSIGN_OR_RETURN(std::vector<std::unique_ptr<Recommender>> full,
-                           FitSources(options_, train, context.seed, &source_seconds_));
+                           FitSources(options_, train, context, &source_seconds_));
   SetSources(std::move(full));
   SetStats(TitleStats::Compute(train, *catalog_, static_cast<int>(options_.trend_days)));
   member_count_ = train.rows();

@@ -37,7 +37,13 @@ RankingDataset BuildRankingDataset(std::span<const CandidateSource> sources, con
                                    const RankingDatasetOptions& o) {
   RankingDataset out;
   out.data.features = static_cast<uint32_t>(RankingFeatureNames(sources).size());
-  for (uint32_t m = 0; m < target.rows(); ++m) {
+  std::vector<uint32_t> order(target.rows());
+  std::iota(order.begin(), order.end(), 0u);
+  if (o.max_members != 0) {
+    Rng rng(o.seed);
+    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.Below(static_cast<uint32_t>(i))]);
+  }
+  for (uint32_t m : order) {
     if (o.max_members != 0 && out.members.size() >= o.max_members) break;
     const auto next = target.RowIndices(m);
     if (next.empty()) continue;

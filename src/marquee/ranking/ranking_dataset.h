@@ -22,7 +22,11 @@ namespace marquee {
 
 struct RankingDatasetOptions {
   uint32_t per_source = 100;  // candidates each source retrieves
-  uint32_t max_members = 0;   // 0 = every member with a target; else the first this many of them
+  // 0 = every member with a target; else this many of them, drawn at random
+  // (by `seed`): imported member indices often follow sign-up order, and the
+  // first members are not like the rest.
+  uint32_t max_members = 0;
+  uint64_t seed = 42;
 };
 
 struct RankingDataset {
