@@ -150,8 +150,11 @@ TEST_F(CliRankerTest, TrainsFromAnImpressionLog) {
                             "--per-source 30 --rounds 5 --param ials.factors=8 --impressions " + log + " ";
   RunResult run = RunCli(train + "--out " + dir_->File("from_log"));
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_NE(run.output.find("impressions: 5 in 3 lists, 2 followed by a play within 3600s (1 of titles the "
-                            "dataset lacks left out)"),
+  EXPECT_NE(run.output.find("impressions: 5 in 3 lists, 2 followed by a play within 3600s (2 lists with a play)"),
+            std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("warning: 1 impressions (16.7%) are of titles the dataset lacks and are left out: is "
+                            "this log from this service?"),
             std::string::npos)
       << run.output;
   EXPECT_NE(run.output.find("learning from 2 impression lists"), std::string::npos) << run.output;
@@ -163,6 +166,10 @@ TEST_F(CliRankerTest, TrainsFromAnImpressionLog) {
                            dir_->File("from_log2"));
   ASSERT_EQ(wider.exit_code, 0) << wider.output;
   EXPECT_NE(wider.output.find("3 followed by a play within 7200s"), std::string::npos) << wider.output;
+  // The window and weights belong to impression training.
+  RunResult stray = RunCli("train --data " + Data() + " --model ranker --reward-window 60 --out " + dir_->File("s"));
+  EXPECT_NE(stray.exit_code, 0);
+  EXPECT_NE(stray.output.find("give --impressions"), std::string::npos) << stray.output;
 }
 
 TEST_F(CliRankerTest, ImpressionLogErrors) {
@@ -181,6 +188,19 @@ TEST_F(CliRankerTest, ImpressionLogErrors) {
                                dir_->File("x"));
   EXPECT_NE(malformed.exit_code, 0);
   EXPECT_NE(malformed.output.find("bad.jsonl:1"), std::string::npos) << malformed.output;
+  // An event without a time cannot be matched; a log without impressions
+  // says so.
+  const std::string untimed = dir_->Write("untimed.jsonl", R"({"kind":"impression","member":"m0000001","title":"t000001"})" "\n");
+  RunResult no_time = RunCli("train --data " + Data() + " --model ranker --impressions " + untimed + " --out " +
+                             dir_->File("x"));
+  EXPECT_NE(no_time.exit_code, 0);
+  EXPECT_NE(no_time.output.find("event 1 (impression of t000001 by m0000001) has no time"), std::string::npos)
+      << no_time.output;
+  const std::string plays = dir_->Write("plays.jsonl", R"({"kind":"play","member":"m0000001","title":"t000001","time":5})" "\n");
+  RunResult no_impressions = RunCli("train --data " + Data() + " --model ranker --impressions " + plays + " --out " +
+                                    dir_->File("x"));
+  EXPECT_NE(no_impressions.output.find("the event log has no impressions (1 events)"), std::string::npos)
+      << no_impressions.output;
   RunResult missing = RunCli("train --data " + Data() + " --model ranker --impressions /no/such.log --out " +
                              dir_->File("x"));
   EXPECT_NE(missing.exit_code, 0);

@@ -18,6 +18,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "commands.h"
 #include "marquee/data/dataset_file.h"
 #include "marquee/forecast/audience_forecast.h"
@@ -59,16 +61,29 @@ struct ForecastArgs {
 // The synthetic truth's expected first-N-day audience of each title in
 // `titles` (synthetic/expected_audience.h), members' joins estimated by
 // their first plays.
-Result<std::vector<double>> TruthAudiences(const ForecastArgs& args, const Dataset& dataset,
-                                           const std::vector<uint32_t>& titles, const std::vector<int64_t>& launch) {
+// The truth of `dataset`: the one `generate` wrote with it (same generator
+// description and sizes); InvalidArgument naming --truth otherwise.
+Result<GroundTruth> LoadTruthOf(const ForecastArgs& args, const Dataset& dataset) {
   MARQUEE_ASSIGN_OR_RETURN(GroundTruth truth, LoadGroundTruth(args.truth));
   const InteractionMatrix& data = dataset.interactions;
+  if (truth.generator != dataset.source) {
+    return Status::InvalidArgument(fmt::format(
+        "--truth {}: the ground truth of \"{}\", but the dataset is \"{}\"; expected the truth written with this "
+        "dataset (marquee generate --truth)",
+        args.truth, truth.generator, dataset.source));
+  }
   if (truth.member_count() != data.rows() || truth.title_count() != data.cols()) {
     return Status::InvalidArgument(fmt::format(
         "--truth {}: the ground truth has {} members and {} titles, the dataset {} and {}; expected the truth "
         "written with this dataset (marquee generate --truth)",
         args.truth, truth.member_count(), truth.title_count(), data.rows(), data.cols()));
   }
+  return truth;
+}
+
+Result<std::vector<double>> TruthAudiences(const ForecastArgs& args, const Dataset& dataset, const GroundTruth& truth,
+                                           const std::vector<uint32_t>& titles, const std::vector<int64_t>& launch) {
+  const InteractionMatrix& data = dataset.interactions;
   std::vector<int64_t> join(data.rows(), data.LatestTime());
   for (uint32_t m = 0; m < data.rows(); ++m) {
     const auto times = data.RowTimes(m);
@@ -192,6 +207,11 @@ Status Backtest(const ForecastArgs& args) {
   if (!data.has_times() || data.nnz() == 0) {
     return Status::InvalidArgument(args.data + ": the backtest needs interaction times (this dataset has none)");
   }
+  // The truth is checked before any work.
+  std::optional<GroundTruth> truth;
+  if (!args.truth.empty()) {
+    MARQUEE_ASSIGN_OR_RETURN(truth, LoadTruthOf(args, dataset));
+  }
   const int64_t first_day = UnixDay(*std::min_element(data.times().begin(), data.times().end()));
   const int64_t last_day = UnixDay(data.LatestTime());
   // By default 80% of the data is before the split, moved earlier when
@@ -237,8 +257,8 @@ Status Backtest(const ForecastArgs& args) {
   for (uint32_t p : past) past_audience.push_back(AudienceWithin(by_title, p, launch[p], args.days));
   std::vector<double> errors, naive_errors, truth_errors, forecast_vs_truth;
   std::vector<double> truth_audience;
-  if (!args.truth.empty()) {
-    MARQUEE_ASSIGN_OR_RETURN(truth_audience, TruthAudiences(args, dataset, upcoming, launch));
+  if (truth) {
+    MARQUEE_ASSIGN_OR_RETURN(truth_audience, TruthAudiences(args, dataset, *truth, upcoming, launch));
   }
   uint32_t covered = 0;
   std::printf("\n%-10s %-34s %-10s %9s %19s %8s %8s%s\n", "title", "name", "launch", "forecast", "80% interval",

@@ -18,6 +18,18 @@ std::string ListKey(const Event& e) {
 
 Result<ImpressionLists> BuildImpressionLists(std::span<const Event> events, const Dataset& dataset,
                                              const ImpressionListOptions& options) {
+  uint64_t impressions_in_log = 0;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if (events[i].time == 0) {
+      return Status::InvalidArgument(fmt::format(
+          "event {} ({} of {} by {}) has no time; matching plays to impressions needs every event's time",
+          i + 1, EventKindName(events[i].kind), events[i].title_id, events[i].member_id));
+    }
+    impressions_in_log += events[i].kind == EventKind::kImpression;
+  }
+  if (impressions_in_log == 0) {
+    return Status::InvalidArgument(fmt::format("the event log has no impressions ({} events)", events.size()));
+  }
   // Outcomes are matched in time order.
   std::vector<size_t> order(events.size());
   std::iota(order.begin(), order.end(), size_t{0});
@@ -53,7 +65,8 @@ Result<ImpressionLists> BuildImpressionLists(std::span<const Event> events, cons
   attributor.ExpireAll(finished);
   if (!any) {
     return Status::InvalidArgument(fmt::format(
-        "the event log has no impression of a title this dataset knows ({} of unknown titles)", out.unknown_titles));
+        "none of the event log's {} impressions is of a title this dataset knows; expected a log of this service",
+        out.unknown_titles));
   }
   std::vector<bool> kept(events.size(), false);
   for (const Attribution& a : finished) {
@@ -78,19 +91,25 @@ Result<ImpressionLists> BuildImpressionLists(std::span<const Event> events, cons
     const uint32_t title = dataset.titles.Find(e.title_id);
     const float label = static_cast<float>(reward[i]);
     auto same = std::find(list.titles.begin(), list.titles.end(), title);
-    if (same == list.titles.end()) {
-      list.titles.push_back(title);
-      list.labels.push_back(label);
-    } else {
+    if (same != list.titles.end()) {
+      // Shown twice in one list: one row, played if either was.
       float& l = list.labels[static_cast<size_t>(same - list.titles.begin())];
       l = std::max(l, label);
+      continue;
     }
+    list.titles.push_back(title);
+    list.labels.push_back(label);
     ++out.impressions;
     out.played += reward[i] > 0;
+    out.unknown_members += list.member == IdMap::kNotFound;
+    if (!e.propensity) ++out.without_propensity;
     if (e.propensity && *e.propensity > 0) {
       inverse_sum[it->second] += std::min(1.0 / *e.propensity, options.max_weight);
       ++inverse_count[it->second];
     }
+  }
+  for (const ImpressionList& list : out.lists) {
+    out.lists_played += std::any_of(list.labels.begin(), list.labels.end(), [](float l) { return l > 0; });
   }
   if (options.inverse_propensity) {
     for (size_t l = 0; l < out.lists.size(); ++l) {

@@ -33,13 +33,17 @@ struct ImpressionListOptions {
 struct ImpressionLists {
   std::vector<ImpressionList> lists;
   int64_t first_time = 0;          // the earliest impression kept
-  uint64_t impressions = 0;        // kept (titles the dataset knows)
+  uint64_t impressions = 0;        // kept (titles the dataset knows), a title shown twice in a list once
   uint64_t played = 0;             // of those, followed by a play
+  uint64_t lists_played = 0;       // lists with at least one
   uint64_t unknown_titles = 0;     // impressions of titles the dataset lacks, left out
+  uint64_t unknown_members = 0;    // kept impressions of members the dataset lacks (no history)
+  uint64_t without_propensity = 0; // kept impressions with none (weight 1 under inverse-propensity)
 };
 
-// InvalidArgument when the log holds no impression of a title the dataset
-// knows.
+// InvalidArgument when the log holds no impression, when an event has no
+// time (0: the JSON reader's mark of a missing one), or when no impression
+// is of a title the dataset knows.
 Result<ImpressionLists> BuildImpressionLists(std::span<const Event> events, const Dataset& dataset,
                                              const ImpressionListOptions& options);
 

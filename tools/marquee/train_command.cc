@@ -65,11 +65,29 @@ Status FitRankerFromImpressions(const TrainArgs& args, const Dataset& dataset, c
   options.inverse_propensity = args.impression_weights == "inverse-propensity";
   Result<ImpressionLists> lists = BuildImpressionLists(events, dataset, options);
   if (!lists.ok()) return lists.status().WithContext(args.impressions);
-  std::printf("impressions: %llu in %zu lists, %llu followed by a play within %llds%s\n",
+  std::printf("impressions: %llu in %zu lists, %llu followed by a play within %llds (%llu lists with a play)\n",
               static_cast<unsigned long long>(lists->impressions), lists->lists.size(),
               static_cast<unsigned long long>(lists->played), static_cast<long long>(args.reward_window),
-              lists->unknown_titles ? fmt::format(" ({} of titles the dataset lacks left out)", lists->unknown_titles).c_str()
-                                    : "");
+              static_cast<unsigned long long>(lists->lists_played));
+  const double shown = static_cast<double>(lists->impressions + lists->unknown_titles);
+  auto warn = [](const std::string& text) {
+    std::fflush(stdout);
+    std::fprintf(stderr, "warning: %s\n", text.c_str());
+  };
+  if (lists->unknown_titles > 0) {
+    warn(fmt::format("{} impressions ({:.1f}%) are of titles the dataset lacks and are left out{}",
+                     lists->unknown_titles, 100.0 * lists->unknown_titles / shown,
+                     lists->unknown_titles > shown / 10 ? ": is this log from this service?" : ""));
+  }
+  if (lists->unknown_members > 0) {
+    warn(fmt::format("{} impressions ({:.1f}%) are of members the dataset lacks: their lists are described "
+                     "without a history",
+                     lists->unknown_members, 100.0 * lists->unknown_members / lists->impressions));
+  }
+  if (options.inverse_propensity && lists->without_propensity > 0) {
+    warn(fmt::format("{} impressions have no propensity and weigh as if shown for certain (1)",
+                     lists->without_propensity));
+  }
   const int64_t first = lists->first_time;
   const InteractionMatrix before =
       FilterEntries(train, [&](uint32_t, uint64_t i) { return train.has_times() && train.times()[i] < first; });
@@ -77,6 +95,14 @@ Status FitRankerFromImpressions(const TrainArgs& args, const Dataset& dataset, c
     return Status::InvalidArgument(args.impressions +
                                    ": the dataset has no interactions before the first impression, so the sources "
                                    "could not describe what was shown without knowing what happened next");
+  }
+  if (before.nnz() * 10 < train.nnz()) {
+    std::fflush(stdout);
+    std::fprintf(stderr,
+                 "warning: only %llu of the dataset's %llu interactions (%.1f%%) precede the first impression: the "
+                 "sources that describe the lists learn from little\n",
+                 static_cast<unsigned long long>(before.nnz()), static_cast<unsigned long long>(train.nnz()),
+                 100.0 * before.nnz() / train.nnz());
   }
   return ranker.FitFromImpressions(before, train, lists->lists, context);
 }
@@ -119,6 +145,12 @@ int RunTrain(const TrainArgs& args) {
                  notice.message.c_str());
   };
   auto* ranker = dynamic_cast<RankerRecommender*>(model->get());
+  if (args.impressions.empty() && (args.reward_window != kDefaultRewardWindowSeconds ||
+                                   args.impression_weights != "none")) {
+    return ReportError("train", Status::InvalidArgument(
+                                    "--reward-window, --impression-weights: they shape training from an impression "
+                                    "log; give --impressions"));
+  }
   if (!args.impressions.empty() && ranker == nullptr) {
     return ReportError("train", Status::InvalidArgument("--impressions: only the ranker learns from impressions"));
   }
