@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <cmath>
 
 #include "marquee/eval/tuner.h"
@@ -111,6 +113,15 @@ TEST(TunerTest, GridIsTheProductAndRandomIsDeterministicAndInRange) {
     EXPECT_GE(k, 5);
     EXPECT_LE(k, 50);
   }
+  // Random search never repeats a setting; a small space is exhausted
+  // rather than sampled twice.
+  TuneOptions small{.model = "x", .space = *SearchSpace::Parse("a=1|2;b=x|y"), .trials = 10};
+  auto distinct = SearchSettings(small);
+  ASSERT_TRUE(distinct.ok());
+  EXPECT_EQ(distinct->size(), 4u);
+  std::set<std::string> texts;
+  for (const Parameters& p : *distinct) texts.insert(p.ToString());
+  EXPECT_EQ(texts.size(), 4u);
   TuneOptions bad_grid = random;
   bad_grid.strategy = SearchStrategy::kGrid;
   EXPECT_FALSE(SearchSettings(bad_grid).ok());

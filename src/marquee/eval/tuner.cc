@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <set>
 
 #include "marquee/models/ials.h"
 #include "marquee/util/random.h"
@@ -129,10 +130,20 @@ Result<std::vector<Parameters>> SearchSettings(const TuneOptions& options) {
   }
   if (options.trials == 0) return Status::InvalidArgument("random search: trials must be >= 1");
   Rng rng(options.seed);
+  // Distinct settings only: a small space of lists would otherwise train the
+  // same setting several times. A space that yields nothing new in many
+  // draws is taken as exhausted.
+  constexpr int kDrawsPerTrial = 200;
+  std::set<std::string> seen;
   for (uint32_t t = 0; t < options.trials; ++t) {
-    Parameters p = options.fixed;
-    for (const ParameterRange& r : options.space.ranges) p.Set(r.name, Sample(r, rng));
-    settings.push_back(std::move(p));
+    bool fresh = false;
+    for (int draw = 0; draw < kDrawsPerTrial && !fresh; ++draw) {
+      Parameters p = options.fixed;
+      for (const ParameterRange& r : options.space.ranges) p.Set(r.name, Sample(r, rng));
+      fresh = seen.insert(p.ToString()).second;
+      if (fresh) settings.push_back(std::move(p));
+    }
+    if (!fresh) break;
   }
   return settings;
 }

@@ -4,7 +4,8 @@
 // A search space is written as "name=v1|v2|v3;name=lo:hi[:log][:int]":
 // a list of values, or a range sampled uniformly (or log-uniformly). Grid
 // search takes every combination of lists (ranges are not allowed in grids);
-// random search draws `trials` settings.
+// random search draws `trials` distinct settings (fewer when a space of
+// lists has fewer).
 #pragma once
 
 #include <cstdint>
