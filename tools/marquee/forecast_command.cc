@@ -360,8 +360,9 @@ Status ForecastNewTitles(const ForecastArgs& args) {
   std::vector<uint32_t> sorted = activity;
   std::sort(sorted.begin(), sorted.end());
   const uint32_t light = sorted[sorted.size() / 3], heavy = sorted[sorted.size() * 2 / 3];
-  std::printf("forecasts from %s to %s (%zu launches calibrate); first %d days after launch\n",
-              FormatCivilDate(first_day).c_str(), FormatCivilDate(end_day - 1).c_str(), past.size(), args.days);
+  std::printf("forecasts from %s to %s (%zu launches calibrate); first %d %s after launch\n",
+              FormatCivilDate(first_day).c_str(), FormatCivilDate(end_day - 1).c_str(), past.size(), args.days,
+              args.days == 1 ? "day" : "days");
   // Every member's genre tastes (each member's viewing shares summed), the
   // baseline of each forecast's audience tastes.
   std::vector<double> everyone(dataset.catalog.genres().size(), 0.0);
@@ -376,8 +377,9 @@ Status ForecastNewTitles(const ForecastArgs& args) {
   for (const NewTitle& t : titles) {
     m.mapping.Map(m.features.FeaturesOf(t.title, dataset.catalog), vector);
     const AudienceForecast forecast = m.forecaster.Forecast({vector.data(), f});
-    std::printf("\n%s%s%s: %.0f members [%.0f, %.0f] (80%% interval)\n", t.title_id.c_str(),
-                t.title.name.empty() ? "" : " ", t.title.name.c_str(), forecast.expected, forecast.low, forecast.high);
+    std::printf("\n%s%s%s: %.0f %s [%.0f, %.0f] (80%% interval)\n", t.title_id.c_str(),
+                t.title.name.empty() ? "" : " ", t.title.name.c_str(), forecast.expected,
+                std::lround(forecast.expected) == 1 ? "member" : "members", forecast.low, forecast.high);
     std::vector<std::string> unknown_metadata = t.unknown;
     if (!t.title.maturity.empty() && m.features.Find("maturity:" + t.title.maturity) < 0) {
       unknown_metadata.push_back("maturity:" + t.title.maturity);
