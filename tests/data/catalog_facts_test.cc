@@ -169,3 +169,53 @@ TEST(CatalogFactsTest, FactsThatDisagreeWithTheCatalogAreCorruption) {
 
 }  // namespace
 }  // namespace marquee
+
+namespace marquee {
+namespace {
+
+// Appending titles keeps every existing index and adds empty columns.
+TEST(DatasetTest, WithNewTitlesAppendsIdsFactsAndEmptyColumns) {
+  Dataset d;
+  d.members.GetOrAdd("m1");
+  d.members.GetOrAdd("m2");
+  d.titles.GetOrAdd("t1");
+  d.titles.GetOrAdd("t2");
+  const uint16_t drama = d.catalog.GenreIndex("Drama");
+  d.catalog.Resize(2);
+  InteractionBuilder b;
+  b.Add(0, 1, 2.0f, 100);
+  b.Add(1, 0, 1.0f, 200);
+  d.interactions = b.Build(2, 2, DuplicateRule::kSum);
+  Title heist;
+  heist.name = "Heist";
+  heist.genres = {drama};
+  heist.year = 2026;
+  const NewTitleRecord records[] = {{"new-1", heist}, {"new-2", Title{}}};
+  Result<Dataset> grown = WithNewTitles(d, records);
+  ASSERT_TRUE(grown.ok()) << grown.status().ToString();
+  EXPECT_EQ(grown->titles.size(), 4u);
+  EXPECT_EQ(grown->titles.Find("t2"), 1u);
+  EXPECT_EQ(grown->titles.Find("new-1"), 2u);
+  EXPECT_EQ(grown->catalog.titles()[2].name, "Heist");
+  EXPECT_EQ(grown->interactions.cols(), 4u);
+  EXPECT_EQ(grown->interactions.nnz(), 2u);
+  EXPECT_EQ(grown->interactions.RowIndices(0)[0], 1u);
+  EXPECT_EQ(grown->interactions.RowTimes(1)[0], 200);
+  EXPECT_EQ(grown->interactions.ColumnCounts()[2], 0u);
+  // Refused: an id the dataset has, one given twice, a genre it lacks.
+  const NewTitleRecord existing[] = {{"t1", Title{}}};
+  Result<Dataset> bad = WithNewTitles(d, existing);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("\"t1\": already in the dataset"), std::string::npos);
+  const NewTitleRecord twice[] = {{"n", Title{}}, {"n", Title{}}};
+  bad = WithNewTitles(d, twice);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("given twice"), std::string::npos);
+  Title odd;
+  odd.genres = {7};
+  const NewTitleRecord bad_genre[] = {{"g", odd}};
+  EXPECT_FALSE(WithNewTitles(d, bad_genre).ok());
+}
+
+}  // namespace
+}  // namespace marquee

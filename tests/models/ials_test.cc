@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "dense_reference.h"
+#include "recommender_test_util.h"
 #include "marquee/synthetic/synthetic.h"
 #include "marquee/models/factor_rank.h"
 #include "marquee/models/popularity.h"
@@ -538,6 +539,57 @@ TEST(IalsTest, RanksHeldOutPlaysFarBetterThanPopularity) {
   EXPECT_GT(ials_recall, 1.3 * popularity_recall)
       << "ials " << ials_recall << " popularity " << popularity_recall;
   EXPECT_GT(ials_recall, 10 * 20.0 / 500);  // random ranks it 4% of the time
+}
+
+}  // namespace
+}  // namespace marquee
+
+namespace marquee {
+namespace {
+
+// New titles appended with given vectors (issue 15 §2): old titles score
+// as before, a new title's score is the member vector times its vector,
+// and fold-in sees the new titles as a model saved and loaded would.
+TEST(IalsTest, WithTitlesAppendsVectorsWithoutRetraining) {
+  const InteractionMatrix data = test::RandomInteractions(150, 40, 10, 3);
+  IalsRecommender model(*IalsRecommender::Table().Read({{"factors", "6"}, {"iterations", "5"}}));
+  ASSERT_TRUE(model.Fit(data, TrainContext{.seed = 1}).ok());
+  FactorMatrix extra(3, 6);
+  Rng rng(2);
+  for (uint32_t r = 0; r < 3; ++r) {
+    for (uint32_t k = 0; k < 6; ++k) extra.Row(r)[k] = static_cast<float>(rng.Uniform(-0.5, 0.5));
+  }
+  const std::unique_ptr<Recommender> grown = model.WithTitles(extra);
+  ASSERT_EQ(grown->title_count(), 43u);
+  ASSERT_EQ(grown->member_count(), 150u);
+  std::vector<float> before(40), after(43);
+  for (uint32_t m = 0; m < 150; m += 7) {
+    model.ScoreMember(m, History::Row(data, m), before);
+    grown->ScoreMember(m, History::Row(data, m), after);
+    for (uint32_t t = 0; t < 40; ++t) ASSERT_EQ(after[t], before[t]) << m << " " << t;
+    const FactorMatrix& x = model.member_factors();
+    for (uint32_t r = 0; r < 3; ++r) {
+      double dot = 0;
+      for (uint32_t k = 0; k < 6; ++k) dot += x.Row(m)[k] * extra.Row(r)[k];
+      EXPECT_NEAR(after[40 + r], dot, 1e-5) << m << " " << r;
+    }
+  }
+  // Saved and loaded (which recomputes every derived array) it is the same model.
+  test::TempDir dir;
+  IalsRecommender loaded(model.options());
+  test::SaveAndLoad(*grown, loaded, dir);
+  std::vector<float> a(43), b(43);
+  for (uint32_t m = 0; m < 150; m += 11) {
+    grown->ScoreHistory(History::Row(data, m), a);
+    loaded.ScoreHistory(History::Row(data, m), b);
+    ASSERT_EQ(a, b) << m;
+  }
+  // The new titles count in fold-in: it differs from the original model's.
+  model.ScoreHistory(History::Row(data, 5), before);
+  grown->ScoreHistory(History::Row(data, 5), after);
+  bool differs = false;
+  for (uint32_t t = 0; t < 40; ++t) differs = differs || before[t] != after[t];
+  EXPECT_TRUE(differs);
 }
 
 }  // namespace

@@ -95,6 +95,47 @@ TEST_F(CliRankerTest, ForecastUsesATrainedModelsFactors) {
   EXPECT_NE(backtest.output.find("has seen the launches"), std::string::npos) << backtest.output;
 }
 
+// New titles join a dataset and its iALS model with vectors from their
+// metadata: recommendable at once, ranked differently for each member, without
+// retraining; the ranker, another model's dataset and known ids are refused.
+TEST_F(CliRankerTest, CatalogAddTitlesGivesNewTitlesVectorsAtOnce) {
+  const std::string titles = dir_->Write(
+      "add.jsonl", R"({"title": "new-1", "name": "Heist", "genres": ["Comedy"], "year": 2026})" "\n"
+                   R"({"title": "new-2", "genres": ["Horror", "Nonesuch"]})" "\n");
+  const std::string ials = dir_->File("ials");
+  ASSERT_EQ(RunCli("train --data " + Data() + " --model ials --factors 8 --out " + ials).exit_code, 0);
+  RunResult add = RunCli("catalog add-titles " + titles + " --data " + Data() + " --model " + ials + " --out-data " +
+                         dir_->File("grown.mqd") + " --out-model " + dir_->File("grown"));
+  ASSERT_EQ(add.exit_code, 0) << add.output;
+  EXPECT_NE(add.output.find("new-2: a vector from"), std::string::npos) << add.output;
+  EXPECT_NE(add.output.find("not used: genre:Nonesuch"), std::string::npos) << add.output;
+  EXPECT_NE(add.output.find("added 2 titles"), std::string::npos) << add.output;
+  RunResult all = RunCli("recommend --data " + dir_->File("grown.mqd") + " --model " + dir_->File("grown") +
+                         " --k 122");
+  ASSERT_EQ(all.exit_code, 0) << all.output;
+  EXPECT_NE(all.output.find(",new-1,"), std::string::npos);
+  // Not every member gets them first: the scores differ by member.
+  RunResult top = RunCli("recommend --data " + dir_->File("grown.mqd") + " --model " + dir_->File("grown") +
+                         " --k 3");
+  ASSERT_EQ(top.exit_code, 0);
+  const size_t in_top = std::count(top.output.begin(), top.output.end(), '\n');
+  size_t new_in_top = 0;
+  for (size_t at = top.output.find(",new-"); at != std::string::npos; at = top.output.find(",new-", at + 1)) ++new_in_top;
+  EXPECT_LT(new_in_top, in_top / 2) << top.output;
+  // The old model does not load with the grown dataset; known ids and the
+  // ranker are refused.
+  EXPECT_NE(RunCli("recommend --data " + dir_->File("grown.mqd") + " --model " + ials + " --k 3").exit_code, 0);
+  RunResult again = RunCli("catalog add-titles " + titles + " --data " + dir_->File("grown.mqd") + " --model " +
+                           dir_->File("grown") + " --out-data " + dir_->File("x.mqd") + " --out-model " +
+                           dir_->File("x"));
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_NE(again.output.find("\"new-1\": already in the dataset"), std::string::npos) << again.output;
+  RunResult ranker = RunCli("catalog add-titles " + titles + " --data " + Data() + " --model " + Ranker() +
+                            " --out-data " + dir_->File("x.mqd") + " --out-model " + dir_->File("x"));
+  EXPECT_NE(ranker.exit_code, 0);
+  EXPECT_NE(ranker.output.find("this ranker model has none"), std::string::npos) << ranker.output;
+}
+
 TEST_F(CliRankerTest, BadInputsAreClearErrors) {
   const std::string train = "train --data " + Data() + " --model ranker --out " + dir_->File("bad") + " ";
   RunResult unknown = RunCli(train + "--candidates ials,bogus");

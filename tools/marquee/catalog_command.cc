@@ -1,9 +1,18 @@
 // marquee catalog import FILE.jsonl --data DATASET --out DATASET [--skip-invalid]
+// marquee catalog add-titles NEW.jsonl --data DATASET --model MODEL_DIR --out-data DATASET --out-model MODEL_DIR
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <cstdio>
 
 #include "commands.h"
 #include "marquee/data/dataset_file.h"
 #include "marquee/io/catalog_import.h"
+#include "marquee/models/cold_start.h"
+#include "marquee/models/model_file.h"
+#include "marquee/models/title_features.h"
+#include "marquee/ranking/ranker_file.h"
+#include "new_titles.h"
 
 namespace marquee::cli {
 
@@ -44,6 +53,65 @@ int RunCatalogImport(const CatalogImportArgs& args) {
               dataset->catalog.QuarantinedCount());
   return 0;
 }
+struct AddTitlesArgs {
+  std::string input;
+  std::string data;
+  std::string model;
+  std::string out_data;
+  std::string out_model;
+};
+
+// New titles join the catalog and the model at once (issue 15 §2): each gets
+// the title vector its metadata maps to (ColdStartMapping, fit on the
+// model's titles with plays), so every member has a score for it before
+// anyone plays it; nothing is retrained.
+Status AddTitles(const AddTitlesArgs& args) {
+  MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(args.data));
+  MARQUEE_ASSIGN_OR_RETURN(LoadedModel loaded, LoadAnyModel(args.model));
+  MARQUEE_RETURN_IF_ERROR(CheckModelMatchesDataset(loaded, dataset, args.model));
+  const FactorModel* factors = loaded.model->AsFactorModel();
+  if (factors == nullptr) {
+    return Status::InvalidArgument(fmt::format(
+        "--model {}: new titles get their vectors from their metadata, mapped onto a factor model's title vectors; "
+        "this {} model has none (expected iALS; a ranker is retrained with its sources)",
+        args.model, loaded.info.model));
+  }
+  MARQUEE_ASSIGN_OR_RETURN(std::vector<NewTitle> titles, ReadNewTitles(args.input, dataset.catalog));
+  std::vector<NewTitleRecord> records;
+  for (const NewTitle& t : titles) records.push_back({t.title_id, t.title});
+  Result<Dataset> extended = WithNewTitles(dataset, records);
+  if (!extended.ok()) return extended.status().WithContext(args.input);
+  // The mapping learns from the titles the model has seen played.
+  const InteractionMatrix positives = loaded.info.has_min_rating
+                                          ? dataset.interactions.KeepAtLeast(loaded.info.min_rating)
+                                          : dataset.interactions;
+  const std::vector<uint32_t> counts = positives.ColumnCounts();
+  std::vector<uint32_t> warm;
+  for (uint32_t t = 0; t < counts.size(); ++t) {
+    if (counts[t] > 0) warm.push_back(t);
+  }
+  MARQUEE_ASSIGN_OR_RETURN(TitleFeatures features, TitleFeatures::Build(extended->catalog));
+  MARQUEE_ASSIGN_OR_RETURN(ColdStartMapping mapping, ColdStartMapping::Fit(features, factors->title_factors(), warm));
+  FactorMatrix vectors(static_cast<uint32_t>(titles.size()), factors->title_factors().factors());
+  for (size_t i = 0; i < titles.size(); ++i) {
+    const std::vector<uint32_t> row = features.FeaturesOf(titles[i].title, extended->catalog);
+    mapping.Map(row, std::span<float>(vectors.Row(static_cast<uint32_t>(i)), vectors.stride()));
+    std::vector<std::string> unknown = titles[i].unknown;
+    std::printf("%s: a vector from %zu metadata features%s%s\n", titles[i].title_id.c_str(), row.size(),
+                unknown.empty() ? "" : "; not features of the catalog, so not used: ",
+                fmt::format("{}", fmt::join(unknown, ", ")).c_str());
+  }
+  std::unique_ptr<Recommender> model = factors->WithTitles(vectors);
+  ModelInfo info = loaded.info;
+  info.titles = extended->titles.size();
+  info.data_fingerprint = TrainingDataFingerprint(*extended, extended->interactions);
+  info.version = fmt::format("{}+{}titles", loaded.info.version, titles.size());
+  MARQUEE_RETURN_IF_ERROR(SaveDataset(*extended, args.out_data));
+  MARQUEE_RETURN_IF_ERROR(SaveModel(*model, info, extended->members, extended->titles, args.out_model));
+  std::printf("added %zu titles: wrote %s (%u titles) and %s (version %s); serve them together\n", titles.size(),
+              args.out_data.c_str(), extended->titles.size(), args.out_model.c_str(), info.version.c_str());
+  return Status::OK();
+}
 }  // namespace
 
 Command AddCatalogCommand(CLI::App& root) {
@@ -59,7 +127,25 @@ Command AddCatalogCommand(CLI::App& root) {
   import->add_option("--out", args->out, "dataset file to write (.mqd; may be --data)")->required();
   import->add_flag("--skip-invalid", args->skip_invalid,
                    "skip malformed records and report how many, instead of stopping");
-  return {app, [args]() { return RunCatalogImport(*args); }};
+  auto* add = app->add_subcommand(
+      "add-titles", "Add titles nobody has played yet to a dataset and its iALS model, each with the vector its "
+                    "metadata maps to (no retraining)");
+  auto add_args = std::make_shared<AddTitlesArgs>();
+  add->add_option("input", add_args->input,
+                  "JSON lines, one new title a line: {\"title\": ID, \"name\", \"genres\", \"year\", "
+                  "\"maturity\", \"runtime_minutes\", \"performers\", \"tags\"} (as forecast --titles)")
+      ->required();
+  add->add_option("--data", add_args->data, "the dataset the model was trained on (.mqd)")->required();
+  add->add_option("--model", add_args->model, "an iALS model directory trained on --data")->required();
+  add->add_option("--out-data", add_args->out_data, "the dataset with the new titles (.mqd)")->required();
+  add->add_option("--out-model", add_args->out_model, "the model with their vectors (a model directory)")->required();
+  return {app, [args, add_args, add]() {
+            if (add->parsed()) {
+              const Status s = AddTitles(*add_args);
+              return s.ok() ? 0 : ReportError("catalog add-titles", s);
+            }
+            return RunCatalogImport(*args);
+          }};
 }
 
 }  // namespace marquee::cli

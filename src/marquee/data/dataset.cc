@@ -50,4 +50,39 @@ Status Dataset::Validate() const {
   return interactions.Validate();
 }
 
+Result<Dataset> WithNewTitles(const Dataset& dataset, std::span<const NewTitleRecord> titles) {
+  Dataset out;
+  out.members = dataset.members;
+  out.titles = dataset.titles;
+  out.catalog = dataset.catalog;
+  out.weight_kind = dataset.weight_kind;
+  out.source = dataset.source;
+  for (const NewTitleRecord& r : titles) {
+    if (out.titles.Find(r.title_id) != IdMap::kNotFound) {
+      return Status::InvalidArgument(fmt::format("title {}: {}", QuoteForError(r.title_id),
+                                                 dataset.titles.Find(r.title_id) != IdMap::kNotFound
+                                                     ? "already in the dataset; expected a new title id"
+                                                     : "given twice"));
+    }
+    for (uint16_t g : r.title.genres) {
+      if (g >= out.catalog.genres().size()) {
+        return Status::InvalidArgument(fmt::format("title {}: genre index {} is outside the catalog",
+                                                   QuoteForError(r.title_id), g));
+      }
+    }
+    for (const Credit& c : r.title.credits) {
+      if (c.performer >= out.catalog.performers().size()) {
+        return Status::InvalidArgument(fmt::format("title {}: performer index {} is outside the catalog",
+                                                   QuoteForError(r.title_id), c.performer));
+      }
+    }
+    out.titles.GetOrAdd(r.title_id);
+    out.catalog.titles().push_back(r.title);
+  }
+  const InteractionMatrix& m = dataset.interactions;
+  out.interactions = InteractionMatrix(m.rows(), out.titles.size(), m.indptr(), m.indices(), m.weights(), m.times());
+  MARQUEE_RETURN_IF_ERROR(out.Validate());
+  return out;
+}
+
 }  // namespace marquee

@@ -2,6 +2,7 @@
 // are, what the titles are, and who watched or rated what.
 #pragma once
 
+#include <span>
 #include <string>
 
 #include "marquee/data/catalog.h"
@@ -30,5 +31,19 @@ struct Dataset {
   // Sizes agree and the matrix is well formed.
   Status Validate() const;
 };
+
+// A title to add: its external id and its facts (genres and credits as
+// indices into the dataset's catalog).
+struct NewTitleRecord {
+  std::string title_id;
+  Title title;
+};
+
+// `dataset` with `titles` appended: their ids after the existing ones (so
+// every existing index keeps its meaning), their facts in the catalog, and
+// the interaction matrix widened by empty columns. InvalidArgument naming
+// the id when one is already in the dataset or given twice, or when a genre
+// or credit index is outside the catalog.
+Result<Dataset> WithNewTitles(const Dataset& dataset, std::span<const NewTitleRecord> titles);
 
 }  // namespace marquee

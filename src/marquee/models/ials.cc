@@ -5,6 +5,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cstring>
 #include <limits>
 #include <chrono>
 #include <cmath>
@@ -451,6 +452,23 @@ Status LoadFactors(const SectionFileReader& in, uint32_t tag, uint32_t factors,
 void IalsRecommender::SaveState(SectionFileWriter& out) const {
   SaveFactors(members_, kMemberTag, out);
   SaveFactors(titles_, kTitleTag, out);
+}
+
+std::unique_ptr<Recommender> IalsRecommender::WithTitles(const FactorMatrix& extra) const {
+  auto out = std::make_unique<IalsRecommender>(options_);
+  const size_t row_bytes = static_cast<size_t>(titles_.stride()) * sizeof(float);
+  out->members_ = FactorMatrix(members_.rows(), members_.factors());
+  std::memcpy(out->members_.data(), members_.data(), row_bytes * members_.rows());
+  out->titles_ = FactorMatrix(titles_.rows() + extra.rows(), titles_.factors());
+  std::memcpy(out->titles_.data(), titles_.data(), row_bytes * titles_.rows());
+  for (uint32_t r = 0; r < extra.rows(); ++r) {
+    // Copied a factor at a time: `extra` may be padded otherwise, and the
+    // padding must stay zero.
+    std::copy_n(extra.Row(r), std::min(extra.factors(), titles_.factors()), out->titles_.Row(titles_.rows() + r));
+  }
+  out->title_gram_ = Gramian(out->titles_);
+  out->PrepareScoring();
+  return out;
 }
 
 Status IalsRecommender::LoadState(const SectionFileReader& in) {

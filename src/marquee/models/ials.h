@@ -111,6 +111,7 @@ class IalsRecommender final : public Recommender, public FactorModel {
   const FactorMatrix& member_factors() const override { return members_; }
   const FactorMatrix& title_factors() const override { return titles_; }
   std::vector<float> FoldIn(History history) const override;
+  std::unique_ptr<Recommender> WithTitles(const FactorMatrix& extra) const override;
 
   const Options& options() const { return options_; }
   // c - 1 for a weight, and the regularization of a row with total extra

@@ -147,6 +147,12 @@ class FactorModel {
   // The member vector `history` folds into: title_factors().stride() floats,
   // the padding zero, so that Dot(FoldIn(h), y_i) is the score of title i.
   virtual std::vector<float> FoldIn(History history) const = 0;
+  // The same model with `extra` appended to its titles (titles
+  // title_count() .. title_count() + extra.rows() - 1): new titles given
+  // vectors without retraining (issue 15 §2, e.g. ColdStartMapping's from
+  // their metadata). Member vectors are copied; fold-in accounts for the new
+  // titles. `extra.factors()` must equal title_factors().factors().
+  virtual std::unique_ptr<Recommender> WithTitles(const FactorMatrix& extra) const = 0;
 };
 
 }  // namespace marquee
