@@ -7,12 +7,12 @@
 
 #include "commands.h"
 #include "marquee/data/dataset_file.h"
+#include "marquee/data/new_title_json.h"
 #include "marquee/io/catalog_import.h"
 #include "marquee/models/cold_start.h"
 #include "marquee/models/model_file.h"
 #include "marquee/models/title_features.h"
 #include "marquee/ranking/ranker_file.h"
-#include "new_titles.h"
 
 namespace marquee::cli {
 

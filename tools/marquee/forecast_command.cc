@@ -22,6 +22,7 @@
 
 #include "commands.h"
 #include "marquee/data/dataset_file.h"
+#include "marquee/data/new_title_json.h"
 #include "marquee/forecast/audience_forecast.h"
 #include "marquee/models/cold_start.h"
 #include "marquee/models/registry.h"
@@ -32,7 +33,6 @@
 #include "marquee/models/model_file.h"
 #include "marquee/ranking/ranker_file.h"
 #include "model_flags.h"
-#include "new_titles.h"
 #include "output_file.h"
 #include "progress_bar.h"
 #include "split_flags.h"

@@ -1,5 +1,7 @@
-// The titles `marquee forecast --titles FILE` forecasts: one JSON object a
-// line, describing a title not yet on the service by its metadata:
+// New titles as JSON lines: what `marquee forecast --titles` forecasts and
+// `marquee catalog add-titles` adds (and, later, the server's admin route
+// takes): one JSON object a line, describing a title not yet on the service
+// by its metadata:
 //   {"title": "new-001", "name": "...", "genres": ["Drama"], "year": 2026,
 //    "maturity": "PG-13", "runtime_minutes": 110, "performers": ["p000012"],
 //    "tags": ["heist"]}
@@ -16,7 +18,7 @@
 #include "marquee/data/catalog.h"
 #include "marquee/util/status.h"
 
-namespace marquee::cli {
+namespace marquee {
 
 struct NewTitle {
   std::string title_id;
@@ -28,4 +30,4 @@ struct NewTitle {
 // NotFound for a missing file; a file with no title.
 Result<std::vector<NewTitle>> ReadNewTitles(const std::string& path, const Catalog& catalog);
 
-}  // namespace marquee::cli
+}  // namespace marquee

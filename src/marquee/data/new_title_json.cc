@@ -1,4 +1,4 @@
-#include "new_titles.h"
+#include "marquee/data/new_title_json.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -10,7 +10,7 @@
 #include "marquee/util/json_fields.h"
 #include "marquee/util/strings.h"
 
-namespace marquee::cli {
+namespace marquee {
 
 namespace {
 
@@ -124,4 +124,4 @@ Result<std::vector<NewTitle>> ReadNewTitles(const std::string& path, const Catal
   return out;
 }
 
-}  // namespace marquee::cli
+}  // namespace marquee
