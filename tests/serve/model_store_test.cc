@@ -9,7 +9,7 @@ class ModelStoreTest : public ServeFixture {};
 
 TEST_F(ModelStoreTest, ServesTheLoadedModelAndSwapsOnReload) {
   EXPECT_EQ(models_->Current()->version(), "itemknn-v1");
-  EXPECT_EQ(models_->popularity().size(), dataset().titles.size());
+  EXPECT_EQ(models_->Current()->popularity.size(), dataset().titles.size());
   std::shared_ptr<const serve::ServingModel> held = models_->Current();
   Result<std::shared_ptr<const serve::ServingModel>> swapped = models_->Reload(PopularityDir());
   ASSERT_TRUE(swapped.ok()) << swapped.status().ToString();

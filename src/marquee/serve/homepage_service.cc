@@ -61,7 +61,7 @@ std::shared_ptr<const PageState> HomepageService::BuildState(std::shared_ptr<con
   page::PageSourcesOptions sources;
   sources.neighbours = options_.neighbours;
   sources.title_positives = state->model->title_positives;
-  sources.popularity = models_.popularity();  // counted once, when the store opened
+  sources.popularity = state->model->popularity;  // counted when the model was loaded
   state->sources = std::make_unique<page::PageSources>(*state->model->dataset, state->model->model(),
                                                        *state->config, std::move(sources));
   state->builder = std::make_unique<page::PageBuilder>(*state->config);
@@ -136,7 +136,8 @@ Result<Homepage> HomepageService::ForMember(std::string_view member_id, const Ho
   // Which titles may be shown: region and maturity (the cached mask), then
   // the member's exclusions.
   const TitleFilter filter{.region = query.region, .max_maturity = query.max_maturity};
-  MARQUEE_ASSIGN_OR_RETURN(std::shared_ptr<const std::vector<uint8_t>> mask, recommendations_.Candidates(filter));
+  MARQUEE_ASSIGN_OR_RETURN(std::shared_ptr<const std::vector<uint8_t>> mask,
+                           RecommendationService::Candidates(*out.state->model, filter));
   const size_t n = dataset.titles.size();
   thread_local std::vector<uint8_t> allowed, seen;
   if (mask != nullptr) allowed.assign(mask->begin(), mask->end());

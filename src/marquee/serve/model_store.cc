@@ -14,10 +14,7 @@ std::string_view RetrievalModeName(RetrievalOptions::Mode mode) {
 }
 
 ModelStore::ModelStore(std::shared_ptr<const Dataset> dataset, const RetrievalOptions& retrieval)
-    : dataset_(std::move(dataset)), retrieval_(retrieval) {
-  std::vector<uint32_t> counts = dataset_->interactions.ColumnCounts();
-  popularity_.assign(counts.begin(), counts.end());
-}
+    : dataset_(std::move(dataset)), retrieval_(retrieval) {}
 
 Result<std::unique_ptr<ModelStore>> ModelStore::Open(std::shared_ptr<const Dataset> dataset,
                                                      const std::string& model_dir,
@@ -43,6 +40,9 @@ Result<std::shared_ptr<const ServingModel>> ModelStore::Load(const std::string& 
   }
   model->loaded = std::move(loaded);
   model->title_positives = model->scoring_rows().ColumnCounts();
+  const std::vector<uint32_t> counts = model->dataset->interactions.ColumnCounts();
+  model->popularity.assign(counts.begin(), counts.end());
+  model->candidates = std::make_shared<CandidateCache>(model->dataset->catalog);
   if (retrieval_.mode == RetrievalOptions::Mode::kHnsw) MARQUEE_RETURN_IF_ERROR(BuildIndex(*model, index_threads));
   return std::shared_ptr<const ServingModel>(std::move(model));
 }

@@ -16,6 +16,7 @@
 #include "marquee/models/ann_index.h"
 #include "marquee/models/recommender.h"
 #include "marquee/models/model_file.h"
+#include "marquee/serve/candidate_cache.h"
 #include "marquee/util/mutex.h"
 #include "marquee/util/status.h"
 
@@ -53,6 +54,11 @@ struct ServingModel {
   // Members per title in scoring_rows(): 0 is a title the model learned
   // nothing about (kept out of the hnsw graph; no "similar" list).
   std::vector<uint32_t> title_positives;
+  // Members per title in the dataset's rows, as scores: the answer when a
+  // member has no signal (one a title of this model's dataset).
+  std::vector<float> popularity;
+  // Title masks for request filters over this model's catalog, cached.
+  std::shared_ptr<CandidateCache> candidates;
   // With hnsw retrieval: the index over the model's title factors, built when
   // the model is loaded (so a reload swaps model and index together), and the
   // model's factor capability (Recommender::AsFactorModel) to fold members in.
@@ -88,7 +94,6 @@ class ModelStore {
   const Dataset& dataset() const { return *dataset_; }
   // Members per title in the dataset (the fallback for unknown members),
   // as scores ready for ranking.
-  const std::vector<float>& popularity() const { return popularity_; }
   const RetrievalOptions& retrieval() const { return retrieval_; }
 
  private:
@@ -98,7 +103,6 @@ class ModelStore {
   Result<std::shared_ptr<const ServingModel>> Load(const std::string& model_dir, int index_threads) const;
 
   std::shared_ptr<const Dataset> dataset_;
-  std::vector<float> popularity_;
   RetrievalOptions retrieval_;
   std::atomic<std::shared_ptr<const ServingModel>> current_;
   // Serializes reloads; guards no data (current_ is atomic, so requests never take it).

@@ -45,7 +45,11 @@ std::vector<ScoredTitle> SearchIndex(const ServingModel& model, std::span<const 
 // titles of the dataset, flagged as the fallback with `reason`.
 void PopularityFallback(const std::vector<float>& popularity, std::span<float> scores,
                         const RecommendOptions& options, std::string reason, Recommendations& out) {
-  std::copy(popularity.begin(), popularity.end(), scores.begin());
+  // The model's own popularity, one a title it scores; a title beyond it
+  // (none today) ranks last rather than keeping a stale score.
+  const size_t n = std::min(popularity.size(), scores.size());
+  std::copy_n(popularity.begin(), n, scores.begin());
+  std::fill(scores.begin() + static_cast<std::ptrdiff_t>(n), scores.end(), -std::numeric_limits<float>::infinity());
   out.fallback = true;
   out.fallback_reason = std::move(reason);
   out.retrieval = "popularity";
@@ -66,7 +70,7 @@ bool IsHistoryEvent(const Event& event) {
 }  // namespace
 
 RecommendationService::RecommendationService(ModelStore& models, EventStore& events)
-    : models_(models), events_(events), candidates_(models.dataset().catalog) {}
+    : models_(models), events_(events) {}
 
 Result<std::unique_ptr<RecommendationService>> RecommendationService::Create(ModelStore& models,
                                                                              EventStore& events) {
@@ -100,13 +104,13 @@ bool RecommendationService::MayHaveHistoryEvents(std::string_view member_id) con
 }
 
 Result<std::shared_ptr<const std::vector<uint8_t>>> RecommendationService::Candidates(
-    const TitleFilter& filter) {
+    const ServingModel& model, const TitleFilter& filter) {
   if (!filter.max_maturity.empty() && !MaturityLevel(filter.max_maturity)) {
     return Status::InvalidField("maturity", fmt::format("maturity: expected a rating such as G, PG, PG-13, "
                                                         "R, TV-14 or TV-MA, found {}",
                                                         QuoteForError(filter.max_maturity)));
   }
-  Result<std::shared_ptr<const std::vector<uint8_t>>> mask = candidates_.Get(filter);
+  Result<std::shared_ptr<const std::vector<uint8_t>>> mask = model.candidates->Get(filter);
   // With the maturity checked above, what CandidateMask refuses is a genre.
   if (!mask.ok()) return mask.status().WithField("genre");
   return *mask;
@@ -129,16 +133,16 @@ Result<std::optional<MemberHistory>> RecommendationService::LiveHistory(std::str
 
 Result<Recommendations> RecommendationService::ForMember(std::string_view member_id, const MemberQuery& query,
                                                          std::shared_ptr<const ServingModel> model_override) {
-  MARQUEE_ASSIGN_OR_RETURN(std::shared_ptr<const std::vector<uint8_t>> mask, Candidates(query.filter));
+  Recommendations out;
+  out.model = model_override != nullptr ? std::move(model_override) : models_.Current();
+  const ServingModel& model = *out.model;
+  MARQUEE_ASSIGN_OR_RETURN(std::shared_ptr<const std::vector<uint8_t>> mask, Candidates(model, query.filter));
   // Most members have no logged plays: skip the store query for them.
   std::vector<Event> events;
   if (MayHaveHistoryEvents(member_id)) {
     MARQUEE_ASSIGN_OR_RETURN(events, events_.MemberEvents(member_id));
   }
 
-  Recommendations out;
-  out.model = model_override != nullptr ? std::move(model_override) : models_.Current();
-  const ServingModel& model = *out.model;
   const uint32_t index = model.dataset->members.Find(member_id);
   thread_local MemberHistory history;
   BuildMemberHistory(model, index, events, history);
@@ -149,7 +153,7 @@ Result<Recommendations> RecommendationService::ForMember(std::string_view member
   if (query.exclude_watched) options.exclude = history.seen;
   // Every way of having nothing to score ends here, the same way.
   if (history.titles.empty()) {
-    PopularityFallback(models_.popularity(), scores, options, NoSignalReason(index, history), out);
+    PopularityFallback(model.popularity, scores, options, NoSignalReason(index, history), out);
     return out;
   }
   if (CanUseIndex(model, options.candidates)) {
@@ -168,10 +172,10 @@ Result<Recommendations> RecommendationService::ForMember(std::string_view member
 }
 
 Result<Recommendations> RecommendationService::ForHistory(const HistoryQuery& request) {
-  MARQUEE_ASSIGN_OR_RETURN(std::shared_ptr<const std::vector<uint8_t>> mask, Candidates(request.filter));
   Recommendations out;
   out.model = models_.Current();
   const ServingModel& model = *out.model;
+  MARQUEE_ASSIGN_OR_RETURN(std::shared_ptr<const std::vector<uint8_t>> mask, Candidates(model, request.filter));
   std::vector<uint32_t> titles;
   std::string unknown;
   for (const std::string& id : request.title_ids) {
@@ -187,7 +191,7 @@ Result<Recommendations> RecommendationService::ForHistory(const HistoryQuery& re
   const std::vector<float> weights(titles.size(), 1.0f);
   const RecommendOptions options{.k = request.k, .exclude = titles, .candidates = MaskOf(mask)};
   if (titles.empty()) {
-    PopularityFallback(models_.popularity(), ScoreBuffer(model.model().title_count()), options,
+    PopularityFallback(model.popularity, ScoreBuffer(model.model().title_count()), options,
                        "empty history: no titles to fold in", out);
     return out;
   }
@@ -216,7 +220,7 @@ Result<Recommendations> RecommendationService::Similar(std::string_view title_id
   const uint32_t self[] = {index};
   const RecommendOptions options{.k = k, .exclude = self};
   if (index < model.title_positives.size() && model.title_positives[index] == 0) {
-    PopularityFallback(models_.popularity(), scores, options,
+    PopularityFallback(model.popularity, scores, options,
                        "no title signal: the model was trained on no positive for this title", out);
     return out;
   }

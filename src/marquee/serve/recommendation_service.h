@@ -85,10 +85,11 @@ class RecommendationService {
   // in append order; empty without a query when the member has none (the
   // common case). The event store's read errors.
   Result<std::vector<Event>> MemberEvents(std::string_view member_id);
-  // The title mask for a request's filter (nullptr: every title), shared and
-  // cached. InvalidArgument with field "maturity" or "genre" for a value the
-  // catalog does not know.
-  Result<std::shared_ptr<const std::vector<uint8_t>>> Candidates(const TitleFilter& filter);
+  // The title mask for a request's filter over `model`'s catalog (nullptr:
+  // every title), shared and cached with the model. InvalidArgument with
+  // field "maturity" or "genre" for a value the catalog does not know.
+  static Result<std::shared_ptr<const std::vector<uint8_t>>> Candidates(const ServingModel& model,
+                                                                        const TitleFilter& filter);
 
   // Events that the event store has made durable (POST /v1/events calls this
   // before answering), so that the next request for their members reads them.
@@ -110,7 +111,6 @@ class RecommendationService {
 
   ModelStore& models_;
   EventStore& events_;
-  CandidateCache candidates_;
   // Members with plays or ratings in the event store: those in it at start
   // plus those appended through NoteAppended.
   mutable SharedMutex index_mutex_;
