@@ -43,6 +43,16 @@ TEST(PageTopAllowed, BestAllowedFirstTiesToLowerIndex) {
   EXPECT_TRUE(none.empty());
 }
 
+// Titles beyond the masks (a model whose catalog grew after they were
+// made, docs/adding_titles.md) are not allowed, however they score.
+TEST(PageTopAllowed, TitlesBeyondTheMasksAreNotAllowed) {
+  Request r(MakeCatalog(std::vector<std::vector<std::string>>(3)));
+  r.scores = {0.1f, 0.2f, 0.3f, 0.9f, 0.8f};
+  std::vector<RowTitle> out;
+  TopAllowed(r.Inputs(), r.scores, {}, /*skip_seen=*/true, 5, out);
+  EXPECT_EQ(out, (std::vector<RowTitle>{{2, 0.3f}, {1, 0.2f}, {0, 0.1f}}));
+}
+
 TEST(PageTopAllowed, EqualsSortingEveryAllowedTitle) {
   std::mt19937 rng(7);
   Request r(MakeCatalog(std::vector<std::vector<std::string>>(2000)));

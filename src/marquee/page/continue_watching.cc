@@ -61,9 +61,9 @@ class ContinueWatchingRow final : public RowGenerator {
       if (play.progress >= finished) {
         title = in.index->NextEpisode(play.title);
         progress = 0.0f;
-        if (title == kNoTitle || in.seen[title]) continue;
+        if (title == kNoTitle || (title < in.seen.size() && in.seen[title])) continue;
       }
-      if (in.allowed[title]) out.push_back({play.time, title, progress});
+      if (title < in.allowed.size() && in.allowed[title]) out.push_back({play.time, title, progress});
     }
     return out;
   }

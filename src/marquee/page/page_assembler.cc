@@ -17,7 +17,9 @@ Relevance::Relevance(std::span<const float> scores, std::span<const uint8_t> all
   // estimate is kept and sorted.
   const size_t step = std::max<size_t>(1, scores.size() / kRelevanceSample);
   stride_ = static_cast<double>(step);
-  auto ranked = [&](size_t t) { return std::isfinite(scores[t]) && (allowed.empty() || allowed[t]); };
+  auto ranked = [&](size_t t) {
+    return std::isfinite(scores[t]) && (allowed.empty() || (t < allowed.size() && allowed[t]));
+  };
   for (size_t t = 0; t < scores.size(); t += step) {
     if (ranked(t)) sample_.push_back(scores[t]);
   }

@@ -54,7 +54,12 @@ void TopAllowed(const PageInputs& in, std::span<const float> scores, std::span<c
   uint32_t held = 0;
   auto offer = [&](uint32_t t) {
     const float s = scores[t];
-    if (!(s >= threshold) || !in.allowed[t] || (skip_seen && in.seen[t])) return;
+    // A title beyond the masks (a catalog that grew after they were made)
+    // is not allowed.
+    if (!(s >= threshold) || t >= in.allowed.size() || !in.allowed[t] ||
+        (skip_seen && t < in.seen.size() && in.seen[t])) {
+      return;
+    }
     const RowTitle candidate{t, s};
     if (held < k) {
       out.push_back(candidate);
