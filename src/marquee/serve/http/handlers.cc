@@ -228,7 +228,10 @@ Reply Handlers::MemberRecommendations(std::string_view member_id, const QueryPar
   std::vector<uint32_t> titles;
   for (const ScoredTitle& item : list->items) titles.push_back(item.title);
   const std::unique_ptr<ExposureClaim> exposures = ClaimExposures(member_id, arm);
-  const ImpressionContext shown{.arm = &arm, .teams = teams, .exposures = exposures.get()};
+  const ImpressionContext shown{.arm = &arm,
+                                .teams = teams,
+                                .exposures = exposures.get(),
+                                .dataset = list->model != nullptr ? list->model->dataset.get() : nullptr};
   const bool interleaved = arm.interleaving != nullptr;
   if (!*with_artwork) {
     if (std::optional<ApiError> error = LogWithoutArtwork(member_id, titles, shown)) return Reply::Error(*error);
@@ -319,7 +322,8 @@ Parsed<std::vector<ArtworkChoice>> Handlers::ChooseArtwork(std::string_view memb
       }
       logged.push_back(std::move(e));
     } else if (interleaving != nullptr && i < shown.teams.size()) {
-      logged.push_back(TeamImpression(models_.dataset(), member_id, titles[i], now, *interleaving, shown.teams[i]));
+      logged.push_back(TeamImpression(shown.dataset != nullptr ? *shown.dataset : models_.dataset(), member_id,
+                                      titles[i], now, *interleaving, shown.teams[i]));
     }
   }
   // Shown only once recorded: an impression that cannot be logged is not
@@ -340,7 +344,8 @@ std::optional<ApiError> Handlers::LogWithoutArtwork(std::string_view member_id, 
   const ServedExperiment* interleaving = shown.arm != nullptr ? shown.arm->interleaving : nullptr;
   if (interleaving != nullptr) {
     for (size_t i = 0; i < titles.size() && i < shown.teams.size(); ++i) {
-      logged.push_back(TeamImpression(models_.dataset(), member_id, titles[i], now, *interleaving, shown.teams[i]));
+      logged.push_back(TeamImpression(shown.dataset != nullptr ? *shown.dataset : models_.dataset(), member_id,
+                                      titles[i], now, *interleaving, shown.teams[i]));
     }
   }
   if (logged.empty()) return std::nullopt;

@@ -48,6 +48,9 @@ struct ImpressionContext {
   const ExperimentArm* arm = nullptr;          // its artwork policy replaces the server's
   std::span<const experiment::Team> teams;    // interleaved list: one a title
   ExposureClaim* exposures = nullptr;         // logged in the same append, committed once durable
+  // The answering model's dataset, whose indices `titles` are; null: the
+  // store's (docs/adding_titles.md: a served catalog may outgrow it).
+  const Dataset* dataset = nullptr;
 };
 
 class Handlers {
