@@ -455,8 +455,11 @@ Reply Handlers::PostEvents(std::string_view body) {
   // (attributed impression, seconds watched, qualified) commit with them.
   std::vector<LedgerEntry> ledger;
   if (artwork_ != nullptr && consent_ != nullptr && consent_->enabled()) {
+    // Runtimes from the served catalog, which may have outgrown the store's
+    // startup one (docs/adding_titles.md).
+    const std::shared_ptr<const ServingModel> served = models_.Current();
     Result<std::vector<LedgerEntry>> plays =
-        PlayLedgerEntries(events_, models_.dataset(), *events, artwork_->options().reward.reward_window_seconds,
+        PlayLedgerEntries(events_, *served->dataset, *events, artwork_->options().reward.reward_window_seconds,
                           artwork_->options().qualifying);
     if (!plays.ok()) return Reply::Error(FromStatus(plays.status()));
     ledger = std::move(*plays);
