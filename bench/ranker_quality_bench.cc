@@ -48,26 +48,14 @@ Result<Sources> FitSources(const InteractionMatrix& train) {
   return s;
 }
 
-// Each member's latest `fraction` of interactions (at least one, when they
-// have two) as target, the rest as train.
+// Each member's latest `fraction` of interactions as the target
+// (SplitLatestPerMember, the split the ranker itself trains on), the rest as
+// train and query.
 EvalSplit PerMemberSplit(const InteractionMatrix& data, double fraction) {
-  InteractionBuilder train, target;
-  for (uint32_t m = 0; m < data.rows(); ++m) {
-    const auto titles = data.RowIndices(m);
-    const auto weights = data.RowWeights(m);
-    const auto times = data.RowTimes(m);
-    std::vector<size_t> order(titles.size());
-    std::iota(order.begin(), order.end(), size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return times[a] < times[b]; });
-    const size_t held = titles.size() >= 2 ? std::max<size_t>(1, static_cast<size_t>(fraction * titles.size())) : 0;
-    for (size_t j = 0; j < order.size(); ++j) {
-      const size_t i = order[j];
-      (j + held >= order.size() ? target : train).Add(m, titles[i], weights[i], times[i]);
-    }
-  }
+  LabelSplit latest = SplitLatestPerMember(data, fraction, /*seed=*/42);
   EvalSplit split;
-  split.train = train.Build(data.rows(), data.cols(), DuplicateRule::kSum);
-  split.target = target.Build(data.rows(), data.cols(), DuplicateRule::kSum);
+  split.train = std::move(latest.train);
+  split.target = std::move(latest.target);
   split.query = split.train;
   return split;
 }

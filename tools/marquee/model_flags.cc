@@ -38,6 +38,11 @@ Result<std::unique_ptr<Recommender>> CreateModel(const std::string& model, const
   return CreateRecommender(model, parameters);
 }
 
+Status CheckModelParameters(const std::string& model, const Parameters& parameters) {
+  if (model == "ranker") return RankerRecommender::ReadOptions(parameters).status();
+  return CreateRecommender(model, parameters).status();
+}
+
 namespace {
 // One flag per parameter name; a name several models share ("binary") is one
 // flag whose help covers each model.

@@ -41,6 +41,10 @@ Result<std::vector<ParameterInfo>> ModelParameters(const std::string& model);
 Result<std::unique_ptr<Recommender>> CreateModel(const std::string& model, const Parameters& parameters,
                                                  const Dataset& dataset);
 
+// OK when `parameters` are valid for `model` (CreateModel's checks, without
+// a dataset): what `tune` checks before reading any data.
+Status CheckModelParameters(const std::string& model, const Parameters& parameters);
+
 // Errors for flags that no selected model knows.
 Status CheckAllFlagsUsed(const ModelFlags& flags, const std::set<std::string>& used,
                          const std::vector<std::string>& models);

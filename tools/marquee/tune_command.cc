@@ -7,7 +7,6 @@
 #include "marquee/eval/evaluation_report.h"
 #include "marquee/eval/tuner.h"
 #include "marquee/models/registry.h"
-#include "marquee/ranking/ranker.h"
 #include "model_flags.h"
 #include "output_file.h"
 #include "progress_bar.h"
@@ -59,11 +58,7 @@ Status Tune(const TuneArgs& args) {
   // Fail on a bad model name or parameter before any data is read.
   MARQUEE_ASSIGN_OR_RETURN(std::vector<Parameters> settings, SearchSettings(options));
   for (const Parameters& p : settings) {
-    if (options.model == "ranker") {
-      MARQUEE_RETURN_IF_ERROR(RankerRecommender::ReadOptions(p).status());
-    } else {
-      MARQUEE_RETURN_IF_ERROR(CreateRecommender(options.model, p).status());
-    }
+    MARQUEE_RETURN_IF_ERROR(CheckModelParameters(options.model, p));
   }
 
   MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(args.data));

@@ -200,6 +200,10 @@ Result<ModelFile> OpenModelFile(const std::string& dir) {
 
 Result<LoadedModel> LoadModel(const std::string& dir) {
   MARQUEE_ASSIGN_OR_RETURN(ModelFile file, OpenModelFile(dir));
+  return LoadModel(std::move(file));
+}
+
+Result<LoadedModel> LoadModel(ModelFile file) {
   const std::string& path = file.reader.path();
   if (file.info.model == "ranker") {
     return Status::InvalidArgument(path + ": a ranker, which loads together with its candidate models "

@@ -81,6 +81,9 @@ struct LoadedModel {
 // refused with a message naming LoadAnyModel (ranking/ranker_file.h), which
 // loads both kinds.
 Result<LoadedModel> LoadModel(const std::string& dir);
+// The same from a file already opened (OpenModelFile), so that a caller
+// that looked at its ModelInfo first does not read it twice.
+Result<LoadedModel> LoadModel(ModelFile file);
 
 // OK when the model was trained on a dataset with the same ids as `dataset`;
 // otherwise InvalidArgument saying how they differ.

@@ -89,7 +89,7 @@ Result<LoadedModel> LoadRanker(const std::string& dir, ModelFile file) {
 
 Result<LoadedModel> LoadAnyModel(const std::string& dir) {
   MARQUEE_ASSIGN_OR_RETURN(ModelFile file, OpenModelFile(dir));
-  if (file.info.model != "ranker") return LoadModel(dir);
+  if (file.info.model != "ranker") return LoadModel(std::move(file));
   return LoadRanker(dir, std::move(file));
 }
 
