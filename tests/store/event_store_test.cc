@@ -489,14 +489,14 @@ TEST(EventStoreTest, RefusesNewerSchemaVersion) {
   TempDir dir;
   std::string path = dir.File("events.db");
   ASSERT_NE(OpenOrDie(path), nullptr);
-  for (int version : {5, 7}) {  // the next version, and one far ahead
+  for (int version : {6, 9}) {  // the next version, and one far ahead
     RawExec(path,
             ("UPDATE meta SET value = " + std::to_string(version) + " WHERE key = 'schema_version'").c_str());
     auto store = EventStore::Open(path);
     ASSERT_FALSE(store.ok());
     EXPECT_EQ(store.status().code(), Status::Code::kUnsupported);
     EXPECT_EQ(store.status().message(), path + ": event store schema version " + std::to_string(version) +
-                                            " is newer than this build supports (4)");
+                                            " is newer than this build supports (5)");
   }
 }
 
@@ -605,6 +605,40 @@ TEST(EventStoreExperimentsTest, CreateStopListAndExposureKeys) {
   store = OpenOrDie(dir.File("events.db"));
   EXPECT_EQ(store->Experiments()->size(), 2u);
   EXPECT_EQ(store->ExposureKeys()->size(), 1u);
+}
+
+// The title log (issue 15 §2, schema version 5): appended all or nothing,
+// read back in order after a reopen; a version 4 store is upgraded with an
+// empty log.
+TEST(EventStoreTest, TitleLogRoundTripsAllOrNothing) {
+  TempDir dir;
+  const std::string path = dir.File("events.db");
+  const std::vector<AddedTitleRecord> first = {{"n1", R"({"title":"n1"})", 100}, {"n2", R"({"title":"n2"})", 100}};
+  {
+    auto store = OpenOrDie(path);
+    EXPECT_TRUE(store->AddedTitles()->empty());
+    ASSERT_TRUE(store->AppendAddedTitles(first).ok());
+    // n2 again refuses the batch: n3 is not stored either.
+    Status again = store->AppendAddedTitles(
+        std::vector<AddedTitleRecord>{{"n3", R"({"title":"n3"})", 101}, {"n2", R"({"title":"n2"})", 101}});
+    ASSERT_FALSE(again.ok());
+    EXPECT_EQ(again.field(), "title");
+    EXPECT_NE(again.message().find("n2"), std::string::npos) << again.ToString();
+    EXPECT_EQ(store->AppendAddedTitles(std::vector<AddedTitleRecord>{{"", "{}", 1}}).field(), "title");
+  }
+  auto store = OpenOrDie(path);
+  Result<std::vector<AddedTitleRecord>> log = store->AddedTitles();
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  EXPECT_EQ(*log, first);
+
+  // As version 4 wrote it: no title log.
+  store.reset();
+  RawExec(path, "DROP TABLE added_titles; UPDATE meta SET value = 4 WHERE key = 'schema_version'");
+  store = OpenOrDie(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_TRUE(store->AddedTitles()->empty());
+  ASSERT_TRUE(store->AppendAddedTitles(first).ok());
+  EXPECT_EQ(store->AddedTitles()->size(), 2u);
 }
 
 }  // namespace

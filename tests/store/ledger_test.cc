@@ -505,7 +505,7 @@ TEST(LedgerTest, UpgradesAVersion1Store) {
     EXPECT_TRUE(VerifyOrDie(*store).ok);
   }
   // Both upgrades, 1 -> 2 and 2 -> 3.
-  EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "4");
+  EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "5");
   EXPECT_EQ(RawQuery(path, "SELECT quote(page_id) FROM events WHERE seq = 1"), "NULL");
   EXPECT_EQ(RawQuery(path, "SELECT eligible FROM events WHERE seq = 2"), R"(["a1","a2","a3"])");
   EXPECT_EQ(RawQuery(path, "SELECT quote(eligible) FROM events WHERE seq = 1"), "NULL");
@@ -589,7 +589,7 @@ TEST(LedgerTest, UpgradesAVersion2Store) {
     EXPECT_EQ(store->LedgerCount().value(), 2u);
     EXPECT_TRUE(VerifyOrDie(*store).ok);
   }
-  EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "4");
+  EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "5");
   EXPECT_EQ(RawQuery(path,
                      "SELECT quote(page_id) || quote(row_id) || quote(row_position) || "
                      "quote(column_position) FROM events WHERE seq = 2"),
@@ -652,7 +652,7 @@ TEST(LedgerTest, ExperimentTagsRoundTripAndAVersion3StoreUpgrades) {
           "ALTER TABLE events DROP COLUMN experiment; UPDATE meta SET value = 3 WHERE key = 'schema_version'");
   auto store = OpenOrDie(path);
   ASSERT_NE(store, nullptr);
-  EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "4");
+  EXPECT_EQ(RawQuery(path, "SELECT value FROM meta WHERE key = 'schema_version'"), "5");
   EXPECT_TRUE(store->Experiments().ok());
   Event exposure;
   exposure.kind = EventKind::kExposure;

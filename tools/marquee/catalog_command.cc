@@ -9,9 +9,8 @@
 #include "marquee/data/dataset_file.h"
 #include "marquee/data/new_title_json.h"
 #include "marquee/io/catalog_import.h"
-#include "marquee/models/cold_start.h"
 #include "marquee/models/model_file.h"
-#include "marquee/models/title_features.h"
+#include "marquee/models/new_titles.h"
 #include "marquee/ranking/ranker_file.h"
 
 namespace marquee::cli {
@@ -69,47 +68,22 @@ Status AddTitles(const AddTitlesArgs& args) {
   MARQUEE_ASSIGN_OR_RETURN(Dataset dataset, LoadDataset(args.data));
   MARQUEE_ASSIGN_OR_RETURN(LoadedModel loaded, LoadAnyModel(args.model));
   MARQUEE_RETURN_IF_ERROR(CheckModelMatchesDataset(loaded, dataset, args.model));
-  const FactorModel* factors = loaded.model->AsFactorModel();
-  if (factors == nullptr) {
-    return Status::InvalidArgument(fmt::format(
-        "--model {}: new titles get their vectors from their metadata, mapped onto a factor model's title vectors; "
-        "this {} model has none (expected iALS; a ranker is retrained with its sources)",
-        args.model, loaded.info.model));
-  }
+  Result<NewTitleMapper> mapper = NewTitleMapper::Fit(dataset, loaded, args.model);
+  if (!mapper.ok()) return mapper.status().WithContext("--model");
   MARQUEE_ASSIGN_OR_RETURN(std::vector<NewTitle> titles, ReadNewTitles(args.input, dataset.catalog));
-  std::vector<NewTitleRecord> records;
-  for (const NewTitle& t : titles) records.push_back({t.title_id, t.title});
-  Result<Dataset> extended = WithNewTitles(dataset, records);
+  Result<ModelWithNewTitles> extended = AppendNewTitles(dataset, loaded, *mapper, titles);
   if (!extended.ok()) return extended.status().WithContext(args.input);
-  // The mapping learns from the titles the model has seen played.
-  const InteractionMatrix positives = loaded.info.has_min_rating
-                                          ? dataset.interactions.KeepAtLeast(loaded.info.min_rating)
-                                          : dataset.interactions;
-  const std::vector<uint32_t> counts = positives.ColumnCounts();
-  std::vector<uint32_t> warm;
-  for (uint32_t t = 0; t < counts.size(); ++t) {
-    if (counts[t] > 0) warm.push_back(t);
-  }
-  MARQUEE_ASSIGN_OR_RETURN(TitleFeatures features, TitleFeatures::Build(extended->catalog));
-  MARQUEE_ASSIGN_OR_RETURN(ColdStartMapping mapping, ColdStartMapping::Fit(features, factors->title_factors(), warm));
-  FactorMatrix vectors(static_cast<uint32_t>(titles.size()), factors->title_factors().factors());
   for (size_t i = 0; i < titles.size(); ++i) {
-    const std::vector<uint32_t> row = features.FeaturesOf(titles[i].title, extended->catalog);
-    mapping.Map(row, std::span<float>(vectors.Row(static_cast<uint32_t>(i)), vectors.stride()));
-    std::vector<std::string> unknown = titles[i].unknown;
-    std::printf("%s: a vector from %zu metadata features%s%s\n", titles[i].title_id.c_str(), row.size(),
-                unknown.empty() ? "" : "; not features of the catalog, so not used: ",
+    const std::vector<std::string>& unknown = titles[i].unknown;
+    std::printf("%s: a vector from %zu metadata features%s%s\n", titles[i].title_id.c_str(),
+                extended->feature_counts[i], unknown.empty() ? "" : "; not features of the catalog, so not used: ",
                 fmt::format("{}", fmt::join(unknown, ", ")).c_str());
   }
-  std::unique_ptr<Recommender> model = factors->WithTitles(vectors);
-  ModelInfo info = loaded.info;
-  info.titles = extended->titles.size();
-  info.data_fingerprint = TrainingDataFingerprint(*extended, extended->interactions);
-  info.version = fmt::format("{}+{}titles", loaded.info.version, titles.size());
-  MARQUEE_RETURN_IF_ERROR(SaveDataset(*extended, args.out_data));
-  MARQUEE_RETURN_IF_ERROR(SaveModel(*model, info, extended->members, extended->titles, args.out_model));
+  const ModelInfo& info = extended->model.info;
+  MARQUEE_RETURN_IF_ERROR(SaveDataset(extended->dataset, args.out_data));
+  MARQUEE_RETURN_IF_ERROR(SaveModel(*extended->model.model, info, extended->dataset.members, extended->dataset.titles, args.out_model));
   std::printf("added %zu titles: wrote %s (%u titles) and %s (version %s); serve them together\n", titles.size(),
-              args.out_data.c_str(), extended->titles.size(), args.out_model.c_str(), info.version.c_str());
+              args.out_data.c_str(), extended->dataset.titles.size(), args.out_model.c_str(), info.version.c_str());
   return Status::OK();
 }
 }  // namespace

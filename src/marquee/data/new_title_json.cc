@@ -85,16 +85,16 @@ Result<NewTitle> ParseNewTitle(const json& v, const Catalog& catalog) {
   std::set<std::string> unique;
   for (const std::string& tag : tags) unique.insert(AsciiLower(tag));
   t.title.tags.assign(unique.begin(), unique.end());
+  t.definition = json_fields::Dump(v);
   return t;
 }
 
 }  // namespace
 
-Result<std::vector<NewTitle>> ReadNewTitles(const std::string& path, const Catalog& catalog) {
+Result<std::vector<NewTitle>> ParseNewTitles(std::string_view text, std::string_view source, const Catalog& catalog,
+                                             size_t max_titles) {
   std::set<std::string> ids;
-  MARQUEE_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
   std::vector<NewTitle> out;
-  std::string_view text = file.bytes();
   size_t line_number = 0;
   while (!text.empty()) {
     const size_t end = text.find('\n');
@@ -105,23 +105,32 @@ Result<std::vector<NewTitle>> ReadNewTitles(const std::string& path, const Catal
     std::string repeated;
     const json v = json_fields::ParseNoRepeatedKeys(line, &repeated);
     if (v.is_discarded()) {
-      return Status::InvalidArgument(fmt::format("{}:{}: expected a JSON object, found text that is not JSON", path,
+      return Status::InvalidArgument(fmt::format("{}:{}: expected a JSON object, found text that is not JSON", source,
                                                  line_number));
     }
     if (!repeated.empty()) {
-      return Status::InvalidField(repeated, fmt::format("{}:{}: {}: expected each field once, found it twice", path,
+      return Status::InvalidField(repeated, fmt::format("{}:{}: {}: expected each field once, found it twice", source,
                                                         line_number, repeated));
     }
     Result<NewTitle> title = ParseNewTitle(v, catalog);
-    if (!title.ok()) return title.status().WithContext(fmt::format("{}:{}", path, line_number));
+    if (!title.ok()) return title.status().WithContext(fmt::format("{}:{}", source, line_number));
     if (!ids.insert(title->title_id).second) {
-      return Status::InvalidField("title", fmt::format("{}:{}: title: {} is listed twice", path, line_number,
+      return Status::InvalidField("title", fmt::format("{}:{}: title: {} is listed twice", source, line_number,
                                                        title->title_id));
+    }
+    if (out.size() == max_titles) {
+      return Status::InvalidArgument(fmt::format("{}:{}: expected at most {} titles at once", source, line_number,
+                                                 max_titles));
     }
     out.push_back(std::move(*title));
   }
-  if (out.empty()) return Status::InvalidArgument(path + ": expected one title a line, found none");
+  if (out.empty()) return Status::InvalidArgument(fmt::format("{}: expected one title a line, found none", source));
   return out;
+}
+
+Result<std::vector<NewTitle>> ReadNewTitles(const std::string& path, const Catalog& catalog) {
+  MARQUEE_ASSIGN_OR_RETURN(MappedFile file, MappedFile::Open(path));
+  return ParseNewTitles(file.bytes(), path, catalog);
 }
 
 }  // namespace marquee

@@ -12,7 +12,9 @@
 // with plays has them).
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "marquee/data/catalog.h"
@@ -24,10 +26,19 @@ struct NewTitle {
   std::string title_id;
   Title title;                       // genres and credits as indices into the catalog
   std::vector<std::string> unknown;  // "genre:X", "performer:Y" the catalog lacks
+  // The title's JSON object as read (compact, keys sorted): what the
+  // server's title log stores and parses again at start.
+  std::string definition;
 };
 
 // Errors: "FILE:LINE: FIELD: expected ..., found ..." (InvalidArgument);
 // NotFound for a missing file; a file with no title.
 Result<std::vector<NewTitle>> ReadNewTitles(const std::string& path, const Catalog& catalog);
+
+// The same from `text` (a request body), errors naming `source` where the
+// file reader names the path ("body:2: genres: ..."). At most `max_titles`
+// titles (InvalidArgument beyond).
+Result<std::vector<NewTitle>> ParseNewTitles(std::string_view text, std::string_view source, const Catalog& catalog,
+                                             size_t max_titles = SIZE_MAX);
 
 }  // namespace marquee

@@ -70,6 +70,19 @@ Result<std::unique_ptr<ExperimentService>> ExperimentService::Create(ModelStore&
   return service;
 }
 
+Result<std::unique_ptr<ModelStore>> ExperimentService::OpenCellModel(const std::string& dir,
+                                                                    const RetrievalOptions& retrieval) const {
+  MARQUEE_ASSIGN_OR_RETURN(std::unique_ptr<ModelStore> store, ModelStore::Open(models_.shared_dataset(), dir, retrieval));
+  // Titles added while serving reach a cell's factor model too (mapped as
+  // the served model's are); a cell model without factors cannot score
+  // them and answers for the catalog it was trained on.
+  const std::vector<NewTitle> added = models_.added_titles();
+  if (!added.empty() && store->Current()->model().AsFactorModel() != nullptr) {
+    MARQUEE_RETURN_IF_ERROR(store->AddTitles(added).status());
+  }
+  return store;
+}
+
 Result<std::vector<CellVariant>> ExperimentService::LoadVariants(const ExperimentSpec& spec) const {
   std::shared_ptr<const ServingModel> current = models_.Current();
   std::vector<CellVariant> variants(spec.cells.size());
@@ -90,17 +103,17 @@ Result<std::vector<CellVariant>> ExperimentService::LoadVariants(const Experimen
       // refusal names the field that caused it.
       RetrievalOptions exact = retrieval;
       exact.mode = RetrievalOptions::Mode::kExact;
-      Result<std::unique_ptr<ModelStore>> store = ModelStore::Open(current->dataset, dir, exact);
+      Result<std::unique_ptr<ModelStore>> store = OpenCellModel(dir, exact);
       if (!store.ok()) return AtField(store.status(), CellField(i, "model"));
       if (retrieval.mode != RetrievalOptions::Mode::kExact) {
-        store = ModelStore::Open(current->dataset, dir, retrieval);
+        store = OpenCellModel(dir, retrieval);
         if (!store.ok()) return AtField(store.status(), CellField(i, "retrieval"));
       }
       v.model = (*store)->Current();
     }
     if (!cell.artwork_policy.empty()) {
       Result<std::unique_ptr<ArtworkService>> artwork =
-          OpenArtworkService(*current->dataset, "file:" + cell.artwork_policy, options_.artwork);
+          OpenArtworkService(models_.dataset(), "file:" + cell.artwork_policy, options_.artwork);
       if (!artwork.ok()) return AtField(artwork.status(), CellField(i, "artwork_policy"));
       v.artwork = std::move(*artwork);
     }

@@ -147,6 +147,8 @@ class ExperimentService {
   ExperimentService(ModelStore& models, EventStore& events, const ExperimentServiceOptions& options);
   // The cells' variants; InvalidField naming the cell's field.
   Result<std::vector<CellVariant>> LoadVariants(const experiment::ExperimentSpec& spec) const;
+  // A cell's own model over the served catalog, with the titles added so far.
+  Result<std::unique_ptr<ModelStore>> OpenCellModel(const std::string& dir, const RetrievalOptions& retrieval) const;
   void Release(std::span<const std::string> keys);
 
   ModelStore& models_;

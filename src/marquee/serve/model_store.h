@@ -7,7 +7,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <span>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +18,7 @@
 #include "marquee/models/ann_index.h"
 #include "marquee/models/recommender.h"
 #include "marquee/models/model_file.h"
+#include "marquee/models/new_titles.h"
 #include "marquee/serve/candidate_cache.h"
 #include "marquee/util/mutex.h"
 #include "marquee/util/status.h"
@@ -42,8 +45,16 @@ std::string_view RetrievalModeName(RetrievalOptions::Mode mode);  // "exact", "h
 
 // One loaded model, never modified after it is published.
 struct ServingModel {
+  // The catalog and plays this model answers for: the dataset it was
+  // trained on, with the titles added while serving after it.
   std::shared_ptr<const Dataset> dataset;
   LoadedModel loaded;
+  // Titles the model learned (the trained dataset's); those at or beyond
+  // this index were added while serving, with mapped vectors.
+  uint32_t learned_titles = 0;
+  // The mapping that gave added titles their vectors, fit on the trained
+  // model once; null until titles are added.
+  std::shared_ptr<const NewTitleMapper> title_mapper;
   std::string dir;
   int64_t loaded_at = 0;  // epoch seconds
   // What the model scores a training member with: the dataset's rows, or
@@ -52,7 +63,8 @@ struct ServingModel {
   InteractionMatrix positives;
   bool uses_positives = false;
   // Members per title in scoring_rows(): 0 is a title the model learned
-  // nothing about (kept out of the hnsw graph; no "similar" list).
+  // nothing about (no "similar" list; kept out of the hnsw graph unless it
+  // was added, when its mapped vector is its signal).
   std::vector<uint32_t> title_positives;
   // Members per title in the dataset's rows, as scores: the answer when a
   // member has no signal (one a title of this model's dataset).
@@ -88,10 +100,33 @@ class ModelStore {
 
   // Loads `model_dir` (or the current model's directory again), checks it
   // against the dataset and swaps it in. On any error the current model stays.
-  // Reloads run one at a time; requests keep flowing meanwhile.
+  // Reloads run one at a time; requests keep flowing meanwhile. After titles
+  // were added (AddTitles) the new model gets them too, so it must be a
+  // factor model (Unsupported otherwise: serving it would drop them).
   Result<std::shared_ptr<const ServingModel>> Reload(const std::optional<std::string>& model_dir);
 
+  // Adds titles nobody has played yet to the catalog served, each with the
+  // vector its metadata maps to (models/new_titles.h; issue 15 §2), without
+  // retraining: the next request scores them for every member. `titles` are
+  // parsed against dataset().catalog (ParseNewTitles). `commit`, when given,
+  // runs once the new model is built and before it is published -- the
+  // title log's durable append -- and its error refuses the addition.
+  // Serialized with reloads. Errors, with nothing changed: AlreadyExists
+  // naming a title id the catalog has; Unsupported when the served model
+  // has no factors; `commit`'s.
+  struct TitlesAdded {
+    std::shared_ptr<const ServingModel> model;
+    std::vector<size_t> feature_counts;  // metadata features each title was described by
+  };
+  Result<TitlesAdded> AddTitles(std::span<const NewTitle> titles, const std::function<Status()>& commit = nullptr);
+  // Every title added since the store opened, in order (a copy).
+  std::vector<NewTitle> added_titles() const;
+
+  // The dataset the served models were trained on, without added titles:
+  // member ids and the catalog's genres and performers are the same in
+  // every model's dataset, and its titles are a prefix of theirs.
   const Dataset& dataset() const { return *dataset_; }
+  std::shared_ptr<const Dataset> shared_dataset() const { return dataset_; }
   // Members per title in the dataset (the fallback for unknown members),
   // as scores ready for ranking.
   const RetrievalOptions& retrieval() const { return retrieval_; }
@@ -100,13 +135,21 @@ class ModelStore {
   ModelStore(std::shared_ptr<const Dataset> dataset, const RetrievalOptions& retrieval);
   // `threads`: 0 = every core (InnerProductIndex::BuildOptions::threads).
   Status BuildIndex(ServingModel& model, int threads) const;
-  Result<std::shared_ptr<const ServingModel>> Load(const std::string& model_dir, int index_threads) const;
+  // Loads and checks `model_dir`, then appends `added`.
+  Result<std::shared_ptr<const ServingModel>> Load(const std::string& model_dir, std::span<const NewTitle> added,
+                                                   int index_threads) const;
+  // The ServingModel of `loaded`, answering for `dataset`: its derived
+  // state (positives, popularity, filter masks, the hnsw index).
+  Result<std::shared_ptr<ServingModel>> Prepare(LoadedModel loaded, std::shared_ptr<const Dataset> dataset,
+                                                const std::string& model_dir, int index_threads) const;
 
   std::shared_ptr<const Dataset> dataset_;
   RetrievalOptions retrieval_;
   std::atomic<std::shared_ptr<const ServingModel>> current_;
-  // Serializes reloads; guards no data (current_ is atomic, so requests never take it).
-  Mutex reload_mutex_;
+  // Serializes reloads and title additions (current_ is atomic, so
+  // requests never take it).
+  mutable Mutex reload_mutex_;
+  std::vector<NewTitle> added_ GUARDED_BY(reload_mutex_);
 };
 
 }  // namespace marquee::serve

@@ -1,10 +1,13 @@
 #include "marquee/serve/serving_stack.h"
 
 #include <filesystem>
+
+#include <fmt/format.h>
 #include <system_error>
 
 #include "marquee/bandit/policy.h"
 #include "marquee/data/dataset_file.h"
+#include "marquee/data/new_title_json.h"
 
 namespace marquee::serve {
 
@@ -30,6 +33,28 @@ Result<std::unique_ptr<ArtworkService>> OpenArtworkService(const Dataset& datase
   return ArtworkService::Create(dataset, std::move(features), std::move(resolved), options, std::move(restore));
 }
 
+Status ReplayTitleLog(const EventStore& events, const std::string& events_path, ModelStore& models) {
+  MARQUEE_ASSIGN_OR_RETURN(std::vector<AddedTitleRecord> log, events.AddedTitles());
+  if (log.empty()) return Status::OK();
+  std::vector<NewTitle> titles;
+  titles.reserve(log.size());
+  for (const AddedTitleRecord& record : log) {
+    const std::string source = fmt::format("{}: title log, title {}", events_path, record.title_id);
+    Result<std::vector<NewTitle>> parsed = ParseNewTitles(record.definition, source, models.dataset().catalog);
+    if (!parsed.ok() || parsed->size() != 1) {
+      return Status::Corruption(fmt::format("{}: expected the definition of one title: {}", source,
+                                            parsed.ok() ? "found several" : parsed.status().message()));
+    }
+    titles.push_back(std::move(parsed->front()));
+  }
+  Result<ModelStore::TitlesAdded> added = models.AddTitles(titles);
+  if (!added.ok()) {
+    return added.status().WithContext(fmt::format("{}: the title log's {} titles cannot be served", events_path,
+                                                  titles.size()));
+  }
+  return Status::OK();
+}
+
 Result<ServingStack> OpenServingStack(const ServingStackOptions& options) {
   ServingStack stack;
   stack.ingest = options.ingest;
@@ -40,6 +65,7 @@ Result<ServingStack> OpenServingStack(const ServingStackOptions& options) {
   }
   MARQUEE_ASSIGN_OR_RETURN(stack.models, ModelStore::Open(stack.dataset, options.model_dir, options.retrieval));
   MARQUEE_ASSIGN_OR_RETURN(stack.events, EventStore::Open(options.events_path, options.event_store));
+  MARQUEE_RETURN_IF_ERROR(ReplayTitleLog(*stack.events, options.events_path, *stack.models));
   if (!options.artwork_policy.empty() && options.artwork_policy != "none") {
     MARQUEE_ASSIGN_OR_RETURN(stack.consent, ConsentGate::Open(*stack.dataset, options.consent));
     ArtworkServiceOptions artwork = options.artwork;

@@ -64,9 +64,16 @@ struct ServingStack {
 
 // Errors are the first step's that failed (loading the dataset, loading or
 // checking the model, building the index, opening or scanning the event
-// store, resolving the policy), each naming its file or spec. Nothing is left
-// open on error.
+// store, replaying its title log, resolving the policy), each naming its
+// file or spec. Nothing is left open on error.
 Result<ServingStack> OpenServingStack(const ServingStackOptions& options);
+
+// Adds the titles of `events`' title log (titles added while serving,
+// issue 15 §2) to `models`, as they were added, so that a restarted server
+// serves every title it acknowledged. Corruption naming the title when a
+// definition cannot be read; the store's error (e.g. Unsupported: the model
+// has no factors) naming `events_path` otherwise.
+Status ReplayTitleLog(const EventStore& events, const std::string& events_path, ModelStore& models);
 
 // The artwork service alone, its policy resolved from `policy` as
 // ServingStackOptions::artwork_policy says (not "none"). Errors name the spec

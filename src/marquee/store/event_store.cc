@@ -136,4 +136,10 @@ Result<std::vector<std::pair<std::string, std::string>>> EventStore::ExposureKey
   return Status::Unsupported("this event store keeps no experiments");
 }
 
+Status EventStore::AppendAddedTitles(std::span<const AddedTitleRecord>) {
+  return Status::Unsupported("this event store keeps no title log");
+}
+
+Result<std::vector<AddedTitleRecord>> EventStore::AddedTitles() const { return std::vector<AddedTitleRecord>(); }
+
 }  // namespace marquee

@@ -74,6 +74,16 @@ struct ExperimentRecord {
   friend bool operator==(const ExperimentRecord&, const ExperimentRecord&) = default;
 };
 
+// A title added to the catalog while serving (issue 15 §2): its id, its
+// definition (the JSON object the server took, which the store does not
+// read) and when it was added.
+struct AddedTitleRecord {
+  std::string title_id;
+  std::string definition;
+  int64_t added_at = 0;  // epoch seconds
+  friend bool operator==(const AddedTitleRecord&, const AddedTitleRecord&) = default;
+};
+
 class EventStore {
  public:
   // Opens or creates the embedded SQLite store at `path` (see
@@ -132,6 +142,15 @@ class EventStore {
   virtual Status StopExperiment(std::string_view name, int64_t at);
   virtual Result<std::vector<ExperimentRecord>> Experiments() const;
   virtual Result<std::vector<std::pair<std::string, std::string>>> ExposureKeys() const;
+
+  // Titles added while serving (issue 15 §2), the server's title log.
+  // AppendAddedTitles stores all of `titles` or none, durably (fsync) before
+  // it returns; a title_id stored already or given twice is InvalidField
+  // "title" naming it, an empty one InvalidField "title". AddedTitles():
+  // every one, in the order added. By default the append is Unsupported and
+  // the log empty.
+  virtual Status AppendAddedTitles(std::span<const AddedTitleRecord> titles);
+  virtual Result<std::vector<AddedTitleRecord>> AddedTitles() const;
 
   // A member's events in the order they were appended.
   virtual Result<std::vector<Event>> MemberEvents(std::string_view member_id) const = 0;

@@ -37,8 +37,9 @@ using sqlite::Statement;
 // and the ledger table; version 3 the page placement of impressions
 // (events.page_id, row_id, row_position, column_position); version 4 the
 // experiment tag of exposures and interleaved impressions (events.experiment,
-// cell, team).
-constexpr int64_t kSchemaVersion = 4;
+// cell, team); version 5 the title log (added_titles), which an older build
+// must not open: it would serve without titles this store acknowledged.
+constexpr int64_t kSchemaVersion = 5;
 constexpr int kBusyTimeoutMs = 10000;
 // WAL pages after which a checkpoint copies the log into the database
 // (SQLite's own automatic checkpoint uses 1000). The checkpoint runs on the
@@ -71,6 +72,11 @@ constexpr const char* kCreateExperiments =
     "stopped_at INTEGER NOT NULL)";
 constexpr const char* kCreateExposureIndex =
     "CREATE INDEX IF NOT EXISTS events_exposures ON events(experiment, member) WHERE kind = 4";
+
+// Titles added while serving (issue 15 §2, schema version 5), in the order added.
+constexpr const char* kCreateAddedTitles =
+    "CREATE TABLE IF NOT EXISTS added_titles(seq INTEGER PRIMARY KEY, title_id TEXT NOT NULL UNIQUE, "
+    "definition TEXT NOT NULL, added_at INTEGER NOT NULL)";
 
 using Column = std::pair<std::string_view, std::string_view>;  // name, declared type
 
@@ -329,6 +335,7 @@ Status PrepareSchema(sqlite3* db, const std::string& path) {
     MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateLedger, path));
     MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateExperiments, path));
     MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateExposureIndex, path));
+    MARQUEE_RETURN_IF_ERROR(Exec(db, kCreateAddedTitles, path));
     MARQUEE_RETURN_IF_ERROR(CheckTableShape(db, path, "ledger", kLedgerColumns));
     if (version < kSchemaVersion) MARQUEE_RETURN_IF_ERROR(WriteSchemaVersion(db, path, version));
     return Status::OK();
@@ -1043,6 +1050,51 @@ Result<std::vector<std::pair<std::string, std::string>>> SqliteEventStore::Expos
   std::vector<std::pair<std::string, std::string>> out;
   int rc;
   while ((rc = query.Step()) == SQLITE_ROW) out.emplace_back(query.ColumnText(0), query.ColumnText(1));
+  if (rc != SQLITE_DONE) return ErrorStatus(db.get(), rc, path);
+  return out;
+}
+
+Status SqliteEventStore::AppendAddedTitles(std::span<const AddedTitleRecord> titles) {
+  const std::string& path = impl_->path;
+  for (const AddedTitleRecord& t : titles) {
+    if (t.title_id.empty()) return Status::InvalidField("title", "title: expected a non-empty id");
+  }
+  MARQUEE_ASSIGN_OR_RETURN(Connection db, OpenConfigured(path, SQLITE_OPEN_READWRITE));
+  // The title log is acknowledged data: this write waits for the disk
+  // whatever durability the events are appended at.
+  MARQUEE_RETURN_IF_ERROR(Exec(db.get(), "PRAGMA synchronous = FULL", path));
+  MARQUEE_RETURN_IF_ERROR(Exec(db.get(), "BEGIN IMMEDIATE", path));
+  Status s = [&]() -> Status {
+    MARQUEE_ASSIGN_OR_RETURN(
+        Statement insert,
+        Statement::Prepare(db.get(), "INSERT INTO added_titles(title_id, definition, added_at) VALUES (?1, ?2, ?3)",
+                           path));
+    for (const AddedTitleRecord& t : titles) {
+      insert.BindText(1, t.title_id);
+      insert.BindText(2, t.definition);
+      insert.BindInt64(3, t.added_at);
+      const int rc = insert.Step();
+      if ((rc & 0xff) == SQLITE_CONSTRAINT) {  // extended codes are on: SQLITE_CONSTRAINT_UNIQUE
+        return Status::InvalidField("title", fmt::format("title: {} is in the title log already", t.title_id));
+      }
+      if (rc != SQLITE_DONE) return ErrorStatus(db.get(), rc, path);
+      insert.Reset();
+    }
+    return Exec(db.get(), "COMMIT", path);
+  }();
+  if (!s.ok()) (void)Exec(db.get(), "ROLLBACK", path);
+  return s;
+}
+
+Result<std::vector<AddedTitleRecord>> SqliteEventStore::AddedTitles() const {
+  const std::string& path = impl_->path;
+  MARQUEE_ASSIGN_OR_RETURN(Connection db, OpenConfigured(path, SQLITE_OPEN_READWRITE));
+  MARQUEE_ASSIGN_OR_RETURN(
+      Statement query,
+      Statement::Prepare(db.get(), "SELECT title_id, definition, added_at FROM added_titles ORDER BY seq", path));
+  std::vector<AddedTitleRecord> out;
+  int rc;
+  while ((rc = query.Step()) == SQLITE_ROW) out.push_back({query.ColumnText(0), query.ColumnText(1), query.ColumnInt64(2)});
   if (rc != SQLITE_DONE) return ErrorStatus(db.get(), rc, path);
   return out;
 }

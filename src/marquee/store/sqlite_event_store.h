@@ -44,6 +44,9 @@ class SqliteEventStore final : public EventStore {
   Status CreateExperiment(const PlaceExperimentFn& place) override;
   Status StopExperiment(std::string_view name, int64_t at) override;
   Result<std::vector<ExperimentRecord>> Experiments() const override;
+  // The title log: rare administrative writes, on a connection of their own.
+  Status AppendAddedTitles(std::span<const AddedTitleRecord> titles) override;
+  Result<std::vector<AddedTitleRecord>> AddedTitles() const override;
   Result<std::vector<std::pair<std::string, std::string>>> ExposureKeys() const override;
   Result<std::vector<Event>> MemberEvents(std::string_view member_id) const override;
   Result<EventPage> PageAfter(uint64_t after, size_t limit) const override;

@@ -12,6 +12,7 @@ std::string_view CodeName(Status::Code code) {
     case Status::Code::kIOError: return "I/O error";
     case Status::Code::kUnsupported: return "unsupported";
     case Status::Code::kResourceExhausted: return "resource exhausted";
+    case Status::Code::kAlreadyExists: return "already exists";
   }
   return "unknown";
 }

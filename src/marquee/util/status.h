@@ -25,6 +25,7 @@ class [[nodiscard]] Status {
     kIOError,          // the operating system refused a read or write
     kUnsupported,      // a format or version we do not handle
     kResourceExhausted,
+    kAlreadyExists,    // what was to be created (a title id) exists already
   };
 
   Status() = default;  // OK
@@ -36,6 +37,7 @@ class [[nodiscard]] Status {
   static Status IOError(std::string msg) { return {Code::kIOError, std::move(msg)}; }
   static Status Unsupported(std::string msg) { return {Code::kUnsupported, std::move(msg)}; }
   static Status ResourceExhausted(std::string msg) { return {Code::kResourceExhausted, std::move(msg)}; }
+  static Status AlreadyExists(std::string msg) { return {Code::kAlreadyExists, std::move(msg)}; }
   // InvalidArgument about one named field of a request or record
   // ("events[2].kind", "history"): the server answers 400 naming it.
   static Status InvalidField(std::string field, std::string msg) {

@@ -19,6 +19,7 @@ int HttpStatusFor(Status::Code code) {
     case Status::Code::kCorruption:
     case Status::Code::kUnsupported: return 422;
     case Status::Code::kResourceExhausted: return 503;
+    case Status::Code::kAlreadyExists: return 409;
     case Status::Code::kIOError: return 500;
   }
   return 500;
@@ -36,6 +37,7 @@ std::string ErrorCode(Status::Code code) {
     case Status::Code::kIOError: return "io_error";
     case Status::Code::kUnsupported: return "unsupported";
     case Status::Code::kResourceExhausted: return "resource_exhausted";
+    case Status::Code::kAlreadyExists: return "already_exists";
   }
   return "internal";
 }

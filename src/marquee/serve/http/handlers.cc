@@ -21,8 +21,6 @@ Reply Reply::Json(const json& body, int status) {
 
 Reply Reply::Error(const ApiError& error) { return Json(error.ToJson(), error.http_status); }
 
-namespace {
-
 json ModelJson(const ServingModel& model) {
   const ModelInfo& info = model.loaded.info;
   return {{"name", info.model},
@@ -32,10 +30,13 @@ json ModelJson(const ServingModel& model) {
           {"trained_at", info.trained_at},
           {"loaded_at", model.loaded_at},
           {"titles", model.model().title_count()},
+          {"added_titles", model.model().title_count() - model.learned_titles},
           {"members", model.model().member_count()},
           {"interactions", info.interactions},
           {"dataset_source", info.dataset_source}};
 }
+
+namespace {
 
 // The codes the recommendation routes answered before the services spoke
 // Status, which clients may match on: an unknown history title is
@@ -360,13 +361,20 @@ Reply Handlers::MemberArtwork(std::string_view member_id, const QueryParams& par
   if (member_id.empty()) return Reply::Error(ApiError::BadField("member", "member: expected a non-empty id"));
   const Dataset& dataset = models_.dataset();
   std::vector<uint32_t> titles;
-  std::string unknown;
+  std::string unknown, added;
+  std::shared_ptr<const ServingModel> served = models_.Current();
   for (const std::string& id : ParseListParam(params, "titles")) {
     const uint32_t title = dataset.titles.Find(id);
-    if (title == IdMap::kNotFound) unknown += (unknown.empty() ? "" : ", ") + QuoteForError(id);
+    // Titles added while serving have no artwork yet (the artwork service
+    // and its gate know the trained catalog).
+    std::string& list = served->dataset->titles.Find(id) == IdMap::kNotFound ? unknown : added;
+    if (title == IdMap::kNotFound) list += (list.empty() ? "" : ", ") + QuoteForError(id);
     else titles.push_back(title);
   }
   if (!unknown.empty()) return Reply::Error(ApiError::NotFound("titles not in the catalog: " + unknown, "titles"));
+  if (!added.empty()) {
+    return Reply::Error(ApiError::NotFound("titles added while serving have no artwork yet: " + added, "titles"));
+  }
   if (titles.empty() || titles.size() > kMaxArtworkTitles) {
     return Reply::Error(ApiError::BadField(
         "titles", "titles: expected 1 to " + std::to_string(kMaxArtworkTitles) + " comma-separated title ids, found " +

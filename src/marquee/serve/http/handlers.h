@@ -53,6 +53,11 @@ struct ImpressionContext {
   const Dataset* dataset = nullptr;
 };
 
+// The model a server answers with, as GET /v1/models shows it: name,
+// version, directory, parameters, times, counts (titles includes
+// added_titles, those added while serving).
+nlohmann::json ModelJson(const ServingModel& model);
+
 class Handlers {
  public:
   // All must outlive the handlers.
@@ -90,6 +95,14 @@ class Handlers {
   Reply ListExperiments(std::string_view authorization);
   Reply StopExperiment(std::string_view authorization, std::string_view name, std::string_view body);
   Reply CurrentModel();
+  // POST /v1/titles (catalog_handlers.cc; admin): new titles as JSON lines
+  // (data/new_title_json.h; at most kMaxNewTitles), added to the catalog
+  // served (ModelStore::AddTitles) and to the title log, both before the
+  // 201 {"added": [{"title", "features", "unknown"}], "model"}. 400 naming
+  // the line and field of a refused title, 409 for an id in the catalog
+  // already, 422 when the served model has no factors; nothing is added
+  // then.
+  Reply PostTitles(std::string_view authorization, std::string_view body);
   // `authorization` is the Authorization header ("" when absent).
   Reply ReloadModel(std::string_view authorization, std::string_view body);
   // Admin routes of the consent gate (serve/consent_gate.h), each durable and

@@ -46,6 +46,9 @@ using QueryParams = std::multimap<std::string, std::string>;
 inline constexpr uint32_t kMaxK = 1000;
 // GET /v1/members/{id}/artwork?titles=...: titles a request may name.
 inline constexpr size_t kMaxArtworkTitles = 200;
+// Titles one POST /v1/titles may add (each rebuilds nothing, but the
+// catalog and model are copied once per request).
+inline constexpr size_t kMaxNewTitles = 1000;
 
 // ?name=N, a whole number in [min, max]; `fallback` when absent. The error
 // names the parameter and the range.

@@ -94,7 +94,8 @@ json Schemas() {
                  {{"name", string}, {"version", string}, {"dir", string},
                   {"parameters", {{"type", "object"}, {"additionalProperties", string}}},
                   {"trained_at", {{"type", "integer"}}}, {"loaded_at", {{"type", "integer"}}},
-                  {"titles", {{"type", "integer"}}}, {"members", {{"type", "integer"}}}}}};
+                  {"titles", {{"type", "integer"}}}, {"added_titles", {{"type", "integer"}}},
+                  {"members", {{"type", "integer"}}}}}};
   return {{"RecommendationList", list}, {"ArtworkList", artwork_list}, {"Event", event},
           {"Error", error}, {"Model", model}};
 }
@@ -210,6 +211,34 @@ json Paths() {
       {"required", false},
       {"content", JsonContent({{"type", "object"}, {"properties", {{"model", {{"type", "string"}}}}}})}};
   paths["/v1/models/reload"]["post"]["security"] = {{{"bearer", json::array()}}};
+
+  // New titles while serving (issue 15 §2): JSON lines, one title a line.
+  const json string = {{"type", "string"}};
+  const json added_title = {{"type", "object"},
+                            {"properties",
+                             {{"title", string}, {"features", {{"type", "integer"}}},
+                              {"unknown", {{"type", "array"}, {"items", string}}}}}};
+  paths["/v1/titles"]["post"] = Operation(
+      "Add titles nobody has played yet (admin): each gets the vector its metadata maps to, is logged durably and "
+      "is recommended from the next request; no retraining",
+      {{"201", {{"description", "added"},
+                {"content", JsonContent({{"type", "object"},
+                                         {"properties",
+                                          {{"added", {{"type", "array"}, {"items", added_title}}},
+                                           {"model", Ref("Model")}}}})}}},
+       {"400", Reply("a title refused: the line and field, and what was expected", "Error")},
+       {"401", Reply("admin token missing or wrong", "Error")},
+       {"409", Reply("a title id the catalog has already", "Error")},
+       {"422", Reply("the served model has no title factors to map into (not a factor model)", "Error")}});
+  paths["/v1/titles"]["post"]["requestBody"] = {
+      {"required", true},
+      {"content",
+       {{"application/x-ndjson",
+         {{"schema",
+           {{"type", "string"},
+            {"description", "one JSON object a line: {\"title\": ID, \"name\", \"genres\": [..], \"year\", "
+                            "\"maturity\", \"runtime_minutes\", \"performers\": [..], \"tags\": [..]}"}}}}}}}};
+  paths["/v1/titles"]["post"]["security"] = {{{"bearer", json::array()}}};
 
   // The consent gate and the ledger (admin: Authorization: Bearer <token>).
   const json object = {{"type", "object"}};

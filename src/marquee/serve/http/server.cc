@@ -325,6 +325,7 @@ struct Server::Impl {
     AddRoute("GET", "/v1/models", [this](const Request&) { return handlers.CurrentModel(); });
     AddRoute("POST", "/v1/models/reload",
           [this](const Request& r) { return handlers.ReloadModel(r.authorization, r.body); });
+    AddRoute("POST", "/v1/titles", [this](const Request& r) { return handlers.PostTitles(r.authorization, r.body); });
     AddRoute("POST", "/v1/performers",
              [this](const Request& r) { return handlers.PostPerformer(r.authorization, r.body); });
     AddRoute("POST", "/v1/consents",

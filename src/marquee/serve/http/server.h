@@ -8,6 +8,7 @@
 //   GET  /v1/members/{id}/recommendations   POST /v1/recommendations
 //   GET  /v1/titles/{id}/similar            POST /v1/events
 //   GET  /v1/models                         POST /v1/models/reload (admin)
+//   POST /v1/titles (admin)
 //   GET  /v1/experiments (admin)            POST /v1/experiments (admin)
 //   POST /v1/experiments/{name}/stop (admin)
 //   and the artwork, homepage, consent and ledger routes (handlers.h)
