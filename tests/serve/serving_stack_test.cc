@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "marquee/data/new_title_json.h"
 #include "serve_test_fixture.h"
 
 namespace marquee::test {
@@ -37,6 +38,36 @@ TEST_F(ServingStackTest, HonoursRetrievalOptions) {
   ASSERT_TRUE(list.ok()) << list.status().ToString();
   EXPECT_EQ(list->retrieval, "hnsw");
   EXPECT_EQ(list->items.size(), 5u);
+}
+
+// The title log is replayed when a stack opens: a restarted server serves
+// the titles it acknowledged, and one that could not (a model without
+// factors) does not start.
+TEST_F(ServingStackTest, ReplaysTheTitleLogOrRefusesToStart) {
+  serve::ServingStackOptions options = Options(IalsDir());
+  options.artwork_policy = "none";
+  {
+    Result<serve::ServingStack> stack = serve::OpenServingStack(options);
+    ASSERT_TRUE(stack.ok()) << stack.status().ToString();
+    Result<std::vector<NewTitle>> titles =
+        ParseNewTitles(R"({"title": "new-1", "genres": ["Drama"]})", "test", dataset().catalog);
+    ASSERT_TRUE(titles.ok());
+    std::vector<AddedTitleRecord> log = {{"new-1", titles->front().definition, 1}};
+    ASSERT_TRUE(stack->models->AddTitles(*titles, [&] { return stack->events->AppendAddedTitles(log); }).ok());
+  }
+  Result<serve::ServingStack> again = serve::OpenServingStack(options);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->models->Current()->dataset->titles.Find("new-1"), dataset().titles.size());
+  EXPECT_EQ(again->models->Current()->version(), "ials-v1+1titles");
+  again = Status::OK();  // closes it
+
+  options.model_dir = KnnDir();
+  Result<serve::ServingStack> knn = serve::OpenServingStack(options);
+  ASSERT_FALSE(knn.ok());
+  EXPECT_EQ(knn.status().code(), Status::Code::kUnsupported);
+  EXPECT_NE(knn.status().message().find(options.events_path + ": the title log's 1 titles cannot be served"),
+            std::string::npos)
+      << knn.status().ToString();
 }
 
 TEST_F(ServingStackTest, DefaultsAreExactWithAThompsonPolicy) {
