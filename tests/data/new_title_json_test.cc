@@ -33,5 +33,29 @@ TEST(NewTitleJsonTest, ReadsMetadataAgainstTheCatalogAndNamesWhatItLacks) {
       << refused.status().message();
 }
 
+// Ratings are spelled as the catalog spells them, else as the standard
+// scale does; one neither knows is kept and named in `unknown`.
+TEST(NewTitleJsonTest, MaturityIsTheCatalogsSpellingOrNamedAsUnknown) {
+  Catalog catalog;
+  Title rated;
+  rated.name = "r";
+  rated.maturity = "12A";
+  catalog.titles().push_back(rated);
+  Result<std::vector<NewTitle>> titles = ParseNewTitles(
+      R"({"title": "a", "maturity": "12a"})" "\n" R"({"title": "b", "maturity": "tv-ma"})" "\n"
+      R"({"title": "c", "maturity": "ZZZ"})",
+      "body", catalog);
+  ASSERT_TRUE(titles.ok()) << titles.status().ToString();
+  EXPECT_EQ((*titles)[0].title.maturity, "12A");
+  EXPECT_TRUE((*titles)[0].unknown.empty());
+  EXPECT_EQ((*titles)[1].title.maturity, "TV-MA");
+  EXPECT_TRUE((*titles)[1].unknown.empty());
+  EXPECT_EQ((*titles)[2].unknown, std::vector<std::string>{"maturity:ZZZ"});
+  // The definition kept for the title log reads back to the same title.
+  Result<std::vector<NewTitle>> again = ParseNewTitles((*titles)[1].definition, "log", catalog);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->front().title.maturity, "TV-MA");
+}
+
 }  // namespace
 }  // namespace marquee

@@ -1,4 +1,5 @@
 #include "marquee/store/event_store.h"
+#include "marquee/store/title_log.h"
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -639,6 +640,31 @@ TEST(EventStoreTest, TitleLogRoundTripsAllOrNothing) {
   EXPECT_TRUE(store->AddedTitles()->empty());
   ASSERT_TRUE(store->AppendAddedTitles(first).ok());
   EXPECT_EQ(store->AddedTitles()->size(), 2u);
+}
+
+// Offline tools read the title log into the dataset they were given.
+TEST(EventStoreTest, WithTitleLogGrowsTheDatasetByTheLoggedTitles) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.File("events.db"));
+  Dataset dataset;
+  dataset.titles.GetOrAdd("t0");
+  dataset.catalog.Resize(1);
+  dataset.interactions = InteractionMatrix(0, 1, {0}, {}, {}, {});
+  Result<Dataset> same = WithTitleLog(dataset, *store, "ev.db");
+  ASSERT_TRUE(same.ok()) << same.status().ToString();
+  EXPECT_EQ(same->titles.size(), 1u);
+  ASSERT_TRUE(store->AppendAddedTitles(std::vector<AddedTitleRecord>{
+                      {"n1", R"({"title":"n1","runtime_minutes":110})", 5}}).ok());
+  Result<Dataset> grown = WithTitleLog(dataset, *store, "ev.db");
+  ASSERT_TRUE(grown.ok()) << grown.status().ToString();
+  ASSERT_EQ(grown->titles.Find("n1"), 1u);
+  EXPECT_EQ(grown->catalog.titles()[1].runtime_minutes, 110u);
+  EXPECT_EQ(grown->interactions.cols(), 2u);
+  // A dataset grown offline by the same titles already has them.
+  Result<Dataset> twice = WithTitleLog(*grown, *store, "ev.db");
+  ASSERT_FALSE(twice.ok());
+  EXPECT_NE(twice.status().message().find("ev.db: the 1 titles of its title log"), std::string::npos)
+      << twice.status().ToString();
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include <set>
 
 #include "commands.h"
+#include "marquee/store/title_log.h"
 #include "marquee/data/dataset_file.h"
 #include "marquee/eval/split.h"
 #include "marquee/experiment/bucket.h"
@@ -280,6 +281,11 @@ Status Report(const StoreArgs& args) {
         "the server served",
         args.data, e.spec.name, e.spec.catalog, catalog));
   }
+  // Titles the server added while serving are in its title log, not --data
+  // (the fingerprint above is the trained catalog's, as the server's).
+  Result<Dataset> grown = WithTitleLog(std::move(dataset), *store, args.events);
+  if (!grown.ok()) return grown.status();
+  dataset = std::move(*grown);
   MARQUEE_ASSIGN_OR_RETURN(experiment::ExperimentData data, experiment::ReadExperimentData(*store, e));
   if (e.spec.method == experiment::ExperimentMethod::kInterleaving) {
     if (!args.chart.empty()) {

@@ -13,6 +13,7 @@
 #include "marquee/data/dataset_file.h"
 #include "marquee/ledger/ledger_input.h"
 #include "marquee/ledger/verify.h"
+#include "marquee/store/title_log.h"
 
 namespace marquee::cli {
 
@@ -34,6 +35,12 @@ int RunVerify(const LedgerArgs& args) {
   Result<Dataset> dataset = LoadDataset(args.data);
   if (!dataset.ok()) {
     ReportError(kName, dataset.status().WithContext("--data " + args.data));
+    return kExitUsage;
+  }
+  // Titles the server added while serving are in its title log, not --data.
+  dataset = WithTitleLog(std::move(*dataset), **store, args.events);
+  if (!dataset.ok()) {
+    ReportError(kName, dataset.status());
     return kExitUsage;
   }
   VerifyOptions options;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <set>
 
+#include "marquee/data/title_filter.h"
 #include "marquee/util/file.h"
 #include "marquee/util/json_fields.h"
 #include "marquee/util/strings.h"
@@ -63,6 +64,26 @@ Result<NewTitle> ParseNewTitle(const json& v, const Catalog& catalog) {
   }
   MARQUEE_RETURN_IF_ERROR(json_fields::ReadString(v, "name", "", t.title.name));
   MARQUEE_RETURN_IF_ERROR(json_fields::ReadString(v, "maturity", "", t.title.maturity));
+  if (!t.title.maturity.empty()) {
+    // Spelled as the catalog spells it (ignoring case), else as the standard
+    // scale does; a rating neither knows is kept but named in `unknown` (it
+    // is no feature, and maturity filters leave the title out).
+    const std::string wanted = AsciiLower(t.title.maturity);
+    bool known = false;
+    for (const Title& existing : catalog.titles()) {
+      if (!existing.maturity.empty() && AsciiLower(existing.maturity) == wanted) {
+        t.title.maturity = existing.maturity;
+        known = true;
+        break;
+      }
+    }
+    if (!known) {
+      std::string upper = t.title.maturity;
+      for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+      if (MaturityLevel(upper).has_value()) t.title.maturity = upper;
+      else t.unknown.push_back("maturity:" + t.title.maturity);
+    }
+  }
   int64_t year = 0, runtime = 0;
   MARQUEE_RETURN_IF_ERROR(ReadCount(v, "year", 1800, 2200, year));
   MARQUEE_RETURN_IF_ERROR(ReadCount(v, "runtime_minutes", 1, 10000, runtime));

@@ -7,9 +7,10 @@
 //    "tags": ["heist"]}
 // "title" is required (1 to 100 letters, digits, '.', '_', '-': it names
 // the chart file; each once in a file); the rest is optional. Genres match
-// the catalog's ignoring case; genres and performers the catalog does not
-// know are kept by name in `unknown` (they cannot be features: no title
-// with plays has them).
+// the catalog's ignoring case, and so do maturity ratings (else the standard
+// US scale's, title_filter.h); genres, performers and ratings neither knows
+// are named in `unknown` (they cannot be features: no title with plays has
+// them).
 #pragma once
 
 #include <cstdint>

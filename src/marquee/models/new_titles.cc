@@ -22,7 +22,17 @@ Result<NewTitleMapper> NewTitleMapper::Fit(const Dataset& trained_on, const Load
   for (uint32_t t = 0; t < counts.size(); ++t) {
     if (counts[t] > 0) warm.push_back(t);
   }
-  MARQUEE_ASSIGN_OR_RETURN(TitleFeatures features, TitleFeatures::Build(trained_on.catalog));
+  // The fit solves a features x features system (O(features^3)), which a
+  // server does on its first addition: performers and tags need twice the
+  // titles for a feature of their own until the vocabulary fits
+  // kMaxMappedFeatures, so the rarest go first.
+  TitleFeatureOptions options;
+  MARQUEE_ASSIGN_OR_RETURN(TitleFeatures features, TitleFeatures::Build(trained_on.catalog, options));
+  while (features.feature_count() > kMaxMappedFeatures && options.min_performer_titles < (1u << 20)) {
+    options.min_performer_titles *= 2;
+    options.min_tag_titles *= 2;
+    MARQUEE_ASSIGN_OR_RETURN(features, TitleFeatures::Build(trained_on.catalog, options));
+  }
   MARQUEE_ASSIGN_OR_RETURN(ColdStartMapping mapping, ColdStartMapping::Fit(features, factors->title_factors(), warm));
   NewTitleMapper mapper(std::move(features), mapping);
   mapper.learned_titles_ = trained_on.titles.size();

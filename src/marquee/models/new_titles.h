@@ -4,8 +4,8 @@
 // for it before anyone plays it. Nothing is retrained.
 //
 // The mapping is fit once per model, on the catalog and plays the model was
-// trained on (TitleFeatures' vocabulary from that catalog; the warm titles
-// those with a positive). Titles added in several batches therefore get the
+// trained on (TitleFeatures' vocabulary from that catalog, at most
+// kMaxMappedFeatures; the warm titles those with a positive). Titles added in several batches therefore get the
 // same vectors as the same titles added in one: the server replays its title
 // log at start (serve/model_store.h) and must land where it was.
 //
@@ -27,6 +27,10 @@
 #include "marquee/util/status.h"
 
 namespace marquee {
+
+// The largest metadata vocabulary a mapping is fit on. Catalogs with more
+// performers or tags keep those credited on the most titles.
+inline constexpr size_t kMaxMappedFeatures = 2048;
 
 class NewTitleMapper {
  public:

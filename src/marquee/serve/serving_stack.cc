@@ -8,6 +8,7 @@
 #include "marquee/bandit/policy.h"
 #include "marquee/data/dataset_file.h"
 #include "marquee/data/new_title_json.h"
+#include "marquee/store/title_log.h"
 
 namespace marquee::serve {
 
@@ -34,19 +35,8 @@ Result<std::unique_ptr<ArtworkService>> OpenArtworkService(const Dataset& datase
 }
 
 Status ReplayTitleLog(const EventStore& events, const std::string& events_path, ModelStore& models) {
-  MARQUEE_ASSIGN_OR_RETURN(std::vector<AddedTitleRecord> log, events.AddedTitles());
-  if (log.empty()) return Status::OK();
-  std::vector<NewTitle> titles;
-  titles.reserve(log.size());
-  for (const AddedTitleRecord& record : log) {
-    const std::string source = fmt::format("{}: title log, title {}", events_path, record.title_id);
-    Result<std::vector<NewTitle>> parsed = ParseNewTitles(record.definition, source, models.dataset().catalog);
-    if (!parsed.ok() || parsed->size() != 1) {
-      return Status::Corruption(fmt::format("{}: expected the definition of one title: {}", source,
-                                            parsed.ok() ? "found several" : parsed.status().message()));
-    }
-    titles.push_back(std::move(parsed->front()));
-  }
+  MARQUEE_ASSIGN_OR_RETURN(std::vector<NewTitle> titles, ReadTitleLog(events, events_path, models.dataset().catalog));
+  if (titles.empty()) return Status::OK();
   Result<ModelStore::TitlesAdded> added = models.AddTitles(titles);
   if (!added.ok()) {
     return added.status().WithContext(fmt::format("{}: the title log's {} titles cannot be served", events_path,

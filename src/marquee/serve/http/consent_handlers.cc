@@ -176,7 +176,12 @@ Reply Handlers::TitleExposure(std::string_view authorization, std::string_view t
   if (auto refused = RefuseUnauthorized(authorization)) return *refused;
   if (consent_ == nullptr) return Reply::Error(NoGate());
   if (models_.dataset().titles.Find(title_id) == IdMap::kNotFound) {
-    return Reply::Error(ApiError::NotFound("title not in the catalog: \"" + std::string(title_id) + "\"", "title"));
+    // A title added while serving has no artwork, so no exposure yet.
+    const bool added = models_.Current()->dataset->titles.Find(title_id) != IdMap::kNotFound;
+    return Reply::Error(ApiError::NotFound(
+        (added ? "title added while serving has no artwork, so no exposure yet: \"" : "title not in the catalog: \"") +
+            std::string(title_id) + "\"",
+        "title"));
   }
   ExposureOptions options;
   options.agreement = options_.bonus_agreement;

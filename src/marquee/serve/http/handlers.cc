@@ -1,6 +1,8 @@
 #include "marquee/util/json_fields.h"
 #include "marquee/serve/http/handlers.h"
 
+#include "marquee/util/strings.h"
+
 #include "marquee/serve/play_ledger.h"
 
 #include <chrono>
@@ -487,8 +489,9 @@ Reply Handlers::CurrentModel() { return Reply::Json(ModelJson(*models_.Current()
 
 bool Handlers::Authorized(std::string_view authorization) const {
   if (options_.admin_token.empty()) return true;
-  constexpr std::string_view kBearer = "Bearer ";
-  if (authorization.substr(0, kBearer.size()) != kBearer) return false;
+  // The scheme is case-insensitive (RFC 7235 §2.1); the token is not.
+  constexpr std::string_view kBearer = "bearer ";
+  if (AsciiLower(authorization.substr(0, kBearer.size())) != kBearer) return false;
   return SameSecret(authorization.substr(kBearer.size()), options_.admin_token);
 }
 
