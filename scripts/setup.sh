@@ -12,6 +12,7 @@ PACKAGES=(
   libsqlite3-dev libssl-dev libmicrohttpd-dev libcpp-httplib-dev libhnswlib-dev wrk
   libfmt-dev libyaml-cpp-dev python3 clang
   libxxhash-dev libboost-math1.74-dev python3-scipy libxgboost-dev
+  pybind11-dev python3-dev python3-numpy python3-pytest python3-matplotlib
 )
 
 missing=()
@@ -29,3 +30,16 @@ fi
 BUILD_DIR="${BUILD_DIR:-build}"
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}"
 cmake --build "$BUILD_DIR" --parallel "$(nproc)"
+
+# The Python package (python/): `import marquee` finds BUILD_DIR/python through
+# a .pth file in Debian python3's site directory (/usr/local/lib/python3.11/
+# dist-packages), so it always imports this build.
+# Debian's python3, where apt put numpy and scipy (the build uses the same one).
+PYTHON=/usr/bin/python3
+SITE_DIR="$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+PTH_LINE="$(cd "$BUILD_DIR" && pwd)/python"
+if mkdir -p "$SITE_DIR" 2>/dev/null && echo "$PTH_LINE" >"$SITE_DIR/marquee.pth" 2>/dev/null; then
+  echo "setup: python3 imports marquee from $PTH_LINE (via $SITE_DIR/marquee.pth)"
+else
+  echo "setup: could not write $SITE_DIR/marquee.pth; use PYTHONPATH=$PTH_LINE" >&2
+fi

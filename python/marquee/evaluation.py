@@ -1,0 +1,71 @@
+"""Offline evaluation in implicit's style: a random split of a CSR matrix and
+ranking metrics at K over the members with held-out items.
+
+Definitions (implicit.evaluation's): for each member u with test items T_u and
+top-K list L_u (training items filtered out),
+  precision@K = sum_u |L_u & T_u| / sum_u min(K, |T_u|)            (pooled)
+  MAP@K       = mean_u (sum_{i: L_u[i] in T_u} hits_i / (i + 1)) / min(K, |T_u|)
+  NDCG@K      = mean_u DCG_u / IDCG_u, DCG_u = sum_{i: L_u[i] in T_u} 1 / log2(i + 2),
+                IDCG_u = sum_{i < min(K, |T_u|)} 1 / log2(i + 2)   (Jarvelin and Kekalainen 2002)
+"""
+import numpy as np
+import scipy.sparse
+
+from . import _checks
+
+
+def train_test_split(ratings, train_percentage=0.8, random_state=None):
+    """Splits the entries of a CSR matrix at random: (train, test), both CSR of
+    the same shape; each entry lands in train with probability train_percentage."""
+    _checks.csr_arrays(ratings, "ratings")
+    if not 0.0 <= train_percentage <= 1.0:
+        raise ValueError(f"train_percentage: expected a number in [0, 1], found {train_percentage}")
+    rng = random_state if isinstance(random_state, np.random.Generator) else np.random.default_rng(random_state)
+    coo = ratings.tocoo()
+    in_train = rng.random(coo.nnz) < train_percentage
+    def part(mask):
+        return scipy.sparse.csr_matrix((coo.data[mask], (coo.row[mask], coo.col[mask])), shape=ratings.shape)
+    return part(in_train), part(~in_train)
+
+
+def ranking_metrics_at_k(model, train_user_items, test_user_items, K=10, show_progress=False, num_threads=0):
+    """{"precision", "map", "ndcg"} at K for `model` (fitted on train_user_items),
+    over the members with at least one test item. Raises ValueError when the two
+    matrices differ in shape or no member has a test item."""
+    _checks.count(K, "K", 1)
+    _checks.csr_arrays(train_user_items, "train_user_items")
+    _checks.csr_arrays(test_user_items, "test_user_items")
+    if train_user_items.shape != test_user_items.shape:
+        raise ValueError(f"test_user_items: expected the shape of train_user_items {train_user_items.shape}, "
+                         f"found {test_user_items.shape}")
+    test = test_user_items.tocsr()
+    users = np.flatnonzero(np.diff(test.indptr) > 0)
+    if users.size == 0:
+        raise ValueError("test_user_items: no member has a test item")
+    ids, _ = model.recommend(users, train_user_items[users], N=K, filter_already_liked_items=True)
+    discount = 1.0 / np.log2(np.arange(K) + 2.0)
+    relevant = total = 0
+    ap_sum = ndcg_sum = 0.0
+    for row, u in enumerate(users):
+        truth = test.indices[test.indptr[u]:test.indptr[u + 1]]
+        hits = np.isin(ids[row], truth)
+        n_ideal = min(K, truth.size)
+        relevant += int(hits.sum())
+        total += n_ideal
+        if hits.any():
+            positions = np.flatnonzero(hits)
+            ap_sum += float(np.sum(np.arange(1, positions.size + 1) / (positions + 1))) / n_ideal
+            ndcg_sum += float(discount[positions].sum() / discount[:n_ideal].sum())
+    return {"precision": relevant / total, "map": ap_sum / users.size, "ndcg": ndcg_sum / users.size}
+
+
+def precision_at_k(model, train_user_items, test_user_items, K=10, show_progress=False, num_threads=0):
+    return ranking_metrics_at_k(model, train_user_items, test_user_items, K)["precision"]
+
+
+def mean_average_precision_at_k(model, train_user_items, test_user_items, K=10, show_progress=False, num_threads=0):
+    return ranking_metrics_at_k(model, train_user_items, test_user_items, K)["map"]
+
+
+def ndcg_at_k(model, train_user_items, test_user_items, K=10, show_progress=False, num_threads=0):
+    return ranking_metrics_at_k(model, train_user_items, test_user_items, K)["ndcg"]
