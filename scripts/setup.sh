@@ -13,7 +13,10 @@ PACKAGES=(
   libfmt-dev libyaml-cpp-dev python3 clang
   libxxhash-dev libboost-math1.74-dev python3-scipy libxgboost-dev
   pybind11-dev python3-dev python3-numpy python3-pytest python3-matplotlib
+  chromium chromium-driver python3-selenium
 )
+# npm fetches the dashboard's chart library; Debian's npm unless one is here.
+command -v npm >/dev/null 2>&1 || PACKAGES+=(npm)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -28,6 +31,14 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 BUILD_DIR="${BUILD_DIR:-build}"
+# The dashboard's charts: uPlot from npm, pinned, bundled into the binary by
+# CMake (BUILD_DIR/npm/node_modules/uplot/dist); the page works offline.
+UPLOT_VERSION=1.6.32
+if [ ! -f "$BUILD_DIR/npm/node_modules/uplot/dist/uPlot.iife.min.js" ] ||
+   ! grep -q "\"version\": \"$UPLOT_VERSION\"" "$BUILD_DIR/npm/node_modules/uplot/package.json" 2>/dev/null; then
+  mkdir -p "$BUILD_DIR/npm"
+  npm install --prefix "$BUILD_DIR/npm" --no-audit --no-fund --no-save "uplot@$UPLOT_VERSION"
+fi
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE="${BUILD_TYPE:-Release}"
 cmake --build "$BUILD_DIR" --parallel "$(nproc)"
 

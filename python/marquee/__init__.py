@@ -12,7 +12,7 @@ Modules: als (AlternatingLeastSquares), ease (EASE), nearest_neighbours (ItemKNN
 popularity (Popularity), data (load_dataset), evaluation (train_test_split, ndcg_at_k, ...).
 `marquee.load(path)` reads any model directory written by Python or by `marquee train`.
 """
-from . import als, data, ease, evaluation, nearest_neighbours, popularity
+from . import als, data, ease, evaluation, nearest_neighbours, ope, popularity
 from ._recommender import RecommenderBase, load
 
-__all__ = ["als", "data", "ease", "evaluation", "nearest_neighbours", "popularity", "RecommenderBase", "load"]
+__all__ = ["als", "data", "ease", "evaluation", "nearest_neighbours", "ope", "popularity", "RecommenderBase", "load"]

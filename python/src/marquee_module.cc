@@ -20,7 +20,9 @@
 #include <string>
 #include <vector>
 
+#include "marquee/bandit/off_policy.h"
 #include "marquee/data/dataset_file.h"
+#include "marquee/io/obd_log.h"
 #include "marquee/models/model_file.h"
 #include "marquee/models/recommend.h"
 #include "marquee/models/registry.h"
@@ -393,6 +395,106 @@ class PyModel {
   bool fitted_ = false;
 };
 
+using DoubleArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
+
+// Off-policy evaluation over a fixed action space of K actions (every
+// record's candidates are 0..K-1): the same EvaluateOffPolicy `marquee ope`
+// runs. Shapes are checked by the Python side; sizes again here.
+py::dict EvaluateOpe(const Int64Array& actions, const DoubleArray& rewards, const DoubleArray& propensities,
+                     const DoubleArray& target, const std::optional<DoubleArray>& predicted,
+                     const std::vector<std::string>& estimators, uint32_t bootstrap, double confidence,
+                     uint64_t seed) {
+  const py::ssize_t n = actions.size();
+  if (target.ndim() != 2 || target.shape(0) != n) throw py::value_error("target: expected shape (n, actions)");
+  const py::ssize_t k = target.shape(1);
+  if (rewards.size() != n || propensities.size() != n) throw py::value_error("rewards, propensities: expected n each");
+  LoggedBanditData data;
+  data.source = "numpy arrays";
+  data.offsets.resize(n + 1);
+  data.candidate_ids.resize(static_cast<size_t>(n * k));
+  for (py::ssize_t i = 0; i <= n; ++i) data.offsets[i] = static_cast<uint64_t>(i * k);
+  for (py::ssize_t i = 0; i < n; ++i) {
+    for (py::ssize_t a = 0; a < k; ++a) data.candidate_ids[i * k + a] = static_cast<uint32_t>(a);
+    const int64_t a = actions.data()[i];
+    if (a < 0 || a >= k) {
+      throw py::value_error("actions: record " + std::to_string(i) + " has action " + std::to_string(a) +
+                            ", outside 0.." + std::to_string(k - 1));
+    }
+  }
+  data.action.assign(actions.data(), actions.data() + n);
+  data.position.assign(n, 0);
+  data.propensity.assign(propensities.data(), propensities.data() + n);
+  data.reward.assign(rewards.data(), rewards.data() + n);
+  OpeTarget t;
+  t.probability.assign(target.data(), target.data() + n * k);
+  if (predicted) {
+    if (predicted->ndim() != 2 || predicted->shape(0) != n || predicted->shape(1) != k) {
+      throw py::value_error("estimated_rewards: expected the target's shape (n, actions)");
+    }
+    t.predicted.assign(predicted->data(), predicted->data() + n * k);
+  }
+  OpeOptions options;
+  std::string list;
+  for (const std::string& e : estimators) list += (list.empty() ? "" : ",") + e;
+  options.estimators = Unwrap(ParseOpeEstimators(list));
+  options.bootstrap = bootstrap;
+  options.confidence = confidence;
+  options.seed = seed;
+  Result<OpeReport> report = [&] {
+    py::gil_scoped_release release;
+    return EvaluateOffPolicy(data, t, options);
+  }();
+  const OpeReport r = Unwrap(std::move(report));
+  py::dict out;
+  out["records"] = r.records;
+  out["on_policy_value"] = r.on_policy_value;
+  out["weight_sum"] = r.weight_sum;
+  out["weight_max"] = r.weight_max;
+  out["weight_max_record"] = r.weight_max_record;
+  out["effective_sample_size"] = r.effective_sample_size;
+  out["warnings"] = r.warnings;
+  py::dict estimates;
+  for (const OpeEstimate& e : r.estimates) {
+    py::dict d;
+    d["value"] = e.value;
+    d["lower"] = e.lower;
+    d["upper"] = e.upper;
+    d["standard_error"] = e.standard_error;
+    d["defined"] = e.defined;
+    d["has_interval"] = e.has_interval;
+    d["reason"] = e.reason;
+    d["records_used"] = e.records_used;
+    estimates[py::str(std::string(OpeEstimatorName(e.estimator)))] = d;
+  }
+  out["estimates"] = estimates;
+  return out;
+}
+
+// An Open Bandit Dataset CSV as arrays (the reader `marquee ope --format obd` uses).
+py::dict LoadObd(const std::string& path) {
+  Result<LoggedBanditData> read = [&] {
+    py::gil_scoped_release release;
+    return ReadObdLog(path);
+  }();
+  LoggedBanditData data = Unwrap(std::move(read));
+  const size_t n = data.size();
+  py::array_t<int64_t> actions(n), positions(n);
+  py::array_t<double> rewards(n), propensities(n);
+  for (size_t i = 0; i < n; ++i) {
+    actions.mutable_data()[i] = data.logged_id(i);
+    positions.mutable_data()[i] = data.position[i];
+    rewards.mutable_data()[i] = data.reward[i];
+    propensities.mutable_data()[i] = data.propensity[i];
+  }
+  py::dict out;
+  out["actions"] = actions;
+  out["positions"] = positions;
+  out["rewards"] = rewards;
+  out["propensities"] = propensities;
+  out["n_actions"] = n == 0 ? 0u : data.candidate_count(0);
+  return out;
+}
+
 }  // namespace
 }  // namespace marquee::python
 
@@ -434,4 +536,8 @@ PYBIND11_MODULE(_marquee, m) {
       .def_property_readonly("title_ids", &PyModel::TitleIds);
 
   m.def("model_names", &marquee::RecommenderNames);
+  m.def("evaluate_ope", &marquee::python::EvaluateOpe, py::arg("actions"), py::arg("rewards"),
+        py::arg("propensities"), py::arg("target"), py::arg("predicted"), py::arg("estimators"),
+        py::arg("bootstrap"), py::arg("confidence"), py::arg("seed"));
+  m.def("load_obd", &marquee::python::LoadObd, py::arg("path"));
 }

@@ -23,6 +23,10 @@ Result<std::unique_ptr<ModelStore>> ModelStore::Open(std::shared_ptr<const Datas
   std::unique_ptr<ModelStore> store(new ModelStore(std::move(dataset), retrieval));
   MARQUEE_ASSIGN_OR_RETURN(std::shared_ptr<const ServingModel> model,
                            store->Load(model_dir, {}, /*index_threads=*/0));
+  {
+    MutexLock lock(&store->reload_mutex_);
+    store->NoteSwap(*model, "opened");
+  }
   store->current_.store(std::move(model));
   return store;
 }
@@ -107,6 +111,7 @@ Result<std::shared_ptr<const ServingModel>> ModelStore::Reload(
   const std::string dir = model_dir.value_or(Current()->dir);
   MARQUEE_ASSIGN_OR_RETURN(std::shared_ptr<const ServingModel> model,
                            Load(dir, added_, std::max(1, retrieval_.reload_build_threads)));
+  NoteSwap(*model, "reloaded");
   current_.store(model);
   return model;
 }
@@ -138,9 +143,20 @@ Result<ModelStore::TitlesAdded> ModelStore::AddTitles(std::span<const NewTitle> 
   model->title_mapper = std::move(mapper);
   if (commit) MARQUEE_RETURN_IF_ERROR(commit());
   added_.insert(added_.end(), titles.begin(), titles.end());
+  NoteSwap(*model, "titles added");
   out.model = model;
   current_.store(std::move(model));
   return out;
+}
+
+void ModelStore::NoteSwap(const ServingModel& model, const char* reason) {
+  if (history_.size() == kMaxHistory) history_.erase(history_.begin());
+  history_.push_back({model.version(), model.dir, reason, static_cast<int64_t>(std::time(nullptr))});
+}
+
+std::vector<ModelStore::Swap> ModelStore::history() const {
+  MutexLock lock(&reload_mutex_);
+  return history_;
 }
 
 std::vector<NewTitle> ModelStore::added_titles() const {

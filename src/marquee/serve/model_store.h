@@ -122,6 +122,14 @@ class ModelStore {
   // Every title added since the store opened, in order (a copy).
   std::vector<NewTitle> added_titles() const;
 
+  // What the store has served, oldest first: each model published (at open,
+  // by a reload, by an addition of titles), for the dashboard's swap history.
+  struct Swap {
+    std::string version, dir, reason;  // reason: "opened", "reloaded", "titles added"
+    int64_t at = 0;                    // epoch seconds
+  };
+  std::vector<Swap> history() const;
+
   // The dataset the served models were trained on, without added titles:
   // member ids and the catalog's genres and performers are the same in
   // every model's dataset, and its titles are a prefix of theirs.
@@ -150,6 +158,9 @@ class ModelStore {
   // requests never take it).
   mutable Mutex reload_mutex_;
   std::vector<NewTitle> added_ GUARDED_BY(reload_mutex_);
+  std::vector<Swap> history_ GUARDED_BY(reload_mutex_);  // the last kMaxHistory
+  static constexpr size_t kMaxHistory = 100;
+  void NoteSwap(const ServingModel& model, const char* reason) REQUIRES(reload_mutex_);
 };
 
 }  // namespace marquee::serve

@@ -75,7 +75,8 @@ Handlers::Handlers(const ServerOptions& options, ModelStore& models, EventStore&
       homepage_(homepage),
       experiments_(experiments),
       ledger_book_(consent != nullptr ? std::make_unique<LedgerBook>(events) : nullptr),
-      openapi_(OpenApiDocument().dump(2)) {}
+      openapi_(OpenApiDocument().dump(2)),
+      started_at_(static_cast<int64_t>(std::time(nullptr))) {}
 
 namespace {
 json DisclosureJson(const AiDisclosure& d) {

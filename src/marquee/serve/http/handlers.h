@@ -95,6 +95,14 @@ class Handlers {
   Reply ListExperiments(std::string_view authorization);
   Reply StopExperiment(std::string_view authorization, std::string_view name, std::string_view body);
   Reply CurrentModel();
+  // The dashboard (dashboard_handlers.cc): GET / is the page, GET
+  // /dashboard/{file} its files (404 for another name), GET /v1/stats the
+  // JSON it polls: the served model and its swap history, per-route request
+  // counts and latency histograms (Metrics::kLatencyBuckets), events
+  // ingested, the artwork policy's counters. Public, like /metrics.
+  Reply DashboardPage();
+  Reply DashboardFile(std::string_view name);
+  Reply Stats();
   // POST /v1/titles (catalog_handlers.cc; admin): new titles as JSON lines
   // (data/new_title_json.h; at most kMaxNewTitles), added to the catalog
   // served (ModelStore::AddTitles) and to the title log, both before the
@@ -185,6 +193,7 @@ class Handlers {
   ExperimentService* experiments_;
   std::unique_ptr<LedgerBook> ledger_book_;  // with a gate: the ledger's running totals
   const std::string openapi_;  // rendered once
+  const int64_t started_at_;   // epoch seconds, for the dashboard's uptime
 };
 
 }  // namespace marquee::serve

@@ -23,6 +23,24 @@ void Metrics::Record(RouteId id, int http_status, double seconds) {
                             std::memory_order_relaxed);
 }
 
+std::vector<Metrics::RouteSnapshot> Metrics::Snapshot() const {
+  std::vector<RouteSnapshot> out;
+  out.reserve(routes_.size());
+  for (const Route& route : routes_) {
+    RouteSnapshot r;
+    r.label = route.label;
+    r.requests = route.count.load(std::memory_order_relaxed);
+    for (int status = 400; status <= kMaxStatus; ++status) {
+      const uint64_t n = route.by_status[status - kMinStatus].load(std::memory_order_relaxed);
+      (status < 500 ? r.client_errors : r.server_errors) += n;
+    }
+    for (size_t b = 0; b < r.buckets.size(); ++b) r.buckets[b] = route.buckets[b].load(std::memory_order_relaxed);
+    r.seconds = static_cast<double>(route.sum_nanos.load(std::memory_order_relaxed)) / 1e9;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 std::string PrometheusLabel(std::string_view text) {
   std::string out;
   out.reserve(text.size());

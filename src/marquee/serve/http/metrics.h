@@ -33,6 +33,17 @@ class Metrics {
   // is appended.
   std::string Render(std::string_view extra = {}) const;
 
+  // One route's counters now (for the dashboard's JSON): requests, by class
+  // of status, the latency histogram (kLatencyBuckets, then +Inf; counts per
+  // bucket, not cumulative) and the total seconds.
+  struct RouteSnapshot {
+    std::string label;
+    uint64_t requests = 0, client_errors = 0, server_errors = 0;
+    std::array<uint64_t, kLatencyBuckets.size() + 1> buckets{};
+    double seconds = 0;
+  };
+  std::vector<RouteSnapshot> Snapshot() const;
+
  private:
   static constexpr int kMinStatus = 100;
   static constexpr int kMaxStatus = 599;

@@ -204,6 +204,14 @@ json Paths() {
   paths["/v1/events"]["post"]["requestBody"] = {{"required", true}, {"content", JsonContent(events_body)}};
 
   paths["/v1/models"]["get"] = Operation("The model being served", {{"200", Reply("the model", "Model")}});
+  // The dashboard (issue 16 §2): the page at / and the JSON it polls.
+  paths["/v1/stats"]["get"] = Operation(
+      "What the dashboard polls: the model and its swap history, per-route request counts and latency "
+      "histograms (latency_buckets: upper bounds in seconds, then +Inf), events ingested, artwork counters",
+      {{"200", {{"description", "counters since the server started"},
+                {"content", JsonContent({{"type", "object"}})}}}});
+  paths["/"]["get"] = Operation("The dashboard (HTML; its files under /dashboard/)",
+                                {{"200", {{"description", "the page"}}}});
   paths["/v1/models/reload"]["post"] = Operation(
       "Load the model directory again (or another one) and swap it in; the old model serves on failure",
       {{"200", Reply("the model now served", "Model")}, {"401", Reply("admin token missing or wrong", "Error")}});

@@ -341,6 +341,9 @@ struct Server::Impl {
              [this](const Request& r) { return handlers.PerformerStatement(r.authorization, r.id, r.params); });
     AddRoute("GET", "/v1/titles/{id}/exposure",
              [this](const Request& r) { return handlers.TitleExposure(r.authorization, r.id, r.params); });
+    AddRoute("GET", "/", [this](const Request&) { return handlers.DashboardPage(); });
+    AddRoute("GET", "/dashboard/{id}", [this](const Request& r) { return handlers.DashboardFile(r.id); });
+    AddRoute("GET", "/v1/stats", [this](const Request&) { return handlers.Stats(); });
     AddRoute("GET", "/healthz", [this](const Request&) { return handlers.Health(); });
     AddRoute("GET", "/metrics", [this](const Request&) { return handlers.MetricsText(); });
     AddRoute("GET", "/openapi.json", [this](const Request&) { return handlers.OpenApi(); });

@@ -13,6 +13,7 @@
 //   POST /v1/experiments/{name}/stop (admin)
 //   and the artwork, homepage, consent and ledger routes (handlers.h)
 //   GET  /healthz   GET /metrics   GET /openapi.json
+//   GET  /  (the dashboard)   GET /dashboard/{file}   GET /v1/stats
 #pragma once
 
 #include <memory>

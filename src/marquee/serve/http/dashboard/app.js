@@ -1,0 +1,216 @@
+// The Marquee dashboard: polls GET /v1/stats every POLL_MS and draws what
+// changed since the last poll -- request rate, latency percentiles from the
+// histogram's increments, the artwork policy's reward rate. No framework;
+// charts by uPlot when it was bundled (scripts/setup.sh), numbers otherwise.
+"use strict";
+
+const POLL_MS = 2000;
+const WINDOW = 150;  // points kept per chart (5 minutes at 2 s)
+
+const $ = (id) => document.getElementById(id);
+const fmt = (n, digits = 0) => Number(n).toLocaleString("en-US", { maximumFractionDigits: digits,
+                                                                     minimumFractionDigits: digits });
+const when = (epoch) => epoch ? new Date(epoch * 1000).toLocaleString() : "–";
+
+function cell(row, text, cls) {
+  const td = row.insertCell();
+  td.textContent = text;
+  if (cls) td.className = cls;
+  return td;
+}
+
+// The q-quantile (0..1) of a histogram given per bucket, bounds in seconds;
+// linear within a bucket; the overflow bucket reports the last bound.
+function quantile(counts, bounds, q) {
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total === 0) return null;
+  const target = q * total;
+  let seen = 0;
+  for (let i = 0; i < counts.length; i++) {
+    if (seen + counts[i] >= target && counts[i] > 0) {
+      if (i >= bounds.length) return bounds[bounds.length - 1];
+      const lo = i === 0 ? 0 : bounds[i - 1];
+      return lo + (bounds[i] - lo) * ((target - seen) / counts[i]);
+    }
+    seen += counts[i];
+  }
+  return bounds[bounds.length - 1];
+}
+
+// A chart over time: uPlot when loaded, else nothing (the numbers stay).
+class Series {
+  constructor(el, title, labels, unit) {
+    this.data = [[], ...labels.map(() => [])];
+    this.plot = null;
+    if (typeof uPlot === "undefined") {
+      el.textContent = "(charts need uPlot, which this build did not bundle)";
+      el.className += " muted";
+      return;
+    }
+    const colors = ["#2f6fde", "#e8590c", "#12805c", "#9c36b5"];
+    this.plot = new uPlot({
+      title, width: Math.max(320, el.clientWidth || 420), height: 180,
+      series: [{}, ...labels.map((label, i) => ({ label, stroke: colors[i % colors.length], width: 2,
+                                                  value: (u, v) => v == null ? "–" : fmt(v, 2) + unit }))],
+      axes: [{}, { values: (u, ticks) => ticks.map((v) => fmt(v, 1)) }],
+      scales: { x: { time: true } },
+    }, this.data, el);
+  }
+  push(t, values) {
+    this.data[0].push(t);
+    values.forEach((v, i) => this.data[i + 1].push(v));
+    if (this.data[0].length > WINDOW) this.data.forEach((s) => s.shift());
+    if (this.plot) this.plot.setData(this.data);
+  }
+}
+
+const charts = {};
+let previous = null;
+
+function renderModel(stats) {
+  const m = stats.model;
+  $("model-name").textContent = m.name;
+  $("model-version").textContent = m.version;
+  $("model-trained").textContent = when(m.trained_at);
+  $("model-loaded").textContent = when(m.loaded_at);
+  $("model-size").textContent = `${fmt(m.members)} members × ${fmt(m.titles)} titles` +
+      (m.added_titles ? ` (${fmt(m.added_titles)} added while serving)` : "");
+  $("model-fingerprint").textContent = m.data_fingerprint;
+  const params = $("model-parameters");
+  params.replaceChildren();
+  for (const [k, v] of Object.entries(m.parameters || {})) {
+    const row = params.insertRow();
+    cell(row, k);
+    cell(row, v);
+  }
+  const body = $("history").tBodies[0];
+  body.replaceChildren();
+  for (const swap of [...stats.history].reverse()) {
+    const row = body.insertRow();
+    cell(row, when(swap.at));
+    cell(row, swap.version);
+    cell(row, swap.reason);
+  }
+  $("uptime").textContent = `up ${fmt((stats.now - stats.started_at) / 60, 1)} min`;
+}
+
+function renderTraffic(stats) {
+  const total = stats.routes.reduce((a, r) => a + r.requests, 0);
+  $("requests-total").textContent = fmt(total);
+  $("events-ingested").textContent = fmt(stats.events_ingested);
+  const dt = previous ? Math.max(1e-3, stats.now_ms - previous.now_ms) / 1000 : null;
+  const before = new Map((previous ? previous.routes : []).map((r) => [r.route, r]));
+  const body = $("routes").tBodies[0];
+  body.replaceChildren();
+  const allDelta = new Array(stats.latency_buckets.length + 1).fill(0);
+  let rate = 0;
+  for (const r of stats.routes) {
+    const old = before.get(r.route);
+    const delta = r.buckets.map((c, i) => c - (old ? old.buckets[i] : 0));
+    delta.forEach((c, i) => { allDelta[i] += c; });
+    const routeRate = dt && old ? (r.requests - old.requests) / dt : 0;
+    rate += routeRate;
+    if (r.requests === 0) continue;
+    const row = body.insertRow();
+    cell(row, r.route);
+    cell(row, fmt(r.requests), "num");
+    cell(row, fmt(routeRate, 1), "num");
+    const p50 = quantile(r.buckets, stats.latency_buckets, 0.5);
+    const p99 = quantile(r.buckets, stats.latency_buckets, 0.99);
+    cell(row, p50 == null ? "–" : fmt(p50 * 1000, 2), "num");
+    cell(row, p99 == null ? "–" : fmt(p99 * 1000, 2), "num");
+    cell(row, fmt(r.client_errors), "num");
+    cell(row, fmt(r.server_errors), "num");
+  }
+  $("request-rate").textContent = fmt(rate, 1);
+  if (previous) {
+    const t = stats.now_ms / 1000;
+    charts.rate.push(t, [rate]);
+    const p50 = quantile(allDelta, stats.latency_buckets, 0.5);
+    const p99 = quantile(allDelta, stats.latency_buckets, 0.99);
+    charts.latency.push(t, [p50 == null ? null : p50 * 1000, p99 == null ? null : p99 * 1000]);
+  }
+}
+
+function renderArtwork(stats) {
+  const a = stats.artwork;
+  $("artwork-none").hidden = a !== null;
+  if (a === null) return;
+  $("artwork-decisions").textContent = fmt(a.decisions);
+  $("artwork-rewarded").textContent = fmt(a.rewarded);
+  $("artwork-rate").textContent = a.updates ? fmt(100 * a.rewarded / a.updates, 1) + "%" : "–";
+  $("artwork-policy").textContent = `policy ${a.policy}; ${fmt(a.updates)} outcomes learned, ${fmt(a.pending)} pending`;
+  if (previous && previous.artwork) {
+    const updates = a.updates - previous.artwork.updates;
+    const rewarded = a.rewarded - previous.artwork.rewarded;
+    charts.reward.push(stats.now_ms / 1000, [updates > 0 ? 100 * rewarded / updates : null]);
+  }
+}
+
+async function poll() {
+  try {
+    const reply = await fetch("/v1/stats", { cache: "no-store" });
+    if (!reply.ok) throw new Error(`HTTP ${reply.status}`);
+    const stats = await reply.json();
+    stats.now_ms = Date.now();
+    renderModel(stats);
+    renderTraffic(stats);
+    renderArtwork(stats);
+    previous = stats;
+    $("status").textContent = "live";
+    $("status").className = "status ok";
+  } catch (e) {
+    $("status").textContent = `server unreachable (${e.message}); retrying`;
+    $("status").className = "status down";
+  }
+}
+
+async function lookup(event) {
+  event.preventDefault();
+  const member = $("member-id").value.trim();
+  const body = $("lookup-results").tBodies[0];
+  body.replaceChildren();
+  $("lookup-note").textContent = "…";
+  try {
+    // artwork=false: a look from the dashboard is no impression, and teaches the bandit nothing.
+    const reply = await fetch(`/v1/members/${encodeURIComponent(member)}/recommendations?k=10&artwork=false`);
+    const list = await reply.json();
+    if (!reply.ok) throw new Error(list.error ? list.error.message : `HTTP ${reply.status}`);
+    for (const r of list.recommendations) {
+      const row = body.insertRow();
+      cell(row, r.rank, "num");
+      cell(row, r.title);
+      cell(row, r.name || "");
+      cell(row, fmt(r.score, 3), "num");
+    }
+    $("lookup-note").textContent = `model ${list.model_version}, retrieval ${list.retrieval}` +
+        (list.fallback ? ` — fallback: ${list.fallback_reason}` : "");
+  } catch (e) {
+    $("lookup-note").textContent = `no answer: ${e.message}`;
+  }
+}
+
+async function admin(event) {
+  event.preventDefault();
+  const token = $("admin-token").value;
+  const dir = $("reload-dir").value.trim();
+  const headers = { "Content-Type": "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  const reply = await fetch("/v1/models/reload", { method: "POST", headers, body: JSON.stringify(dir ? { model: dir } : {}) });
+  const answer = await reply.json().catch(() => ({}));
+  $("admin-result").textContent = reply.ok ? `now serving ${answer.version}`
+                                           : `refused: ${answer.error ? answer.error.message : reply.status}`;
+  poll();
+}
+
+function start() {
+  charts.rate = new Series($("chart-rate"), "Requests per second", ["req/s"], "");
+  charts.latency = new Series($("chart-latency"), "Latency (ms)", ["p50", "p99"], " ms");
+  charts.reward = new Series($("chart-reward"), "Reward rate (%)", ["rewarded / outcomes"], "%");
+  $("lookup-form").addEventListener("submit", lookup);
+  $("admin-form").addEventListener("submit", admin);
+  poll();
+  setInterval(poll, POLL_MS);
+}
+
+start();
