@@ -90,13 +90,10 @@ def test_the_page_in_chromium(server, dataset):
     from selenium.webdriver.common.by import By
     driver = _browser()
     try:
-        start = time.time()
         driver.get(server + "/")
         version = _get(f"{server}/v1/models")["version"]
         assert _wait(lambda: driver.find_element(By.ID, "model-version").text == version), \
             driver.find_element(By.ID, "model-version").text
-        first_paint = time.time() - start
-        assert first_paint < 5  # generous for a loaded CI machine; the note reports the measured figure
         # The request counter grows after requests.
         before = int(driver.find_element(By.ID, "requests-total").text.replace(",", ""))
         member = dataset.member_ids[3]
@@ -110,6 +107,11 @@ def test_the_page_in_chromium(server, dataset):
         assert len(rows) == 10
         expected = _get(f"{server}/v1/members/{member}/recommendations?k=10&artwork=false")
         assert rows[0].find_elements(By.TAG_NAME, "td")[1].text == expected["recommendations"][0]["title"]
+        # ... and the member's homepage grid, row by row, as the homepage route answers it.
+        page = _get(f"{server}/v1/members/{member}/homepage?rows=6&per_row=8&artwork=false")
+        grid_rows = _wait(lambda: driver.find_elements(By.CSS_SELECTOR, "#lookup-homepage .row"))
+        assert len(grid_rows) == len(page["rows"]) > 0
+        assert grid_rows[0].find_element(By.CLASS_NAME, "row-title").text == page["rows"][0]["title"]
         # uPlot drew the charts (a canvas each) once two polls gave deltas.
         assert _wait(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#traffic canvas")) >= 2)
         time.sleep(2.5)  # one more poll, so the charts have points in the screenshot

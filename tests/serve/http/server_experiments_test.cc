@@ -413,3 +413,33 @@ TEST_F(ServerExperimentsTest, AnExperimentWhoseModelIsGoneAtRestartIsListedAndAl
 
 }  // namespace
 }  // namespace marquee::test
+
+namespace marquee::test {
+namespace {
+
+// GET /v1/experiments/{name}/report: what `marquee experiment report --json`
+// says, from the running server's store (the dashboard shows it).
+TEST_F(ServerExperimentsTest, ReportRouteAnswersTheReportSoFar) {
+  Start();
+  Create(Spec("lift", json::array({{{"name", "control"}, {"share", 0.5}},
+                                   {{"name", "ials"}, {"share", 0.5}, {"model", IalsDir()}}})));
+  for (uint32_t m = 0; m < 40; ++m) {
+    Get("/v1/members/" + Member(m) + "/recommendations?k=5&artwork=false");
+    Post("/v1/events", json({{"kind", "play"}, {"member", Member(m)}, {"title", std::string(dataset().titles.ExternalId(m % 7))},
+                             {"watch_fraction", 0.5}}).dump());
+  }
+  EXPECT_EQ(Get("/v1/experiments/lift/report", 401)["error"]["field"], "Authorization");
+  auto result = Client()->Get("/v1/experiments/lift/report", Admin());
+  ASSERT_TRUE(result);
+  ASSERT_EQ(result->status, 200) << result->body;
+  json report = json::parse(result->body);
+  uint64_t members = 0;
+  for (const json& cell : report["cells"]) members += cell["members"].get<uint64_t>();
+  EXPECT_EQ(members, 40u) << report.dump().substr(0, 400);
+  auto missing = Client()->Get("/v1/experiments/nothing/report", Admin());
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404) << missing->body;
+}
+
+}  // namespace
+}  // namespace marquee::test

@@ -1,9 +1,12 @@
-// POST /v1/experiments, GET /v1/experiments, POST /v1/experiments/{name}/stop.
+// POST /v1/experiments, GET /v1/experiments, POST /v1/experiments/{name}/stop,
+// GET /v1/experiments/{name}/report.
 #include <ctime>
 #include <string>
 
 #include "marquee/experiment/experiment_registry.h"
 #include "marquee/experiment/experiment_spec.h"
+#include "marquee/experiment/interleaving_report.h"
+#include "marquee/experiment/report.h"
 #include "marquee/serve/http/handlers.h"
 
 namespace marquee::serve {
@@ -67,6 +70,35 @@ Reply Handlers::StopExperiment(std::string_view authorization, std::string_view 
     if (e.placed.spec.name == name) return Reply::Json(PlacedJson(e.placed, e.error, now));
   }
   return Reply::Error(ApiError::NotFound("experiment " + std::string(name) + " vanished while stopping", "name"));
+}
+
+Reply Handlers::ExperimentReport(std::string_view authorization, std::string_view name) {
+  if (auto refused = RefuseUnauthorized(authorization)) return *refused;
+  if (experiments_ == nullptr) return Reply::Error(NoExperiments());
+  Result<experiment::PlacedExperiment> found = experiment::FindExperiment(events_, name);
+  if (!found.ok()) return Reply::Error(FromStatus(found.status(), "name"));
+  const experiment::PlacedExperiment& e = *found;
+  const int64_t now = Now();
+  if (e.Ends() <= e.spec.start || now <= e.spec.start) {
+    return Reply::Error({409, "not_started", "experiment " + e.spec.name + " has no members yet: nothing to report",
+                         "name"});
+  }
+  // What has happened so far, read from the event store (as `marquee
+  // experiment report`), over the served catalog: its runtimes make the hours.
+  Result<experiment::ExperimentData> data = experiment::ReadExperimentData(events_, e);
+  if (!data.ok()) return Reply::Error(FromStatus(data.status()));
+  const int64_t as_of = std::min(e.Ends(), now + 1);  // through this second
+  if (e.spec.method == experiment::ExperimentMethod::kInterleaving) {
+    Result<experiment::InterleavingReport> report =
+        experiment::BuildInterleavingReport(e, data->events, {.as_of = as_of});
+    if (!report.ok()) return Reply::Error(FromStatus(report.status()));
+    return {200, experiment::InterleavingReportJson(*report), "application/json"};
+  }
+  std::shared_ptr<const ServingModel> served = models_.Current();
+  Result<experiment::ExperimentReport> report = experiment::BuildReport(
+      {&e, data->exposures, data->events, &served->dataset->titles, &served->dataset->catalog}, {.as_of = as_of});
+  if (!report.ok()) return Reply::Error(FromStatus(report.status()));
+  return {200, experiment::ReportJson(*report), "application/json"};
 }
 
 }  // namespace marquee::serve

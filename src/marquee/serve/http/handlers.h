@@ -94,6 +94,11 @@ class Handlers {
   Reply PostExperiment(std::string_view authorization, std::string_view body);
   Reply ListExperiments(std::string_view authorization);
   Reply StopExperiment(std::string_view authorization, std::string_view name, std::string_view body);
+  // GET /v1/experiments/{name}/report (admin): the report so far, as
+  // `marquee experiment report --json` writes it (A/B: per cell and metric,
+  // lift with its interval, CUPED, Holm, the sample ratio check; interleaving:
+  // the preference share). 404 for an unknown name, 409 before it starts.
+  Reply ExperimentReport(std::string_view authorization, std::string_view name);
   Reply CurrentModel();
   // The dashboard (dashboard_handlers.cc): GET / is the page, GET
   // /dashboard/{file} its files (404 for another name), GET /v1/stats the

@@ -294,6 +294,14 @@ json Paths() {
        {"404", Reply("no experiment of that name", "Error")},
        {"401", Reply("admin token missing or wrong", "Error")}});
   paths["/v1/experiments/{id}/stop"]["post"]["security"] = {{{"bearer", json::array()}}};
+  paths["/v1/experiments/{id}/report"]["get"] = Operation(
+      "An experiment's report so far (admin), as `marquee experiment report --json`: A/B lift per metric with "
+      "its interval, or interleaving's preference share",
+      {{"200", {{"description", "the report"}, {"content", JsonContent({{"type", "object"}})}}},
+       {"401", Reply("admin token missing or wrong", "Error")},
+       {"404", Reply("no experiment of that name", "Error")},
+       {"409", Reply("the experiment has not started", "Error")}});
+  paths["/v1/experiments/{id}/report"]["get"]["security"] = {{{"bearer", json::array()}}};
 
   paths["/healthz"]["get"] = Operation(
       "Liveness", {{"200", {{"description", "ok"},

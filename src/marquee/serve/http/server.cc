@@ -322,6 +322,8 @@ struct Server::Impl {
     AddRoute("GET", "/v1/experiments", [this](const Request& r) { return handlers.ListExperiments(r.authorization); });
     AddRoute("POST", "/v1/experiments/{id}/stop",
              [this](const Request& r) { return handlers.StopExperiment(r.authorization, r.id, r.body); });
+    AddRoute("GET", "/v1/experiments/{id}/report",
+             [this](const Request& r) { return handlers.ExperimentReport(r.authorization, r.id); });
     AddRoute("GET", "/v1/models", [this](const Request&) { return handlers.CurrentModel(); });
     AddRoute("POST", "/v1/models/reload",
           [this](const Request& r) { return handlers.ReloadModel(r.authorization, r.body); });

@@ -188,6 +188,42 @@ async function lookup(event) {
   } catch (e) {
     $("lookup-note").textContent = `no answer: ${e.message}`;
   }
+  renderHomepage(member);
+}
+
+// The member's homepage grid, rows of titles. artwork=false for the same
+// reason as above: the artwork policy's choice would be an impression.
+async function renderHomepage(member) {
+  const grid = $("lookup-homepage");
+  grid.replaceChildren();
+  const reply = await fetch(`/v1/members/${encodeURIComponent(member)}/homepage?rows=6&per_row=8&artwork=false`);
+  const page = await reply.json().catch(() => ({}));
+  if (!reply.ok) {
+    grid.textContent = page.error ? page.error.message : `HTTP ${reply.status}`;
+    return;
+  }
+  for (const row of page.rows) {
+    const div = document.createElement("div");
+    div.className = "row";
+    const heading = document.createElement("div");
+    heading.className = "row-title";
+    heading.textContent = row.title;
+    const tiles = document.createElement("div");
+    tiles.className = "tiles";
+    for (const t of row.titles) {
+      const tile = document.createElement("div");
+      tile.className = "tile";
+      const name = document.createElement("div");
+      name.textContent = t.name;
+      const id = document.createElement("div");
+      id.className = "id";
+      id.textContent = t.title;
+      tile.append(name, id);
+      tiles.append(tile);
+    }
+    div.append(heading, tiles);
+    grid.append(div);
+  }
 }
 
 async function admin(event) {
@@ -203,12 +239,45 @@ async function admin(event) {
   poll();
 }
 
+// Admin-only views, fetched with the token typed in: the consent gate's
+// counters and the experiments stored.
+async function adminDetails() {
+  const token = $("admin-token").value;
+  const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  const out = $("admin-details");
+  out.replaceChildren();
+  const sections = [["Consent gate", "/v1/consents/gate"], ["Experiments", "/v1/experiments"]];
+  for (const [title, url] of sections) {
+    const h = document.createElement("h3");
+    h.textContent = title;
+    const pre = document.createElement("pre");
+    const reply = await fetch(url, { headers });
+    const body = await reply.json().catch(() => ({}));
+    pre.textContent = reply.ok ? JSON.stringify(body, null, 2)
+                               : (body.error ? body.error.message : `HTTP ${reply.status}`);
+    out.append(h, pre);
+    // Each running experiment's report so far: lift and interval per metric.
+    if (reply.ok && body.experiments) {
+      for (const e of body.experiments.filter((x) => x.status === "running")) {
+        const r = await fetch(`/v1/experiments/${encodeURIComponent(e.name)}/report`, { headers });
+        const report = await r.json().catch(() => ({}));
+        const eh = document.createElement("h3");
+        eh.textContent = `Report: ${e.name}`;
+        const ep = document.createElement("pre");
+        ep.textContent = r.ok ? JSON.stringify(report, null, 2) : (report.error ? report.error.message : r.status);
+        out.append(eh, ep);
+      }
+    }
+  }
+}
+
 function start() {
   charts.rate = new Series($("chart-rate"), "Requests per second", ["req/s"], "");
   charts.latency = new Series($("chart-latency"), "Latency (ms)", ["p50", "p99"], " ms");
   charts.reward = new Series($("chart-reward"), "Reward rate (%)", ["rewarded / outcomes"], "%");
   $("lookup-form").addEventListener("submit", lookup);
   $("admin-form").addEventListener("submit", admin);
+  $("admin-refresh").addEventListener("click", adminDetails);
   poll();
   setInterval(poll, POLL_MS);
 }
