@@ -22,6 +22,8 @@
 
 #include "marquee/bandit/off_policy.h"
 #include "marquee/data/dataset_file.h"
+#include "marquee/eval/evaluator.h"
+#include "marquee/eval/split.h"
 #include "marquee/io/obd_log.h"
 #include "marquee/models/model_file.h"
 #include "marquee/models/recommend.h"
@@ -97,6 +99,41 @@ py::array FactorView(const FactorMatrix& m, const std::shared_ptr<const Recommen
   return view;
 }
 
+// A matrix as (indptr int64, indices int32, data float32, (rows, cols)).
+py::tuple CsrTuple(const InteractionMatrix& m) {
+  Int64Array indptr(m.rows() + 1);
+  Int32Array indices(static_cast<py::ssize_t>(m.nnz()));
+  FloatArray data(static_cast<py::ssize_t>(m.nnz()));
+  int64_t* ptr = indptr.mutable_data();
+  ptr[0] = 0;
+  size_t k = 0;
+  for (uint32_t r = 0; r < m.rows(); ++r) {
+    ptr[r + 1] = ptr[r] + m.RowLength(r);
+    for (uint32_t t : m.RowIndices(r)) indices.mutable_data()[k++] = static_cast<int32_t>(t);
+  }
+  k = 0;
+  for (uint32_t r = 0; r < m.rows(); ++r) {
+    for (float w : m.RowWeights(r)) data.mutable_data()[k++] = w;
+  }
+  return py::make_tuple(indptr, indices, data, py::make_tuple(m.rows(), m.cols()));
+}
+
+// An evaluation split of `marquee evaluate` (eval/split.h), held whole so
+// that evaluation runs on exactly what it split.
+class PySplit {
+ public:
+  explicit PySplit(EvalSplit split) : split_(std::move(split)) {}
+  const EvalSplit& split() const { return split_; }
+  py::tuple Train() const { return CsrTuple(split_.train); }
+  py::tuple Query() const { return CsrTuple(split_.query); }
+  py::tuple Target() const { return CsrTuple(split_.target); }
+  bool FoldIn() const { return split_.fold_in; }
+  uint32_t Evaluated() const { return split_.EvaluatedMembers(); }
+
+ private:
+  EvalSplit split_;
+};
+
 class PyDataset {
  public:
   explicit PyDataset(const std::string& path) {
@@ -108,24 +145,28 @@ class PyDataset {
   }
   const Dataset& dataset() const { return *dataset_; }
 
-  py::tuple Csr() const {
-    const InteractionMatrix& m = dataset_->interactions;
-    Int64Array indptr(m.rows() + 1);
-    Int32Array indices(static_cast<py::ssize_t>(m.nnz()));
-    FloatArray data(static_cast<py::ssize_t>(m.nnz()));
-    int64_t* ptr = indptr.mutable_data();
-    ptr[0] = 0;
-    for (uint32_t r = 0; r < m.rows(); ++r) ptr[r + 1] = ptr[r] + m.RowLength(r);
-    size_t k = 0;
-    for (uint32_t r = 0; r < m.rows(); ++r) {
-      for (uint32_t t : m.RowIndices(r)) indices.mutable_data()[k++] = static_cast<int32_t>(t);
-    }
-    k = 0;
-    for (uint32_t r = 0; r < m.rows(); ++r) {
-      for (float w : m.RowWeights(r)) data.mutable_data()[k++] = w;
-    }
-    return py::make_tuple(indptr, indices, data, py::make_tuple(m.rows(), m.cols()));
+  py::tuple Csr() const { return CsrTuple(dataset_->interactions); }
+
+  // The split `marquee evaluate --protocol ...` makes of this dataset.
+  std::unique_ptr<PySplit> Split(const std::string& protocol, double fraction, uint32_t last_n, int64_t split_time,
+                                 uint32_t heldout_members, uint32_t min_history, uint64_t seed) const {
+    SplitOptions options;
+    options.protocol = Unwrap(ParseSplitProtocol(protocol));
+    options.fraction = fraction;
+    options.last_n = last_n;
+    options.split_time = split_time;
+    options.heldout_members = heldout_members;
+    options.min_history = min_history;
+    options.seed = seed;
+    Status valid = options.Validate();
+    if (!valid.ok()) Raise(valid);
+    Result<EvalSplit> split = [&] {
+      py::gil_scoped_release release;
+      return MakeSplit(dataset_->interactions, options);
+    }();
+    return std::make_unique<PySplit>(Unwrap(std::move(split)));
   }
+
   static std::vector<std::string> Ids(const IdMap& ids) {
     std::vector<std::string> out;
     out.reserve(ids.size());
@@ -292,6 +333,41 @@ class PyModel {
       }
     }
     return py::make_tuple(ids, scores);
+  }
+
+  // `marquee evaluate`'s metrics of this model (fitted on split.train) on
+  // `split`, at `cutoffs`.
+  py::dict Evaluate(const PySplit& split, const std::vector<uint32_t>& cutoffs, int threads) const {
+    RequireFitted();
+    const EvalSplit& s = split.split();
+    if (s.train.rows() != model_->member_count() || s.train.cols() != model_->title_count()) {
+      throw py::value_error("split: its train matrix is " + std::to_string(s.train.rows()) + " x " +
+                            std::to_string(s.train.cols()) + ", the model's " + std::to_string(model_->member_count()) +
+                            " x " + std::to_string(model_->title_count()) + "; fit the model on split.train");
+    }
+    EvaluateOptions options;
+    options.cutoffs = cutoffs;
+    Result<EvaluationResult> result = [&] {
+      py::gil_scoped_release release;
+      SetThreadCount(threads);
+      return EvaluateModel(*model_, s, options);
+    }();
+    const EvaluationResult r = Unwrap(std::move(result));
+    py::dict out;
+    out["members_evaluated"] = r.members_evaluated;
+    out["mrr"] = r.mrr;
+    for (size_t i = 0; i < r.at_k.size(); ++i) {
+      const MetricsAtK& m = r.at_k[i];
+      const std::string k = "@" + std::to_string(m.k);
+      out[py::str("ndcg" + k)] = m.ndcg;
+      out[py::str("recall" + k)] = m.recall;
+      out[py::str("recall_normalized" + k)] = m.recall_normalized;
+      out[py::str("precision" + k)] = m.precision;
+      out[py::str("map" + k)] = m.map;
+      out[py::str("hit_rate" + k)] = m.hit_rate;
+      if (i < r.coverage.size()) out[py::str("coverage" + k)] = r.coverage[i];
+    }
+    return out;
   }
 
   // The member vector a history folds into (factor models).
@@ -501,7 +577,15 @@ py::dict LoadObd(const std::string& path) {
 PYBIND11_MODULE(_marquee, m) {
   using marquee::python::PyDataset;
   using marquee::python::PyModel;
+  using marquee::python::PySplit;
   m.doc() = "Marquee's C++ library (models, datasets); use the marquee package, not this module.";
+
+  py::class_<PySplit>(m, "Split")
+      .def("train", &PySplit::Train)
+      .def("query", &PySplit::Query)
+      .def("target", &PySplit::Target)
+      .def_property_readonly("fold_in", &PySplit::FoldIn)
+      .def_property_readonly("members_evaluated", &PySplit::Evaluated);
 
   py::class_<PyDataset>(m, "Dataset")
       .def(py::init<const std::string&>(), py::arg("path"))
@@ -509,7 +593,9 @@ PYBIND11_MODULE(_marquee, m) {
       .def_property_readonly("member_ids", &PyDataset::MemberIds)
       .def_property_readonly("title_ids", &PyDataset::TitleIds)
       .def_property_readonly("title_names", &PyDataset::TitleNames)
-      .def_property_readonly("source", &PyDataset::Source);
+      .def_property_readonly("source", &PyDataset::Source)
+      .def("split", &PyDataset::Split, py::arg("protocol"), py::arg("fraction"), py::arg("last_n"),
+           py::arg("split_time"), py::arg("heldout_members"), py::arg("min_history"), py::arg("seed"));
 
   py::class_<PyModel>(m, "Model")
       .def(py::init<const std::string&, const std::map<std::string, std::string>&>(), py::arg("name"),
@@ -522,6 +608,7 @@ PYBIND11_MODULE(_marquee, m) {
       .def("similar_items", &PyModel::SimilarItems, py::arg("items"), py::arg("n"), py::arg("filter_items"),
            py::arg("threads"))
       .def("fold_in", &PyModel::FoldIn, py::arg("indices"), py::arg("data"))
+      .def("evaluate", &PyModel::Evaluate, py::arg("split"), py::arg("cutoffs"), py::arg("threads"))
       .def("user_factors", &PyModel::UserFactors)
       .def("item_factors", &PyModel::ItemFactors)
       .def("save", &PyModel::Save, py::arg("dir"), py::arg("dataset") = py::none())

@@ -77,6 +77,13 @@ def _wait(predicate, seconds=15):
 def test_stats_and_files_are_served(server):
     stats = _get(f"{server}/v1/stats")
     assert stats["model"]["name"] == "ials" and stats["history"][0]["reason"] == "opened"
+    # The consent gate's counts: its variants checked grow with artwork decisions.
+    assert stats["consent"]["revocations"] == 0
+    before = stats["artwork"]["gate_variants"]
+    member = "m0000002"
+    _get(f"{server}/v1/members/{member}/recommendations?k=5&artwork=true")
+    after = _get(f"{server}/v1/stats")["artwork"]
+    assert after["gate_variants"] > before and after["gate_ineligible"] <= after["gate_variants"]
     assert len(stats["latency_buckets"]) + 1 == len(stats["routes"][0]["buckets"])
     for name, kind in (("app.js", "javascript"), ("uplot.js", "javascript"), ("app.css", "css")):
         with urllib.request.urlopen(f"{server}/dashboard/{name}") as reply:
@@ -112,6 +119,8 @@ def test_the_page_in_chromium(server, dataset):
         grid_rows = _wait(lambda: driver.find_elements(By.CSS_SELECTOR, "#lookup-homepage .row"))
         assert len(grid_rows) == len(page["rows"]) > 0
         assert grid_rows[0].find_element(By.CLASS_NAME, "row-title").text == page["rows"][0]["title"]
+        # The consent gate's ineligible share is shown as a percentage.
+        assert _wait(lambda: driver.find_element(By.ID, "consent-ineligible").text.endswith("%"))
         # uPlot drew the charts (a canvas each) once two polls gave deltas.
         assert _wait(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#traffic canvas")) >= 2)
         time.sleep(2.5)  # one more poll, so the charts have points in the screenshot

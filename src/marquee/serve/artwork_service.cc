@@ -310,6 +310,8 @@ void ArtworkService::ChooseBehindGate(const ConsentGate::Snapshot& gate, int slo
       e.eligible_artwork_ids.push_back(variants[v].id);
     }
   }
+  gate_variants_.fetch_add(variants.size(), std::memory_order_relaxed);
+  gate_ineligible_.fetch_add(variants.size() - c.eligible_count, std::memory_order_relaxed);
   // A variant held for this member (and still eligible) is the only one
   // this decision may take: the log says so (a set of one, propensity 1).
   if (held_.enabled() && c.eligible_count > 1) {
@@ -325,6 +327,7 @@ void ArtworkService::ChooseBehindGate(const ConsentGate::Snapshot& gate, int slo
       c.eligible_count == 0 ? std::nullopt
                             : DecideAmong(policy, {context, c.title}, eligible, options_.seed, c.impression_id);
   if (!d) {
+    title_cards_.fetch_add(1, std::memory_order_relaxed);
     c.title_card = true;
     c.has_artwork = false;
     e.propensity = 1.0;
@@ -456,6 +459,9 @@ ArtworkStats ArtworkService::Stats() const {
   ArtworkStats stats;
   stats.policy = policy_name_;
   stats.decisions = decisions_.load(std::memory_order_relaxed);
+  stats.gate_variants = gate_variants_.load(std::memory_order_relaxed);
+  stats.gate_ineligible = gate_ineligible_.load(std::memory_order_relaxed);
+  stats.title_cards = title_cards_.load(std::memory_order_relaxed);
   {
     MutexLock lock(&learn_mutex_);
     stats.updates = updates_;

@@ -164,6 +164,9 @@ struct ArtworkStats {
   uint64_t evicted = 0;  // pending impressions pushed out by the cap before their window ended
   uint64_t learn_queue_depth = 0;  // calls waiting for the learner
   uint64_t learn_dropped = 0;      // calls dropped because the learner's queue was full
+  // Behind the consent gate: the variants checked, those the gate ruled out,
+  // and the title cards served where no variant of a title was eligible.
+  uint64_t gate_variants = 0, gate_ineligible = 0, title_cards = 0;
   // Snapshots: empty path when off.
   std::string snapshot_path;
   bool restored = false;           // the policy was loaded from the snapshot at start
@@ -295,6 +298,7 @@ class ArtworkService {
   HeldArtwork held_{options_.held};
   const std::string policy_name_;
   std::atomic<uint64_t> decisions_{0};
+  std::atomic<uint64_t> gate_variants_{0}, gate_ineligible_{0}, title_cards_{0};
 
   // The queue between the request threads and the learner. Sequence numbers
   // count the calls enqueued; the learner reports how far it has published,

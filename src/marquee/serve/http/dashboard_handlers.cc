@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "marquee/serve/consent_gate.h"
 #include "marquee/serve/http/dashboard_assets.h"
 #include "marquee/serve/http/handlers.h"
 
@@ -47,13 +48,22 @@ Reply Handlers::Stats() {
               {"latency_buckets", Metrics::kLatencyBuckets},
               {"routes", std::move(routes)},
               {"artwork", nullptr},
-              {"consent_gate", consent_ != nullptr},
+              {"consent", nullptr},
               {"experiments", experiments_ != nullptr}};
   if (artwork_ != nullptr) {
     const ArtworkStats stats = artwork_->Stats();
     out["artwork"] = {{"policy", stats.policy},         {"decisions", stats.decisions},
                       {"updates", stats.updates},       {"rewarded", stats.rewarded},
-                      {"pending", stats.pending},       {"learn_dropped", stats.learn_dropped}};
+                      {"pending", stats.pending},       {"learn_dropped", stats.learn_dropped},
+                      {"gate_variants", stats.gate_variants}, {"gate_ineligible", stats.gate_ineligible},
+                      {"title_cards", stats.title_cards}};
+  }
+  // The gate's counts (not its records): public like the rest of the page.
+  if (consent_ != nullptr) {
+    const serve::ConsentGateStats gate = consent_->Stats();  // qualified: a member function has the name
+    out["consent"] = {{"enabled", gate.enabled},         {"consents", gate.consents},
+                      {"revocations", gate.revocations}, {"takedowns", gate.takedowns},
+                      {"restorations", gate.restorations}, {"publishes", gate.publishes}};
   }
   return Reply::Json(out);
 }

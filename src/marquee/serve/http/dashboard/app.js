@@ -140,6 +140,15 @@ function renderArtwork(stats) {
   $("artwork-rewarded").textContent = fmt(a.rewarded);
   $("artwork-rate").textContent = a.updates ? fmt(100 * a.rewarded / a.updates, 1) + "%" : "–";
   $("artwork-policy").textContent = `policy ${a.policy}; ${fmt(a.updates)} outcomes learned, ${fmt(a.pending)} pending`;
+  $("consent-none").hidden = stats.consent !== null;
+  $("consent-numbers").hidden = stats.consent === null;
+  $("consent-ineligible").textContent = a.gate_variants ? fmt(100 * a.gate_ineligible / a.gate_variants, 1) + "%" : "–";
+  $("consent-fallbacks").textContent = fmt(a.title_cards);
+  if (stats.consent) {
+    $("consent-revocations").textContent = fmt(stats.consent.revocations);
+    $("consent-detail").textContent = `${fmt(stats.consent.consents)} consents, ${fmt(stats.consent.takedowns)} takedowns, ` +
+        `${fmt(stats.consent.restorations)} restorations on record; ${fmt(a.gate_variants)} variants checked`;
+  }
   if (previous && previous.artwork) {
     const updates = a.updates - previous.artwork.updates;
     const rewarded = a.rewarded - previous.artwork.rewarded;
