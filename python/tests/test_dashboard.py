@@ -112,10 +112,13 @@ def test_the_page_in_chromium(server, dataset):
         driver.find_element(By.ID, "lookup-button").click()
         rows = _wait(lambda: driver.find_elements(By.CSS_SELECTOR, "#lookup-results tbody tr"))
         assert len(rows) == 10
-        expected = _get(f"{server}/v1/members/{member}/recommendations?k=10&artwork=false")
+        expected = _get(f"{server}/v1/members/{member}/recommendations?k=10&preview=true")
         assert rows[0].find_elements(By.TAG_NAME, "td")[1].text == expected["recommendations"][0]["title"]
+        # Each title with the artwork the policy would choose (an id, or a title card).
+        labels = [row.find_elements(By.TAG_NAME, "td")[4].text for row in rows]
+        assert all(labels), labels
         # ... and the member's homepage grid, row by row, as the homepage route answers it.
-        page = _get(f"{server}/v1/members/{member}/homepage?rows=6&per_row=8&artwork=false")
+        page = _get(f"{server}/v1/members/{member}/homepage?rows=6&per_row=8&preview=true")
         grid_rows = _wait(lambda: driver.find_elements(By.CSS_SELECTOR, "#lookup-homepage .row"))
         assert len(grid_rows) == len(page["rows"]) > 0
         assert grid_rows[0].find_element(By.CLASS_NAME, "row-title").text == page["rows"][0]["title"]

@@ -310,11 +310,14 @@ void ArtworkService::ChooseBehindGate(const ConsentGate::Snapshot& gate, int slo
       e.eligible_artwork_ids.push_back(variants[v].id);
     }
   }
-  gate_variants_.fetch_add(variants.size(), std::memory_order_relaxed);
-  gate_ineligible_.fetch_add(variants.size() - c.eligible_count, std::memory_order_relaxed);
+  if (!request.preview) {
+    gate_variants_.fetch_add(variants.size(), std::memory_order_relaxed);
+    gate_ineligible_.fetch_add(variants.size() - c.eligible_count, std::memory_order_relaxed);
+  }
   // A variant held for this member (and still eligible) is the only one
   // this decision may take: the log says so (a set of one, propensity 1).
-  if (held_.enabled() && c.eligible_count > 1) {
+  // A preview has no session, so holds nothing.
+  if (held_.enabled() && !request.preview && c.eligible_count > 1) {
     const std::optional<uint32_t> h = held_.Held(member_id, c.title, session);
     if (h && *h < variants.size() && eligible[*h]) {
       std::fill(eligible.begin(), eligible.end(), false);
@@ -327,7 +330,7 @@ void ArtworkService::ChooseBehindGate(const ConsentGate::Snapshot& gate, int slo
       c.eligible_count == 0 ? std::nullopt
                             : DecideAmong(policy, {context, c.title}, eligible, options_.seed, c.impression_id);
   if (!d) {
-    title_cards_.fetch_add(1, std::memory_order_relaxed);
+    if (!request.preview) title_cards_.fetch_add(1, std::memory_order_relaxed);
     c.title_card = true;
     c.has_artwork = false;
     e.propensity = 1.0;
@@ -336,7 +339,7 @@ void ArtworkService::ChooseBehindGate(const ConsentGate::Snapshot& gate, int slo
   c.variant = d->variant;
   c.propensity = d->propensity;
   c.reason = "eligible";
-  if (held_.enabled()) held_.Record(member_id, c.title, c.variant, session);
+  if (held_.enabled() && !request.preview) held_.Record(member_id, c.title, c.variant, session);
   // The chosen variant's verdict again: `scratch` may hold another variant's.
   const VariantVerdict& chosen = gate.Verdict(c.title, c.variant, slot, request.territory, now, scratch);
   c.relied_on = chosen.relied_on;
@@ -389,7 +392,8 @@ std::vector<ArtworkChoice> ArtworkService::Choose(std::string_view member_id, st
   const std::shared_ptr<const ConsentGate::Snapshot> gate =
       options_.gate != nullptr ? options_.gate->Current() : nullptr;
   const int slot = gate != nullptr ? gate->TerritorySlot(request.territory) : -1;
-  const uint64_t session = gate != nullptr && held_.enabled() ? held_.Visit(member_id, now) : 0;
+  const uint64_t session = gate != nullptr && held_.enabled() && !request.preview ? held_.Visit(member_id, now) : 0;
+  if (request.preview) ledger = nullptr;
   const bool with_ledger = gate != nullptr && ledger != nullptr;
   const std::string member_hash = with_ledger ? HashMemberId(member_id) : std::string();
   const std::string policy_version =
@@ -422,7 +426,7 @@ std::vector<ArtworkChoice> ArtworkService::Choose(std::string_view member_id, st
     }
     impressions.push_back(std::move(e));
   }
-  decisions_.fetch_add(impressions.size(), std::memory_order_relaxed);
+  if (!request.preview) decisions_.fetch_add(impressions.size(), std::memory_order_relaxed);
   return choices;
 }
 

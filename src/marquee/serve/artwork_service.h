@@ -153,6 +153,10 @@ struct ArtworkChoice {
 // Where a request is shown: the member's territory (ISO 3166-1 alpha-2).
 struct ArtworkRequest {
   std::string territory = "US";
+  // Decide only (the dashboard's look at a member): nothing is held for the
+  // member's session, counted in the stats, or recorded in `ledger`; the
+  // caller logs nothing and notes nothing, so nothing is learned either.
+  bool preview = false;
 };
 
 struct ArtworkStats {

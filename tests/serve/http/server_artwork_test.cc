@@ -5,6 +5,9 @@
 #include <vector>
 
 #include "../serve_test_fixture.h"
+#include "marquee/util/civil_time.h"
+
+#include <ctime>
 
 namespace marquee::test {
 namespace {
@@ -78,6 +81,41 @@ TEST_F(ServerArtworkTest, RecommendationsCarryArtworkUnlessAskedNot) {
   EXPECT_FALSE(without["recommendations"][0].contains("artwork"));
   EXPECT_EQ(events_->Count().value(), with_art);
   EXPECT_EQ(ErrorField(Get("/v1/members/" + Member(7) + "/recommendations?artwork=perhaps", 400)), "artwork");
+}
+
+// preview=true (the dashboard's look at a member): the same list and the
+// policy's artwork, with nothing logged, counted or held -- and an experiment
+// running does not expose the member.
+TEST_F(ServerArtworkTest, PreviewChoosesArtworkWithoutSideEffects) {
+  with_experiments_ = true;
+  TempDir dir;
+  page_config_ = dir.Write("page.yaml", "rows:\n  - kind: top_picks\n  - kind: trending\n");
+  StartServer({}, {.policy = "thompson"});
+  const int64_t today = UnixDay(static_cast<int64_t>(std::time(nullptr)));
+  Post("/v1/experiments", json({{"name", "p"}, {"layer", "ranking"}, {"start", FormatCivilDate(today)},
+                                {"end", FormatCivilDate(today + 7)},
+                                {"cells", json::array({{{"name", "a"}, {"share", 0.5}},
+                                                       {{"name", "b"}, {"share", 0.5}, {"model", PopularityDir()}}})}})
+                              .dump(),
+       201);
+  const std::string decisions_before = Get("/v1/artwork/policy")["decisions"].dump();
+  json preview = Get("/v1/members/" + Member(7) + "/recommendations?k=6&preview=true");
+  ASSERT_EQ(preview["recommendations"].size(), 6u);
+  EXPECT_FALSE(preview.contains("experiments"));
+  size_t with_art = 0;
+  for (const json& item : preview["recommendations"]) {
+    if (item["artwork"].is_null()) continue;
+    ++with_art;
+    EXPECT_EQ(item["artwork"]["impression_id"], "");
+  }
+  EXPECT_GT(with_art, 0u);
+  json page = Get("/v1/members/" + Member(7) + "/homepage?preview=true&rows=2");
+  ASSERT_FALSE(page["rows"].empty());
+  EXPECT_FALSE(page.contains("experiments"));
+  EXPECT_TRUE(page["rows"][0]["titles"][0].contains("artwork"));
+  EXPECT_EQ(events_->Count().value(), 0u);  // no impression, no exposure
+  EXPECT_EQ(Get("/v1/artwork/policy")["decisions"].dump(), decisions_before);
+  EXPECT_EQ(ErrorField(Get("/v1/members/" + Member(7) + "/recommendations?preview=maybe", 400)), "preview");
 }
 
 // Anonymous history requests ask for artwork with a session id: impressions

@@ -221,6 +221,20 @@ Reply Handlers::MemberRecommendations(std::string_view member_id, const QueryPar
   if (!territory.ok()) return Reply::Error(territory.error());
   Parsed<bool> with_artwork = ParseBoolParam(params, "artwork", artwork_ != nullptr);
   if (!with_artwork.ok()) return Reply::Error(with_artwork.error());
+  // preview=true: a look at what the member would get (the dashboard), with
+  // no side effect -- no experiment, no exposure, no impression.
+  Parsed<bool> preview = ParseBoolParam(params, "preview", false);
+  if (!preview.ok()) return Reply::Error(preview.error());
+  if (*preview) {
+    Result<Recommendations> list = recommendations_.ForMember(member_id, query, nullptr);
+    if (!list.ok()) return Reply::Error(RecommendationError(list.status()));
+    if (!*with_artwork) return RenderList(*list, "member", member_id, {});
+    std::vector<uint32_t> titles;
+    for (const ScoredTitle& item : list->items) titles.push_back(item.title);
+    Parsed<std::vector<ArtworkChoice>> artwork = PreviewArtwork(member_id, titles, *territory, &list->live_history);
+    if (!artwork.ok()) return Reply::Error(artwork.error());
+    return RenderList(*list, "member", member_id, *artwork);
+  }
   const ExperimentArm arm =
       ResolveExperiments(member_id, *territory, experiment::kRankingParameter | (*with_artwork ? experiment::kArtworkParameter : 0));
 
@@ -284,6 +298,23 @@ Result<Recommendations> Handlers::InterleavedList(std::string_view member_id, co
     teams.push_back(t.team);
   }
   return a;
+}
+
+Parsed<std::vector<ArtworkChoice>> Handlers::PreviewArtwork(std::string_view member_id,
+                                                            std::span<const uint32_t> titles,
+                                                            const std::string& territory,
+                                                            const std::optional<MemberHistory>* live) {
+  if (artwork_ == nullptr) return ApiError{503, "artwork_disabled", "this server has no artwork policy", "artwork"};
+  std::optional<History> live_history;
+  if (live != nullptr && live->has_value()) live_history = (*live)->scoring();
+  std::vector<Event> discarded;
+  ArtworkRequest request{territory};
+  request.preview = true;
+  std::vector<ArtworkChoice> choices =
+      artwork_->Choose(member_id, titles, static_cast<int64_t>(std::time(nullptr)), discarded,
+                       live_history ? &*live_history : nullptr, request);
+  for (ArtworkChoice& c : choices) c.impression_id.clear();
+  return choices;
 }
 
 Parsed<std::vector<ArtworkChoice>> Handlers::ChooseArtwork(std::string_view member_id,

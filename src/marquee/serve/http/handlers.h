@@ -159,6 +159,12 @@ class Handlers {
   // `live`: the member's history now when the caller already read it (a
   // recommendation list carries it); nullptr: read here.
   // `shown`: what else the answer logs with its impressions (ImpressionContext).
+  // The artwork the policy would choose now, with no side effect
+  // (ArtworkRequest::preview): nothing logged, held, counted or learned; the
+  // choices carry no impression id. 503 without an artwork policy.
+  Parsed<std::vector<ArtworkChoice>> PreviewArtwork(std::string_view member_id, std::span<const uint32_t> titles,
+                                                    const std::string& territory,
+                                                    const std::optional<MemberHistory>* live);
   Parsed<std::vector<ArtworkChoice>> ChooseArtwork(std::string_view member_id, std::span<const uint32_t> titles,
                                                    const std::string& territory,
                                                    const std::optional<MemberHistory>* live = nullptr,

@@ -68,15 +68,21 @@ Reply Handlers::MemberHomepage(std::string_view member_id, const QueryParams& pa
   Parsed<HomepageRequest> request = ParseHomepageRequest(params, options_.default_territory, artwork_ != nullptr);
   if (!request.ok()) return Reply::Error(request.error());
   const bool with_artwork = request->artwork && request->artwork_columns > 0;
-  ExperimentArm arm = ResolveExperiments(member_id, request->territory,
-                                         experiment::kRankingParameter | experiment::kPageParameter | (with_artwork ? experiment::kArtworkParameter : 0));
+  // preview=true: the page the member would get, with no side effect (no
+  // experiment, exposure or impression): the dashboard's look at a member.
+  Parsed<bool> preview = ParseBoolParam(params, "preview", false);
+  if (!preview.ok()) return Reply::Error(preview.error());
+  ExperimentArm arm = *preview ? ExperimentArm{}
+                               : ResolveExperiments(member_id, request->territory,
+                                                    experiment::kRankingParameter | experiment::kPageParameter |
+                                                        (with_artwork ? experiment::kArtworkParameter : 0));
   // Interleaving compares rankers on the recommendation list; its members'
   // pages are the server's, and this answer does not expose them to it.
   std::erase_if(arm.applied, [](const ExperimentArm::Applied& a) { return a.interleaving(); });
   arm.interleaving = nullptr;
   Result<Homepage> home = homepage_->ForMember(member_id, request->query, {arm.model, arm.page_config});
   if (!home.ok()) return Reply::Error(FromStatus(home.status()));
-  const std::unique_ptr<ExposureClaim> exposures = ClaimExposures(member_id, arm);
+  const std::unique_ptr<ExposureClaim> exposures = *preview ? nullptr : ClaimExposures(member_id, arm);
   const Dataset& dataset = *home->model().dataset;
 
   // Artwork only for what the member sees first, each impression logged with
@@ -88,10 +94,13 @@ Reply Handlers::MemberHomepage(std::string_view member_id, const QueryParams& pa
     std::vector<PagePlacement> placements;
     VisibleForArtwork(*home, request->artwork_columns, titles, placements);
     Parsed<std::vector<ArtworkChoice>> chosen =
-        ChooseArtwork(member_id, titles, request->territory, &home->live_history,
-                      {.placements = placements, .arm = &arm, .exposures = exposures.get()});
+        *preview ? PreviewArtwork(member_id, titles, request->territory, &home->live_history)
+                 : ChooseArtwork(member_id, titles, request->territory, &home->live_history,
+                                 {.placements = placements, .arm = &arm, .exposures = exposures.get()});
     if (!chosen.ok()) return Reply::Error(chosen.error());
     artwork = std::move(*chosen);
+  } else if (*preview) {
+    // Nothing to log.
   } else if (std::optional<ApiError> error = LogWithoutArtwork(member_id, {}, {.exposures = exposures.get()})) {
     return Reply::Error(*error);
   }

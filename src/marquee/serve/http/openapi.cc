@@ -115,7 +115,10 @@ json Paths() {
       Param("region", "query", {{"type", "string"}}, "only titles available here"),
       Param("maturity", "query", {{"type", "string"}}, "at most this rating (G, PG, PG-13, R, TV-MA, ...)"),
       Param("artwork", "query", {{"type", "boolean"}, {"default", true}},
-            "choose each title's artwork (logged as impressions before the answer)")};
+            "choose each title's artwork (logged as impressions before the answer)"),
+      Param("preview", "query", {{"type", "boolean"}, {"default", false}},
+            "a look at what the member would get, with no side effect: no experiment, no exposure, no "
+            "impression; the artwork is the policy's choice now, without an impression id")};
 
   paths["/v1/members/{id}/homepage"]["get"] = Operation(
       "The member's homepage (docs/homepage.md): rows chosen and ordered for the member (continue watching, "
@@ -142,7 +145,9 @@ json Paths() {
       Param("artwork", "query", {{"type", "boolean"}, {"default", true}}, "choose artwork for the visible titles"),
       Param("artwork_columns", "query",
             {{"type", "integer"}, {"minimum", 0}, {"maximum", kMaxPagePerRow}, {"default", kDefaultArtworkColumns}},
-            "leading titles of each row that get artwork (the visible part)")};
+            "leading titles of each row that get artwork (the visible part)"),
+      Param("preview", "query", {{"type", "boolean"}, {"default", false}},
+            "the page the member would get, with no side effect (no experiment, exposure or impression)")};
   paths["/v1/page-config/reload"]["post"] = Operation(
       "Reads the page configuration (the body's path, or the current file again) and swaps it in for the "
       "next requests (admin). A refused file leaves the previous configuration serving; the error names the "

@@ -181,8 +181,10 @@ async function lookup(event) {
   body.replaceChildren();
   $("lookup-note").textContent = "…";
   try {
-    // artwork=false: a look from the dashboard is no impression, and teaches the bandit nothing.
-    const reply = await fetch(`/v1/members/${encodeURIComponent(member)}/recommendations?k=10&artwork=false`);
+    // preview=true: a look from the dashboard is no impression, no exposure, and teaches the
+    // policy nothing; the artwork is what the policy would choose now.
+    const reply = await fetch(`/v1/members/${encodeURIComponent(member)}/recommendations?k=10&preview=true` +
+                              `&artwork=${withArtwork()}`);
     const list = await reply.json();
     if (!reply.ok) throw new Error(list.error ? list.error.message : `HTTP ${reply.status}`);
     for (const r of list.recommendations) {
@@ -191,6 +193,7 @@ async function lookup(event) {
       cell(row, r.title);
       cell(row, r.name || "");
       cell(row, fmt(r.score, 3), "num");
+      cell(row, artworkLabel(r.artwork));
     }
     $("lookup-note").textContent = `model ${list.model_version}, retrieval ${list.retrieval}` +
         (list.fallback ? ` — fallback: ${list.fallback_reason}` : "");
@@ -200,12 +203,21 @@ async function lookup(event) {
   renderHomepage(member);
 }
 
-// The member's homepage grid, rows of titles. artwork=false for the same
-// reason as above: the artwork policy's choice would be an impression.
+// Whether the server chooses artwork (the last poll said).
+function withArtwork() { return previous !== null && previous.artwork !== null; }
+
+// An artwork choice as a cell: the variant's id, a title card, or nothing.
+function artworkLabel(a) {
+  if (!a) return "";
+  return a.title_card ? "title card" : a.id;
+}
+
+// The member's homepage grid, rows of titles, as a preview (see above).
 async function renderHomepage(member) {
   const grid = $("lookup-homepage");
   grid.replaceChildren();
-  const reply = await fetch(`/v1/members/${encodeURIComponent(member)}/homepage?rows=6&per_row=8&artwork=false`);
+  const reply = await fetch(`/v1/members/${encodeURIComponent(member)}/homepage?rows=6&per_row=8&preview=true` +
+                            `&artwork=${withArtwork()}`);
   const page = await reply.json().catch(() => ({}));
   if (!reply.ok) {
     grid.textContent = page.error ? page.error.message : `HTTP ${reply.status}`;
@@ -228,6 +240,12 @@ async function renderHomepage(member) {
       id.className = "id";
       id.textContent = t.title;
       tile.append(name, id);
+      if (t.artwork) {
+        const art = document.createElement("div");
+        art.className = "id artwork";
+        art.textContent = artworkLabel(t.artwork);
+        tile.append(art);
+      }
       tiles.append(tile);
     }
     div.append(heading, tiles);
