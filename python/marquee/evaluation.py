@@ -108,15 +108,20 @@ def split(dataset, protocol="random-holdout", fraction=0.2, last_n=1, split_date
     folded in). Members with fewer than min_history interactions are not evaluated.
     Raises ValueError naming the bad option, or when the protocol needs times the
     data does not have."""
+    if not hasattr(dataset, "_native"):
+        raise TypeError(f"dataset: expected a marquee.data.load_dataset dataset (the split needs its times), "
+                        f"found {type(dataset).__name__}")
     protocols = ("random-holdout", "leave-last-out", "temporal", "strong", "strong-generalization")
     if protocol not in protocols:
         raise ValueError(f"protocol: expected one of {', '.join(protocols)}, found {protocol!r}")
     if protocol == "strong":
         protocol = "strong-generalization"
     split_time = 0
+    if split_date is not None and protocol != "temporal":
+        raise ValueError(f"split_date: only the temporal protocol splits by date, not {protocol}")
     if split_date is not None:
-        if isinstance(split_date, str):
-            day = datetime.date.fromisoformat(split_date)
+        if isinstance(split_date, (str, datetime.date)):
+            day = datetime.date.fromisoformat(split_date) if isinstance(split_date, str) else split_date
             split_time = int(datetime.datetime(day.year, day.month, day.day, tzinfo=datetime.timezone.utc).timestamp())
         else:
             split_time = _checks.count(split_date, "split_date", 0, 2**62)

@@ -45,9 +45,10 @@ def evaluate(actions, rewards, propensities, target, estimated_rewards=None, est
     "standard_error", "defined", "has_interval", "reason", "records_used"}},
     "records", "on_policy_value", "effective_sample_size", "weight_max", ...,
     "warnings"}. Raises ValueError naming the argument, or the record, for bad input."""
-    actions = _vector(actions, "actions", dtype=np.int64)
-    if np.asarray(actions).size and not np.issubdtype(np.asarray(actions).dtype, np.integer):
-        raise ValueError("actions: expected integer action ids")
+    raw = np.asarray(actions)
+    if raw.size and not np.issubdtype(raw.dtype, np.integer):
+        raise TypeError(f"actions: expected integer action ids, found dtype {raw.dtype}")
+    actions = _vector(raw, "actions", dtype=np.int64)
     n = actions.shape[0]
     rewards = _vector(rewards, "rewards", n)
     propensities = _vector(propensities, "propensities", n)
@@ -62,6 +63,11 @@ def evaluate(actions, rewards, propensities, target, estimated_rewards=None, est
     if estimators is None:
         estimators = ESTIMATORS if predicted is not None else ("ips", "snips", "replay")
     estimators = [estimators] if isinstance(estimators, str) else list(estimators)
+    if not estimators:
+        raise ValueError(f"estimators: expected one or more of {', '.join(ESTIMATORS)}")
+    if isinstance(random_state, (bool, np.bool_)) or not isinstance(random_state, (int, np.integer)) \
+            or not 0 <= random_state < 2**64:
+        raise ValueError(f"random_state: expected an integer in [0, 2^64), found {random_state!r}")
     if predicted is None and ({"dm", "dr"} & set(estimators)):
         raise ValueError("estimated_rewards: dm and dr need a reward model's estimates, shape (n, actions)")
     if not isinstance(bootstrap, (int, np.integer)) or not 0 <= bootstrap <= 100_000:

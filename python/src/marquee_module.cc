@@ -87,6 +87,24 @@ InteractionMatrix MatrixFromCsr(const Int64Array& indptr, const Int32Array& indi
   return m;
 }
 
+// A fingerprint of a matrix's pattern and weights (FNV-1a over the arrays):
+// evaluate() refuses a split whose train matrix is not what the model was
+// fitted on, which would score members on titles it learned from.
+uint64_t MatrixSignature(const InteractionMatrix& m) {
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&h](uint64_t v) {
+    h ^= v;
+    h *= 1099511628211ull;
+  };
+  mix(m.rows());
+  mix(m.cols());
+  for (uint32_t r = 0; r < m.rows(); ++r) {
+    mix(m.RowLength(r));
+    for (uint32_t t : m.RowIndices(r)) mix(t);
+  }
+  return h;
+}
+
 // A read-only numpy view of a factor matrix's rows (its padding left out),
 // owning a reference to `model`: a view outlives a refit of its wrapper.
 py::array FactorView(const FactorMatrix& m, const std::shared_ptr<const Recommender>& model) {
@@ -214,6 +232,7 @@ class PyModel {
     }
     if (!fitted.ok()) Raise(fitted);
     model_ = std::move(fresh);
+    fit_signature_ = MatrixSignature(train);
     info_ = ModelInfo{};
     info_.model = name_;
     info_.parameters = model_->parameters();
@@ -345,6 +364,13 @@ class PyModel {
                             std::to_string(s.train.cols()) + ", the model's " + std::to_string(model_->member_count()) +
                             " x " + std::to_string(model_->title_count()) + "; fit the model on split.train");
     }
+    if (fit_signature_ != 0 && fit_signature_ != MatrixSignature(s.train)) {
+      throw py::value_error("split: the model was fitted on other data than split.train; fit it on split.train "
+                            "(a model that learned the held-out interactions overstates every metric)");
+    }
+    if (s.EvaluatedMembers() == 0) {
+      throw py::value_error("split: no member has a held-out interaction to evaluate (min_history too high?)");
+    }
     EvaluateOptions options;
     options.cutoffs = cutoffs;
     Result<EvaluationResult> result = [&] {
@@ -469,6 +495,7 @@ class PyModel {
   ModelInfo info_;
   IdMap members_, titles_;
   bool fitted_ = false;
+  uint64_t fit_signature_ = 0;  // MatrixSignature of what fit() saw; 0 for a loaded model
 };
 
 using DoubleArray = py::array_t<double, py::array::c_style | py::array::forcecast>;
@@ -485,7 +512,7 @@ py::dict EvaluateOpe(const Int64Array& actions, const DoubleArray& rewards, cons
   const py::ssize_t k = target.shape(1);
   if (rewards.size() != n || propensities.size() != n) throw py::value_error("rewards, propensities: expected n each");
   LoggedBanditData data;
-  data.source = "numpy arrays";
+  data.source = "ope.evaluate";
   data.offsets.resize(n + 1);
   data.candidate_ids.resize(static_cast<size_t>(n * k));
   for (py::ssize_t i = 0; i <= n; ++i) data.offsets[i] = static_cast<uint64_t>(i * k);

@@ -75,3 +75,13 @@ def test_bad_inputs_name_the_argument():
         marquee.ope.evaluate(actions, rewards, propensities, target, estimators=["ipw"])
     with pytest.raises(FileNotFoundError):
         marquee.ope.load_obd(ROOT / "nowhere.csv")
+
+
+def test_argument_types_are_checked_before_any_conversion():
+    actions, rewards, propensities, target, q = _log(n=20)
+    with pytest.raises(TypeError, match="actions: expected integer"):
+        marquee.ope.evaluate(actions + 0.7, rewards, propensities, target)
+    with pytest.raises(ValueError, match="estimators"):
+        marquee.ope.evaluate(actions, rewards, propensities, target, estimators=[])
+    with pytest.raises(ValueError, match="random_state"):
+        marquee.ope.evaluate(actions, rewards, propensities, target, random_state=-1)

@@ -45,3 +45,17 @@ def test_protocol_errors_name_the_option(dataset):
     tiny = marquee.popularity.Popularity().fit(split.train[:, :10])
     with pytest.raises(ValueError, match="fit the model on split.train"):
         marquee.evaluation.evaluate(tiny, split)
+
+
+def test_evaluate_refuses_a_model_fitted_on_other_data(dataset):
+    split = marquee.evaluation.split(dataset, "leave-last-out")
+    leaky = marquee.ease.EASE().fit(dataset.user_items)  # learned the held-out plays too
+    with pytest.raises(ValueError, match="fitted on other data than split.train"):
+        marquee.evaluation.evaluate(leaky, split)
+    empty = marquee.evaluation.split(dataset, "leave-last-out", min_history=10**6)
+    with pytest.raises(ValueError, match="no member has a held-out"):
+        marquee.evaluation.evaluate(marquee.ease.EASE().fit(empty.train), empty)
+    with pytest.raises(ValueError, match="split_date: only the temporal"):
+        marquee.evaluation.split(dataset, "random-holdout", split_date="2025-01-01")
+    with pytest.raises(TypeError, match="load_dataset"):
+        marquee.evaluation.split(dataset.user_items, "random-holdout")

@@ -49,6 +49,7 @@ Reply Handlers::Stats() {
               {"routes", std::move(routes)},
               {"artwork", nullptr},
               {"consent", nullptr},
+              {"admin_token", !options_.admin_token.empty()},
               {"experiments", experiments_ != nullptr}};
   if (artwork_ != nullptr) {
     const ArtworkStats stats = artwork_->Stats();
@@ -61,7 +62,8 @@ Reply Handlers::Stats() {
   // The gate's counts (not its records): public like the rest of the page.
   if (consent_ != nullptr) {
     const serve::ConsentGateStats gate = consent_->Stats();  // qualified: a member function has the name
-    out["consent"] = {{"enabled", gate.enabled},         {"consents", gate.consents},
+    out["consent"] = {{"enabled", gate.enabled},         {"consent_log", !gate.consent_log.empty()},
+                      {"consents", gate.consents},
                       {"revocations", gate.revocations}, {"takedowns", gate.takedowns},
                       {"restorations", gate.restorations}, {"publishes", gate.publishes}};
   }

@@ -52,9 +52,10 @@ class Series {
       title, width: Math.max(320, el.clientWidth || 420), height: 180,
       series: [{}, ...labels.map((label, i) => ({ label, stroke: colors[i % colors.length], width: 2,
                                                   value: (u, v) => v == null ? "–" : fmt(v, 2) + unit }))],
-      axes: [{}, { values: (u, ticks) => ticks.map((v) => fmt(v, 1)) }],
+      axes: [{}, { size: 60, values: (u, ticks) => ticks.map((v) => fmt(v, 2)) }],
       scales: { x: { time: true } },
     }, this.data, el);
+    new ResizeObserver(() => this.plot.setSize({ width: Math.max(320, el.clientWidth), height: 180 })).observe(el);
   }
   push(t, values) {
     this.data[0].push(t);
@@ -66,6 +67,12 @@ class Series {
 
 const charts = {};
 let previous = null;
+
+function renderAdmin(stats) {
+  $("admin-note").textContent = stats.admin_token
+      ? "Read-only until you give the admin token (sent only with the requests below)."
+      : "This server has no admin token (serve --admin-token): anyone who reaches it can reload models.";
+}
 
 function renderModel(stats) {
   const m = stats.model;
@@ -135,13 +142,18 @@ function renderTraffic(stats) {
 function renderArtwork(stats) {
   const a = stats.artwork;
   $("artwork-none").hidden = a !== null;
+  for (const id of ["artwork-numbers", "artwork-policy", "chart-reward", "consent-block"]) $(id).hidden = a === null;
   if (a === null) return;
   $("artwork-decisions").textContent = fmt(a.decisions);
   $("artwork-rewarded").textContent = fmt(a.rewarded);
-  $("artwork-rate").textContent = a.updates ? fmt(100 * a.rewarded / a.updates, 1) + "%" : "–";
-  $("artwork-policy").textContent = `policy ${a.policy}; ${fmt(a.updates)} outcomes learned, ${fmt(a.pending)} pending`;
-  $("consent-none").hidden = stats.consent !== null;
-  $("consent-numbers").hidden = stats.consent === null;
+  // Rewards are learned when they come; misses only when an impression's
+  // reward window ends. Rewarded / learned would read high while misses are
+  // pending, so the rate is over every decision, the pending ones as misses.
+  $("artwork-rate").textContent = a.decisions ? fmt(100 * a.rewarded / a.decisions, 1) + "%" : "–";
+  $("artwork-policy").textContent = `policy ${a.policy}; ${fmt(a.updates)} outcomes learned, ${fmt(a.pending)} ` +
+      "impressions still within their reward window (counted as not rewarded yet)";
+  const noLog = stats.consent === null || !stats.consent.consent_log;
+  $("consent-none").hidden = !noLog;
   $("consent-ineligible").textContent = a.gate_variants ? fmt(100 * a.gate_ineligible / a.gate_variants, 1) + "%" : "–";
   $("consent-fallbacks").textContent = fmt(a.title_cards);
   if (stats.consent) {
@@ -150,9 +162,9 @@ function renderArtwork(stats) {
         `${fmt(stats.consent.restorations)} restorations on record; ${fmt(a.gate_variants)} variants checked`;
   }
   if (previous && previous.artwork) {
-    const updates = a.updates - previous.artwork.updates;
+    const decisions = a.decisions - previous.artwork.decisions;
     const rewarded = a.rewarded - previous.artwork.rewarded;
-    charts.reward.push(stats.now_ms / 1000, [updates > 0 ? 100 * rewarded / updates : null]);
+    charts.reward.push(stats.now_ms / 1000, [decisions > 0 ? 100 * rewarded / decisions : null]);
   }
 }
 
@@ -162,15 +174,23 @@ async function poll() {
     if (!reply.ok) throw new Error(`HTTP ${reply.status}`);
     const stats = await reply.json();
     stats.now_ms = Date.now();
+    // A restarted server starts its counters at zero: no deltas across it.
+    if (previous && (stats.started_at !== previous.started_at || stats.routes.length !== previous.routes.length)) {
+      previous = null;
+    }
     renderModel(stats);
     renderTraffic(stats);
     renderArtwork(stats);
+    renderAdmin(stats);
     previous = stats;
     $("status").textContent = "live";
     $("status").className = "status ok";
+    document.body.classList.remove("stale");
   } catch (e) {
-    $("status").textContent = `server unreachable (${e.message}); retrying`;
+    $("status").textContent = `server unreachable (${e.message}); the numbers below are from before; retrying`;
     $("status").className = "status down";
+    document.body.classList.add("stale");
+    $("request-rate").textContent = "–";
   }
 }
 
@@ -195,8 +215,8 @@ async function lookup(event) {
       cell(row, fmt(r.score, 3), "num");
       cell(row, artworkLabel(r.artwork));
     }
-    $("lookup-note").textContent = `model ${list.model_version}, retrieval ${list.retrieval}` +
-        (list.fallback ? ` — fallback: ${list.fallback_reason}` : "");
+    $("lookup-note").textContent = `preview with the server's own model ${list.model_version} (experiments not ` +
+        `applied), retrieval ${list.retrieval}` + (list.fallback ? ` — fallback: ${list.fallback_reason}` : "");
   } catch (e) {
     $("lookup-note").textContent = `no answer: ${e.message}`;
   }
@@ -301,7 +321,7 @@ async function adminDetails() {
 function start() {
   charts.rate = new Series($("chart-rate"), "Requests per second", ["req/s"], "");
   charts.latency = new Series($("chart-latency"), "Latency (ms)", ["p50", "p99"], " ms");
-  charts.reward = new Series($("chart-reward"), "Reward rate (%)", ["rewarded / outcomes"], "%");
+  charts.reward = new Series($("chart-reward"), "Rewards per decision, each interval (%)", ["rewarded / decisions"], "%");
   $("lookup-form").addEventListener("submit", lookup);
   $("admin-form").addEventListener("submit", admin);
   $("admin-refresh").addEventListener("click", adminDetails);
