@@ -87,6 +87,41 @@ InteractionMatrix MatrixFromCsr(const Int64Array& indptr, const Int32Array& indi
   return m;
 }
 
+// The (count, k) answers of a batched top-k: ids (-1 past the titles that
+// qualify) and scores (-inf there). Rows are written without the GIL.
+struct TopKArrays {
+  TopKArrays(py::ssize_t count, int64_t k)
+      : k(k), ids({count, static_cast<py::ssize_t>(k)}), scores({count, static_cast<py::ssize_t>(k)}),
+        id_out(ids.mutable_data()), score_out(scores.mutable_data()) {}
+  // Row i from column `first` on: `top` in order, then padding.
+  void Row(py::ssize_t i, std::span<const ScoredTitle> top, int64_t first = 0) {
+    for (int64_t j = first, t = 0; j < k; ++j, ++t) {
+      const bool has = t < static_cast<int64_t>(top.size());
+      id_out[i * k + j] = has ? static_cast<int32_t>(top[t].title) : -1;
+      score_out[i * k + j] = has ? top[t].score : -std::numeric_limits<float>::infinity();
+    }
+  }
+  py::tuple Take() { return py::make_tuple(ids, scores); }
+
+  int64_t k;
+  py::array_t<int32_t> ids;
+  py::array_t<float> scores;
+  int32_t* id_out;
+  float* score_out;
+};
+
+// filter_items as title indices; ValueError for one outside 0..titles-1.
+std::vector<uint32_t> ItemIds(const Int32Array& items, uint32_t titles) {
+  std::vector<uint32_t> out;
+  out.reserve(items.size());
+  for (py::ssize_t i = 0; i < items.size(); ++i) {
+    const int32_t t = items.data()[i];
+    if (t < 0 || t >= static_cast<int64_t>(titles)) throw py::value_error("filter_items: an item id is outside the model");
+    out.push_back(static_cast<uint32_t>(t));
+  }
+  return out;
+}
+
 // A fingerprint of a matrix's pattern and weights (FNV-1a over the arrays):
 // evaluate() refuses a split whose train matrix is not what the model was
 // fitted on, which would score members on titles it learned from.
@@ -264,17 +299,9 @@ class PyModel {
                               "); pass recalculate_user=True to score its items instead");
       }
     }
-    std::vector<uint32_t> exclude;
-    for (py::ssize_t i = 0; i < filter_items.size(); ++i) {
-      const int32_t t = filter_items.data()[i];
-      if (t < 0 || t >= static_cast<int64_t>(titles)) throw py::value_error("filter_items: an item id is outside the model");
-      exclude.push_back(static_cast<uint32_t>(t));
-    }
+    const std::vector<uint32_t> exclude = ItemIds(filter_items, titles);
     const int64_t k = std::max<int64_t>(0, std::min<int64_t>(n, titles));
-    py::array_t<int32_t> ids({count, static_cast<py::ssize_t>(k)});
-    py::array_t<float> scores({count, static_cast<py::ssize_t>(k)});
-    int32_t* id_out = ids.mutable_data();
-    float* score_out = scores.mutable_data();
+    TopKArrays out(count, k);
     const int64_t* member_of = members.data();
     {
       py::gil_scoped_release release;
@@ -285,15 +312,10 @@ class PyModel {
         const History history = History::Row(histories, static_cast<uint32_t>(i));
         std::optional<uint32_t> member;
         if (!recalculate) member = static_cast<uint32_t>(member_of[i]);
-        const std::vector<ScoredTitle> top = marquee::Recommend(*model_, member, history, options);
-        for (int64_t j = 0; j < k; ++j) {
-          const bool has = j < static_cast<int64_t>(top.size());
-          id_out[i * k + j] = has ? static_cast<int32_t>(top[j].title) : -1;
-          score_out[i * k + j] = has ? top[j].score : -std::numeric_limits<float>::infinity();
-        }
+        out.Row(i, marquee::Recommend(*model_, member, history, options));
       }
     }
-    return py::make_tuple(ids, scores);
+    return out.Take();
   }
 
   // The n titles most similar to each of `items`, the item itself first.
@@ -307,18 +329,10 @@ class PyModel {
                               std::to_string(static_cast<int64_t>(titles) - 1) + ")");
       }
     }
-    std::vector<uint32_t> exclude;
-    for (py::ssize_t i = 0; i < filter_items.size(); ++i) {
-      const int32_t t = filter_items.data()[i];
-      if (t < 0 || t >= static_cast<int64_t>(titles)) throw py::value_error("filter_items: an item id is outside the model");
-      exclude.push_back(static_cast<uint32_t>(t));
-    }
+    const std::vector<uint32_t> exclude = ItemIds(filter_items, titles);
     const py::ssize_t count = items.size();
     const int64_t k = std::max<int64_t>(0, std::min<int64_t>(n, titles));
-    py::array_t<int32_t> ids({count, static_cast<py::ssize_t>(k)});
-    py::array_t<float> scores({count, static_cast<py::ssize_t>(k)});
-    int32_t* id_out = ids.mutable_data();
-    float* score_out = scores.mutable_data();
+    TopKArrays out(count, k);
     const int64_t* item_of = items.data();
     {
       py::gil_scoped_release release;
@@ -338,20 +352,14 @@ class PyModel {
         others.k = k > 0 ? static_cast<uint32_t>(k - 1) : 0;
         const std::vector<ScoredTitle> top = RankScores(all, History{itself, {}}, others);
         const bool keep_self = std::find(exclude.begin(), exclude.end(), item) == exclude.end();
-        int64_t j = 0;
         if (k > 0 && keep_self) {
-          id_out[i * k] = static_cast<int32_t>(item);
-          score_out[i * k] = self;
-          j = 1;
+          const ScoredTitle first[] = {{item, self}};
+          out.Row(i, first);
         }
-        for (size_t t = 0; j < k; ++j, ++t) {
-          const bool has = t < top.size();
-          id_out[i * k + j] = has ? static_cast<int32_t>(top[t].title) : -1;
-          score_out[i * k + j] = has ? top[t].score : -std::numeric_limits<float>::infinity();
-        }
+        out.Row(i, top, k > 0 && keep_self ? 1 : 0);
       }
     }
-    return py::make_tuple(ids, scores);
+    return out.Take();
   }
 
   // `marquee evaluate`'s metrics of this model (fitted on split.train) on

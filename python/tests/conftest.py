@@ -7,6 +7,7 @@ import os
 import pathlib
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -35,3 +36,22 @@ def service(tmp_path_factory):
 def dataset(service):
     import marquee
     return marquee.data.load_dataset(service)
+
+
+def start_server(data, model, events, *extra):
+    """`marquee serve` on a free loopback port: (process, address). The caller
+    terminates it. Fails the test when the server does not say where it listens."""
+    proc = subprocess.Popen([CLI, "serve", "--data", str(data), "--model", str(model), "--events", str(events),
+                             "--port", "0", *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    address = None
+    deadline = time.time() + 60
+    while address is None and time.time() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        if "listening on " in line:
+            address = line.split("listening on ")[1].split()[0]
+    if address is None:
+        proc.kill()
+        pytest.fail("marquee serve did not start")
+    return proc, address

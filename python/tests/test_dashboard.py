@@ -11,7 +11,7 @@ import urllib.request
 
 import pytest
 
-from conftest import CLI, ROOT
+from conftest import CLI, ROOT, start_server
 
 ARTIFACTS = pathlib.Path(os.environ.get("MARQUEE_ARTIFACTS", str(ROOT / "build" / "test-artifacts")))
 
@@ -40,20 +40,7 @@ def server(service, tmp_path_factory):
     model = tmp / "ials"
     subprocess.run([CLI, "train", "--model", "ials", "--factors", "16", "--data", str(service), "--out", str(model)],
                    check=True, capture_output=True)
-    proc = subprocess.Popen([CLI, "serve", "--data", str(service), "--model", str(model), "--events",
-                             str(tmp / "ev.db"), "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
-    address = None
-    deadline = time.time() + 60
-    while address is None and time.time() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        if "listening on " in line:
-            address = line.split("listening on ")[1].split()[0]
-    if address is None:
-        proc.kill()
-        pytest.fail("marquee serve did not start")
+    proc, address = start_server(service, model, tmp / "ev.db")
     yield address
     proc.terminate()
     proc.wait(timeout=30)

@@ -12,6 +12,7 @@ import pytest
 import scipy.sparse
 
 import marquee
+from conftest import start_server
 
 
 @pytest.fixture(scope="module")
@@ -118,19 +119,8 @@ def test_a_model_trained_by_the_cli_loads_in_python(service, cli, dataset, tmp_p
 def test_a_model_saved_in_python_is_served_by_marquee_serve(als, dataset, service, cli, tmp_path):
     model_dir = tmp_path / "served"
     als.save(model_dir, dataset=dataset)
-    server = subprocess.Popen([cli, "serve", "--data", str(service), "--model", str(model_dir), "--events",
-                               str(tmp_path / "ev.db"), "--port", "0", "--artwork-policy", "none"],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server, address = start_server(service, model_dir, tmp_path / "ev.db", "--artwork-policy", "none")
     try:
-        address = None
-        deadline = time.time() + 60
-        while address is None and time.time() < deadline:
-            line = server.stdout.readline()
-            if not line:
-                break
-            if "listening on " in line:
-                address = line.split("listening on ")[1].split()[0]
-        assert address, "the server did not start"
         member = dataset.member_ids[12]
         with urllib.request.urlopen(f"{address}/v1/members/{member}/recommendations?k=5") as reply:
             served = json.load(reply)
