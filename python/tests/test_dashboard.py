@@ -109,6 +109,24 @@ def test_the_page_in_chromium(server, dataset):
         grid_rows = _wait(lambda: driver.find_elements(By.CSS_SELECTOR, "#lookup-homepage .row"))
         assert len(grid_rows) == len(page["rows"]) > 0
         assert grid_rows[0].find_element(By.CLASS_NAME, "row-title").text == page["rows"][0]["title"]
+        # An A/B experiment's report renders as a table in the admin section.
+        import datetime
+        today = datetime.datetime.now(datetime.timezone.utc).date()
+        spec = {"name": "dash", "layer": "ranking", "start": today.isoformat(),
+                "end": (today + datetime.timedelta(days=7)).isoformat(),
+                "cells": [{"name": "control", "share": 0.5}, {"name": "same", "share": 0.5}]}
+        request = urllib.request.Request(f"{server}/v1/experiments", data=json.dumps(spec).encode(), method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request) as reply:
+            assert reply.status == 201
+        for m in range(30):
+            _get(f"{server}/v1/members/{dataset.member_ids[m]}/recommendations?k=5&artwork=false")
+        driver.find_element(By.ID, "admin-refresh").click()
+        headers = _wait(lambda: [th.text for th in driver.find_elements(By.CSS_SELECTOR, "#admin-details table th")])
+        assert "Lift" in headers and "95% interval" in headers, headers
+        metrics = [r.find_elements(By.TAG_NAME, "td")[1].text
+                   for r in driver.find_elements(By.CSS_SELECTOR, "#admin-details table tbody tr")]
+        assert "take_rate" in metrics or "plays" in metrics, metrics
         # The consent gate's ineligible share is shown as a percentage.
         assert _wait(lambda: driver.find_element(By.ID, "consent-ineligible").text.endswith("%"))
         # uPlot drew the charts (a canvas each) once two polls gave deltas.

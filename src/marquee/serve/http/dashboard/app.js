@@ -286,6 +286,45 @@ async function admin(event) {
   poll();
 }
 
+// An experiment's report as a table: per treatment and metric, the lift with
+// its interval and p-values (A/B); or the interleaving preference share.
+function reportTable(report) {
+  const table = document.createElement("table");
+  const headRow = table.createTHead().insertRow();
+  const head = { insertCell: () => headRow.appendChild(document.createElement("th")) };
+  const pct = (v) => v == null ? "–" : fmt(100 * v, 1) + "%";
+  if (report.comparisons) {
+    for (const h of ["Treatment", "Metric", "Lift", "95% interval", "p", "Holm p", ""]) cell(head, h);
+    const body = table.createTBody();
+    for (const c of report.comparisons) {
+      const row = body.insertRow();
+      cell(row, c.treatment);
+      cell(row, c.metric);
+      if (c.no_test) {
+        cell(row, c.no_test).colSpan = 5;
+        continue;
+      }
+      cell(row, pct(c.relative_lift), "num");
+      cell(row, `${pct(c.relative_lift_interval[0])} to ${pct(c.relative_lift_interval[1])}`, "num");
+      cell(row, fmt(c.p_value, 4), "num");
+      cell(row, fmt(c.holm_p_value, 4), "num");
+      cell(row, c.significant ? "significant" : "");
+    }
+  } else {
+    for (const h of ["Members", "Prefer A", "Prefer B", "Ties", "B share", "95% interval", "p"]) cell(head, h);
+    const row = table.createTBody().insertRow();
+    cell(row, fmt(report.members), "num");
+    cell(row, fmt(report.preferences.a), "num");
+    cell(row, fmt(report.preferences.b), "num");
+    cell(row, fmt(report.preferences.ties), "num");
+    const t = report.test;
+    cell(row, t ? pct(t.b_share) : report.no_test, "num");
+    cell(row, t ? `${pct(t.b_share_interval[0])} to ${pct(t.b_share_interval[1])}` : "", "num");
+    cell(row, t ? fmt(t.p_value, 4) : "", "num");
+  }
+  return table;
+}
+
 // Admin-only views, fetched with the token typed in: the consent gate's
 // counters and the experiments stored.
 async function adminDetails() {
@@ -310,9 +349,8 @@ async function adminDetails() {
         const report = await r.json().catch(() => ({}));
         const eh = document.createElement("h3");
         eh.textContent = `Report: ${e.name}`;
-        const ep = document.createElement("pre");
-        ep.textContent = r.ok ? JSON.stringify(report, null, 2) : (report.error ? report.error.message : r.status);
-        out.append(eh, ep);
+        out.append(eh, r.ok ? reportTable(report) : Object.assign(document.createElement("p"),
+                                                                  { textContent: report.error ? report.error.message : r.status }));
       }
     }
   }
