@@ -46,31 +46,9 @@ if [[ ! -f "$MODEL/model.mqm" || "$MODEL/model.mqm" -ot "$DATA" ]]; then
   echo "$TRAIN_FLAGS" >"$MODEL/train_flags"
 fi
 
-SERVER_PID=""
-stop_server() {
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID"
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  SERVER_PID=""
-}
-trap stop_server EXIT INT TERM
-
+source bench/serve_lib.sh
 start_server() {
-  stop_server
-  rm -f "$EVENTS" "$EVENTS-wal" "$EVENTS-shm"
-  "$MARQUEE" serve --data "$DATA" --model "$MODEL" --events "$EVENTS" --port 0 --artwork-policy none "$@" \
-    >"$OUT/add-titles-serve.log" 2>&1 &
-  SERVER_PID=$!
-  ADDRESS=""
-  for _ in $(seq 1 1200); do
-    ADDRESS=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$OUT/add-titles-serve.log")
-    [[ -n "$ADDRESS" ]] && curl -fsS "$ADDRESS/healthz" >/dev/null 2>&1 && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited:" >&2; cat "$OUT/add-titles-serve.log" >&2; exit 1; }
-    ADDRESS=""
-    sleep 0.1
-  done
-  [[ -n "$ADDRESS" ]] || { echo "server did not answer /healthz" >&2; exit 1; }
+  launch_server "$OUT/add-titles-serve.log" "$EVENTS" --data "$DATA" --model "$MODEL" --artwork-policy none "$@"
 }
 
 # titles PREFIX START N -> N new titles as JSON lines, ids from START (genres,

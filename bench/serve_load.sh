@@ -128,32 +128,11 @@ if [[ " $SCENARIOS " == *" ranker "* ]]; then
   fi
 fi
 
-SERVER_PID=""
-stop_server() {
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID"
-    wait "$SERVER_PID" 2>/dev/null || true
-  fi
-  SERVER_PID=""
-}
-trap stop_server EXIT INT TERM
-
+source bench/serve_lib.sh
 # start_server [SERVE FLAGS...]: a fresh events DB, sets ADDRESS.
 start_server() {
-  stop_server
-  rm -f "$EVENTS" "$EVENTS-wal" "$EVENTS-shm"
-  "$MARQUEE" serve --data "${SERVE_DATA:-$DATA}" --model "${SERVE_MODEL:-$MODEL}" --events "$EVENTS" --port 0 \
-    --http-threads "$SERVER_THREADS" ${SERVE_FLAGS:-} "$@" >"$OUT/serve.log" 2>&1 &
-  SERVER_PID=$!
-  ADDRESS=""
-  for _ in $(seq 1 600); do
-    ADDRESS=$(sed -n 's/.*listening on \(http:[^ ]*\).*/\1/p' "$OUT/serve.log")
-    [[ -n "$ADDRESS" ]] && curl -fsS "$ADDRESS/healthz" >/dev/null 2>&1 && break
-    kill -0 "$SERVER_PID" 2>/dev/null || { echo "server exited:" >&2; cat "$OUT/serve.log" >&2; exit 1; }
-    ADDRESS=""
-    sleep 0.1
-  done
-  [[ -n "$ADDRESS" ]] || { echo "server did not answer /healthz" >&2; exit 1; }
+  launch_server "$OUT/serve.log" "$EVENTS" --data "${SERVE_DATA:-$DATA}" --model "${SERVE_MODEL:-$MODEL}" \
+    --http-threads "$SERVER_THREADS" ${SERVE_FLAGS:-} "$@"
   echo "server $ADDRESS (pid $SERVER_PID, --http-threads $SERVER_THREADS $*); wrk output in $LOG" >&2
 }
 : >"$LOG"

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "marquee/data/title_filter.h"
@@ -50,7 +51,9 @@ int FindGenreIgnoringCase(const Catalog& catalog, std::string_view name) {
   return -1;
 }
 
-Result<NewTitle> ParseNewTitle(const json& v, const Catalog& catalog) {
+using RatingSpellings = std::map<std::string, std::string>;
+
+Result<NewTitle> ParseNewTitle(const json& v, const Catalog& catalog, const RatingSpellings& ratings) {
   if (!v.is_object()) return json_fields::Expected("line", "an object describing a title", v);
   MARQUEE_RETURN_IF_ERROR(json_fields::RejectUnknownFields(
       v, {"title", "name", "genres", "year", "maturity", "runtime_minutes", "performers", "tags"}, ""));
@@ -68,16 +71,10 @@ Result<NewTitle> ParseNewTitle(const json& v, const Catalog& catalog) {
     // Spelled as the catalog spells it (ignoring case), else as the standard
     // scale does; a rating neither knows is kept but named in `unknown` (it
     // is no feature, and maturity filters leave the title out).
-    const std::string wanted = AsciiLower(t.title.maturity);
-    bool known = false;
-    for (const Title& existing : catalog.titles()) {
-      if (!existing.maturity.empty() && AsciiLower(existing.maturity) == wanted) {
-        t.title.maturity = existing.maturity;
-        known = true;
-        break;
-      }
-    }
-    if (!known) {
+    const auto known = ratings.find(AsciiLower(t.title.maturity));
+    if (known != ratings.end()) {
+      t.title.maturity = known->second;
+    } else {
       std::string upper = t.title.maturity;
       for (char& c : upper) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
       if (MaturityLevel(upper).has_value()) t.title.maturity = upper;
@@ -112,8 +109,19 @@ Result<NewTitle> ParseNewTitle(const json& v, const Catalog& catalog) {
 
 }  // namespace
 
+NewTitleParser::NewTitleParser(const Catalog& catalog) : catalog_(catalog) {
+  for (const Title& t : catalog.titles()) {
+    if (!t.maturity.empty()) ratings_.emplace(AsciiLower(t.maturity), t.maturity);
+  }
+}
+
 Result<std::vector<NewTitle>> ParseNewTitles(std::string_view text, std::string_view source, const Catalog& catalog,
                                              size_t max_titles) {
+  return NewTitleParser(catalog).Parse(text, source, max_titles);
+}
+
+Result<std::vector<NewTitle>> NewTitleParser::Parse(std::string_view text, std::string_view source,
+                                                    size_t max_titles) const {
   std::set<std::string> ids;
   std::vector<NewTitle> out;
   size_t line_number = 0;
@@ -133,7 +141,7 @@ Result<std::vector<NewTitle>> ParseNewTitles(std::string_view text, std::string_
       return Status::InvalidField(repeated, fmt::format("{}:{}: {}: expected each field once, found it twice", source,
                                                         line_number, repeated));
     }
-    Result<NewTitle> title = ParseNewTitle(v, catalog);
+    Result<NewTitle> title = ParseNewTitle(v, catalog_, ratings_);
     if (!title.ok()) return title.status().WithContext(fmt::format("{}:{}", source, line_number));
     if (!ids.insert(title->title_id).second) {
       return Status::InvalidField("title", fmt::format("{}:{}: title: {} is listed twice", source, line_number,

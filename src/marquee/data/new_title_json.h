@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,5 +42,19 @@ Result<std::vector<NewTitle>> ReadNewTitles(const std::string& path, const Catal
 // titles (InvalidArgument beyond).
 Result<std::vector<NewTitle>> ParseNewTitles(std::string_view text, std::string_view source, const Catalog& catalog,
                                              size_t max_titles = SIZE_MAX);
+
+// ParseNewTitles for many texts against one catalog (a title log read back
+// one record at a time): the catalog's ratings are indexed once. `catalog`
+// must outlive the parser.
+class NewTitleParser {
+ public:
+  explicit NewTitleParser(const Catalog& catalog);
+  Result<std::vector<NewTitle>> Parse(std::string_view text, std::string_view source,
+                                      size_t max_titles = SIZE_MAX) const;
+
+ private:
+  const Catalog& catalog_;
+  std::map<std::string, std::string> ratings_;  // the catalog's maturity ratings, by lower-case spelling
+};
 
 }  // namespace marquee

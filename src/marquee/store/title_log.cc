@@ -9,9 +9,10 @@ Result<std::vector<NewTitle>> ReadTitleLog(const EventStore& events, const std::
   MARQUEE_ASSIGN_OR_RETURN(std::vector<AddedTitleRecord> log, events.AddedTitles());
   std::vector<NewTitle> titles;
   titles.reserve(log.size());
+  const NewTitleParser parser(catalog);
   for (const AddedTitleRecord& record : log) {
     const std::string source = fmt::format("{}: title log, title {}", events_path, record.title_id);
-    Result<std::vector<NewTitle>> parsed = ParseNewTitles(record.definition, source, catalog);
+    Result<std::vector<NewTitle>> parsed = parser.Parse(record.definition, source);
     if (!parsed.ok() || parsed->size() != 1) {
       return Status::Corruption(fmt::format("{}: expected the definition of one title: {}", source,
                                             parsed.ok() ? "found several" : parsed.status().message()));

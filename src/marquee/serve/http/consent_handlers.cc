@@ -177,9 +177,8 @@ Reply Handlers::TitleExposure(std::string_view authorization, std::string_view t
   if (consent_ == nullptr) return Reply::Error(NoGate());
   if (models_.dataset().titles.Find(title_id) == IdMap::kNotFound) {
     // A title added while serving has no artwork, so no exposure yet.
-    const bool added = models_.Current()->dataset->titles.Find(title_id) != IdMap::kNotFound;
     return Reply::Error(ApiError::NotFound(
-        (added ? "title added while serving has no artwork, so no exposure yet: \"" : "title not in the catalog: \"") +
+        (AddedWhileServing(title_id) ? "title added while serving has no artwork, so no exposure yet: \"" : "title not in the catalog: \"") +
             std::string(title_id) + "\"",
         "title"));
   }

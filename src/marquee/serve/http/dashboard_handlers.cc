@@ -2,8 +2,9 @@
 // script, style and chart library) and GET /v1/stats, the JSON the page
 // polls. Read-only: the page's admin actions call the admin routes with the
 // token a person types in.
-#include <cstdio>
 #include <ctime>
+
+#include <fmt/format.h>
 
 #include "marquee/serve/consent_gate.h"
 #include "marquee/serve/http/dashboard_assets.h"
@@ -35,11 +36,9 @@ Reply Handlers::Stats() {
   for (const ModelStore::Swap& s : models_.history()) {
     history.push_back({{"version", s.version}, {"dir", s.dir}, {"reason", s.reason}, {"at", s.at}});
   }
-  json model = ModelJson(*models_.Current());
-  char fingerprint[17];
-  std::snprintf(fingerprint, sizeof fingerprint, "%016llx",
-                static_cast<unsigned long long>(models_.Current()->loaded.info.data_fingerprint));
-  model["data_fingerprint"] = fingerprint;
+  const std::shared_ptr<const ServingModel> served = models_.Current();  // one snapshot for the whole card
+  json model = ModelJson(*served);
+  model["data_fingerprint"] = fmt::format("{:016x}", served->loaded.info.data_fingerprint);
   json out = {{"now", static_cast<int64_t>(std::time(nullptr))},
               {"started_at", started_at_},
               {"model", std::move(model)},

@@ -396,12 +396,11 @@ Reply Handlers::MemberArtwork(std::string_view member_id, const QueryParams& par
   const Dataset& dataset = models_.dataset();
   std::vector<uint32_t> titles;
   std::string unknown, added;
-  std::shared_ptr<const ServingModel> served = models_.Current();
   for (const std::string& id : ParseListParam(params, "titles")) {
     const uint32_t title = dataset.titles.Find(id);
     // Titles added while serving have no artwork yet (the artwork service
     // and its gate know the trained catalog).
-    std::string& list = served->dataset->titles.Find(id) == IdMap::kNotFound ? unknown : added;
+    std::string& list = AddedWhileServing(id) ? added : unknown;
     if (title == IdMap::kNotFound) list += (list.empty() ? "" : ", ") + QuoteForError(id);
     else titles.push_back(title);
   }
@@ -518,6 +517,11 @@ Reply Handlers::PostEvents(std::string_view body) {
 }
 
 Reply Handlers::CurrentModel() { return Reply::Json(ModelJson(*models_.Current())); }
+
+bool Handlers::AddedWhileServing(std::string_view title_id) const {
+  return models_.dataset().titles.Find(title_id) == IdMap::kNotFound &&
+         models_.Current()->dataset->titles.Find(title_id) != IdMap::kNotFound;
+}
 
 bool Handlers::Authorized(std::string_view authorization) const {
   if (options_.admin_token.empty()) return true;

@@ -187,6 +187,10 @@ class Handlers {
   Result<Recommendations> InterleavedList(std::string_view member_id, const MemberQuery& query,
                                           const ServedExperiment& experiment, std::vector<experiment::Team>& teams);
   bool Authorized(std::string_view authorization) const;
+  // Whether `title_id` was added while serving (POST /v1/titles): in the
+  // served model's catalog, not in the trained one that artwork, the gate and
+  // the ledger know.
+  bool AddedWhileServing(std::string_view title_id) const;
   // The 401 reply when `authorization` does not carry the admin token.
   std::optional<Reply> RefuseUnauthorized(std::string_view authorization) const;
   // Adds a parsed consent entry through the gate; 201 with the entry stored.
